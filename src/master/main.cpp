@@ -1,1 +1,90 @@
-int main(){}
+// ddb-master: wires the parts together; each part lives in its own file.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <thread>
+
+#include "ddb/foreground.h"
+#include "ddb/logging.h"
+#include "master_config.h"
+#include "master_console.h"
+#include "master_schema.h"
+#include "replication_log.h"
+#include "replication_server.h"
+#include "slave_registry.h"
+#include "sql_session.h"
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "ddb-master: " << message << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ddb;
+  BlockStopSignals();
+
+  MasterConfig config;
+  ParseResult parsed = LoadMasterConfig(argc, argv, &config);
+  if (parsed.exit_now) {
+    std::cout << parsed.output;
+    return 0;
+  }
+  if (!parsed.status.ok()) return Fail(parsed.status.message());
+
+  std::unique_ptr<Logging> logging;
+  if (Status s = Logging::Open(config.logging, &logging); !s.ok()) return Fail(config.config_path + ": " + s.message());
+  auto logger = logging->For("master");
+
+  std::unique_ptr<MySqlConnection> bootstrap;
+  if (Status s = MySqlConnection::Open(config.mysql, &bootstrap); !s.ok()) {
+    return Fail("cannot connect to the master's MySQL at " + config.mysql.Describe() + ": " + s.ToString());
+  }
+  std::string cluster_id;
+  if (Status s = CreateMasterSchema(*bootstrap); !s.ok()) return Fail("creating ddb_meta: " + s.ToString());
+  if (Status s = LoadOrCreateClusterId(*bootstrap, &cluster_id); !s.ok()) {
+    return Fail("reading the cluster id: " + s.ToString());
+  }
+  bootstrap.reset();
+
+  uint64_t last_seq = 0;
+  if (Status s = ReplicationLog::Recover(config.mysql, *logger, &last_seq); !s.ok()) {
+    return Fail("recovering the replication log: " + s.ToString());
+  }
+  RecentRecords recent(config.recent_records, last_seq);
+  ReplicationLog log(config.mysql, &recent, logging->For("master.log"));
+  SlaveRegistry registry(config.slaves);
+
+  LinkSettings link_settings;
+  link_settings.master_name = config.node_name;
+  link_settings.cluster_id = cluster_id;
+  link_settings.cluster_secret = config.cluster_secret;
+  link_settings.handshake_timeout = std::chrono::milliseconds(config.handshake_timeout_ms);
+  link_settings.heartbeat = config.heartbeat;
+  link_settings.mysql = config.mysql;
+
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  ReplicationServer server(io, link_settings, recent, registry, logging->For("master.link"));
+  if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
+    return Fail(s.message());
+  }
+  server.Start();
+  std::thread io_thread([&io] { io.run(); });
+  logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
+               last_seq, config.replication_address, config.replication_port);
+
+  SqlSession session(config.mysql, &log);
+  MasterConsole console(session, recent, registry, config.node_name, cluster_id);
+  const int failures = RunForeground(config.console, console, *logger);
+
+  server.Stop();
+  work.reset();
+  io.stop();
+  io_thread.join();
+  logger->info("master stopped");
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,74 @@
+// The interactive console both daemons share: feels like the mariadb client.
+//
+// Statements end with ';' (or \g, or \G for vertical output) and may span
+// lines; backslash commands (\status, \help, \q...) act on the cluster;
+// `source file.sql` runs a file. What a statement does is the backend's
+// business: the master executes and replicates, a slave answers reads.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ddb/line_reader.h"
+#include "ddb/mysql_connection.h"
+#include "ddb/result_printer.h"
+#include "ddb/statement_splitter.h"
+#include "ddb/status.h"
+
+namespace ddb {
+
+struct ExecutionResult {
+  Status status;
+  QueryResult result;
+  std::string answered_by;  // node that answered a read, when worth saying
+};
+
+// Implemented by each daemon. Called on the console's thread only.
+class ConsoleBackend {
+ public:
+  virtual ~ConsoleBackend() = default;
+  virtual ExecutionResult Execute(const std::string& sql) = 0;
+  // A backslash command other than the console's own (\q, \h, \G...).
+  // Returns false when `name` is not a command of this backend.
+  virtual bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) = 0;
+  // (command, one-line description) pairs for \help.
+  virtual std::vector<std::pair<std::string, std::string>> Commands() const = 0;
+  // Shown in the prompt: "ddb-master [shop]> ".
+  virtual std::string PromptName() const = 0;
+  virtual std::string CurrentDatabase() const = 0;
+};
+
+class Console {
+ public:
+  // `reader`, `backend` and `out` must outlive the console.
+  Console(LineReader& reader, ConsoleBackend& backend, std::ostream& out, ResultLayout default_layout);
+
+  // Reads and runs until \q, quit, exit or end of input. Returns the number of
+  // statements that failed (0: all succeeded).
+  int Run();
+
+  // Runs one complete statement (no terminator) and prints its outcome.
+  bool RunStatement(const std::string& sql, bool vertical);
+
+ private:
+  // Returns false when the console should stop.
+  bool HandleLine(const std::string& line);
+  bool HandleCommand(const std::string& line);
+  void Source(const std::string& path);
+  void PrintHelp();
+  std::string Prompt() const;
+
+  LineReader& reader_;
+  ConsoleBackend& backend_;
+  std::ostream& out_;
+  ResultLayout default_layout_;
+  StatementSplitter splitter_;
+  int failures_ = 0;
+  int source_depth_ = 0;
+};
+
+}  // namespace ddb

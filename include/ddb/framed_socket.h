@@ -1,0 +1,73 @@
+// FramedSocket: one TCP connection that carries whole frames (frame.h).
+//
+// Owns its socket: the connection closes when the FramedSocket goes. Used
+// from C++20 coroutines on one executor (or strand); it is not thread-safe.
+// The FramedSocket must outlive every awaitable it returns.
+//
+// After any non-OK result from ReadFrame or WriteFrame the byte stream is at
+// an unknown position (a frame may be half read or half written); the caller
+// logs the Status and closes the link rather than reading on.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ddb/asio.h"
+#include "ddb/frame.h"
+#include "ddb/status.h"
+
+namespace ddb {
+
+struct Frame {
+  MessageType type = MessageType::kError;
+  std::vector<uint8_t> payload;
+};
+
+class FramedSocket {
+ public:
+  // Frames whose header announces more than max_payload bytes are rejected
+  // before anything is allocated; a handshake can use a small limit.
+  explicit FramedSocket(tcp::socket socket, uint32_t max_payload = kMaxFramePayload);
+  FramedSocket(const FramedSocket&) = delete;
+  FramedSocket& operator=(const FramedSocket&) = delete;
+
+  // Reads one whole frame.
+  //   clean EOF before a header byte  -> Unavailable("connection closed by peer")
+  //   EOF or reset inside a frame     -> Unavailable naming where
+  //   bad header / CRC                -> Corruption or Refused from the decoders
+  //   timeout (if > 0) elapsed        -> TimedOut("no frame within N ms")
+  // The timeout covers the whole frame, header and payload, so a peer that
+  // trickles one byte at a time cannot hold the reader forever. When it fires
+  // it closes the socket (pending writes fail too): the link is over.
+  // The payload buffer is allocated only after the header validated the length.
+  asio::awaitable<Status> ReadFrame(Frame* out,
+                                    std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+
+  // Writes header + payload with one gathered async_write. `payload` must stay
+  // valid until the awaitable completes. Not safe to call concurrently: one
+  // writer at a time (callers guarantee it). A timeout > 0 bounds the write,
+  // so a peer that stops reading cannot stall the writer forever; like
+  // ReadFrame's, it closes the socket when it fires.
+  asio::awaitable<Status> WriteFrame(MessageType type, std::span<const uint8_t> payload,
+                                     std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+
+  tcp::socket& socket() { return socket_; }
+
+  // "ip:port" of the peer captured at construction (IPv6 as "[ip]:port"), for
+  // log lines; "unknown" if the socket was not connected.
+  std::string peer() const { return peer_; }
+
+  // Shutdown + close, ignoring errors; safe to call twice. Pending operations
+  // complete with an error.
+  void Close();
+
+ private:
+  tcp::socket socket_;
+  uint32_t max_payload_;
+  std::string peer_;
+};
+
+}  // namespace ddb

@@ -1,0 +1,107 @@
+// Payloads of every frame type except kRecord (see log_record.h).
+//
+// Each message has an Encode/Decode pair. Decode checks every length against
+// the bytes left, rejects trailing bytes, and fills `out` only on success; it
+// checks syntax only; what a field's value means (a version range the master
+// cannot serve, an unknown node) is the caller's decision. Field order on the
+// wire is the declaration order; docs/protocol.md gives the grammar.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ddb/frame.h"
+#include "ddb/status.h"
+
+namespace ddb {
+
+// slave -> master, first frame on a link.
+struct Hello {
+  uint16_t min_version = kProtocolVersion;
+  uint16_t max_version = kProtocolVersion;
+  std::string node_name;
+  std::string cluster_id;  // empty if the slave has never joined
+  std::string client_nonce;
+};
+
+// master -> slave: the version chosen and the master's half of the challenge.
+struct Challenge {
+  uint16_t version = kProtocolVersion;
+  std::string master_name;
+  std::string cluster_id;
+  std::string server_nonce;
+};
+
+// slave -> master: SlaveProof(...) from auth.h.
+struct AuthResponse {
+  std::string proof;
+};
+
+// master -> slave. master_proof (MasterProof(...)) lets the slave check that
+// the master knows the secret too, so a fake master cannot feed it records.
+struct AuthResult {
+  bool accepted = false;
+  std::string reason;
+  std::string master_proof;
+};
+
+// slave -> master: "send everything after this seq".
+struct Subscribe {
+  uint64_t after_seq = 0;
+};
+
+// slave -> master, asynchronous: everything up to applied_seq is committed on
+// the slave.
+struct Ack {
+  uint64_t applied_seq = 0;
+};
+
+// Both directions: keeps idle links alive and carries positions for lag.
+struct Heartbeat {
+  uint64_t last_seq = 0;
+  int64_t sent_at_micros = 0;
+};
+
+enum class ErrorCode : uint16_t {
+  kProtocol = 1,
+  kVersionUnsupported = 2,
+  kAuthFailed = 3,
+  kUnknownNode = 4,
+  kClusterMismatch = 5,
+  kPositionPurged = 6,
+  kPositionAhead = 7,
+  kInternal = 8,
+};
+
+// "protocol", "version_unsupported", ...; "unknown" otherwise.
+const char* ErrorCodeName(ErrorCode code);
+
+// Either direction, just before the sender closes the link. Decode accepts
+// codes it does not know (a newer peer may send them) so the message text
+// still reaches the log.
+struct ErrorMessage {
+  ErrorCode code = ErrorCode::kProtocol;
+  std::string message;
+};
+
+std::vector<uint8_t> Encode(const Hello& m);
+std::vector<uint8_t> Encode(const Challenge& m);
+std::vector<uint8_t> Encode(const AuthResponse& m);
+std::vector<uint8_t> Encode(const AuthResult& m);
+std::vector<uint8_t> Encode(const Subscribe& m);
+std::vector<uint8_t> Encode(const Ack& m);
+std::vector<uint8_t> Encode(const Heartbeat& m);
+std::vector<uint8_t> Encode(const ErrorMessage& m);
+
+Status Decode(std::span<const uint8_t> payload, Hello* out);
+Status Decode(std::span<const uint8_t> payload, Challenge* out);
+Status Decode(std::span<const uint8_t> payload, AuthResponse* out);
+Status Decode(std::span<const uint8_t> payload, AuthResult* out);
+Status Decode(std::span<const uint8_t> payload, Subscribe* out);
+Status Decode(std::span<const uint8_t> payload, Ack* out);
+Status Decode(std::span<const uint8_t> payload, Heartbeat* out);
+Status Decode(std::span<const uint8_t> payload, ErrorMessage* out);
+
+}  // namespace ddb

@@ -1,0 +1,89 @@
+// MySqlConnection: the one adapter between ddb and mysql-connector-c++.
+//
+// mysql-connector reports failures with exceptions; this class catches them at
+// the boundary and returns a Status carrying the MySQL error code, SQLSTATE and
+// message, so the rest of ddb checks results instead of unwinding.
+//
+// A connection is used by one thread at a time (MySQL sessions are not
+// thread-safe); the owner decides which.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ddb/status.h"
+
+namespace sql {
+class Connection;
+}
+
+namespace ddb {
+
+struct MySqlEndpoint {
+  std::string host = "127.0.0.1";
+  uint16_t port = 3306;
+  std::string user = "root";
+  std::string password;
+  std::string database;  // optional default schema
+  // "user@host:port", never the password: for log lines and error messages.
+  std::string Describe() const;
+};
+
+// The rows and counters of one statement. `columns` is empty for statements
+// that return no result set.
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<bool> numeric;  // per column: right-align like the mariadb client
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  bool has_result_set = false;
+  uint64_t affected_rows = 0;
+};
+
+// A parameter of a prepared statement. Blob carries bytes that are not text.
+struct Blob {
+  std::string bytes;
+};
+using SqlParam = std::variant<std::nullptr_t, int64_t, uint64_t, std::string, Blob>;
+
+class MySqlConnection {
+ public:
+  ~MySqlConnection();
+  MySqlConnection(const MySqlConnection&) = delete;
+  MySqlConnection& operator=(const MySqlConnection&) = delete;
+
+  // Connects; on failure returns the client library's error (e.g. 2003
+  // "Can't connect to MySQL server on '127.0.0.1:3307'").
+  static Status Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out);
+
+  // Runs one statement exactly as given (the user's SQL is passed through).
+  Status Execute(std::string_view sql, QueryResult* result = nullptr);
+  // Runs one of ddb's own statements with bound parameters.
+  Status ExecutePrepared(std::string_view sql, const std::vector<SqlParam>& params,
+                         QueryResult* result = nullptr);
+
+  const MySqlEndpoint& endpoint() const { return endpoint_; }
+
+ private:
+  MySqlConnection(MySqlEndpoint endpoint, std::unique_ptr<sql::Connection> connection);
+
+  MySqlEndpoint endpoint_;
+  std::unique_ptr<sql::Connection> connection_;
+};
+
+// True for client-side errors meaning the session is gone (server down,
+// connection lost): the caller should reconnect rather than report a SQL error.
+bool IsConnectionLost(const Status& status);
+
+// Quotes an identifier with backticks for ddb's own SQL (schema names that
+// come from config, never user statements).
+std::string QuoteIdentifier(std::string_view name);
+
+// Quotes a value as an SQL string literal, escaping per MySQL rules.
+std::string QuoteString(std::string_view value);
+
+}  // namespace ddb

@@ -1,0 +1,190 @@
+#include "ddb/messages.h"
+
+#include <string>
+#include <utility>
+
+#include "ddb/wire.h"
+
+namespace ddb {
+namespace {
+
+Status Truncated(const char* message, const char* field) {
+  return Status::Corruption(std::string(message) + " message truncated in " + field);
+}
+
+// Every decoder ends here: a message with bytes after its last field is
+// treated as corrupt rather than silently ignored.
+Status Finish(const ByteReader& reader, const char* message) {
+  if (reader.AtEnd()) return Status::Ok();
+  return Status::Corruption(std::string(message) + " message has " +
+                            std::to_string(reader.remaining()) + " trailing bytes");
+}
+
+}  // namespace
+
+const char* ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kProtocol: return "protocol";
+    case ErrorCode::kVersionUnsupported: return "version_unsupported";
+    case ErrorCode::kAuthFailed: return "auth_failed";
+    case ErrorCode::kUnknownNode: return "unknown_node";
+    case ErrorCode::kClusterMismatch: return "cluster_mismatch";
+    case ErrorCode::kPositionPurged: return "position_purged";
+    case ErrorCode::kPositionAhead: return "position_ahead";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "unknown";
+}
+
+std::vector<uint8_t> Encode(const Hello& m) {
+  ByteWriter w;
+  w.U16(m.min_version);
+  w.U16(m.max_version);
+  w.Bytes(m.node_name);
+  w.Bytes(m.cluster_id);
+  w.Bytes(m.client_nonce);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, Hello* out) {
+  ByteReader r(payload);
+  Hello m;
+  if (!r.U16(&m.min_version)) return Truncated("hello", "min_version");
+  if (!r.U16(&m.max_version)) return Truncated("hello", "max_version");
+  if (!r.Bytes(&m.node_name)) return Truncated("hello", "node_name");
+  if (!r.Bytes(&m.cluster_id)) return Truncated("hello", "cluster_id");
+  if (!r.Bytes(&m.client_nonce)) return Truncated("hello", "client_nonce");
+  Status s = Finish(r, "hello");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const Challenge& m) {
+  ByteWriter w;
+  w.U16(m.version);
+  w.Bytes(m.master_name);
+  w.Bytes(m.cluster_id);
+  w.Bytes(m.server_nonce);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, Challenge* out) {
+  ByteReader r(payload);
+  Challenge m;
+  if (!r.U16(&m.version)) return Truncated("challenge", "version");
+  if (!r.Bytes(&m.master_name)) return Truncated("challenge", "master_name");
+  if (!r.Bytes(&m.cluster_id)) return Truncated("challenge", "cluster_id");
+  if (!r.Bytes(&m.server_nonce)) return Truncated("challenge", "server_nonce");
+  Status s = Finish(r, "challenge");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const AuthResponse& m) {
+  ByteWriter w;
+  w.Bytes(m.proof);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, AuthResponse* out) {
+  ByteReader r(payload);
+  AuthResponse m;
+  if (!r.Bytes(&m.proof)) return Truncated("auth_response", "proof");
+  Status s = Finish(r, "auth_response");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const AuthResult& m) {
+  ByteWriter w;
+  w.U8(m.accepted ? 1 : 0);
+  w.Bytes(m.reason);
+  w.Bytes(m.master_proof);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, AuthResult* out) {
+  ByteReader r(payload);
+  AuthResult m;
+  uint8_t accepted = 0;
+  if (!r.U8(&accepted)) return Truncated("auth_result", "accepted");
+  // Anything but 0 or 1 is corruption, not "true": an auth decision must not
+  // rest on a flipped bit.
+  if (accepted > 1) {
+    return Status::Corruption("auth_result message has accepted flag " + std::to_string(accepted));
+  }
+  m.accepted = accepted == 1;
+  if (!r.Bytes(&m.reason)) return Truncated("auth_result", "reason");
+  if (!r.Bytes(&m.master_proof)) return Truncated("auth_result", "master_proof");
+  Status s = Finish(r, "auth_result");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const Subscribe& m) {
+  ByteWriter w;
+  w.U64(m.after_seq);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, Subscribe* out) {
+  ByteReader r(payload);
+  Subscribe m;
+  if (!r.U64(&m.after_seq)) return Truncated("subscribe", "after_seq");
+  Status s = Finish(r, "subscribe");
+  if (s.ok()) *out = m;
+  return s;
+}
+
+std::vector<uint8_t> Encode(const Ack& m) {
+  ByteWriter w;
+  w.U64(m.applied_seq);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, Ack* out) {
+  ByteReader r(payload);
+  Ack m;
+  if (!r.U64(&m.applied_seq)) return Truncated("ack", "applied_seq");
+  Status s = Finish(r, "ack");
+  if (s.ok()) *out = m;
+  return s;
+}
+
+std::vector<uint8_t> Encode(const Heartbeat& m) {
+  ByteWriter w;
+  w.U64(m.last_seq);
+  w.I64(m.sent_at_micros);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, Heartbeat* out) {
+  ByteReader r(payload);
+  Heartbeat m;
+  if (!r.U64(&m.last_seq)) return Truncated("heartbeat", "last_seq");
+  if (!r.I64(&m.sent_at_micros)) return Truncated("heartbeat", "sent_at_micros");
+  Status s = Finish(r, "heartbeat");
+  if (s.ok()) *out = m;
+  return s;
+}
+
+std::vector<uint8_t> Encode(const ErrorMessage& m) {
+  ByteWriter w;
+  w.U16(static_cast<uint16_t>(m.code));
+  w.Bytes(m.message);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, ErrorMessage* out) {
+  ByteReader r(payload);
+  ErrorMessage m;
+  uint16_t code = 0;
+  if (!r.U16(&code)) return Truncated("error", "code");
+  m.code = static_cast<ErrorCode>(code);
+  if (!r.Bytes(&m.message)) return Truncated("error", "message");
+  Status s = Finish(r, "error");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+}  // namespace ddb

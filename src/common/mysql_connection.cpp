@@ -1,0 +1,201 @@
+#include "ddb/mysql_connection.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+#include <mutex>
+#include <sstream>
+
+namespace ddb {
+namespace {
+
+Status FromException(const sql::SQLException& e) {
+  return Status::MySql(e.getErrorCode(), e.getSQLStateCStr(), e.what());
+}
+
+bool IsNumericType(int type) {
+  switch (type) {
+    case sql::DataType::BIT:
+    case sql::DataType::TINYINT:
+    case sql::DataType::SMALLINT:
+    case sql::DataType::MEDIUMINT:
+    case sql::DataType::INTEGER:
+    case sql::DataType::BIGINT:
+    case sql::DataType::REAL:
+    case sql::DataType::DOUBLE:
+    case sql::DataType::DECIMAL:
+    case sql::DataType::NUMERIC:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void ReadResultSet(sql::ResultSet& rs, QueryResult* result) {
+  result->has_result_set = true;
+  sql::ResultSetMetaData* meta = rs.getMetaData();
+  const unsigned int count = meta->getColumnCount();
+  for (unsigned int i = 1; i <= count; ++i) {
+    result->columns.emplace_back(meta->getColumnLabel(i).asStdString());
+    result->numeric.push_back(IsNumericType(meta->getColumnType(i)));
+  }
+  while (rs.next()) {
+    std::vector<std::optional<std::string>> row;
+    row.reserve(count);
+    for (unsigned int i = 1; i <= count; ++i) {
+      if (rs.isNull(i)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(rs.getString(i).asStdString());
+      }
+    }
+    result->rows.push_back(std::move(row));
+  }
+}
+
+// The driver instance is created once per process by the connector itself;
+// guarding its first use keeps concurrent first connections safe.
+sql::mysql::MySQL_Driver* Driver() {
+  static std::once_flag once;
+  static sql::mysql::MySQL_Driver* driver = nullptr;
+  std::call_once(once, [] { driver = sql::mysql::get_mysql_driver_instance(); });
+  return driver;
+}
+
+}  // namespace
+
+std::string MySqlEndpoint::Describe() const {
+  return user + "@" + host + ":" + std::to_string(port);
+}
+
+MySqlConnection::MySqlConnection(MySqlEndpoint endpoint, std::unique_ptr<sql::Connection> connection)
+    : endpoint_(std::move(endpoint)), connection_(std::move(connection)) {}
+
+MySqlConnection::~MySqlConnection() = default;
+
+Status MySqlConnection::Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out) {
+  try {
+    sql::ConnectOptionsMap options;
+    options["hostName"] = sql::SQLString("tcp://" + endpoint.host + ":" + std::to_string(endpoint.port));
+    options["userName"] = sql::SQLString(endpoint.user);
+    options["password"] = sql::SQLString(endpoint.password);
+    options["OPT_CONNECT_TIMEOUT"] = 5;
+    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    if (!endpoint.database.empty()) options["schema"] = sql::SQLString(endpoint.database);
+    std::unique_ptr<sql::Connection> connection(Driver()->connect(options));
+    out->reset(new MySqlConnection(endpoint, std::move(connection)));
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromException(e);
+  }
+}
+
+Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) {
+  try {
+    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+    const bool has_rows = statement->execute(sql::SQLString(std::string(sql_text)));
+    if (result == nullptr) {
+      if (has_rows) std::unique_ptr<sql::ResultSet> discard(statement->getResultSet());
+      return Status::Ok();
+    }
+    *result = QueryResult();
+    if (has_rows) {
+      std::unique_ptr<sql::ResultSet> rs(statement->getResultSet());
+      ReadResultSet(*rs, result);
+    } else {
+      result->affected_rows = statement->getUpdateCount();
+    }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromException(e);
+  }
+}
+
+Status MySqlConnection::ExecutePrepared(std::string_view sql_text, const std::vector<SqlParam>& params,
+                                        QueryResult* result) {
+  try {
+    std::unique_ptr<sql::PreparedStatement> statement(
+        connection_->prepareStatement(sql::SQLString(std::string(sql_text))));
+    // Blob streams must outlive execute().
+    std::vector<std::unique_ptr<std::istringstream>> blob_streams;
+    for (size_t i = 0; i < params.size(); ++i) {
+      const unsigned int index = static_cast<unsigned int>(i + 1);
+      const SqlParam& param = params[i];
+      if (std::holds_alternative<std::nullptr_t>(param)) {
+        statement->setNull(index, sql::DataType::VARCHAR);
+      } else if (auto* i64 = std::get_if<int64_t>(&param)) {
+        statement->setInt64(index, *i64);
+      } else if (auto* u64 = std::get_if<uint64_t>(&param)) {
+        statement->setUInt64(index, *u64);
+      } else if (auto* text = std::get_if<std::string>(&param)) {
+        statement->setString(index, sql::SQLString(*text));
+      } else if (auto* blob = std::get_if<Blob>(&param)) {
+        blob_streams.push_back(std::make_unique<std::istringstream>(blob->bytes));
+        statement->setBlob(index, blob_streams.back().get());
+      }
+    }
+    const bool has_rows = statement->execute();
+    if (result != nullptr) *result = QueryResult();
+    if (has_rows) {
+      std::unique_ptr<sql::ResultSet> rs(statement->getResultSet());
+      if (result != nullptr) ReadResultSet(*rs, result);
+    } else if (result != nullptr) {
+      result->affected_rows = statement->getUpdateCount();
+    }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromException(e);
+  }
+}
+
+bool IsConnectionLost(const Status& status) {
+  if (status.code() == Status::Code::kUnavailable) return true;
+  if (status.code() != Status::Code::kMySql) return false;
+  switch (status.mysql_error_code()) {
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to server
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2055:  // lost connection at reading/sending
+    case 1927:  // connection was killed (MariaDB ER_CONNECTION_KILLED)
+    case 1053:  // server shutdown in progress
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string quoted = "`";
+  for (char c : name) {
+    if (c == '`') quoted += '`';
+    quoted += c;
+  }
+  quoted += '`';
+  return quoted;
+}
+
+std::string QuoteString(std::string_view value) {
+  std::string quoted = "'";
+  for (char c : value) {
+    switch (c) {
+      case '\'': quoted += "\\'"; break;
+      case '\\': quoted += "\\\\"; break;
+      case '\0': quoted += "\\0"; break;
+      case '\n': quoted += "\\n"; break;
+      case '\r': quoted += "\\r"; break;
+      case '\x1a': quoted += "\\Z"; break;
+      default: quoted += c;
+    }
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+}  // namespace ddb

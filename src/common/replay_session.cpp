@@ -1,0 +1,98 @@
+#include "ddb/replay_session.h"
+
+#include <cstdio>
+
+namespace ddb {
+
+const std::vector<ReplicatedVariable>& ReplicatedVariables() {
+  static const std::vector<ReplicatedVariable> kVariables = {
+      {"sql_mode", false},
+      {"time_zone", false},
+      {"character_set_client", false},
+      {"collation_connection", false},
+      {"foreign_key_checks", true},
+      {"unique_checks", true},
+      {"auto_increment_increment", true},
+      {"auto_increment_offset", true},
+      {"div_precision_increment", true},
+      {"default_storage_engine", false},
+  };
+  return kVariables;
+}
+
+std::string SelectReplicatedVariablesSql() {
+  std::string sql = "SELECT ";
+  bool first = true;
+  for (const ReplicatedVariable& variable : ReplicatedVariables()) {
+    if (!first) sql += ", ";
+    first = false;
+    sql += std::string("@@session.") + variable.name;
+  }
+  return sql;
+}
+
+bool IsAlreadyAppliedDdlError(int code) {
+  switch (code) {
+    case 1007:  // ER_DB_CREATE_EXISTS
+    case 1008:  // ER_DB_DROP_EXISTS (database doesn't exist)
+    case 1050:  // ER_TABLE_EXISTS_ERROR
+    case 1051:  // ER_BAD_TABLE_ERROR (unknown table on DROP)
+    case 1060:  // ER_DUP_FIELDNAME (column added already)
+    case 1061:  // ER_DUP_KEYNAME (index added already)
+    case 1091:  // ER_CANT_DROP_FIELD_OR_KEY (dropped already)
+    case 1146:  // ER_NO_SUCH_TABLE (renamed/altered away already)
+    case 1304:  // ER_SP_ALREADY_EXISTS
+    case 1305:  // ER_SP_DOES_NOT_EXIST
+    case 1359:  // ER_TRG_ALREADY_EXISTS
+    case 1360:  // ER_TRG_DOES_NOT_EXIST
+    case 1396:  // ER_CANNOT_USER (create/drop user that exists/doesn't)
+    case 4090:  // ER_UNKNOWN_VIEW (MariaDB)
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string TimestampLiteral(int64_t micros) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), "%lld.%06lld", static_cast<long long>(micros / 1000000),
+                static_cast<long long>(micros % 1000000));
+  return buffer;
+}
+
+ReplaySession::ReplaySession(MySqlConnection& connection) : connection_(connection) {}
+
+Status ReplaySession::SetContext(const LoggedStatement& statement) {
+  if (!statement.default_database.empty() && statement.default_database != database_) {
+    if (Status s = connection_.Execute("USE " + QuoteIdentifier(statement.default_database)); !s.ok()) {
+      // The database may be created by this very statement (or dropped by an
+      // earlier one); run without a default like the master would have.
+      if (s.code() != Status::Code::kMySql || s.mysql_error_code() != 1049) return s;
+    } else {
+      database_ = statement.default_database;
+    }
+  }
+  std::string assignments;
+  for (const SessionSetting& setting : statement.settings) {
+    auto it = settings_.find(setting.name);
+    if (it != settings_.end() && it->second == setting.value) continue;
+    assignments += (assignments.empty() ? "" : ", ") + setting.name + " = " + setting.value;
+  }
+  if (statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
+    assignments += (assignments.empty() ? "" : ", ") + std::string("timestamp = ") +
+                   TimestampLiteral(statement.timestamp_micros);
+  }
+  if (assignments.empty()) return Status::Ok();
+  if (Status s = connection_.Execute("SET SESSION " + assignments); !s.ok()) return s;
+  for (const SessionSetting& setting : statement.settings) settings_[setting.name] = setting.value;
+  if (statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
+  return Status::Ok();
+}
+
+Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* result) {
+  if (Status s = SetContext(statement); !s.ok()) return s;
+  return connection_.Execute(statement.sql, result);
+}
+
+}  // namespace ddb
+

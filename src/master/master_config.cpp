@@ -1,0 +1,65 @@
+#include "master_config.h"
+
+#include <regex>
+#include <set>
+
+namespace ddb {
+namespace {
+
+Status Validate(const MasterConfig& config) {
+  if (Status s = ValidateSecret(config.config_path, config.cluster_secret); !s.ok()) return s;
+  if (Status s = ValidateHeartbeat(config.config_path, config.heartbeat); !s.ok()) return s;
+  if (Status s = ValidateLogging(config.config_path, config.logging); !s.ok()) return s;
+  const std::regex name_pattern("[A-Za-z0-9_.-]{1,64}");
+  std::set<std::string> seen;
+  for (const std::string& slave : config.slaves) {
+    if (!std::regex_match(slave, name_pattern)) {
+      return ConfigKeyError(config.config_path, "slaves",
+                            "'" + slave + "' is not a valid node name (letters, digits, '_', '.', '-')");
+    }
+    if (!seen.insert(slave).second) {
+      return ConfigKeyError(config.config_path, "slaves", "'" + slave + "' is listed twice");
+    }
+  }
+  if (config.recent_records == 0) {
+    return ConfigKeyError(config.config_path, "recent_records", "must be at least 1");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* config) {
+  CLI::App app("ddb-master: executes SQL on its MySQL, logs every change and streams it to the slaves",
+               "ddb-master");
+  AddConfigFileOption(app, "config/master.ini", &config->config_path);
+  app.add_option("--node_name", config->node_name, "Name of this node in status and logs")->capture_default_str();
+  app.add_option("--cluster_secret", config->cluster_secret,
+                 "Shared secret of the cluster (HMAC key; never sent over the wire)");
+  app.add_option("--replication_address", config->replication_address, "Address slaves dial")
+      ->capture_default_str();
+  app.add_option("--replication_port", config->replication_port, "Port slaves dial")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  std::string slaves;
+  app.add_option("--slaves", slaves, "Comma-separated names of the slaves this master serves");
+  app.add_option("--recent_records", config->recent_records, "Log records kept in memory for live slaves")
+      ->capture_default_str();
+  app.add_option("--handshake_timeout_ms", config->handshake_timeout_ms,
+                 "A connection that has not authenticated by then is closed")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
+  AddMySqlOptions(app, &config->mysql);
+  AddHeartbeatOptions(app, &config->heartbeat);
+  AddLoggingOptions(app, &config->logging);
+  AddConsoleOptions(app, &config->console);
+
+  ParseResult result = ParseArguments(app, argc, argv, config->config_path);
+  if (!result.status.ok() || result.exit_now) return result;
+  config->config_path = app.get_option("--config")->as<std::string>();
+  config->slaves = SplitList(slaves);
+  result.status = Validate(*config);
+  return result;
+}
+
+}  // namespace ddb

@@ -1,0 +1,31 @@
+// The master daemon's configuration: config/master.ini, every key also a flag.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ddb/common_options.h"
+#include "ddb/config_parser.h"
+#include "ddb/mysql_connection.h"
+
+namespace ddb {
+
+struct MasterConfig {
+  std::string config_path;
+  std::string node_name = "master";
+  std::string cluster_secret;
+  std::string replication_address = "127.0.0.1";
+  uint16_t replication_port = 4407;
+  std::vector<std::string> slaves;  // names the master knows and queues for
+  MySqlEndpoint mysql;
+  size_t recent_records = 10000;  // records kept in memory for live slaves
+  int handshake_timeout_ms = 5000;
+  HeartbeatOptions heartbeat;
+  LoggingOptions logging;
+  ConsoleOptions console;
+};
+
+// Parses argv and the config file. On --help, result.exit_now is set.
+ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* config);
+
+}  // namespace ddb

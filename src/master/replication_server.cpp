@@ -1,0 +1,63 @@
+#include "replication_server.h"
+
+#include <spdlog/spdlog.h>
+
+namespace ddb {
+
+ReplicationServer::ReplicationServer(asio::io_context& io, const LinkSettings& settings, RecentRecords& recent,
+                                     SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger)
+    : io_(io), settings_(settings), recent_(recent), registry_(registry), logger_(std::move(logger)), acceptor_(io) {}
+
+ReplicationServer::~ReplicationServer() { table_workers_.join(); }
+
+Status ReplicationServer::Listen(const std::string& address, uint16_t port) {
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(address, ec);
+  if (ec) return Status::InvalidArgument("replication_address '" + address + "' is not an IP address");
+  const tcp::endpoint endpoint(ip, port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IoError("cannot listen for slaves on " + address + ":" + std::to_string(port) + ": " +
+                           ec.message());
+  }
+  return Status::Ok();
+}
+
+void ReplicationServer::Start() { asio::co_spawn(io_, AcceptLoop(), asio::detached); }
+
+void ReplicationServer::Stop() {
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    std::lock_guard<std::mutex> lock(links_mutex_);
+    for (auto& weak : links_) {
+      if (auto link = weak.lock()) link->Stop();
+    }
+  });
+}
+
+asio::awaitable<void> ReplicationServer::AcceptLoop() {
+  while (acceptor_.is_open()) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) break;
+      logger_->warn("accepting a replication connection failed: {}", ec.message());
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto link = std::make_shared<SlaveLink>(
+        std::move(socket), LinkContext{settings_, recent_, registry_, table_workers_, logger_});
+    {
+      std::lock_guard<std::mutex> lock(links_mutex_);
+      std::erase_if(links_, [](const std::weak_ptr<SlaveLink>& weak) { return weak.expired(); });
+      links_.push_back(link);
+    }
+    link->Start();
+  }
+}
+
+}  // namespace ddb

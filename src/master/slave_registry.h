@@ -1,0 +1,65 @@
+// SlaveRegistry: what the master knows about each configured slave, whether
+// or not it is connected, for \status and for deciding what to keep.
+//
+// Thread-safe: slave links update it on the io thread, the console reads it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace ddb {
+
+enum class SlaveState {
+  kNeverConnected,  // configured, has not connected since the master started
+  kCatchingUp,      // connected, being fed from the log table (behind the memory window)
+  kOnline,          // connected, fed live from memory
+  kOffline,         // was connected, link lost
+};
+const char* SlaveStateName(SlaveState state);
+
+struct SlaveStatus {
+  std::string name;
+  SlaveState state = SlaveState::kNeverConnected;
+  uint64_t acked_seq = 0;        // newest record the slave applied durably
+  bool acked_known = false;      // false until the slave first reported a position
+  std::string peer;              // "ip:port" of the current or last link
+  int64_t last_seen_micros = 0;  // last frame received
+  std::string last_error;        // why the last link ended, if it failed
+};
+
+class SlaveRegistry {
+ public:
+  explicit SlaveRegistry(const std::vector<std::string>& names);
+
+  bool Knows(const std::string& name) const;
+
+  // A link for `name` authenticated and subscribed after `acked_seq`. A
+  // previous link of the same slave is stopped through its `stop` callback
+  // (the slave reconnected before the master noticed the old link die).
+  // Returns the new link's id.
+  uint64_t Connected(const std::string& name, const std::string& peer, uint64_t acked_seq,
+                     std::function<void()> stop);
+  void Disconnected(const std::string& name, uint64_t link_id, const std::string& reason);
+  void Acked(const std::string& name, uint64_t link_id, uint64_t seq, int64_t now_micros);
+  void Seen(const std::string& name, uint64_t link_id, int64_t now_micros);
+  void SetLive(const std::string& name, uint64_t link_id, bool live);
+
+  std::vector<SlaveStatus> Snapshot() const;
+
+ private:
+  struct Entry {
+    SlaveStatus status;
+    uint64_t link_id = 0;  // 0: no current link
+    std::function<void()> stop;
+  };
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+  uint64_t next_link_id_ = 1;
+};
+
+}  // namespace ddb

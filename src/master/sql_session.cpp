@@ -1,0 +1,281 @@
+#include "sql_session.h"
+
+#include "ddb/replay_session.h"
+#include "ddb/sql_lexer.h"
+
+namespace ddb {
+namespace {
+
+constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
+
+ExecutionResult Ok(QueryResult result = QueryResult()) {
+  ExecutionResult outcome;
+  outcome.result = std::move(result);
+  return outcome;
+}
+
+// ddb's own bookkeeping must not be changed through a session: a write to the
+// log would corrupt replication.
+bool TouchesMetaSchema(const std::string& sql) {
+  for (const Token& token : Tokenize(sql)) {
+    if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
+        AsciiUpper(TokenValue(token)) == "DDB_META") {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool MentionsAutocommit(const std::string& sql) {
+  for (const Token& token : Tokenize(sql)) {
+    if (IsKeyword(token, "AUTOCOMMIT")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log) : endpoint_(std::move(endpoint)), log_(log) {}
+
+Status SqlSession::EnsureConnected() {
+  if (connection_) return Status::Ok();
+  MySqlEndpoint endpoint = endpoint_;
+  endpoint.database = database_;
+  if (Status s = MySqlConnection::Open(endpoint, &connection_); !s.ok()) {
+    connection_.reset();
+    return s;
+  }
+  timestamp_pinned_ = false;
+  autocommit_ = true;
+  return RefreshSessionState();
+}
+
+void SqlSession::DropConnection() {
+  connection_.reset();
+  in_transaction_ = false;  // the server rolled back whatever was open
+  pending_.clear();
+}
+
+ExecutionResult SqlSession::Fail(Status status) {
+  if (IsConnectionLost(status)) {
+    const bool had_transaction = in_transaction_ && !pending_.empty();
+    DropConnection();
+    if (had_transaction) {
+      status = Status::MySql(status.mysql_error_code(), status.sql_state(),
+                             status.message() + " (the open transaction was rolled back; nothing was logged)");
+    }
+  }
+  ExecutionResult outcome;
+  outcome.status = std::move(status);
+  return outcome;
+}
+
+ExecutionResult SqlSession::Execute(const std::string& sql) {
+  const StatementInfo info = ClassifyStatement(sql);
+  if (info.kind == StatementKind::kEmpty) return Ok();
+  if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));
+  if (info.has_multiple_statements) {
+    return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
+  }
+  if (info.kind != StatementKind::kRead && TouchesMetaSchema(sql)) {
+    return Fail(Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
+  }
+  if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
+  switch (info.kind) {
+    case StatementKind::kRead: return RunRead(sql);
+    case StatementKind::kDml: return RunDml(sql);
+    case StatementKind::kDdl: return RunDdl(sql, info);
+    case StatementKind::kBegin: return RunBegin(sql);
+    case StatementKind::kCommit: return RunCommit();
+    case StatementKind::kRollback: return RunRollback(sql);
+    case StatementKind::kSavepoint: return RunSavepoint(sql);
+    case StatementKind::kUse: return RunUse(sql);
+    case StatementKind::kSet: return RunSet(sql);
+    case StatementKind::kAdmin: return RunLocalOnly(sql);
+    case StatementKind::kLockTables:
+      return Fail(Status::Refused("LOCK TABLES is not replicated by ddb; use a transaction instead"));
+    case StatementKind::kEmpty: return Ok();
+    case StatementKind::kUnknown:
+      break;
+  }
+  return Fail(Status::Refused("ddb does not know whether '" + info.verb +
+                              "' changes data, so it was not executed (nothing replicated)"));
+}
+
+ExecutionResult SqlSession::RunRead(const std::string& sql) {
+  if (Status s = UnpinTimestamp(); !s.ok()) return Fail(s);
+  QueryResult result;
+  if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
+  return Ok(std::move(result));
+}
+
+ExecutionResult SqlSession::RunDml(const std::string& sql) {
+  const bool autocommit_statement = !in_transaction_ && autocommit_;
+  if (!in_transaction_) {
+    if (Status s = connection_->Execute("START TRANSACTION"); !s.ok()) return Fail(s);
+    in_transaction_ = true;
+    pending_.clear();
+  }
+  int64_t timestamp = 0;
+  if (Status s = PinTimestamp(&timestamp); !s.ok()) return Fail(s);
+  QueryResult result;
+  if (Status s = connection_->Execute(sql, &result); !s.ok()) {
+    if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock) {
+      in_transaction_ = false;
+      pending_.clear();
+    }
+    if (autocommit_statement && in_transaction_) {
+      connection_->Execute("ROLLBACK");
+      in_transaction_ = false;
+    }
+    return Fail(s);
+  }
+  pending_.push_back(MakeLogged(sql, timestamp));
+  if (autocommit_statement) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  return Ok(std::move(result));
+}
+
+ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& info) {
+  if (info.is_temporary) {
+    return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
+  }
+  if (in_transaction_) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  int64_t timestamp = 0;
+  if (Status s = PinTimestamp(&timestamp); !s.ok()) return Fail(s);
+  QueryResult result;
+  uint64_t seq = 0;
+  Status s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp),
+                          [&] { return connection_->Execute(sql, &result); }, &seq);
+  if (!s.ok()) return Fail(s);
+  last_write_seq_ = seq;
+  // DROP DATABASE of the current database leaves the session without one.
+  QueryResult current;
+  if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
+    database_ = current.rows[0][0].value_or("");
+  }
+  return Ok(std::move(result));
+}
+
+ExecutionResult SqlSession::RunBegin(const std::string& sql) {
+  if (in_transaction_) {  // MySQL commits an open transaction at BEGIN
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  in_transaction_ = true;
+  pending_.clear();
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunCommit() {
+  if (!in_transaction_) {
+    if (Status s = connection_->Execute("COMMIT"); !s.ok()) return Fail(s);
+    return Ok();
+  }
+  if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunRollback(const std::string& sql) {
+  Status s = connection_->Execute(sql);
+  in_transaction_ = false;
+  pending_.clear();
+  if (!s.ok()) return Fail(s);
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunSavepoint(const std::string& sql) {
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  // Replaying SAVEPOINT / ROLLBACK TO in order inside the replayed
+  // transaction reproduces exactly what survived on the master.
+  if (in_transaction_) pending_.push_back(MakeLogged(sql, 0));
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunUse(const std::string& sql) {
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  QueryResult current;
+  if (Status s = connection_->Execute("SELECT DATABASE()", &current); !s.ok()) return Fail(s);
+  database_ = current.rows.empty() ? "" : current.rows[0][0].value_or("");
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunSet(const std::string& sql) {
+  // SET autocommit = 1 commits an open transaction inside MySQL; commit it
+  // through the log first so it is not committed unlogged.
+  if (in_transaction_ && MentionsAutocommit(sql)) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunLocalOnly(const std::string& sql) {
+  // Maintenance statements (ANALYZE, OPTIMIZE, FLUSH...) act on this server
+  // only; several commit implicitly, so commit an open transaction first.
+  if (in_transaction_) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  QueryResult result;
+  if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
+  return Ok(std::move(result));
+}
+
+Status SqlSession::CommitOpenTransaction() {
+  in_transaction_ = false;
+  if (pending_.empty()) return connection_->Execute("COMMIT");
+  uint64_t seq = 0;
+  Status s = log_->Commit(*connection_, std::move(pending_), &seq);
+  pending_.clear();
+  if (!s.ok()) {
+    connection_->Execute("ROLLBACK");
+    return s;
+  }
+  last_write_seq_ = seq;
+  return Status::Ok();
+}
+
+Status SqlSession::PinTimestamp(int64_t* micros) {
+  *micros = NowMicros();
+  timestamp_pinned_ = true;
+  return connection_->Execute("SET TIMESTAMP = " + TimestampLiteral(*micros));
+}
+
+Status SqlSession::UnpinTimestamp() {
+  if (!timestamp_pinned_) return Status::Ok();
+  timestamp_pinned_ = false;
+  return connection_->Execute("SET TIMESTAMP = DEFAULT");
+}
+
+Status SqlSession::RefreshSessionState() {
+  QueryResult result;
+  if (Status s = connection_->Execute(SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE()", &result);
+      !s.ok()) {
+    return s;
+  }
+  const auto& row = result.rows.at(0);
+  const auto& variables = ReplicatedVariables();
+  settings_.clear();
+  for (size_t i = 0; i < variables.size(); ++i) {
+    const std::string value = row[i].value_or("");
+    settings_.push_back({variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
+  }
+  autocommit_ = row[variables.size()].value_or("1") != "0";
+  database_ = row[variables.size() + 1].value_or("");
+  return Status::Ok();
+}
+
+LoggedStatement SqlSession::MakeLogged(const std::string& sql, int64_t timestamp_micros) const {
+  LoggedStatement logged;
+  logged.sql = sql;
+  logged.default_database = database_;
+  logged.timestamp_micros = timestamp_micros;
+  logged.settings = settings_;
+  return logged;
+}
+
+}  // namespace ddb

@@ -1,0 +1,81 @@
+// SqlSession: one client session on the master (the console today; the MySQL
+// endpoint, web SQL box and forwarded writes use the same class).
+//
+// It owns a connection to the master's MySQL and decides, per statement, how
+// it is executed and logged:
+//   reads           run as typed, never logged;
+//   DML             run inside a transaction; at COMMIT (or at once in
+//                   autocommit mode) the statements go to the log in the same
+//                   transaction (ReplicationLog::Commit);
+//   DDL             pending / execute / done under the commit lock
+//                   (ReplicationLog::RunDdl), after an implicit commit of an
+//                   open transaction, as MySQL does;
+//   failed          statements are neither logged nor shipped.
+// Statements ddb cannot replicate safely are refused with the reason.
+//
+// Not thread-safe: one thread drives a session.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ddb/console.h"
+#include "ddb/log_record.h"
+#include "ddb/mysql_connection.h"
+#include "ddb/statement_classifier.h"
+#include "replication_log.h"
+
+namespace ddb {
+
+class SqlSession {
+ public:
+  // `log` must outlive the session.
+  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log);
+
+  // Runs one statement (no terminator).
+  ExecutionResult Execute(const std::string& sql);
+
+  const std::string& current_database() const { return database_; }
+  bool in_transaction() const { return in_transaction_; }
+  // Seq of the last record this session committed (0: none yet).
+  uint64_t last_write_seq() const { return last_write_seq_; }
+
+ private:
+  Status EnsureConnected();
+  void DropConnection();
+  ExecutionResult Fail(Status status);
+
+  ExecutionResult RunRead(const std::string& sql);
+  ExecutionResult RunDml(const std::string& sql);
+  ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
+  ExecutionResult RunBegin(const std::string& sql);
+  ExecutionResult RunCommit();
+  ExecutionResult RunRollback(const std::string& sql);
+  ExecutionResult RunSavepoint(const std::string& sql);
+  ExecutionResult RunUse(const std::string& sql);
+  ExecutionResult RunSet(const std::string& sql);
+  ExecutionResult RunLocalOnly(const std::string& sql);
+
+  // Logs and commits the open transaction (an implicit commit).
+  Status CommitOpenTransaction();
+  // Fixes the session clock so NOW() here and on replay agree.
+  Status PinTimestamp(int64_t* micros);
+  Status UnpinTimestamp();
+  // Re-reads the session variables that travel with logged statements.
+  Status RefreshSessionState();
+  LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros) const;
+
+  const MySqlEndpoint endpoint_;
+  ReplicationLog* const log_;
+  std::unique_ptr<MySqlConnection> connection_;
+  std::string database_;
+  std::vector<SessionSetting> settings_;
+  bool autocommit_ = true;
+  bool in_transaction_ = false;
+  std::vector<LoggedStatement> pending_;  // statements of the open transaction
+  bool timestamp_pinned_ = false;
+  uint64_t last_write_seq_ = 0;
+};
+
+}  // namespace ddb

@@ -1,0 +1,140 @@
+#include "ddb/messages.h"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace ddb {
+namespace {
+
+// Encodes, decodes, and checks that every strict prefix and one extra
+// trailing byte are rejected as Corruption.
+template <typename M>
+M RoundTrip(const M& original) {
+  const std::vector<uint8_t> bytes = Encode(original);
+  M decoded;
+  Status s = Decode(bytes, &decoded);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    M partial;
+    EXPECT_EQ(Decode(std::span<const uint8_t>(bytes.data(), n), &partial).code(),
+              Status::Code::kCorruption)
+        << "prefix of " << n << " bytes";
+  }
+  std::vector<uint8_t> longer = bytes;
+  longer.push_back(0);
+  M extra;
+  Status trailing = Decode(longer, &extra);
+  EXPECT_EQ(trailing.code(), Status::Code::kCorruption);
+  EXPECT_NE(trailing.message().find("trailing"), std::string::npos) << trailing.message();
+  return decoded;
+}
+
+TEST(MessagesTest, HelloRoundTrips) {
+  Hello m;
+  m.min_version = 1;
+  m.max_version = 3;
+  m.node_name = "slave-1";
+  m.cluster_id = "c0ffee";
+  m.client_nonce = std::string("\0\x01\xff", 3);
+  const Hello d = RoundTrip(m);
+  EXPECT_EQ(d.min_version, 1);
+  EXPECT_EQ(d.max_version, 3);
+  EXPECT_EQ(d.node_name, m.node_name);
+  EXPECT_EQ(d.cluster_id, m.cluster_id);
+  EXPECT_EQ(d.client_nonce, m.client_nonce);
+}
+
+TEST(MessagesTest, HelloFromANeverJoinedSlaveHasEmptyClusterId) {
+  Hello m;
+  m.node_name = "fresh";
+  const Hello d = RoundTrip(m);
+  EXPECT_EQ(d.min_version, kProtocolVersion);
+  EXPECT_TRUE(d.cluster_id.empty());
+}
+
+TEST(MessagesTest, ChallengeRoundTrips) {
+  Challenge m{1, "master", "c0ffee", "nonce-bytes"};
+  const Challenge d = RoundTrip(m);
+  EXPECT_EQ(d.version, 1);
+  EXPECT_EQ(d.master_name, "master");
+  EXPECT_EQ(d.cluster_id, "c0ffee");
+  EXPECT_EQ(d.server_nonce, "nonce-bytes");
+}
+
+TEST(MessagesTest, AuthResponseRoundTrips) {
+  EXPECT_EQ(RoundTrip(AuthResponse{std::string(32, '\xaa')}).proof, std::string(32, '\xaa'));
+}
+
+TEST(MessagesTest, AuthResultRoundTrips) {
+  const AuthResult accepted = RoundTrip(AuthResult{true, "", "proof"});
+  EXPECT_TRUE(accepted.accepted);
+  EXPECT_EQ(accepted.master_proof, "proof");
+  const AuthResult refused = RoundTrip(AuthResult{false, "bad proof", ""});
+  EXPECT_FALSE(refused.accepted);
+  EXPECT_EQ(refused.reason, "bad proof");
+}
+
+TEST(MessagesTest, AuthResultWithFlagOtherThanZeroOrOneIsCorruption) {
+  std::vector<uint8_t> bytes = Encode(AuthResult{true, "", ""});
+  bytes[0] = 2;
+  AuthResult d;
+  EXPECT_EQ(Decode(bytes, &d).code(), Status::Code::kCorruption);
+  EXPECT_FALSE(d.accepted);
+}
+
+TEST(MessagesTest, SubscribeAckHeartbeatRoundTrip) {
+  EXPECT_EQ(RoundTrip(Subscribe{~0ULL}).after_seq, ~0ULL);
+  EXPECT_EQ(RoundTrip(Ack{77}).applied_seq, 77u);
+  const Heartbeat h = RoundTrip(Heartbeat{5, -123});
+  EXPECT_EQ(h.last_seq, 5u);
+  EXPECT_EQ(h.sent_at_micros, -123);
+}
+
+TEST(MessagesTest, SubscribeIsEightBigEndianBytes) {
+  const std::vector<uint8_t> bytes = Encode(Subscribe{0x0102});
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 1, 2}));
+}
+
+TEST(MessagesTest, ErrorRoundTrips) {
+  const ErrorMessage d = RoundTrip(
+      ErrorMessage{ErrorCode::kVersionUnsupported, "protocol version 2, this node speaks 1"});
+  EXPECT_EQ(d.code, ErrorCode::kVersionUnsupported);
+  EXPECT_EQ(d.message, "protocol version 2, this node speaks 1");
+}
+
+TEST(MessagesTest, ErrorWithUnknownCodeStillDecodes) {
+  // A newer peer may send codes this node does not know; its text must still
+  // reach the log.
+  const ErrorMessage d = RoundTrip(ErrorMessage{static_cast<ErrorCode>(99), "future"});
+  EXPECT_EQ(static_cast<uint16_t>(d.code), 99);
+  EXPECT_STREQ(ErrorCodeName(d.code), "unknown");
+  EXPECT_EQ(d.message, "future");
+}
+
+TEST(MessagesTest, ErrorCodeNames) {
+  EXPECT_STREQ(ErrorCodeName(ErrorCode::kPositionPurged), "position_purged");
+  EXPECT_STREQ(ErrorCodeName(ErrorCode::kAuthFailed), "auth_failed");
+}
+
+TEST(MessagesTest, StringLengthBeyondPayloadIsCorruption) {
+  // AuthResponse whose proof claims 1000 bytes but carries 3.
+  const std::vector<uint8_t> bytes = {0, 0, 0x03, 0xe8, 'a', 'b', 'c'};
+  AuthResponse d;
+  Status s = Decode(bytes, &d);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("proof"), std::string::npos) << s.message();
+}
+
+TEST(MessagesTest, FailedDecodeLeavesOutputUntouched) {
+  Hello d;
+  d.node_name = "keep";
+  const std::vector<uint8_t> bytes = {0, 1};
+  EXPECT_FALSE(Decode(bytes, &d).ok());
+  EXPECT_EQ(d.node_name, "keep");
+}
+
+}  // namespace
+}  // namespace ddb
