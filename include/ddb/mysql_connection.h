@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 namespace sql {
 class Connection;
+class PreparedStatement;
 }
 
 namespace ddb {
@@ -62,7 +64,9 @@ class MySqlConnection {
 
   // Runs one statement exactly as given (the user's SQL is passed through).
   Status Execute(std::string_view sql, QueryResult* result = nullptr);
-  // Runs one of ddb's own statements with bound parameters.
+  // Runs one of ddb's own statements with bound parameters. The statement is
+  // prepared once per connection and reused (ddb's own SQL is a handful of
+  // fixed texts on hot paths: the log insert, the position update).
   Status ExecutePrepared(std::string_view sql, const std::vector<SqlParam>& params,
                          QueryResult* result = nullptr);
 
@@ -73,6 +77,7 @@ class MySqlConnection {
 
   MySqlEndpoint endpoint_;
   std::unique_ptr<sql::Connection> connection_;
+  std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> prepared_;
 };
 
 // True for client-side errors meaning the session is gone (server down,

@@ -120,8 +120,14 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
 Status MySqlConnection::ExecutePrepared(std::string_view sql_text, const std::vector<SqlParam>& params,
                                         QueryResult* result) {
   try {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        connection_->prepareStatement(sql::SQLString(std::string(sql_text))));
+    auto cached = prepared_.find(sql_text);
+    if (cached == prepared_.end()) {
+      std::unique_ptr<sql::PreparedStatement> prepared(
+          connection_->prepareStatement(sql::SQLString(std::string(sql_text))));
+      cached = prepared_.emplace(std::string(sql_text), std::move(prepared)).first;
+    }
+    sql::PreparedStatement* statement = cached->second.get();
+    statement->clearParameters();
     // Blob streams must outlive execute().
     std::vector<std::unique_ptr<std::istringstream>> blob_streams;
     for (size_t i = 0; i < params.size(); ++i) {

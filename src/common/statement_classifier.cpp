@@ -135,7 +135,9 @@ StatementInfo ClassifyQuery(StatementInfo info, Tokens t) {
 StatementInfo ClassifyParenthesized(StatementInfo info, Tokens t) {
   std::size_t i = 0;
   while (IsOperator(t, i, "(")) ++i;
-  if (!IsAnyWord(t, i, {"SELECT", "WITH", "VALUES", "TABLE"})) return WithKind(std::move(info), StatementKind::kUnknown);
+  if (!IsAnyWord(t, i, {"SELECT", "WITH", "VALUES", "TABLE"})) {
+    return WithKind(std::move(info), StatementKind::kUnknown);
+  }
   StatementInfo inner = Classify(t.subspan(i));
   // "(SELECT 1) INTO OUTFILE 'f'": the INTO may follow the parentheses.
   if (inner.kind == StatementKind::kRead && WritesFile(t)) inner.kind = StatementKind::kAdmin;
@@ -276,7 +278,9 @@ StatementInfo Classify(Tokens t) {
   if (verb == "ANALYZE") return ClassifyAnalyze(std::move(info), t);
   if (verb == "SET") return ClassifySet(std::move(info), t);
   if (verb == "BEGIN") {
-    if (t.size() == 1 || (t.size() == 2 && IsWord(t, 1, "WORK"))) return WithKind(std::move(info), StatementKind::kBegin);
+    if (t.size() == 1 || (t.size() == 2 && IsWord(t, 1, "WORK"))) {
+      return WithKind(std::move(info), StatementKind::kBegin);
+    }
     const bool compound = IsWord(t, 1, "NOT") && IsWord(t, 2, "ATOMIC");
     return WithKind(std::move(info), compound ? StatementKind::kDml : StatementKind::kUnknown);
   }

@@ -41,8 +41,8 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   app.add_option("--replication_port", config->replication_port, "Port slaves dial")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
-  std::string slaves;
-  app.add_option("--slaves", slaves, "Comma-separated names of the slaves this master serves");
+  std::vector<std::string> slaves;
+  app.add_option("--slaves", slaves, "Comma-separated names of the slaves this master serves")->delimiter(',');
   app.add_option("--recent_records", config->recent_records, "Log records kept in memory for live slaves")
       ->capture_default_str();
   app.add_option("--handshake_timeout_ms", config->handshake_timeout_ms,
@@ -57,7 +57,9 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   ParseResult result = ParseArguments(app, argc, argv, config->config_path);
   if (!result.status.ok() || result.exit_now) return result;
   config->config_path = app.get_option("--config")->as<std::string>();
-  config->slaves = SplitList(slaves);
+  for (const std::string& item : slaves) {
+    for (std::string& name : SplitList(item)) config->slaves.push_back(std::move(name));
+  }
   result.status = Validate(*config);
   return result;
 }

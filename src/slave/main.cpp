@@ -1,1 +1,88 @@
-int main() { return 0; }
+// ddb-slave: wires the parts together; each part lives in its own file.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <thread>
+
+#include "applier.h"
+#include "apply_queue.h"
+#include "ddb/foreground.h"
+#include "ddb/logging.h"
+#include "master_link.h"
+#include "slave_config.h"
+#include "slave_console.h"
+#include "slave_schema.h"
+#include "slave_status.h"
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "ddb-slave: " << message << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ddb;
+  BlockStopSignals();
+
+  SlaveConfig config;
+  ParseResult parsed = LoadSlaveConfig(argc, argv, &config);
+  if (parsed.exit_now) {
+    std::cout << parsed.output;
+    return 0;
+  }
+  if (!parsed.status.ok()) return Fail(parsed.status.message());
+
+  std::unique_ptr<Logging> logging;
+  if (Status s = Logging::Open(config.logging, &logging); !s.ok()) return Fail(config.config_path + ": " + s.message());
+  auto logger = logging->For(config.node_name);
+
+  // The slave's MySQL may be down at start: wait for it (status says so)
+  // rather than exit, like the applier does later.
+  StoredPosition position;
+  for (auto delay = std::chrono::milliseconds(200);; delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
+    std::unique_ptr<MySqlConnection> bootstrap;
+    Status s = MySqlConnection::Open(config.mysql, &bootstrap);
+    if (s.ok()) s = CreateSlaveSchema(*bootstrap);
+    if (s.ok()) s = LoadPosition(*bootstrap, &position);
+    if (s.ok()) break;
+    if (!IsConnectionLost(s)) return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
+    logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());
+    std::this_thread::sleep_for(delay);
+  }
+
+  SlaveStatusBoard status;
+  status.SetClusterId(position.cluster_id);
+  status.SetApplied(position.seq, position.master_committed_at_micros, 0);
+  ApplyQueue queue(config.queue_records);
+  Applier applier(config.mysql, queue, status, config.apply_batch_records, position, logging->For("applier"));
+
+  asio::io_context io;
+  auto work = asio::make_work_guard(io);
+  MasterLink link(io, config, queue, status, position.cluster_id, position.seq,
+                  [&config](const std::string& cluster_id) {
+                    std::unique_ptr<MySqlConnection> connection;
+                    Status s = MySqlConnection::Open(config.mysql, &connection);
+                    return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
+                  },
+                  logging->For("link"));
+  applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
+  applier.Start();
+  link.Start();
+  std::thread io_thread([&io] { io.run(); });
+  logger->info("slave '{}' started at #{}, master {}:{}", config.node_name, position.seq, config.master_host,
+               config.master_port);
+
+  SlaveConsole console(config, status, applier);
+  const int failures = RunForeground(config.console, console, *logger);
+
+  link.Stop();
+  applier.Stop();
+  work.reset();
+  io.stop();
+  io_thread.join();
+  logger->info("slave stopped");
+  return failures == 0 ? 0 : 1;
+}

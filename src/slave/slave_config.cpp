@@ -1,1 +1,63 @@
-// placeholder
+#include "slave_config.h"
+
+#include <regex>
+
+namespace ddb {
+namespace {
+
+Status Validate(const SlaveConfig& config) {
+  if (config.node_name.empty()) {
+    return Status::InvalidArgument(config.config_path +
+                                   ": key 'node_name' is missing (the name the master knows this slave by)");
+  }
+  if (!std::regex_match(config.node_name, std::regex("[A-Za-z0-9_.-]{1,64}"))) {
+    return ConfigKeyError(config.config_path, "node_name",
+                          "'" + config.node_name + "' is not a valid node name (letters, digits, '_', '.', '-')");
+  }
+  if (Status s = ValidateSecret(config.config_path, config.cluster_secret); !s.ok()) return s;
+  if (Status s = ValidateHeartbeat(config.config_path, config.heartbeat); !s.ok()) return s;
+  if (Status s = ValidateLogging(config.config_path, config.logging); !s.ok()) return s;
+  if (config.reconnect_max_ms < config.reconnect_min_ms) {
+    return ConfigKeyError(config.config_path, "reconnect_max_ms", "must not be smaller than reconnect_min_ms");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* config) {
+  CLI::App app("ddb-slave: replays the master's log on its MySQL and answers reads", "ddb-slave");
+  AddConfigFileOption(app, "config/slave1.ini", &config->config_path);
+  app.add_option("--node_name", config->node_name, "Name of this slave (must be in the master's 'slaves')");
+  app.add_option("--cluster_secret", config->cluster_secret, "Shared secret of the cluster (HMAC key)");
+  app.add_option("--master_host", config->master_host, "Host of the master's replication port")
+      ->capture_default_str();
+  app.add_option("--master_port", config->master_port, "The master's replication port")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  app.add_option("--reconnect_min_ms", config->reconnect_min_ms, "First reconnect delay")
+      ->check(CLI::Range(10, 600000))
+      ->capture_default_str();
+  app.add_option("--reconnect_max_ms", config->reconnect_max_ms, "Longest reconnect delay (exponential back-off)")
+      ->check(CLI::Range(10, 600000))
+      ->capture_default_str();
+  app.add_option("--apply_batch_records", config->apply_batch_records,
+                 "Consecutive records applied in one transaction")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--queue_records", config->queue_records, "Records received but not yet applied, at most")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  AddMySqlOptions(app, &config->mysql);
+  AddHeartbeatOptions(app, &config->heartbeat);
+  AddLoggingOptions(app, &config->logging);
+  AddConsoleOptions(app, &config->console);
+
+  ParseResult result = ParseArguments(app, argc, argv, config->config_path);
+  if (!result.status.ok() || result.exit_now) return result;
+  config->config_path = app.get_option("--config")->as<std::string>();
+  result.status = Validate(*config);
+  return result;
+}
+
+}  // namespace ddb

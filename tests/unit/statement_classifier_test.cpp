@@ -158,7 +158,8 @@ TEST(StatementClassifierTest, DdlObjectWord) {
   EXPECT_EQ(ClassifyStatement("DROP SCHEMA IF EXISTS s").object, "SCHEMA");
   EXPECT_EQ(ClassifyStatement("CREATE UNIQUE INDEX i ON t (a)").object, "INDEX");
   EXPECT_EQ(ClassifyStatement("CREATE OR REPLACE VIEW v AS SELECT 1").object, "VIEW");
-  EXPECT_EQ(ClassifyStatement("CREATE ALGORITHM=MERGE DEFINER='root'@'localhost' SQL SECURITY INVOKER VIEW v AS SELECT 1")
+  EXPECT_EQ(ClassifyStatement("CREATE ALGORITHM=MERGE DEFINER='root'@'localhost' SQL SECURITY INVOKER "
+                              "VIEW v AS SELECT 1")
                 .object,
             "VIEW");
   EXPECT_EQ(ClassifyStatement("CREATE DEFINER=CURRENT_USER() PROCEDURE p() SELECT 1").object, "PROCEDURE");

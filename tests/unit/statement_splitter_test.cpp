@@ -105,8 +105,8 @@ TEST(StatementSplitterTest, BackslashGInsideStringIsText) {
 
 TEST(StatementSplitterTest, ExecutableCommentsPassThroughWhole) {
   EXPECT_EQ(SplitLines({"/*!40101 SET NAMES utf8 */;"}), (V{"/*!40101 SET NAMES utf8 */"}));
-  EXPECT_EQ(SplitLines({"/*!50003 CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET @a=1; SET @b=2; END */;"}),
-            (V{"/*!50003 CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET @a=1; SET @b=2; END */"}));
+  const std::string trigger = "/*!50003 CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET @a=1; END */";
+  EXPECT_EQ(SplitLines({trigger + ";"}), (V{trigger}));
   EXPECT_EQ(SplitLines({"/*M!100100 SELECT 1; */ ;"}), (V{"/*M!100100 SELECT 1; */"}));
 }
 

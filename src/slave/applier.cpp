@@ -1,0 +1,215 @@
+#include "applier.h"
+
+#include <spdlog/spdlog.h>
+
+namespace ddb {
+namespace {
+
+constexpr auto kPopWait = std::chrono::milliseconds(200);
+constexpr auto kReconnectMin = std::chrono::milliseconds(200);
+constexpr auto kReconnectMax = std::chrono::milliseconds(5000);
+
+}  // namespace
+
+Applier::Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& status, size_t batch_records,
+                 StoredPosition position, std::shared_ptr<spdlog::logger> logger)
+    : endpoint_(std::move(endpoint)),
+      queue_(queue),
+      status_(status),
+      batch_records_(batch_records),
+      logger_(std::move(logger)),
+      applied_seq_(position.seq),
+      applied_committed_at_(position.master_committed_at_micros) {}
+
+Applier::~Applier() { Stop(); }
+
+void Applier::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void Applier::Stop() {
+  stop_ = true;
+  queue_.Close();
+  operator_signal_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Applier::SetProgressListener(std::function<void(uint64_t)> listener) {
+  progress_listener_ = std::move(listener);
+}
+
+Status Applier::Retry() {
+  std::lock_guard<std::mutex> lock(operator_mutex_);
+  if (!stopped_on_error_) return Status::InvalidArgument("the applier is not stopped on an error");
+  operator_action_ = OperatorAction::kRetry;
+  operator_signal_.notify_all();
+  return Status::Ok();
+}
+
+Status Applier::Skip() {
+  std::lock_guard<std::mutex> lock(operator_mutex_);
+  if (!stopped_on_error_) return Status::InvalidArgument("the applier is not stopped on an error");
+  operator_action_ = OperatorAction::kSkip;
+  operator_signal_.notify_all();
+  return Status::Ok();
+}
+
+bool Applier::EnsureConnected() {
+  auto delay = kReconnectMin;
+  while (!stop_) {
+    if (connection_) return true;
+    Status s = MySqlConnection::Open(endpoint_, &connection_);
+    StoredPosition stored;
+    // A COMMIT cut off by a lost connection may or may not have happened:
+    // the stored position is the truth about what was applied.
+    if (s.ok()) s = LoadPosition(*connection_, &stored);
+    if (s.ok()) {
+      if (stored.seq != applied_seq_) {
+        logger_->info("applied position is #{} after reconnecting (was #{} in memory)", stored.seq,
+                      applied_seq_.load());
+        Committed(stored.seq, stored.master_committed_at_micros, 0);
+      }
+      replay_ = std::make_unique<ReplaySession>(*connection_);
+      just_connected_ = true;
+      status_.SetApplier(ApplierState::kRunning);
+      logger_->info("applier connected to MySQL at {}", endpoint_.Describe());
+      return true;
+    }
+    connection_.reset();
+    status_.SetApplier(ApplierState::kMySqlDown, s.ToString());
+    logger_->warn("applier cannot reach MySQL at {}: {}; retrying in {} ms", endpoint_.Describe(), s.ToString(),
+                  delay.count());
+    std::this_thread::sleep_for(delay);  // a plain back-off: this thread has nothing else to do
+    delay = std::min(delay * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kReconnectMax));
+  }
+  return false;
+}
+
+void Applier::Run() {
+  while (!stop_) {
+    if (!EnsureConnected()) return;
+    if (pending_.empty()) {
+      queue_.PopBatch(batch_records_, kPopWait, &pending_);
+      continue;
+    }
+    // A record at or below the position was applied already (re-sent after a
+    // reconnect): applying it again would double it.
+    while (!pending_.empty() && pending_.front().seq <= applied_seq_) pending_.erase(pending_.begin());
+    if (pending_.empty()) continue;
+
+    std::vector<LogRecord> run;
+    const size_t limit = single_step_ ? 1 : batch_records_;
+    for (const LogRecord& record : pending_) {
+      if (run.size() >= limit) break;
+      if (record.kind == RecordKind::kDdl && !run.empty()) break;
+      run.push_back(record);
+      if (record.kind == RecordKind::kDdl) break;
+    }
+    std::string failed_statement;
+    Status s = ApplyRun(run, &failed_statement);
+    if (s.ok()) {
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(run.size()));
+      just_connected_ = false;
+      if (run.size() == 1) single_step_ = false;
+      continue;
+    }
+    if (IsConnectionLost(s)) {
+      logger_->warn("applier lost MySQL while applying #{}: {}", run.front().seq, s.ToString());
+      replay_.reset();
+      connection_.reset();
+      continue;
+    }
+    if (run.size() > 1) {
+      single_step_ = true;  // find the failing record; apply the ones before it
+      continue;
+    }
+    const LogRecord& failed = run.front();
+    logger_->error("applier stopped: record #{} failed: {} (statement: {})", failed.seq, s.ToString(),
+                   failed_statement);
+    status_.SetApplyError({failed.seq, failed_statement, s.ToString()});
+    WaitForOperator();
+  }
+}
+
+void Applier::WaitForOperator() {
+  OperatorAction action;
+  {
+    std::unique_lock<std::mutex> lock(operator_mutex_);
+    stopped_on_error_ = true;
+    operator_action_ = OperatorAction::kNone;
+    operator_signal_.wait(lock, [this] { return stop_ || operator_action_ != OperatorAction::kNone; });
+    stopped_on_error_ = false;
+    action = operator_action_;
+  }
+  if (stop_) return;
+  const LogRecord failed = pending_.front();
+  if (action == OperatorAction::kSkip) {
+    Status s = UpdatePosition(*connection_, failed.seq, failed.committed_at_micros);
+    if (!s.ok()) {
+      logger_->error("skipping #{} failed: {}", failed.seq, s.ToString());
+      status_.SetApplyError({failed.seq, "(skip)", s.ToString()});
+      if (IsConnectionLost(s)) connection_.reset();
+      return;
+    }
+    logger_->warn("operator skipped record #{}; its statements were NOT applied on this slave", failed.seq);
+    pending_.erase(pending_.begin());
+    Committed(failed.seq, failed.committed_at_micros, 0);
+  } else {
+    logger_->info("operator asked to retry record #{}", failed.seq);
+  }
+  status_.SetApplier(ApplierState::kRunning);
+}
+
+Status Applier::ApplyRun(const std::vector<LogRecord>& run, std::string* failed_statement) {
+  if (run.front().kind == RecordKind::kDdl) return ApplyDdl(run.front(), failed_statement);
+  return ApplyTransactions(run, failed_statement);
+}
+
+Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string* failed_statement) {
+  if (Status s = connection_->Execute("START TRANSACTION"); !s.ok()) return s;
+  for (const LogRecord& record : run) {
+    for (const LoggedStatement& statement : record.statements) {
+      if (Status s = replay_->Execute(statement); !s.ok()) {
+        *failed_statement = statement.sql;
+        connection_->Execute("ROLLBACK");
+        return s;
+      }
+    }
+  }
+  const LogRecord& last = run.back();
+  if (Status s = UpdatePosition(*connection_, last.seq, last.committed_at_micros); !s.ok()) {
+    *failed_statement = "(position update)";
+    connection_->Execute("ROLLBACK");
+    return s;
+  }
+  if (Status s = connection_->Execute("COMMIT"); !s.ok()) return s;
+  Committed(last.seq, last.committed_at_micros, run.size());
+  return Status::Ok();
+}
+
+Status Applier::ApplyDdl(const LogRecord& record, std::string* failed_statement) {
+  for (const LoggedStatement& statement : record.statements) {
+    Status s = replay_->Execute(statement);
+    if (s.ok()) continue;
+    if (just_connected_ && s.code() == Status::Code::kMySql && IsAlreadyAppliedDdlError(s.mysql_error_code())) {
+      logger_->warn("DDL #{} was already applied before a restart ({}); moving the position past it", record.seq,
+                    s.ToString());
+      continue;
+    }
+    *failed_statement = statement.sql;
+    return s;
+  }
+  if (Status s = UpdatePosition(*connection_, record.seq, record.committed_at_micros); !s.ok()) {
+    *failed_statement = "(position update)";
+    return s;
+  }
+  Committed(record.seq, record.committed_at_micros, 1);
+  return Status::Ok();
+}
+
+void Applier::Committed(uint64_t seq, int64_t committed_at, size_t records) {
+  applied_seq_ = seq;
+  applied_committed_at_ = committed_at;
+  status_.SetApplied(seq, committed_at, records);
+  if (progress_listener_) progress_listener_(seq);
+}
+
+}  // namespace ddb

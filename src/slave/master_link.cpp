@@ -1,0 +1,229 @@
+#include "master_link.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ddb/auth.h"
+#include "ddb/log_record.h"
+#include "ddb/message_io.h"
+
+namespace ddb {
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
+                       std::string cluster_id, uint64_t applied_seq,
+                       std::function<Status(const std::string&)> remember_cluster,
+                       std::shared_ptr<spdlog::logger> logger)
+    : io_(io),
+      config_(config),
+      queue_(queue),
+      status_(status),
+      cluster_id_(std::move(cluster_id)),
+      received_seq_(applied_seq),
+      remember_cluster_(std::move(remember_cluster)),
+      logger_(std::move(logger)),
+      applied_seq_(applied_seq),
+      ack_wakeup_(io),
+      space_wakeup_(io) {
+  queue_.SetSpaceListener([this] { asio::post(io_, [this] { space_wakeup_.cancel(); }); });
+}
+
+void MasterLink::Start() { asio::co_spawn(io_, Run(), asio::detached); }
+
+void MasterLink::Stop() {
+  asio::post(io_, [this] {
+    stopping_ = true;
+    if (current_ != nullptr) current_->Close();
+    ack_wakeup_.cancel();
+    space_wakeup_.cancel();
+  });
+}
+
+void MasterLink::Applied(uint64_t seq) {
+  applied_seq_ = seq;
+  asio::post(io_, [this] { ack_wakeup_.cancel(); });
+}
+
+asio::awaitable<void> MasterLink::Run() {
+  const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
+  auto delay = std::chrono::milliseconds(config_.reconnect_min_ms);
+  std::string last_failure;
+  asio::steady_timer backoff(io_);
+  while (!stopping_) {
+    status_.SetLink(LinkState::kConnecting, master);
+    tcp::resolver resolver(io_);
+    boost::system::error_code ec;
+    auto endpoints = co_await resolver.async_resolve(config_.master_host, std::to_string(config_.master_port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket(io_);
+    if (!ec) co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    Status result;
+    if (ec) {
+      result = Status::Unavailable("cannot connect to master " + master + ": " + ec.message());
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      delay = std::chrono::milliseconds(config_.reconnect_min_ms);  // reached it: start back-off afresh
+      result = co_await Session(std::move(socket));
+    }
+    if (stopping_) break;
+    // Say each distinct failure once, not once per retry.
+    if (result.ToString() != last_failure) {
+      logger_->warn("replication link to {}: {}", master, result.ToString());
+      last_failure = result.ToString();
+    }
+    status_.SetLink(result.code() == Status::Code::kRefused ? LinkState::kRefused : LinkState::kConnecting,
+                    result.ToString());
+    // A refusal (wrong secret, unknown name) needs an operator: retry slowly.
+    const auto wait = result.code() == Status::Code::kRefused ? std::chrono::milliseconds(config_.reconnect_max_ms)
+                                                              : delay;
+    backoff.expires_after(wait);
+    co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    delay = std::min(delay * 2, std::chrono::milliseconds(config_.reconnect_max_ms));
+  }
+}
+
+asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
+  FramedSocket socket(std::move(raw_socket));
+  current_ = &socket;
+  Status s = co_await Handshake(socket);
+  if (s.ok()) {
+    logger_->info("connected to master {} (cluster {}), receiving after #{}", socket.peer(), cluster_id_,
+                  received_seq_);
+    status_.SetLink(LinkState::kConnected, socket.peer());
+    asio::co_spawn(io_, WriteAcks(socket), asio::detached);
+    s = co_await ReadRecords(socket);
+  }
+  socket.Close();
+  ack_wakeup_.cancel();
+  // Let the writer coroutine observe the closed socket before the
+  // FramedSocket it refers to goes out of scope.
+  while (writer_running_) {
+    asio::steady_timer settle(io_);
+    settle.expires_after(std::chrono::milliseconds(1));
+    boost::system::error_code ec;
+    co_await settle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  current_ = nullptr;
+  co_return s;
+}
+
+asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
+  const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
+  Hello hello;
+  hello.node_name = config_.node_name;
+  hello.cluster_id = cluster_id_;
+  hello.client_nonce = RandomNonce();
+  if (Status s = co_await SendMessage(socket, MessageType::kHello, hello); !s.ok()) co_return s;
+  Challenge challenge;
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kChallenge, &challenge, timeout); !s.ok()) {
+    co_return s;
+  }
+  if (!cluster_id_.empty() && challenge.cluster_id != cluster_id_) {
+    co_return Status::Refused("master " + socket.peer() + " is cluster " + challenge.cluster_id +
+                              ", this slave belongs to cluster " + cluster_id_);
+  }
+  AuthResponse response;
+  response.proof = SlaveProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce, config_.node_name,
+                              challenge.cluster_id);
+  if (Status s = co_await SendMessage(socket, MessageType::kAuthResponse, response); !s.ok()) co_return s;
+  AuthResult result;
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kAuthResult, &result, timeout); !s.ok()) {
+    co_return s;
+  }
+  if (!result.accepted) co_return Status::Refused(result.reason);
+  const std::string expected = MasterProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce,
+                                           config_.node_name, challenge.cluster_id);
+  if (!ProofsEqual(expected, result.master_proof)) {
+    co_return Status::Refused("master " + socket.peer() + " could not prove it knows the cluster secret");
+  }
+  if (cluster_id_.empty()) {
+    if (Status s = remember_cluster_(challenge.cluster_id); !s.ok()) {
+      co_return Status::Unavailable("storing the cluster id failed: " + s.ToString());
+    }
+    cluster_id_ = challenge.cluster_id;
+    status_.SetClusterId(cluster_id_);
+    logger_->info("joined cluster {} (master '{}')", cluster_id_, challenge.master_name);
+  }
+  Subscribe subscribe;
+  subscribe.after_seq = received_seq_;
+  co_return co_await SendMessage(socket, MessageType::kSubscribe, subscribe);
+}
+
+asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
+  const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
+  while (!stopping_) {
+    Frame frame;
+    if (Status s = co_await socket.ReadFrame(&frame, timeout); !s.ok()) {
+      if (s.code() == Status::Code::kTimedOut) {
+        co_return Status::Unavailable("master silent for " + std::to_string(timeout.count()) + " ms");
+      }
+      co_return s;
+    }
+    if (frame.type == MessageType::kHeartbeat) {
+      Heartbeat heartbeat;
+      if (Status s = Decode(frame.payload, &heartbeat); !s.ok()) co_return s;
+      status_.SetMasterLastSeq(heartbeat.last_seq);
+      continue;
+    }
+    if (frame.type == MessageType::kError) {
+      ErrorMessage error;
+      if (Status s = Decode(frame.payload, &error); !s.ok()) co_return s;
+      co_return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
+    }
+    if (frame.type != MessageType::kRecord) {
+      co_return Status::Corruption(std::string("unexpected ") + MessageTypeName(frame.type) + " frame from master");
+    }
+    LogRecord record;
+    if (Status s = DecodeRecordPayload(frame.payload, &record); !s.ok()) co_return s;
+    if (record.seq <= received_seq_) continue;  // already have it
+    const uint64_t seq = record.seq;
+    while (!queue_.TryPush(std::move(record))) {
+      // Full: stop reading until the applier makes room (TCP pushes back on
+      // the master). Bounded wait so a lost wake-up costs little.
+      space_wakeup_.expires_after(std::chrono::milliseconds(50));
+      boost::system::error_code ec;
+      co_await space_wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping_ || !socket.socket().is_open()) co_return Status::Unavailable("link closed");
+    }
+    received_seq_ = seq;
+    status_.SetReceived(seq);
+  }
+  co_return Status::Unavailable("slave stopping");
+}
+
+asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
+  writer_running_ = true;
+  const auto interval = std::chrono::milliseconds(config_.heartbeat.interval_ms);
+  uint64_t acked = 0;
+  while (socket.socket().is_open()) {
+    const uint64_t applied = applied_seq_.load();
+    Status s;
+    if (applied != acked) {
+      Ack ack;
+      ack.applied_seq = applied;
+      s = co_await SendMessage(socket, MessageType::kAck, ack);
+      acked = applied;
+    } else {
+      Heartbeat heartbeat;
+      heartbeat.last_seq = applied;
+      heartbeat.sent_at_micros = NowMicros();
+      s = co_await SendMessage(socket, MessageType::kHeartbeat, heartbeat);
+    }
+    if (!s.ok()) break;
+    if (applied_seq_.load() != acked) continue;  // moved while we were writing
+    ack_wakeup_.expires_after(interval);
+    boost::system::error_code ec;
+    co_await ack_wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  socket.Close();
+  writer_running_ = false;
+}
+
+}  // namespace ddb

@@ -1,0 +1,30 @@
+// The slave daemon's configuration: config/slave1.ini, every key also a flag.
+#pragma once
+
+#include <string>
+
+#include "ddb/common_options.h"
+#include "ddb/config_parser.h"
+#include "ddb/mysql_connection.h"
+
+namespace ddb {
+
+struct SlaveConfig {
+  std::string config_path;
+  std::string node_name;
+  std::string cluster_secret;
+  std::string master_host = "127.0.0.1";
+  uint16_t master_port = 4407;
+  MySqlEndpoint mysql;
+  int reconnect_min_ms = 100;   // first retry after losing the master
+  int reconnect_max_ms = 5000;  // back-off ceiling
+  size_t apply_batch_records = 100;  // consecutive records applied in one transaction
+  size_t queue_records = 2000;       // received, not yet applied (bounds memory)
+  HeartbeatOptions heartbeat;
+  LoggingOptions logging;
+  ConsoleOptions console;
+};
+
+ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* config);
+
+}  // namespace ddb

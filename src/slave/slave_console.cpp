@@ -1,0 +1,145 @@
+#include "slave_console.h"
+
+#include "ddb/sql_lexer.h"
+#include "ddb/statement_classifier.h"
+
+namespace ddb {
+namespace {
+
+// SET GLOBAL / SET PERSIST / @@global change the server for everyone, and
+// could turn off what keeps this replica equal to the master.
+bool SetsServerState(const std::string& sql) {
+  for (const Token& token : Tokenize(sql)) {
+    if (IsKeyword(token, "GLOBAL") || IsKeyword(token, "PERSIST") || IsKeyword(token, "PERSIST_ONLY")) return true;
+  }
+  return false;
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master) {
+  const StatementInfo info = ClassifyStatement(sql);
+  const std::string verb = info.verb.empty() ? "this statement" : info.verb;
+  const std::string where = " is refused on slave '" + slave_name + "': ";
+  if (info.has_multiple_statements) return "one statement at a time, please: end each with ';'";
+  switch (info.kind) {
+    case StatementKind::kEmpty:
+    case StatementKind::kRead:
+    case StatementKind::kUse:
+    case StatementKind::kBegin:
+    case StatementKind::kCommit:
+    case StatementKind::kRollback:
+    case StatementKind::kSavepoint:
+      return "";
+    case StatementKind::kSet:
+      if (SetsServerState(sql)) return verb + " GLOBAL" + where + "slaves take server settings from their config";
+      return "";
+    case StatementKind::kDdl:
+      return verb + where + "schema changes are made at the master (" + master +
+             ") and replicated to every slave; nothing was changed";
+    case StatementKind::kDml:
+      return verb + where + "slaves are read-only; send writes to the master (" + master +
+             "), which replicates them here; nothing was changed";
+    case StatementKind::kLockTables:
+    case StatementKind::kAdmin:
+    case StatementKind::kUnknown:
+      break;
+  }
+  return verb + where + "a slave console answers reads only";
+}
+
+SlaveConsole::SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard& status, Applier& applier)
+    : config_(config), status_(status), applier_(applier) {}
+
+Status SlaveConsole::EnsureConnected() {
+  if (connection_) return Status::Ok();
+  MySqlEndpoint endpoint = config_.mysql;
+  endpoint.database = database_;
+  if (Status s = MySqlConnection::Open(endpoint, &connection_); !s.ok()) {
+    connection_.reset();
+    return s;
+  }
+  // Belt and braces under the statement check: the server itself refuses
+  // writes in this session.
+  if (Status s = connection_->Execute("SET SESSION TRANSACTION READ ONLY"); !s.ok()) {
+    connection_.reset();
+    return s;
+  }
+  return Status::Ok();
+}
+
+ExecutionResult SlaveConsole::Execute(const std::string& sql) {
+  ExecutionResult outcome;
+  const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
+  if (std::string refusal = SlaveRefusal(sql, config_.node_name, master); !refusal.empty()) {
+    outcome.status = Status::Refused(refusal);
+    return outcome;
+  }
+  if (ClassifyStatement(sql).kind == StatementKind::kEmpty) return outcome;
+  if (Status s = EnsureConnected(); !s.ok()) {
+    outcome.status = s;
+    return outcome;
+  }
+  outcome.status = connection_->Execute(sql, &outcome.result);
+  if (!outcome.status.ok() && IsConnectionLost(outcome.status)) connection_.reset();
+  if (outcome.status.ok() && ClassifyStatement(sql).kind == StatementKind::kUse) {
+    QueryResult current;
+    if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
+      database_ = current.rows[0][0].value_or("");
+    }
+  }
+  return outcome;
+}
+
+std::vector<std::pair<std::string, std::string>> SlaveConsole::Commands() const {
+  return {{"status", "this slave's link, position, lag and applier"},
+          {"retry", "retry the record the applier stopped on"},
+          {"skip", "skip the record the applier stopped on (recorded in the log)"}};
+}
+
+bool SlaveConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
+  if (name == "status" || name == "s") {
+    PrintStatus(out);
+    return true;
+  }
+  if (name == "retry" || name == "skip") {
+    Status s = name == "retry" ? applier_.Retry() : applier_.Skip();
+    out << (s.ok() ? "OK: " + name + " requested" : "ERROR: " + s.message()) << "\n";
+    return true;
+  }
+  return false;
+}
+
+void SlaveConsole::PrintStatus(std::ostream& out) const {
+  const SlaveStatusSnapshot s = status_.Snapshot();
+  const uint64_t behind = s.master_last_seq > s.applied_seq ? s.master_last_seq - s.applied_seq : 0;
+  out << "slave:       " << config_.node_name << "\n"
+      << "cluster:     " << (s.cluster_id.empty() ? "(not joined yet)" : s.cluster_id) << "\n"
+      << "master:      " << config_.master_host << ":" << config_.master_port << " — " << LinkStateName(s.link)
+      << (s.link_detail.empty() ? "" : " (" + s.link_detail + ")") << "\n"
+      << "state:       " << (s.link != LinkState::kConnected ? "offline" : behind == 0 ? "online" : "catching up")
+      << "\n"
+      << "applied:     #" << s.applied_seq << " (master at #" << s.master_last_seq << ", " << behind
+      << " behind)\n";
+  if (s.applied_master_committed_at_micros > 0 && behind > 0) {
+    out << "lag:         " << (NowMicros() - s.applied_master_committed_at_micros) / 1000 << " ms\n";
+  }
+  out << "applier:     " << ApplierStateName(s.applier);
+  if (s.applier == ApplierState::kError) {
+    out << " at record #" << s.apply_error.seq << "\n"
+        << "  statement: " << s.apply_error.statement << "\n"
+        << "  error:     " << s.apply_error.error << "\n"
+        << "  (\\retry to try it again, \\skip to skip it)";
+  } else if (s.applier == ApplierState::kMySqlDown) {
+    out << " (" << s.mysql_error << ")";
+  }
+  out << "\n\n";
+}
+
+}  // namespace ddb

@@ -1,0 +1,41 @@
+// The slave console's backend: reads answered from the local MySQL in a
+// read-only session; schema changes and writes refused with the reason and
+// where to send them; backslash commands for the link and the applier.
+#pragma once
+
+#include <memory>
+
+#include "applier.h"
+#include "ddb/console.h"
+#include "ddb/mysql_connection.h"
+#include "slave_config.h"
+#include "slave_status.h"
+
+namespace ddb {
+
+class SlaveConsole : public ConsoleBackend {
+ public:
+  // All references must outlive the console.
+  SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard& status, Applier& applier);
+
+  ExecutionResult Execute(const std::string& sql) override;
+  bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
+  std::vector<std::pair<std::string, std::string>> Commands() const override;
+  std::string PromptName() const override { return config_.node_name; }
+  std::string CurrentDatabase() const override { return database_; }
+
+ private:
+  Status EnsureConnected();
+  void PrintStatus(std::ostream& out) const;
+
+  const SlaveConfig& config_;
+  const SlaveStatusBoard& status_;
+  Applier& applier_;
+  std::unique_ptr<MySqlConnection> connection_;
+  std::string database_;
+};
+
+// Why `sql` may not run on a slave console, or an empty string if it may.
+std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master);
+
+}  // namespace ddb

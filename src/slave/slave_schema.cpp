@@ -1,0 +1,48 @@
+#include "slave_schema.h"
+
+namespace ddb {
+
+Status CreateSlaveSchema(MySqlConnection& connection) {
+  static const char* const kStatements[] = {
+      "CREATE DATABASE IF NOT EXISTS ddb_meta",
+      "CREATE TABLE IF NOT EXISTS ddb_meta.applied_position ("
+      " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+      " cluster_id VARCHAR(64) NOT NULL DEFAULT '',"
+      " seq BIGINT UNSIGNED NOT NULL,"
+      " master_committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
+      " applied_at DATETIME(6) NOT NULL"
+      ") ENGINE=InnoDB",
+      "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
+  };
+  for (const char* sql : kStatements) {
+    if (Status s = connection.Execute(sql); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
+  QueryResult result;
+  if (Status s = connection.Execute(
+          "SELECT cluster_id, seq, master_committed_at FROM ddb_meta.applied_position WHERE id = 1", &result);
+      !s.ok()) {
+    return s;
+  }
+  if (result.rows.empty()) return Status::NotFound("ddb_meta.applied_position has no row");
+  position->cluster_id = result.rows[0][0].value_or("");
+  position->seq = std::stoull(result.rows[0][1].value_or("0"));
+  position->master_committed_at_micros = std::stoll(result.rows[0][2].value_or("0"));
+  return Status::Ok();
+}
+
+Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id) {
+  return connection.ExecutePrepared("UPDATE ddb_meta.applied_position SET cluster_id = ? WHERE id = 1",
+                                    {cluster_id});
+}
+
+Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros) {
+  return connection.ExecutePrepared(
+      "UPDATE ddb_meta.applied_position SET seq = ?, master_committed_at = ?, applied_at = SYSDATE(6) WHERE id = 1",
+      {seq, master_committed_at_micros});  // SYSDATE: the replayed session clock is the master's
+}
+
+}  // namespace ddb
