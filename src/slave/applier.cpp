@@ -60,6 +60,7 @@ bool Applier::EnsureConnected() {
     StoredPosition stored;
     // A COMMIT cut off by a lost connection may or may not have happened:
     // the stored position is the truth about what was applied.
+    if (s.ok()) s = AcquireApplierLock(*connection_);
     if (s.ok()) s = LoadPosition(*connection_, &stored);
     if (s.ok()) {
       if (stored.seq != applied_seq_) {

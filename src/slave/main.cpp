@@ -39,6 +39,13 @@ int main(int argc, char** argv) {
   if (Status s = Logging::Open(config.logging, &logging); !s.ok()) return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For(config.node_name);
 
+  if (config.attach) {
+    // A console beside the running daemon: reads only, from this MySQL.
+    if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
+    SlaveConsole console(config, nullptr, nullptr);
+    return RunForeground(config.console, console, *logger) == 0 ? 0 : 1;
+  }
+
   // The slave's MySQL may be down at start: wait for it (status says so)
   // rather than exit, like the applier does later.
   StoredPosition position;
@@ -47,6 +54,8 @@ int main(int argc, char** argv) {
     Status s = MySqlConnection::Open(config.mysql, &bootstrap);
     if (s.ok()) s = CreateSlaveSchema(*bootstrap);
     if (s.ok()) s = LoadPosition(*bootstrap, &position);
+    if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
+    if (s.code() == Status::Code::kRefused) return Fail(s.message());
     if (s.ok()) break;
     if (!IsConnectionLost(s)) return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
     logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());
@@ -75,7 +84,7 @@ int main(int argc, char** argv) {
   logger->info("slave '{}' started at #{}, master {}:{}", config.node_name, position.seq, config.master_host,
                config.master_port);
 
-  SlaveConsole console(config, status, applier);
+  SlaveConsole console(config, &status, &applier);
   const int failures = RunForeground(config.console, console, *logger);
 
   link.Stop();

@@ -48,6 +48,8 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   app.add_option("--queue_records", config->queue_records, "Records received but not yet applied, at most")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  app.add_flag("--attach", config->attach,
+               "Open a read-only console on this slave's MySQL beside the running daemon (no link, no applier)");
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);

@@ -20,6 +20,7 @@ struct SlaveConfig {
   int reconnect_max_ms = 5000;  // back-off ceiling
   size_t apply_batch_records = 100;  // consecutive records applied in one transaction
   size_t queue_records = 2000;       // received, not yet applied (bounds memory)
+  bool attach = false;  // console only, beside a running daemon: no link, no applier
   HeartbeatOptions heartbeat;
   LoggingOptions logging;
   ConsoleOptions console;

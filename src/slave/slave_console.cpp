@@ -1,19 +1,9 @@
 #include "slave_console.h"
 
-#include "ddb/sql_lexer.h"
 #include "ddb/statement_classifier.h"
 
 namespace ddb {
 namespace {
-
-// SET GLOBAL / SET PERSIST / @@global change the server for everyone, and
-// could turn off what keeps this replica equal to the master.
-bool SetsServerState(const std::string& sql) {
-  for (const Token& token : Tokenize(sql)) {
-    if (IsKeyword(token, "GLOBAL") || IsKeyword(token, "PERSIST") || IsKeyword(token, "PERSIST_ONLY")) return true;
-  }
-  return false;
-}
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -38,7 +28,9 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
     case StatementKind::kSavepoint:
       return "";
     case StatementKind::kSet:
-      if (SetsServerState(sql)) return verb + " GLOBAL" + where + "slaves take server settings from their config";
+      // SET GLOBAL changes the server for everyone and could turn off what
+      // keeps this replica equal to the master.
+      if (info.sets_global_state) return "SET GLOBAL" + where + "slaves take server settings from their config";
       return "";
     case StatementKind::kDdl:
       return verb + where + "schema changes are made at the master (" + master +
@@ -54,7 +46,7 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
   return verb + where + "a slave console answers reads only";
 }
 
-SlaveConsole::SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard& status, Applier& applier)
+SlaveConsole::SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier)
     : config_(config), status_(status), applier_(applier) {}
 
 Status SlaveConsole::EnsureConnected() {
@@ -105,19 +97,44 @@ std::vector<std::pair<std::string, std::string>> SlaveConsole::Commands() const 
 
 bool SlaveConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
   if (name == "status" || name == "s") {
-    PrintStatus(out);
+    if (status_ == nullptr) {
+      PrintStoredPosition(out);
+    } else {
+      PrintStatus(out);
+    }
     return true;
   }
   if (name == "retry" || name == "skip") {
-    Status s = name == "retry" ? applier_.Retry() : applier_.Skip();
+    if (applier_ == nullptr) {
+      out << "ERROR: \\" << name << " acts on the applier: run it at the console of the ddb-slave daemon\n";
+      return true;
+    }
+    Status s = name == "retry" ? applier_->Retry() : applier_->Skip();
     out << (s.ok() ? "OK: " + name + " requested" : "ERROR: " + s.message()) << "\n";
     return true;
   }
   return false;
 }
 
+void SlaveConsole::PrintStoredPosition(std::ostream& out) {
+  QueryResult result;
+  Status s = EnsureConnected();
+  if (s.ok()) {
+    s = connection_->Execute(
+        "SELECT cluster_id, seq, applied_at FROM ddb_meta.applied_position WHERE id = 1", &result);
+  }
+  out << "slave:       " << config_.node_name << " (attached console; the daemon's link state is in its own "
+      << "console and log)\n";
+  if (!s.ok() || result.rows.empty()) {
+    out << "applied:     unknown (" << (s.ok() ? "no position row" : s.ToString()) << ")\n\n";
+    return;
+  }
+  out << "cluster:     " << result.rows[0][0].value_or("") << "\n"
+      << "applied:     #" << result.rows[0][1].value_or("0") << " at " << result.rows[0][2].value_or("") << "\n\n";
+}
+
 void SlaveConsole::PrintStatus(std::ostream& out) const {
-  const SlaveStatusSnapshot s = status_.Snapshot();
+  const SlaveStatusSnapshot s = status_->Snapshot();
   const uint64_t behind = s.master_last_seq > s.applied_seq ? s.master_last_seq - s.applied_seq : 0;
   out << "slave:       " << config_.node_name << "\n"
       << "cluster:     " << (s.cluster_id.empty() ? "(not joined yet)" : s.cluster_id) << "\n"

@@ -15,8 +15,10 @@ namespace ddb {
 
 class SlaveConsole : public ConsoleBackend {
  public:
-  // All references must outlive the console.
-  SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard& status, Applier& applier);
+  // All references must outlive the console. `status` and `applier` are null
+  // for an attached console (`ddb-slave --attach`), which runs beside the
+  // daemon and reads the position from MySQL instead.
+  SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier);
 
   ExecutionResult Execute(const std::string& sql) override;
   bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -27,10 +29,11 @@ class SlaveConsole : public ConsoleBackend {
  private:
   Status EnsureConnected();
   void PrintStatus(std::ostream& out) const;
+  void PrintStoredPosition(std::ostream& out);
 
   const SlaveConfig& config_;
-  const SlaveStatusBoard& status_;
-  Applier& applier_;
+  const SlaveStatusBoard* status_;
+  Applier* applier_;
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
 };

@@ -39,6 +39,21 @@ Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id
                                     {cluster_id});
 }
 
+Status AcquireApplierLock(MySqlConnection& connection) {
+  QueryResult result;
+  if (Status s = connection.Execute("SELECT GET_LOCK('ddb_meta.applier', 0)", &result); !s.ok()) return s;
+  if (result.rows.empty() || result.rows[0][0].value_or("0") != "1") {
+    return Status::Refused("another ddb-slave is already applying to this MySQL (it holds the lock "
+                           "'ddb_meta.applier'); use --attach for a console beside it");
+  }
+  return Status::Ok();
+}
+
+Status CheckNoOtherApplier(MySqlConnection& connection) {
+  if (Status s = AcquireApplierLock(connection); !s.ok()) return s;
+  return connection.Execute("DO RELEASE_LOCK('ddb_meta.applier')");
+}
+
 Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros) {
   return connection.ExecutePrepared(
       "UPDATE ddb_meta.applied_position SET seq = ?, master_committed_at = ?, applied_at = SYSDATE(6) WHERE id = 1",

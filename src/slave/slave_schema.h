@@ -19,6 +19,13 @@ Status CreateSlaveSchema(MySqlConnection& connection);
 Status LoadPosition(MySqlConnection& connection, StoredPosition* position);
 Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id);
 
+// Two daemons applying to one MySQL would apply every record twice. The
+// applier holds a MySQL named lock on its connection for as long as it runs.
+Status AcquireApplierLock(MySqlConnection& connection);
+// Fails with Refused when another daemon holds the lock (checked at start, for
+// a clear message before anything runs).
+Status CheckNoOtherApplier(MySqlConnection& connection);
+
 // The statement that moves the position; runs inside the apply transaction.
 Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros);
 

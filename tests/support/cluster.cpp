@@ -1,0 +1,203 @@
+#include "cluster.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace ddb::testing {
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+Cluster::Cluster(ClusterOptions options)
+    : options_(std::move(options)), dir_("ddb-cluster"), replication_port_(FreeLoopbackPort()) {
+  master_db_ = MariaDbInstance::Start(dir() / "master-db");
+  for (int i = 0; i < options_.slaves; ++i) {
+    slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
+    slaves_.emplace_back();
+  }
+  std::ofstream master(master_config());
+  master << "# written by the test's Cluster\n"
+         << "cluster_secret = \"" << options_.secret << "\"\n"
+         << "replication_port = " << replication_port_ << "\n"
+         << "mysql_port = " << master_db_->port() << "\n"
+         << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
+         << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
+         << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
+         << "slaves = ";
+  for (int i = 0; i < options_.slaves; ++i) master << (i ? "," : "") << "slave" << (i + 1);
+  master << "\n";
+  for (int i = 0; i < options_.slaves; ++i) {
+    WriteSlaveConfig("slave" + std::to_string(i + 1) + ".ini", "slave" + std::to_string(i + 1),
+                     slave_dbs_[i]->port(), options_.secret);
+  }
+}
+
+Cluster::~Cluster() {
+  // Daemons first, then their databases.
+  for (auto& slave : slaves_) slave.reset();
+  if (master_) {
+    master_->CloseStdin();
+    master_.reset();
+  }
+}
+
+std::filesystem::path Cluster::slave_config(int i) const {
+  return dir() / ("slave" + std::to_string(i + 1) + ".ini");
+}
+
+std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const std::string& name,
+                                                uint16_t mysql_port, const std::string& secret) const {
+  const std::filesystem::path path = dir() / file;
+  std::ofstream out(path);
+  out << "node_name = " << name << "\n"
+      << "cluster_secret = \"" << secret << "\"\n"
+      << "master_port = " << replication_port_ << "\n"
+      << "mysql_port = " << mysql_port << "\n"
+      << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
+      << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
+      << "reconnect_min_ms = 50\n"
+      << "reconnect_max_ms = 500\n"
+      << "log_file = \"" << (dir() / (name + ".log")).string() << "\"\n";
+  return path;
+}
+
+void Cluster::StartMaster(std::vector<std::string> extra_args) {
+  std::vector<std::string> argv = {DDB_MASTER_BINARY, "--config", master_config().string(), "--console", "on"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  ++master_starts_;
+  master_ = std::make_unique<ChildProcess>(argv, dir() / "master-console.log", ChildProcess::StdinMode::kPipe);
+  // Ready once it listens for slaves.
+  const bool ready = WaitFor(
+      [&] {
+        const std::string log = MasterLog();
+        int starts = 0;
+        for (size_t at = log.find("ready: log at"); at != std::string::npos; at = log.find("ready: log at", at + 1)) {
+          ++starts;
+        }
+        return starts >= master_starts_ || !master_->Running();
+      },
+      std::chrono::seconds(30));
+  ASSERT_TRUE(ready && master_->Running()) << "master did not start:\n" << MasterConsoleOutput() << "\n" << MasterLog();
+}
+
+void Cluster::StopMaster() {
+  if (!master_) return;
+  master_->CloseStdin();
+  int code = -1;
+  EXPECT_TRUE(master_->WaitForExit(std::chrono::seconds(20), &code));
+  master_.reset();
+}
+
+void Cluster::KillMaster() {
+  if (!master_) return;
+  master_->Kill9();
+  master_->WaitForExit(std::chrono::seconds(10));
+  master_.reset();
+}
+
+bool Cluster::MasterRunning() { return master_ && master_->Running(); }
+
+void Cluster::StartSlave(int i, std::vector<std::string> extra_args) {
+  std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--console", "off"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  slaves_[i] = std::make_unique<ChildProcess>(argv, dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"));
+}
+
+void Cluster::StopSlave(int i) {
+  if (!slaves_[i]) return;
+  const int code = slaves_[i]->Terminate(std::chrono::seconds(15));
+  EXPECT_EQ(code, 0) << "slave" << (i + 1) << " did not stop cleanly:\n" << SlaveLog(i);
+  slaves_[i].reset();
+}
+
+void Cluster::KillSlave(int i) {
+  if (!slaves_[i]) return;
+  slaves_[i]->Kill9();
+  slaves_[i]->WaitForExit(std::chrono::seconds(10));
+  slaves_[i].reset();
+}
+
+void Cluster::Sql(const std::string& text) {
+  ASSERT_TRUE(master_) << "master is not running";
+  ASSERT_TRUE(master_->WriteStdin(text + "\n")) << "master console closed its input";
+}
+
+void Cluster::SqlAndWait(const std::string& text, std::chrono::milliseconds deadline) {
+  const std::string marker = "marker-" + std::to_string(++markers_) + "-done";
+  Sql(text + "\nSELECT '" + marker + "' AS marker;");
+  ASSERT_TRUE(WaitForMasterOutput("| " + marker + " |", deadline))
+      << "the master console did not finish in time:\n"
+      << MasterConsoleOutput();
+}
+
+std::string Cluster::MasterConsoleOutput() const { return ReadFile(dir() / "master-console.log"); }
+std::string Cluster::MasterLog() const { return ReadFile(dir() / "master.log"); }
+std::string Cluster::SlaveLog(int i) const { return ReadFile(dir() / ("slave" + std::to_string(i + 1) + ".log")); }
+
+bool Cluster::WaitForMasterOutput(const std::string& needle, std::chrono::milliseconds deadline) const {
+  return WaitFor([&] { return MasterConsoleOutput().find(needle) != std::string::npos; }, deadline);
+}
+
+std::string Cluster::RunSlaveConsole(int i, const std::string& input) {
+  const std::filesystem::path log = dir() / ("slave" + std::to_string(i + 1) + "-console.log");
+  std::filesystem::remove(log);
+  ChildProcess console({DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--attach", "--log_file",
+                        (dir() / "attached-console.log").string()},
+                       log, ChildProcess::StdinMode::kPipe);
+  console.WriteStdin(input);
+  console.CloseStdin();
+  EXPECT_TRUE(console.WaitForExit(std::chrono::seconds(30))) << "slave console did not finish";
+  return ReadFile(log);
+}
+
+uint64_t Cluster::MasterLastSeq() const {
+  return std::stoull(
+      master_db_->QueryValue("SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log WHERE state = 'done'"));
+}
+
+uint64_t Cluster::SlaveSeq(int i) const {
+  try {
+    const std::string value = slave_dbs_[i]->QueryValue("SELECT seq FROM ddb_meta.applied_position WHERE id = 1");
+    return value.empty() ? 0 : std::stoull(value);
+  } catch (const std::exception&) {
+    return 0;  // schema not there yet, or the server is restarting
+  }
+}
+
+std::vector<int> Cluster::AllSlavesIf(std::vector<int> which) const {
+  if (!which.empty()) return which;
+  for (int i = 0; i < slave_count(); ++i) which.push_back(i);
+  return which;
+}
+
+bool Cluster::WaitForSlavesCaughtUp(std::chrono::milliseconds deadline, std::vector<int> which) {
+  which = AllSlavesIf(which);
+  return WaitFor(
+      [&] {
+        const uint64_t last = MasterLastSeq();
+        for (int i : which) {
+          if (SlaveSeq(i) != last) return false;
+        }
+        return true;
+      },
+      deadline, std::chrono::milliseconds(100));
+}
+
+void Cluster::ExpectTableEqualEverywhere(const std::string& db, const std::string& table, std::vector<int> which) {
+  const std::string expected = master_db_->TableChecksum(db, table);
+  for (int i : AllSlavesIf(which)) {
+    EXPECT_EQ(slave_dbs_[i]->TableChecksum(db, table), expected)
+        << db << "." << table << " differs on slave" << (i + 1);
+  }
+}
+
+}  // namespace ddb::testing

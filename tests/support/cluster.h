@@ -1,0 +1,97 @@
+// Cluster: a real ddb cluster for end-to-end tests: one private MariaDB per
+// node, a ddb-master whose console the test types into through a pipe, and
+// headless ddb-slaves. Every process is owned by pid and stopped when the
+// Cluster goes.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+#include "mariadb_instance.h"
+#include "wait.h"
+
+namespace ddb::testing {
+
+struct ClusterOptions {
+  int slaves = 2;
+  std::string secret = "test-cluster-secret-0123456789";
+  int heartbeat_interval_ms = 200;
+  int heartbeat_timeout_ms = 1500;
+};
+
+class Cluster {
+ public:
+  explicit Cluster(ClusterOptions options = {});
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  // Master daemon with its console on a pipe (stdout in master-console.log).
+  void StartMaster(std::vector<std::string> extra_args = {});
+  // Ends the console (end of input) and waits for a clean exit.
+  void StopMaster();
+  void KillMaster();
+  bool MasterRunning();
+
+  // Slave daemons run headless, as under a supervisor. i is 0-based.
+  void StartSlave(int i, std::vector<std::string> extra_args = {});
+  void StopSlave(int i);
+  void KillSlave(int i);
+  ChildProcess* slave_process(int i) { return slaves_[i].get(); }
+
+  // Types `text` at the master console (a newline is added).
+  void Sql(const std::string& text);
+  // Types `text`, then a marker SELECT, and waits until the console printed
+  // the marker: every statement before it has been executed.
+  void SqlAndWait(const std::string& text, std::chrono::milliseconds deadline = std::chrono::seconds(60));
+  std::string MasterConsoleOutput() const;
+  std::string MasterLog() const;
+  std::string SlaveLog(int i) const;
+  bool WaitForMasterOutput(const std::string& needle, std::chrono::milliseconds deadline) const;
+
+  // Runs `ddb-slave --attach` for slave i with `input` as its console input
+  // and returns what it printed.
+  std::string RunSlaveConsole(int i, const std::string& input);
+
+  MariaDbInstance& master_db() { return *master_db_; }
+  MariaDbInstance& slave_db(int i) { return *slave_dbs_[i]; }
+  int slave_count() const { return static_cast<int>(slave_dbs_.size()); }
+
+  uint64_t MasterLastSeq() const;
+  uint64_t SlaveSeq(int i) const;
+  // Waits until slaves in `which` (default: all) have applied the master's
+  // last record.
+  bool WaitForSlavesCaughtUp(std::chrono::milliseconds deadline, std::vector<int> which = {});
+  // Every node's CHECKSUM TABLE of db.table; all equal and the table exists.
+  void ExpectTableEqualEverywhere(const std::string& db, const std::string& table,
+                                  std::vector<int> which = {});
+
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  std::filesystem::path master_config() const { return dir() / "master.ini"; }
+  std::filesystem::path slave_config(int i) const;
+  uint16_t replication_port() const { return replication_port_; }
+  const ClusterOptions& options() const { return options_; }
+
+  // Writes a slave config for `name` (used for extra slaves and bad configs).
+  std::filesystem::path WriteSlaveConfig(const std::string& file, const std::string& name, uint16_t mysql_port,
+                                         const std::string& secret) const;
+
+ private:
+  std::vector<int> AllSlavesIf(std::vector<int> which) const;
+
+  ClusterOptions options_;
+  TempDir dir_;
+  uint16_t replication_port_;
+  std::unique_ptr<MariaDbInstance> master_db_;
+  std::vector<std::unique_ptr<MariaDbInstance>> slave_dbs_;
+  std::unique_ptr<ChildProcess> master_;
+  std::vector<std::unique_ptr<ChildProcess>> slaves_;
+  int master_starts_ = 0;
+  int markers_ = 0;
+};
+
+}  // namespace ddb::testing
