@@ -106,10 +106,22 @@ void Cluster::KillMaster() {
 
 bool Cluster::MasterRunning() { return master_ && master_->Running(); }
 
-void Cluster::StartSlave(int i, std::vector<std::string> extra_args) {
-  std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--console", "off"};
+void Cluster::StartSlave(int i, std::vector<std::string> extra_args, bool console) {
+  std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--console",
+                                   console ? "on" : "off"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  slaves_[i] = std::make_unique<ChildProcess>(argv, dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"));
+  slaves_[i] = std::make_unique<ChildProcess>(argv, dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"),
+                                              console ? ChildProcess::StdinMode::kPipe
+                                                      : ChildProcess::StdinMode::kDevNull);
+}
+
+void Cluster::SlaveSql(int i, const std::string& text) {
+  ASSERT_TRUE(slaves_[i]) << "slave" << (i + 1) << " is not running";
+  ASSERT_TRUE(slaves_[i]->WriteStdin(text + "\n")) << "slave console closed its input";
+}
+
+std::string Cluster::SlaveConsoleOutput(int i) const {
+  return ReadFile(dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"));
 }
 
 void Cluster::StopSlave(int i) {

@@ -37,8 +37,11 @@ class Cluster {
   void KillMaster();
   bool MasterRunning();
 
-  // Slave daemons run headless, as under a supervisor. i is 0-based.
-  void StartSlave(int i, std::vector<std::string> extra_args = {});
+  // Slave daemons run headless, as under a supervisor, unless `console`: then
+  // the test types at its console with SlaveSql. i is 0-based.
+  void StartSlave(int i, std::vector<std::string> extra_args = {}, bool console = false);
+  void SlaveSql(int i, const std::string& text);
+  std::string SlaveConsoleOutput(int i) const;
   void StopSlave(int i);
   void KillSlave(int i);
   ChildProcess* slave_process(int i) { return slaves_[i].get(); }
