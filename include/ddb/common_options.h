@@ -19,6 +19,7 @@ enum class ConsoleMode { kAuto, kOn, kOff };
 
 struct ConsoleOptions {
   ConsoleMode mode = ConsoleMode::kAuto;  // auto: a console when stdin is a terminal
+  std::string mode_name = "auto";         // as written in the config; parsed into `mode`
   std::string history_file;               // empty: no history file
   bool batch = false;                     // tab-separated output, like `mariadb --batch`
 };
@@ -32,6 +33,9 @@ void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint);
 void AddLoggingOptions(CLI::App& app, LoggingOptions* options);
 void AddConsoleOptions(CLI::App& app, ConsoleOptions* options);
 void AddHeartbeatOptions(CLI::App& app, HeartbeatOptions* options);
+
+// Turns the parsed console mode name into `mode`.
+void ResolveConsoleMode(ConsoleOptions* options);
 
 // Checks of values CLI11 cannot express (e.g. timeout > interval).
 Status ValidateHeartbeat(const std::string& config_path, const HeartbeatOptions& options);

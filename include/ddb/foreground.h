@@ -2,6 +2,7 @@
 // for (or when stdin is a terminal), otherwise waiting for SIGINT/SIGTERM.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "ddb/common_options.h"
@@ -17,8 +18,13 @@ namespace ddb {
 // starts: threads inherit the mask, so only RunForeground sees the signals.
 void BlockStopSignals();
 
+// Sleeps up to `timeout`; returns true early if SIGINT or SIGTERM arrived
+// (for waits before RunForeground, e.g. for a MySQL server to come up).
+bool StopRequestedWithin(std::chrono::milliseconds timeout);
+
 // Returns when the console ends (\q, end of input) or a stop signal arrives.
-// Returns the number of failed console statements (0 headless).
+// Returns the number of failed statements when reading from a pipe or file
+// (0 on a terminal and headless).
 int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger);
 
 }  // namespace ddb

@@ -1,6 +1,5 @@
 #include "ddb/common_options.h"
 
-#include <map>
 
 namespace ddb {
 
@@ -21,13 +20,18 @@ void AddLoggingOptions(CLI::App& app, LoggingOptions* options) {
 }
 
 void AddConsoleOptions(CLI::App& app, ConsoleOptions* options) {
-  const std::map<std::string, ConsoleMode> modes = {
-      {"auto", ConsoleMode::kAuto}, {"on", ConsoleMode::kOn}, {"off", ConsoleMode::kOff}};
-  app.add_option("--console", options->mode,
+  app.add_option("--console", options->mode_name,
                  "auto: console when stdin is a terminal; on: read statements from stdin; off: headless")
-      ->transform(CLI::CheckedTransformer(modes, CLI::ignore_case));
+      ->check(CLI::IsMember({"auto", "on", "off"}, CLI::ignore_case))
+      ->capture_default_str();
   app.add_option("--history_file", options->history_file, "Console history file (empty: none)");
   app.add_flag("--batch", options->batch, "Print results tab-separated, like mariadb --batch");
+}
+
+void ResolveConsoleMode(ConsoleOptions* options) {
+  std::string name = options->mode_name;
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  options->mode = name == "on" ? ConsoleMode::kOn : name == "off" ? ConsoleMode::kOff : ConsoleMode::kAuto;
 }
 
 void AddHeartbeatOptions(CLI::App& app, HeartbeatOptions* options) {

@@ -34,6 +34,14 @@ void BlockStopSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+bool StopRequestedWithin(std::chrono::milliseconds timeout) {
+  sigset_t signals = StopSignals();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  timespec wait{static_cast<time_t>(seconds.count()),
+                static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())};
+  return sigtimedwait(&signals, nullptr, &wait) > 0;
+}
+
 int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger) {
   if (!WantsConsole(options)) {
     sigset_t signals = StopSignals();
@@ -58,7 +66,10 @@ int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog
   std::unique_ptr<LineReader> reader =
       terminal ? MakeTerminalLineReader(options.history_file) : MakeStreamLineReader(std::cin);
   Console console(*reader, backend, std::cout, options.batch ? ResultLayout::kBatch : ResultLayout::kTable);
-  return console.Run();
+  const int failures = console.Run();
+  // Like the mariadb client: a script's failures show in the exit status; an
+  // interactive session that saw errors still ends normally.
+  return terminal ? 0 : failures;
 }
 
 }  // namespace ddb

@@ -57,6 +57,7 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   ParseResult result = ParseArguments(app, argc, argv, config->config_path);
   if (!result.status.ok() || result.exit_now) return result;
   config->config_path = app.get_option("--config")->as<std::string>();
+  ResolveConsoleMode(&config->console);
   for (const std::string& item : slaves) {
     for (std::string& name : SplitList(item)) config->slaves.push_back(std::move(name));
   }

@@ -78,7 +78,11 @@ bool Applier::EnsureConnected() {
     status_.SetApplier(ApplierState::kMySqlDown, s.ToString());
     logger_->warn("applier cannot reach MySQL at {}: {}; retrying in {} ms", endpoint_.Describe(), s.ToString(),
                   delay.count());
-    std::this_thread::sleep_for(delay);  // a plain back-off: this thread has nothing else to do
+    {
+      // Back-off that Stop() can cut short.
+      std::unique_lock<std::mutex> lock(operator_mutex_);
+      operator_signal_.wait_for(lock, delay, [this] { return stop_.load(); });
+    }
     delay = std::min(delay * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kReconnectMax));
   }
   return false;

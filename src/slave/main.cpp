@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     if (s.ok()) break;
     if (!IsConnectionLost(s)) return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
     logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());
-    std::this_thread::sleep_for(delay);
+    if (StopRequestedWithin(delay)) return 0;
   }
 
   SlaveStatusBoard status;

@@ -58,6 +58,7 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   ParseResult result = ParseArguments(app, argc, argv, config->config_path);
   if (!result.status.ok() || result.exit_now) return result;
   config->config_path = app.get_option("--config")->as<std::string>();
+  ResolveConsoleMode(&config->console);
   result.status = Validate(*config);
   return result;
 }

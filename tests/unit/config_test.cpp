@@ -1,0 +1,148 @@
+// Config files: every key parsed, and every mistake named by file and key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "master_config.h"
+#include "slave_config.h"
+
+namespace ddb {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ddb-config-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
+  ParseResult LoadMaster(const std::string& path, MasterConfig* config, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"ddb-master", "--config", path};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<const char*> argv;
+    for (const auto& arg : args) argv.push_back(arg.c_str());
+    return LoadMasterConfig(static_cast<int>(argv.size()), argv.data(), config);
+  }
+
+  ParseResult LoadSlave(const std::string& path, SlaveConfig* config) {
+    const char* argv[] = {"ddb-slave", "--config", path.c_str()};
+    return LoadSlaveConfig(3, argv, config);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigTest, MasterFileIsParsedWithCommentsAndLists) {
+  const std::string path = Write("master.ini",
+                                 "# the master\n"
+                                 "node_name = alpha\n"
+                                 "cluster_secret = \"a-long-enough-secret\"\n"
+                                 "replication_port = 5000  # trailing comment\n"
+                                 "mysql_port = 3310\n"
+                                 "slaves = one, two,three\n");
+  MasterConfig config;
+  ParseResult result = LoadMaster(path, &config);
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_EQ(config.node_name, "alpha");
+  EXPECT_EQ(config.replication_port, 5000);
+  EXPECT_EQ(config.mysql.port, 3310);
+  EXPECT_EQ(config.slaves, (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_EQ(config.console.mode, ConsoleMode::kAuto);
+}
+
+TEST_F(ConfigTest, FlagsOverrideTheFile) {
+  const std::string path = Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_port = 3310\n");
+  MasterConfig config;
+  ParseResult result = LoadMaster(path, &config, {"--mysql_port", "4000", "--console", "off"});
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_EQ(config.mysql.port, 4000);
+  EXPECT_EQ(config.console.mode, ConsoleMode::kOff);
+}
+
+TEST_F(ConfigTest, MissingSecretNamesFileAndKey) {
+  const std::string path = Write("master.ini", "mysql_port = 3310\n");
+  MasterConfig config;
+  ParseResult result = LoadMaster(path, &config);
+  EXPECT_FALSE(result.status.ok());
+  EXPECT_NE(result.status.message().find(path), std::string::npos) << result.status.message();
+  EXPECT_NE(result.status.message().find("key 'cluster_secret' is missing"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MalformedNumberNamesFileAndKey) {
+  const std::string path = Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_port = many\n");
+  MasterConfig config;
+  ParseResult result = LoadMaster(path, &config);
+  EXPECT_FALSE(result.status.ok());
+  EXPECT_NE(result.status.message().find(path + ": key 'mysql_port'"), std::string::npos)
+      << result.status.message();
+}
+
+TEST_F(ConfigTest, UnknownKeyIsAnErrorNotIgnored) {
+  const std::string path = Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_prot = 3310\n");
+  MasterConfig config;
+  ParseResult result = LoadMaster(path, &config);
+  EXPECT_FALSE(result.status.ok());
+  EXPECT_NE(result.status.message().find("unknown key 'mysql_prot'"), std::string::npos)
+      << result.status.message();
+}
+
+TEST_F(ConfigTest, MissingFileIsNamed) {
+  MasterConfig config;
+  ParseResult result = LoadMaster((dir_ / "absent.ini").string(), &config);
+  EXPECT_FALSE(result.status.ok());
+  EXPECT_NE(result.status.message().find("absent.ini"), std::string::npos) << result.status.message();
+}
+
+TEST_F(ConfigTest, ShortSecretAndDuplicateSlaveAreRejected) {
+  MasterConfig short_secret;
+  EXPECT_NE(LoadMaster(Write("a.ini", "cluster_secret = short\n"), &short_secret)
+                .status.message()
+                .find("too short"),
+            std::string::npos);
+  MasterConfig duplicate;
+  ParseResult result =
+      LoadMaster(Write("b.ini", "cluster_secret = \"a-long-enough-secret\"\nslaves = s1, s1\n"), &duplicate);
+  EXPECT_NE(result.status.message().find("key 'slaves': 's1' is listed twice"), std::string::npos)
+      << result.status.message();
+}
+
+TEST_F(ConfigTest, HeartbeatTimeoutMustExceedInterval) {
+  MasterConfig config;
+  ParseResult result = LoadMaster(Write("m.ini",
+                                        "cluster_secret = \"a-long-enough-secret\"\n"
+                                        "heartbeat_interval_ms = 1000\nheartbeat_timeout_ms = 500\n"),
+                                  &config);
+  EXPECT_NE(result.status.message().find("heartbeat_timeout_ms"), std::string::npos) << result.status.message();
+}
+
+TEST_F(ConfigTest, SlaveNeedsItsNameAndAValidConsoleMode) {
+  SlaveConfig nameless;
+  EXPECT_NE(LoadSlave(Write("s.ini", "cluster_secret = \"a-long-enough-secret\"\n"), &nameless)
+                .status.message()
+                .find("key 'node_name' is missing"),
+            std::string::npos);
+  SlaveConfig bad_console;
+  ParseResult result = LoadSlave(
+      Write("t.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\nconsole = maybe\n"), &bad_console);
+  EXPECT_NE(result.status.message().find("key 'console'"), std::string::npos) << result.status.message();
+  SlaveConfig good;
+  ASSERT_TRUE(LoadSlave(Write("u.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n"
+                                       "master_host = 10.0.0.5\nmaster_port = 4500\n"),
+                        &good)
+                  .status.ok());
+  EXPECT_EQ(good.master_host, "10.0.0.5");
+  EXPECT_EQ(good.master_port, 4500);
+}
+
+}  // namespace
+}  // namespace ddb
