@@ -25,6 +25,8 @@ struct ExecutionResult {
   Status status;
   QueryResult result;
   std::string answered_by;  // node that answered a read, when worth saying
+  std::string info;         // replaces "Query OK..." when set, e.g. "Database changed"
+  std::vector<std::string> warnings;  // from ddb (not MySQL): printed after the result
 };
 
 // Implemented by each daemon. Called on the console's thread only.

@@ -40,6 +40,10 @@ struct ReplicatedVariable {
 };
 const std::vector<ReplicatedVariable>& ReplicatedVariables();
 
+// Settings that belong to one statement rather than to the session:
+// insert_id, last_insert_id, rand_seed1/2 and user variables ("@name").
+bool IsPerStatementSetting(const std::string& name);
+
 // "SELECT @@session.sql_mode, ..." in ReplicatedVariables() order.
 std::string SelectReplicatedVariablesSql();
 

@@ -87,8 +87,14 @@ bool Console::RunStatement(const std::string& sql, bool vertical) {
     out_.flush();
     return false;
   }
+  if (!outcome.info.empty()) {
+    out_ << outcome.info << "\n";
+    out_.flush();
+    return true;
+  }
   const ResultLayout layout = vertical ? ResultLayout::kVertical : default_layout_;
   PrintResult(outcome.result, layout, elapsed, outcome.answered_by, out_);
+  for (const std::string& warning : outcome.warnings) out_ << "Warning (ddb): " << warning << "\n";
   out_.flush();
   return true;
 }

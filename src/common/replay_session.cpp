@@ -31,6 +31,11 @@ std::string SelectReplicatedVariablesSql() {
   return sql;
 }
 
+bool IsPerStatementSetting(const std::string& name) {
+  return !name.empty() && (name[0] == '@' || name == "insert_id" || name == "last_insert_id" ||
+                           name == "rand_seed1" || name == "rand_seed2");
+}
+
 bool IsAlreadyAppliedDdlError(int code) {
   switch (code) {
     case 1007:  // ER_DB_CREATE_EXISTS
@@ -73,18 +78,28 @@ Status ReplaySession::SetContext(const LoggedStatement& statement) {
     }
   }
   std::string assignments;
+  auto add = [&assignments](const std::string& assignment) {
+    assignments += (assignments.empty() ? "" : ", ") + assignment;
+  };
   for (const SessionSetting& setting : statement.settings) {
+    if (IsPerStatementSetting(setting.name)) {
+      // insert_id, seeds and user variables are consumed or changed by the
+      // statement itself: always send them.
+      add((setting.name[0] == '@' ? setting.name : "@@session." + setting.name) + " = " + setting.value);
+      continue;
+    }
     auto it = settings_.find(setting.name);
     if (it != settings_.end() && it->second == setting.value) continue;
-    assignments += (assignments.empty() ? "" : ", ") + setting.name + " = " + setting.value;
+    add("@@session." + setting.name + " = " + setting.value);
   }
   if (statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
-    assignments += (assignments.empty() ? "" : ", ") + std::string("timestamp = ") +
-                   TimestampLiteral(statement.timestamp_micros);
+    add("@@session.timestamp = " + TimestampLiteral(statement.timestamp_micros));
   }
   if (assignments.empty()) return Status::Ok();
-  if (Status s = connection_.Execute("SET SESSION " + assignments); !s.ok()) return s;
-  for (const SessionSetting& setting : statement.settings) settings_[setting.name] = setting.value;
+  if (Status s = connection_.Execute("SET " + assignments); !s.ok()) return s;
+  for (const SessionSetting& setting : statement.settings) {
+    if (!IsPerStatementSetting(setting.name)) settings_[setting.name] = setting.value;
+  }
   if (statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
   return Status::Ok();
 }

@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
   logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
                last_seq, config.replication_address, config.replication_port);
 
-  SqlSession session(config.mysql, &log);
+  SessionOptions session_options;
+  session_options.refuse_unsafe = config.unsafe_statements == "refuse";
+  SqlSession session(config.mysql, &log, session_options);
   MasterConsole console(session, recent, registry, config.node_name, cluster_id);
   const int failures = RunForeground(config.console, console, *logger);
 

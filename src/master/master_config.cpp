@@ -49,6 +49,11 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
                  "A connection that has not authenticated by then is closed")
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
+  app.add_option("--unsafe_statements", config->unsafe_statements,
+                 "refuse: statements whose replay could differ (UUID(), LIMIT without ORDER BY...) are not run; "
+                 "warn: run them with a warning")
+      ->check(CLI::IsMember({"refuse", "warn"}))
+      ->capture_default_str();
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);

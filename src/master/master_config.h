@@ -20,6 +20,7 @@ struct MasterConfig {
   MySqlEndpoint mysql;
   size_t recent_records = 10000;  // records kept in memory for live slaves
   int handshake_timeout_ms = 5000;
+  std::string unsafe_statements = "refuse";  // refuse | warn
   HeartbeatOptions heartbeat;
   LoggingOptions logging;
   ConsoleOptions console;

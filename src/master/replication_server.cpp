@@ -45,7 +45,11 @@ asio::awaitable<void> ReplicationServer::AcceptLoop() {
     tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) break;
+      // Out of file descriptors and the like: say so, and pause rather than
+      // spin on an error that repeats at once.
       logger_->warn("accepting a replication connection failed: {}", ec.message());
+      asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);

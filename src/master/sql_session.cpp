@@ -1,6 +1,9 @@
 #include "sql_session.h"
 
+#include "ddb/replay_safety.h"
 #include "ddb/replay_session.h"
+
+#include <random>
 #include "ddb/sql_lexer.h"
 
 namespace ddb {
@@ -35,7 +38,8 @@ bool MentionsAutocommit(const std::string& sql) {
 
 }  // namespace
 
-SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log) : endpoint_(std::move(endpoint)), log_(log) {}
+SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options)
+    : endpoint_(std::move(endpoint)), log_(log), options_(options) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
@@ -109,7 +113,37 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
   return Ok(std::move(result));
 }
 
+Status SqlSession::PrepareReplayContext(const std::string& sql, std::vector<SessionSetting>* context,
+                                        std::vector<std::string>* warnings) {
+  const ReplayTraits traits = InspectForReplay(sql);
+  if (!traits.unsafe_reason.empty()) {
+    if (options_.refuse_unsafe) {
+      return Status::Refused("unsafe for replication: " + traits.unsafe_reason +
+                             " (not executed; unsafe_statements = refuse)");
+    }
+    warnings->push_back("unsafe for replication, slaves may differ: " + traits.unsafe_reason);
+  }
+  if (!traits.warning.empty()) warnings->push_back(traits.warning);
+  if (traits.uses_last_insert_id) context->push_back({"last_insert_id", std::to_string(last_insert_id_)});
+  if (!traits.user_variables.empty()) {
+    // The values as the statement will see them, as SQL literals.
+    std::string select = "SELECT ";
+    for (size_t i = 0; i < traits.user_variables.size(); ++i) {
+      select += (i ? ", " : "") + std::string("QUOTE(@") + traits.user_variables[i] + ")";
+    }
+    QueryResult values;
+    if (Status s = connection_->Execute(select, &values); !s.ok()) return s;
+    for (size_t i = 0; i < traits.user_variables.size(); ++i) {
+      context->push_back({"@" + traits.user_variables[i], values.rows.at(0).at(i).value_or("NULL")});
+    }
+  }
+  return Status::Ok();
+}
+
 ExecutionResult SqlSession::RunDml(const std::string& sql) {
+  std::vector<SessionSetting> context;
+  std::vector<std::string> warnings;
+  if (Status s = PrepareReplayContext(sql, &context, &warnings); !s.ok()) return Fail(s);
   const bool autocommit_statement = !in_transaction_ && autocommit_;
   if (!in_transaction_) {
     if (Status s = connection_->Execute("START TRANSACTION"); !s.ok()) return Fail(s);
@@ -117,7 +151,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
     pending_.clear();
   }
   int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp); !s.ok()) return Fail(s);
+  if (Status s = PinTimestamp(&timestamp, InspectForReplay(sql).uses_rand, &context); !s.ok()) return Fail(s);
   QueryResult result;
   if (Status s = connection_->Execute(sql, &result); !s.ok()) {
     if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock) {
@@ -130,17 +164,32 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
     }
     return Fail(s);
   }
-  pending_.push_back(MakeLogged(sql, timestamp));
+  // The AUTO_INCREMENT values the statement generated start at
+  // LAST_INSERT_ID(); replay sets insert_id so a slave generates the same
+  // ones even if the master skipped values (a rolled-back insert).
+  const std::string verb = ClassifyStatement(sql).verb;
+  if (verb != "UPDATE" && verb != "DELETE") {
+    QueryResult id;
+    if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return Fail(s);
+    last_insert_id_ = std::stoull(id.rows.at(0).at(0).value_or("0"));
+    if (last_insert_id_ != 0) context.push_back({"insert_id", std::to_string(last_insert_id_)});
+  }
+  pending_.push_back(MakeLogged(sql, timestamp, std::move(context)));
   if (autocommit_statement) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
-  return Ok(std::move(result));
+  ExecutionResult outcome = Ok(std::move(result));
+  outcome.warnings = std::move(warnings);
+  return outcome;
 }
 
 ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& info) {
   if (info.is_temporary) {
     return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
   }
+  std::vector<SessionSetting> context;
+  std::vector<std::string> warnings;
+  if (Status s = PrepareReplayContext(sql, &context, &warnings); !s.ok()) return Fail(s);
   if (in_transaction_) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
@@ -148,7 +197,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (Status s = PinTimestamp(&timestamp); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
-  Status s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp),
+  Status s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, std::move(context)),
                           [&] { return connection_->Execute(sql, &result); }, &seq);
   if (!s.ok()) return Fail(s);
   last_write_seq_ = seq;
@@ -157,7 +206,9 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
     database_ = current.rows[0][0].value_or("");
   }
-  return Ok(std::move(result));
+  ExecutionResult outcome = Ok(std::move(result));
+  outcome.warnings = std::move(warnings);
+  return outcome;
 }
 
 ExecutionResult SqlSession::RunBegin(const std::string& sql) {
@@ -200,7 +251,9 @@ ExecutionResult SqlSession::RunUse(const std::string& sql) {
   QueryResult current;
   if (Status s = connection_->Execute("SELECT DATABASE()", &current); !s.ok()) return Fail(s);
   database_ = current.rows.empty() ? "" : current.rows[0][0].value_or("");
-  return Ok();
+  ExecutionResult outcome;
+  outcome.info = "Database changed";
+  return outcome;
 }
 
 ExecutionResult SqlSession::RunSet(const std::string& sql) {
@@ -239,10 +292,22 @@ Status SqlSession::CommitOpenTransaction() {
   return Status::Ok();
 }
 
-Status SqlSession::PinTimestamp(int64_t* micros) {
+Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<SessionSetting>* seeds) {
   *micros = NowMicros();
   timestamp_pinned_ = true;
-  return connection_->Execute("SET TIMESTAMP = " + TimestampLiteral(*micros));
+  std::string sql = "SET TIMESTAMP = " + TimestampLiteral(*micros);
+  if (seed_rand) {
+    // RAND()'s seeds cannot be read back, so the master chooses them and
+    // ships them with the statement.
+    std::random_device device;
+    std::uniform_int_distribution<uint32_t> seed(1, 1u << 30);
+    const std::string seed1 = std::to_string(seed(device));
+    const std::string seed2 = std::to_string(seed(device));
+    sql += ", rand_seed1 = " + seed1 + ", rand_seed2 = " + seed2;
+    seeds->push_back({"rand_seed1", seed1});
+    seeds->push_back({"rand_seed2", seed2});
+  }
+  return connection_->Execute(sql);
 }
 
 Status SqlSession::UnpinTimestamp() {
@@ -269,12 +334,15 @@ Status SqlSession::RefreshSessionState() {
   return Status::Ok();
 }
 
-LoggedStatement SqlSession::MakeLogged(const std::string& sql, int64_t timestamp_micros) const {
+LoggedStatement SqlSession::MakeLogged(const std::string& sql, int64_t timestamp_micros,
+                                       std::vector<SessionSetting> context) const {
   LoggedStatement logged;
   logged.sql = sql;
   logged.default_database = database_;
   logged.timestamp_micros = timestamp_micros;
   logged.settings = settings_;
+  logged.settings.insert(logged.settings.end(), std::make_move_iterator(context.begin()),
+                         std::make_move_iterator(context.end()));
   return logged;
 }
 

@@ -28,10 +28,17 @@
 
 namespace ddb {
 
+struct SessionOptions {
+  // Statements whose replay could differ from the master (UUID(), UPDATE ...
+  // LIMIT without ORDER BY...): refused when true, run with a warning when
+  // false (`unsafe_statements = refuse | warn`).
+  bool refuse_unsafe = true;
+};
+
 class SqlSession {
  public:
   // `log` must outlive the session.
-  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log);
+  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {});
 
   // Runs one statement (no terminator).
   ExecutionResult Execute(const std::string& sql);
@@ -59,15 +66,22 @@ class SqlSession {
 
   // Logs and commits the open transaction (an implicit commit).
   Status CommitOpenTransaction();
-  // Fixes the session clock so NOW() here and on replay agree.
-  Status PinTimestamp(int64_t* micros);
+  // Fixes the session clock so NOW() here and on replay agree; also sets the
+  // RAND() seeds when the statement uses RAND(), in the same round trip.
+  Status PinTimestamp(int64_t* micros, bool seed_rand = false, std::vector<SessionSetting>* seeds = nullptr);
+  // Reads what the statement's replay needs from this session before it runs
+  // (user variables, LAST_INSERT_ID()), or refuses it as unsafe.
+  Status PrepareReplayContext(const std::string& sql, std::vector<SessionSetting>* context,
+                              std::vector<std::string>* warnings);
   Status UnpinTimestamp();
   // Re-reads the session variables that travel with logged statements.
   Status RefreshSessionState();
-  LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros) const;
+  LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros,
+                             std::vector<SessionSetting> context = {}) const;
 
   const MySqlEndpoint endpoint_;
   ReplicationLog* const log_;
+  const SessionOptions options_;
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
   std::vector<SessionSetting> settings_;
@@ -76,6 +90,7 @@ class SqlSession {
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
   bool timestamp_pinned_ = false;
   uint64_t last_write_seq_ = 0;
+  uint64_t last_insert_id_ = 0;  // the session's LAST_INSERT_ID() after the last write
 };
 
 }  // namespace ddb

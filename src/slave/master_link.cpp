@@ -183,6 +183,12 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
     LogRecord record;
     if (Status s = DecodeRecordPayload(frame.payload, &record); !s.ok()) co_return s;
     if (record.seq <= received_seq_) continue;  // already have it
+    if (record.seq != received_seq_ + 1) {
+      // Never skip forward silently: a missing record would leave this slave
+      // different from the master for good.
+      co_return Status::Corruption("master sent record #" + std::to_string(record.seq) + " after #" +
+                                   std::to_string(received_seq_) + ": records are missing");
+    }
     const uint64_t seq = record.seq;
     while (!queue_.TryPush(std::move(record))) {
       // Full: stop reading until the applier makes room (TCP pushes back on

@@ -85,6 +85,7 @@ ExecutionResult SlaveConsole::Execute(const std::string& sql) {
     if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
       database_ = current.rows[0][0].value_or("");
     }
+    outcome.info = "Database changed";
   }
   return outcome;
 }

@@ -69,7 +69,7 @@ TEST_F(OfflineQueueTest, MasterRestartedMidStreamLosesAndDoublesNothing) {
 }
 
 TEST_F(OfflineQueueTest, MasterKilledWhileWritingKeepsExactlyWhatCommitted) {
-  cluster_->Sql(Inserts(1, 3000));
+  cluster_->SqlInBackground(Inserts(1, 3000));
   ASSERT_TRUE(WaitFor([&] { return cluster_->MasterLastSeq() > 300; }, seconds(60)));
   cluster_->KillMaster();
   // Every row the master committed is in its log, and nothing else is.

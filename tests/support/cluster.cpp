@@ -45,9 +45,22 @@ Cluster::~Cluster() {
   // Daemons first, then their databases.
   for (auto& slave : slaves_) slave.reset();
   if (master_) {
-    master_->CloseStdin();
+    master_->Kill9();  // ends a background writer blocked on the pipe
+    JoinWriter();
     master_.reset();
   }
+  JoinWriter();
+}
+
+void Cluster::JoinWriter() {
+  if (writer_.joinable()) writer_.join();
+}
+
+void Cluster::SqlInBackground(std::string text) {
+  JoinWriter();
+  ASSERT_TRUE(master_) << "master is not running";
+  ChildProcess* master = master_.get();
+  writer_ = std::thread([master, text = std::move(text)] { master->WriteStdin(text + "\n"); });
 }
 
 std::filesystem::path Cluster::slave_config(int i) const {
@@ -91,6 +104,7 @@ void Cluster::StartMaster(std::vector<std::string> extra_args) {
 
 void Cluster::StopMaster() {
   if (!master_) return;
+  JoinWriter();
   master_->CloseStdin();
   int code = -1;
   EXPECT_TRUE(master_->WaitForExit(std::chrono::seconds(20), &code));
@@ -101,6 +115,7 @@ void Cluster::KillMaster() {
   if (!master_) return;
   master_->Kill9();
   master_->WaitForExit(std::chrono::seconds(10));
+  JoinWriter();
   master_.reset();
 }
 
@@ -139,6 +154,7 @@ void Cluster::KillSlave(int i) {
 }
 
 void Cluster::Sql(const std::string& text) {
+  JoinWriter();
   ASSERT_TRUE(master_) << "master is not running";
   ASSERT_TRUE(master_->WriteStdin(text + "\n")) << "master console closed its input";
 }

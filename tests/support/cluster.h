@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.h"
@@ -48,6 +49,11 @@ class Cluster {
 
   // Types `text` at the master console (a newline is added).
   void Sql(const std::string& text);
+  // Types `text` from a background thread and returns at once, so the test
+  // can break things while the master works through it. A later Sql,
+  // SqlAndWait, StopMaster or KillMaster waits for the writer first (a killed
+  // master ends it: its pipe closes).
+  void SqlInBackground(std::string text);
   // Types `text`, then a marker SELECT, and waits until the console printed
   // the marker: every statement before it has been executed.
   void SqlAndWait(const std::string& text, std::chrono::milliseconds deadline = std::chrono::seconds(60));
@@ -85,6 +91,7 @@ class Cluster {
 
  private:
   std::vector<int> AllSlavesIf(std::vector<int> which) const;
+  void JoinWriter();
 
   ClusterOptions options_;
   TempDir dir_;
@@ -95,6 +102,7 @@ class Cluster {
   std::vector<std::unique_ptr<ChildProcess>> slaves_;
   int master_starts_ = 0;
   int markers_ = 0;
+  std::thread writer_;  // SqlInBackground's; only it writes to the master's stdin while it runs
 };
 
 }  // namespace ddb::testing

@@ -106,7 +106,12 @@ class TemplateDataDir {
                                      // works for the OS user root via socket.
                                      "--auth-root-authentication-method=normal",
                                      "--skip-test-db",
-                                     "--datadir=" + data().string()};
+                                     "--datadir=" + data().string(),
+                                     // A private tmpdir: two test processes
+                                     // bootstrapping at once in a shared /tmp
+                                     // collide on temporary table files.
+                                     "--tmpdir=" + tmp().string()};
+    std::filesystem::create_directories(tmp());
     for (const auto& arg : UserArgs()) argv.push_back(arg);
     for (const char* arg : kInnoDbSizeArgs) argv.push_back(arg);
     const auto log = dir_.path() / "install.log";
@@ -120,6 +125,7 @@ class TemplateDataDir {
   }
 
   std::filesystem::path data() const { return dir_.path() / "data"; }
+  std::filesystem::path tmp() const { return dir_.path() / "tmp"; }
 
  private:
   TempDir dir_;
@@ -186,6 +192,7 @@ std::string MariaDbInstance::ErrorLogTail(size_t max_lines) const {
 }
 
 void MariaDbInstance::Launch() {
+  std::filesystem::create_directories(dir_ / "tmp");
   std::vector<std::string> argv = {
       FindBinary({"mariadbd", "mysqld"}).string(),
       "--no-defaults",  // must come first; keeps /etc/mysql out of the test
@@ -195,6 +202,7 @@ void MariaDbInstance::Launch() {
       "--bind-address=127.0.0.1",
       "--pid-file=" + (dir_ / "mysqld.pid").string(),
       "--log-error=" + error_log_path().string(),
+      "--tmpdir=" + (dir_ / "tmp").string(),  // private, like the data
       // Accounts are matched by IP; no DNS lookups that could stall a test.
       "--skip-name-resolve",
   };

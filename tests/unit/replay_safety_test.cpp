@@ -1,0 +1,57 @@
+#include "ddb/replay_safety.h"
+
+#include <gtest/gtest.h>
+
+namespace ddb {
+namespace {
+
+TEST(ReplaySafetyTest, PlainWritesAreSafe) {
+  const ReplayTraits traits = InspectForReplay("INSERT INTO t (a, b) VALUES (1, NOW())");
+  EXPECT_TRUE(traits.unsafe_reason.empty());
+  EXPECT_TRUE(traits.user_variables.empty());
+  EXPECT_FALSE(traits.uses_rand);
+}
+
+TEST(ReplaySafetyTest, UuidIsUnsafeAndTheReasonSaysWhatToDo) {
+  const ReplayTraits traits = InspectForReplay("insert into t values (uuid())");
+  EXPECT_NE(traits.unsafe_reason.find("UUID()"), std::string::npos);
+  EXPECT_NE(traits.unsafe_reason.find("application"), std::string::npos);
+}
+
+TEST(ReplaySafetyTest, NamesInStringsCommentsAndColumnsDoNotCount) {
+  EXPECT_TRUE(InspectForReplay("INSERT INTO t VALUES ('uuid()') /* sysdate() */").unsafe_reason.empty());
+  EXPECT_TRUE(InspectForReplay("UPDATE t SET `user` = 1, version = 2 WHERE id = 3").unsafe_reason.empty());
+}
+
+TEST(ReplaySafetyTest, ExecutableCommentsCount) {
+  EXPECT_FALSE(InspectForReplay("INSERT INTO t VALUES (/*!50000 SYSDATE() */)").unsafe_reason.empty());
+}
+
+TEST(ReplaySafetyTest, LimitWithoutOrderByIsUnsafeForUpdateDeleteAndInsertSelect) {
+  EXPECT_FALSE(InspectForReplay("DELETE FROM t WHERE a > 1 LIMIT 10").unsafe_reason.empty());
+  EXPECT_FALSE(InspectForReplay("UPDATE t SET a = 1 LIMIT 1").unsafe_reason.empty());
+  EXPECT_FALSE(InspectForReplay("INSERT INTO u SELECT * FROM t LIMIT 5").unsafe_reason.empty());
+  EXPECT_TRUE(InspectForReplay("DELETE FROM t ORDER BY id LIMIT 10").unsafe_reason.empty());
+  EXPECT_TRUE(InspectForReplay("INSERT INTO u SELECT * FROM t ORDER BY id LIMIT 5").unsafe_reason.empty());
+}
+
+TEST(ReplaySafetyTest, FindsUserVariablesOnceEachButNotSystemVariables) {
+  const ReplayTraits traits = InspectForReplay("INSERT INTO t VALUES (@x, @y, @x, @@session.sql_mode, @`odd name`)");
+  EXPECT_EQ(traits.user_variables, (std::vector<std::string>{"x", "y", "`odd name`"}));
+}
+
+TEST(ReplaySafetyTest, RandAndLastInsertIdAreNoticed) {
+  const ReplayTraits traits = InspectForReplay("INSERT INTO t VALUES (RAND(), LAST_INSERT_ID())");
+  EXPECT_TRUE(traits.uses_rand);
+  EXPECT_TRUE(traits.uses_last_insert_id);
+  EXPECT_TRUE(traits.unsafe_reason.empty());
+}
+
+TEST(ReplaySafetyTest, NonTransactionalEngineGetsAWarning) {
+  EXPECT_NE(InspectForReplay("CREATE TABLE t (a INT) ENGINE=MyISAM").warning.find("InnoDB"), std::string::npos);
+  EXPECT_NE(InspectForReplay("create table t (a int) engine = memory").warning.find("MEMORY"), std::string::npos);
+  EXPECT_TRUE(InspectForReplay("CREATE TABLE t (a INT) ENGINE=InnoDB").warning.empty());
+}
+
+}  // namespace
+}  // namespace ddb
