@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,10 @@ class MySqlConnection {
   std::unique_ptr<sql::Connection> connection_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> prepared_;
 };
+
+// Runs ddb's own fixed statements in order (schema set-up); stops at the
+// first failure.
+Status ExecuteAll(MySqlConnection& connection, std::initializer_list<const char*> statements);
 
 // True for client-side errors meaning the session is gone (server down,
 // connection lost): the caller should reconnect rather than report a SQL error.

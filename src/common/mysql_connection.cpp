@@ -160,6 +160,13 @@ Status MySqlConnection::ExecutePrepared(std::string_view sql_text, const std::ve
   }
 }
 
+Status ExecuteAll(MySqlConnection& connection, std::initializer_list<const char*> statements) {
+  for (const char* sql : statements) {
+    if (Status s = connection.Execute(sql); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 bool IsConnectionLost(const Status& status) {
   if (status.code() == Status::Code::kUnavailable) return true;
   if (status.code() != Status::Code::kMySql) return false;

@@ -3,7 +3,7 @@
 namespace ddb {
 
 Status CreateMasterSchema(MySqlConnection& connection) {
-  static const char* const kStatements[] = {
+  return ExecuteAll(connection, {
       "CREATE DATABASE IF NOT EXISTS ddb_meta",
       "CREATE TABLE IF NOT EXISTS ddb_meta.cluster ("
       " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
@@ -21,11 +21,7 @@ Status CreateMasterSchema(MySqlConnection& connection) {
       " state ENUM('pending','done') NOT NULL,"
       " body LONGBLOB NOT NULL"
       ") ENGINE=InnoDB",
-  };
-  for (const char* sql : kStatements) {
-    if (Status s = connection.Execute(sql); !s.ok()) return s;
-  }
-  return Status::Ok();
+  });
 }
 
 Status LoadOrCreateClusterId(MySqlConnection& connection, std::string* cluster_id) {

@@ -70,12 +70,6 @@ Status LoadLastSeq(MySqlConnection& connection, uint64_t* last_seq) {
 
 }  // namespace
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent,
                                std::shared_ptr<spdlog::logger> logger)
     : endpoint_(std::move(endpoint)), recent_(recent), logger_(std::move(logger)) {

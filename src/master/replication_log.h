@@ -17,6 +17,7 @@
 #include <mutex>
 #include <vector>
 
+#include "ddb/clock.h"
 #include "ddb/log_record.h"
 #include "ddb/mysql_connection.h"
 #include "ddb/status.h"
@@ -67,8 +68,5 @@ class ReplicationLog {
   uint64_t last_seq_ = 0;            // guarded by commit_mutex_
   bool needs_resync_ = false;        // guarded by commit_mutex_
 };
-
-// Microseconds since the Unix epoch, the unit of every ddb timestamp.
-int64_t NowMicros();
 
 }  // namespace ddb

@@ -3,20 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include "ddb/auth.h"
+#include "ddb/clock.h"
 #include "ddb/log_record.h"
 #include "ddb/message_io.h"
 
 namespace ddb {
-namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
                        std::string cluster_id, uint64_t applied_seq,
                        std::function<Status(const std::string&)> remember_cluster,

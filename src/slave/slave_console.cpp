@@ -1,15 +1,10 @@
 #include "slave_console.h"
 
+#include "ddb/clock.h"
 #include "ddb/statement_classifier.h"
 
 namespace ddb {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

@@ -3,7 +3,7 @@
 namespace ddb {
 
 Status CreateSlaveSchema(MySqlConnection& connection) {
-  static const char* const kStatements[] = {
+  return ExecuteAll(connection, {
       "CREATE DATABASE IF NOT EXISTS ddb_meta",
       "CREATE TABLE IF NOT EXISTS ddb_meta.applied_position ("
       " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
@@ -13,11 +13,7 @@ Status CreateSlaveSchema(MySqlConnection& connection) {
       " applied_at DATETIME(6) NOT NULL"
       ") ENGINE=InnoDB",
       "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
-  };
-  for (const char* sql : kStatements) {
-    if (Status s = connection.Execute(sql); !s.ok()) return s;
-  }
-  return Status::Ok();
+  });
 }
 
 Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
