@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "ddb/common_options.h"
@@ -25,6 +26,8 @@ bool StopRequestedWithin(std::chrono::milliseconds timeout);
 // Returns when the console ends (\q, end of input) or a stop signal arrives.
 // Returns the number of failed statements when reading from a pipe or file
 // (0 on a terminal and headless).
-int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger);
+// SIGHUP calls `on_reload` (if set) from a signal-watching thread.
+int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger,
+                  std::function<void()> on_reload = nullptr);
 
 }  // namespace ddb

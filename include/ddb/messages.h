@@ -52,10 +52,23 @@ struct Subscribe {
   uint64_t after_seq = 0;
 };
 
-// slave -> master, asynchronous: everything up to applied_seq is committed on
-// the slave.
+// What a slave's applier is doing, reported in every Ack.
+enum class ApplierReport : uint8_t {
+  kRunning = 0,
+  kMySqlDown = 1,  // retrying its MySQL connection
+  kStopped = 2,    // stopped on a record that failed; error_seq/error say which and why
+};
+
+// slave -> master, asynchronous, cumulative: everything up to applied_seq is
+// committed on the slave. Sent when the position or the applier's state
+// moves, and every heartbeat interval otherwise, so it doubles as the slave's
+// heartbeat.
 struct Ack {
   uint64_t applied_seq = 0;
+  int64_t applied_committed_at_micros = 0;  // master commit time of applied_seq
+  ApplierReport applier = ApplierReport::kRunning;
+  uint64_t error_seq = 0;
+  std::string error;  // statement and MySQL error, when stopped
 };
 
 // Both directions: keeps idle links alive and carries positions for lag.

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <iostream>
 #include <thread>
 
@@ -19,45 +20,67 @@ bool WantsConsole(const ConsoleOptions& options) {
   return false;
 }
 
-sigset_t StopSignals() {
+// SIGHUP is blocked with the stop signals so it reaches the watcher (a
+// reload) instead of killing the process.
+sigset_t HandledSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   return signals;
+}
+
+const char* SignalName(int signal) { return signal == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+// Waits for SIGINT or SIGTERM, running `on_reload` for each SIGHUP meanwhile.
+int WaitForStopSignal(const std::function<void()>& on_reload, spdlog::logger& logger) {
+  sigset_t signals = HandledSignals();
+  for (;;) {
+    int received = 0;
+    if (sigwait(&signals, &received) != 0) continue;
+    if (received != SIGHUP) return received;
+    logger.info("received SIGHUP: reloading the config");
+    if (on_reload) on_reload();
+  }
 }
 
 }  // namespace
 
 void BlockStopSignals() {
-  sigset_t signals = StopSignals();
+  sigset_t signals = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 bool StopRequestedWithin(std::chrono::milliseconds timeout) {
-  sigset_t signals = StopSignals();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-  timespec wait{static_cast<time_t>(seconds.count()),
-                static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())};
-  return sigtimedwait(&signals, nullptr, &wait) > 0;
+  sigset_t signals = HandledSignals();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds(0)) return false;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+    timespec wait{static_cast<time_t>(seconds.count()),
+                  static_cast<long>(std::chrono::nanoseconds(left - seconds).count())};
+    const int received = sigtimedwait(&signals, nullptr, &wait);
+    if (received == SIGINT || received == SIGTERM) return true;
+    if (received < 0 && errno == EAGAIN) return false;
+    // SIGHUP before the daemon runs: nothing to reload yet.
+  }
 }
 
-int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger) {
+int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger,
+                  std::function<void()> on_reload) {
   if (!WantsConsole(options)) {
-    sigset_t signals = StopSignals();
-    int received = 0;
-    sigwait(&signals, &received);
-    logger.info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+    const int received = WaitForStopSignal(on_reload, logger);
+    logger.info("received {}, shutting down", SignalName(received));
     return 0;
   }
   // With a console, SIGTERM still stops the daemon: a watcher thread ends the
   // process after flushing logs. Every write is durable in MySQL before the
   // console reports it, so nothing is lost by not unwinding the console.
-  sigset_t signals = StopSignals();
-  std::thread([signals, &logger]() mutable {
-    int received = 0;
-    sigwait(&signals, &received);
-    logger.info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  std::thread([on_reload, &logger] {
+    const int received = WaitForStopSignal(on_reload, logger);
+    logger.info("received {}, shutting down", SignalName(received));
     logger.flush();
     std::cout.flush();
     std::_Exit(0);

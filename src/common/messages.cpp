@@ -139,13 +139,26 @@ Status Decode(std::span<const uint8_t> payload, Subscribe* out) {
 std::vector<uint8_t> Encode(const Ack& m) {
   ByteWriter w;
   w.U64(m.applied_seq);
+  w.I64(m.applied_committed_at_micros);
+  w.U8(static_cast<uint8_t>(m.applier));
+  w.U64(m.error_seq);
+  w.Bytes(m.error);
   return w.Take();
 }
 
 Status Decode(std::span<const uint8_t> payload, Ack* out) {
   ByteReader r(payload);
   Ack m;
+  uint8_t applier = 0;
   if (!r.U64(&m.applied_seq)) return Truncated("ack", "applied_seq");
+  if (!r.I64(&m.applied_committed_at_micros)) return Truncated("ack", "applied_committed_at_micros");
+  if (!r.U8(&applier)) return Truncated("ack", "applier");
+  if (applier > static_cast<uint8_t>(ApplierReport::kStopped)) {
+    return Status::Corruption("ack: unknown applier state " + std::to_string(applier));
+  }
+  m.applier = static_cast<ApplierReport>(applier);
+  if (!r.U64(&m.error_seq)) return Truncated("ack", "error_seq");
+  if (!r.Bytes(&m.error)) return Truncated("ack", "error");
   Status s = Finish(r, "ack");
   if (s.ok()) *out = m;
   return s;

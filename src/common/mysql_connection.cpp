@@ -146,13 +146,16 @@ Status MySqlConnection::ExecutePrepared(std::string_view sql_text, const std::ve
         statement->setBlob(index, blob_streams.back().get());
       }
     }
-    const bool has_rows = statement->execute();
     if (result != nullptr) *result = QueryResult();
-    if (has_rows) {
-      std::unique_ptr<sql::ResultSet> rs(statement->getResultSet());
+    // Connector 1.1 prepared statements cannot report an update count after
+    // execute(); ddb's own SQL says by its first word which call it needs.
+    const bool returns_rows = sql_text.substr(0, 6) == "SELECT";
+    if (returns_rows) {
+      std::unique_ptr<sql::ResultSet> rs(statement->executeQuery());
       if (result != nullptr) ReadResultSet(*rs, result);
-    } else if (result != nullptr) {
-      result->affected_rows = statement->getUpdateCount();
+    } else {
+      const int affected = statement->executeUpdate();
+      if (result != nullptr) result->affected_rows = static_cast<uint64_t>(affected);
     }
     return Status::Ok();
   } catch (const sql::SQLException& e) {

@@ -8,6 +8,7 @@
 #include "ddb/logging.h"
 #include "master_config.h"
 #include "master_console.h"
+#include "log_purger.h"
 #include "master_schema.h"
 #include "replication_log.h"
 #include "replication_server.h"
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
   if (Status s = LoadOrCreateClusterId(*bootstrap, &cluster_id); !s.ok()) {
     return Fail("reading the cluster id: " + s.ToString());
   }
+  std::map<std::string, uint64_t> saved_positions;
+  if (Status s = LoadSavedPositions(*bootstrap, &saved_positions); !s.ok()) {
+    return Fail("reading ddb_meta.slave_positions: " + s.ToString());
+  }
   bootstrap.reset();
 
   uint64_t last_seq = 0;
@@ -57,6 +62,9 @@ int main(int argc, char** argv) {
   RecentRecords recent(config.recent_records, last_seq);
   ReplicationLog log(config.mysql, &recent, logging->For("master.log"));
   SlaveRegistry registry(config.slaves);
+  registry.RestorePositions(saved_positions);
+  LogPurger purger(config.mysql, registry, {config.log_retention_seconds, config.purge_interval_ms},
+                   logging->For("master.purge"));
 
   LinkSettings link_settings;
   link_settings.master_name = config.node_name;
@@ -73,6 +81,7 @@ int main(int argc, char** argv) {
     return Fail(s.message());
   }
   server.Start();
+  purger.Start();
   std::thread io_thread([&io] { io.run(); });
   logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
                last_seq, config.replication_address, config.replication_port);
@@ -80,9 +89,22 @@ int main(int argc, char** argv) {
   SessionOptions session_options;
   session_options.refuse_unsafe = config.unsafe_statements == "refuse";
   SqlSession session(config.mysql, &log, session_options);
-  MasterConsole console(session, recent, registry, config.node_name, cluster_id);
-  const int failures = RunForeground(config.console, console, *logger);
+  // Reloading applies the slave list; other keys take effect at restart.
+  auto reload = [&]() -> std::string {
+    MasterConfig fresh;
+    const ParseResult reparsed = LoadMasterConfig(argc, argv, &fresh);
+    if (!reparsed.status.ok()) {
+      logger->warn("config reload failed, nothing changed: {}", reparsed.status.message());
+      return "reload failed, nothing changed: " + reparsed.status.message();
+    }
+    const std::string change = registry.SetNames(fresh.slaves);
+    logger->info("config reloaded: {}", change);
+    return change;
+  };
+  MasterConsole console(session, recent, registry, config.node_name, cluster_id, reload);
+  const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
+  purger.Stop();
   server.Stop();
   work.reset();
   io.stop();

@@ -54,6 +54,13 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
                  "warn: run them with a warning")
       ->check(CLI::IsMember({"refuse", "warn"}))
       ->capture_default_str();
+  app.add_option("--log_retention_seconds", config->log_retention_seconds,
+                 "Records are purged once every slave acknowledged them and they are older than this")
+      ->check(CLI::Range(int64_t{0}, int64_t{10} * 365 * 24 * 3600))
+      ->capture_default_str();
+  app.add_option("--purge_interval_ms", config->purge_interval_ms, "How often the purge runs")
+      ->check(CLI::Range(100, 86400000))
+      ->capture_default_str();
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);

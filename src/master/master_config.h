@@ -21,6 +21,8 @@ struct MasterConfig {
   size_t recent_records = 10000;  // records kept in memory for live slaves
   int handshake_timeout_ms = 5000;
   std::string unsafe_statements = "refuse";  // refuse | warn
+  int64_t log_retention_seconds = 7 * 24 * 3600;
+  int purge_interval_ms = 60000;
   HeartbeatOptions heartbeat;
   LoggingOptions logging;
   ConsoleOptions console;

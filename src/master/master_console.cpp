@@ -13,13 +13,31 @@ std::string SecondsAgo(int64_t then_micros, int64_t now_micros) {
   return buffer;
 }
 
+std::optional<std::string> LagSeconds(const SlaveStatus& slave, const RecentRecords& recent, uint64_t last_seq,
+                                      int64_t now_micros) {
+  if (!slave.acked_known) return std::nullopt;
+  if (slave.acked_seq >= last_seq) return "0.0";
+  std::optional<int64_t> oldest_unapplied = recent.CommittedAt(slave.acked_seq + 1);
+  if (!oldest_unapplied) {
+    // Out of the memory window: the last applied record's commit time bounds
+    // the lag from above.
+    if (slave.acked_committed_at_micros == 0) return std::nullopt;
+    oldest_unapplied = slave.acked_committed_at_micros;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f",
+                static_cast<double>(std::max<int64_t>(0, now_micros - *oldest_unapplied)) / 1e6);
+  return buffer;
+}
+
 }  // namespace
 
-QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, uint64_t last_seq, int64_t now_micros) {
+QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentRecords& recent, int64_t now_micros) {
+  const uint64_t last_seq = recent.last_seq();
   QueryResult table;
   table.has_result_set = true;
-  table.columns = {"slave", "state", "acked_seq", "behind", "peer", "last_seen", "last_error"};
-  table.numeric = {false, false, true, true, false, false, false};
+  table.columns = {"slave", "state", "acked_seq", "behind", "lag_s", "peer", "last_seen", "last_error"};
+  table.numeric = {false, false, true, true, true, false, false, false};
   for (const SlaveStatus& slave : slaves) {
     std::vector<std::optional<std::string>> row;
     row.emplace_back(slave.name);
@@ -31,27 +49,30 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, uint64_t last_se
       row.emplace_back(std::nullopt);
       row.emplace_back(std::nullopt);
     }
+    row.emplace_back(LagSeconds(slave, recent, last_seq, now_micros));
     row.emplace_back(slave.peer.empty() ? std::nullopt : std::optional<std::string>(slave.peer));
     row.emplace_back(SecondsAgo(slave.last_seen_micros, now_micros));
-    row.emplace_back(slave.last_error);
+    row.emplace_back(slave.applier_problem.empty() ? slave.last_error : slave.applier_problem);
     table.rows.push_back(std::move(row));
   }
   return table;
 }
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                             std::string master_name, std::string cluster_id)
+                             std::string master_name, std::string cluster_id, std::function<std::string()> reload)
     : session_(session),
       recent_(recent),
       registry_(registry),
       master_name_(std::move(master_name)),
-      cluster_id_(std::move(cluster_id)) {}
+      cluster_id_(std::move(cluster_id)),
+      reload_(std::move(reload)) {}
 
 ExecutionResult MasterConsole::Execute(const std::string& sql) { return session_.Execute(sql); }
 
 std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const {
   return {{"status", "this master, its log position and every configured slave"},
-          {"slaves", "the slaves table only"}};
+          {"slaves", "the slaves table only"},
+          {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"}};
 }
 
 bool MasterConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
@@ -59,8 +80,12 @@ bool MasterConsole::RunCommand(const std::string& name, const std::string&, std:
     PrintStatus(out);
     return true;
   }
+  if (name == "reload") {
+    out << reload_() << "\n";
+    return true;
+  }
   if (name == "slaves") {
-    const QueryResult table = SlavesTable(registry_.Snapshot(), recent_.last_seq(), NowMicros());
+    const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
     PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);
     return true;
   }
@@ -68,12 +93,29 @@ bool MasterConsole::RunCommand(const std::string& name, const std::string&, std:
 }
 
 void MasterConsole::PrintStatus(std::ostream& out) const {
+  // The log's extent from its primary key (cheap however long the log is)
+  // and its size from InnoDB's statistics.
+  const ExecutionResult extent = session_.Execute(
+      "SELECT MIN(seq), (SELECT data_length + index_length FROM information_schema.tables "
+      "WHERE table_schema = 'ddb_meta' AND table_name = 'replication_log') FROM ddb_meta.replication_log");
+  std::string retained = "(unknown)";
+  if (extent.status.ok() && !extent.result.rows.empty()) {
+    const auto& row = extent.result.rows[0];
+    const uint64_t last = recent_.last_seq();
+    if (!row[0]) {
+      retained = "none";
+    } else {
+      const uint64_t oldest = std::stoull(*row[0]);
+      retained = "#" + *row[0] + " to #" + std::to_string(last) + " (" + std::to_string(last - oldest + 1) +
+                 " records, about " + std::to_string(std::stoull(row[1].value_or("0")) / 1024) + " KiB)";
+    }
+  }
   out << "master:      " << master_name_ << "\n"
       << "cluster:     " << cluster_id_ << "\n"
-      << "log:         last seq #" << recent_.last_seq() << "\n"
+      << "log:         last seq #" << recent_.last_seq() << "; retained " << retained << "\n"
       << "session:     database " << (session_.current_database().empty() ? "(none)" : session_.current_database())
       << (session_.in_transaction() ? ", transaction open" : "") << "\n\n";
-  const QueryResult table = SlavesTable(registry_.Snapshot(), recent_.last_seq(), NowMicros());
+  const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
   PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);
 }
 

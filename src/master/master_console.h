@@ -2,6 +2,8 @@
 // logged, replicated); backslash commands report on the cluster.
 #pragma once
 
+#include <functional>
+
 #include "ddb/console.h"
 #include "recent_records.h"
 #include "slave_registry.h"
@@ -12,8 +14,9 @@ namespace ddb {
 class MasterConsole : public ConsoleBackend {
  public:
   // All references must outlive the console.
+  // `reload` re-reads the config file and returns what changed (\reload).
   MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                std::string master_name, std::string cluster_id);
+                std::string master_name, std::string cluster_id, std::function<std::string()> reload);
 
   ExecutionResult Execute(const std::string& sql) override;
   bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -29,9 +32,11 @@ class MasterConsole : public ConsoleBackend {
   const SlaveRegistry& registry_;
   const std::string master_name_;
   const std::string cluster_id_;
+  std::function<std::string()> reload_;
 };
 
-// The slaves table of \status, as rows (also used by tests and the API later).
-QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, uint64_t last_seq, int64_t now_micros);
+// The slaves table of \status, as rows. Lag is the age of the oldest record a
+// slave has not applied, like MySQL's Seconds_Behind_Master.
+QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentRecords& recent, int64_t now_micros);
 
 }  // namespace ddb

@@ -21,6 +21,12 @@ Status CreateMasterSchema(MySqlConnection& connection) {
       " state ENUM('pending','done') NOT NULL,"
       " body LONGBLOB NOT NULL"
       ") ENGINE=InnoDB",
+      // Acknowledged positions, so purging and \status survive a restart.
+      "CREATE TABLE IF NOT EXISTS ddb_meta.slave_positions ("
+      " name VARCHAR(64) NOT NULL PRIMARY KEY,"
+      " acked_seq BIGINT UNSIGNED NOT NULL,"
+      " updated_at DATETIME(6) NOT NULL"
+      ") ENGINE=InnoDB",
   });
 }
 

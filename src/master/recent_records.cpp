@@ -27,6 +27,12 @@ bool RecentRecords::ReadAfter(uint64_t after_seq, size_t limit, std::vector<Enco
   return true;
 }
 
+std::optional<int64_t> RecentRecords::CommittedAt(uint64_t seq) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (records_.empty() || seq < records_.front()->seq || seq > records_.back()->seq) return std::nullopt;
+  return records_[static_cast<size_t>(seq - records_.front()->seq)]->committed_at_micros;
+}
+
 uint64_t RecentRecords::last_seq() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_seq_;

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace ddb {
@@ -40,6 +41,9 @@ class RecentRecords {
   // Records with seq > after_seq, at most `limit`. Returns false when the
   // window no longer holds the record right after `after_seq` (read the table).
   bool ReadAfter(uint64_t after_seq, size_t limit, std::vector<EncodedRecordPtr>* out) const;
+
+  // Master commit time of `seq` if it is still in the window.
+  std::optional<int64_t> CommittedAt(uint64_t seq) const;
 
   uint64_t last_seq() const;
   int64_t last_committed_at_micros() const;

@@ -123,6 +123,24 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     co_await SendError(socket_, ErrorCode::kPositionAhead, why);
     co_return Status::Refused(why);
   }
+  // A slave that needs records the log no longer holds must be re-seeded;
+  // skipping it forward would leave it different from the master for good.
+  if (subscribe.after_seq < last_seq) {
+    uint64_t oldest = 0;
+    if (!table_reader_) table_reader_ = std::make_unique<LogTableReader>(settings.mysql);
+    LogTableReader* reader = table_reader_.get();
+    Status s = co_await asio::co_spawn(
+        context_.table_workers, [reader, &oldest]() -> asio::awaitable<Status> { co_return reader->OldestSeq(&oldest); },
+        asio::use_awaitable);
+    if (!s.ok()) co_return Status::Unavailable("reading the log table: " + s.ToString());
+    if (oldest == 0 || oldest > subscribe.after_seq + 1) {
+      const std::string why = "slave needs the records after #" + std::to_string(subscribe.after_seq) +
+                              " but the log now starts at #" + std::to_string(oldest == 0 ? last_seq + 1 : oldest) +
+                              " (older records were purged); re-seed this slave from a copy of another node";
+      co_await SendError(socket_, ErrorCode::kPositionPurged, why);
+      co_return Status::Refused(why);
+    }
+  }
   *after_seq = subscribe.after_seq;
   std::weak_ptr<SlaveLink> weak = weak_from_this();
   link_id_ = context_.registry.Connected(name_, socket_.peer(), subscribe.after_seq, [weak] {
@@ -168,6 +186,11 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
     if (!in_memory) {
       if (Status s = co_await ReadFromTable(after_seq, &batch); !s.ok()) {
         co_return Status::Unavailable("reading the log table for catch-up failed: " + s.ToString());
+      }
+      if (!batch.empty() && batch.front()->seq != after_seq + 1) {
+        const std::string why = "record #" + std::to_string(after_seq + 1) + " was purged while the slave needed it";
+        co_await SendError(socket_, ErrorCode::kPositionPurged, why);
+        co_return Status::Refused(why);
       }
     }
     if (in_memory != live) {
@@ -218,7 +241,7 @@ asio::awaitable<void> SlaveLink::ReadAcks() {
         end_reason_ = "bad ack frame: " + d.ToString();
         break;
       }
-      context_.registry.Acked(name_, link_id_, ack.applied_seq, now);
+      context_.registry.Acked(name_, link_id_, ack, now);
     } else if (frame.type == MessageType::kHeartbeat) {
       context_.registry.Seen(name_, link_id_, now);
     } else if (frame.type == MessageType::kError) {

@@ -1,5 +1,7 @@
 #include "slave_registry.h"
 
+#include <algorithm>
+
 namespace ddb {
 
 const char* SlaveStateName(SlaveState state) {
@@ -8,12 +10,50 @@ const char* SlaveStateName(SlaveState state) {
     case SlaveState::kCatchingUp: return "catching up";
     case SlaveState::kOnline: return "online";
     case SlaveState::kOffline: return "offline";
+    case SlaveState::kError: return "error";
   }
   return "unknown";
 }
 
 SlaveRegistry::SlaveRegistry(const std::vector<std::string>& names) {
   for (const std::string& name : names) entries_[name].status.name = name;
+}
+
+void SlaveRegistry::RestorePositions(const std::map<std::string, uint64_t>& positions) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [name, seq] : positions) {
+    auto it = entries_.find(name);
+    if (it == entries_.end() || it->second.status.acked_known) continue;
+    it->second.status.acked_seq = seq;
+    it->second.status.acked_known = true;
+  }
+}
+
+std::string SlaveRegistry::SetNames(const std::vector<std::string>& names) {
+  std::vector<std::function<void()>> to_stop;
+  std::string added;
+  std::string removed;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const std::string& name : names) {
+      if (entries_.count(name) == 0) {
+        entries_[name].status.name = name;
+        added += (added.empty() ? "" : ", ") + name;
+      }
+    }
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (std::find(names.begin(), names.end(), it->first) != names.end()) {
+        ++it;
+        continue;
+      }
+      if (it->second.stop) to_stop.push_back(std::move(it->second.stop));
+      removed += (removed.empty() ? "" : ", ") + it->first;
+      it = entries_.erase(it);
+    }
+  }
+  for (auto& stop : to_stop) stop();
+  if (added.empty() && removed.empty()) return "slaves unchanged";
+  return "slaves added: " + (added.empty() ? "none" : added) + "; removed: " + (removed.empty() ? "none" : removed);
 }
 
 bool SlaveRegistry::Knows(const std::string& name) const {
@@ -38,6 +78,8 @@ uint64_t SlaveRegistry::Connected(const std::string& name, const std::string& pe
     entry.status.acked_known = true;
     entry.status.peer = peer;
     entry.status.last_error.clear();
+    entry.status.applier_problem.clear();
+    entry.live = false;
   }
   if (stop_previous) stop_previous();
   return id;
@@ -53,12 +95,32 @@ void SlaveRegistry::Disconnected(const std::string& name, uint64_t link_id, cons
   it->second.status.last_error = reason;
 }
 
-void SlaveRegistry::Acked(const std::string& name, uint64_t link_id, uint64_t seq, int64_t now_micros) {
+void SlaveRegistry::Acked(const std::string& name, uint64_t link_id, const Ack& ack, int64_t now_micros) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(name);
   if (it == entries_.end() || it->second.link_id != link_id) return;
-  if (seq > it->second.status.acked_seq) it->second.status.acked_seq = seq;
-  it->second.status.last_seen_micros = now_micros;
+  SlaveStatus& status = it->second.status;
+  if (ack.applied_seq >= status.acked_seq) {
+    status.acked_seq = ack.applied_seq;
+    status.acked_committed_at_micros = ack.applied_committed_at_micros;
+  }
+  status.last_seen_micros = now_micros;
+  switch (ack.applier) {
+    case ApplierReport::kRunning:
+      status.applier_problem.clear();
+      break;
+    case ApplierReport::kMySqlDown:
+      status.applier_problem = "applier waiting for its MySQL: " + ack.error;
+      break;
+    case ApplierReport::kStopped:
+      status.applier_problem = "applier stopped at #" + std::to_string(ack.error_seq) + ": " + ack.error;
+      break;
+  }
+  if (ack.applier == ApplierReport::kStopped) {
+    status.state = SlaveState::kError;
+  } else {
+    status.state = it->second.live ? SlaveState::kOnline : SlaveState::kCatchingUp;
+  }
 }
 
 void SlaveRegistry::Seen(const std::string& name, uint64_t link_id, int64_t now_micros) {
@@ -72,7 +134,10 @@ void SlaveRegistry::SetLive(const std::string& name, uint64_t link_id, bool live
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(name);
   if (it == entries_.end() || it->second.link_id != link_id) return;
-  it->second.status.state = live ? SlaveState::kOnline : SlaveState::kCatchingUp;
+  it->second.live = live;
+  if (it->second.status.state != SlaveState::kError) {
+    it->second.status.state = live ? SlaveState::kOnline : SlaveState::kCatchingUp;
+  }
 }
 
 std::vector<SlaveStatus> SlaveRegistry::Snapshot() const {

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "ddb/messages.h"
+
 namespace ddb {
 
 enum class SlaveState {
@@ -18,6 +20,7 @@ enum class SlaveState {
   kCatchingUp,      // connected, being fed from the log table (behind the memory window)
   kOnline,          // connected, fed live from memory
   kOffline,         // was connected, link lost
+  kError,           // connected, but its applier stopped on a record that failed
 };
 const char* SlaveStateName(SlaveState state);
 
@@ -26,6 +29,8 @@ struct SlaveStatus {
   SlaveState state = SlaveState::kNeverConnected;
   uint64_t acked_seq = 0;        // newest record the slave applied durably
   bool acked_known = false;      // false until the slave first reported a position
+  int64_t acked_committed_at_micros = 0;  // master commit time of acked_seq
+  std::string applier_problem;   // the slave's applier: stopped on an error, or waiting for MySQL
   std::string peer;              // "ip:port" of the current or last link
   int64_t last_seen_micros = 0;  // last frame received
   std::string last_error;        // why the last link ended, if it failed
@@ -37,6 +42,14 @@ class SlaveRegistry {
 
   bool Knows(const std::string& name) const;
 
+  // Positions acknowledged before a restart (ddb_meta.slave_positions).
+  void RestorePositions(const std::map<std::string, uint64_t>& positions);
+
+  // Makes `names` the configured slaves (config reload): new names are
+  // added as never connected; removed names are dropped and their links
+  // stopped. Returns what changed, for the log.
+  std::string SetNames(const std::vector<std::string>& names);
+
   // A link for `name` authenticated and subscribed after `acked_seq`. A
   // previous link of the same slave is stopped through its `stop` callback
   // (the slave reconnected before the master noticed the old link die).
@@ -44,7 +57,7 @@ class SlaveRegistry {
   uint64_t Connected(const std::string& name, const std::string& peer, uint64_t acked_seq,
                      std::function<void()> stop);
   void Disconnected(const std::string& name, uint64_t link_id, const std::string& reason);
-  void Acked(const std::string& name, uint64_t link_id, uint64_t seq, int64_t now_micros);
+  void Acked(const std::string& name, uint64_t link_id, const Ack& ack, int64_t now_micros);
   void Seen(const std::string& name, uint64_t link_id, int64_t now_micros);
   void SetLive(const std::string& name, uint64_t link_id, bool live);
 
@@ -55,6 +68,7 @@ class SlaveRegistry {
     SlaveStatus status;
     uint64_t link_id = 0;  // 0: no current link
     std::function<void()> stop;
+    bool live = false;  // fed from memory (vs. from the log table)
   };
 
   mutable std::mutex mutex_;

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "ddb/auth.h"
-#include "ddb/clock.h"
 #include "ddb/log_record.h"
 #include "ddb/message_io.h"
 
@@ -200,20 +199,22 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
   const auto interval = std::chrono::milliseconds(config_.heartbeat.interval_ms);
   uint64_t acked = 0;
   while (socket.socket().is_open()) {
-    const uint64_t applied = applied_seq_.load();
-    Status s;
-    if (applied != acked) {
-      Ack ack;
-      ack.applied_seq = applied;
-      s = co_await SendMessage(socket, MessageType::kAck, ack);
-      acked = applied;
-    } else {
-      Heartbeat heartbeat;
-      heartbeat.last_seq = applied;
-      heartbeat.sent_at_micros = NowMicros();
-      s = co_await SendMessage(socket, MessageType::kHeartbeat, heartbeat);
+    // The Ack carries the applier's state too, and goes out at least every
+    // interval: it is the slave's heartbeat.
+    const SlaveStatusSnapshot snapshot = status_.Snapshot();
+    Ack ack;
+    ack.applied_seq = std::max(applied_seq_.load(), snapshot.applied_seq);
+    ack.applied_committed_at_micros = snapshot.applied_master_committed_at_micros;
+    if (snapshot.applier == ApplierState::kError) {
+      ack.applier = ApplierReport::kStopped;
+      ack.error_seq = snapshot.apply_error.seq;
+      ack.error = snapshot.apply_error.error + " in: " + snapshot.apply_error.statement;
+    } else if (snapshot.applier == ApplierState::kMySqlDown) {
+      ack.applier = ApplierReport::kMySqlDown;
+      ack.error = snapshot.mysql_error;
     }
-    if (!s.ok()) break;
+    if (Status s = co_await SendMessage(socket, MessageType::kAck, ack); !s.ok()) break;
+    acked = ack.applied_seq;
     if (applied_seq_.load() != acked) continue;  // moved while we were writing
     ack_wakeup_.expires_after(interval);
     boost::system::error_code ec;

@@ -24,17 +24,9 @@ Cluster::Cluster(ClusterOptions options)
     slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
     slaves_.emplace_back();
   }
-  std::ofstream master(master_config());
-  master << "# written by the test's Cluster\n"
-         << "cluster_secret = \"" << options_.secret << "\"\n"
-         << "replication_port = " << replication_port_ << "\n"
-         << "mysql_port = " << master_db_->port() << "\n"
-         << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
-         << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
-         << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
-         << "slaves = ";
-  for (int i = 0; i < options_.slaves; ++i) master << (i ? "," : "") << "slave" << (i + 1);
-  master << "\n";
+  std::vector<std::string> names;
+  for (int i = 0; i < options_.slaves; ++i) names.push_back("slave" + std::to_string(i + 1));
+  WriteMasterConfig(names);
   for (int i = 0; i < options_.slaves; ++i) {
     WriteSlaveConfig("slave" + std::to_string(i + 1) + ".ini", "slave" + std::to_string(i + 1),
                      slave_dbs_[i]->port(), options_.secret);
@@ -61,6 +53,20 @@ void Cluster::SqlInBackground(std::string text) {
   ASSERT_TRUE(master_) << "master is not running";
   ChildProcess* master = master_.get();
   writer_ = std::thread([master, text = std::move(text)] { master->WriteStdin(text + "\n"); });
+}
+
+void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
+  std::ofstream master(master_config());
+  master << "# written by the test's Cluster\n"
+         << "cluster_secret = \"" << options_.secret << "\"\n"
+         << "replication_port = " << replication_port_ << "\n"
+         << "mysql_port = " << master_db_->port() << "\n"
+         << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
+         << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
+         << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
+         << "slaves = ";
+  for (size_t i = 0; i < slaves.size(); ++i) master << (i ? "," : "") << slaves[i];
+  master << "\n";
 }
 
 std::filesystem::path Cluster::slave_config(int i) const {

@@ -85,6 +85,12 @@ class Cluster {
   uint16_t replication_port() const { return replication_port_; }
   const ClusterOptions& options() const { return options_; }
 
+  // (Re)writes the master's config with `slaves` as its slave list (the
+  // constructor lists every slave).
+  void WriteMasterConfig(const std::vector<std::string>& slaves);
+  // Sends a signal to the master daemon (SIGHUP: reload).
+  bool SignalMaster(int signal) { return master_ && master_->Signal(signal); }
+
   // Writes a slave config for `name` (used for extra slaves and bad configs).
   std::filesystem::path WriteSlaveConfig(const std::string& file, const std::string& name, uint16_t mysql_port,
                                          const std::string& secret) const;

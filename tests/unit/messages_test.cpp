@@ -87,7 +87,20 @@ TEST(MessagesTest, AuthResultWithFlagOtherThanZeroOrOneIsCorruption) {
 
 TEST(MessagesTest, SubscribeAckHeartbeatRoundTrip) {
   EXPECT_EQ(RoundTrip(Subscribe{~0ULL}).after_seq, ~0ULL);
-  EXPECT_EQ(RoundTrip(Ack{77}).applied_seq, 77u);
+  Ack simple;
+  simple.applied_seq = 77;
+  EXPECT_EQ(RoundTrip(simple).applied_seq, 77u);
+  Ack stopped;
+  stopped.applied_seq = 12;
+  stopped.applied_committed_at_micros = 1700000000123456;
+  stopped.applier = ApplierReport::kStopped;
+  stopped.error_seq = 13;
+  stopped.error = "ERROR 1062 (23000): Duplicate entry";
+  const Ack decoded = RoundTrip(stopped);
+  EXPECT_EQ(decoded.applied_committed_at_micros, 1700000000123456);
+  EXPECT_EQ(decoded.applier, ApplierReport::kStopped);
+  EXPECT_EQ(decoded.error_seq, 13u);
+  EXPECT_EQ(decoded.error, stopped.error);
   const Heartbeat h = RoundTrip(Heartbeat{5, -123});
   EXPECT_EQ(h.last_seq, 5u);
   EXPECT_EQ(h.sent_at_micros, -123);
