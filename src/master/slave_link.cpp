@@ -10,6 +10,11 @@
 namespace ddb {
 namespace {
 
+// The largest frame the master accepts from a slave. Slaves only ever send
+// small messages (hello, proofs, acks), so a peer cannot make the master
+// allocate a 64 MiB record buffer, before or after authenticating.
+constexpr uint32_t kMaxSlaveFramePayload = 64 * 1024;
+
 // Records per batch read from memory or the table. Large enough to keep the
 // socket busy, small enough that one batch stays a few MB.
 constexpr size_t kBatchRecords = 500;
@@ -17,7 +22,9 @@ constexpr size_t kBatchRecords = 500;
 }  // namespace
 
 SlaveLink::SlaveLink(tcp::socket socket, LinkContext context)
-    : socket_(std::move(socket)), context_(std::move(context)), wakeup_(socket_.socket().get_executor()) {}
+    : socket_(std::move(socket), kMaxSlaveFramePayload),
+      context_(std::move(context)),
+      wakeup_(socket_.socket().get_executor()) {}
 
 SlaveLink::~SlaveLink() {
   if (listener_id_ != 0) context_.recent.RemoveListener(listener_id_);

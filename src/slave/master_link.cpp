@@ -7,6 +7,11 @@
 #include "ddb/message_io.h"
 
 namespace ddb {
+namespace {
+
+constexpr size_t kMaxAckErrorBytes = 4096;
+
+}  // namespace
 MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
                        std::string cluster_id, uint64_t applied_seq,
                        std::function<Status(const std::string&)> remember_cluster,
@@ -209,6 +214,9 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
       ack.applier = ApplierReport::kStopped;
       ack.error_seq = snapshot.apply_error.seq;
       ack.error = snapshot.apply_error.error + " in: " + snapshot.apply_error.statement;
+      // The master reads slave frames of a few KiB at most; a huge statement
+      // is cut, its seq still says which record it was.
+      if (ack.error.size() > kMaxAckErrorBytes) ack.error.resize(kMaxAckErrorBytes);
     } else if (snapshot.applier == ApplierState::kMySqlDown) {
       ack.applier = ApplierReport::kMySqlDown;
       ack.error = snapshot.mysql_error;
