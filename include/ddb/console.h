@@ -29,14 +29,17 @@ struct ExecutionResult {
   std::vector<std::string> warnings;  // from ddb (not MySQL): printed after the result
 };
 
+// What a backslash command did. kFailed counts as a failed statement (the
+// exit status of a scripted console).
+enum class CommandResult { kUnknown, kDone, kFailed };
+
 // Implemented by each daemon. Called on the console's thread only.
 class ConsoleBackend {
  public:
   virtual ~ConsoleBackend() = default;
   virtual ExecutionResult Execute(const std::string& sql) = 0;
   // A backslash command other than the console's own (\q, \h, \G...).
-  // Returns false when `name` is not a command of this backend.
-  virtual bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) = 0;
+  virtual CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) = 0;
   // (command, one-line description) pairs for \help.
   virtual std::vector<std::pair<std::string, std::string>> Commands() const = 0;
   // Shown in the prompt: "ddb-master [shop]> ".

@@ -48,6 +48,8 @@ enum class MessageType : uint16_t {
   kAck = 7,
   kHeartbeat = 8,
   kError = 9,
+  kQuery = 10,        // master -> slave: run a read on your MySQL (\verify, routed reads)
+  kQueryResult = 11,  // slave -> master: its rows or its error
 };
 
 // "hello", "challenge", ...; "unknown" for a value outside the enum.

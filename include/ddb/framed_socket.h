@@ -64,6 +64,9 @@ class FramedSocket {
   // complete with an error.
   void Close();
 
+  // Raises or lowers the read limit, e.g. once the peer has authenticated.
+  void set_max_payload(uint32_t max_payload) { max_payload_ = max_payload; }
+
  private:
   tcp::socket socket_;
   uint32_t max_payload_;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,28 @@ struct ErrorMessage {
   ErrorCode code = ErrorCode::kProtocol;
   std::string message;
 };
+
+// master -> slave: run one read-only statement on the slave's MySQL.
+struct QueryRequest {
+  uint64_t request_id = 0;
+  std::string sql;
+};
+
+// slave -> master: the answer to QueryRequest `request_id`.
+struct QueryReply {
+  uint64_t request_id = 0;
+  bool ok = false;
+  uint32_t error_code = 0;  // MySQL error code when !ok (0: not a MySQL error)
+  std::string sql_state;
+  std::string message;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+std::vector<uint8_t> Encode(const QueryRequest& m);
+std::vector<uint8_t> Encode(const QueryReply& m);
+Status Decode(std::span<const uint8_t> payload, QueryRequest* out);
+Status Decode(std::span<const uint8_t> payload, QueryReply* out);
 
 std::vector<uint8_t> Encode(const Hello& m);
 std::vector<uint8_t> Encode(const Challenge& m);

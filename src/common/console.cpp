@@ -120,9 +120,16 @@ bool Console::HandleCommand(const std::string& line) {
     splitter_.Clear();
     return true;
   }
-  if (!backend_.RunCommand(name, argument, out_)) {
-    ++failures_;
-    out_ << "ERROR: unknown command '\\" << name << "'. Type \\help for the list of commands.\n";
+  switch (backend_.RunCommand(name, argument, out_)) {
+    case CommandResult::kDone:
+      break;
+    case CommandResult::kFailed:
+      ++failures_;
+      break;
+    case CommandResult::kUnknown:
+      ++failures_;
+      out_ << "ERROR: unknown command '\\" << name << "'. Type \\help for the list of commands.\n";
+      break;
   }
   out_.flush();
   return true;

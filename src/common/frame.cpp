@@ -37,13 +37,15 @@ const char* MessageTypeName(MessageType type) {
     case MessageType::kAck: return "ack";
     case MessageType::kHeartbeat: return "heartbeat";
     case MessageType::kError: return "error";
+    case MessageType::kQuery: return "query";
+    case MessageType::kQueryResult: return "query_result";
   }
   return "unknown";
 }
 
 bool IsKnownMessageType(uint16_t type) {
   return type >= static_cast<uint16_t>(MessageType::kHello) &&
-         type <= static_cast<uint16_t>(MessageType::kError);
+         type <= static_cast<uint16_t>(MessageType::kQueryResult);
 }
 
 uint32_t Crc32c(std::span<const uint8_t> data) {

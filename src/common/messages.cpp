@@ -200,4 +200,88 @@ Status Decode(std::span<const uint8_t> payload, ErrorMessage* out) {
   return s;
 }
 
+std::vector<uint8_t> Encode(const QueryRequest& m) {
+  ByteWriter w;
+  w.U64(m.request_id);
+  w.Bytes(m.sql);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, QueryRequest* out) {
+  ByteReader r(payload);
+  QueryRequest m;
+  if (!r.U64(&m.request_id)) return Truncated("query", "request_id");
+  if (!r.Bytes(&m.sql)) return Truncated("query", "sql");
+  Status s = Finish(r, "query");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+// Rows travel as: column count, names, row count, then per cell a null flag
+// and the value. Counts are checked against the bytes left before anything
+// is reserved, so a hostile count cannot allocate.
+std::vector<uint8_t> Encode(const QueryReply& m) {
+  ByteWriter w;
+  w.U64(m.request_id);
+  w.U8(m.ok ? 1 : 0);
+  w.U32(m.error_code);
+  w.Bytes(m.sql_state);
+  w.Bytes(m.message);
+  w.U32(static_cast<uint32_t>(m.columns.size()));
+  for (const std::string& column : m.columns) w.Bytes(column);
+  w.U32(static_cast<uint32_t>(m.rows.size()));
+  for (const auto& row : m.rows) {
+    for (size_t i = 0; i < m.columns.size(); ++i) {
+      const bool present = i < row.size() && row[i].has_value();
+      w.U8(present ? 1 : 0);
+      if (present) w.Bytes(*row[i]);
+    }
+  }
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, QueryReply* out) {
+  ByteReader r(payload);
+  QueryReply m;
+  uint8_t ok = 0;
+  uint32_t column_count = 0;
+  uint32_t row_count = 0;
+  if (!r.U64(&m.request_id)) return Truncated("query_result", "request_id");
+  if (!r.U8(&ok)) return Truncated("query_result", "ok");
+  m.ok = ok != 0;
+  if (!r.U32(&m.error_code)) return Truncated("query_result", "error_code");
+  if (!r.Bytes(&m.sql_state)) return Truncated("query_result", "sql_state");
+  if (!r.Bytes(&m.message)) return Truncated("query_result", "message");
+  if (!r.U32(&column_count)) return Truncated("query_result", "column count");
+  if (column_count > r.remaining() / 4) return Status::Corruption("query_result: column count exceeds the payload");
+  for (uint32_t i = 0; i < column_count; ++i) {
+    std::string column;
+    if (!r.Bytes(&column)) return Truncated("query_result", "column name");
+    m.columns.push_back(std::move(column));
+  }
+  if (!r.U32(&row_count)) return Truncated("query_result", "row count");
+  // Every cell takes at least its one-byte null flag.
+  if (column_count > 0 && row_count > r.remaining() / column_count) {
+    return Status::Corruption("query_result: row count exceeds the payload");
+  }
+  for (uint32_t row_index = 0; row_index < row_count; ++row_index) {
+    std::vector<std::optional<std::string>> row;
+    for (uint32_t i = 0; i < column_count; ++i) {
+      uint8_t present = 0;
+      if (!r.U8(&present)) return Truncated("query_result", "cell");
+      if (present) {
+        std::string value;
+        if (!r.Bytes(&value)) return Truncated("query_result", "cell");
+        row.emplace_back(std::move(value));
+      } else {
+        row.emplace_back(std::nullopt);
+      }
+    }
+    m.rows.push_back(std::move(row));
+  }
+  Status s = Finish(r, "query_result");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
 }  // namespace ddb

@@ -8,6 +8,7 @@
 #include "ddb/logging.h"
 #include "master_config.h"
 #include "master_console.h"
+#include "consistency_check.h"
 #include "log_purger.h"
 #include "master_schema.h"
 #include "replication_log.h"
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
     logger->info("config reloaded: {}", change);
     return change;
   };
-  MasterConsole console(session, recent, registry, config.node_name, cluster_id, reload);
+  ConsistencyCheck verify(config.mysql, registry, recent);
+  MasterConsole console(session, recent, registry, verify, config.node_name, cluster_id, reload);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
   purger.Stop();

@@ -59,10 +59,12 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 }
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                             std::string master_name, std::string cluster_id, std::function<std::string()> reload)
+                             ConsistencyCheck& verify, std::string master_name, std::string cluster_id,
+                             std::function<std::string()> reload)
     : session_(session),
       recent_(recent),
       registry_(registry),
+      verify_(verify),
       master_name_(std::move(master_name)),
       cluster_id_(std::move(cluster_id)),
       reload_(std::move(reload)) {}
@@ -72,24 +74,42 @@ ExecutionResult MasterConsole::Execute(const std::string& sql) { return session_
 std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const {
   return {{"status", "this master, its log position and every configured slave"},
           {"slaves", "the slaves table only"},
-          {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"}};
+          {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"},
+          {"verify [json]", "checksum every table on every node and show differences"}};
 }
 
-bool MasterConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
+CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
   if (name == "status" || name == "s") {
     PrintStatus(out);
-    return true;
+    return CommandResult::kDone;
   }
   if (name == "reload") {
-    out << reload_() << "\n";
-    return true;
+    const std::string change = reload_();
+    out << change << "\n";
+    return change.rfind("reload failed", 0) == 0 ? CommandResult::kFailed : CommandResult::kDone;
   }
   if (name == "slaves") {
     const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
     PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);
-    return true;
+    return CommandResult::kDone;
   }
-  return false;
+  if (name == "verify") {
+    const auto start = std::chrono::steady_clock::now();
+    VerifyReport report;
+    if (Status s = verify_.Run(&report); !s.ok()) {
+      out << "ERROR: verify failed: " << s.ToString() << "\n";
+      return CommandResult::kFailed;
+    }
+    if (argument == "json") {
+      out << VerifyJson(report) << "\n";
+    } else {
+      out << "verified at log position #" << report.position << "\n";
+      PrintResult(VerifyTable(report), ResultLayout::kTable, std::chrono::steady_clock::now() - start, "", out);
+      out << (report.all_equal ? "all nodes equal" : "NODES DIFFER (or were not checked)") << "\n\n";
+    }
+    return report.all_equal ? CommandResult::kDone : CommandResult::kFailed;
+  }
+  return CommandResult::kUnknown;
 }
 
 void MasterConsole::PrintStatus(std::ostream& out) const {

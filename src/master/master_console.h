@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "ddb/console.h"
+#include "consistency_check.h"
 #include "recent_records.h"
 #include "slave_registry.h"
 #include "sql_session.h"
@@ -16,10 +17,11 @@ class MasterConsole : public ConsoleBackend {
   // All references must outlive the console.
   // `reload` re-reads the config file and returns what changed (\reload).
   MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                std::string master_name, std::string cluster_id, std::function<std::string()> reload);
+                ConsistencyCheck& verify, std::string master_name, std::string cluster_id,
+                std::function<std::string()> reload);
 
   ExecutionResult Execute(const std::string& sql) override;
-  bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
+  CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
   std::vector<std::pair<std::string, std::string>> Commands() const override;
   std::string PromptName() const override { return "master"; }
   std::string CurrentDatabase() const override { return session_.current_database(); }
@@ -30,6 +32,7 @@ class MasterConsole : public ConsoleBackend {
   SqlSession& session_;
   const RecentRecords& recent_;
   const SlaveRegistry& registry_;
+  ConsistencyCheck& verify_;
   const std::string master_name_;
   const std::string cluster_id_;
   std::function<std::string()> reload_;

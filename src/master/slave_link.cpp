@@ -10,10 +10,12 @@
 namespace ddb {
 namespace {
 
-// The largest frame the master accepts from a slave. Slaves only ever send
-// small messages (hello, proofs, acks), so a peer cannot make the master
-// allocate a 64 MiB record buffer, before or after authenticating.
+// The largest frame the master reads from a peer that has not authenticated:
+// hello and proofs are tiny, so an anonymous peer cannot make the master
+// allocate a 64 MiB buffer. Once authenticated, a slave may send query
+// results up to kMaxQueryReplyPayload.
 constexpr uint32_t kMaxSlaveFramePayload = 64 * 1024;
+constexpr uint32_t kMaxQueryReplyPayload = 16 * 1024 * 1024;
 
 // Records per batch read from memory or the table. Large enough to keep the
 // socket busy, small enough that one batch stays a few MB.
@@ -33,6 +35,28 @@ SlaveLink::~SlaveLink() {
 void SlaveLink::Start() {
   asio::co_spawn(socket_.socket().get_executor(), [self = shared_from_this()] { return self->Run(); },
                  asio::detached);
+}
+
+void SlaveLink::Query(std::string sql, QueryCallback done) {
+  asio::post(socket_.socket().get_executor(), [self = shared_from_this(), sql = std::move(sql),
+                                               done = std::move(done)]() mutable {
+    if (!self->socket_.socket().is_open()) {
+      done(Status::Unavailable("the slave's link closed"), QueryResult());
+      return;
+    }
+    QueryRequest request;
+    request.request_id = self->next_request_id_++;
+    request.sql = std::move(sql);
+    self->pending_queries_.emplace(request.request_id, std::move(done));
+    self->outgoing_.push_back(std::move(request));
+    self->wakeup_pending_ = true;
+    self->wakeup_.cancel();
+  });
+}
+
+void SlaveLink::FailPendingQueries(const std::string& why) {
+  for (auto& [id, done] : pending_queries_) done(Status::Unavailable(why), QueryResult());
+  pending_queries_.clear();
 }
 
 void SlaveLink::Stop() {
@@ -58,6 +82,7 @@ asio::awaitable<void> SlaveLink::Run() {
   socket_.Close();
   wakeup_.cancel();
   const std::string reason = end_reason_.empty() ? s.ToString() : end_reason_;
+  FailPendingQueries("the link to slave '" + name_ + "' closed: " + reason);
   context_.registry.Disconnected(name_, link_id_, reason);
   context_.logger->warn("slave '{}' ({}) disconnected: {}", name_, socket_.peer(), reason);
 }
@@ -149,13 +174,23 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     }
   }
   *after_seq = subscribe.after_seq;
+  socket_.set_max_payload(kMaxQueryReplyPayload);
   std::weak_ptr<SlaveLink> weak = weak_from_this();
-  link_id_ = context_.registry.Connected(name_, socket_.peer(), subscribe.after_seq, [weak] {
+  SlaveHooks hooks;
+  hooks.stop = [weak] {
     if (auto self = weak.lock()) {
       self->end_reason_ = "replaced by a newer connection of the same slave";
       self->Stop();
     }
-  });
+  };
+  hooks.query = [weak](std::string sql, QueryCallback done) {
+    if (auto self = weak.lock()) {
+      self->Query(std::move(sql), std::move(done));
+    } else {
+      done(Status::Unavailable("the slave's link closed"), QueryResult());
+    }
+  };
+  link_id_ = context_.registry.Connected(name_, socket_.peer(), subscribe.after_seq, std::move(hooks));
   co_return Status::Ok();
 }
 
@@ -187,6 +222,12 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
   bool live = false;
   std::vector<EncodedRecordPtr> batch;
   while (socket_.socket().is_open()) {
+    // Queries for the slave go out ahead of the next batch of records.
+    while (!outgoing_.empty()) {
+      const QueryRequest request = std::move(outgoing_.front());
+      outgoing_.pop_front();
+      if (Status s = co_await SendMessage(socket_, MessageType::kQuery, request); !s.ok()) co_return s;
+    }
     batch.clear();
     wakeup_pending_ = false;
     const bool in_memory = context_.recent.ReadAfter(after_seq, kBatchRecords, &batch);
@@ -249,6 +290,28 @@ asio::awaitable<void> SlaveLink::ReadAcks() {
         break;
       }
       context_.registry.Acked(name_, link_id_, ack, now);
+    } else if (frame.type == MessageType::kQueryResult) {
+      QueryReply reply;
+      if (Status d = Decode(frame.payload, &reply); !d.ok()) {
+        end_reason_ = "bad query result frame: " + d.ToString();
+        break;
+      }
+      auto it = pending_queries_.find(reply.request_id);
+      if (it == pending_queries_.end()) continue;  // nobody waits for it any more
+      QueryCallback done = std::move(it->second);
+      pending_queries_.erase(it);
+      if (!reply.ok) {
+        done(reply.error_code != 0 ? Status::MySql(static_cast<int>(reply.error_code), reply.sql_state, reply.message)
+                                   : Status::Refused(reply.message),
+             QueryResult());
+        continue;
+      }
+      QueryResult result;
+      result.has_result_set = true;
+      result.columns = std::move(reply.columns);
+      result.numeric.assign(result.columns.size(), false);
+      result.rows = std::move(reply.rows);
+      done(Status::Ok(), std::move(result));
     } else if (frame.type == MessageType::kHeartbeat) {
       context_.registry.Seen(name_, link_id_, now);
     } else if (frame.type == MessageType::kError) {

@@ -9,12 +9,15 @@
 // when the slave falls silent past the heartbeat timeout.
 #pragma once
 
+#include <deque>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "ddb/asio.h"
 #include "ddb/common_options.h"
 #include "ddb/framed_socket.h"
+#include "ddb/messages.h"
 #include "log_table_reader.h"
 #include "recent_records.h"
 #include "slave_registry.h"
@@ -51,6 +54,9 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   void Start();
   // Closes the socket; the coroutines end on their next step. Any thread.
   void Stop();
+  // Runs a read on the slave's MySQL; `done` is called on the io thread
+  // (with Unavailable if the link closes first). Any thread.
+  void Query(std::string sql, QueryCallback done);
 
  private:
   asio::awaitable<void> Run();
@@ -58,6 +64,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   asio::awaitable<Status> Stream(uint64_t after_seq);
   asio::awaitable<void> ReadAcks();
   asio::awaitable<Status> ReadFromTable(uint64_t after_seq, std::vector<EncodedRecordPtr>* batch);
+  void FailPendingQueries(const std::string& why);
 
   FramedSocket socket_;
   LinkContext context_;
@@ -68,6 +75,11 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   uint64_t link_id_ = 0;
   std::unique_ptr<LogTableReader> table_reader_;
   std::string end_reason_;
+  // Queries for the slave (io thread only): waiting to be sent, and sent
+  // waiting for their reply.
+  std::deque<QueryRequest> outgoing_;
+  std::map<uint64_t, QueryCallback> pending_queries_;
+  uint64_t next_request_id_ = 1;
 };
 
 }  // namespace ddb

@@ -1,6 +1,7 @@
 #include "slave_registry.h"
 
 #include <algorithm>
+#include <future>
 
 namespace ddb {
 
@@ -46,7 +47,7 @@ std::string SlaveRegistry::SetNames(const std::vector<std::string>& names) {
         ++it;
         continue;
       }
-      if (it->second.stop) to_stop.push_back(std::move(it->second.stop));
+      if (it->second.hooks.stop) to_stop.push_back(std::move(it->second.hooks.stop));
       removed += (removed.empty() ? "" : ", ") + it->first;
       it = entries_.erase(it);
     }
@@ -62,16 +63,16 @@ bool SlaveRegistry::Knows(const std::string& name) const {
 }
 
 uint64_t SlaveRegistry::Connected(const std::string& name, const std::string& peer, uint64_t acked_seq,
-                                  std::function<void()> stop) {
+                                  SlaveHooks hooks) {
   std::function<void()> stop_previous;
   uint64_t id = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Entry& entry = entries_[name];
-    if (entry.link_id != 0) stop_previous = std::move(entry.stop);
+    if (entry.link_id != 0) stop_previous = std::move(entry.hooks.stop);
     id = next_link_id_++;
     entry.link_id = id;
-    entry.stop = std::move(stop);
+    entry.hooks = std::move(hooks);
     entry.status.name = name;
     entry.status.state = SlaveState::kCatchingUp;
     entry.status.acked_seq = acked_seq;
@@ -90,7 +91,7 @@ void SlaveRegistry::Disconnected(const std::string& name, uint64_t link_id, cons
   auto it = entries_.find(name);
   if (it == entries_.end() || it->second.link_id != link_id) return;  // superseded by a newer link
   it->second.link_id = 0;
-  it->second.stop = nullptr;
+  it->second.hooks = SlaveHooks();
   it->second.status.state = SlaveState::kOffline;
   it->second.status.last_error = reason;
 }
@@ -138,6 +139,30 @@ void SlaveRegistry::SetLive(const std::string& name, uint64_t link_id, bool live
   if (it->second.status.state != SlaveState::kError) {
     it->second.status.state = live ? SlaveState::kOnline : SlaveState::kCatchingUp;
   }
+}
+
+Status SlaveRegistry::QuerySlave(const std::string& name, const std::string& sql, std::chrono::milliseconds timeout,
+                                 QueryResult* result) const {
+  std::function<void(std::string, QueryCallback)> query;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(name);
+    if (it == entries_.end()) return Status::NotFound("no slave named '" + name + "'");
+    if (it->second.link_id == 0 || !it->second.hooks.query) {
+      return Status::Unavailable("slave '" + name + "' is not connected");
+    }
+    query = it->second.hooks.query;
+  }
+  // The answer arrives on the io thread; the promise outlives a timed-out wait.
+  auto answer = std::make_shared<std::promise<std::pair<Status, QueryResult>>>();
+  std::future<std::pair<Status, QueryResult>> future = answer->get_future();
+  query(sql, [answer](Status status, QueryResult rows) { answer->set_value({std::move(status), std::move(rows)}); });
+  if (future.wait_for(timeout) != std::future_status::ready) {
+    return Status::TimedOut("slave '" + name + "' did not answer within " + std::to_string(timeout.count()) + " ms");
+  }
+  auto [status, rows] = future.get();
+  *result = std::move(rows);
+  return status;
 }
 
 std::vector<SlaveStatus> SlaveRegistry::Snapshot() const {

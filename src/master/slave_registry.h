@@ -4,6 +4,7 @@
 // Thread-safe: slave links update it on the io thread, the console reads it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,8 +13,18 @@
 #include <vector>
 
 #include "ddb/messages.h"
+#include "ddb/mysql_connection.h"
+#include "ddb/status.h"
 
 namespace ddb {
+
+using QueryCallback = std::function<void(Status, QueryResult)>;
+
+// What the registry may ask of a slave's current link.
+struct SlaveHooks {
+  std::function<void()> stop;                           // close the link
+  std::function<void(std::string, QueryCallback)> query;  // run a read on the slave
+};
 
 enum class SlaveState {
   kNeverConnected,  // configured, has not connected since the master started
@@ -54,8 +65,7 @@ class SlaveRegistry {
   // previous link of the same slave is stopped through its `stop` callback
   // (the slave reconnected before the master noticed the old link die).
   // Returns the new link's id.
-  uint64_t Connected(const std::string& name, const std::string& peer, uint64_t acked_seq,
-                     std::function<void()> stop);
+  uint64_t Connected(const std::string& name, const std::string& peer, uint64_t acked_seq, SlaveHooks hooks);
   void Disconnected(const std::string& name, uint64_t link_id, const std::string& reason);
   void Acked(const std::string& name, uint64_t link_id, const Ack& ack, int64_t now_micros);
   void Seen(const std::string& name, uint64_t link_id, int64_t now_micros);
@@ -63,11 +73,16 @@ class SlaveRegistry {
 
   std::vector<SlaveStatus> Snapshot() const;
 
+  // Runs a read on slave `name` over its link and waits up to `timeout` for
+  // the answer. Blocking: not for the io thread.
+  Status QuerySlave(const std::string& name, const std::string& sql, std::chrono::milliseconds timeout,
+                    QueryResult* result) const;
+
  private:
   struct Entry {
     SlaveStatus status;
     uint64_t link_id = 0;  // 0: no current link
-    std::function<void()> stop;
+    SlaveHooks hooks;
     bool live = false;  // fed from memory (vs. from the log table)
   };
 

@@ -9,6 +9,7 @@
 #include "ddb/foreground.h"
 #include "ddb/logging.h"
 #include "master_link.h"
+#include "query_worker.h"
 #include "slave_config.h"
 #include "slave_console.h"
 #include "slave_schema.h"
@@ -68,9 +69,11 @@ int main(int argc, char** argv) {
   ApplyQueue queue(config.queue_records);
   Applier applier(config.mysql, queue, status, config.apply_batch_records, position, logging->For("applier"));
 
+  QueryWorker queries(config.mysql);
+  queries.Start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);
-  MasterLink link(io, config, queue, status, position.cluster_id, position.seq,
+  MasterLink link(io, config, queue, status, queries, position.cluster_id, position.seq,
                   [&config](const std::string& cluster_id) {
                     std::unique_ptr<MySqlConnection> connection;
                     Status s = MySqlConnection::Open(config.mysql, &connection);
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
 
   link.Stop();
   applier.Stop();
+  queries.Stop();
   work.reset();
   io.stop();
   io_thread.join();

@@ -13,13 +13,14 @@ constexpr size_t kMaxAckErrorBytes = 4096;
 
 }  // namespace
 MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
-                       std::string cluster_id, uint64_t applied_seq,
+                       QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
                        std::function<Status(const std::string&)> remember_cluster,
                        std::shared_ptr<spdlog::logger> logger)
     : io_(io),
       config_(config),
       queue_(queue),
       status_(status),
+      queries_(queries),
       cluster_id_(std::move(cluster_id)),
       received_seq_(applied_seq),
       remember_cluster_(std::move(remember_cluster)),
@@ -172,6 +173,19 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
       if (Status s = Decode(frame.payload, &error); !s.ok()) co_return s;
       co_return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
     }
+    if (frame.type == MessageType::kQuery) {
+      QueryRequest request;
+      if (Status s = Decode(frame.payload, &request); !s.ok()) co_return s;
+      // Answered on the worker thread; the reply comes back here for the
+      // writer, the link's only writer.
+      queries_.Submit(std::move(request), [this](QueryReply reply) {
+        asio::post(io_, [this, reply = std::move(reply)]() mutable {
+          replies_.push_back(std::move(reply));
+          ack_wakeup_.cancel();
+        });
+      });
+      continue;
+    }
     if (frame.type != MessageType::kRecord) {
       co_return Status::Corruption(std::string("unexpected ") + MessageTypeName(frame.type) + " frame from master");
     }
@@ -203,7 +217,13 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
   writer_running_ = true;
   const auto interval = std::chrono::milliseconds(config_.heartbeat.interval_ms);
   uint64_t acked = 0;
+  replies_.clear();  // answers for a previous link's master are moot
   while (socket.socket().is_open()) {
+    while (!replies_.empty()) {
+      QueryReply reply = std::move(replies_.front());
+      replies_.pop_front();
+      if (Status s = co_await SendMessage(socket, MessageType::kQueryResult, reply); !s.ok()) break;
+    }
     // The Ack carries the applier's state too, and goes out at least every
     // interval: it is the slave's heartbeat.
     const SlaveStatusSnapshot snapshot = status_.Snapshot();
@@ -223,7 +243,7 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
     }
     if (Status s = co_await SendMessage(socket, MessageType::kAck, ack); !s.ok()) break;
     acked = ack.applied_seq;
-    if (applied_seq_.load() != acked) continue;  // moved while we were writing
+    if (applied_seq_.load() != acked || !replies_.empty()) continue;  // more to send already
     ack_wakeup_.expires_after(interval);
     boost::system::error_code ec;
     co_await ack_wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));

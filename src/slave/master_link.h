@@ -14,7 +14,10 @@
 #include <memory>
 #include <string>
 
+#include <deque>
+
 #include "apply_queue.h"
+#include "query_worker.h"
 #include "ddb/asio.h"
 #include "ddb/framed_socket.h"
 #include "slave_config.h"
@@ -31,7 +34,7 @@ class MasterLink {
   // `remember_cluster` stores the cluster id the first time this slave joins
   // (called on the io thread). All references must outlive the link.
   MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
-             std::string cluster_id, uint64_t applied_seq,
+             QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
              std::function<Status(const std::string&)> remember_cluster, std::shared_ptr<spdlog::logger> logger);
 
   void Start();
@@ -51,6 +54,8 @@ class MasterLink {
   const SlaveConfig& config_;
   ApplyQueue& queue_;
   SlaveStatusBoard& status_;
+  QueryWorker& queries_;
+  std::deque<QueryReply> replies_;  // answered queries the writer sends; io thread only
   std::string cluster_id_;
   uint64_t received_seq_;  // newest record handed to the queue (or applied)
   std::function<Status(const std::string&)> remember_cluster_;

@@ -91,25 +91,25 @@ std::vector<std::pair<std::string, std::string>> SlaveConsole::Commands() const 
           {"skip", "skip the record the applier stopped on (recorded in the log)"}};
 }
 
-bool SlaveConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
+CommandResult SlaveConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
   if (name == "status" || name == "s") {
     if (status_ == nullptr) {
       PrintStoredPosition(out);
     } else {
       PrintStatus(out);
     }
-    return true;
+    return CommandResult::kDone;
   }
   if (name == "retry" || name == "skip") {
     if (applier_ == nullptr) {
       out << "ERROR: \\" << name << " acts on the applier: run it at the console of the ddb-slave daemon\n";
-      return true;
+      return CommandResult::kFailed;
     }
     Status s = name == "retry" ? applier_->Retry() : applier_->Skip();
     out << (s.ok() ? "OK: " + name + " requested" : "ERROR: " + s.message()) << "\n";
-    return true;
+    return s.ok() ? CommandResult::kDone : CommandResult::kFailed;
   }
-  return false;
+  return CommandResult::kUnknown;
 }
 
 void SlaveConsole::PrintStoredPosition(std::ostream& out) {

@@ -21,7 +21,7 @@ class SlaveConsole : public ConsoleBackend {
   SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier);
 
   ExecutionResult Execute(const std::string& sql) override;
-  bool RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
+  CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
   std::vector<std::pair<std::string, std::string>> Commands() const override;
   std::string PromptName() const override { return config_.node_name; }
   std::string CurrentDatabase() const override { return database_; }

@@ -151,3 +151,54 @@ TEST(MessagesTest, FailedDecodeLeavesOutputUntouched) {
 
 }  // namespace
 }  // namespace ddb
+
+namespace ddb {
+namespace {
+
+TEST(QueryMessagesTest, RequestAndReplyRoundTripWithNulls) {
+  QueryRequest request;
+  request.request_id = 9;
+  request.sql = "SELECT 1";
+  std::vector<uint8_t> bytes = Encode(request);
+  QueryRequest decoded_request;
+  ASSERT_TRUE(Decode(bytes, &decoded_request).ok());
+  EXPECT_EQ(decoded_request.sql, "SELECT 1");
+
+  QueryReply reply;
+  reply.request_id = 9;
+  reply.ok = true;
+  reply.columns = {"a", "b"};
+  reply.rows = {{std::string("1"), std::nullopt}, {std::string(""), std::string("x\0y", 3)}};
+  bytes = Encode(reply);
+  QueryReply decoded;
+  ASSERT_TRUE(Decode(bytes, &decoded).ok());
+  EXPECT_EQ(decoded.columns, reply.columns);
+  EXPECT_EQ(decoded.rows, reply.rows);
+}
+
+TEST(QueryMessagesTest, HugeRowCountIsRejectedWithoutAllocating) {
+  QueryReply reply;
+  reply.ok = true;
+  reply.columns = {"a"};
+  std::vector<uint8_t> bytes = Encode(reply);
+  // The row count is the last 4 bytes of an empty reply: claim 4 billion rows.
+  for (size_t i = bytes.size() - 4; i < bytes.size(); ++i) bytes[i] = 0xFF;
+  QueryReply decoded;
+  EXPECT_EQ(Decode(bytes, &decoded).code(), Status::Code::kCorruption);
+}
+
+TEST(QueryMessagesTest, EveryTruncationFailsCleanly) {
+  QueryReply reply;
+  reply.ok = false;
+  reply.error_code = 1146;
+  reply.sql_state = "42S02";
+  reply.message = "Table 'x.y' doesn't exist";
+  const std::vector<uint8_t> bytes = Encode(reply);
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    QueryReply decoded;
+    EXPECT_FALSE(Decode(std::span<const uint8_t>(bytes.data(), length), &decoded).ok()) << length;
+  }
+}
+
+}  // namespace
+}  // namespace ddb
