@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ddb/frame.h"
+#include "ddb/log_record.h"
 #include "ddb/status.h"
 
 namespace ddb {
@@ -104,6 +105,8 @@ struct ErrorMessage {
 struct QueryRequest {
   uint64_t request_id = 0;
   std::string sql;
+  std::string database;                  // USE'd first when not empty
+  std::vector<SessionSetting> settings;  // the asking session's variables (sql_mode, time_zone...)
 };
 
 // slave -> master: the answer to QueryRequest `request_id`.
@@ -114,6 +117,7 @@ struct QueryReply {
   std::string sql_state;
   std::string message;
   std::vector<std::string> columns;
+  std::vector<bool> numeric;  // per column, for right-aligned display
   std::vector<std::vector<std::optional<std::string>>> rows;
 };
 

@@ -204,6 +204,12 @@ std::vector<uint8_t> Encode(const QueryRequest& m) {
   ByteWriter w;
   w.U64(m.request_id);
   w.Bytes(m.sql);
+  w.Bytes(m.database);
+  w.U32(static_cast<uint32_t>(m.settings.size()));
+  for (const SessionSetting& setting : m.settings) {
+    w.Bytes(setting.name);
+    w.Bytes(setting.value);
+  }
   return w.Take();
 }
 
@@ -212,6 +218,15 @@ Status Decode(std::span<const uint8_t> payload, QueryRequest* out) {
   QueryRequest m;
   if (!r.U64(&m.request_id)) return Truncated("query", "request_id");
   if (!r.Bytes(&m.sql)) return Truncated("query", "sql");
+  if (!r.Bytes(&m.database)) return Truncated("query", "database");
+  uint32_t settings = 0;
+  if (!r.U32(&settings)) return Truncated("query", "settings count");
+  if (settings > r.remaining() / 8) return Status::Corruption("query: settings count exceeds the payload");
+  for (uint32_t i = 0; i < settings; ++i) {
+    SessionSetting setting;
+    if (!r.Bytes(&setting.name) || !r.Bytes(&setting.value)) return Truncated("query", "setting");
+    m.settings.push_back(std::move(setting));
+  }
   Status s = Finish(r, "query");
   if (s.ok()) *out = std::move(m);
   return s;
@@ -228,7 +243,10 @@ std::vector<uint8_t> Encode(const QueryReply& m) {
   w.Bytes(m.sql_state);
   w.Bytes(m.message);
   w.U32(static_cast<uint32_t>(m.columns.size()));
-  for (const std::string& column : m.columns) w.Bytes(column);
+  for (size_t i = 0; i < m.columns.size(); ++i) {
+    w.Bytes(m.columns[i]);
+    w.U8(i < m.numeric.size() && m.numeric[i] ? 1 : 0);
+  }
   w.U32(static_cast<uint32_t>(m.rows.size()));
   for (const auto& row : m.rows) {
     for (size_t i = 0; i < m.columns.size(); ++i) {
@@ -253,11 +271,14 @@ Status Decode(std::span<const uint8_t> payload, QueryReply* out) {
   if (!r.Bytes(&m.sql_state)) return Truncated("query_result", "sql_state");
   if (!r.Bytes(&m.message)) return Truncated("query_result", "message");
   if (!r.U32(&column_count)) return Truncated("query_result", "column count");
-  if (column_count > r.remaining() / 4) return Status::Corruption("query_result: column count exceeds the payload");
+  if (column_count > r.remaining() / 5) return Status::Corruption("query_result: column count exceeds the payload");
   for (uint32_t i = 0; i < column_count; ++i) {
     std::string column;
+    uint8_t numeric = 0;
     if (!r.Bytes(&column)) return Truncated("query_result", "column name");
+    if (!r.U8(&numeric)) return Truncated("query_result", "column type");
     m.columns.push_back(std::move(column));
+    m.numeric.push_back(numeric != 0);
   }
   if (!r.U32(&row_count)) return Truncated("query_result", "row count");
   // Every cell takes at least its one-byte null flag.

@@ -141,7 +141,9 @@ Status ConsistencyCheck::Run(VerifyReport* report) {
       std::string result = "ok";
       for (size_t c = 0; c < chunks.size() && result == "ok"; ++c) {
         QueryResult sum;
-        Status s = registry_.QuerySlave(slave, chunks[c], kSlaveQueryTimeout, &sum);
+        QueryRequest request;
+        request.sql = chunks[c];
+        Status s = registry_.QuerySlave(slave, std::move(request), kSlaveQueryTimeout, &sum);
         if (!s.ok()) {
           result = s.code() == Status::Code::kMySql && s.mysql_error_code() == 1146 ? "DIFFERS: table missing"
                                                                                     : "error: " + s.ToString();

@@ -10,6 +10,7 @@
 #include "master_console.h"
 #include "consistency_check.h"
 #include "log_purger.h"
+#include "read_router.h"
 #include "master_schema.h"
 #include "replication_log.h"
 #include "replication_server.h"
@@ -89,7 +90,13 @@ int main(int argc, char** argv) {
 
   SessionOptions session_options;
   session_options.refuse_unsafe = config.unsafe_statements == "refuse";
-  SqlSession session(config.mysql, &log, session_options);
+  ReadRouting routing;
+  routing.from_slaves = config.read_from == "slaves";
+  routing.max_lag_seconds = config.max_lag_seconds;
+  routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
+  routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
+  ReadRouter router(registry, recent, routing);
+  SqlSession session(config.mysql, &log, session_options, &router);
   // Reloading applies the slave list; other keys take effect at restart.
   auto reload = [&]() -> std::string {
     MasterConfig fresh;
@@ -103,7 +110,7 @@ int main(int argc, char** argv) {
     return change;
   };
   ConsistencyCheck verify(config.mysql, registry, recent);
-  MasterConsole console(session, recent, registry, verify, config.node_name, cluster_id, reload);
+  MasterConsole console(session, recent, registry, verify, router, config.node_name, cluster_id, reload);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
   purger.Stop();

@@ -61,6 +61,19 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   app.add_option("--purge_interval_ms", config->purge_interval_ms, "How often the purge runs")
       ->check(CLI::Range(100, 86400000))
       ->capture_default_str();
+  app.add_option("--read_from", config->read_from,
+                 "slaves: reads at the master console go round robin to slaves that are online, within max_lag "
+                 "and have the session's last write; master: every read runs on the master")
+      ->check(CLI::IsMember({"slaves", "master"}))
+      ->capture_default_str();
+  app.add_option("--max_lag_seconds", config->max_lag_seconds, "A slave further behind gets no reads")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  app.add_option("--read_your_writes_wait_ms", config->read_your_writes_wait_ms,
+                 "How long a read waits for a slave to apply the session's last write before reading from "
+                 "the master")
+      ->check(CLI::Range(0, 60000))
+      ->capture_default_str();
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);

@@ -23,6 +23,9 @@ struct MasterConfig {
   std::string unsafe_statements = "refuse";  // refuse | warn
   int64_t log_retention_seconds = 7 * 24 * 3600;
   int purge_interval_ms = 60000;
+  std::string read_from = "slaves";  // slaves | master
+  double max_lag_seconds = 5.0;
+  int read_your_writes_wait_ms = 500;
   HeartbeatOptions heartbeat;
   LoggingOptions logging;
   ConsoleOptions console;

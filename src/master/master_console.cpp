@@ -1,6 +1,7 @@
 #include "master_console.h"
 
 #include "replication_log.h"
+#include "slave_lag.h"
 
 namespace ddb {
 namespace {
@@ -10,23 +11,6 @@ std::string SecondsAgo(int64_t then_micros, int64_t now_micros) {
   const double seconds = static_cast<double>(now_micros - then_micros) / 1e6;
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.1f s ago", seconds < 0 ? 0.0 : seconds);
-  return buffer;
-}
-
-std::optional<std::string> LagSeconds(const SlaveStatus& slave, const RecentRecords& recent, uint64_t last_seq,
-                                      int64_t now_micros) {
-  if (!slave.acked_known) return std::nullopt;
-  if (slave.acked_seq >= last_seq) return "0.0";
-  std::optional<int64_t> oldest_unapplied = recent.CommittedAt(slave.acked_seq + 1);
-  if (!oldest_unapplied) {
-    // Out of the memory window: the last applied record's commit time bounds
-    // the lag from above.
-    if (slave.acked_committed_at_micros == 0) return std::nullopt;
-    oldest_unapplied = slave.acked_committed_at_micros;
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f",
-                static_cast<double>(std::max<int64_t>(0, now_micros - *oldest_unapplied)) / 1e6);
   return buffer;
 }
 
@@ -49,7 +33,10 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
       row.emplace_back(std::nullopt);
       row.emplace_back(std::nullopt);
     }
-    row.emplace_back(LagSeconds(slave, recent, last_seq, now_micros));
+    const std::optional<double> lag = SlaveLagSeconds(slave, recent, now_micros);
+    char lag_text[32];
+    if (lag) std::snprintf(lag_text, sizeof(lag_text), "%.1f", *lag);
+    row.emplace_back(lag ? std::optional<std::string>(lag_text) : std::nullopt);
     row.emplace_back(slave.peer.empty() ? std::nullopt : std::optional<std::string>(slave.peer));
     row.emplace_back(SecondsAgo(slave.last_seen_micros, now_micros));
     row.emplace_back(slave.applier_problem.empty() ? slave.last_error : slave.applier_problem);
@@ -59,12 +46,14 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 }
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                             ConsistencyCheck& verify, std::string master_name, std::string cluster_id,
+                             ConsistencyCheck& verify, ReadRouter& router, std::string master_name,
+                             std::string cluster_id,
                              std::function<std::string()> reload)
     : session_(session),
       recent_(recent),
       registry_(registry),
       verify_(verify),
+      router_(router),
       master_name_(std::move(master_name)),
       cluster_id_(std::move(cluster_id)),
       reload_(std::move(reload)) {}
@@ -75,7 +64,8 @@ std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const
   return {{"status", "this master, its log position and every configured slave"},
           {"slaves", "the slaves table only"},
           {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"},
-          {"verify [json]", "checksum every table on every node and show differences"}};
+          {"verify [json]", "checksum every table on every node and show differences"},
+          {"read_from slaves|master", "where reads at this console go"}};
 }
 
 CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
@@ -91,6 +81,16 @@ CommandResult MasterConsole::RunCommand(const std::string& name, const std::stri
   if (name == "slaves") {
     const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
     PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);
+    return CommandResult::kDone;
+  }
+  if (name == "read_from") {
+    if (argument != "slaves" && argument != "master") {
+      out << "ERROR: \\read_from takes 'slaves' or 'master' (now: "
+          << (router_.from_slaves() ? "slaves" : "master") << ")\n";
+      return CommandResult::kFailed;
+    }
+    router_.set_from_slaves(argument == "slaves");
+    out << "reads now go to the " << argument << "\n";
     return CommandResult::kDone;
   }
   if (name == "verify") {

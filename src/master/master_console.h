@@ -6,6 +6,7 @@
 
 #include "ddb/console.h"
 #include "consistency_check.h"
+#include "read_router.h"
 #include "recent_records.h"
 #include "slave_registry.h"
 #include "sql_session.h"
@@ -17,7 +18,7 @@ class MasterConsole : public ConsoleBackend {
   // All references must outlive the console.
   // `reload` re-reads the config file and returns what changed (\reload).
   MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                ConsistencyCheck& verify, std::string master_name, std::string cluster_id,
+                ConsistencyCheck& verify, ReadRouter& router, std::string master_name, std::string cluster_id,
                 std::function<std::string()> reload);
 
   ExecutionResult Execute(const std::string& sql) override;
@@ -33,6 +34,7 @@ class MasterConsole : public ConsoleBackend {
   const RecentRecords& recent_;
   const SlaveRegistry& registry_;
   ConsistencyCheck& verify_;
+  ReadRouter& router_;
   const std::string master_name_;
   const std::string cluster_id_;
   std::function<std::string()> reload_;

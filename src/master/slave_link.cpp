@@ -37,16 +37,14 @@ void SlaveLink::Start() {
                  asio::detached);
 }
 
-void SlaveLink::Query(std::string sql, QueryCallback done) {
-  asio::post(socket_.socket().get_executor(), [self = shared_from_this(), sql = std::move(sql),
+void SlaveLink::Query(QueryRequest request, QueryCallback done) {
+  asio::post(socket_.socket().get_executor(), [self = shared_from_this(), request = std::move(request),
                                                done = std::move(done)]() mutable {
     if (!self->socket_.socket().is_open()) {
       done(Status::Unavailable("the slave's link closed"), QueryResult());
       return;
     }
-    QueryRequest request;
     request.request_id = self->next_request_id_++;
-    request.sql = std::move(sql);
     self->pending_queries_.emplace(request.request_id, std::move(done));
     self->outgoing_.push_back(std::move(request));
     self->wakeup_pending_ = true;
@@ -183,9 +181,9 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
       self->Stop();
     }
   };
-  hooks.query = [weak](std::string sql, QueryCallback done) {
+  hooks.query = [weak](QueryRequest request, QueryCallback done) {
     if (auto self = weak.lock()) {
-      self->Query(std::move(sql), std::move(done));
+      self->Query(std::move(request), std::move(done));
     } else {
       done(Status::Unavailable("the slave's link closed"), QueryResult());
     }
@@ -309,7 +307,7 @@ asio::awaitable<void> SlaveLink::ReadAcks() {
       QueryResult result;
       result.has_result_set = true;
       result.columns = std::move(reply.columns);
-      result.numeric.assign(result.columns.size(), false);
+      result.numeric = std::move(reply.numeric);
       result.rows = std::move(reply.rows);
       done(Status::Ok(), std::move(result));
     } else if (frame.type == MessageType::kHeartbeat) {

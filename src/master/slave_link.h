@@ -56,7 +56,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   void Stop();
   // Runs a read on the slave's MySQL; `done` is called on the io thread
   // (with Unavailable if the link closes first). Any thread.
-  void Query(std::string sql, QueryCallback done);
+  void Query(QueryRequest request, QueryCallback done);
 
  private:
   asio::awaitable<void> Run();

@@ -141,9 +141,9 @@ void SlaveRegistry::SetLive(const std::string& name, uint64_t link_id, bool live
   }
 }
 
-Status SlaveRegistry::QuerySlave(const std::string& name, const std::string& sql, std::chrono::milliseconds timeout,
+Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request, std::chrono::milliseconds timeout,
                                  QueryResult* result) const {
-  std::function<void(std::string, QueryCallback)> query;
+  std::function<void(QueryRequest, QueryCallback)> query;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(name);
@@ -156,7 +156,7 @@ Status SlaveRegistry::QuerySlave(const std::string& name, const std::string& sql
   // The answer arrives on the io thread; the promise outlives a timed-out wait.
   auto answer = std::make_shared<std::promise<std::pair<Status, QueryResult>>>();
   std::future<std::pair<Status, QueryResult>> future = answer->get_future();
-  query(sql, [answer](Status status, QueryResult rows) { answer->set_value({std::move(status), std::move(rows)}); });
+  query(std::move(request), [answer](Status status, QueryResult rows) { answer->set_value({std::move(status), std::move(rows)}); });
   if (future.wait_for(timeout) != std::future_status::ready) {
     return Status::TimedOut("slave '" + name + "' did not answer within " + std::to_string(timeout.count()) + " ms");
   }

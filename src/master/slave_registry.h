@@ -23,7 +23,7 @@ using QueryCallback = std::function<void(Status, QueryResult)>;
 // What the registry may ask of a slave's current link.
 struct SlaveHooks {
   std::function<void()> stop;                           // close the link
-  std::function<void(std::string, QueryCallback)> query;  // run a read on the slave
+  std::function<void(QueryRequest, QueryCallback)> query;  // run a read on the slave
 };
 
 enum class SlaveState {
@@ -75,7 +75,7 @@ class SlaveRegistry {
 
   // Runs a read on slave `name` over its link and waits up to `timeout` for
   // the answer. Blocking: not for the io thread.
-  Status QuerySlave(const std::string& name, const std::string& sql, std::chrono::milliseconds timeout,
+  Status QuerySlave(const std::string& name, QueryRequest request, std::chrono::milliseconds timeout,
                     QueryResult* result) const;
 
  private:

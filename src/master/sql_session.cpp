@@ -1,9 +1,9 @@
 #include "sql_session.h"
 
+#include <random>
+
 #include "ddb/replay_safety.h"
 #include "ddb/replay_session.h"
-
-#include <random>
 #include "ddb/sql_lexer.h"
 
 namespace ddb {
@@ -38,8 +38,8 @@ bool MentionsAutocommit(const std::string& sql) {
 
 }  // namespace
 
-SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options)
-    : endpoint_(std::move(endpoint)), log_(log), options_(options) {}
+SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options, ReadRouter* router)
+    : endpoint_(std::move(endpoint)), log_(log), options_(options), router_(router) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
@@ -86,7 +86,19 @@ ExecutionResult SqlSession::Execute(const std::string& sql) {
   }
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   switch (info.kind) {
-    case StatementKind::kRead: return RunRead(sql);
+    case StatementKind::kRead:
+      if (router_ != nullptr && router_->from_slaves() && Routable(sql, info)) {
+        QueryRequest request;
+        request.sql = sql;
+        request.database = database_;
+        request.settings = settings_;
+        ExecutionResult outcome;
+        if (router_->TryRead(request, last_write_seq_, &outcome.result, &outcome.answered_by)) return outcome;
+        outcome = RunRead(sql);
+        if (outcome.status.ok()) outcome.answered_by = "master";
+        return outcome;
+      }
+      return RunRead(sql);
     case StatementKind::kDml: return RunDml(sql);
     case StatementKind::kDdl: return RunDdl(sql, info);
     case StatementKind::kBegin: return RunBegin(sql);
@@ -104,6 +116,35 @@ ExecutionResult SqlSession::Execute(const std::string& sql) {
   }
   return Fail(Status::Refused("ddb does not know whether '" + info.verb +
                               "' changes data, so it was not executed (nothing replicated)"));
+}
+
+bool SqlSession::Routable(const std::string& sql, const StatementInfo& info) const {
+  if (in_transaction_ || !autocommit_) return false;  // a transaction's reads see its own snapshot and writes
+  static const char* const kRoutedShows[] = {"TABLES", "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
+                                             "INDEXES", "KEYS", "CREATE", "FULL", "TABLE"};
+  const std::vector<Token> tokens = Tokenize(sql);
+  if (info.verb == "SHOW") {
+    if (tokens.size() < 2) return false;
+    bool listed = false;
+    for (const char* word : kRoutedShows) listed = listed || IsKeyword(tokens[1], word);
+    if (!listed) return false;  // SHOW STATUS, PROCESSLIST, WARNINGS... are about this server
+  } else if (info.verb != "SELECT" && info.verb != "DESCRIBE" && info.verb != "DESC" && info.verb != "EXPLAIN") {
+    return false;
+  }
+  for (const Token& token : tokens) {
+    // Locking reads and SELECT ... INTO act on the master; @@variables and
+    // @variables are this session's.
+    if (IsKeyword(token, "FOR") || IsKeyword(token, "LOCK") || IsKeyword(token, "INTO") ||
+        (token.kind == TokenKind::kOperator && (token.text == "@" || token.text == "@@"))) {
+      return false;
+    }
+    if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
+        AsciiUpper(TokenValue(token)) == "DDB_META") {
+      return false;
+    }
+  }
+  const ReplayTraits traits = InspectForReplay(sql);
+  return traits.unsafe_reason.empty() && !traits.uses_last_insert_id && !traits.uses_rand;
 }
 
 ExecutionResult SqlSession::RunRead(const std::string& sql) {

@@ -24,6 +24,7 @@
 #include "ddb/log_record.h"
 #include "ddb/mysql_connection.h"
 #include "ddb/statement_classifier.h"
+#include "read_router.h"
 #include "replication_log.h"
 
 namespace ddb {
@@ -37,8 +38,9 @@ struct SessionOptions {
 
 class SqlSession {
  public:
-  // `log` must outlive the session.
-  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {});
+  // `log` and `router` must outlive the session; without a router every
+  // read runs on the master.
+  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {}, ReadRouter* router = nullptr);
 
   // Runs one statement (no terminator).
   ExecutionResult Execute(const std::string& sql);
@@ -54,6 +56,9 @@ class SqlSession {
   ExecutionResult Fail(Status status);
 
   ExecutionResult RunRead(const std::string& sql);
+  // Whether a read may go to a slave: not inside a transaction, no locking
+  // read, nothing that depends on this session's state on the master.
+  bool Routable(const std::string& sql, const StatementInfo& info) const;
   ExecutionResult RunDml(const std::string& sql);
   ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
   ExecutionResult RunBegin(const std::string& sql);
@@ -82,6 +87,7 @@ class SqlSession {
   const MySqlEndpoint endpoint_;
   ReplicationLog* const log_;
   const SessionOptions options_;
+  ReadRouter* const router_;
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
   std::vector<SessionSetting> settings_;

@@ -51,12 +51,25 @@ QueryReply QueryWorker::Execute(const QueryRequest& request) {
   if (!connection_) {
     s = MySqlConnection::Open(endpoint_, &connection_);
     if (s.ok()) s = connection_->Execute("SET SESSION TRANSACTION READ ONLY");
-    if (!s.ok()) connection_.reset();
+    if (s.ok()) {
+      session_ = std::make_unique<ReplaySession>(*connection_);
+    } else {
+      connection_.reset();
+    }
   }
   QueryResult result;
-  if (s.ok()) s = connection_->Execute(request.sql, &result);
+  if (s.ok()) {
+    LoggedStatement statement;
+    statement.sql = request.sql;
+    statement.default_database = request.database;
+    statement.settings = request.settings;
+    s = session_->Execute(statement, &result);
+  }
   if (!s.ok()) {
-    if (IsConnectionLost(s)) connection_.reset();
+    if (IsConnectionLost(s)) {
+      session_.reset();
+      connection_.reset();
+    }
     reply.error_code = static_cast<uint32_t>(s.mysql_error_code());
     reply.sql_state = s.sql_state();
     reply.message = s.message();
@@ -64,6 +77,7 @@ QueryReply QueryWorker::Execute(const QueryRequest& request) {
   }
   reply.ok = true;
   reply.columns = std::move(result.columns);
+  reply.numeric = std::move(result.numeric);
   reply.rows = std::move(result.rows);
   return reply;
 }

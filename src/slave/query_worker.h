@@ -14,6 +14,7 @@
 
 #include "ddb/messages.h"
 #include "ddb/mysql_connection.h"
+#include "ddb/replay_session.h"
 
 namespace ddb {
 
@@ -34,6 +35,7 @@ class QueryWorker {
 
   const MySqlEndpoint endpoint_;
   std::unique_ptr<MySqlConnection> connection_;
+  std::unique_ptr<ReplaySession> session_;  // sets the asking session's database and variables
   std::mutex mutex_;
   std::condition_variable wakeup_;
   std::deque<std::pair<QueryRequest, std::function<void(QueryReply)>>> requests_;
