@@ -251,7 +251,10 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
         co_await wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {  // timer ran out: the link was idle
           Heartbeat heartbeat;
-          heartbeat.last_seq = context_.recent.last_seq();
+          // What this link has sent: in-order delivery means the slave
+          // holds everything up to here, so a larger value than it
+          // received proves records were lost in between.
+          heartbeat.last_seq = after_seq;
           heartbeat.sent_at_micros = NowMicros();
           if (Status s = co_await SendMessage(socket_, MessageType::kHeartbeat, heartbeat); !s.ok()) co_return s;
         }

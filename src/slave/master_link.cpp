@@ -165,6 +165,15 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
     if (frame.type == MessageType::kHeartbeat) {
       Heartbeat heartbeat;
       if (Status s = Decode(frame.payload, &heartbeat); !s.ok()) co_return s;
+      // The master's heartbeat says what it has sent on this link; frames
+      // arrive in order, so anything beyond what arrived was lost on the way
+      // (a faulty middlebox): reconnect and ask again rather than wait for a
+      // later record to show the gap.
+      if (heartbeat.last_seq > received_seq_) {
+        co_return Status::Corruption("master sent up to #" + std::to_string(heartbeat.last_seq) +
+                                     " but only #" + std::to_string(received_seq_) +
+                                     " arrived: records were lost on the way");
+      }
       status_.SetMasterLastSeq(heartbeat.last_seq);
       continue;
     }
