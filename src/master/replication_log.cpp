@@ -148,22 +148,25 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
   record.kind = RecordKind::kDdl;
   record.statements.push_back(std::move(statement));
   const std::vector<uint8_t> body = EncodeRecordBody(record);
-  if (Status s = connection.ExecutePrepared(kInsertRecordSql, {record.seq, NowMicros(), int64_t{2},
-                                                               std::string("pending"),
-                                                               Blob{std::string(body.begin(), body.end())}});
-      !s.ok()) {
-    return s;
-  }
+  // Each bookkeeping write is committed explicitly: in a session with
+  // autocommit=0 it would otherwise wait in an open transaction that a later
+  // ROLLBACK could undo.
+  Status pending = connection.ExecutePrepared(kInsertRecordSql, {record.seq, NowMicros(), int64_t{2},
+                                                                 std::string("pending"),
+                                                                 Blob{std::string(body.begin(), body.end())}});
+  if (pending.ok()) pending = connection.Execute("COMMIT");
+  if (!pending.ok()) return pending;
   if (Status s = execute(); !s.ok()) {
-    if (!connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq}).ok()) {
-      needs_resync_ = true;  // recovery re-executes it, fails the same way, and removes it
-    }
+    Status removed = connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
+    if (removed.ok()) removed = connection.Execute("COMMIT");
+    if (!removed.ok()) needs_resync_ = true;  // recovery re-executes it, fails the same way, and removes it
     return s;
   }
   record.committed_at_micros = NowMicros();
   Status done = connection.ExecutePrepared(
       "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ? WHERE seq = ?",
       {record.committed_at_micros, record.seq});
+  if (done.ok()) done = connection.Execute("COMMIT");
   if (!done.ok()) {
     needs_resync_ = true;
     if (ResyncLocked().ok() && last_seq_ >= record.seq) {

@@ -194,7 +194,17 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
   int64_t timestamp = 0;
   if (Status s = PinTimestamp(&timestamp, InspectForReplay(sql).uses_rand, &context); !s.ok()) return Fail(s);
   QueryResult result;
+  const std::string verb = ClassifyStatement(sql).verb;
+  const bool may_generate_ids = verb != "UPDATE" && verb != "DELETE";
   if (Status s = connection_->Execute(sql, &result); !s.ok()) {
+    // A multi-row insert can fail after generating ids, and that still moves
+    // this session's LAST_INSERT_ID(): keep the copy in step.
+    if (may_generate_ids && !IsConnectionLost(s)) {
+      QueryResult id;
+      if (connection_->Execute("SELECT LAST_INSERT_ID()", &id).ok()) {
+        last_insert_id_ = std::stoull(id.rows.at(0).at(0).value_or("0"));
+      }
+    }
     if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock) {
       in_transaction_ = false;
       pending_.clear();
@@ -208,12 +218,17 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
   // The AUTO_INCREMENT values the statement generated start at
   // LAST_INSERT_ID(); replay sets insert_id so a slave generates the same
   // ones even if the master skipped values (a rolled-back insert).
-  const std::string verb = ClassifyStatement(sql).verb;
-  if (verb != "UPDATE" && verb != "DELETE") {
+  // Only a changed LAST_INSERT_ID() means this statement generated ids (an
+  // ON DUPLICATE KEY UPDATE that updated generates none, and must not be
+  // given a stale insert_id).
+  if (may_generate_ids) {
     QueryResult id;
     if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return Fail(s);
-    last_insert_id_ = std::stoull(id.rows.at(0).at(0).value_or("0"));
-    if (last_insert_id_ != 0) context.push_back({"insert_id", std::to_string(last_insert_id_)});
+    const uint64_t generated = std::stoull(id.rows.at(0).at(0).value_or("0"));
+    if (generated != 0 && generated != last_insert_id_) {
+      context.push_back({"insert_id", std::to_string(generated)});
+    }
+    last_insert_id_ = generated;
   }
   pending_.push_back(MakeLogged(sql, timestamp, std::move(context)));
   if (autocommit_statement) {
@@ -235,7 +250,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp); !s.ok()) return Fail(s);
+  if (Status s = PinTimestamp(&timestamp, InspectForReplay(sql).uses_rand, &context); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
   Status s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, std::move(context)),

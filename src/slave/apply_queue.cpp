@@ -4,7 +4,7 @@ namespace ddb {
 
 ApplyQueue::ApplyQueue(size_t capacity) : capacity_(capacity) {}
 
-bool ApplyQueue::TryPush(LogRecord record) {
+bool ApplyQueue::TryPush(LogRecord& record) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (records_.size() >= capacity_) return false;

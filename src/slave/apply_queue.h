@@ -20,8 +20,9 @@ class ApplyQueue {
  public:
   explicit ApplyQueue(size_t capacity);
 
-  // False when full; the caller waits for the space listener and retries.
-  bool TryPush(LogRecord record);
+  // False when full, leaving `record` untouched for the retry; the caller
+  // waits for the space listener and tries again. Moves from it on success.
+  bool TryPush(LogRecord& record);
 
   // Waits up to `wait` for records, then pops a run to apply together: up to
   // `max` consecutive transaction records, or one DDL record alone (a DDL

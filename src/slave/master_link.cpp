@@ -208,7 +208,7 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
                                    std::to_string(received_seq_) + ": records are missing");
     }
     const uint64_t seq = record.seq;
-    while (!queue_.TryPush(std::move(record))) {
+    while (!queue_.TryPush(record)) {
       // Full: stop reading until the applier makes room (TCP pushes back on
       // the master). Bounded wait so a lost wake-up costs little.
       space_wakeup_.expires_after(std::chrono::milliseconds(50));

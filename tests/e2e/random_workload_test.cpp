@@ -1,0 +1,391 @@
+// A seeded random workload (tests/support/workload_generator.h) of 5,000
+// statements through the master console, with a slave offline for the middle
+// third: afterwards every table is equal on every node and every slave is at
+// the master's position.
+//
+// DDB_WORKLOAD_SEED=<n> replays a seed (DDB_WORKLOAD_SEED=random picks one and
+// prints it); DDB_WORKLOAD_STATEMENTS=<n> changes the length, e.g. to shrink a
+// failing run (a shorter run is a prefix of the longer one).
+// DDB_WORKLOAD_KNOWN_DIVERGENCES=1 adds the statement shapes ddb is known to
+// replay wrongly today (WorkloadOptions::known_divergences): the test then
+// fails. A failure prints the seed, the command that replays it and where the
+// workload's SQL was written.
+//
+// The WorkloadGeneratorTest cases check the generator itself and need no
+// MySQL; they live here because the unit test binary does not link the test
+// support library.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cluster.h"
+#include "ddb/replay_safety.h"
+#include "ddb/statement_classifier.h"
+#include "ddb/statement_splitter.h"
+#include "workload_generator.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+constexpr uint64_t kDefaultSeed = 20240611;
+constexpr int kDefaultStatements = 5000;
+
+uint64_t WorkloadSeed() {
+  const char* value = std::getenv("DDB_WORKLOAD_SEED");
+  if (value == nullptr || *value == '\0') return kDefaultSeed;
+  if (std::string(value) == "random") {
+    return static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1'000'000'007ULL;
+  }
+  return std::stoull(value);
+}
+
+WorkloadOptions Options() {
+  WorkloadOptions options;
+  const char* value = std::getenv("DDB_WORKLOAD_KNOWN_DIVERGENCES");
+  options.known_divergences = value != nullptr && std::string(value) == "1";
+  return options;
+}
+
+int WorkloadStatements() {
+  const char* value = std::getenv("DDB_WORKLOAD_STATEMENTS");
+  return value == nullptr || *value == '\0' ? kDefaultStatements : std::stoi(value);
+}
+
+std::string Join(const std::vector<std::string>& statements, size_t begin, size_t end) {
+  std::string text;
+  for (size_t i = begin; i < end; ++i) text += statements[i] + ";\n";
+  return text;
+}
+
+std::vector<SplitStatement> Split(const std::string& text) {
+  StatementSplitter splitter;
+  splitter.Feed(text);
+  std::vector<SplitStatement> out;
+  SplitStatement statement;
+  while (splitter.Next(&statement)) out.push_back(statement);
+  return out;
+}
+
+// ------------------------------------------------------------ the generator
+
+TEST(WorkloadGeneratorTest, TheSameSeedGivesTheSameText) {
+  EXPECT_EQ(GenerateWorkload(7, 2000), GenerateWorkload(7, 2000));
+  EXPECT_EQ(GenerateWorkload(kDefaultSeed, 300), GenerateWorkload(kDefaultSeed, 300));
+}
+
+TEST(WorkloadGeneratorTest, DifferentSeedsGiveDifferentWorkloads) {
+  std::set<std::string> texts;
+  for (uint64_t seed = 1; seed <= 5; ++seed) texts.insert(GenerateWorkload(seed, 500));
+  EXPECT_EQ(texts.size(), 5u);
+}
+
+TEST(WorkloadGeneratorTest, ALongerRunStartsWithTheShorterOne) {
+  // What a seed generates does not depend on how long the run is, so a
+  // failing run can be cut short and still replay the same beginning.
+  const std::vector<std::string> shorter = GenerateWorkloadStatements(11, 1000);
+  const std::vector<std::string> longer = GenerateWorkloadStatements(11, 3000);
+  ASSERT_EQ(shorter.size(), 1000u);
+  size_t same = 0;
+  while (same < shorter.size() && shorter[same] == longer[same]) ++same;
+  // Only the last unit may differ: it was cut to fit the shorter run.
+  EXPECT_GT(same, 980u);
+}
+
+TEST(WorkloadGeneratorTest, TheConsoleSplitsItIntoExactlyTheRequestedStatements) {
+  for (int count : {1, 5, 6, 7, 8, 11, 100, kDefaultStatements}) {
+    for (uint64_t seed : {1u, 2u, 3u}) {
+      const std::vector<std::string> statements = GenerateWorkloadStatements(seed, count);
+      ASSERT_EQ(statements.size(), static_cast<size_t>(count)) << "seed " << seed;
+      const std::vector<SplitStatement> split = Split(GenerateWorkload(seed, count));
+      ASSERT_EQ(split.size(), static_cast<size_t>(count)) << "seed " << seed;
+      for (int i = 0; i < count; ++i) EXPECT_EQ(split[i].sql, statements[i]) << "seed " << seed;
+    }
+  }
+}
+
+TEST(WorkloadGeneratorTest, EveryStatementIsOneTheMasterAccepts) {
+  for (uint64_t seed : {kDefaultSeed, uint64_t{1}, uint64_t{2}, uint64_t{3}}) {
+    for (const std::string& sql : GenerateWorkloadStatements(seed, kDefaultStatements)) {
+      const ReplayTraits traits = InspectForReplay(sql);
+      EXPECT_EQ(traits.unsafe_reason, "") << sql;
+      EXPECT_EQ(traits.warning, "") << sql;
+      const StatementInfo info = ClassifyStatement(sql);
+      EXPECT_NE(info.kind, StatementKind::kUnknown) << sql;
+      EXPECT_NE(info.kind, StatementKind::kLockTables) << sql;
+      EXPECT_NE(info.kind, StatementKind::kAdmin) << sql;
+      EXPECT_NE(info.kind, StatementKind::kEmpty) << sql;
+      EXPECT_FALSE(info.is_temporary) << sql;
+      EXPECT_FALSE(info.incomplete) << sql;
+      EXPECT_FALSE(info.has_multiple_statements) << sql;
+      EXPECT_FALSE(info.sets_global_state) << sql;
+    }
+  }
+}
+
+TEST(WorkloadGeneratorTest, EndsWithNoTransactionOpenAndAutocommitOn) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    for (int count : {40, 333, 1000}) {
+      bool in_transaction = false;
+      bool autocommit = true;
+      for (const std::string& sql : GenerateWorkloadStatements(seed, count)) {
+        const StatementInfo info = ClassifyStatement(sql);
+        switch (info.kind) {
+          case StatementKind::kBegin: in_transaction = true; break;
+          case StatementKind::kCommit:
+          case StatementKind::kRollback:
+          case StatementKind::kDdl: in_transaction = false; break;
+          case StatementKind::kDml: in_transaction = in_transaction || !autocommit; break;
+          case StatementKind::kSet:
+            if (sql.find("autocommit") != std::string::npos) {
+              autocommit = sql.find("= 1") != std::string::npos || sql.find("= ON") != std::string::npos;
+              in_transaction = false;
+            }
+            break;
+          default: break;
+        }
+      }
+      EXPECT_FALSE(in_transaction) << "seed " << seed << ", " << count << " statements";
+      EXPECT_TRUE(autocommit) << "seed " << seed << ", " << count << " statements";
+    }
+  }
+}
+
+TEST(WorkloadGeneratorTest, CoversTheWholeMix) {
+  const std::string text = GenerateWorkload(kDefaultSeed, kDefaultStatements);
+  for (const char* needle :
+       {"CREATE DATABASE", "CREATE TABLE", " LIKE ", "ADD COLUMN", "DROP COLUMN", "MODIFY COLUMN", "CREATE INDEX",
+        "ADD INDEX", "DROP TABLE", "RENAME TABLE", "TRUNCATE", "INSERT INTO", "), (", "INSERT IGNORE",
+        "ON DUPLICATE KEY UPDATE", "REPLACE INTO", "SELECT LEFT(", "UPDATE ", " JOIN ", "DELETE FROM",
+        "ORDER BY id LIMIT", "BEGIN;", "START TRANSACTION;", "COMMIT;", "ROLLBACK;", "SAVEPOINT sp_a;",
+        "ROLLBACK TO SAVEPOINT", "RELEASE SAVEPOINT", "SET autocommit = 0;", "SET autocommit = 1;", "USE wl_b;",
+        "NULL", "DEFAULT", "AUTO_INCREMENT", "CURRENT_TIMESTAMP(6)", "NOW(6)", "CURDATE()", "RAND()",
+        "LAST_INSERT_ID()", "SET @v", "INTO @v5", "@counter := @counter + 1", "time_zone",
+        "div_precision_increment", "😀", "日本語", "\\'", "''", "\\\\", "\\n", "_utf8mb4'"}) {
+    EXPECT_NE(text.find(needle), std::string::npos) << "the workload never contains " << needle;
+  }
+}
+
+// ------------------------------------------------------------ the cluster
+
+// What the master console printed for failed statements, by error: how
+// often, and the first few lines.
+struct Errors {
+  int count = 0;
+  std::vector<std::string> examples;
+};
+
+std::map<std::string, Errors> ErrorsByKind(const std::string& console_output) {
+  std::map<std::string, Errors> errors;
+  std::istringstream lines(console_output);
+  std::string line;
+  const std::regex mysql_error(R"(^ERROR (\d+) )");
+  while (std::getline(lines, line)) {
+    if (line.rfind("ERROR", 0) != 0) continue;
+    std::smatch match;
+    // ddb's own errors (a refusal names its reason) have no MySQL code.
+    const std::string kind =
+        std::regex_search(line, match, mysql_error) ? "ERROR " + match[1].str() : line.substr(0, 60);
+    Errors& errors_of_kind = errors[kind];
+    ++errors_of_kind.count;
+    if (errors_of_kind.examples.size() < 3) errors_of_kind.examples.push_back(line);
+  }
+  return errors;
+}
+
+class RandomWorkloadTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (!HasFailure()) return;
+    const std::filesystem::path file =
+        std::filesystem::temp_directory_path() / ("ddb-workload-" + std::to_string(seed_) + ".sql");
+    std::ofstream(file) << GenerateWorkload(seed_, statements_, options_);
+    std::cerr << "\nthe workload's SQL (seed " << seed_ << ", " << statements_ << " statements) is in " << file
+              << "\nreplay: DDB_WORKLOAD_SEED=" << seed_ << " DDB_WORKLOAD_STATEMENTS=" << statements_
+              << (options_.known_divergences ? " DDB_WORKLOAD_KNOWN_DIVERGENCES=1" : "")
+              << " build/tests/random_workload_test --gtest_filter='RandomWorkloadTest.*'\n";
+  }
+
+  uint64_t seed_ = WorkloadSeed();
+  int statements_ = WorkloadStatements();
+  WorkloadOptions options_ = Options();
+};
+
+std::vector<std::string> TablesOf(MariaDbInstance& db) {
+  std::vector<std::string> tables;
+  for (const auto& row :
+       db.Query("SELECT CONCAT(table_schema, '.', table_name) FROM information_schema.tables "
+                "WHERE table_schema IN ('wl', 'wl_b') ORDER BY 1")) {
+    tables.push_back(row.at(0));
+  }
+  return tables;
+}
+
+// SHOW CREATE TABLE without the AUTO_INCREMENT counter, which may be ahead on
+// the master (failed and rolled-back inserts use up values there).
+std::string Definition(MariaDbInstance& db, const std::string& table) {
+  const auto rows = db.Query("SHOW CREATE TABLE " + table);
+  return std::regex_replace(rows.at(0).at(1), std::regex(R"( AUTO_INCREMENT=\d+)"), "");
+}
+
+// The rows of `table` that differ between the master and a slave (by id), for
+// the failure message.
+std::string RowDifferences(MariaDbInstance& master, MariaDbInstance& slave, const std::string& table) {
+  auto rows_by_id = [&](MariaDbInstance& db) {
+    std::map<std::string, std::string> rows;
+    for (const auto& row : db.Query("SELECT * FROM " + table)) {
+      std::string text;
+      for (const std::string& value : row) text += (text.empty() ? "" : " | ") + value;
+      rows[row.at(0)] = text;
+    }
+    return rows;
+  };
+  const auto on_master = rows_by_id(master);
+  const auto on_slave = rows_by_id(slave);
+  std::string out;
+  int shown = 0;
+  auto show = [&](const std::string& id, const std::string& master_row, const std::string& slave_row) {
+    if (++shown > 10) return;
+    out += "  id " + id + ":\n    master: " + master_row + "\n    slave:  " + slave_row + "\n";
+  };
+  for (const auto& [id, row] : on_master) {
+    const auto it = on_slave.find(id);
+    if (it == on_slave.end()) {
+      show(id, row, "(missing)");
+    } else if (it->second != row) {
+      show(id, row, it->second);
+    }
+  }
+  for (const auto& [id, row] : on_slave) {
+    if (!on_master.count(id)) show(id, "(missing)", row);
+  }
+  return out;
+}
+
+// Statements fail on purpose (duplicate keys, values a column cannot hold):
+// fine, they are not replicated. A syntax error, an unknown table or a
+// refusal means the generator wrote something it should not have.
+void ExpectOnlyDeliberateFailures(const std::string& console_output, size_t statements) {
+  static const std::set<std::string> kDeliberate = {
+      "ERROR 1062",  // duplicate entry
+      "ERROR 1048",  // column cannot be null
+      "ERROR 1305",  // savepoint does not exist
+      "ERROR 1406",  // data too long
+      "ERROR 1264",  // out of range
+      "ERROR 1265",  // data truncated
+      "ERROR 1292",  // truncated incorrect value
+      "ERROR 1366",  // incorrect value
+  };
+  int failed = 0;
+  for (const auto& [kind, of_kind] : ErrorsByKind(console_output)) {
+    std::cerr << "  " << of_kind.count << " x " << kind << "\n";
+    failed += of_kind.count;
+    std::string examples;
+    for (const std::string& line : of_kind.examples) examples += "  " + line + "\n";
+    EXPECT_TRUE(kDeliberate.count(kind)) << of_kind.count << " statements failed with " << kind << ", e.g.\n"
+                                         << examples;
+  }
+  EXPECT_LT(failed, static_cast<int>(statements) / 5) << "too few statements did any work";
+}
+
+// Every table of the workload's databases: the same tables on every node,
+// the same definition (but the AUTO_INCREMENT counter) and the same rows.
+// Returns the master's row count.
+uint64_t ExpectEveryTableEqual(Cluster& cluster) {
+  const std::vector<std::string> tables = TablesOf(cluster.master_db());
+  EXPECT_GE(tables.size(), 3u);
+  std::set<std::string> on_every_slave(tables.begin(), tables.end());
+  for (int i = 0; i < cluster.slave_count(); ++i) {
+    const std::vector<std::string> slave_tables = TablesOf(cluster.slave_db(i));
+    EXPECT_EQ(slave_tables, tables) << "slave" << (i + 1) << " has other tables";
+    std::erase_if(on_every_slave, [&](const std::string& table) {
+      return std::find(slave_tables.begin(), slave_tables.end(), table) == slave_tables.end();
+    });
+  }
+  uint64_t rows = 0;
+  for (const std::string& table : tables) {
+    if (!on_every_slave.count(table)) continue;  // reported above
+    const std::string db = table.substr(0, table.find('.'));
+    const std::string name = table.substr(table.find('.') + 1);
+    cluster.ExpectTableEqualEverywhere(db, name);
+    const std::string checksum = cluster.master_db().TableChecksum(db, name);
+    const std::string definition = Definition(cluster.master_db(), table);
+    for (int i = 0; i < cluster.slave_count(); ++i) {
+      if (cluster.slave_db(i).TableChecksum(db, name) != checksum) {
+        ADD_FAILURE() << table << " rows that differ on slave" << (i + 1) << ":\n"
+                      << RowDifferences(cluster.master_db(), cluster.slave_db(i), table);
+      }
+      EXPECT_EQ(Definition(cluster.slave_db(i), table), definition) << table << " on slave" << (i + 1);
+    }
+    rows += std::stoull(cluster.master_db().QueryValue("SELECT COUNT(*) FROM " + table));
+  }
+  std::cerr << tables.size() << " tables, " << rows << " rows on the master\n";
+  return rows;
+}
+
+TEST_F(RandomWorkloadTest, AllNodesEqualAfterTheWorkloadWithASlaveOfflineForItsMiddleThird) {
+  SCOPED_TRACE("workload seed " + std::to_string(seed_) + " (" + std::to_string(statements_) +
+               " statements); replay with DDB_WORKLOAD_SEED=" + std::to_string(seed_));
+  std::cerr << "workload seed " << seed_ << ", " << statements_ << " statements\n";
+  const std::vector<std::string> statements = GenerateWorkloadStatements(seed_, statements_, options_);
+
+  Cluster cluster;
+  cluster.StartMaster();
+  cluster.StartSlave(0);
+  cluster.StartSlave(1);
+  const size_t third = statements.size() / 3;
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+
+  auto phase = Clock::now();
+  cluster.SqlAndWait(Join(statements, 0, third), minutes(10));
+  const double first = seconds_since(phase);
+  cluster.StopSlave(1);
+  phase = Clock::now();
+  cluster.SqlAndWait(Join(statements, third, 2 * third), minutes(10));
+  const double second = seconds_since(phase);
+  // slave2 comes back and replays the middle third with the clock moved on
+  // by whole seconds (NOW() without a fraction must still agree).
+  std::this_thread::sleep_until(phase + seconds(2));
+  // A small receive queue, so the catch-up keeps hitting a full queue (the
+  // path where a record once got lost).
+  cluster.StartSlave(1, {"--queue_records", "50"});
+  phase = Clock::now();
+  cluster.SqlAndWait(Join(statements, 2 * third, statements.size()), minutes(10));
+  const double last = seconds_since(phase);
+  phase = Clock::now();
+  ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(minutes(3)))
+      << "slaves did not catch up: master at #" << cluster.MasterLastSeq() << ", slave1 at #" << cluster.SlaveSeq(0)
+      << ", slave2 at #" << cluster.SlaveSeq(1) << "\n"
+      << cluster.SlaveLog(0) << cluster.SlaveLog(1);
+  std::cerr << "master console: " << statements.size() << " statements in " << first << " + " << second << " + "
+            << last << " s (slave2 offline for the second third), slaves caught up " << seconds_since(phase)
+            << " s later; log at #" << cluster.MasterLastSeq() << "\n";
+
+  ExpectOnlyDeliberateFailures(cluster.MasterConsoleOutput(), statements.size());
+  EXPECT_GT(ExpectEveryTableEqual(cluster), 100u) << "the workload left almost nothing to compare";
+  // Every DDL the master ran is marked done in its log (a row left 'pending'
+  // would be executed again at the master's next start).
+  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state <> 'done'"),
+            "0");
+  const uint64_t master_seq = cluster.MasterLastSeq();
+  for (int i = 0; i < cluster.slave_count(); ++i) {
+    EXPECT_EQ(cluster.SlaveSeq(i), master_seq) << "slave" << (i + 1) << "'s position";
+  }
+}
+
+}  // namespace
+}  // namespace ddb::testing
