@@ -29,6 +29,14 @@ TEST(OperationsTest, LogIsPurgedOnlyOnceEverySlaveAcknowledgedIt) {
   cluster.StartSlave(1);
   cluster.SqlAndWait("CREATE DATABASE o;\nCREATE TABLE o.t (id INT PRIMARY KEY);");
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30)));
+  // Acks are asynchronous: stop slave2 only once the master has its ack of #2.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        cluster.SqlAndWait("\\slaves");
+        const std::string out = cluster.MasterConsoleOutput();
+        return out.substr(out.rfind("| slave ")).find("| slave2 | online |         2 |") != std::string::npos;
+      },
+      seconds(20), milliseconds(200)));
   cluster.StopSlave(1);
   cluster.SqlAndWait(Inserts(1, 100));
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30), {0}));
