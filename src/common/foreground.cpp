@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 namespace ddb {
@@ -78,18 +80,41 @@ int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog
   // With a console, SIGTERM still stops the daemon: a watcher thread ends the
   // process after flushing logs. Every write is durable in MySQL before the
   // console reports it, so nothing is lost by not unwinding the console.
-  std::thread([on_reload, &logger] {
-    const int received = WaitForStopSignal(on_reload, logger);
-    logger.info("received {}, shutting down", SignalName(received));
-    logger.flush();
-    std::cout.flush();
-    std::_Exit(0);
+  // The watcher is detached and may outlive this function, so it touches
+  // `logger` and `on_reload` (which belong to main) only under `state->mutex`
+  // and only while the console runs.
+  struct WatcherState {
+    std::mutex mutex;
+    bool console_done = false;
+  };
+  auto state = std::make_shared<WatcherState>();
+  std::thread([state, on_reload, &logger] {
+    sigset_t signals = HandledSignals();
+    for (;;) {
+      int received = 0;
+      if (sigwait(&signals, &received) != 0) continue;
+      std::lock_guard<std::mutex> lock(state->mutex);
+      if (state->console_done) return;
+      if (received == SIGHUP) {
+        logger.info("received SIGHUP: reloading the config");
+        if (on_reload) on_reload();
+        continue;
+      }
+      logger.info("received {}, shutting down", SignalName(received));
+      logger.flush();
+      std::cout.flush();
+      std::_Exit(0);
+    }
   }).detach();
   const bool terminal = isatty(STDIN_FILENO) == 1;
   std::unique_ptr<LineReader> reader =
       terminal ? MakeTerminalLineReader(options.history_file) : MakeStreamLineReader(std::cin);
   Console console(*reader, backend, std::cout, options.batch ? ResultLayout::kBatch : ResultLayout::kTable);
   const int failures = console.Run();
+  {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    state->console_done = true;
+  }
   // Like the mariadb client: a script's failures show in the exit status; an
   // interactive session that saw errors still ends normally.
   return terminal ? 0 : failures;
