@@ -6,6 +6,9 @@
 #include <random>
 #include <thread>
 
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
 #include "cluster.h"
 
 namespace ddb::testing {
@@ -40,6 +43,14 @@ class KillAndStallTest : public ::testing::Test {
         << cluster_->SlaveSeq(1) << "\n"
         << cluster_->SlaveLog(0);
     cluster_->ExpectTableEqualEverywhere("f", "t");
+  }
+
+  void ExpectColumnAddedEverywhere() {
+    const std::string rows = cluster_->master_db().QueryValue("SELECT COUNT(*) FROM f.t");
+    EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM f.t WHERE added = 7"), rows);
+    for (int i = 0; i < cluster_->slave_count(); ++i) {
+      EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM f.t WHERE added = 7"), rows) << "slave " << i;
+    }
   }
 
   std::unique_ptr<Cluster> cluster_;
@@ -93,6 +104,63 @@ TEST_F(KillAndStallTest, MasterKilledMidStreamAndRestartedLosesNothing) {
   cluster_->StartMaster({"--recent_records", "500"});
   cluster_->SqlAndWait(Writes(5001, 200));
   ExpectConverged();
+}
+
+// A DDL waits for a metadata lock another session holds, so it is 'pending'
+// in the log when the master is killed. Then either MariaDB runs the dead
+// client's queued ALTER once the lock is released, or the ALTER is killed
+// and never runs. Either way the restarted master resolves the pending
+// record (found applied, or re-executed) and the slaves end with the
+// master's columns.
+void KillMasterWithAPendingDdl(Cluster& cluster, bool ddl_runs_after_the_kill, const std::string& expected_resolution) {
+  auto blocker = cluster.master_db().Connect();
+  std::unique_ptr<sql::Statement> statement(blocker->createStatement());
+  statement->execute("BEGIN");
+  // Holds a shared metadata lock on f.t until the transaction ends.
+  std::unique_ptr<sql::ResultSet>(statement->executeQuery("SELECT COUNT(*) FROM f.t"));
+
+  cluster.SqlInBackground("ALTER TABLE f.t ADD COLUMN added INT NOT NULL DEFAULT 7;");
+  auto pending = [&] {
+    return cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state = 'pending'") ==
+           "1";
+  };
+  ASSERT_TRUE(WaitFor(pending, seconds(30))) << cluster.MasterLog();
+  cluster.KillMaster();
+  const std::string alter_query_id = cluster.master_db().QueryValue(
+      "SELECT COALESCE(MAX(id), 0) FROM information_schema.processlist WHERE info LIKE 'ALTER TABLE f.t%'");
+  ASSERT_NE(alter_query_id, "0") << "the ALTER should still wait for the lock";
+  if (!ddl_runs_after_the_kill) cluster.master_db().Execute("KILL QUERY " + alter_query_id);
+  statement->execute("ROLLBACK");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return cluster.master_db().QueryValue(
+                   "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'ALTER TABLE f.t%'") == "0";
+      },
+      seconds(30)));
+  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM information_schema.columns "
+                                           "WHERE table_schema = 'f' AND column_name = 'added'"),
+            ddl_runs_after_the_kill ? "1" : "0");
+
+  cluster.StartMaster({"--recent_records", "500"});
+  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state = 'pending'"),
+            "0");
+  EXPECT_NE(cluster.MasterLog().find(expected_resolution), std::string::npos) << cluster.MasterLog();
+}
+
+TEST_F(KillAndStallTest, MasterKilledWithAPendingDdlThatMariaDbRanAnywayMarksItDone) {
+  cluster_->SqlAndWait(Writes(1, 50));
+  KillMasterWithAPendingDdl(*cluster_, /*ddl_runs_after_the_kill=*/true, "is applied; marking it done (ERROR 1060");
+  cluster_->SqlAndWait(Writes(5001, 50));
+  ExpectConverged();
+  ExpectColumnAddedEverywhere();
+}
+
+TEST_F(KillAndStallTest, MasterKilledWithAPendingDdlThatNeverRanReExecutesIt) {
+  cluster_->SqlAndWait(Writes(1, 50));
+  KillMasterWithAPendingDdl(*cluster_, /*ddl_runs_after_the_kill=*/false, "is applied; marking it done (re-executed)");
+  cluster_->SqlAndWait(Writes(5001, 50));
+  ExpectConverged();
+  ExpectColumnAddedEverywhere();
 }
 
 }  // namespace
