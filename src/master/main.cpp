@@ -16,6 +16,7 @@
 #include "replication_server.h"
 #include "slave_registry.h"
 #include "sql_session.h"
+#include "sync_replication.h"
 
 namespace {
 
@@ -96,7 +97,9 @@ int main(int argc, char** argv) {
   routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
   routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
   ReadRouter router(registry, recent, routing);
-  SqlSession session(config.mysql, &log, session_options, &router);
+  SyncReplication sync(registry, {config.sync_slaves, std::chrono::milliseconds(config.sync_timeout_ms)},
+                       logging->For("master.sync"));
+  SqlSession session(config.mysql, &log, session_options, &router, &sync);
   // Reloading applies the slave list; other keys take effect at restart.
   auto reload = [&]() -> std::string {
     MasterConfig fresh;
@@ -110,7 +113,7 @@ int main(int argc, char** argv) {
     return change;
   };
   ConsistencyCheck verify(config.mysql, registry, recent);
-  MasterConsole console(session, recent, registry, verify, router, config.node_name, cluster_id, reload);
+  MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
   purger.Stop();

@@ -21,6 +21,11 @@ Status Validate(const MasterConfig& config) {
       return ConfigKeyError(config.config_path, "slaves", "'" + slave + "' is listed twice");
     }
   }
+  if (config.sync_slaves > static_cast<int>(config.slaves.size())) {
+    return ConfigKeyError(config.config_path, "sync_slaves",
+                          std::to_string(config.sync_slaves) + " is more than the " +
+                              std::to_string(config.slaves.size()) + " slave(s) listed in 'slaves'");
+  }
   if (config.recent_records == 0) {
     return ConfigKeyError(config.config_path, "recent_records", "must be at least 1");
   }
@@ -73,6 +78,15 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
                  "How long a read waits for a slave to apply the session's last write before reading from "
                  "the master")
       ->check(CLI::Range(0, 60000))
+      ->capture_default_str();
+  app.add_option("--sync_slaves", config->sync_slaves,
+                 "A write returns only once this many slaves applied it (0: asynchronous)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  app.add_option("--sync_timeout_ms", config->sync_timeout_ms,
+                 "How long a write waits for sync_slaves acknowledgements before the master goes asynchronous "
+                 "(degraded) until enough slaves catch up")
+      ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);

@@ -26,6 +26,8 @@ struct MasterConfig {
   std::string read_from = "slaves";  // slaves | master
   double max_lag_seconds = 5.0;
   int read_your_writes_wait_ms = 500;
+  int sync_slaves = 0;  // 0: asynchronous
+  int sync_timeout_ms = 10000;
   HeartbeatOptions heartbeat;
   LoggingOptions logging;
   ConsoleOptions console;

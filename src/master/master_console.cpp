@@ -46,14 +46,14 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 }
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                             ConsistencyCheck& verify, ReadRouter& router, std::string master_name,
-                             std::string cluster_id,
-                             std::function<std::string()> reload)
+                             ConsistencyCheck& verify, ReadRouter& router, SyncReplication& sync,
+                             std::string master_name, std::string cluster_id, std::function<std::string()> reload)
     : session_(session),
       recent_(recent),
       registry_(registry),
       verify_(verify),
       router_(router),
+      sync_(sync),
       master_name_(std::move(master_name)),
       cluster_id_(std::move(cluster_id)),
       reload_(std::move(reload)) {}
@@ -65,7 +65,8 @@ std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const
           {"slaves", "the slaves table only"},
           {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"},
           {"verify [json]", "checksum every table on every node and show differences"},
-          {"read_from slaves|master", "where reads at this console go"}};
+          {"read_from slaves|master", "where reads at this console go"},
+          {"sync_slaves [N]", "writes return once N slaves applied them (0: asynchronous); no N: show"}};
 }
 
 CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
@@ -91,6 +92,27 @@ CommandResult MasterConsole::RunCommand(const std::string& name, const std::stri
     }
     router_.set_from_slaves(argument == "slaves");
     out << "reads now go to the " << argument << "\n";
+    return CommandResult::kDone;
+  }
+  if (name == "sync_slaves") {
+    if (argument.empty()) {
+      out << "sync_slaves: " << sync_.Describe() << "\n";
+      return CommandResult::kDone;
+    }
+    int slaves = -1;
+    try {
+      size_t used = 0;
+      slaves = std::stoi(argument, &used);
+      if (used != argument.size()) slaves = -1;
+    } catch (const std::exception&) {
+      slaves = -1;
+    }
+    if (Status s = sync_.SetRequired(slaves); slaves < 0 || !s.ok()) {
+      out << "ERROR: \\sync_slaves takes a number of slaves: "
+          << (slaves < 0 ? "'" + argument + "' is not one" : s.message()) << "\n";
+      return CommandResult::kFailed;
+    }
+    out << "sync_slaves: " << sync_.Describe() << "\n";
     return CommandResult::kDone;
   }
   if (name == "verify") {
@@ -133,6 +155,7 @@ void MasterConsole::PrintStatus(std::ostream& out) const {
   out << "master:      " << master_name_ << "\n"
       << "cluster:     " << cluster_id_ << "\n"
       << "log:         last seq #" << recent_.last_seq() << "; retained " << retained << "\n"
+      << "sync:        " << sync_.Describe() << "\n"
       << "session:     database " << (session_.current_database().empty() ? "(none)" : session_.current_database())
       << (session_.in_transaction() ? ", transaction open" : "") << "\n\n";
   const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());

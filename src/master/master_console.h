@@ -10,6 +10,7 @@
 #include "recent_records.h"
 #include "slave_registry.h"
 #include "sql_session.h"
+#include "sync_replication.h"
 
 namespace ddb {
 
@@ -18,8 +19,8 @@ class MasterConsole : public ConsoleBackend {
   // All references must outlive the console.
   // `reload` re-reads the config file and returns what changed (\reload).
   MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                ConsistencyCheck& verify, ReadRouter& router, std::string master_name, std::string cluster_id,
-                std::function<std::string()> reload);
+                ConsistencyCheck& verify, ReadRouter& router, SyncReplication& sync, std::string master_name,
+                std::string cluster_id, std::function<std::string()> reload);
 
   ExecutionResult Execute(const std::string& sql) override;
   CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -35,6 +36,7 @@ class MasterConsole : public ConsoleBackend {
   const SlaveRegistry& registry_;
   ConsistencyCheck& verify_;
   ReadRouter& router_;
+  SyncReplication& sync_;
   const std::string master_name_;
   const std::string cluster_id_;
   std::function<std::string()> reload_;

@@ -102,6 +102,7 @@ void SlaveRegistry::Acked(const std::string& name, uint64_t link_id, const Ack& 
   if (it == entries_.end() || it->second.link_id != link_id) return;
   SlaveStatus& status = it->second.status;
   if (ack.applied_seq >= status.acked_seq) {
+    if (ack.applied_seq > status.acked_seq) acked_.notify_all();
     status.acked_seq = ack.applied_seq;
     status.acked_committed_at_micros = ack.applied_committed_at_micros;
   }
@@ -163,6 +164,32 @@ Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request, 
   auto [status, rows] = future.get();
   *result = std::move(rows);
   return status;
+}
+
+int SlaveRegistry::Count() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(entries_.size());
+}
+
+int SlaveRegistry::CountAckedLocked(uint64_t seq) const {
+  int acked = 0;
+  for (const auto& [name, entry] : entries_) {
+    // Only a slave's live ack counts: a position restored from before a
+    // restart says nothing about records written since.
+    if (entry.link_id != 0 && entry.status.acked_seq >= seq) ++acked;
+  }
+  return acked;
+}
+
+int SlaveRegistry::CountAcked(uint64_t seq) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return CountAckedLocked(seq);
+}
+
+int SlaveRegistry::WaitForAcks(uint64_t seq, int count, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  acked_.wait_until(lock, deadline, [&] { return CountAckedLocked(seq) >= count; });
+  return CountAckedLocked(seq);
 }
 
 std::vector<SlaveStatus> SlaveRegistry::Snapshot() const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -72,6 +73,13 @@ class SlaveRegistry {
   void SetLive(const std::string& name, uint64_t link_id, bool live);
 
   std::vector<SlaveStatus> Snapshot() const;
+  int Count() const;
+
+  // How many slaves have acknowledged `seq` (applied it durably).
+  int CountAcked(uint64_t seq) const;
+  // Waits until `count` slaves have acknowledged `seq` or `deadline` passes;
+  // returns how many have. Blocking: not for the io thread.
+  int WaitForAcks(uint64_t seq, int count, std::chrono::steady_clock::time_point deadline) const;
 
   // Runs a read on slave `name` over its link and waits up to `timeout` for
   // the answer. Blocking: not for the io thread.
@@ -86,7 +94,10 @@ class SlaveRegistry {
     bool live = false;  // fed from memory (vs. from the log table)
   };
 
+  int CountAckedLocked(uint64_t seq) const;
+
   mutable std::mutex mutex_;
+  mutable std::condition_variable acked_;  // notified whenever a position moves
   std::map<std::string, Entry> entries_;
   uint64_t next_link_id_ = 1;
 };

@@ -38,8 +38,9 @@ bool MentionsAutocommit(const std::string& sql) {
 
 }  // namespace
 
-SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options, ReadRouter* router)
-    : endpoint_(std::move(endpoint)), log_(log), options_(options), router_(router) {}
+SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options, ReadRouter* router,
+                       SyncReplication* sync)
+    : endpoint_(std::move(endpoint)), log_(log), options_(options), router_(router), sync_(sync) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
@@ -75,6 +76,19 @@ ExecutionResult SqlSession::Fail(Status status) {
 }
 
 ExecutionResult SqlSession::Execute(const std::string& sql) {
+  const uint64_t last_write_before = last_write_seq_;
+  ExecutionResult outcome = Dispatch(sql);
+  // Any statement may commit (COMMIT, DML in autocommit, DDL, an implicit
+  // commit before BEGIN or SET autocommit=1): wait whenever one did.
+  if (sync_ != nullptr && last_write_seq_ != last_write_before) {
+    if (std::string warning = sync_->AwaitSlaves(last_write_seq_); !warning.empty()) {
+      outcome.warnings.push_back(std::move(warning));
+    }
+  }
+  return outcome;
+}
+
+ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   const StatementInfo info = ClassifyStatement(sql);
   if (info.kind == StatementKind::kEmpty) return Ok();
   if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));

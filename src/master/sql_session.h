@@ -26,6 +26,7 @@
 #include "ddb/statement_classifier.h"
 #include "read_router.h"
 #include "replication_log.h"
+#include "sync_replication.h"
 
 namespace ddb {
 
@@ -38,11 +39,13 @@ struct SessionOptions {
 
 class SqlSession {
  public:
-  // `log` and `router` must outlive the session; without a router every
-  // read runs on the master.
-  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {}, ReadRouter* router = nullptr);
+  // `log`, `router` and `sync` must outlive the session; without a router
+  // every read runs on the master, without `sync` no write waits for slaves.
+  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {}, ReadRouter* router = nullptr,
+             SyncReplication* sync = nullptr);
 
-  // Runs one statement (no terminator).
+  // Runs one statement (no terminator). A statement that committed a record
+  // returns once `sync_slaves` slaves applied it (or with a warning).
   ExecutionResult Execute(const std::string& sql);
 
   const std::string& current_database() const { return database_; }
@@ -54,6 +57,7 @@ class SqlSession {
   Status EnsureConnected();
   void DropConnection();
   ExecutionResult Fail(Status status);
+  ExecutionResult Dispatch(const std::string& sql);
 
   ExecutionResult RunRead(const std::string& sql);
   // Whether a read may go to a slave: not inside a transaction, no locking
@@ -88,6 +92,7 @@ class SqlSession {
   ReplicationLog* const log_;
   const SessionOptions options_;
   ReadRouter* const router_;
+  SyncReplication* const sync_;
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
   std::vector<SessionSetting> settings_;

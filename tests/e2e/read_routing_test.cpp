@@ -35,14 +35,7 @@ class ReadRoutingTest : public ::testing::Test {
         seconds(20), milliseconds(200)));
   }
 
-  // Runs `sql` at the master console and returns what it printed for it
-  // (without SqlAndWait's own marker query).
-  std::string Run(const std::string& sql) {
-    const size_t before = cluster_->MasterConsoleOutput().size();
-    cluster_->SqlAndWait(sql);
-    const std::string out = cluster_->MasterConsoleOutput().substr(before);
-    return out.substr(0, out.rfind("| marker "));
-  }
+  std::string Run(const std::string& sql) { return cluster_->SqlOutput(sql); }
 
   std::unique_ptr<Cluster> cluster_;
 };

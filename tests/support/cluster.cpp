@@ -173,6 +173,13 @@ void Cluster::SqlAndWait(const std::string& text, std::chrono::milliseconds dead
       << MasterConsoleOutput();
 }
 
+std::string Cluster::SqlOutput(const std::string& text, std::chrono::milliseconds deadline) {
+  const size_t before = MasterConsoleOutput().size();
+  SqlAndWait(text, deadline);
+  const std::string out = MasterConsoleOutput().substr(before);
+  return out.substr(0, out.rfind("| marker "));
+}
+
 std::string Cluster::MasterConsoleOutput() const { return ReadFile(dir() / "master-console.log"); }
 std::string Cluster::MasterLog() const { return ReadFile(dir() / "master.log"); }
 std::string Cluster::SlaveLog(int i) const { return ReadFile(dir() / ("slave" + std::to_string(i + 1) + ".log")); }

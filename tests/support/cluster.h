@@ -57,6 +57,9 @@ class Cluster {
   // Types `text`, then a marker SELECT, and waits until the console printed
   // the marker: every statement before it has been executed.
   void SqlAndWait(const std::string& text, std::chrono::milliseconds deadline = std::chrono::seconds(60));
+  // SqlAndWait, returning what the console printed for `text` (without the
+  // marker query's output).
+  std::string SqlOutput(const std::string& text, std::chrono::milliseconds deadline = std::chrono::seconds(60));
   std::string MasterConsoleOutput() const;
   std::string MasterLog() const;
   std::string SlaveLog(int i) const;
