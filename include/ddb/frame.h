@@ -50,6 +50,8 @@ enum class MessageType : uint16_t {
   kError = 9,
   kQuery = 10,        // master -> slave: run a read on your MySQL (\verify, routed reads)
   kQueryResult = 11,  // slave -> master: its rows or its error
+  kForward = 12,        // slave -> master: a write typed at the slave's console
+  kForwardResult = 13,  // master -> slave: what the write did on the master
 };
 
 // "hello", "challenge", ...; "unknown" for a value outside the enum.

@@ -121,8 +121,32 @@ struct QueryReply {
   std::vector<std::vector<std::optional<std::string>>> rows;
 };
 
+// slave -> master: a statement typed at the slave's console that the master
+// runs, logs and replicates as any of its own writes (forward_writes).
+// Statements of one console session share one session on the master.
+struct ForwardRequest {
+  uint64_t request_id = 0;
+  uint64_t session_id = 0;  // the slave console's session
+  std::string sql;
+  std::string database;  // the console's current database, USE'd first when it differs
+};
+
+// master -> slave: the answer to ForwardRequest `request_id`.
+struct ForwardReply {
+  QueryReply result;  // request_id, outcome, and rows for reads inside a forwarded transaction
+  uint64_t affected_rows = 0;
+  uint64_t committed_seq = 0;  // record the statement committed (0: none); the slave waits to apply it
+  bool in_transaction = false;  // the master session has a transaction open
+  std::string info;
+  std::vector<std::string> warnings;
+};
+
 std::vector<uint8_t> Encode(const QueryRequest& m);
 std::vector<uint8_t> Encode(const QueryReply& m);
+std::vector<uint8_t> Encode(const ForwardRequest& m);
+std::vector<uint8_t> Encode(const ForwardReply& m);
+Status Decode(std::span<const uint8_t> payload, ForwardRequest* out);
+Status Decode(std::span<const uint8_t> payload, ForwardReply* out);
 Status Decode(std::span<const uint8_t> payload, QueryRequest* out);
 Status Decode(std::span<const uint8_t> payload, QueryReply* out);
 

@@ -39,13 +39,15 @@ const char* MessageTypeName(MessageType type) {
     case MessageType::kError: return "error";
     case MessageType::kQuery: return "query";
     case MessageType::kQueryResult: return "query_result";
+    case MessageType::kForward: return "forward";
+    case MessageType::kForwardResult: return "forward_result";
   }
   return "unknown";
 }
 
 bool IsKnownMessageType(uint16_t type) {
   return type >= static_cast<uint16_t>(MessageType::kHello) &&
-         type <= static_cast<uint16_t>(MessageType::kQueryResult);
+         type <= static_cast<uint16_t>(MessageType::kForwardResult);
 }
 
 uint32_t Crc32c(std::span<const uint8_t> data) {

@@ -235,8 +235,9 @@ Status Decode(std::span<const uint8_t> payload, QueryRequest* out) {
 // Rows travel as: column count, names, row count, then per cell a null flag
 // and the value. Counts are checked against the bytes left before anything
 // is reserved, so a hostile count cannot allocate.
-std::vector<uint8_t> Encode(const QueryReply& m) {
-  ByteWriter w;
+namespace {
+
+void Put(ByteWriter& w, const QueryReply& m) {
   w.U64(m.request_id);
   w.U8(m.ok ? 1 : 0);
   w.U32(m.error_code);
@@ -255,44 +256,42 @@ std::vector<uint8_t> Encode(const QueryReply& m) {
       if (present) w.Bytes(*row[i]);
     }
   }
-  return w.Take();
 }
 
-Status Decode(std::span<const uint8_t> payload, QueryReply* out) {
-  ByteReader r(payload);
+Status Get(ByteReader& r, const char* name, QueryReply* out) {
   QueryReply m;
   uint8_t ok = 0;
   uint32_t column_count = 0;
   uint32_t row_count = 0;
-  if (!r.U64(&m.request_id)) return Truncated("query_result", "request_id");
-  if (!r.U8(&ok)) return Truncated("query_result", "ok");
+  if (!r.U64(&m.request_id)) return Truncated(name, "request_id");
+  if (!r.U8(&ok)) return Truncated(name, "ok");
   m.ok = ok != 0;
-  if (!r.U32(&m.error_code)) return Truncated("query_result", "error_code");
-  if (!r.Bytes(&m.sql_state)) return Truncated("query_result", "sql_state");
-  if (!r.Bytes(&m.message)) return Truncated("query_result", "message");
-  if (!r.U32(&column_count)) return Truncated("query_result", "column count");
-  if (column_count > r.remaining() / 5) return Status::Corruption("query_result: column count exceeds the payload");
+  if (!r.U32(&m.error_code)) return Truncated(name, "error_code");
+  if (!r.Bytes(&m.sql_state)) return Truncated(name, "sql_state");
+  if (!r.Bytes(&m.message)) return Truncated(name, "message");
+  if (!r.U32(&column_count)) return Truncated(name, "column count");
+  if (column_count > r.remaining() / 5) return Status::Corruption(std::string(name) + ": column count exceeds the payload");
   for (uint32_t i = 0; i < column_count; ++i) {
     std::string column;
     uint8_t numeric = 0;
-    if (!r.Bytes(&column)) return Truncated("query_result", "column name");
-    if (!r.U8(&numeric)) return Truncated("query_result", "column type");
+    if (!r.Bytes(&column)) return Truncated(name, "column name");
+    if (!r.U8(&numeric)) return Truncated(name, "column type");
     m.columns.push_back(std::move(column));
     m.numeric.push_back(numeric != 0);
   }
-  if (!r.U32(&row_count)) return Truncated("query_result", "row count");
+  if (!r.U32(&row_count)) return Truncated(name, "row count");
   // Every cell takes at least its one-byte null flag.
   if (column_count > 0 && row_count > r.remaining() / column_count) {
-    return Status::Corruption("query_result: row count exceeds the payload");
+    return Status::Corruption(std::string(name) + ": row count exceeds the payload");
   }
   for (uint32_t row_index = 0; row_index < row_count; ++row_index) {
     std::vector<std::optional<std::string>> row;
     for (uint32_t i = 0; i < column_count; ++i) {
       uint8_t present = 0;
-      if (!r.U8(&present)) return Truncated("query_result", "cell");
+      if (!r.U8(&present)) return Truncated(name, "cell");
       if (present) {
         std::string value;
-        if (!r.Bytes(&value)) return Truncated("query_result", "cell");
+        if (!r.Bytes(&value)) return Truncated(name, "cell");
         row.emplace_back(std::move(value));
       } else {
         row.emplace_back(std::nullopt);
@@ -300,7 +299,79 @@ Status Decode(std::span<const uint8_t> payload, QueryReply* out) {
     }
     m.rows.push_back(std::move(row));
   }
+  *out = std::move(m);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<uint8_t> Encode(const QueryReply& m) {
+  ByteWriter w;
+  Put(w, m);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, QueryReply* out) {
+  ByteReader r(payload);
+  QueryReply m;
+  if (Status s = Get(r, "query_result", &m); !s.ok()) return s;
   Status s = Finish(r, "query_result");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const ForwardRequest& m) {
+  ByteWriter w;
+  w.U64(m.request_id);
+  w.U64(m.session_id);
+  w.Bytes(m.sql);
+  w.Bytes(m.database);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, ForwardRequest* out) {
+  ByteReader r(payload);
+  ForwardRequest m;
+  if (!r.U64(&m.request_id)) return Truncated("forward", "request_id");
+  if (!r.U64(&m.session_id)) return Truncated("forward", "session_id");
+  if (!r.Bytes(&m.sql)) return Truncated("forward", "sql");
+  if (!r.Bytes(&m.database)) return Truncated("forward", "database");
+  Status s = Finish(r, "forward");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const ForwardReply& m) {
+  ByteWriter w;
+  Put(w, m.result);
+  w.U64(m.affected_rows);
+  w.U64(m.committed_seq);
+  w.U8(m.in_transaction ? 1 : 0);
+  w.Bytes(m.info);
+  w.U32(static_cast<uint32_t>(m.warnings.size()));
+  for (const std::string& warning : m.warnings) w.Bytes(warning);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, ForwardReply* out) {
+  ByteReader r(payload);
+  ForwardReply m;
+  if (Status s = Get(r, "forward_result", &m.result); !s.ok()) return s;
+  uint8_t in_transaction = 0;
+  uint32_t warnings = 0;
+  if (!r.U64(&m.affected_rows)) return Truncated("forward_result", "affected_rows");
+  if (!r.U64(&m.committed_seq)) return Truncated("forward_result", "committed_seq");
+  if (!r.U8(&in_transaction)) return Truncated("forward_result", "in_transaction");
+  m.in_transaction = in_transaction != 0;
+  if (!r.Bytes(&m.info)) return Truncated("forward_result", "info");
+  if (!r.U32(&warnings)) return Truncated("forward_result", "warning count");
+  if (warnings > r.remaining() / 4) return Status::Corruption("forward_result: warning count exceeds the payload");
+  for (uint32_t i = 0; i < warnings; ++i) {
+    std::string warning;
+    if (!r.Bytes(&warning)) return Truncated("forward_result", "warning");
+    m.warnings.push_back(std::move(warning));
+  }
+  Status s = Finish(r, "forward_result");
   if (s.ok()) *out = std::move(m);
   return s;
 }

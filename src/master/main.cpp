@@ -9,6 +9,7 @@
 #include "master_config.h"
 #include "master_console.h"
 #include "consistency_check.h"
+#include "forwarded_writes.h"
 #include "log_purger.h"
 #include "read_router.h"
 #include "master_schema.h"
@@ -77,9 +78,19 @@ int main(int argc, char** argv) {
   link_settings.heartbeat = config.heartbeat;
   link_settings.mysql = config.mysql;
 
+  SessionOptions session_options;
+  session_options.refuse_unsafe = config.unsafe_statements == "refuse";
+  SyncReplication sync(registry, {config.sync_slaves, std::chrono::milliseconds(config.sync_timeout_ms)},
+                       logging->For("master.sync"));
+  // Writes forwarded from slave consoles: sessions like the console's, with
+  // reads on the master (a forwarded read is part of a transaction there).
+  ForwardedWrites forwarded(
+      [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
+      logging->For("master.forward"));
+
   asio::io_context io;
   auto work = asio::make_work_guard(io);
-  ReplicationServer server(io, link_settings, recent, registry, logging->For("master.link"));
+  ReplicationServer server(io, link_settings, recent, registry, logging->For("master.link"), &forwarded);
   if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
     return Fail(s.message());
   }
@@ -89,16 +100,12 @@ int main(int argc, char** argv) {
   logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
                last_seq, config.replication_address, config.replication_port);
 
-  SessionOptions session_options;
-  session_options.refuse_unsafe = config.unsafe_statements == "refuse";
   ReadRouting routing;
   routing.from_slaves = config.read_from == "slaves";
   routing.max_lag_seconds = config.max_lag_seconds;
   routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
   routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
   ReadRouter router(registry, recent, routing);
-  SyncReplication sync(registry, {config.sync_slaves, std::chrono::milliseconds(config.sync_timeout_ms)},
-                       logging->For("master.sync"));
   SqlSession session(config.mysql, &log, session_options, &router, &sync);
   // Reloading applies the slave list; other keys take effect at restart.
   auto reload = [&]() -> std::string {

@@ -5,8 +5,15 @@
 namespace ddb {
 
 ReplicationServer::ReplicationServer(asio::io_context& io, const LinkSettings& settings, RecentRecords& recent,
-                                     SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger)
-    : io_(io), settings_(settings), recent_(recent), registry_(registry), logger_(std::move(logger)), acceptor_(io) {}
+                                     SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger,
+                                     ForwardedWrites* forwarded)
+    : io_(io),
+      settings_(settings),
+      recent_(recent),
+      registry_(registry),
+      logger_(std::move(logger)),
+      forwarded_(forwarded),
+      acceptor_(io) {}
 
 ReplicationServer::~ReplicationServer() { table_workers_.join(); }
 
@@ -54,7 +61,7 @@ asio::awaitable<void> ReplicationServer::AcceptLoop() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto link = std::make_shared<SlaveLink>(
-        std::move(socket), LinkContext{settings_, recent_, registry_, table_workers_, logger_});
+        std::move(socket), LinkContext{settings_, recent_, registry_, table_workers_, logger_, forwarded_});
     {
       std::lock_guard<std::mutex> lock(links_mutex_);
       std::erase_if(links_, [](const std::weak_ptr<SlaveLink>& weak) { return weak.expired(); });

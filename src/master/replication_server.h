@@ -13,9 +13,11 @@ namespace ddb {
 
 class ReplicationServer {
  public:
-  // `settings`, `recent`, `registry` and `io` must outlive the server.
+  // `settings`, `recent`, `registry`, `forwarded` and `io` must outlive the
+  // server. Without `forwarded`, writes forwarded by slaves are refused.
   ReplicationServer(asio::io_context& io, const LinkSettings& settings, RecentRecords& recent,
-                    SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger);
+                    SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger,
+                    ForwardedWrites* forwarded = nullptr);
   ~ReplicationServer();
 
   // Binds the listening socket; an address in use is reported, not thrown.
@@ -31,6 +33,7 @@ class ReplicationServer {
   RecentRecords& recent_;
   SlaveRegistry& registry_;
   std::shared_ptr<spdlog::logger> logger_;
+  ForwardedWrites* forwarded_;
   tcp::acceptor acceptor_;
   asio::thread_pool table_workers_{2};
   std::mutex links_mutex_;

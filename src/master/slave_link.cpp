@@ -81,6 +81,7 @@ asio::awaitable<void> SlaveLink::Run() {
   wakeup_.cancel();
   const std::string reason = end_reason_.empty() ? s.ToString() : end_reason_;
   FailPendingQueries("the link to slave '" + name_ + "' closed: " + reason);
+  if (context_.forwarded != nullptr) context_.forwarded->EndSessions(name_, link_id_);
   context_.registry.Disconnected(name_, link_id_, reason);
   context_.logger->warn("slave '{}' ({}) disconnected: {}", name_, socket_.peer(), reason);
 }
@@ -220,11 +221,17 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
   bool live = false;
   std::vector<EncodedRecordPtr> batch;
   while (socket_.socket().is_open()) {
-    // Queries for the slave go out ahead of the next batch of records.
+    // Queries for the slave, and answers to its forwarded writes, go out
+    // ahead of the next batch of records.
     while (!outgoing_.empty()) {
       const QueryRequest request = std::move(outgoing_.front());
       outgoing_.pop_front();
       if (Status s = co_await SendMessage(socket_, MessageType::kQuery, request); !s.ok()) co_return s;
+    }
+    while (!forward_replies_.empty()) {
+      const ForwardReply reply = std::move(forward_replies_.front());
+      forward_replies_.pop_front();
+      if (Status s = co_await SendMessage(socket_, MessageType::kForwardResult, reply); !s.ok()) co_return s;
     }
     batch.clear();
     wakeup_pending_ = false;
@@ -267,6 +274,28 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
     }
   }
   co_return Status::Unavailable("link closed");
+}
+
+void SlaveLink::Forward(ForwardRequest request) {
+  std::weak_ptr<SlaveLink> weak = weak_from_this();
+  auto executor = socket_.socket().get_executor();
+  auto send = [weak, executor](ForwardReply reply) {
+    asio::post(executor, [weak, reply = std::move(reply)]() mutable {
+      if (auto self = weak.lock()) {
+        self->forward_replies_.push_back(std::move(reply));
+        self->wakeup_pending_ = true;
+        self->wakeup_.cancel();
+      }
+    });
+  };
+  if (context_.forwarded == nullptr) {
+    ForwardReply refused;
+    refused.result.request_id = request.request_id;
+    refused.result.message = "this master does not run forwarded writes";
+    send(std::move(refused));
+    return;
+  }
+  context_.forwarded->Submit(name_, link_id_, std::move(request), std::move(send));
 }
 
 asio::awaitable<void> SlaveLink::ReadAcks() {
@@ -313,6 +342,14 @@ asio::awaitable<void> SlaveLink::ReadAcks() {
       result.numeric = std::move(reply.numeric);
       result.rows = std::move(reply.rows);
       done(Status::Ok(), std::move(result));
+    } else if (frame.type == MessageType::kForward) {
+      ForwardRequest request;
+      if (Status d = Decode(frame.payload, &request); !d.ok()) {
+        end_reason_ = "bad forward frame: " + d.ToString();
+        break;
+      }
+      context_.registry.Seen(name_, link_id_, now);
+      Forward(std::move(request));
     } else if (frame.type == MessageType::kHeartbeat) {
       context_.registry.Seen(name_, link_id_, now);
     } else if (frame.type == MessageType::kError) {

@@ -18,6 +18,7 @@
 #include "ddb/common_options.h"
 #include "ddb/framed_socket.h"
 #include "ddb/messages.h"
+#include "forwarded_writes.h"
 #include "log_table_reader.h"
 #include "recent_records.h"
 #include "slave_registry.h"
@@ -44,6 +45,7 @@ struct LinkContext {
   SlaveRegistry& registry;
   asio::thread_pool& table_workers;  // blocking log-table reads run here
   std::shared_ptr<spdlog::logger> logger;
+  ForwardedWrites* forwarded = nullptr;  // runs writes slave consoles forward; null: refused
 };
 
 class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
@@ -65,6 +67,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   asio::awaitable<void> ReadAcks();
   asio::awaitable<Status> ReadFromTable(uint64_t after_seq, std::vector<EncodedRecordPtr>* batch);
   void FailPendingQueries(const std::string& why);
+  void Forward(ForwardRequest request);
 
   FramedSocket socket_;
   LinkContext context_;
@@ -80,6 +83,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   std::deque<QueryRequest> outgoing_;
   std::map<uint64_t, QueryCallback> pending_queries_;
   uint64_t next_request_id_ = 1;
+  std::deque<ForwardReply> forward_replies_;  // answers to forwarded writes, to send (io thread only)
 };
 
 }  // namespace ddb

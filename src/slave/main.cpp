@@ -12,6 +12,7 @@
 #include "query_worker.h"
 #include "slave_config.h"
 #include "slave_console.h"
+#include "write_forwarder.h"
 #include "slave_schema.h"
 #include "slave_status.h"
 
@@ -87,7 +88,11 @@ int main(int argc, char** argv) {
   logger->info("slave '{}' started at #{}, master {}:{}", config.node_name, position.seq, config.master_host,
                config.master_port);
 
-  SlaveConsole console(config, &status, &applier);
+  std::unique_ptr<WriteForwarder> forwarder;
+  if (config.forward_writes) {
+    forwarder = std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms));
+  }
+  SlaveConsole console(config, &status, &applier, forwarder.get());
   const int failures = RunForeground(config.console, console, *logger);
 
   link.Stop();

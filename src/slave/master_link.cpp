@@ -47,6 +47,38 @@ void MasterLink::Applied(uint64_t seq) {
   asio::post(io_, [this] { ack_wakeup_.cancel(); });
 }
 
+void MasterLink::Forward(ForwardRequest request, uint64_t required_link, ForwardCallback done) {
+  asio::post(io_, [this, request = std::move(request), required_link, done = std::move(done)]() mutable {
+    if (current_ == nullptr || !writer_running_) {
+      done(Status::Unavailable("not connected to the master; nothing was sent"), ForwardReply());
+      return;
+    }
+    if (required_link != 0 && required_link != link_number_) {
+      done(Status::Unavailable("the link to the master was re-established since the last statement, so the "
+                               "master's session for this console ended; nothing was sent"),
+           ForwardReply());
+      return;
+    }
+    request.request_id = next_forward_id_++;
+    forwards_to_send_.emplace_back(std::move(request), std::move(done));
+    ack_wakeup_.cancel();
+  });
+}
+
+void MasterLink::FailForwards() {
+  for (auto& [request, done] : forwards_to_send_) {
+    done(Status::Unavailable("the link to the master closed before the statement was sent; nothing ran"),
+         ForwardReply());
+  }
+  forwards_to_send_.clear();
+  for (auto& [id, done] : forwards_sent_) {
+    done(Status::Unavailable("the link to the master closed before it answered: the statement may or may not "
+                             "have run there; check before retrying"),
+         ForwardReply());
+  }
+  forwards_sent_.clear();
+}
+
 asio::awaitable<void> MasterLink::Run() {
   const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
   auto delay = std::chrono::milliseconds(config_.reconnect_min_ms);
@@ -93,6 +125,7 @@ asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
     logger_->info("connected to master {} (cluster {}), receiving after #{}", socket.peer(), cluster_id_,
                   received_seq_);
     status_.SetLink(LinkState::kConnected, socket.peer());
+    ++link_number_;
     asio::co_spawn(io_, WriteAcks(socket), asio::detached);
     s = co_await ReadRecords(socket);
   }
@@ -107,6 +140,7 @@ asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
     co_await settle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   current_ = nullptr;
+  FailForwards();
   co_return s;
 }
 
@@ -182,6 +216,17 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
       if (Status s = Decode(frame.payload, &error); !s.ok()) co_return s;
       co_return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
     }
+    if (frame.type == MessageType::kForwardResult) {
+      ForwardReply reply;
+      if (Status s = Decode(frame.payload, &reply); !s.ok()) co_return s;
+      auto it = forwards_sent_.find(reply.result.request_id);
+      if (it != forwards_sent_.end()) {
+        ForwardCallback done = std::move(it->second);
+        forwards_sent_.erase(it);
+        done(Status::Ok(), std::move(reply));
+      }
+      continue;
+    }
     if (frame.type == MessageType::kQuery) {
       QueryRequest request;
       if (Status s = Decode(frame.payload, &request); !s.ok()) co_return s;
@@ -233,6 +278,13 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
       replies_.pop_front();
       if (Status s = co_await SendMessage(socket, MessageType::kQueryResult, reply); !s.ok()) break;
     }
+    while (!forwards_to_send_.empty() && socket.socket().is_open()) {
+      auto [request, done] = std::move(forwards_to_send_.front());
+      forwards_to_send_.pop_front();
+      const uint64_t id = request.request_id;
+      forwards_sent_.emplace(id, std::move(done));
+      if (Status s = co_await SendMessage(socket, MessageType::kForward, request); !s.ok()) break;
+    }
     // The Ack carries the applier's state too, and goes out at least every
     // interval: it is the slave's heartbeat.
     const SlaveStatusSnapshot snapshot = status_.Snapshot();
@@ -252,7 +304,7 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
     }
     if (Status s = co_await SendMessage(socket, MessageType::kAck, ack); !s.ok()) break;
     acked = ack.applied_seq;
-    if (applied_seq_.load() != acked || !replies_.empty()) continue;  // more to send already
+    if (applied_seq_.load() != acked || !replies_.empty() || !forwards_to_send_.empty()) continue;  // more to send
     ack_wakeup_.expires_after(interval);
     boost::system::error_code ec;
     co_await ack_wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));

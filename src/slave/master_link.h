@@ -15,6 +15,8 @@
 #include <string>
 
 #include <deque>
+#include <map>
+#include <utility>
 
 #include "apply_queue.h"
 #include "query_worker.h"
@@ -43,12 +45,26 @@ class MasterLink {
   // The applier committed up to `seq`. Any thread.
   void Applied(uint64_t seq);
 
+  // Sends a statement typed at this slave's console to the master to run
+  // there (forward_writes). `done` is called on the io thread with the
+  // master's answer, or with Unavailable when there is no link or it closes
+  // first (the message says whether the statement may have run). The master
+  // keeps a forwarding session per link: `required_link` (a link_number(),
+  // 0 for any) refuses to send on another link, whose session would lack
+  // what was done before (an open transaction, SET variables). Any thread.
+  using ForwardCallback = std::function<void(Status, ForwardReply)>;
+  void Forward(ForwardRequest request, uint64_t required_link, ForwardCallback done);
+  // Number of the current (or last) authenticated link; 0 before the first.
+  uint64_t link_number() const { return link_number_; }
+
  private:
   asio::awaitable<void> Run();
   asio::awaitable<Status> Session(tcp::socket socket);
   asio::awaitable<Status> Handshake(FramedSocket& socket);
   asio::awaitable<Status> ReadRecords(FramedSocket& socket);
   asio::awaitable<void> WriteAcks(FramedSocket& socket);
+  // The link closed: every forwarded statement still waiting gets its answer.
+  void FailForwards();
 
   asio::io_context& io_;
   const SlaveConfig& config_;
@@ -56,12 +72,17 @@ class MasterLink {
   SlaveStatusBoard& status_;
   QueryWorker& queries_;
   std::deque<QueryReply> replies_;  // answered queries the writer sends; io thread only
+  // Forwarded statements (io thread only): to send, and sent awaiting an answer.
+  std::deque<std::pair<ForwardRequest, ForwardCallback>> forwards_to_send_;
+  std::map<uint64_t, ForwardCallback> forwards_sent_;
+  uint64_t next_forward_id_ = 1;
   std::string cluster_id_;
   uint64_t received_seq_;  // newest record handed to the queue (or applied)
   std::function<Status(const std::string&)> remember_cluster_;
   std::shared_ptr<spdlog::logger> logger_;
 
   std::atomic<uint64_t> applied_seq_;
+  std::atomic<uint64_t> link_number_{0};
   asio::steady_timer ack_wakeup_;    // cancelled when the applier moves
   asio::steady_timer space_wakeup_;  // cancelled when the queue has room
   bool stopping_ = false;

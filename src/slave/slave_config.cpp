@@ -48,6 +48,14 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   app.add_option("--queue_records", config->queue_records, "Records received but not yet applied, at most")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  app.add_option("--forward_writes", config->forward_writes,
+                 "true: DML typed at this slave's console runs on the master (logged and replicated as any "
+                 "write) and returns once applied here; false: refused")
+      ->capture_default_str();
+  app.add_option("--forward_wait_ms", config->forward_wait_ms,
+                 "How long a forwarded write waits for the master's answer, then for this slave to apply it")
+      ->check(CLI::Range(100, 3600000))
+      ->capture_default_str();
   app.add_flag("--attach", config->attach,
                "Open a read-only console on this slave's MySQL beside the running daemon (no link, no applier)");
   AddMySqlOptions(app, &config->mysql);

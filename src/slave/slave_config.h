@@ -20,6 +20,8 @@ struct SlaveConfig {
   int reconnect_max_ms = 5000;  // back-off ceiling
   size_t apply_batch_records = 100;  // consecutive records applied in one transaction
   size_t queue_records = 2000;       // received, not yet applied (bounds memory)
+  bool forward_writes = true;   // DML at this console runs on the master
+  int forward_wait_ms = 10000;  // for the master's answer, then for applying it here
   bool attach = false;  // console only, beside a running daemon: no link, no applier
   HeartbeatOptions heartbeat;
   LoggingOptions logging;

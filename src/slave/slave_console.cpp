@@ -8,7 +8,8 @@ namespace {
 
 }  // namespace
 
-std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master) {
+std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master,
+                         const std::string& dml_advice) {
   const StatementInfo info = ClassifyStatement(sql);
   const std::string verb = info.verb.empty() ? "this statement" : info.verb;
   const std::string where = " is refused on slave '" + slave_name + "': ";
@@ -32,7 +33,7 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
              ") and replicated to every slave; nothing was changed";
     case StatementKind::kDml:
       return verb + where + "slaves are read-only; send writes to the master (" + master +
-             "), which replicates them here; nothing was changed";
+             "), which replicates them here; nothing was changed" + dml_advice;
     case StatementKind::kLockTables:
     case StatementKind::kAdmin:
     case StatementKind::kUnknown:
@@ -41,8 +42,9 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
   return verb + where + "a slave console answers reads only";
 }
 
-SlaveConsole::SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier)
-    : config_(config), status_(status), applier_(applier) {}
+SlaveConsole::SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier,
+                           WriteForwarder* forwarder)
+    : config_(config), status_(status), applier_(applier), forwarder_(forwarder) {}
 
 Status SlaveConsole::EnsureConnected() {
   if (connection_) return Status::Ok();
@@ -61,21 +63,56 @@ Status SlaveConsole::EnsureConnected() {
   return Status::Ok();
 }
 
+bool SlaveConsole::ForwardsToMaster(const StatementInfo& info) const {
+  if (forwarder_ == nullptr || info.has_multiple_statements || info.incomplete) return false;
+  if (forwarder_->in_transaction()) {
+    switch (info.kind) {
+      case StatementKind::kRead:  // sees the transaction's own writes
+      case StatementKind::kDml:
+      case StatementKind::kBegin:
+      case StatementKind::kCommit:
+      case StatementKind::kRollback:
+      case StatementKind::kSavepoint:
+        return true;
+      default:
+        return false;  // USE and SET stay local (and reach the master with the next statement); DDL is refused
+    }
+  }
+  return info.kind == StatementKind::kDml || info.kind == StatementKind::kBegin;
+}
+
 ExecutionResult SlaveConsole::Execute(const std::string& sql) {
+  const StatementInfo info = ClassifyStatement(sql);
+  if (ForwardsToMaster(info)) return forwarder_->Forward(sql, database_);
   ExecutionResult outcome;
   const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
-  if (std::string refusal = SlaveRefusal(sql, config_.node_name, master); !refusal.empty()) {
+  std::string dml_advice;
+  if (forwarder_ == nullptr && config_.forward_writes && config_.attach) {
+    dml_advice = " (writes are forwarded from the ddb-slave daemon's own console; this one is attached)";
+  } else if (!config_.forward_writes) {
+    dml_advice = " (forward_writes = false in " + config_.config_path + ")";
+  }
+  if (std::string refusal = SlaveRefusal(sql, config_.node_name, master, dml_advice); !refusal.empty()) {
     outcome.status = Status::Refused(refusal);
     return outcome;
   }
-  if (ClassifyStatement(sql).kind == StatementKind::kEmpty) return outcome;
+  if (info.kind == StatementKind::kEmpty) return outcome;
+  outcome = RunLocally(sql, info);
+  if (outcome.status.ok() && info.kind == StatementKind::kSet && forwarder_ != nullptr) {
+    forwarder_->RememberSet(sql);
+  }
+  return outcome;
+}
+
+ExecutionResult SlaveConsole::RunLocally(const std::string& sql, const StatementInfo& info) {
+  ExecutionResult outcome;
   if (Status s = EnsureConnected(); !s.ok()) {
     outcome.status = s;
     return outcome;
   }
   outcome.status = connection_->Execute(sql, &outcome.result);
   if (!outcome.status.ok() && IsConnectionLost(outcome.status)) connection_.reset();
-  if (outcome.status.ok() && ClassifyStatement(sql).kind == StatementKind::kUse) {
+  if (outcome.status.ok() && info.kind == StatementKind::kUse) {
     QueryResult current;
     if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
       database_ = current.rows[0][0].value_or("");

@@ -8,17 +8,21 @@
 #include "applier.h"
 #include "ddb/console.h"
 #include "ddb/mysql_connection.h"
+#include "ddb/statement_classifier.h"
 #include "slave_config.h"
 #include "slave_status.h"
+#include "write_forwarder.h"
 
 namespace ddb {
 
 class SlaveConsole : public ConsoleBackend {
  public:
-  // All references must outlive the console. `status` and `applier` are null
-  // for an attached console (`ddb-slave --attach`), which runs beside the
-  // daemon and reads the position from MySQL instead.
-  SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier);
+  // All references must outlive the console. `status`, `applier` and
+  // `forwarder` are null for an attached console (`ddb-slave --attach`),
+  // which runs beside the daemon and reads the position from MySQL instead;
+  // `forwarder` is null too when writes are not forwarded (refused).
+  SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier,
+               WriteForwarder* forwarder = nullptr);
 
   ExecutionResult Execute(const std::string& sql) override;
   CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -28,17 +32,24 @@ class SlaveConsole : public ConsoleBackend {
 
  private:
   Status EnsureConnected();
+  // Whether `info` goes to the master: DML and BEGIN, and inside a forwarded
+  // transaction everything but what stays local (USE, SET) or is refused.
+  bool ForwardsToMaster(const StatementInfo& info) const;
+  ExecutionResult RunLocally(const std::string& sql, const StatementInfo& info);
   void PrintStatus(std::ostream& out) const;
   void PrintStoredPosition(std::ostream& out);
 
   const SlaveConfig& config_;
   const SlaveStatusBoard* status_;
   Applier* applier_;
+  WriteForwarder* forwarder_;
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
 };
 
 // Why `sql` may not run on a slave console, or an empty string if it may.
-std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master);
+// `dml_advice` ends the refusal of a write (where to send it instead).
+std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master,
+                         const std::string& dml_advice = "");
 
 }  // namespace ddb

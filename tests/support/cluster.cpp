@@ -141,6 +141,18 @@ void Cluster::SlaveSql(int i, const std::string& text) {
   ASSERT_TRUE(slaves_[i]->WriteStdin(text + "\n")) << "slave console closed its input";
 }
 
+std::string Cluster::SlaveSqlOutput(int i, const std::string& text, std::chrono::milliseconds deadline) {
+  const size_t before = SlaveConsoleOutput(i).size();
+  const std::string marker = "marker-" + std::to_string(++markers_) + "-done";
+  SlaveSql(i, text + "\nSELECT '" + marker + "' AS marker;");
+  EXPECT_TRUE(WaitFor([&] { return SlaveConsoleOutput(i).find("| " + marker + " |", before) != std::string::npos; },
+                      deadline))
+      << "slave" << (i + 1) << "'s console did not finish in time:\n"
+      << SlaveConsoleOutput(i).substr(before);
+  const std::string out = SlaveConsoleOutput(i).substr(before);
+  return out.substr(0, out.rfind("| marker "));
+}
+
 std::string Cluster::SlaveConsoleOutput(int i) const {
   return ReadFile(dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"));
 }

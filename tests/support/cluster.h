@@ -43,6 +43,10 @@ class Cluster {
   void StartSlave(int i, std::vector<std::string> extra_args = {}, bool console = false);
   void SlaveSql(int i, const std::string& text);
   std::string SlaveConsoleOutput(int i) const;
+  // Types `text` at slave i's console, waits until it has run, and returns
+  // what the console printed for it (as SqlOutput does for the master).
+  std::string SlaveSqlOutput(int i, const std::string& text,
+                             std::chrono::milliseconds deadline = std::chrono::seconds(60));
   void StopSlave(int i);
   void KillSlave(int i);
   ChildProcess* slave_process(int i) { return slaves_[i].get(); }

@@ -200,5 +200,60 @@ TEST(QueryMessagesTest, EveryTruncationFailsCleanly) {
   }
 }
 
+TEST(ForwardMessagesTest, RequestRoundTrips) {
+  ForwardRequest request;
+  request.request_id = 4;
+  request.session_id = 2;
+  request.sql = "INSERT INTO t VALUES ('\xc3\xa9')";
+  request.database = "shop";
+  const ForwardRequest decoded = RoundTrip(request);
+  EXPECT_EQ(decoded.request_id, 4u);
+  EXPECT_EQ(decoded.session_id, 2u);
+  EXPECT_EQ(decoded.sql, request.sql);
+  EXPECT_EQ(decoded.database, "shop");
+}
+
+TEST(ForwardMessagesTest, ReplyRoundTripsWithRowsWarningsAndPosition) {
+  ForwardReply reply;
+  reply.result.request_id = 4;
+  reply.result.ok = true;
+  reply.result.columns = {"id"};
+  reply.result.numeric = {true};
+  reply.result.rows = {{std::string("1")}, {std::nullopt}};
+  reply.affected_rows = 3;
+  reply.committed_seq = 77;
+  reply.in_transaction = true;
+  reply.info = "Database changed";
+  reply.warnings = {"unsafe for replication", ""};
+  const ForwardReply decoded = RoundTrip(reply);
+  EXPECT_EQ(decoded.result.rows, reply.result.rows);
+  EXPECT_EQ(decoded.result.numeric, reply.result.numeric);
+  EXPECT_EQ(decoded.affected_rows, 3u);
+  EXPECT_EQ(decoded.committed_seq, 77u);
+  EXPECT_TRUE(decoded.in_transaction);
+  EXPECT_EQ(decoded.info, "Database changed");
+  EXPECT_EQ(decoded.warnings, reply.warnings);
+}
+
+TEST(ForwardMessagesTest, ErrorReplyKeepsTheMySqlError) {
+  ForwardReply reply;
+  reply.result.ok = false;
+  reply.result.error_code = 1062;
+  reply.result.sql_state = "23000";
+  reply.result.message = "Duplicate entry '1' for key 'PRIMARY'";
+  const ForwardReply decoded = RoundTrip(reply);
+  EXPECT_FALSE(decoded.result.ok);
+  EXPECT_EQ(decoded.result.error_code, 1062u);
+  EXPECT_EQ(decoded.result.sql_state, "23000");
+}
+
+TEST(ForwardMessagesTest, HugeWarningCountIsRejectedWithoutAllocating) {
+  ForwardReply reply;
+  std::vector<uint8_t> bytes = Encode(reply);
+  for (size_t i = bytes.size() - 4; i < bytes.size(); ++i) bytes[i] = 0xFF;
+  ForwardReply decoded;
+  EXPECT_EQ(Decode(bytes, &decoded).code(), Status::Code::kCorruption);
+}
+
 }  // namespace
 }  // namespace ddb
