@@ -71,6 +71,12 @@ class MySqlConnection {
   Status ExecutePrepared(std::string_view sql, const std::vector<SqlParam>& params,
                          QueryResult* result = nullptr);
 
+  // The session's user variables `names` (without '@', as written in SQL:
+  // x or `x`) as SQL literals that
+  // give a variable of the same type when SET on another server: 42 (integer),
+  // 5.2500 (DECIMAL, scale kept), 5.25e0 (DOUBLE), 'text' (string), NULL.
+  Status UserVariableLiterals(const std::vector<std::string>& names, std::vector<std::string>* literals);
+
   const MySqlEndpoint& endpoint() const { return endpoint_; }
 
  private:

@@ -117,6 +117,55 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
   }
 }
 
+Status MySqlConnection::UserVariableLiterals(const std::vector<std::string>& names,
+                                            std::vector<std::string>* literals) {
+  if (names.empty()) return Status::Ok();
+  // Each variable twice: as itself, whose result column has the variable's
+  // type, and QUOTE()d, the literal a string needs.
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string variable = "@" + names[i];  // as the statement wrote it (quoted or not)
+    sql += (i ? ", " : "") + variable + ", QUOTE(" + variable + ")";
+  }
+  try {
+    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+    std::unique_ptr<sql::ResultSet> rs(statement->executeQuery(sql::SQLString(sql)));
+    sql::ResultSetMetaData* meta = rs->getMetaData();
+    if (!rs->next()) return Status::Corruption("reading user variables returned no row");
+    literals->clear();
+    for (unsigned int i = 0; i < names.size(); ++i) {
+      const unsigned int value_column = 2 * i + 1;
+      if (rs->isNull(value_column)) {
+        literals->push_back("NULL");
+        continue;
+      }
+      const std::string value = rs->getString(value_column).asStdString();
+      switch (meta->getColumnType(value_column)) {
+        case sql::DataType::TINYINT:
+        case sql::DataType::SMALLINT:
+        case sql::DataType::MEDIUMINT:
+        case sql::DataType::INTEGER:
+        case sql::DataType::BIGINT:
+        case sql::DataType::DECIMAL:
+        case sql::DataType::NUMERIC:
+          literals->push_back(value);  // an exact literal keeps integer-ness and DECIMAL scale
+          break;
+        case sql::DataType::REAL:
+        case sql::DataType::DOUBLE:
+          // An exponent makes the literal a DOUBLE (5.25 alone would be DECIMAL).
+          literals->push_back(value.find_first_of("eE") == std::string::npos ? value + "e0" : value);
+          break;
+        default:
+          literals->push_back(rs->getString(value_column + 1).asStdString());
+          break;
+      }
+    }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromException(e);
+  }
+}
+
 Status MySqlConnection::ExecutePrepared(std::string_view sql_text, const std::vector<SqlParam>& params,
                                         QueryResult* result) {
   try {

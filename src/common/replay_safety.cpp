@@ -68,11 +68,29 @@ ReplayTraits InspectForReplay(std::string_view sql) {
   bool has_order_by = false;
   bool has_select = false;
   std::string verb;
+  // Inside a column's DEFAULT (expression) of a CREATE or ALTER: the
+  // parenthesis depth; 0 outside one.
+  int default_depth = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& token = tokens[i];
+    if (default_depth > 0) {
+      if (IsOperator(token, "(")) ++default_depth;
+      if (IsOperator(token, ")")) --default_depth;
+    }
     if (token.kind == TokenKind::kWord) {
       const std::string upper = AsciiUpper(token.text);
       if (verb.empty()) verb = upper;
+      if (upper == "DEFAULT" && (verb == "CREATE" || verb == "ALTER") && default_depth == 0 &&
+          i + 1 < tokens.size() && IsOperator(tokens[i + 1], "(")) {
+        default_depth = 1;
+        ++i;
+        continue;
+      }
+      if (default_depth > 0 && upper == "RAND" && IsCall(tokens, i) && traits.unsafe_reason.empty()) {
+        traits.unsafe_reason = "a column DEFAULT (RAND()) draws a new value for every row an INSERT adds "
+                               "without naming the column, which a slave cannot reproduce; leave the default "
+                               "out and write RAND() in the INSERT (ddb ships its seeds)";
+      }
       if (upper == "LIMIT") has_limit = true;
       if (upper == "SELECT") has_select = true;
       if (upper == "ORDER" && i + 1 < tokens.size() && IsKeyword(tokens[i + 1], "BY")) has_order_by = true;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "ddb/partial_drop.h"
 #include "ddb/replay_session.h"
 
 namespace ddb {
@@ -40,9 +41,19 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
                          IsAlreadyAppliedDdlError(applied.mysql_error_code()))) {
       logger.warn("recovery: pending DDL #{} is applied; marking it done ({})", seq,
                   applied.ok() ? "re-executed" : applied.ToString());
+      // A multi-object DROP fails on re-execution for the names it dropped
+      // the first time: ship the form that cannot fail on the slaves.
+      std::string final_body = body;
+      if (!applied.ok() && record.statements.size() == 1) {
+        if (std::optional<std::string> partial = PartialDropStatement(record.statements[0].sql, applied)) {
+          record.statements[0].sql = *partial;
+          const std::vector<uint8_t> encoded = EncodeRecordBody(record);
+          final_body.assign(encoded.begin(), encoded.end());
+        }
+      }
       if (Status s = connection.ExecutePrepared(
-              "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ? WHERE seq = ?",
-              {NowMicros(), seq});
+              "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?",
+              {NowMicros(), Blob{final_body}, seq});
           !s.ok()) {
         return s;
       }
@@ -146,6 +157,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
   LogRecord record;
   record.seq = last_seq_ + 1;
   record.kind = RecordKind::kDdl;
+  const std::string statement_sql = statement.sql;
   record.statements.push_back(std::move(statement));
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   // Each bookkeeping write is committed explicitly: in a session with
@@ -157,6 +169,26 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
   if (pending.ok()) pending = connection.Execute("COMMIT");
   if (!pending.ok()) return pending;
   if (Status s = execute(); !s.ok()) {
+    if (std::optional<std::string> partial = PartialDropStatement(record.statements[0].sql, s)) {
+      // It failed, but not before dropping what existed: log what it did.
+      record.statements[0].sql = *partial;
+      const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
+      record.committed_at_micros = NowMicros();
+      Status logged = connection.ExecutePrepared(
+          "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?",
+          {record.committed_at_micros, Blob{std::string(partial_body.begin(), partial_body.end())}, record.seq});
+      if (logged.ok()) logged = connection.Execute("COMMIT");
+      if (logged.ok()) {
+        logger_->info("#{}: '{}' failed part way ({}); logged as '{}'", record.seq, statement_sql, s.ToString(),
+                      *partial);
+        last_seq_ = record.seq;
+        Publish(record.seq, record.committed_at_micros, partial_body);
+        *seq_out = record.seq;
+        return s;
+      }
+      needs_resync_ = true;  // still pending: recovery re-executes the original, fails, removes it
+      return s;
+    }
     Status removed = connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
     if (removed.ok()) removed = connection.Execute("COMMIT");
     if (!removed.ok()) needs_resync_ = true;  // recovery re-executes it, fails the same way, and removes it

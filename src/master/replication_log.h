@@ -47,7 +47,9 @@ class ReplicationLog {
 
   // Logs `statement` pending, runs `execute` (which runs the DDL on
   // `connection`), then marks it done; if `execute` fails the log row is
-  // removed and the error returned.
+  // removed and the error returned. A multi-object DROP that failed part way
+  // (PartialDropStatement) is logged as what it did, and its error returned
+  // with `seq` set.
   Status RunDdl(MySqlConnection& connection, LoggedStatement statement, const std::function<Status()>& execute,
                 uint64_t* seq);
 

@@ -29,6 +29,16 @@ bool TouchesMetaSchema(const std::string& sql) {
   return false;
 }
 
+bool ContainsOnDuplicateKey(const std::string& sql) {
+  const std::vector<Token> tokens = Tokenize(sql);
+  for (size_t i = 0; i + 2 < tokens.size(); ++i) {
+    if (IsKeyword(tokens[i], "ON") && IsKeyword(tokens[i + 1], "DUPLICATE") && IsKeyword(tokens[i + 2], "KEY")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool MentionsAutocommit(const std::string& sql) {
   for (const Token& token : Tokenize(sql)) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;
@@ -113,7 +123,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
         return outcome;
       }
       return RunRead(sql);
-    case StatementKind::kDml: return RunDml(sql);
+    case StatementKind::kDml: return RunDml(sql, info);
     case StatementKind::kDdl: return RunDdl(sql, info);
     case StatementKind::kBegin: return RunBegin(sql);
     case StatementKind::kCommit: return RunCommit();
@@ -168,9 +178,8 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
   return Ok(std::move(result));
 }
 
-Status SqlSession::PrepareReplayContext(const std::string& sql, std::vector<SessionSetting>* context,
+Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
                                         std::vector<std::string>* warnings) {
-  const ReplayTraits traits = InspectForReplay(sql);
   if (!traits.unsafe_reason.empty()) {
     if (options_.refuse_unsafe) {
       return Status::Refused("unsafe for replication: " + traits.unsafe_reason +
@@ -181,44 +190,41 @@ Status SqlSession::PrepareReplayContext(const std::string& sql, std::vector<Sess
   if (!traits.warning.empty()) warnings->push_back(traits.warning);
   if (traits.uses_last_insert_id) context->push_back({"last_insert_id", std::to_string(last_insert_id_)});
   if (!traits.user_variables.empty()) {
-    // The values as the statement will see them, as SQL literals.
-    std::string select = "SELECT ";
+    // The values as the statement will see them, as literals of their type
+    // (@n / 8 must give a DECIMAL on the slave too, not a DOUBLE).
+    std::vector<std::string> literals;
+    if (Status s = connection_->UserVariableLiterals(traits.user_variables, &literals); !s.ok()) return s;
     for (size_t i = 0; i < traits.user_variables.size(); ++i) {
-      select += (i ? ", " : "") + std::string("QUOTE(@") + traits.user_variables[i] + ")";
-    }
-    QueryResult values;
-    if (Status s = connection_->Execute(select, &values); !s.ok()) return s;
-    for (size_t i = 0; i < traits.user_variables.size(); ++i) {
-      context->push_back({"@" + traits.user_variables[i], values.rows.at(0).at(i).value_or("NULL")});
+      context->push_back({"@" + traits.user_variables[i], literals.at(i)});
     }
   }
   return Status::Ok();
 }
 
-ExecutionResult SqlSession::RunDml(const std::string& sql) {
+ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& info) {
+  const ReplayTraits traits = InspectForReplay(sql);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
-  if (Status s = PrepareReplayContext(sql, &context, &warnings); !s.ok()) return Fail(s);
+  if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
   const bool autocommit_statement = !in_transaction_ && autocommit_;
   if (!in_transaction_) {
     if (Status s = connection_->Execute("START TRANSACTION"); !s.ok()) return Fail(s);
     in_transaction_ = true;
     pending_.clear();
   }
+  IdTracking ids;
+  ids.may_generate = info.verb != "UPDATE" && info.verb != "DELETE";
+  // Zeroing LAST_INSERT_ID() first makes "did this statement generate ids?"
+  // exact; a statement that reads LAST_INSERT_ID() must see the real value.
+  ids.zeroed = ids.may_generate && !traits.uses_last_insert_id;
+  ids.updates_on_duplicate = sql.find("DUPLICATE") != std::string::npos && ContainsOnDuplicateKey(sql);
   int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp, InspectForReplay(sql).uses_rand, &context); !s.ok()) return Fail(s);
+  if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context, ids.zeroed); !s.ok()) return Fail(s);
   QueryResult result;
-  const std::string verb = ClassifyStatement(sql).verb;
-  const bool may_generate_ids = verb != "UPDATE" && verb != "DELETE";
   if (Status s = connection_->Execute(sql, &result); !s.ok()) {
     // A multi-row insert can fail after generating ids, and that still moves
     // this session's LAST_INSERT_ID(): keep the copy in step.
-    if (may_generate_ids && !IsConnectionLost(s)) {
-      QueryResult id;
-      if (connection_->Execute("SELECT LAST_INSERT_ID()", &id).ok()) {
-        last_insert_id_ = std::stoull(id.rows.at(0).at(0).value_or("0"));
-      }
-    }
+    if (ids.may_generate && !IsConnectionLost(s)) SettleInsertId(ids, nullptr);
     if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock) {
       in_transaction_ = false;
       pending_.clear();
@@ -229,20 +235,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
     }
     return Fail(s);
   }
-  // The AUTO_INCREMENT values the statement generated start at
-  // LAST_INSERT_ID(); replay sets insert_id so a slave generates the same
-  // ones even if the master skipped values (a rolled-back insert).
-  // Only a changed LAST_INSERT_ID() means this statement generated ids (an
-  // ON DUPLICATE KEY UPDATE that updated generates none, and must not be
-  // given a stale insert_id).
-  if (may_generate_ids) {
-    QueryResult id;
-    if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return Fail(s);
-    const uint64_t generated = std::stoull(id.rows.at(0).at(0).value_or("0"));
-    if (generated != 0 && generated != last_insert_id_) {
-      context.push_back({"insert_id", std::to_string(generated)});
-    }
-    last_insert_id_ = generated;
+  if (ids.may_generate) {
+    if (Status s = SettleInsertId(ids, &context); !s.ok()) return Fail(s);
   }
   pending_.push_back(MakeLogged(sql, timestamp, std::move(context)));
   if (autocommit_statement) {
@@ -253,24 +247,55 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
   return outcome;
 }
 
+Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context) {
+  QueryResult id;
+  if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return s;
+  const uint64_t now = std::stoull(id.rows.at(0).at(0).value_or("0"));
+  uint64_t generated = 0;  // first AUTO_INCREMENT value the statement generated (0: none)
+  if (ids.zeroed) {
+    generated = now;
+    if (now == 0) {
+      // Nothing generated: give the session back its LAST_INSERT_ID().
+      if (Status s = connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(last_insert_id_) + ")"); !s.ok()) {
+        return s;
+      }
+    }
+  } else if (now != last_insert_id_) {
+    generated = now;
+  } else if (!ids.updates_on_duplicate) {
+    // Unchanged, yet it may have generated the value the session had
+    // (another table's counter can be there). Shipping it is harmless when
+    // nothing was generated: only ON DUPLICATE KEY UPDATE would let a
+    // forced id pick another row to update.
+    generated = now;
+  }
+  // The values the statement generated start at `generated`; replay sets
+  // insert_id so a slave generates the same ones even where its counter
+  // differs (the master skipped values in a rolled-back insert).
+  if (context != nullptr && generated != 0) context->push_back({"insert_id", std::to_string(generated)});
+  if (generated != 0) last_insert_id_ = generated;
+  return Status::Ok();
+}
+
 ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& info) {
   if (info.is_temporary) {
     return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
   }
+  const ReplayTraits traits = InspectForReplay(sql);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
-  if (Status s = PrepareReplayContext(sql, &context, &warnings); !s.ok()) return Fail(s);
+  if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
   if (in_transaction_) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp, InspectForReplay(sql).uses_rand, &context); !s.ok()) return Fail(s);
+  if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
   Status s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, std::move(context)),
                           [&] { return connection_->Execute(sql, &result); }, &seq);
+  if (seq != 0) last_write_seq_ = seq;  // set even by a DROP that failed part way
   if (!s.ok()) return Fail(s);
-  last_write_seq_ = seq;
   // DROP DATABASE of the current database leaves the session without one.
   QueryResult current;
   if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
@@ -362,10 +387,14 @@ Status SqlSession::CommitOpenTransaction() {
   return Status::Ok();
 }
 
-Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<SessionSetting>* seeds) {
+Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<SessionSetting>* seeds,
+                                bool zero_last_insert_id) {
   *micros = NowMicros();
   timestamp_pinned_ = true;
-  std::string sql = "SET TIMESTAMP = " + TimestampLiteral(*micros);
+  // LAST_INSERT_ID(0) returns 0 and sets the session's value to 0: folded
+  // into the timestamp's expression it costs no extra round trip.
+  std::string sql = "SET TIMESTAMP = " + std::string(zero_last_insert_id ? "LAST_INSERT_ID(0) + " : "") +
+                    TimestampLiteral(*micros);
   if (seed_rand) {
     // RAND()'s seeds cannot be read back, so the master chooses them and
     // ships them with the statement.

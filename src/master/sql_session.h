@@ -23,6 +23,7 @@
 #include "ddb/console.h"
 #include "ddb/log_record.h"
 #include "ddb/mysql_connection.h"
+#include "ddb/replay_safety.h"
 #include "ddb/statement_classifier.h"
 #include "read_router.h"
 #include "replication_log.h"
@@ -63,7 +64,7 @@ class SqlSession {
   // Whether a read may go to a slave: not inside a transaction, no locking
   // read, nothing that depends on this session's state on the master.
   bool Routable(const std::string& sql, const StatementInfo& info) const;
-  ExecutionResult RunDml(const std::string& sql);
+  ExecutionResult RunDml(const std::string& sql, const StatementInfo& info);
   ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
   ExecutionResult RunBegin(const std::string& sql);
   ExecutionResult RunCommit();
@@ -77,10 +78,24 @@ class SqlSession {
   Status CommitOpenTransaction();
   // Fixes the session clock so NOW() here and on replay agree; also sets the
   // RAND() seeds when the statement uses RAND(), in the same round trip.
-  Status PinTimestamp(int64_t* micros, bool seed_rand = false, std::vector<SessionSetting>* seeds = nullptr);
+  // With `zero_last_insert_id`, also sets LAST_INSERT_ID() to 0 (see
+  // SettleInsertId).
+  Status PinTimestamp(int64_t* micros, bool seed_rand = false, std::vector<SessionSetting>* seeds = nullptr,
+                      bool zero_last_insert_id = false);
+  // What an INSERT/REPLACE needs to learn which AUTO_INCREMENT values it
+  // generated.
+  struct IdTracking {
+    bool may_generate = false;         // INSERT or REPLACE
+    bool zeroed = false;               // LAST_INSERT_ID() was set to 0 before it ran
+    bool updates_on_duplicate = false;  // ... ON DUPLICATE KEY UPDATE
+  };
+  // After an INSERT/REPLACE ran (or failed): updates the session's
+  // LAST_INSERT_ID() copy and, given `context`, adds the insert_id replay
+  // needs when the statement generated values.
+  Status SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context);
   // Reads what the statement's replay needs from this session before it runs
   // (user variables, LAST_INSERT_ID()), or refuses it as unsafe.
-  Status PrepareReplayContext(const std::string& sql, std::vector<SessionSetting>* context,
+  Status PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
                               std::vector<std::string>* warnings);
   Status UnpinTimestamp();
   // Re-reads the session variables that travel with logged statements.

@@ -54,6 +54,57 @@ TEST_F(DeterminismTest, RandUserVariablesAndLastInsertIdReplayToTheMastersValues
   ExpectEqualEverywhere();
 }
 
+TEST_F(DeterminismTest, UserVariablesKeepTheirTypeOnReplay) {
+  // Integer, DECIMAL (with its scale), DOUBLE and string variables: the
+  // arithmetic on each gives the master's type and digits on the slaves
+  // (as strings, @i / 8 would give the DOUBLE 5.25 there).
+  cluster_->SqlAndWait(
+      "SET @i = 42, @d = 5.2500, @f = 1.5e0, @s = '7';\n"
+      "INSERT INTO t (v) VALUES (CONCAT(@i / 8)), (CONCAT(@d / 3)), (CONCAT(@f / 3)), (CONCAT(@s / 3)), "
+      "(CONCAT(@i DIV 5));");
+  const std::string values = "SELECT GROUP_CONCAT(v ORDER BY id SEPARATOR ' | ') FROM d.t";
+  const std::string on_master = cluster_->master_db().QueryValue(values);
+  ASSERT_EQ(on_master.substr(0, on_master.find(" | ")), "5.2500");
+  ExpectEqualEverywhere();
+  for (int i = 0; i < cluster_->slave_count(); ++i) EXPECT_EQ(cluster_->slave_db(i).QueryValue(values), on_master);
+}
+
+TEST_F(DeterminismTest, ADropThatFailsPartWayReplaysWhatItDropped) {
+  cluster_->SqlAndWait("CREATE TABLE gone (id INT);\nCREATE TABLE kept (id INT);");
+  // MariaDB drops `gone`, then reports the missing table: the user sees the
+  // error, and the slaves drop `gone` too.
+  const std::string out = cluster_->SqlOutput("DROP TABLE gone, no_such_table;");
+  EXPECT_NE(out.find("ERROR 1051 (42S02): Unknown table 'd.no_such_table'"), std::string::npos) << out;
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
+  const std::string tables =
+      "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'd'";
+  EXPECT_EQ(cluster_->master_db().QueryValue(tables), "kept,t");
+  for (int i = 0; i < cluster_->slave_count(); ++i) EXPECT_EQ(cluster_->slave_db(i).QueryValue(tables), "kept,t");
+  // A failed single-object DROP changed nothing and is not logged.
+  const uint64_t seq = cluster_->MasterLastSeq();
+  EXPECT_NE(cluster_->SqlOutput("DROP TABLE no_such_table;").find("ERROR 1051"), std::string::npos);
+  EXPECT_EQ(cluster_->MasterLastSeq(), seq);
+}
+
+TEST_F(DeterminismTest, GeneratedIdsTravelEvenWhenTheyEqualTheSessionsLastInsertId) {
+  // b's counter is ahead on the master (a rolled-back insert used 1..3), and
+  // the id b generates next (4) is the LAST_INSERT_ID() a left behind: the
+  // statement must still ship insert_id, with or without reading
+  // LAST_INSERT_ID() itself.
+  cluster_->SqlAndWait(
+      "CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY) AUTO_INCREMENT = 4;\n"
+      "CREATE TABLE b (id INT AUTO_INCREMENT PRIMARY KEY, parent INT);\n"
+      "BEGIN;\nINSERT INTO b (parent) VALUES (0), (0), (0);\nROLLBACK;\n"
+      "INSERT INTO a VALUES (NULL);\n"
+      "INSERT INTO b (parent) VALUES (LAST_INSERT_ID());\n"
+      "INSERT INTO a VALUES (NULL);\n"
+      "INSERT INTO b (parent) VALUES (-1);");
+  ASSERT_EQ(cluster_->master_db().QueryValue("SELECT GROUP_CONCAT(id, ':', parent ORDER BY id) FROM d.b"),
+            "4:4,5:-1");
+  ExpectEqualEverywhere();
+  cluster_->ExpectTableEqualEverywhere("d", "b");
+}
+
 TEST_F(DeterminismTest, AnOfflineSlaveReplaysTheMastersClockLater) {
   cluster_->StopSlave(1);
   cluster_->SqlAndWait("INSERT INTO t (v) VALUES ('stamped');\nUPDATE t SET v = CONCAT(v, ' at ', NOW(6));");

@@ -33,7 +33,7 @@ std::string Quoted(const std::string& name) { return "`" + name + "`"; }
 
 }  // namespace
 
-WorkloadGenerator::WorkloadGenerator(uint64_t seed, WorkloadOptions options) : engine_(seed), options_(options) {}
+WorkloadGenerator::WorkloadGenerator(uint64_t seed) : engine_(seed) {}
 
 uint64_t WorkloadGenerator::Below(uint64_t n) { return n == 0 ? 0 : engine_() % n; }
 
@@ -79,7 +79,7 @@ void WorkloadGenerator::Setup() {
 void WorkloadGenerator::Unit() {
   const int roll = static_cast<int>(Below(100));
   const int remaining = Remaining();
-  if (options_.known_divergences && roll < 5) return KnownDivergence();
+  if (roll < 5) return EdgeCase();
   if (roll < 57) return Dml();
   if (roll < 65) return remaining >= 3 ? TransactionBlock(true) : Dml();
   if (roll < 69) return remaining >= 3 ? TransactionBlock(false) : Dml();
@@ -447,9 +447,6 @@ void WorkloadGenerator::Insert() {
 
 void WorkloadGenerator::InsertMultiRow() {
   Table& table = AnyTable();
-  // If it fails after generating an id, the master's LAST_INSERT_ID() moved
-  // and ddb does not know (see KnownDivergence).
-  if (table.auto_increment) last_insert_id_known_ = false;
   const std::vector<const Column*> columns = SomeColumns(table);
   const bool with_id = !table.auto_increment || Percent(25);
   std::string sql = "INSERT INTO " + Ref(table) + " " + ColumnList(columns, with_id) + " VALUES ";
@@ -483,7 +480,7 @@ void WorkloadGenerator::InsertOnDuplicateKeyUpdate() {
   // The row names its id (an existing one or a new one) and a code that may
   // exist: the duplicate is on the primary key, on code, or on neither.
   // (Without an id, an update of an AUTO_INCREMENT table replays wrongly:
-  // see KnownDivergence.)
+  // see EdgeCase.)
   const std::vector<const Column*> columns = {&table.columns[1], &table.columns[2], &table.columns[3]};
   std::string sql = "INSERT INTO " + Ref(table) + " " + ColumnList(columns, true) + " VALUES ";
   const int rows = Percent(70) ? 1 : Between(2, 4);
@@ -531,16 +528,6 @@ void WorkloadGenerator::InsertSelect() {
 
 void WorkloadGenerator::InsertChildOfLastInsert() {
   Table& table = AnyTable();
-  if (!LastInsertIdUsable()) {
-    // An INSERT that cannot fail makes LAST_INSERT_ID() usable again.
-    for (Table& candidate : tables_) {
-      if (!candidate.auto_increment) continue;
-      ++candidate.ids_used;
-      last_insert_id_known_ = true;
-      return Emit("INSERT INTO " + Ref(candidate) + " (name) VALUES (" + Text(candidate.columns[2].length) + ")");
-    }
-    return Emit("SET @last = LAST_INSERT_ID()");  // always safe: the master's value travels
-  }
   const Column* parent = nullptr;
   for (const Column& column : table.columns) {
     if (column.name == "parent") parent = &column;
@@ -625,25 +612,25 @@ void WorkloadGenerator::Delete() {
   Emit("DELETE FROM " + Ref(table) + " WHERE " + Where(table));
 }
 
-// Shapes that ddb replays differently from the master (see the options in
-// the header), each the smallest form of a divergence this workload found.
-void WorkloadGenerator::KnownDivergence() {
+// Shapes that each once replayed differently from the master: the smallest
+// form of a divergence this workload found, kept so it stays fixed.
+void WorkloadGenerator::EdgeCase() {
   Table& table = AnyTable();
-  switch (Below(7)) {
+  switch (Below(6)) {
     case 0: {
-      // The slave replays with insert_id = the session's LAST_INSERT_ID(),
-      // which this statement did not change: the row it would insert takes
+      // (Was: the slave replayed with insert_id = the session's
+      // LAST_INSERT_ID(), which this statement did not change: the row it would insert takes
       // that id, collides with the row that has it, and the slave updates
-      // that row instead of the one with the same code.
+      // that row instead of the one with the same code.)
       if (!table.auto_increment) return Insert();
       ++table.ids_used;
       return Emit("INSERT INTO " + Ref(table) + " (code, name, qty) VALUES (" + CodeValue(table) + ", " +
                   Value(table.columns[2]) + ", 1) ON DUPLICATE KEY UPDATE qty = qty + 100");
     }
     case 1: {
-      // User variables travel as QUOTE(@v): a string on the slave, so
-      // arithmetic on an integer variable gives a DOUBLE there and a
-      // DECIMAL on the master.
+      // (Was: user variables travelled as QUOTE(@v), a string on the slave,
+      // so arithmetic on an integer variable gave a DOUBLE there and a
+      // DECIMAL on the master. They travel as literals of their type now.)
       const Variable* variable = VariableOf(VariableKind::kInt);
       if (variable == nullptr) return SetVariable();
       return Emit("UPDATE " + Ref(table) + " SET name = CONCAT(@" + variable->name + " / 3) WHERE id = " +
@@ -651,7 +638,8 @@ void WorkloadGenerator::KnownDivergence() {
     }
     case 2: {
       // MariaDB drops the tables that exist and then reports the missing
-      // one: the master logs nothing, the slaves keep the dropped table.
+      // one. (Was: the master logged nothing and the slaves kept the
+      // dropped table; now it logs DROP TABLE IF EXISTS with the same list.)
       if (tables_.size() <= kMinTables) return CreateIndex();
       const size_t index = Below(tables_.size());
       Emit("DROP TABLE " + Ref(tables_[index]) + ", wl.no_such_table");
@@ -660,8 +648,8 @@ void WorkloadGenerator::KnownDivergence() {
     }
     case 3: {
       // A multi-row INSERT that fails after generating an id still moves
-      // the master's LAST_INSERT_ID(); ddb ships the value of the last
-      // successful insert with the next statement that reads it.
+      // the master's LAST_INSERT_ID(). (Was: ddb shipped the value of the
+      // last successful insert with the next statement that read it.)
       if (!table.auto_increment || Remaining() < 2) return Insert();
       const std::string code = std::to_string(table.ids_used * 2 + 1000 + Between(0, 1000));
       table.ids_used += 2;
@@ -670,29 +658,18 @@ void WorkloadGenerator::KnownDivergence() {
       return Emit("INSERT INTO " + Ref(table) + " (name, qty) VALUES ('after a failed insert', LAST_INSERT_ID())");
     }
     case 5: {
-      // RAND() in a DDL: the master does not ship RAND() seeds with DDL,
-      // so every node draws its own values. (The table is left out of the
-      // model: only the final comparison looks at it.)
+      // RAND() in a DDL. (Was: the master shipped no RAND() seeds with DDL,
+      // so every node drew its own values.) The table is left out of the
+      // model: only the final comparison looks at it.
       const std::string name = "t" + std::to_string(++table_counter_);
       return Emit("CREATE TABLE " + Quoted(table.database) + "." + Quoted(name) +
                   " (PRIMARY KEY (id)) AS SELECT id, qty, RAND() AS r FROM " + Ref(table) + " ORDER BY id");
     }
-    case 6: {
-      // A column whose DEFAULT is RAND(): existing rows get values drawn by
-      // the ALTER, later INSERTs that leave the column out draw their own,
-      // and the statement does not name RAND(), so no seeds travel.
-      if (table.added_columns >= kMaxAddedColumns) return Insert();
-      Column column{"c" + std::to_string(++name_counter_), Type::kDouble, 0, true, true};
-      Emit("ALTER TABLE " + Ref(table) + " ADD COLUMN " + column.name + " DOUBLE NULL DEFAULT (RAND())");
-      table.columns.push_back(column);
-      ++table.added_columns;
-      return;
-    }
     default: {
-      // In an autocommit=0 session the DDL's log row is marked done inside
-      // the session's next transaction; a ROLLBACK leaves it 'pending', and
-      // the master's next start executes the DDL a second time (a TRUNCATE
-      // there empties a table the slaves keep).
+      // (Was: in an autocommit=0 session the DDL's log row was marked done
+      // inside the session's next transaction; a ROLLBACK left it 'pending', and
+      // the master's next start executed the DDL a second time: a TRUNCATE
+      // there emptied a table the slaves kept.)
       if (Remaining() < 4) return Insert();
       Emit("SET autocommit = 0");
       CreateIndex();
@@ -841,14 +818,14 @@ std::string WorkloadGenerator::Value(const Column& column) {
   switch (column.type) {
     case Type::kInt:
       if (roll < 10) return "FLOOR(RAND() * 1000)";
-      if (roll < 15 && LastInsertIdUsable()) return "LAST_INSERT_ID() % 1000";
+      if (roll < 15) return "LAST_INSERT_ID() % 1000";
       if (roll < 25) {
         if (const Variable* v = VariableOf(VariableKind::kInt)) return "@" + v->name;
       }
       if (roll < 30) return "CHAR_LENGTH(" + Text(10) + ")";
       return Literal(column);
     case Type::kBigInt:
-      if (roll < 20 && LastInsertIdUsable()) return "LAST_INSERT_ID()";
+      if (roll < 20) return "LAST_INSERT_ID()";
       if (roll < 30) return "UNIX_TIMESTAMP()";
       if (roll < 40) {
         if (const Variable* v = VariableOf(VariableKind::kInt)) return "@" + v->name;
@@ -978,14 +955,14 @@ std::string WorkloadGenerator::Where(const Table& table) {
   }
 }
 
-std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statements, WorkloadOptions options) {
-  WorkloadGenerator generator(seed, options);
+std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statements) {
+  WorkloadGenerator generator(seed);
   return generator.Next(statements);
 }
 
-std::string GenerateWorkload(uint64_t seed, int statements, WorkloadOptions options) {
+std::string GenerateWorkload(uint64_t seed, int statements) {
   std::string text;
-  for (const std::string& statement : GenerateWorkloadStatements(seed, statements, options)) {
+  for (const std::string& statement : GenerateWorkloadStatements(seed, statements)) {
     text += statement + ";\n";
   }
   return text;

@@ -29,27 +29,9 @@
 
 namespace ddb::testing {
 
-struct WorkloadOptions {
-  // Statement shapes that ddb replays differently from the master today.
-  // Off by default so the workload checks everything else; turn on to
-  // reproduce (each is described where it is generated, in
-  // workload_generator.cpp):
-  //  - INSERT ... ON DUPLICATE KEY UPDATE without an id that updates a row
-  //    of an AUTO_INCREMENT table;
-  //  - arithmetic on an integer user variable (its type is lost on the way
-  //    to the slave);
-  //  - DROP TABLE naming an existing and a missing table;
-  //  - LAST_INSERT_ID() after a multi-row INSERT that failed part way;
-  //  - a DDL in an autocommit=0 session followed by ROLLBACK (its log row
-  //    stays 'pending': the master re-executes it at its next start);
-  //  - RAND() in a DDL (CREATE TABLE ... AS SELECT RAND()) and columns with
-  //    DEFAULT (RAND()).
-  bool known_divergences = false;
-};
-
 class WorkloadGenerator {
  public:
-  explicit WorkloadGenerator(uint64_t seed, WorkloadOptions options = {});
+  explicit WorkloadGenerator(uint64_t seed);
 
   // The next `count` statements of the workload, without terminators. Calls
   // continue the same workload; every call leaves no transaction open and
@@ -126,7 +108,7 @@ class WorkloadGenerator {
   void Update();
   void UpdateJoin();
   void Delete();
-  void KnownDivergence();
+  void EdgeCase();
 
   // SQL pieces.
   Table& AnyTable();
@@ -143,13 +125,8 @@ class WorkloadGenerator {
   std::string ColumnList(const std::vector<const Column*>& columns, bool with_id);
   const Variable* VariableOf(VariableKind kind);
 
-  // Whether a statement may read LAST_INSERT_ID(): ddb ships the value of the
-  // session's last successful INSERT, which a failed multi-row INSERT makes
-  // stale (a known divergence).
-  bool LastInsertIdUsable() const { return last_insert_id_known_ || options_.known_divergences; }
 
   std::mt19937_64 engine_;
-  WorkloadOptions options_;
   std::vector<std::string> out_;
   int target_ = 0;
   bool set_up_ = false;
@@ -158,13 +135,12 @@ class WorkloadGenerator {
   std::string current_database_;
   int table_counter_ = 0;
   int name_counter_ = 0;
-  bool last_insert_id_known_ = true;
 };
 
 // The first `statements` statements for `seed`, without terminators.
-std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statements, WorkloadOptions options = {});
+std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statements);
 
 // The same as console input: each statement followed by ";\n".
-std::string GenerateWorkload(uint64_t seed, int statements, WorkloadOptions options = {});
+std::string GenerateWorkload(uint64_t seed, int statements);
 
 }  // namespace ddb::testing
