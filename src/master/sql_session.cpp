@@ -227,6 +227,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql) {
     const uint64_t generated = std::stoull(id.rows.at(0).at(0).value_or("0"));
     if (generated != 0 && generated != last_insert_id_) {
       context.push_back({"insert_id", std::to_string(generated)});
+      result.insert_id = generated;
     }
     last_insert_id_ = generated;
   }

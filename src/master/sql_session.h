@@ -1,5 +1,6 @@
-// SqlSession: one client session on the master (the console today; the MySQL
-// endpoint, web SQL box and forwarded writes use the same class).
+// SqlSession: one client session on the master: the console, each client of
+// the MySQL endpoint (client_session.h), the web SQL box and forwarded writes
+// all use this class.
 //
 // It owns a connection to the master's MySQL and decides, per statement, how
 // it is executed and logged:
@@ -47,6 +48,7 @@ class SqlSession {
 
   const std::string& current_database() const { return database_; }
   bool in_transaction() const { return in_transaction_; }
+  bool autocommit() const { return autocommit_; }
   // Seq of the last record this session committed (0: none yet).
   uint64_t last_write_seq() const { return last_write_seq_; }
 
