@@ -55,7 +55,9 @@ void ClientSession::Run() {
     Status s = ReadPacket(true, options_.idle_timeout, &command);
     if (!s.ok()) {
       if (s.code() == Status::Code::kUnavailable) break;  // the client hung up without COM_QUIT
-      if (s.code() == Status::Code::kInvalidArgument) SendError(kErrorPacketTooLarge, "08S01", s.message());
+      if (s.code() == Status::Code::kInvalidArgument) {
+        SendError(kErrorPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
+      }
       Drop(s.code() == Status::Code::kTimedOut ? "idle for longer than client_idle_timeout_seconds" : s.ToString());
       return;
     }
