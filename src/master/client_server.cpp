@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 #include "mysql_packet.h"
 #include "mysql_responses.h"
@@ -145,8 +146,13 @@ void ClientServer::Serve(int fd, const std::string& peer) {
   Client& client = clients_.emplace_back();
   client.session = std::make_unique<ClientSession>(std::move(socket), next_connection_id_++, options_,
                                                    make_session_, *logger_);
-  client.thread = std::thread([&client] {
-    client.session->Run();
+  client.thread = std::thread([this, &client, peer] {
+    try {
+      client.session->Run();
+    } catch (const std::exception& e) {
+      // Whatever one client provoked ends that client's session, not the master.
+      logger_->error("client {} disconnected: unexpected error: {}", peer, e.what());
+    }
     {
       // Closes the socket and the MySQL connection now, not at the next reap.
       std::lock_guard<std::mutex> client_lock(client.mutex);

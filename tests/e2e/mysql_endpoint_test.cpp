@@ -136,6 +136,13 @@ TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
     EXPECT_FALSE(ErrorLine(direct.output).empty()) << sql << "\n" << direct.output;
     EXPECT_EQ(ErrorLine(via_ddb.output), ErrorLine(direct.output)) << sql;
   }
+  // Character set and session answers as MariaDB gives them to the same client.
+  const std::string session_sql =
+      "SELECT @@character_set_client, @@collation_connection, @@autocommit, HEX('caf\xC3\xA9') AS h, "
+      "'caf\xC3\xA9' AS word, 1 + 1 AS two, NULL AS nothing;\n";
+  const std::string session_answer = Endpoint(session_sql).output;
+  EXPECT_NE(session_answer.find("\t2\tNULL\n"), std::string::npos) << session_answer;
+  EXPECT_EQ(session_answer, Mariadb(cluster_->master_db().port(), "root", "", session_sql).output);
   EXPECT_NE(ErrorLine(Endpoint("INSERT INTO d.t VALUES (1);").output)
                 .find("ERROR 1062 (23000) at line 1: Duplicate entry '1' for key 'PRIMARY'"),
             std::string::npos);
