@@ -30,6 +30,7 @@ constexpr uint16_t kErrorPacketTooLarge = 1153;      // ER_NET_PACKET_TOO_LARGE,
 constexpr uint16_t kErrorUnknown = 1105;             // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
 // The handshake response is a few hundred bytes; more is not a client.
 constexpr size_t kMaxHandshakeBytes = 64 * 1024;
+constexpr size_t kWriteBatchBytes = 256 * 1024;
 
 bool IsBlank(const std::string& sql) {
   return sql.find_first_not_of(" \t\r\n;") == std::string::npos;
@@ -52,7 +53,7 @@ void ClientSession::Run() {
   logger_.debug("client {} (#{}) logged in as '{}'", socket_->peer(), connection_id_, user_);
   std::vector<uint8_t> command;
   while (true) {
-    Status s = ReadPacket(true, options_.idle_timeout, &command);
+    Status s = ReadPacket(true, &command);
     if (!s.ok()) {
       if (s.code() == Status::Code::kUnavailable) break;  // the client hung up without COM_QUIT
       if (s.code() == Status::Code::kInvalidArgument) {
@@ -82,7 +83,7 @@ bool ClientSession::Authenticate() {
     return false;
   }
   std::vector<uint8_t> payload;
-  if (Status s = ReadPacket(false, {}, &payload); !s.ok()) {
+  if (Status s = ReadPacket(false, &payload); !s.ok()) {
     Drop(s.code() == Status::Code::kTimedOut ? "no handshake within client_handshake_timeout_ms"
                                              : "reading the handshake: " + s.ToString());
     return false;
@@ -107,7 +108,7 @@ bool ClientSession::Authenticate() {
       return false;
     }
     std::vector<uint8_t> answer;
-    if (Status s = ReadPacket(false, {}, &answer); !s.ok()) {
+    if (Status s = ReadPacket(false, &answer); !s.ok()) {
       Drop("reading the auth switch response: " + s.ToString());
       return false;
     }
@@ -231,10 +232,9 @@ uint16_t ClientSession::ServerStatus() const {
   return status;
 }
 
-Status ClientSession::ReadPacket(bool new_command, std::chrono::milliseconds timeout,
-                                 std::vector<uint8_t>* payload) {
+Status ClientSession::ReadPacket(bool new_command, std::vector<uint8_t>* payload) {
   const bool authenticated = session_ != nullptr;
-  const Clock::time_point deadline = authenticated ? Clock::now() + timeout : handshake_deadline_;
+  const Clock::time_point deadline = authenticated ? Clock::now() + options_.idle_timeout : handshake_deadline_;
   const size_t max_payload = authenticated ? options_.max_packet_bytes : kMaxHandshakeBytes;
   return mysql::ReadPacket([&](uint8_t* out, size_t n) { return socket_->ReadExactly(out, n, deadline); },
                            max_payload, new_command, &sequence_id_, payload);
@@ -243,15 +243,20 @@ Status ClientSession::ReadPacket(bool new_command, std::chrono::milliseconds tim
 Status ClientSession::Send(const std::vector<uint8_t>& payload) { return SendAll({payload}); }
 
 Status ClientSession::SendAll(const std::vector<std::vector<uint8_t>>& payloads) {
-  std::vector<uint8_t> bytes;
+  // A client that stops reading its results is treated like an idle one.
+  const Clock::time_point deadline = session_ ? Clock::now() + options_.idle_timeout : handshake_deadline_;
+  // Packets go out in batches: few writes for small results, no second copy
+  // of a large one.
+  std::vector<uint8_t> batch;
   for (const auto& payload : payloads) {
     const std::vector<uint8_t> framed = mysql::FramePayload(payload, &sequence_id_);
-    bytes.insert(bytes.end(), framed.begin(), framed.end());
+    batch.insert(batch.end(), framed.begin(), framed.end());
+    if (batch.size() >= kWriteBatchBytes) {
+      if (Status s = socket_->WriteAll(batch, deadline); !s.ok()) return s;
+      batch.clear();
+    }
   }
-  // A client that stops reading its results is treated like an idle one.
-  const Clock::time_point deadline =
-      session_ ? Clock::now() + options_.idle_timeout : handshake_deadline_;
-  return socket_->WriteAll(bytes, deadline);
+  return socket_->WriteAll(batch, deadline);
 }
 
 Status ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info) {

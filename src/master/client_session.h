@@ -71,7 +71,8 @@ class ClientSession {
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);
 
-  Status ReadPacket(bool new_command, std::chrono::milliseconds timeout, std::vector<uint8_t>* payload);
+  // By the handshake deadline before login, within the idle timeout after.
+  Status ReadPacket(bool new_command, std::vector<uint8_t>* payload);
   Status Send(const std::vector<uint8_t>& payload);
   Status SendAll(const std::vector<std::vector<uint8_t>>& payloads);
   Status SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "");

@@ -210,6 +210,10 @@ assert ocur.fetchone()[0] == 6
 cur.execute("SELECT @x")
 assert cur.fetchone()[0] is None
 ocur.execute("INSERT INTO t (name, qty) VALUES (%s, @x)", ("from variable",))
+# A result of a few MB (many write batches) arrives whole and in order.
+ocur.execute("SELECT seq, REPEAT('x', 100) FROM seq_1_to_30000")
+big = ocur.fetchall()
+assert len(big) == 30000 and big[-1][0] == 30000 and sum(r[0] for r in big) == 30000 * 30001 // 2
 c.ping()
 other.close()
 c.close()
