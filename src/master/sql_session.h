@@ -63,6 +63,10 @@ class SqlSession {
   bool Routable(const std::string& sql, const StatementInfo& info) const;
   ExecutionResult RunDml(const std::string& sql);
   ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
+  // Runs a DDL through ReplicationLog::RunDdl without holding the commit
+  // lock while it waits for other sessions' metadata locks.
+  Status RunDdlWithoutBlockingCommits(const std::string& sql, int64_t timestamp,
+                                      const std::vector<SessionSetting>& context, QueryResult* result, uint64_t* seq);
   ExecutionResult RunBegin(const std::string& sql);
   ExecutionResult RunCommit();
   ExecutionResult RunRollback(const std::string& sql);

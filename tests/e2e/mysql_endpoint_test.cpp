@@ -220,11 +220,60 @@ c.close()
 print("pymysql: all good")
 )PY";
 
+// Two sessions: a DDL that must wait for another session's open transaction
+// on its table. The DDL waits (as on MariaDB), but the commit lock is not
+// held while it waits, so the other session's COMMIT goes through; holding
+// it would deadlock the two (and stop every other session's commits).
+constexpr const char* kDdlWaitScript = R"PY(
+import sys
+import threading
+import time
+import pymysql
+
+port = int(sys.argv[1])
+
+def connect(**kw):
+    return pymysql.connect(host="127.0.0.1", port=port, user="app", password="app-pw", database="py",
+                           read_timeout=20, **kw)
+
+writer = connect()
+writer.cursor().execute("INSERT INTO t (name, qty) VALUES ('before alter', 1)")
+altered = threading.Event()
+failure = []
+
+def alter():
+    try:
+        connect(autocommit=True).cursor().execute("ALTER TABLE t ADD COLUMN extra INT DEFAULT 7")
+        altered.set()
+    except Exception as e:
+        failure.append(e)
+
+thread = threading.Thread(target=alter)
+thread.start()
+time.sleep(1.5)
+assert not altered.is_set() and not failure, "the ALTER did not wait for the open transaction: %r" % failure
+# Meanwhile other sessions still commit.
+bystander = connect(autocommit=True)
+bystander.cursor().execute("INSERT INTO t (name, qty) VALUES ('bystander', 2)")
+started = time.time()
+writer.commit()
+assert time.time() - started < 5, "COMMIT waited %.1f s" % (time.time() - started)
+thread.join(20)
+assert altered.is_set(), "the ALTER did not finish: %r" % failure
+cur = bystander.cursor()
+cur.execute("SELECT extra FROM t WHERE name = 'before alter'")
+assert cur.fetchone()[0] == 7
+print("ddl wait: all good")
+)PY";
+
 TEST_F(MySqlEndpointTest, PyMySqlWithParametersAndTransactions) {
   const std::string script = WriteFile("client.py", kPyMySqlScript);
   const ProgramRun run = Run({kPython, script, std::to_string(cluster_->client_port())});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("pymysql: all good"), std::string::npos) << run.output;
+  const ProgramRun ddl = Run({kPython, WriteFile("ddl_wait.py", kDdlWaitScript), std::to_string(cluster_->client_port())});
+  ASSERT_EQ(ddl.exit_code, 0) << ddl.output << "\n" << cluster_->MasterLog();
+  EXPECT_NE(ddl.output.find("ddl wait: all good"), std::string::npos) << ddl.output;
   ExpectSlavesEqual("py", {"t"});
   EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT qty FROM py.t WHERE name = 'from variable'"), "5");
   EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT COUNT(*) FROM py.t WHERE name = 'rolled back'"), "0");
