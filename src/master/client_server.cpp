@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <system_error>
 
 #include "mysql_packet.h"
 #include "mysql_responses.h"
@@ -146,7 +147,7 @@ void ClientServer::Serve(int fd, const std::string& peer) {
   Client& client = clients_.emplace_back();
   client.session = std::make_unique<ClientSession>(std::move(socket), next_connection_id_++, options_,
                                                    make_session_, *logger_);
-  client.thread = std::thread([this, &client, peer] {
+  auto serve = [this, &client, peer] {
     try {
       client.session->Run();
     } catch (const std::exception& e) {
@@ -159,7 +160,14 @@ void ClientServer::Serve(int fd, const std::string& peer) {
       client.session.reset();
     }
     client.finished = true;
-  });
+  };
+  try {
+    client.thread = std::thread(serve);
+  } catch (const std::system_error& e) {
+    // Out of threads: this client is closed, the others go on.
+    logger_->error("client {} refused: cannot start its thread: {}", peer, e.what());
+    clients_.pop_back();
+  }
 }
 
 void ClientServer::ReapFinishedLocked() {
