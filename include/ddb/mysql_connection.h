@@ -37,14 +37,32 @@ struct MySqlEndpoint {
   std::string Describe() const;
 };
 
+// A result column's type as the MySQL client/server protocol describes it,
+// for clients that convert values by type (PyMySQL returns INT as int).
+struct ColumnType {
+  uint8_t mysql_type = 253;  // MYSQL_TYPE_*: 3 LONG, 8 LONGLONG, 246 NEWDECIMAL, 253 VAR_STRING...
+  bool is_unsigned = false;
+  bool is_binary = false;  // binary character set: bytes, not text
+  uint8_t decimals = 0;
+  uint32_t length = 0;  // display width
+};
+
 // The rows and counters of one statement. `columns` is empty for statements
 // that return no result set.
 struct QueryResult {
   std::vector<std::string> columns;
   std::vector<bool> numeric;  // per column: right-align like the mariadb client
+  // Per column when the result came from MySQL here; empty for results ddb
+  // builds itself or a slave answered (readers fall back to text).
+  std::vector<ColumnType> column_types;
   std::vector<std::vector<std::optional<std::string>>> rows;
   bool has_result_set = false;
   uint64_t affected_rows = 0;
+  // The AUTO_INCREMENT value the statement generated (0: none), as the
+  // server's OK packet reports it; set by SqlSession for writes.
+  uint64_t insert_id = 0;
+  // The server's summary of a write ("Records: 3  Duplicates: 0  Warnings: 0").
+  std::string server_info;
 };
 
 // A parameter of a prepared statement. Blob carries bytes that are not text.

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
+#include <mysql_connection.h>
 #include <mysql_driver.h>
 
 #include <mutex>
@@ -37,6 +38,48 @@ bool IsNumericType(int type) {
   }
 }
 
+// The connector reports JDBC-style types; turn them back into the wire
+// protocol's MYSQL_TYPE_* codes.
+ColumnType ProtocolType(sql::ResultSetMetaData& meta, unsigned int column) {
+  ColumnType type;
+  const int kind = meta.getColumnType(column);
+  type.length = meta.getColumnDisplaySize(column);
+  if (IsNumericType(kind)) {
+    type.is_unsigned = !meta.isSigned(column);
+    type.decimals = static_cast<uint8_t>(meta.getScale(column));
+  }
+  switch (kind) {
+    case sql::DataType::BIT: type.mysql_type = 16; type.is_binary = true; break;
+    case sql::DataType::TINYINT: type.mysql_type = 1; break;
+    case sql::DataType::SMALLINT: type.mysql_type = 2; break;
+    case sql::DataType::MEDIUMINT: type.mysql_type = 9; break;
+    case sql::DataType::INTEGER: type.mysql_type = 3; break;
+    case sql::DataType::BIGINT: type.mysql_type = 8; break;
+    case sql::DataType::REAL: type.mysql_type = 4; break;
+    case sql::DataType::DOUBLE: type.mysql_type = 5; break;
+    case sql::DataType::DECIMAL:
+    case sql::DataType::NUMERIC: type.mysql_type = 246; break;
+    case sql::DataType::SQLNULL: type.mysql_type = 6; break;
+    case sql::DataType::TIMESTAMP:
+      type.mysql_type = meta.getColumnTypeName(column).asStdString() == "DATETIME" ? 12 : 7;
+      break;
+    case sql::DataType::DATE: type.mysql_type = 10; break;
+    case sql::DataType::TIME: type.mysql_type = 11; break;
+    case sql::DataType::YEAR: type.mysql_type = 13; break;
+    case sql::DataType::GEOMETRY: type.mysql_type = 255; type.is_binary = true; break;
+    case sql::DataType::ENUM:
+    case sql::DataType::SET:
+    case sql::DataType::CHAR: type.mysql_type = 254; break;
+    case sql::DataType::BINARY: type.mysql_type = 254; type.is_binary = true; break;
+    case sql::DataType::VARBINARY: type.mysql_type = 253; type.is_binary = true; break;
+    case sql::DataType::LONGVARCHAR:
+    case sql::DataType::JSON: type.mysql_type = 252; break;
+    case sql::DataType::LONGVARBINARY: type.mysql_type = 252; type.is_binary = true; break;
+    default: type.mysql_type = 253; break;  // VARCHAR and anything newer
+  }
+  return type;
+}
+
 void ReadResultSet(sql::ResultSet& rs, QueryResult* result) {
   result->has_result_set = true;
   sql::ResultSetMetaData* meta = rs.getMetaData();
@@ -44,6 +87,7 @@ void ReadResultSet(sql::ResultSet& rs, QueryResult* result) {
   for (unsigned int i = 1; i <= count; ++i) {
     result->columns.emplace_back(meta->getColumnLabel(i).asStdString());
     result->numeric.push_back(IsNumericType(meta->getColumnType(i)));
+    result->column_types.push_back(ProtocolType(*meta, i));
   }
   while (rs.next()) {
     std::vector<std::optional<std::string>> row;
@@ -110,6 +154,10 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
       ReadResultSet(*rs, result);
     } else {
       result->affected_rows = statement->getUpdateCount();
+      // mysql_info(): what the server said about a multi-row write.
+      if (auto* native = dynamic_cast<sql::mysql::MySQL_Connection*>(connection_.get())) {
+        result->server_info = native->getLastStatementInfo().asStdString();
+      }
     }
     return Status::Ok();
   } catch (const sql::SQLException& e) {

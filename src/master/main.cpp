@@ -8,6 +8,7 @@
 #include "ddb/logging.h"
 #include "master_config.h"
 #include "master_console.h"
+#include "client_server.h"
 #include "consistency_check.h"
 #include "forwarded_writes.h"
 #include "log_purger.h"
@@ -57,6 +58,13 @@ int main(int argc, char** argv) {
   if (Status s = LoadSavedPositions(*bootstrap, &saved_positions); !s.ok()) {
     return Fail("reading ddb_meta.slave_positions: " + s.ToString());
   }
+  // The endpoint's greeting names the MariaDB behind it, so clients that
+  // look at the version see what they are really talking to.
+  QueryResult version;
+  if (Status s = bootstrap->Execute("SELECT VERSION()", &version); !s.ok()) {
+    return Fail("reading the master MySQL's version: " + s.ToString());
+  }
+  const std::string server_version = version.rows.at(0).at(0).value_or("10.11") + "-ddb";
   bootstrap.reset();
 
   uint64_t last_seq = 0;
@@ -94,9 +102,33 @@ int main(int argc, char** argv) {
   if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
     return Fail(s.message());
   }
+  // Endpoint clients read from the master: a slave's answer carries no
+  // column types, and applications convert values by type.
+  std::unique_ptr<ClientServer> client_server;
+  if (config.client_port != 0) {
+    ClientEndpointOptions endpoint;
+    endpoint.server_version = server_version;
+    endpoint.users = config.client_users;
+    endpoint.max_packet_bytes = config.client_max_packet_bytes;
+    endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
+    endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
+    client_server = std::make_unique<ClientServer>(
+        endpoint, config.client_max_connections,
+        [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
+        logging->For("master.client"));
+    if (Status s = client_server->Listen(config.client_address, config.client_port); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+
   server.Start();
   purger.Start();
   std::thread io_thread([&io] { io.run(); });
+  if (client_server) {
+    client_server->Start();
+    logger->info("MySQL endpoint ready on {}:{} for {} user(s)", config.client_address, config.client_port,
+                 config.client_users.size());
+  }
   logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
                last_seq, config.replication_address, config.replication_port);
 
@@ -123,6 +155,7 @@ int main(int argc, char** argv) {
   MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
+  if (client_server) client_server->Stop();
   purger.Stop();
   server.Stop();
   work.reset();

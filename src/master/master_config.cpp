@@ -26,6 +26,24 @@ Status Validate(const MasterConfig& config) {
                           std::to_string(config.sync_slaves) + " is more than the " +
                               std::to_string(config.slaves.size()) + " slave(s) listed in 'slaves'");
   }
+  std::set<std::string> users;
+  for (const ClientUser& user : config.client_users) {
+    if (user.name.empty() || user.name.size() > 80) {
+      return ConfigKeyError(config.config_path, "client_users",
+                            "each entry is user:password, with a user name of 1 to 80 characters");
+    }
+    if (user.password.empty()) {
+      // The endpoint is never an open door.
+      return ConfigKeyError(config.config_path, "client_users", "user '" + user.name + "' has no password");
+    }
+    if (!users.insert(user.name).second) {
+      return ConfigKeyError(config.config_path, "client_users", "user '" + user.name + "' is listed twice");
+    }
+  }
+  if (config.client_port != 0 && config.client_users.empty()) {
+    return ConfigKeyError(config.config_path, "client_users",
+                          "client_port is set, so the MySQL endpoint needs at least one user:password");
+  }
   if (config.recent_records == 0) {
     return ConfigKeyError(config.config_path, "recent_records", "must be at least 1");
   }
@@ -88,6 +106,32 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
                  "(degraded) until enough slaves catch up")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
+  app.add_option("--client_address", config->client_address,
+                 "Address of the MySQL-protocol endpoint for applications and the mariadb client")
+      ->capture_default_str();
+  app.add_option("--client_port", config->client_port, "Port of the MySQL-protocol endpoint (0: off)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  std::vector<std::string> client_users;
+  app.add_option("--client_users", client_users,
+                 "Comma-separated user:password pairs the MySQL endpoint accepts (mysql_native_password)")
+      ->delimiter(',');
+  app.add_option("--client_max_connections", config->client_max_connections,
+                 "Clients served at once; one more gets ERR 1040 'Too many connections'")
+      ->check(CLI::Range(size_t{1}, size_t{10000}))
+      ->capture_default_str();
+  app.add_option("--client_max_packet_bytes", config->client_max_packet_bytes,
+                 "Largest statement a client may send (max_allowed_packet); a bigger one closes its session")
+      ->check(CLI::Range(size_t{1024}, size_t{1024} * 1024 * 1024))
+      ->capture_default_str();
+  app.add_option("--client_handshake_timeout_ms", config->client_handshake_timeout_ms,
+                 "A client that has not logged in by then is disconnected")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
+  app.add_option("--client_idle_timeout_seconds", config->client_idle_timeout_seconds,
+                 "A logged-in client silent for this long is disconnected (MySQL's wait_timeout)")
+      ->check(CLI::Range(int64_t{1}, int64_t{31536000}))
+      ->capture_default_str();
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);
@@ -99,6 +143,17 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   ResolveConsoleMode(&config->console);
   for (const std::string& item : slaves) {
     for (std::string& name : SplitList(item)) config->slaves.push_back(std::move(name));
+  }
+  for (const std::string& item : client_users) {
+    for (std::string& entry : SplitList(item)) {
+      // Split at the first ':', so a password may contain ':' (not ',').
+      const size_t colon = entry.find(':');
+      ClientUser user;
+      user.name = entry.substr(0, colon);
+      if (colon != std::string::npos) user.password = entry.substr(colon + 1);
+      if (colon == std::string::npos) user.name.clear();  // reported by Validate, without echoing the entry
+      config->client_users.push_back(std::move(user));
+    }
   }
   result.status = Validate(*config);
   return result;

@@ -7,6 +7,7 @@
 #include "ddb/common_options.h"
 #include "ddb/config_parser.h"
 #include "ddb/mysql_connection.h"
+#include "client_session.h"
 
 namespace ddb {
 
@@ -28,6 +29,14 @@ struct MasterConfig {
   int read_your_writes_wait_ms = 500;
   int sync_slaves = 0;  // 0: asynchronous
   int sync_timeout_ms = 10000;
+  // The MySQL-protocol endpoint for applications (client_port 0: off).
+  std::string client_address = "127.0.0.1";
+  uint16_t client_port = 0;
+  std::vector<ClientUser> client_users;
+  size_t client_max_connections = 100;
+  size_t client_max_packet_bytes = 16 * 1024 * 1024;
+  int client_handshake_timeout_ms = 10000;
+  int64_t client_idle_timeout_seconds = 28800;
   HeartbeatOptions heartbeat;
   LoggingOptions logging;
   ConsoleOptions console;

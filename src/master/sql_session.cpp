@@ -1,6 +1,9 @@
 #include "sql_session.h"
 
+#include <algorithm>
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include "ddb/replay_safety.h"
 #include "ddb/replay_session.h"
@@ -10,6 +13,7 @@ namespace ddb {
 namespace {
 
 constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
+constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was busy
 
 ExecutionResult Ok(QueryResult result = QueryResult()) {
   ExecutionResult outcome;
@@ -236,7 +240,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
     return Fail(s);
   }
   if (ids.may_generate) {
-    if (Status s = SettleInsertId(ids, &context); !s.ok()) return Fail(s);
+    if (Status s = SettleInsertId(ids, &context, &result.insert_id); !s.ok()) return Fail(s);
   }
   pending_.push_back(MakeLogged(sql, timestamp, std::move(context)));
   if (autocommit_statement) {
@@ -247,7 +251,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   return outcome;
 }
 
-Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context) {
+Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context,
+                                  uint64_t* generated_out) {
   QueryResult id;
   if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return s;
   const uint64_t now = std::stoull(id.rows.at(0).at(0).value_or("0"));
@@ -274,6 +279,7 @@ Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSett
   // differs (the master skipped values in a rolled-back insert).
   if (context != nullptr && generated != 0) context->push_back({"insert_id", std::to_string(generated)});
   if (generated != 0) last_insert_id_ = generated;
+  if (generated_out != nullptr) *generated_out = generated;
   return Status::Ok();
 }
 
@@ -292,8 +298,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
-  Status s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, std::move(context)),
-                          [&] { return connection_->Execute(sql, &result); }, &seq);
+  Status s = RunDdlWithoutBlockingCommits(sql, timestamp, context, &result, &seq);
   if (seq != 0) last_write_seq_ = seq;  // set even by a DROP that failed part way
   if (!s.ok()) return Fail(s);
   // DROP DATABASE of the current database leaves the session without one.
@@ -304,6 +309,37 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);
   return outcome;
+}
+
+Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, int64_t timestamp,
+                                                const std::vector<SessionSetting>& context, QueryResult* result,
+                                                uint64_t* seq) {
+  // A DDL waits for the metadata locks of other sessions' open transactions
+  // on its table. Waiting under the commit lock would stop every session's
+  // commits, and deadlock with a session whose COMMIT needs the commit lock
+  // to end the very transaction the DDL waits for. So each try takes its
+  // metadata locks without waiting (lock_wait_timeout = 0); when they are
+  // busy, the commit lock is released and the DDL tried again, for as long
+  // as this session's own lock_wait_timeout allows.
+  QueryResult saved;
+  if (Status s = connection_->Execute("SELECT @@session.lock_wait_timeout", &saved); !s.ok()) return s;
+  const std::string wait_seconds = saved.rows.at(0).at(0).value_or("86400");
+  if (Status s = connection_->Execute("SET SESSION lock_wait_timeout = 0"); !s.ok()) return s;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::stod(wait_seconds));
+  Status s;
+  for (auto pause = std::chrono::milliseconds(5);; pause = std::min(2 * pause, std::chrono::milliseconds(200))) {
+    const auto tried_at = std::chrono::steady_clock::now();
+    s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, context),
+                     [&] { return connection_->Execute(sql, result); }, seq);
+    const bool metadata_lock_busy = s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorLockWaitTimeout &&
+                                    std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);
+    if (!metadata_lock_busy || std::chrono::steady_clock::now() + pause > deadline) break;
+    std::this_thread::sleep_for(pause);
+  }
+  if (Status restored = connection_->Execute("SET SESSION lock_wait_timeout = " + wait_seconds); !restored.ok()) {
+    return s.ok() ? restored : s;
+  }
+  return s;
 }
 
 ExecutionResult SqlSession::RunBegin(const std::string& sql) {

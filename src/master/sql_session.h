@@ -1,5 +1,6 @@
-// SqlSession: one client session on the master (the console today; the MySQL
-// endpoint, web SQL box and forwarded writes use the same class).
+// SqlSession: one client session on the master: the console, each client of
+// the MySQL endpoint (client_session.h), the web SQL box and forwarded writes
+// all use this class.
 //
 // It owns a connection to the master's MySQL and decides, per statement, how
 // it is executed and logged:
@@ -51,6 +52,7 @@ class SqlSession {
 
   const std::string& current_database() const { return database_; }
   bool in_transaction() const { return in_transaction_; }
+  bool autocommit() const { return autocommit_; }
   // Seq of the last record this session committed (0: none yet).
   uint64_t last_write_seq() const { return last_write_seq_; }
 
@@ -66,6 +68,10 @@ class SqlSession {
   bool Routable(const std::string& sql, const StatementInfo& info) const;
   ExecutionResult RunDml(const std::string& sql, const StatementInfo& info);
   ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
+  // Runs a DDL through ReplicationLog::RunDdl without holding the commit
+  // lock while it waits for other sessions' metadata locks.
+  Status RunDdlWithoutBlockingCommits(const std::string& sql, int64_t timestamp,
+                                      const std::vector<SessionSetting>& context, QueryResult* result, uint64_t* seq);
   ExecutionResult RunBegin(const std::string& sql);
   ExecutionResult RunCommit();
   ExecutionResult RunRollback(const std::string& sql);
@@ -91,8 +97,10 @@ class SqlSession {
   };
   // After an INSERT/REPLACE ran (or failed): updates the session's
   // LAST_INSERT_ID() copy and, given `context`, adds the insert_id replay
-  // needs when the statement generated values.
-  Status SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context);
+  // needs when the statement generated values; `generated` gets the first
+  // value it generated (0: none), what MySQL's OK packet reports.
+  Status SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context,
+                        uint64_t* generated = nullptr);
   // Reads what the statement's replay needs from this session before it runs
   // (user variables, LAST_INSERT_ID()), or refuses it as unsafe.
   Status PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,

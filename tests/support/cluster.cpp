@@ -19,6 +19,7 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 Cluster::Cluster(ClusterOptions options)
     : options_(std::move(options)), dir_("ddb-cluster"), replication_port_(FreeLoopbackPort()) {
+  if (options_.mysql_endpoint) client_port_ = FreeLoopbackPort();
   master_db_ = MariaDbInstance::Start(dir() / "master-db");
   for (int i = 0; i < options_.slaves; ++i) {
     slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
@@ -63,8 +64,12 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
          << "mysql_port = " << master_db_->port() << "\n"
          << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
          << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
-         << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
-         << "slaves = ";
+         << "log_file = \"" << (dir() / "master.log").string() << "\"\n";
+  if (options_.mysql_endpoint) {
+    master << "client_port = " << client_port_ << "\n"
+           << "client_users = \"" << kClientUser << ":" << kClientPassword << "\"\n";
+  }
+  master << "slaves = ";
   for (size_t i = 0; i < slaves.size(); ++i) master << (i ? "," : "") << slaves[i];
   master << "\n";
 }

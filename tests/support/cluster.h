@@ -22,7 +22,13 @@ struct ClusterOptions {
   std::string secret = "test-cluster-secret-0123456789";
   int heartbeat_interval_ms = 200;
   int heartbeat_timeout_ms = 1500;
+  // Turns on the master's MySQL endpoint on client_port(), accepting
+  // kClientUser / kClientPassword.
+  bool mysql_endpoint = false;
 };
+
+inline constexpr const char* kClientUser = "app";
+inline constexpr const char* kClientPassword = "app-pw";
 
 class Cluster {
  public:
@@ -90,6 +96,8 @@ class Cluster {
   std::filesystem::path master_config() const { return dir() / "master.ini"; }
   std::filesystem::path slave_config(int i) const;
   uint16_t replication_port() const { return replication_port_; }
+  // The master's MySQL endpoint (with ClusterOptions::mysql_endpoint).
+  uint16_t client_port() const { return client_port_; }
   const ClusterOptions& options() const { return options_; }
 
   // (Re)writes the master's config with `slaves` as its slave list (the
@@ -109,6 +117,7 @@ class Cluster {
   ClusterOptions options_;
   TempDir dir_;
   uint16_t replication_port_;
+  uint16_t client_port_ = 0;
   std::unique_ptr<MariaDbInstance> master_db_;
   std::vector<std::unique_ptr<MariaDbInstance>> slave_dbs_;
   std::unique_ptr<ChildProcess> master_;

@@ -116,6 +116,45 @@ TEST_F(ConfigTest, ShortSecretAndDuplicateSlaveAreRejected) {
       << result.status.message();
 }
 
+TEST_F(ConfigTest, ClientEndpointIsOffByDefaultAndTakesUserPasswordPairs) {
+  MasterConfig off;
+  ASSERT_TRUE(LoadMaster(Write("off.ini", "cluster_secret = \"a-long-enough-secret\"\n"), &off).status.ok());
+  EXPECT_EQ(off.client_port, 0);
+  EXPECT_EQ(off.client_address, "127.0.0.1");
+
+  MasterConfig on;
+  ParseResult result = LoadMaster(Write("on.ini", "cluster_secret = \"a-long-enough-secret\"\n"
+                                                   "client_port = 4406\n"
+                                                   "client_users = \"app:s3cret, report:with:colon\"\n"
+                                                   "client_max_connections = 7\n"),
+                                  &on);
+  ASSERT_TRUE(result.status.ok()) << result.status.ToString();
+  EXPECT_EQ(on.client_port, 4406);
+  ASSERT_EQ(on.client_users.size(), 2u);
+  EXPECT_EQ(on.client_users[0].name, "app");
+  EXPECT_EQ(on.client_users[0].password, "s3cret");
+  EXPECT_EQ(on.client_users[1].name, "report");
+  EXPECT_EQ(on.client_users[1].password, "with:colon");
+  EXPECT_EQ(on.client_max_connections, 7u);
+}
+
+TEST_F(ConfigTest, ClientEndpointNeedsUsersWithPasswords) {
+  MasterConfig no_users;
+  ParseResult result =
+      LoadMaster(Write("a.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_port = 4406\n"), &no_users);
+  EXPECT_NE(result.status.message().find("key 'client_users'"), std::string::npos) << result.status.message();
+  MasterConfig no_password;
+  result = LoadMaster(Write("b.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_users = app:\n"),
+                      &no_password);
+  EXPECT_NE(result.status.message().find("user 'app' has no password"), std::string::npos)
+      << result.status.message();
+  MasterConfig no_colon;
+  result = LoadMaster(Write("c.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_users = justapassword\n"),
+                      &no_colon);
+  EXPECT_FALSE(result.status.ok());
+  EXPECT_EQ(result.status.message().find("justapassword"), std::string::npos) << "the entry may be a password";
+}
+
 TEST_F(ConfigTest, HeartbeatTimeoutMustExceedInterval) {
   MasterConfig config;
   ParseResult result = LoadMaster(Write("m.ini",

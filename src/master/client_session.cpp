@@ -1,0 +1,285 @@
+#include "client_session.h"
+
+#include <spdlog/spdlog.h>
+
+#include "mysql_handshake.h"
+#include "mysql_native_password.h"
+#include "mysql_packet.h"
+#include "mysql_responses.h"
+
+namespace ddb {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Command bytes (the first byte of a command packet).
+enum Command : uint8_t {
+  kComQuit = 0x01,
+  kComInitDb = 0x02,
+  kComQuery = 0x03,
+  kComPing = 0x0E,
+  kComResetConnection = 0x1F,
+};
+
+// MySQL error codes the endpoint itself sends.
+constexpr uint16_t kErrorUnknownCommand = 1047;      // ER_UNKNOWN_COM_ERROR, 08S01
+constexpr uint16_t kErrorAccessDenied = 1045;        // ER_ACCESS_DENIED_ERROR, 28000
+constexpr uint16_t kErrorHandshake = 1043;           // ER_HANDSHAKE_ERROR, 08S01
+constexpr uint16_t kErrorEmptyQuery = 1065;          // ER_EMPTY_QUERY, 42000
+constexpr uint16_t kErrorPacketTooLarge = 1153;      // ER_NET_PACKET_TOO_LARGE, 08S01
+constexpr uint16_t kErrorUnknown = 1105;             // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
+// The handshake response is a few hundred bytes; more is not a client.
+constexpr size_t kMaxHandshakeBytes = 64 * 1024;
+constexpr size_t kWriteBatchBytes = 256 * 1024;
+
+bool IsBlank(const std::string& sql) {
+  return sql.find_first_not_of(" \t\r\n;") == std::string::npos;
+}
+
+}  // namespace
+
+ClientSession::ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t connection_id,
+                             const ClientEndpointOptions& options, SqlSessionFactory make_session,
+                             spdlog::logger& logger)
+    : socket_(std::move(socket)),
+      connection_id_(connection_id),
+      options_(options),
+      make_session_(std::move(make_session)),
+      logger_(logger) {}
+
+void ClientSession::Run() {
+  handshake_deadline_ = Clock::now() + options_.handshake_timeout;
+  if (!Authenticate()) return;
+  logger_.debug("client {} (#{}) logged in as '{}'", socket_->peer(), connection_id_, user_);
+  std::vector<uint8_t> command;
+  while (true) {
+    Status s = ReadPacket(true, &command);
+    if (!s.ok()) {
+      if (s.code() == Status::Code::kUnavailable) break;  // the client hung up without COM_QUIT
+      if (s.code() == Status::Code::kInvalidArgument) {
+        SendError(kErrorPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
+      }
+      Drop(s.code() == Status::Code::kTimedOut ? "idle for longer than client_idle_timeout_seconds" : s.ToString());
+      return;
+    }
+    if (!Serve(command)) break;
+  }
+  logger_.debug("client {} (#{}) disconnected", socket_->peer(), connection_id_);
+}
+
+void ClientSession::Drop(const std::string& reason) {
+  logger_.warn("client {} (#{}{}) disconnected: {}", socket_->peer(), connection_id_,
+               user_.empty() ? "" : ", user '" + user_ + "'", reason);
+}
+
+bool ClientSession::Authenticate() {
+  mysql::Greeting greeting;
+  greeting.server_version = options_.server_version;
+  greeting.connection_id = connection_id_;
+  greeting.scramble = mysql::MakeScramble();
+  sequence_id_ = 0;
+  if (Status s = Send(mysql::EncodeGreeting(greeting)); !s.ok()) {
+    Drop("sending the greeting: " + s.ToString());
+    return false;
+  }
+  std::vector<uint8_t> payload;
+  if (Status s = ReadPacket(false, &payload); !s.ok()) {
+    Drop(s.code() == Status::Code::kTimedOut ? "no handshake within client_handshake_timeout_ms"
+                                             : "reading the handshake: " + s.ToString());
+    return false;
+  }
+  mysql::HandshakeResponse response;
+  if (Status s = mysql::DecodeHandshakeResponse(payload, &response); !s.ok()) {
+    SendError(kErrorHandshake, "08S01", "Bad handshake");
+    Drop("bad handshake: " + s.message());
+    return false;
+  }
+  if (response.ssl_request) {
+    SendError(kErrorHandshake, "08S01", "ddb's MySQL endpoint does not offer SSL; connect without it");
+    Drop("asked for SSL, which is not offered");
+    return false;
+  }
+  std::string token = response.auth_response;
+  if (!response.auth_plugin.empty() && response.auth_plugin != mysql::kNativePasswordPlugin) {
+    // A MySQL 8 client starts with caching_sha2_password: ask it for a
+    // mysql_native_password answer to the same scramble instead.
+    if (Status s = Send(mysql::EncodeAuthSwitch(mysql::kNativePasswordPlugin, greeting.scramble)); !s.ok()) {
+      Drop("sending the auth switch: " + s.ToString());
+      return false;
+    }
+    std::vector<uint8_t> answer;
+    if (Status s = ReadPacket(false, &answer); !s.ok()) {
+      Drop("reading the auth switch response: " + s.ToString());
+      return false;
+    }
+    token.assign(answer.begin(), answer.end());
+  }
+  const ClientUser* user = nullptr;
+  for (const ClientUser& candidate : options_.users) {
+    if (candidate.name == response.user) user = &candidate;
+  }
+  // Same answer for an unknown user and a wrong password, as MySQL gives.
+  if (user == nullptr || !mysql::CheckNativePassword(token, greeting.scramble, user->password)) {
+    SendError(kErrorAccessDenied, "28000",
+              "Access denied for user '" + response.user + "'@'" + socket_->host() + "' (using password: " +
+                  (token.empty() ? "NO" : "YES") + ")");
+    Drop("access denied for user '" + response.user + "'");
+    return false;
+  }
+  user_ = user->name;
+  session_ = make_session_();
+  if (Status s = ApplyCharset(response.charset); !s.ok()) {
+    SendError(s);
+    Drop("setting the character set: " + s.ToString());
+    return false;
+  }
+  if (Status s = ApplyDatabase(response.database); !s.ok()) {
+    SendError(s);
+    Drop("selecting database '" + response.database + "': " + s.ToString());
+    return false;
+  }
+  return SendOk().ok();
+}
+
+Status ClientSession::ApplyCharset(uint8_t charset) {
+  charset_ = mysql::kDefaultCharset;
+  // The session's MySQL connection speaks utf8mb4 already.
+  if (charset == 0 || charset == mysql::kDefaultCharset) return Status::Ok();
+  // The id is one byte from the client, so the statement is fixed text.
+  ExecutionResult found = session_->Execute(
+      "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS WHERE ID = " +
+      std::to_string(charset));
+  if (!found.status.ok()) return found.status;
+  if (found.result.rows.empty() || !found.result.rows[0][0] || !found.result.rows[0][1]) {
+    return Status::Ok();  // a collation this MariaDB does not know (MySQL 8's 255): stay with utf8mb4
+  }
+  ExecutionResult set = session_->Execute("SET NAMES " + QuoteString(*found.result.rows[0][0]) + " COLLATE " +
+                                          QuoteString(*found.result.rows[0][1]));
+  if (set.status.ok()) charset_ = charset;
+  return set.status;
+}
+
+Status ClientSession::ApplyDatabase(const std::string& database) {
+  if (database.empty()) return Status::Ok();
+  return session_->Execute("USE " + QuoteIdentifier(database)).status;
+}
+
+bool ClientSession::Serve(const std::vector<uint8_t>& command) {
+  if (command.empty()) {
+    SendError(kErrorUnknownCommand, "08S01", "Unknown command");
+    return true;
+  }
+  const std::string argument(command.begin() + 1, command.end());
+  switch (command[0]) {
+    case kComQuit:
+      return false;
+    case kComQuery:
+      RunQuery(argument);
+      break;
+    case kComInitDb:
+      Reply(session_->Execute("USE " + QuoteIdentifier(argument)));
+      break;
+    case kComPing:
+      SendOk();
+      break;
+    case kComResetConnection: {
+      // A fresh session (its MySQL connection closes, rolling back what was
+      // open) with the same database and character set, as MySQL keeps them.
+      const std::string database = session_->current_database();
+      session_ = make_session_();
+      Status s = ApplyCharset(charset_);
+      if (s.ok()) s = ApplyDatabase(database);
+      if (s.ok()) {
+        SendOk();
+      } else {
+        SendError(s);
+      }
+      break;
+    }
+    default:
+      // Server-side prepared statements, COM_FIELD_LIST, COM_CHANGE_USER...
+      SendError(kErrorUnknownCommand, "08S01", "Unknown command");
+      break;
+  }
+  return true;
+}
+
+void ClientSession::RunQuery(const std::string& sql) {
+  if (IsBlank(sql)) {
+    SendError(kErrorEmptyQuery, "42000", "Query was empty");
+    return;
+  }
+  Reply(session_->Execute(sql));
+}
+
+void ClientSession::Reply(const ExecutionResult& outcome) {
+  if (!outcome.status.ok()) {
+    SendError(outcome.status);
+    return;
+  }
+  const QueryResult& result = outcome.result;
+  if (result.has_result_set) {
+    SendAll(mysql::EncodeResultSet(result, charset_, ServerStatus()));
+    return;
+  }
+  SendOk(result.affected_rows, result.insert_id, result.server_info);
+}
+
+uint16_t ClientSession::ServerStatus() const {
+  uint16_t status = 0;
+  if (session_ && session_->in_transaction()) status |= mysql::kStatusInTransaction;
+  if (!session_ || session_->autocommit()) status |= mysql::kStatusAutocommit;
+  return status;
+}
+
+Status ClientSession::ReadPacket(bool new_command, std::vector<uint8_t>* payload) {
+  const bool authenticated = session_ != nullptr;
+  const Clock::time_point deadline = authenticated ? Clock::now() + options_.idle_timeout : handshake_deadline_;
+  const size_t max_payload = authenticated ? options_.max_packet_bytes : kMaxHandshakeBytes;
+  return mysql::ReadPacket([&](uint8_t* out, size_t n) { return socket_->ReadExactly(out, n, deadline); },
+                           max_payload, new_command, &sequence_id_, payload);
+}
+
+Status ClientSession::Send(const std::vector<uint8_t>& payload) { return SendAll({payload}); }
+
+Status ClientSession::SendAll(const std::vector<std::vector<uint8_t>>& payloads) {
+  // A client that stops reading its results is treated like an idle one.
+  const Clock::time_point deadline = session_ ? Clock::now() + options_.idle_timeout : handshake_deadline_;
+  // Packets go out in batches: few writes for small results, no second copy
+  // of a large one.
+  std::vector<uint8_t> batch;
+  for (const auto& payload : payloads) {
+    const std::vector<uint8_t> framed = mysql::FramePayload(payload, &sequence_id_);
+    batch.insert(batch.end(), framed.begin(), framed.end());
+    if (batch.size() >= kWriteBatchBytes) {
+      if (Status s = socket_->WriteAll(batch, deadline); !s.ok()) return s;
+      batch.clear();
+    }
+  }
+  return socket_->WriteAll(batch, deadline);
+}
+
+Status ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info) {
+  mysql::OkInfo ok;
+  ok.affected_rows = affected_rows;
+  ok.insert_id = insert_id;
+  ok.status = ServerStatus();
+  ok.info = info;
+  return Send(mysql::EncodeOk(ok));
+}
+
+Status ClientSession::SendError(uint16_t code, const std::string& sql_state, const std::string& message) {
+  return Send(mysql::EncodeErr(code, sql_state, message));
+}
+
+Status ClientSession::SendError(const Status& status) {
+  // MySQL's own errors pass through unchanged; ddb's refusals (unsafe
+  // statements, ddb_meta...) are "unknown errors" with ddb's explanation.
+  if (status.code() == Status::Code::kMySql && status.mysql_error_code() > 0 &&
+      status.mysql_error_code() <= 0xFFFF) {
+    return SendError(static_cast<uint16_t>(status.mysql_error_code()), status.sql_state(), status.message());
+  }
+  return SendError(kErrorUnknown, "HY000", status.message());
+}
+
+}  // namespace ddb

@@ -1,0 +1,97 @@
+// ClientSession: one client of the master's MySQL endpoint, from greeting to
+// goodbye.
+//
+// It authenticates the client (mysql_native_password against the users in
+// the config), then reads commands and answers them: COM_QUERY runs the
+// statement through the client's own SqlSession (the same write path as the
+// console: executed, logged, replicated), and the outcome goes back as OK,
+// ERR (MySQL's code, SQLSTATE and message passed through) or a text result
+// set. Commands ddb does not implement get an ERR; the connection stays.
+//
+// A client that breaks the protocol (a packet too big, out of order, or not
+// a handshake) is disconnected with one log line naming it; a silent one by
+// the handshake or idle timeout. Runs on its own thread; blocking.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client_socket.h"
+#include "sql_session.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace ddb {
+
+struct ClientUser {
+  std::string name;
+  std::string password;
+};
+
+struct ClientEndpointOptions {
+  std::string server_version;  // in the greeting, e.g. "10.11.19-MariaDB-ddb"
+  std::vector<ClientUser> users;
+  size_t max_packet_bytes = 16 * 1024 * 1024;
+  std::chrono::milliseconds handshake_timeout{10000};
+  std::chrono::milliseconds idle_timeout{8 * 3600 * 1000};
+};
+
+// Makes the SqlSession of one client (its own MySQL connection, state, log
+// access).
+using SqlSessionFactory = std::function<std::unique_ptr<SqlSession>()>;
+
+class ClientSession {
+ public:
+  // `options` and `logger` must outlive the session.
+  ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t connection_id, const ClientEndpointOptions& options,
+                SqlSessionFactory make_session, spdlog::logger& logger);
+
+  // Serves the client until it quits, times out, breaks the protocol or the
+  // socket is shut down.
+  void Run();
+
+  // Wakes Run() up from another thread (the server is stopping).
+  void Shutdown() { socket_->Shutdown(); }
+
+ private:
+  // The connection phase; false when the client is to be disconnected
+  // (ERR already sent where the protocol allows one).
+  bool Authenticate();
+  // One command; false when the connection ends.
+  bool Serve(const std::vector<uint8_t>& command);
+  void RunQuery(const std::string& sql);
+  void Reply(const ExecutionResult& outcome);
+  // Applies the character set the client asked for in its handshake.
+  Status ApplyCharset(uint8_t charset);
+  Status ApplyDatabase(const std::string& database);
+
+  // By the handshake deadline before login, within the idle timeout after.
+  Status ReadPacket(bool new_command, std::vector<uint8_t>* payload);
+  Status Send(const std::vector<uint8_t>& payload);
+  Status SendAll(const std::vector<std::vector<uint8_t>>& payloads);
+  Status SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "");
+  Status SendError(uint16_t code, const std::string& sql_state, const std::string& message);
+  Status SendError(const Status& status);
+  uint16_t ServerStatus() const;
+  // One log line naming the client, then the session ends.
+  void Drop(const std::string& reason);
+
+  std::unique_ptr<ClientSocket> socket_;
+  const uint32_t connection_id_;
+  const ClientEndpointOptions& options_;
+  SqlSessionFactory make_session_;
+  spdlog::logger& logger_;
+  std::unique_ptr<SqlSession> session_;
+  std::string user_;
+  uint8_t charset_ = 0;
+  uint8_t sequence_id_ = 0;
+  std::chrono::steady_clock::time_point handshake_deadline_;
+};
+
+}  // namespace ddb

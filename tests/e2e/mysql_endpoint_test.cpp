@@ -1,0 +1,441 @@
+// The master's MySQL-protocol endpoint with real clients: the mariadb
+// command-line client, PyMySQL and sysbench write through it and every slave
+// ends equal to the master; hostile clients cost only their own session.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+
+#include "cluster.h"
+#include "raw_connection.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Debian's interpreter, where python3-pymysql is installed (not whatever
+// python3 comes first on PATH).
+constexpr const char* kPython = "/usr/bin/python3";
+
+struct ProgramRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+class MySqlEndpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartCluster({}); }
+
+  void StartCluster(std::vector<std::string> master_args) {
+    ClusterOptions options;
+    options.mysql_endpoint = true;
+    cluster_ = std::make_unique<Cluster>(options);
+    cluster_->StartMaster(std::move(master_args));
+    cluster_->StartSlave(0);
+    cluster_->StartSlave(1);
+  }
+
+  // Runs a program to its end (killed after `limit`).
+  ProgramRun Run(std::vector<std::string> argv, seconds limit = seconds(60)) {
+    const auto log = cluster_->dir() / ("program-" + std::to_string(++runs_) + ".log");
+    ChildProcess child(std::move(argv), log);
+    ProgramRun run;
+    if (!child.WaitForExit(limit, &run.exit_code)) {
+      child.Terminate(seconds(5));
+      run.exit_code = -1;
+    }
+    run.output = child.ReadLog();
+    return run;
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const auto path = cluster_->dir() / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
+  // `mariadb` against a port, reading `sql` from a file as `mariadb < file.sql` does.
+  ProgramRun Mariadb(uint16_t port, const std::string& user, const std::string& password, const std::string& sql,
+                     const std::string& flags = "") {
+    const std::string file = WriteFile("input-" + std::to_string(runs_ + 1) + ".sql", sql);
+    return Run({"/bin/sh", "-c",
+                "exec mariadb --no-defaults --batch " + flags + " -h 127.0.0.1 -P " + std::to_string(port) + " -u " + user +
+                    (password.empty() ? "" : " -p" + password) + " < '" + file + "'"});
+  }
+  ProgramRun Endpoint(const std::string& sql) {
+    return Mariadb(cluster_->client_port(), kClientUser, kClientPassword, sql);
+  }
+
+  void ExpectSlavesEqual(const std::string& db, const std::vector<std::string>& tables) {
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)))
+        << "master at #" << cluster_->MasterLastSeq() << ", slaves at #" << cluster_->SlaveSeq(0) << " and #"
+        << cluster_->SlaveSeq(1);
+    for (const std::string& table : tables) cluster_->ExpectTableEqualEverywhere(db, table);
+  }
+
+  std::unique_ptr<Cluster> cluster_;
+  int runs_ = 0;
+};
+
+// The first line of `output` that starts with "ERROR".
+std::string ErrorLine(const std::string& output) {
+  std::smatch match;
+  if (std::regex_search(output, match, std::regex("ERROR[^\n]*"))) return match.str();
+  return "";
+}
+
+TEST_F(MySqlEndpointTest, MariadbClientWritesReachEverySlave) {
+  ProgramRun run = Endpoint(
+      "CREATE DATABASE shop;\n"
+      "USE shop;\n"
+      "CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT);\n"
+      "INSERT INTO items (name, qty) VALUES ('apple', 3), ('pear', 5), ('plum', 7);\n"
+      "UPDATE items SET qty = qty * 10 WHERE name = 'pear';\n"
+      "DELETE FROM items WHERE name = 'plum';\n"
+      "START TRANSACTION;\n"
+      "INSERT INTO items (name, qty) VALUES ('in a transaction', 1);\n"
+      "SELECT @@in_transaction AS open_transaction;\n"
+      "COMMIT;\n"
+      "BEGIN;\n"
+      "INSERT INTO items (name, qty) VALUES ('rolled back', 1);\n"
+      "ROLLBACK;\n"
+      "SELECT name, qty FROM items ORDER BY id;\n"
+      "SELECT DATABASE() AS current_db;\n");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("open_transaction\n1\n"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("name\tqty\napple\t3\npear\t50\nin a transaction\t1\n"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("current_db\nshop\n"), std::string::npos) << run.output;
+
+  // mariadb < file.sql with 1,000 statements.
+  std::string bulk = "CREATE TABLE shop.bulk (id INT PRIMARY KEY, v VARCHAR(20));\nUSE shop;\n";
+  for (int i = 1; i <= 998; ++i) bulk += "INSERT INTO bulk VALUES (" + std::to_string(i) + ", 'row " + std::to_string(i) + "');\n";
+  run = Endpoint(bulk);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+
+  ExpectSlavesEqual("shop", {"items", "bulk"});
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM shop.bulk"), "998");
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT GROUP_CONCAT(name ORDER BY id) FROM shop.items"),
+              "apple,pear,in a transaction");
+  }
+}
+
+TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
+  ASSERT_EQ(Endpoint("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY); INSERT INTO d.t VALUES (1);")
+                .exit_code,
+            0);
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
+  const uint64_t seq = cluster_->MasterLastSeq();
+  for (const std::string sql : {"INSERT INTO d.nope VALUES (1);", "INSERT INTO d.t VALUES (1);",
+                                "CREATE TABLE d.t (id INT);", "USE nowhere;", "SELECT missing_column FROM d.t;"}) {
+    const ProgramRun via_ddb = Endpoint(sql);
+    const ProgramRun direct = Mariadb(cluster_->master_db().port(), "root", "", sql);
+    EXPECT_EQ(via_ddb.exit_code, 1) << sql << "\n" << via_ddb.output;
+    EXPECT_FALSE(ErrorLine(direct.output).empty()) << sql << "\n" << direct.output;
+    EXPECT_EQ(ErrorLine(via_ddb.output), ErrorLine(direct.output)) << sql;
+  }
+  // Character set and session answers as MariaDB gives them to the same client.
+  const std::string session_sql =
+      "SELECT @@character_set_client, @@collation_connection, @@autocommit, HEX('caf\xC3\xA9') AS h, "
+      "'caf\xC3\xA9' AS word, 1 + 1 AS two, NULL AS nothing;\n";
+  const std::string session_answer = Endpoint(session_sql).output;
+  EXPECT_NE(session_answer.find("\t2\tNULL\n"), std::string::npos) << session_answer;
+  EXPECT_EQ(session_answer, Mariadb(cluster_->master_db().port(), "root", "", session_sql).output);
+  EXPECT_NE(ErrorLine(Endpoint("INSERT INTO d.t VALUES (1);").output)
+                .find("ERROR 1062 (23000) at line 1: Duplicate entry '1' for key 'PRIMARY'"),
+            std::string::npos);
+  // ddb's own refusals come back as ERR 1105 with ddb's reason.
+  const std::string refused = ErrorLine(Endpoint("INSERT INTO d.t VALUES (UUID_SHORT());").output);
+  EXPECT_NE(refused.find("ERROR 1105 (HY000)"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("unsafe for replication"), std::string::npos) << refused;
+  EXPECT_EQ(cluster_->MasterLastSeq(), seq) << "failed statements are not logged";
+  // The session survives an error: the next statements on the same connection run.
+  const ProgramRun forced =
+      Mariadb(cluster_->client_port(), kClientUser, kClientPassword,
+              "INSERT INTO d.nope VALUES (1);\nINSERT INTO d.t VALUES (2);\nSELECT COUNT(*) AS n FROM d.t;\n", "--force");
+  EXPECT_NE(forced.output.find("n\n2\n"), std::string::npos) << forced.output;
+  ExpectSlavesEqual("d", {"t"});
+}
+
+constexpr const char* kPyMySqlScript = R"PY(
+import sys
+from decimal import Decimal
+import pymysql
+
+port = int(sys.argv[1])
+
+def connect(**kw):
+    return pymysql.connect(host="127.0.0.1", port=port, user="app", password="app-pw", **kw)
+
+c = connect()
+cur = c.cursor()
+cur.execute("CREATE DATABASE py")
+cur.execute("CREATE TABLE py.t (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40), qty INT, "
+            "price DECIMAL(8,2), note TEXT, raw VARBINARY(8), big BIGINT UNSIGNED)")
+c.select_db("py")
+assert cur.execute("INSERT INTO t (name, qty, price, note, raw, big) VALUES (%s, %s, %s, %s, %s, %s)",
+                   ("caf\u00e9 'quoted'", 3, "1.50", None, b"\x00\x01", 2**64 - 1)) == 1
+assert cur.lastrowid == 1, cur.lastrowid
+cur.executemany("INSERT INTO t (name, qty) VALUES (%s, %s)", [("a", 1), ("b", 2), ("c", 3)])
+c.commit()
+cur.execute("INSERT INTO t (name, qty) VALUES (%s, %s)", ("rolled back", 9))
+c.rollback()
+cur.execute("SELECT id, name, qty, price, note, raw, big FROM t ORDER BY id")
+rows = cur.fetchall()
+assert rows[0] == (1, "caf\u00e9 'quoted'", 3, Decimal("1.50"), None, b"\x00\x01", 2**64 - 1), rows[0]
+assert [r[1] for r in rows] == ["caf\u00e9 'quoted'", "a", "b", "c"], rows
+
+try:
+    cur.execute("INSERT INTO t (id, name) VALUES (%s, %s)", (1, "duplicate"))
+    raise SystemExit("duplicate key was accepted")
+except pymysql.err.IntegrityError as e:
+    assert e.args[0] == 1062, e.args
+c.rollback()
+
+# Each connection is its own session: uncommitted changes stay invisible to
+# the other, session variables stay with their session.
+other = connect(database="py", autocommit=True)
+ocur = other.cursor()
+cur.execute("UPDATE t SET qty = qty + 100 WHERE name = %s", ("a",))
+ocur.execute("SELECT qty FROM t WHERE name = 'a'")
+assert ocur.fetchone()[0] == 1
+c.commit()
+ocur.execute("SELECT qty FROM t WHERE name = 'a'")
+assert ocur.fetchone()[0] == 101
+ocur.execute("SET @x = 5")
+ocur.execute("SELECT @x + 1")
+assert ocur.fetchone()[0] == 6
+cur.execute("SELECT @x")
+assert cur.fetchone()[0] is None
+ocur.execute("INSERT INTO t (name, qty) VALUES (%s, @x)", ("from variable",))
+# A result of a few MB (many write batches) arrives whole and in order.
+ocur.execute("SELECT seq, REPEAT('x', 100) FROM seq_1_to_30000")
+big = ocur.fetchall()
+assert len(big) == 30000 and big[-1][0] == 30000 and sum(r[0] for r in big) == 30000 * 30001 // 2
+c.ping()
+other.close()
+c.close()
+print("pymysql: all good")
+)PY";
+
+// Two sessions: a DDL that must wait for another session's open transaction
+// on its table. The DDL waits (as on MariaDB), but the commit lock is not
+// held while it waits, so the other session's COMMIT goes through; holding
+// it would deadlock the two (and stop every other session's commits).
+constexpr const char* kDdlWaitScript = R"PY(
+import sys
+import threading
+import time
+import pymysql
+
+port = int(sys.argv[1])
+
+def connect(**kw):
+    return pymysql.connect(host="127.0.0.1", port=port, user="app", password="app-pw", database="py",
+                           read_timeout=20, **kw)
+
+writer = connect()
+writer.cursor().execute("INSERT INTO t (name, qty) VALUES ('before alter', 1)")
+altered = threading.Event()
+failure = []
+
+def alter():
+    try:
+        connect(autocommit=True).cursor().execute("ALTER TABLE t ADD COLUMN extra INT DEFAULT 7")
+        altered.set()
+    except Exception as e:
+        failure.append(e)
+
+thread = threading.Thread(target=alter)
+thread.start()
+time.sleep(1.5)
+assert not altered.is_set() and not failure, "the ALTER did not wait for the open transaction: %r" % failure
+# Meanwhile other sessions still commit.
+bystander = connect(autocommit=True)
+bystander.cursor().execute("INSERT INTO t (name, qty) VALUES ('bystander', 2)")
+started = time.time()
+writer.commit()
+assert time.time() - started < 5, "COMMIT waited %.1f s" % (time.time() - started)
+thread.join(20)
+assert altered.is_set(), "the ALTER did not finish: %r" % failure
+cur = bystander.cursor()
+cur.execute("SELECT extra FROM t WHERE name = 'before alter'")
+assert cur.fetchone()[0] == 7
+print("ddl wait: all good")
+)PY";
+
+TEST_F(MySqlEndpointTest, PyMySqlWithParametersAndTransactions) {
+  const std::string script = WriteFile("client.py", kPyMySqlScript);
+  const ProgramRun run = Run({kPython, script, std::to_string(cluster_->client_port())});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("pymysql: all good"), std::string::npos) << run.output;
+  const ProgramRun ddl = Run({kPython, WriteFile("ddl_wait.py", kDdlWaitScript), std::to_string(cluster_->client_port())});
+  ASSERT_EQ(ddl.exit_code, 0) << ddl.output << "\n" << cluster_->MasterLog();
+  EXPECT_NE(ddl.output.find("ddl wait: all good"), std::string::npos) << ddl.output;
+  ExpectSlavesEqual("py", {"t"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT qty FROM py.t WHERE name = 'from variable'"), "5");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT COUNT(*) FROM py.t WHERE name = 'rolled back'"), "0");
+}
+
+TEST_F(MySqlEndpointTest, SysbenchWriteOnlyAndReadWriteLeaveEverySlaveEqual) {
+  ASSERT_EQ(Endpoint("CREATE DATABASE sbtest;").exit_code, 0);
+  const std::vector<std::string> common = {
+      "--db-driver=mysql", "--mysql-host=127.0.0.1", "--mysql-port=" + std::to_string(cluster_->client_port()),
+      "--mysql-user=app", "--mysql-password=app-pw", "--mysql-db=sbtest", "--tables=2", "--table-size=1000",
+      // Server-side prepared statements are not offered by the endpoint.
+      "--db-ps-mode=disable"};
+  auto sysbench = [&](const std::string& workload, const std::string& command, std::vector<std::string> extra) {
+    std::vector<std::string> argv = {"sysbench", workload};
+    argv.insert(argv.end(), common.begin(), common.end());
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(command);
+    return Run(argv, seconds(60));
+  };
+  ProgramRun prepared = sysbench("oltp_write_only", "prepare", {});
+  ASSERT_EQ(prepared.exit_code, 0) << prepared.output;
+  for (const std::string workload : {"oltp_write_only", "oltp_read_write"}) {
+    const ProgramRun run = sysbench(workload, "run", {"--threads=4", "--time=12", "--report-interval=0"});
+    ASSERT_EQ(run.exit_code, 0) << workload << "\n" << run.output;
+    EXPECT_EQ(run.output.find("FATAL"), std::string::npos) << workload << "\n" << run.output;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(run.output, match, std::regex(R"(transactions:\s+(\d+))"))) << run.output;
+    EXPECT_GT(std::stoll(match[1]), 100) << workload << "\n" << run.output;
+  }
+  ExpectSlavesEqual("sbtest", {"sbtest1", "sbtest2"});
+}
+
+// Reads one packet's payload from a raw connection.
+std::vector<uint8_t> ReadPacket(RawConnection& connection) {
+  std::vector<uint8_t> header;
+  if (!connection.ReadExactly(4, &header, seconds(5))) return {};
+  const size_t length = header[0] | (header[1] << 8) | (header[2] << 16);
+  std::vector<uint8_t> payload;
+  connection.ReadExactly(length, &payload, seconds(5));
+  return payload;
+}
+
+constexpr const char* kHostilePyMySqlScript = R"PY(
+import sys
+import time
+import pymysql
+from pymysql.constants import COMMAND
+
+c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw", autocommit=True)
+# A command ddb does not implement gets an ERR, and the session goes on.
+c._execute_command(COMMAND.COM_STMT_PREPARE, "SELECT 1")
+try:
+    c._read_packet()
+    raise SystemExit("COM_STMT_PREPARE answered without an error")
+except pymysql.err.MySQLError as e:
+    assert e.args[0] == 1047, e.args
+c.ping(reconnect=False)
+cur = c.cursor()
+cur.execute("SELECT 1")
+assert cur.fetchone() == (1,)
+# A statement bigger than client_max_packet_bytes ends only this session.
+try:
+    cur.execute("SELECT '" + "x" * (2 * 1024 * 1024) + "'")
+    raise SystemExit("an oversized packet was accepted")
+except pymysql.err.MySQLError as e:
+    # ERR 1153, or a lost connection if the close overtook the client's write.
+    assert e.args[0] in (1153, 2006, 2013), e.args
+# A logged-in client silent for longer than client_idle_timeout_seconds is
+# disconnected.
+quiet = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw")
+time.sleep(3.5)
+try:
+    quiet.cursor().execute("SELECT 1")
+    raise SystemExit("an idle session outlived client_idle_timeout_seconds")
+except pymysql.err.OperationalError as e:
+    assert e.args[0] in (2006, 2013), e.args
+print("hostile: done")
+)PY";
+
+TEST_F(MySqlEndpointTest, HostileClientsCostOnlyTheirOwnSession) {
+  cluster_.reset();
+  StartCluster({"--client_handshake_timeout_ms", "6000", "--client_max_connections", "200",
+                "--client_max_packet_bytes", "1048576", "--client_idle_timeout_seconds", "2"});
+  const uint16_t port = cluster_->client_port();
+
+  // Garbage right after connecting: it does not decode as a handshake.
+  RawConnection garbage(port);
+  ASSERT_FALSE(ReadPacket(garbage).empty()) << "no greeting";
+  const std::vector<uint8_t> junk = {10, 0, 0, 1, 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P'};
+  ASSERT_TRUE(garbage.Send(junk));
+  const std::vector<uint8_t> error = ReadPacket(garbage);
+  ASSERT_GE(error.size(), 3u);
+  EXPECT_EQ(error[0], 0xFF);
+  EXPECT_EQ(error[1] | (error[2] << 8), 1043);  // ER_HANDSHAKE_ERROR
+  EXPECT_EQ(garbage.WaitForClose(seconds(5)), RawConnection::End::kClosed);
+
+  // A packet header announcing 16 MiB.
+  RawConnection huge(port);
+  ASSERT_FALSE(ReadPacket(huge).empty());
+  ASSERT_TRUE(huge.Send(std::vector<uint8_t>{0xFF, 0xFF, 0xFF, 1, 'x'}));
+  // Closed with the 'x' unread, so the kernel may answer with a reset.
+  EXPECT_NE(huge.WaitForClose(seconds(5)), RawConnection::End::kTimeout);
+
+  // A wrong password: ERR 1045, as MySQL words it.
+  const ProgramRun denied = Mariadb(port, kClientUser, "wrong", "SELECT 1;");
+  EXPECT_EQ(ErrorLine(denied.output),
+            "ERROR 1045 (28000): Access denied for user 'app'@'127.0.0.1' (using password: YES)")
+      << denied.output;
+  EXPECT_NE(ErrorLine(Mariadb(port, "nobody", "", "SELECT 1;").output)
+                .find("Access denied for user 'nobody'@'127.0.0.1' (using password: NO)"),
+            std::string::npos);
+
+  // 200 clients that connect and say nothing fill client_max_connections.
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 200; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(port));
+    ASSERT_FALSE(ReadPacket(*idle.back()).empty()) << "no greeting for idle client " << i;
+  }
+  // One more is told so, as MySQL does.
+  RawConnection one_too_many(port);
+  const std::vector<uint8_t> refusal = ReadPacket(one_too_many);
+  ASSERT_GE(refusal.size(), 3u);
+  EXPECT_EQ(refusal[0], 0xFF);
+  EXPECT_EQ(refusal[1] | (refusal[2] << 8), 1040);  // ER_CON_COUNT_ERROR
+  // The master keeps replicating meanwhile.
+  cluster_->SqlAndWait("CREATE DATABASE h; CREATE TABLE h.t (id INT PRIMARY KEY, v TEXT);");
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
+  // Ten idle clients leave; their places are free again at once.
+  for (int i = 0; i < 10; ++i) idle[i]->Close();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        RawConnection probe(port);
+        const std::vector<uint8_t> greeting = ReadPacket(probe);
+        return !greeting.empty() && greeting[0] == 10;
+      },
+      seconds(5)));
+  const ProgramRun served = Endpoint("INSERT INTO h.t VALUES (1, 'still serving');");
+  ASSERT_EQ(served.exit_code, 0) << served.output;
+  const std::string script = WriteFile("hostile.py", kHostilePyMySqlScript);
+  const ProgramRun hostile = Run({kPython, script, std::to_string(port)});
+  EXPECT_EQ(hostile.exit_code, 0) << hostile.output;
+  EXPECT_NE(hostile.output.find("hostile: done"), std::string::npos) << hostile.output;
+  ExpectSlavesEqual("h", {"t"});
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT v FROM h.t"), "still serving");
+  // The silent ones are cut at the handshake timeout.
+  for (size_t i = 10; i < idle.size(); ++i) {
+    EXPECT_EQ(idle[i]->WaitForClose(seconds(10)), RawConnection::End::kClosed) << "idle client " << i;
+  }
+
+  // Each broken session left one line naming its peer.
+  const std::string log = cluster_->MasterLog();
+  for (const RawConnection* connection : {&garbage, &huge}) {
+    const std::string peer = "client 127.0.0.1:" + std::to_string(connection->local_port()) + " ";
+    EXPECT_NE(log.find(peer), std::string::npos) << peer << "\n" << log;
+  }
+  EXPECT_NE(log.find("bad handshake"), std::string::npos) << log;
+  EXPECT_NE(log.find("max_allowed_packet"), std::string::npos) << log;
+  EXPECT_NE(log.find("no handshake within client_handshake_timeout_ms"), std::string::npos);
+  EXPECT_NE(log.find("idle for longer than client_idle_timeout_seconds"), std::string::npos);
+  EXPECT_NE(log.find("client_max_connections (200) reached"), std::string::npos);
+  EXPECT_EQ(log.find(kClientPassword), std::string::npos) << "a password reached the log";
+}
+
+}  // namespace
+}  // namespace ddb::testing
