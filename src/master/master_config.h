@@ -27,6 +27,14 @@ struct MasterConfig {
   double max_lag_seconds = 5.0;
   int read_your_writes_wait_ms = 500;
   HeartbeatOptions heartbeat;
+  HttpOptions http{"127.0.0.1", 8080};
+  std::string http_token;  // bearer token of the API and the dashboard's SQL box
+  // For `--haproxy-config`: each slave's MySQL address and HTTP (health)
+  // address, "name=host:port" items, and where HAProxy listens for reads.
+  std::vector<std::string> slave_mysql_addresses;
+  std::vector<std::string> slave_http_addresses;
+  std::string haproxy_bind = "127.0.0.1:3306";
+  bool print_haproxy_config = false;
   LoggingOptions logging;
   ConsoleOptions console;
 };

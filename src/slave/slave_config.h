@@ -22,6 +22,9 @@ struct SlaveConfig {
   size_t queue_records = 2000;       // received, not yet applied (bounds memory)
   bool attach = false;  // console only, beside a running daemon: no link, no applier
   HeartbeatOptions heartbeat;
+  HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
+  double max_lag_seconds = 5.0;         // /health answers 503 beyond this
+
   LoggingOptions logging;
   ConsoleOptions console;
 };

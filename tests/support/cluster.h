@@ -22,6 +22,8 @@ struct ClusterOptions {
   std::string secret = "test-cluster-secret-0123456789";
   int heartbeat_interval_ms = 200;
   int heartbeat_timeout_ms = 1500;
+  // Every daemon's HTTP listener gets a free port; the master's API this token.
+  std::string http_token = "test-http-token-0123456789";
 };
 
 class Cluster {
@@ -83,6 +85,8 @@ class Cluster {
   std::filesystem::path master_config() const { return dir() / "master.ini"; }
   std::filesystem::path slave_config(int i) const;
   uint16_t replication_port() const { return replication_port_; }
+  uint16_t master_http_port() const { return master_http_port_; }
+  uint16_t slave_http_port(int i) const { return slave_http_ports_[i]; }
   const ClusterOptions& options() const { return options_; }
 
   // (Re)writes the master's config with `slaves` as its slave list (the
@@ -102,6 +106,8 @@ class Cluster {
   ClusterOptions options_;
   TempDir dir_;
   uint16_t replication_port_;
+  uint16_t master_http_port_;
+  std::vector<uint16_t> slave_http_ports_;  // of slave1.. (other names get none)
   std::unique_ptr<MariaDbInstance> master_db_;
   std::vector<std::unique_ptr<MariaDbInstance>> slave_dbs_;
   std::unique_ptr<ChildProcess> master_;
