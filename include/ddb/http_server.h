@@ -73,6 +73,7 @@ struct HttpServerOptions {
   size_t body_limit = 1 << 20;
   std::chrono::milliseconds read_timeout{30000};  // per request, headers and body
   int workers = 2;
+  int max_connections = 128;  // more are closed at once: a flood cannot pile up sessions
 };
 
 class HttpServer {
@@ -116,6 +117,7 @@ class HttpServer {
   asio::thread_pool workers_;
   std::thread io_thread_;
   uint16_t bound_port_ = 0;
+  int open_sessions_ = 0;  // io thread only
   bool started_ = false;
 };
 

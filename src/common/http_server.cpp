@@ -250,8 +250,19 @@ asio::awaitable<void> HttpServer::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    if (open_sessions_ >= options_.max_connections) {
+      logger_->warn("refusing an HTTP connection: {} open already (the limit)", open_sessions_);
+      continue;  // the socket closes as it goes out of scope
+    }
+    ++open_sessions_;
     auto session = std::make_shared<Session>(*this, std::move(socket));
-    asio::co_spawn(io_, [session]() { return session->Run(); }, asio::detached);
+    asio::co_spawn(
+        io_,
+        [this, session]() -> asio::awaitable<void> {
+          co_await session->Run();
+          --open_sessions_;
+        },
+        asio::detached);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "ddb/logging.h"
 #include "http_client.h"
 #include "raw_connection.h"
+#include "wait.h"
 
 namespace ddb {
 namespace {
@@ -86,6 +87,21 @@ TEST_F(HttpServerTest, ASilentClientIsDisconnectedAfterTheReadTimeout) {
   const std::string partial = "GET /open HTTP/1.1\r\nHost: x\r\n";  // never finished
   ASSERT_TRUE(raw.Send({reinterpret_cast<const uint8_t*>(partial.data()), partial.size()}));
   EXPECT_NE(raw.WaitForClose(std::chrono::seconds(5)), testing::RawConnection::End::kTimeout);
+}
+
+TEST(HttpServerLimitTest, ConnectionsBeyondTheLimitAreClosedUntilOneEnds) {
+  HttpServerOptions options;
+  options.max_connections = 1;
+  HttpServer server(options, spdlog::default_logger());
+  server.Route("GET", "/h", RouteAccess::kPublic, RouteWork::kQuick,
+               [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); });
+  ASSERT_TRUE(server.Start().ok());
+  {
+    testing::RawConnection idle(server.port());  // holds the only slot
+    ASSERT_TRUE(testing::WaitFor([&] { return HttpGet(server.port(), "/h").status == 0; },
+                                 std::chrono::seconds(5)));
+  }
+  EXPECT_TRUE(testing::WaitFor([&] { return HttpGet(server.port(), "/h").status == 200; }, std::chrono::seconds(5)));
 }
 
 TEST(QueryStringTest, DecodesPairs) {
