@@ -15,17 +15,15 @@
 namespace ddb::testing {
 namespace {
 
-using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 class HaproxyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    cluster_ = std::make_unique<Cluster>();
-    cluster_->StartMaster();
-    // slave1 lags out of rotation after 1 s; slave2 keeps the default.
-    cluster_->StartSlave(0, {"--max_lag_seconds", "1"});
-    cluster_->StartSlave(1);
+    ClusterOptions options;
+    options.slave_max_lag_seconds = 1;  // a slave lags out of rotation after 1 s
+    cluster_ = std::make_unique<Cluster>(options);
+    cluster_->StartAll();
     cluster_->SqlAndWait("CREATE DATABASE hp;\nCREATE TABLE hp.t (id INT PRIMARY KEY);\nINSERT INTO hp.t VALUES (1);");
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
 

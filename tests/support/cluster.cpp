@@ -106,8 +106,14 @@ std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const s
       << "reconnect_min_ms = 50\n"
       << "reconnect_max_ms = 500\n"
       << "http_port = " << http_port << "\n"
+      << "max_lag_seconds = " << options_.slave_max_lag_seconds << "\n"
       << "log_file = \"" << (dir() / (name + ".log")).string() << "\"\n";
   return path;
+}
+
+void Cluster::StartAll() {
+  StartMaster();
+  for (int i = 0; i < slave_count(); ++i) StartSlave(i);
 }
 
 void Cluster::StartMaster(std::vector<std::string> extra_args) {

@@ -24,6 +24,8 @@ struct ClusterOptions {
   int heartbeat_timeout_ms = 1500;
   // Every daemon's HTTP listener gets a free port; the master's API this token.
   std::string http_token = "test-http-token-0123456789";
+  // Each slave's max_lag_seconds: beyond it its /health answers 503.
+  double slave_max_lag_seconds = 5.0;
 };
 
 class Cluster {
@@ -33,6 +35,8 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
+  // The master, then every slave (headless).
+  void StartAll();
   // Master daemon with its console on a pipe (stdout in master-console.log).
   void StartMaster(std::vector<std::string> extra_args = {});
   // Ends the console (end of input) and waits for a clean exit.
