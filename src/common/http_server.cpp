@@ -1,6 +1,8 @@
 #include "ddb/http_server.h"
 
 #include <openssl/crypto.h>
+
+#include <array>
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/core.hpp>
@@ -107,6 +109,7 @@ class HttpServer::Session {
         // Malformed or too large: say so once, then close.
         const int status = ec == http::error::body_limit ? 413 : 400;
         co_await Write(HttpResponse::Error(status, "bad request: " + ec.message()), 11, false);
+        co_await LingeringClose();
         break;
       }
       const http::request<http::string_body>& raw = parser.get();
@@ -132,6 +135,20 @@ class HttpServer::Session {
   }
 
  private:
+  // The client may still be sending the body we refused: closing now would
+  // reset the connection and destroy our answer in its receive buffer. So
+  // stop sending, and read and drop its input for a bounded time and amount.
+  asio::awaitable<void> LingeringClose() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> sink;
+    size_t drained = 0;
+    while (!ec && drained < 16 * server_.options_.body_limit) {
+      drained += co_await stream_.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
   asio::awaitable<HttpResponse> Call(const RouteEntry& route, const HttpRequest& request) {
     auto run = [&route, &request]() -> HttpResponse {
       try {
