@@ -29,6 +29,13 @@ struct HeartbeatOptions {
   int timeout_ms = 3000;  // a silent peer is declared gone after this
 };
 
+// The daemon's HTTP listener (/health, /metrics, API). port 0: no listener.
+struct HttpOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;
+};
+
+void AddHttpOptions(CLI::App& app, HttpOptions* options);
 void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint);
 void AddLoggingOptions(CLI::App& app, LoggingOptions* options);
 void AddConsoleOptions(CLI::App& app, ConsoleOptions* options);

@@ -3,6 +3,15 @@
 
 namespace ddb {
 
+void AddHttpOptions(CLI::App& app, HttpOptions* options) {
+  app.add_option("--http_address", options->address,
+                 "Address of the HTTP listener (/health, /metrics, API); loopback unless you need it elsewhere")
+      ->capture_default_str();
+  app.add_option("--http_port", options->port, "Port of the HTTP listener; 0 turns it off")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+}
+
 void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint) {
   app.add_option("--mysql_host", endpoint->host, "Host of this node's MySQL/MariaDB server")
       ->capture_default_str();

@@ -11,6 +11,10 @@
 #include "client_server.h"
 #include "consistency_check.h"
 #include "forwarded_writes.h"
+#include "dashboard_assets.h"
+#include "ddb/http_server.h"
+#include "haproxy_config.h"
+#include "master_http_api.h"
 #include "log_purger.h"
 #include "read_router.h"
 #include "master_schema.h"
@@ -40,6 +44,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (!parsed.status.ok()) return Fail(parsed.status.message());
+  if (config.print_haproxy_config) {
+    std::string haproxy;
+    if (Status s = BuildHaproxyConfig(config, &haproxy); !s.ok()) return Fail(s.message());
+    std::cout << haproxy;
+    return 0;
+  }
 
   std::unique_ptr<Logging> logging;
   if (Status s = Logging::Open(config.logging, &logging); !s.ok()) return Fail(config.config_path + ": " + s.message());
@@ -96,6 +106,26 @@ int main(int argc, char** argv) {
       [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
       logging->For("master.forward"));
 
+  ReadRouting routing;
+  routing.from_slaves = config.read_from == "slaves";
+  routing.max_lag_seconds = config.max_lag_seconds;
+  routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
+  routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
+  ReadRouter router(registry, recent, routing);
+  // Before the replication server starts: a port clash ends the daemon at once.
+  // The dashboard and API: their own thread, SQL on their own sessions.
+  MasterHttpContext http_context{config.node_name, cluster_id, recent,         registry,
+                                 config.mysql,     &log,       session_options, &router, &sync};
+  std::unique_ptr<HttpServer> http;
+  if (config.http.port != 0) {
+    http = std::make_unique<HttpServer>(HttpServerOptions{config.http.address, config.http.port, config.http_token},
+                                        logging->For("master.http"));
+    AddMasterRoutes(*http, http_context);
+    AddDashboardRoutes(*http);
+    if (Status s = http->Start(); !s.ok()) return Fail(s.message());
+    logger->info("dashboard and API at http://{}:{}/{}", config.http.address, http->port(),
+                 config.http_token.empty() ? " (API off: no http_token)" : "");
+  }
   asio::io_context io;
   auto work = asio::make_work_guard(io);
   ReplicationServer server(io, link_settings, recent, registry, logging->For("master.link"), &forwarded);
@@ -132,12 +162,7 @@ int main(int argc, char** argv) {
   logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
                last_seq, config.replication_address, config.replication_port);
 
-  ReadRouting routing;
-  routing.from_slaves = config.read_from == "slaves";
-  routing.max_lag_seconds = config.max_lag_seconds;
-  routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
-  routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
-  ReadRouter router(registry, recent, routing);
+
   SqlSession session(config.mysql, &log, session_options, &router, &sync);
   // Reloading applies the slave list; other keys take effect at restart.
   auto reload = [&]() -> std::string {
@@ -156,6 +181,7 @@ int main(int argc, char** argv) {
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
   if (client_server) client_server->Stop();
+  if (http) http->Stop();
   purger.Stop();
   server.Stop();
   work.reset();

@@ -1,5 +1,7 @@
 #include "master_config.h"
 
+#include "haproxy_config.h"
+
 #include <regex>
 #include <set>
 
@@ -43,6 +45,22 @@ Status Validate(const MasterConfig& config) {
   if (config.client_port != 0 && config.client_users.empty()) {
     return ConfigKeyError(config.config_path, "client_users",
                           "client_port is set, so the MySQL endpoint needs at least one user:password");
+  }
+  if (!config.http_token.empty() && config.http_token.size() < 16) {
+    return ConfigKeyError(config.config_path, "http_token", "must be at least 16 characters (or empty: API off)");
+  }
+  for (const auto& [key, items] : {std::pair{"slave_mysql_addresses", &config.slave_mysql_addresses},
+                                   std::pair{"slave_http_addresses", &config.slave_http_addresses}}) {
+    for (const std::string& item : *items) {
+      NamedAddress parsed;
+      if (Status s = ParseNamedAddress(item, &parsed); !s.ok()) return ConfigKeyError(config.config_path, key, s.message());
+      if (!seen.count(parsed.name)) {
+        return ConfigKeyError(config.config_path, key, "'" + parsed.name + "' is not in 'slaves'");
+      }
+    }
+  }
+  if (HostPort bind; !ParseHostPort(config.haproxy_bind, &bind).ok()) {
+    return ConfigKeyError(config.config_path, "haproxy_bind", "'" + config.haproxy_bind + "' is not host:port");
   }
   if (config.recent_records == 0) {
     return ConfigKeyError(config.config_path, "recent_records", "must be at least 1");
@@ -132,6 +150,21 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
                  "A logged-in client silent for this long is disconnected (MySQL's wait_timeout)")
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}))
       ->capture_default_str();
+  AddHttpOptions(app, &config->http);
+  app.add_option("--http_token", config->http_token,
+                 "Bearer token for the JSON API and the dashboard's SQL box (at least 16 characters; empty: API off)");
+  std::vector<std::string> mysql_addresses, http_addresses;
+  app.add_option("--slave_mysql_addresses", mysql_addresses,
+                 "For --haproxy-config: name=host:port of each slave's MySQL, comma-separated")
+      ->delimiter(',');
+  app.add_option("--slave_http_addresses", http_addresses,
+                 "For --haproxy-config: name=host:port of each slave's HTTP listener (its /health)")
+      ->delimiter(',');
+  app.add_option("--haproxy_bind", config->haproxy_bind, "For --haproxy-config: where HAProxy listens for reads")
+      ->capture_default_str();
+  app.add_flag("--haproxy-config", config->print_haproxy_config,
+               "Print an haproxy.cfg balancing reads over the slaves, then exit")
+      ->configurable(false);
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);
@@ -154,6 +187,12 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
       if (colon == std::string::npos) user.name.clear();  // reported by Validate, without echoing the entry
       config->client_users.push_back(std::move(user));
     }
+  }
+  for (const std::string& item : mysql_addresses) {
+    for (std::string& one : SplitList(item)) config->slave_mysql_addresses.push_back(std::move(one));
+  }
+  for (const std::string& item : http_addresses) {
+    for (std::string& one : SplitList(item)) config->slave_http_addresses.push_back(std::move(one));
   }
   result.status = Validate(*config);
   return result;

@@ -38,6 +38,14 @@ struct MasterConfig {
   int client_handshake_timeout_ms = 10000;
   int64_t client_idle_timeout_seconds = 28800;
   HeartbeatOptions heartbeat;
+  HttpOptions http{"127.0.0.1", 8080};
+  std::string http_token;  // bearer token of the API and the dashboard's SQL box
+  // For `--haproxy-config`: each slave's MySQL address and HTTP (health)
+  // address, "name=host:port" items, and where HAProxy listens for reads.
+  std::vector<std::string> slave_mysql_addresses;
+  std::vector<std::string> slave_http_addresses;
+  std::string haproxy_bind = "127.0.0.1:3306";
+  bool print_haproxy_config = false;
   LoggingOptions logging;
   ConsoleOptions console;
 };

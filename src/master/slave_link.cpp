@@ -272,6 +272,7 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
       if (Status s = co_await socket_.WriteFrame(MessageType::kRecord, record->payload); !s.ok()) co_return s;
       after_seq = record->seq;
     }
+    context_.registry.RecordsSent(name_, link_id_, batch.size());
   }
   co_return Status::Unavailable("link closed");
 }

@@ -80,6 +80,7 @@ uint64_t SlaveRegistry::Connected(const std::string& name, const std::string& pe
     entry.status.peer = peer;
     entry.status.last_error.clear();
     entry.status.applier_problem.clear();
+    ++entry.status.connects;
     entry.live = false;
   }
   if (stop_previous) stop_previous();
@@ -94,6 +95,14 @@ void SlaveRegistry::Disconnected(const std::string& name, uint64_t link_id, cons
   it->second.hooks = SlaveHooks();
   it->second.status.state = SlaveState::kOffline;
   it->second.status.last_error = reason;
+  ++it->second.status.disconnects;
+}
+
+void SlaveRegistry::RecordsSent(const std::string& name, uint64_t link_id, uint64_t count) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = entries_.find(name);
+  if (it == entries_.end() || it->second.link_id != link_id) return;
+  it->second.status.records_sent += count;
 }
 
 void SlaveRegistry::Acked(const std::string& name, uint64_t link_id, const Ack& ack, int64_t now_micros) {

@@ -46,6 +46,10 @@ struct SlaveStatus {
   std::string peer;              // "ip:port" of the current or last link
   int64_t last_seen_micros = 0;  // last frame received
   std::string last_error;        // why the last link ended, if it failed
+  // Counters since the master started, for /metrics.
+  uint64_t records_sent = 0;     // records written to this slave's links
+  uint64_t connects = 0;         // links that authenticated
+  uint64_t disconnects = 0;      // links that ended
 };
 
 class SlaveRegistry {
@@ -71,6 +75,7 @@ class SlaveRegistry {
   void Acked(const std::string& name, uint64_t link_id, const Ack& ack, int64_t now_micros);
   void Seen(const std::string& name, uint64_t link_id, int64_t now_micros);
   void SetLive(const std::string& name, uint64_t link_id, bool live);
+  void RecordsSent(const std::string& name, uint64_t link_id, uint64_t count);
 
   std::vector<SlaveStatus> Snapshot() const;
   int Count() const;

@@ -17,6 +17,7 @@
 // Not thread-safe: one thread drives a session.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,10 @@ class SqlSession {
   bool autocommit() const { return autocommit_; }
   // Seq of the last record this session committed (0: none yet).
   uint64_t last_write_seq() const { return last_write_seq_; }
+  // Reads routed to slaves will see at least record `seq`, as if this
+  // session had written it: for a session that continues earlier ones
+  // (each web request is a fresh session, yet must see the last one's writes).
+  void ReadAfter(uint64_t seq) { last_write_seq_ = std::max(last_write_seq_, seq); }
 
  private:
   Status EnsureConnected();

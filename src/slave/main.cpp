@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "applier.h"
+#include "ddb/http_server.h"
+#include "slave_http_api.h"
 #include "apply_queue.h"
 #include "ddb/foreground.h"
 #include "ddb/logging.h"
@@ -67,6 +69,16 @@ int main(int argc, char** argv) {
   SlaveStatusBoard status;
   status.SetClusterId(position.cluster_id);
   status.SetApplied(position.seq, position.master_committed_at_micros, 0);
+  // Before the link and applier start: a port clash ends the daemon at once.
+  SlaveHttpContext http_context{config.node_name, status, config.max_lag_seconds};
+  std::unique_ptr<HttpServer> http;
+  if (config.http.port != 0) {
+    http = std::make_unique<HttpServer>(HttpServerOptions{config.http.address, config.http.port, ""},
+                                        logging->For("http"));
+    AddSlaveRoutes(*http, http_context);
+    if (Status s = http->Start(); !s.ok()) return Fail(s.message());
+    logger->info("health and metrics at http://{}:{}/health", config.http.address, http->port());
+  }
   ApplyQueue queue(config.queue_records);
   Applier applier(config.mysql, queue, status, config.apply_batch_records, position, logging->For("applier"));
 
@@ -95,6 +107,7 @@ int main(int argc, char** argv) {
   SlaveConsole console(config, &status, &applier, forwarder.get());
   const int failures = RunForeground(config.console, console, *logger);
 
+  if (http) http->Stop();
   link.Stop();
   applier.Stop();
   queries.Stop();

@@ -253,6 +253,7 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
                                    std::to_string(received_seq_) + ": records are missing");
     }
     const uint64_t seq = record.seq;
+    const int64_t committed_at = record.committed_at_micros;
     while (!queue_.TryPush(record)) {
       // Full: stop reading until the applier makes room (TCP pushes back on
       // the master). Bounded wait so a lost wake-up costs little.
@@ -262,7 +263,7 @@ asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
       if (stopping_ || !socket.socket().is_open()) co_return Status::Unavailable("link closed");
     }
     received_seq_ = seq;
-    status_.SetReceived(seq);
+    status_.SetReceived(seq, committed_at);
   }
   co_return Status::Unavailable("slave stopping");
 }

@@ -58,6 +58,11 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
       ->capture_default_str();
   app.add_flag("--attach", config->attach,
                "Open a read-only console on this slave's MySQL beside the running daemon (no link, no applier)");
+  AddHttpOptions(app, &config->http);
+  app.add_option("--max_lag_seconds", config->max_lag_seconds,
+                 "/health answers 503 (load balancers take this slave out) when it is further behind")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);

@@ -24,6 +24,9 @@ struct SlaveConfig {
   int forward_wait_ms = 10000;  // for the master's answer, then for applying it here
   bool attach = false;  // console only, beside a running daemon: no link, no applier
   HeartbeatOptions heartbeat;
+  HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
+  double max_lag_seconds = 5.0;         // /health answers 503 beyond this
+
   LoggingOptions logging;
   ConsoleOptions console;
 };

@@ -1,5 +1,7 @@
 #include "slave_status.h"
 
+#include <algorithm>
+
 namespace ddb {
 
 const char* LinkStateName(LinkState state) {
@@ -26,8 +28,19 @@ SlaveStatusSnapshot SlaveStatusBoard::Snapshot() const {
   return status_;
 }
 
+std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t now_micros) {
+  if (status.applied_seq >= status.master_last_seq) return 0.0;
+  int64_t since = status.oldest_pending_committed_at_micros;
+  // Not received yet: the last applied record's commit time bounds the lag
+  // from above.
+  if (since == 0) since = status.applied_master_committed_at_micros;
+  if (since == 0) return std::nullopt;
+  return static_cast<double>(std::max<int64_t>(0, now_micros - since)) / 1e6;
+}
+
 void SlaveStatusBoard::SetLink(LinkState state, std::string detail) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (state == LinkState::kConnected && status_.link != LinkState::kConnected) ++status_.link_connects;
   status_.link = state;
   status_.link_detail = std::move(detail);
 }
@@ -37,8 +50,13 @@ void SlaveStatusBoard::SetClusterId(std::string cluster_id) {
   status_.cluster_id = std::move(cluster_id);
 }
 
-void SlaveStatusBoard::SetReceived(uint64_t seq) {
+void SlaveStatusBoard::SetReceived(uint64_t seq, int64_t master_committed_at_micros) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (status_.received_seq <= status_.applied_seq || status_.oldest_pending_committed_at_micros == 0) {
+    // Nothing was pending: this record is now the oldest one waiting.
+    status_.oldest_pending_committed_at_micros = master_committed_at_micros;
+  }
+  ++status_.records_received;
   status_.received_seq = seq;
   if (seq > status_.master_last_seq) status_.master_last_seq = seq;
 }
@@ -53,6 +71,9 @@ void SlaveStatusBoard::SetApplied(uint64_t seq, int64_t master_committed_at_micr
   status_.applied_seq = seq;
   status_.applied_master_committed_at_micros = master_committed_at_micros;
   status_.records_applied += records;
+  // Still pending after this batch: the next record committed no earlier
+  // than this one, so its time bounds the lag from above.
+  status_.oldest_pending_committed_at_micros = seq >= status_.received_seq ? 0 : master_committed_at_micros;
   if (status_.applier != ApplierState::kError) status_.applier = ApplierState::kRunning;
 }
 
@@ -65,6 +86,7 @@ void SlaveStatusBoard::SetApplier(ApplierState state, std::string mysql_error) {
 
 void SlaveStatusBoard::SetApplyError(ApplyError error) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (status_.applier != ApplierState::kError) ++status_.apply_errors;
   status_.applier = ApplierState::kError;
   status_.apply_error = std::move(error);
 }

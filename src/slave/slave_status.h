@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace ddb {
@@ -30,7 +31,18 @@ struct SlaveStatusSnapshot {
   ApplyError apply_error;    // when applier == kError
   std::string mysql_error;   // when applier == kMySqlDown
   uint64_t records_applied = 0;  // since start
+  // Master commit time of the oldest record received and not yet applied
+  // (0: none pending); the lag in seconds is its age.
+  int64_t oldest_pending_committed_at_micros = 0;
+  uint64_t records_received = 0;  // since start
+  uint64_t link_connects = 0;     // links to the master that authenticated
+  uint64_t apply_errors = 0;      // records the applier stopped on
 };
+
+// Seconds this slave is behind the master: the age of the oldest record it
+// has not applied; 0 when it has applied everything the master reported.
+// nullopt when unknown (behind, but no commit time known yet).
+std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t now_micros);
 
 const char* LinkStateName(LinkState state);
 const char* ApplierStateName(ApplierState state);
@@ -41,7 +53,7 @@ class SlaveStatusBoard {
 
   void SetLink(LinkState state, std::string detail);
   void SetClusterId(std::string cluster_id);
-  void SetReceived(uint64_t seq);
+  void SetReceived(uint64_t seq, int64_t master_committed_at_micros = 0);
   void SetMasterLastSeq(uint64_t seq);
   void SetApplied(uint64_t seq, int64_t master_committed_at_micros, uint64_t records);
   void SetApplier(ApplierState state, std::string mysql_error = "");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -18,12 +19,16 @@ std::string ReadFile(const std::filesystem::path& path) {
 }  // namespace
 
 Cluster::Cluster(ClusterOptions options)
-    : options_(std::move(options)), dir_("ddb-cluster"), replication_port_(FreeLoopbackPort()) {
+    : options_(std::move(options)),
+      dir_("ddb-cluster"),
+      replication_port_(FreeLoopbackPort()),
+      master_http_port_(FreeLoopbackPort()) {
   if (options_.mysql_endpoint) client_port_ = FreeLoopbackPort();
   master_db_ = MariaDbInstance::Start(dir() / "master-db");
   for (int i = 0; i < options_.slaves; ++i) {
     slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
     slaves_.emplace_back();
+    slave_http_ports_.push_back(FreeLoopbackPort());
   }
   std::vector<std::string> names;
   for (int i = 0; i < options_.slaves; ++i) names.push_back("slave" + std::to_string(i + 1));
@@ -64,7 +69,9 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
          << "mysql_port = " << master_db_->port() << "\n"
          << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
          << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
-         << "log_file = \"" << (dir() / "master.log").string() << "\"\n";
+         << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
+         << "http_port = " << master_http_port_ << "\n"
+         << "http_token = \"" << options_.http_token << "\"\n";
   if (options_.mysql_endpoint) {
     master << "client_port = " << client_port_ << "\n"
            << "client_users = \"" << kClientUser << ":" << kClientPassword << "\"\n";
@@ -72,6 +79,15 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
   master << "slaves = ";
   for (size_t i = 0; i < slaves.size(); ++i) master << (i ? "," : "") << slaves[i];
   master << "\n";
+  // Where each slave's MySQL and /health are, for --haproxy-config.
+  std::string mysql, http;
+  for (int i = 0; i < slave_count(); ++i) {
+    const std::string name = "slave" + std::to_string(i + 1);
+    if (std::find(slaves.begin(), slaves.end(), name) == slaves.end()) continue;
+    mysql += (mysql.empty() ? "" : ", ") + name + "=127.0.0.1:" + std::to_string(slave_dbs_[i]->port());
+    http += (http.empty() ? "" : ", ") + name + "=127.0.0.1:" + std::to_string(slave_http_ports_[i]);
+  }
+  if (!mysql.empty()) master << "slave_mysql_addresses = " << mysql << "\nslave_http_addresses = " << http << "\n";
 }
 
 std::filesystem::path Cluster::slave_config(int i) const {
@@ -81,6 +97,10 @@ std::filesystem::path Cluster::slave_config(int i) const {
 std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const std::string& name,
                                                 uint16_t mysql_port, const std::string& secret) const {
   const std::filesystem::path path = dir() / file;
+  uint16_t http_port = 0;  // off for slaves the Cluster did not plan
+  for (int i = 0; i < slave_count(); ++i) {
+    if (name == "slave" + std::to_string(i + 1)) http_port = slave_http_ports_[i];
+  }
   std::ofstream out(path);
   out << "node_name = " << name << "\n"
       << "cluster_secret = \"" << secret << "\"\n"
@@ -90,8 +110,15 @@ std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const s
       << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
       << "reconnect_min_ms = 50\n"
       << "reconnect_max_ms = 500\n"
+      << "http_port = " << http_port << "\n"
+      << "max_lag_seconds = " << options_.slave_max_lag_seconds << "\n"
       << "log_file = \"" << (dir() / (name + ".log")).string() << "\"\n";
   return path;
+}
+
+void Cluster::StartAll() {
+  StartMaster();
+  for (int i = 0; i < slave_count(); ++i) StartSlave(i);
 }
 
 void Cluster::StartMaster(std::vector<std::string> extra_args) {

@@ -25,6 +25,10 @@ struct ClusterOptions {
   // Turns on the master's MySQL endpoint on client_port(), accepting
   // kClientUser / kClientPassword.
   bool mysql_endpoint = false;
+  // Every daemon's HTTP listener gets a free port; the master's API this token.
+  std::string http_token = "test-http-token-0123456789";
+  // Each slave's max_lag_seconds: beyond it its /health answers 503.
+  double slave_max_lag_seconds = 5.0;
 };
 
 inline constexpr const char* kClientUser = "app";
@@ -37,6 +41,8 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
+  // The master, then every slave (headless).
+  void StartAll();
   // Master daemon with its console on a pipe (stdout in master-console.log).
   void StartMaster(std::vector<std::string> extra_args = {});
   // Ends the console (end of input) and waits for a clean exit.
@@ -98,6 +104,8 @@ class Cluster {
   uint16_t replication_port() const { return replication_port_; }
   // The master's MySQL endpoint (with ClusterOptions::mysql_endpoint).
   uint16_t client_port() const { return client_port_; }
+  uint16_t master_http_port() const { return master_http_port_; }
+  uint16_t slave_http_port(int i) const { return slave_http_ports_[i]; }
   const ClusterOptions& options() const { return options_; }
 
   // (Re)writes the master's config with `slaves` as its slave list (the
@@ -118,6 +126,8 @@ class Cluster {
   TempDir dir_;
   uint16_t replication_port_;
   uint16_t client_port_ = 0;
+  uint16_t master_http_port_;
+  std::vector<uint16_t> slave_http_ports_;  // of slave1.. (other names get none)
   std::unique_ptr<MariaDbInstance> master_db_;
   std::vector<std::unique_ptr<MariaDbInstance>> slave_dbs_;
   std::unique_ptr<ChildProcess> master_;

@@ -155,6 +155,40 @@ TEST_F(ConfigTest, ClientEndpointNeedsUsersWithPasswords) {
   EXPECT_EQ(result.status.message().find("justapassword"), std::string::npos) << "the entry may be a password";
 }
 
+TEST_F(ConfigTest, HttpKeysAreParsedAndMistakesNamed) {
+  const std::string base = "cluster_secret = \"a-long-enough-secret\"\nslaves = s1, s2\n";
+  MasterConfig good;
+  ASSERT_TRUE(LoadMaster(Write("h.ini", base + "http_address = 0.0.0.0\nhttp_port = 9000\n"
+                                               "http_token = \"0123456789abcdef\"\n"
+                                               "slave_mysql_addresses = s1=10.0.0.1:3306, s2=10.0.0.2:3306\n"),
+                         &good)
+                  .status.ok());
+  EXPECT_EQ(good.http.address, "0.0.0.0");
+  EXPECT_EQ(good.http.port, 9000);
+  EXPECT_EQ(good.slave_mysql_addresses, (std::vector<std::string>{"s1=10.0.0.1:3306", "s2=10.0.0.2:3306"}));
+  MasterConfig defaults;
+  ASSERT_TRUE(LoadMaster(Write("d.ini", base), &defaults).status.ok());
+  EXPECT_EQ(defaults.http.address, "127.0.0.1");  // loopback unless configured otherwise
+  EXPECT_EQ(defaults.http.port, 8080);
+
+  MasterConfig short_token;
+  EXPECT_NE(LoadMaster(Write("t.ini", base + "http_token = short\n"), &short_token)
+                .status.message()
+                .find("t.ini: key 'http_token'"),
+            std::string::npos);
+  MasterConfig unknown_slave;
+  ParseResult result = LoadMaster(Write("u.ini", base + "slave_http_addresses = s3=127.0.0.1:8083\n"), &unknown_slave);
+  EXPECT_NE(result.status.message().find("key 'slave_http_addresses': 's3' is not in 'slaves'"), std::string::npos)
+      << result.status.message();
+  MasterConfig bad_address;
+  result = LoadMaster(Write("v.ini", base + "slave_mysql_addresses = s1=localhost\n"), &bad_address);
+  EXPECT_NE(result.status.message().find("key 'slave_mysql_addresses'"), std::string::npos) << result.status.message();
+  SlaveConfig slave;
+  result = LoadSlave(Write("w.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\nhttp_port = 99999\n"),
+                     &slave);
+  EXPECT_NE(result.status.message().find("http_port"), std::string::npos) << result.status.message();
+}
+
 TEST_F(ConfigTest, HeartbeatTimeoutMustExceedInterval) {
   MasterConfig config;
   ParseResult result = LoadMaster(Write("m.ini",

@@ -1,0 +1,108 @@
+// Drives Debian's chromium (headless, through playwright-core) against a
+// running ddb master: started by dashboard_browser_test, which owns the
+// cluster. Usage:
+//   node dashboard.mjs <dashboard url> <token> <screenshot path> <offline deadline ms>
+// It prints "STOP_SLAVE2" when the first part is done and waits for a line on
+// stdin saying the test stopped slave2; it ends with "PASS" (exit 0) or an
+// error (exit 1). Every wait has a deadline.
+import { chromium } from 'playwright-core';
+import readline from 'node:readline';
+
+const [url, token, screenshot, offlineDeadlineText] = process.argv.slice(2);
+const offlineDeadline = Number(offlineDeadlineText);
+const XSS = '<script>alert(1)</script>';
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const stdinLines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+async function stateOf(page, node) {
+  return page.locator(`#nodes tr[data-node="${node}"] td.state`).textContent({ timeout: 1000 }).catch(() => '');
+}
+
+async function waitForState(page, node, state, deadlineMs) {
+  const start = Date.now();
+  while (Date.now() - start < deadlineMs) {
+    if ((await stateOf(page, node)) === state) return Date.now() - start;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${node} not shown '${state}' within ${deadlineMs} ms (shows '${await stateOf(page, node)}')`);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    timeout: 60000,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(30000);
+    const dialogs = [];
+    page.on('dialog', dialog => { dialogs.push(dialog.message()); dialog.dismiss(); });
+    const pageErrors = [];
+    page.on('pageerror', error => pageErrors.push(String(error)));
+
+    await page.goto(url);
+    // No token yet: the page asks for one and shows no data.
+    await page.locator('#token-panel').waitFor({ state: 'visible' });
+    check(await page.locator('#dashboard').isHidden(), 'dashboard visible before a token was given');
+    await page.fill('#token', token);
+    await page.click('#token-form button');
+    await page.locator('#dashboard').waitFor({ state: 'visible' });
+    await waitForState(page, 'slave1', 'online', 30000);
+    await waitForState(page, 'slave2', 'online', 30000);
+    console.log('both slaves online');
+
+    await page.fill('#sql', [
+      'CREATE DATABASE browser;',
+      'CREATE TABLE browser.fruit (id INT PRIMARY KEY, name VARCHAR(60));',
+      `INSERT INTO browser.fruit VALUES (1, 'apple'), (2, '${XSS}');`,
+      'SELECT id, name FROM browser.fruit ORDER BY id;',
+    ].join('\n'));
+    await page.click('#run');
+    const table = page.locator('#results table.result-table');
+    await table.waitFor({ state: 'visible' });
+    const cells = await table.locator('tbody td').allTextContents();
+    check(JSON.stringify(cells) === JSON.stringify(['1', 'apple', '2', XSS]),
+          'SELECT rows shown wrong: ' + JSON.stringify(cells));
+    // The value is text in the cell, not markup: no element came of it.
+    check(await page.locator('#results script').count() === 0, 'a <script> element was created from a row value');
+    const statuses = await page.locator('#results .result').count();
+    check(statuses === 4, `expected 4 statement results, saw ${statuses}`);
+    console.log('SQL box ran CREATE, INSERT, SELECT and shows the rows as text');
+
+    // The log panel shows the new records (as text too).
+    await page.locator('#log tbody tr').first().waitFor();
+    await page.waitForFunction(
+      xss => [...document.querySelectorAll('#log pre')].some(p => p.textContent.includes(xss)), XSS,
+      { timeout: 10000 });
+    await page.waitForTimeout(1500);  // a few lag samples in the chart
+    await page.screenshot({ path: screenshot, fullPage: true });
+    console.log('screenshot written to ' + screenshot);
+
+    console.log('STOP_SLAVE2');
+    const reply = await Promise.race([
+      stdinLines.next(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the test did not stop slave2 in time')), 60000)),
+    ]);
+    check(!reply.done && reply.value.trim() === 'stopped', 'unexpected reply from the test: ' + JSON.stringify(reply));
+    const took = await waitForState(page, 'slave2', 'offline', offlineDeadline);
+    console.log(`slave2 shown offline ${took} ms after it stopped (deadline ${offlineDeadline} ms)`);
+    check((await stateOf(page, 'slave1')) === 'online', 'slave1 no longer online');
+
+    check(dialogs.length === 0, 'a dialog fired: ' + JSON.stringify(dialogs));
+    check(pageErrors.length === 0, 'errors on the page: ' + JSON.stringify(pageErrors));
+    console.log('PASS');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(() => process.exit(0), error => {
+  console.log('FAIL: ' + (error && error.stack ? error.stack : error));
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+// The dashboard in a real browser: Debian's chromium, headless, driven by
+// playwright-core (dashboard.mjs) against a real cluster. The page asks for
+// the token, shows both slaves online, runs CREATE/INSERT/SELECT in its SQL
+// box and shows the rows, shows a stopped slave offline within the heartbeat
+// timeout, and shows "<script>alert(1)</script>" as text (no dialog fires).
+// It leaves a screenshot in docs/dashboard.png.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cluster.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::seconds;
+
+TEST(DashboardBrowserTest, ShowsTheClusterRunsSqlAndEscapesValues) {
+  const std::filesystem::path dir = std::filesystem::path(DDB_SOURCE_DIR) / "tests" / "browser";
+  ASSERT_TRUE(std::filesystem::exists(dir / "node_modules" / "playwright-core"))
+      << "playwright-core is not installed in " << dir << ": run scripts/setup (it runs npm ci there)";
+  ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium")) << "chromium is missing: run scripts/setup";
+
+  Cluster cluster;
+  cluster.StartMaster();
+  cluster.StartSlave(0);
+  cluster.StartSlave(1);
+
+  // The page polls once a second: offline shows within the heartbeat timeout
+  // plus one poll (and a little for the browser to draw it).
+  const int offline_deadline_ms = cluster.options().heartbeat_timeout_ms + 1000 + 500;
+  const std::string url = "http://127.0.0.1:" + std::to_string(cluster.master_http_port()) + "/";
+  ChildProcess browser({"node", (dir / "dashboard.mjs").string(), url, cluster.options().http_token,
+                        (std::filesystem::path(DDB_SOURCE_DIR) / "docs" / "dashboard.png").string(),
+                        std::to_string(offline_deadline_ms)},
+                       cluster.dir() / "browser.log", ChildProcess::StdinMode::kPipe);
+
+  const bool asked = WaitFor(
+      [&] {
+        const std::string log = browser.ReadLog();
+        return log.find("STOP_SLAVE2") != std::string::npos || log.find("FAIL") != std::string::npos ||
+               !browser.Running();
+      },
+      seconds(120), std::chrono::milliseconds(100));
+  ASSERT_TRUE(asked && browser.ReadLog().find("STOP_SLAVE2") != std::string::npos) << browser.ReadLog();
+  cluster.StopSlave(1);
+  ASSERT_TRUE(browser.WriteStdin("stopped\n")) << browser.ReadLog();
+
+  int code = -1;
+  ASSERT_TRUE(browser.WaitForExit(seconds(60), &code)) << browser.ReadLog();
+  EXPECT_EQ(code, 0) << browser.ReadLog();
+  EXPECT_NE(browser.ReadLog().find("PASS"), std::string::npos) << browser.ReadLog();
+  // What the browser wrote went through the SqlSession: logged and replicated.
+  ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30), {0}));
+  cluster.ExpectTableEqualEverywhere("browser", "fruit", {0});
+}
+
+}  // namespace
+}  // namespace ddb::testing
