@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     std::vector<RunResult> runs;
     for (int i = 0; i < options.runs; ++i) {
       std::cerr << "run " << i + 1 << " of " << options.runs << std::endl;
-      runs.push_back(RunOnce(options, workload, std::cerr));
+      runs.push_back(RunOnce(options, workload, i, std::cerr));
     }
     std::ostringstream report;
     if (options.runs > 0) WriteReport(options, runs, report);

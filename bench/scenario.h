@@ -56,8 +56,9 @@ struct RunResult {
   bool all_equal = false;  // every node of every setup holds the same mixed table
 };
 
-// Runs the three setups once. Progress goes to `log`.
-RunResult RunOnce(const BenchOptions& options, const Workload& workload, std::ostream& log);
+// Runs the three setups once, in an order that rotates with `run_index`.
+// Progress goes to `log`.
+RunResult RunOnce(const BenchOptions& options, const Workload& workload, int run_index, std::ostream& log);
 
 // Catch-up speed of a ddb slave for each group size in `batch_sizes`
 // (records/s), `writes` records each, on one cluster.
