@@ -59,6 +59,13 @@ int main(int argc, char** argv) {
     for (int i = 0; i < options.runs; ++i) {
       std::cerr << "run " << i + 1 << " of " << options.runs << std::endl;
       runs.push_back(RunOnce(options, workload, i, std::cerr));
+      // The figures so far, in case a later run fails or is cut short.
+      const RunResult& r = runs.back();
+      std::cerr << "  run " << i + 1 << ": write s plain/native/ddb " << r.plain.write_s << "/" << r.native.write_s
+                << "/" << r.ddb.write_s << "; end to end s native/ddb " << r.native.end_to_end_s << "/"
+                << r.ddb.end_to_end_s << "; catch-up rec/s native/ddb " << r.native.catchup_records_per_s << "/"
+                << r.ddb.catchup_records_per_s << "; lag p99 ms native/ddb " << r.native.lag.p99_ms << "/"
+                << r.ddb.lag.p99_ms << "; equal " << (r.all_equal ? "yes" : "NO") << std::endl;
     }
     std::ostringstream report;
     if (options.runs > 0) WriteReport(options, runs, report);
