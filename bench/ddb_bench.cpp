@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   app.add_option("--apply-batch-records", options.apply_batch_records,
                  "ddb slaves' apply_batch_records (0: their default)")
       ->capture_default_str();
+  app.add_option("--heartbeat-ms", options.heartbeat_interval_ms, "ddb daemons' heartbeat_interval_ms")
+      ->capture_default_str()
+      ->check(CLI::Range(50, 10000));
   app.add_option("--sweep-batch", sweep, "Also measure ddb catch-up for these apply_batch_records, e.g. 1,10,100");
   app.add_option("--sweep-writes", sweep_writes, "Records per sweep step")->capture_default_str();
   app.add_option("--markdown", markdown, "Also write the table to this file");

@@ -18,6 +18,9 @@ struct DdbOptions {
   int slaves = 2;
   // Passed to every slave as --apply_batch_records (0: the config default).
   size_t apply_batch_records = 0;
+  // Both daemons' heartbeat_interval_ms (their default: 500); the timeout is
+  // six intervals, as in the defaults.
+  int heartbeat_interval_ms = 500;
 };
 
 class DdbSetup : public Setup {

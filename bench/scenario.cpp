@@ -128,7 +128,7 @@ RunResult RunOnce(const BenchOptions& options, const Workload& workload, int run
         break;
       }
       case kDdb: {
-        DdbSetup ddb({options.slaves, options.apply_batch_records});
+        DdbSetup ddb({options.slaves, options.apply_batch_records, options.heartbeat_interval_ms});
         Settle();
         run.ddb = Measure(ddb, options, workload, log);
         break;
@@ -145,7 +145,7 @@ RunResult RunOnce(const BenchOptions& options, const Workload& workload, int run
 
 std::vector<double> SweepApplyBatch(const BenchOptions& options, const std::vector<size_t>& batch_sizes, int writes,
                                     std::ostream& log) {
-  DdbSetup ddb({options.slaves, options.apply_batch_records});
+  DdbSetup ddb({options.slaves, options.apply_batch_records, options.heartbeat_interval_ms});
   Settle();
   PipedConsole& console = ddb.console();
   console.RunScript(AsScript(SchemaStatements()), options.deadline);

@@ -23,6 +23,7 @@ struct BenchOptions {
   uint64_t seed = 42;
   int slaves = 2;                      // ddb slaves
   size_t apply_batch_records = 0;      // 0: the slave's config default
+  int heartbeat_interval_ms = 500;     // ddb daemons' heartbeat_interval_ms
   std::filesystem::path workload_dir;  // where the generated .sql files go
   std::chrono::milliseconds deadline{std::chrono::minutes(30)};  // per phase
 };
