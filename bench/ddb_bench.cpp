@@ -8,6 +8,7 @@
 
 #include "report.h"
 #include "scenario.h"
+#include "sysbench.h"
 #include "wait.h"
 
 namespace {
@@ -51,6 +52,11 @@ int main(int argc, char** argv) {
   app.add_option("--sweep-writes", sweep_writes, "Records per sweep step")->capture_default_str();
   app.add_option("--markdown", markdown, "Also write the table to this file");
   app.add_option("--deadline", deadline_s, "Seconds any one phase may take")->capture_default_str();
+  SysbenchOptions sysbench;
+  app.add_option("--sysbench-seconds", sysbench.seconds,
+                 "Seconds of sysbench oltp_write_only against plain, native and ddb's MySQL endpoint (0: skip)")
+      ->capture_default_str();
+  app.add_option("--sysbench-threads", sysbench.threads, "sysbench threads")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.deadline = std::chrono::seconds(deadline_s);
 
@@ -77,13 +83,21 @@ int main(int argc, char** argv) {
       std::cerr << "apply_batch_records sweep" << std::endl;
       WriteSweepReport(sizes, SweepApplyBatch(options, sizes, sweep_writes, std::cerr), sweep_writes, report);
     }
+    bool sysbench_equal = true;
+    if (sysbench.seconds > 0) {
+      std::cerr << "sysbench row" << std::endl;
+      sysbench.slaves = options.slaves;
+      const SysbenchRow row = RunSysbenchRow(sysbench, options.workload_dir, std::cerr);
+      WriteSysbenchReport(sysbench, row, report);
+      sysbench_equal = row.native.replicas_equal && row.ddb.replicas_equal;
+    }
     std::cout << report.str();
     if (!markdown.empty()) {
       std::ofstream out(markdown);
       out << report.str();
     }
     const bool equal = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.all_equal; });
-    return equal ? 0 : 3;
+    return equal && sysbench_equal ? 0 : 3;
   } catch (const std::exception& e) {
     std::cerr << "ddb_bench: " << e.what() << std::endl;
     return 1;

@@ -28,6 +28,7 @@ testing::ClusterOptions ClusterOptionsFor(const DdbOptions& options) {
   // be run.
   cluster.heartbeat_interval_ms = options.heartbeat_interval_ms;
   cluster.heartbeat_timeout_ms = 6 * options.heartbeat_interval_ms;
+  cluster.mysql_endpoint = options.mysql_endpoint;
   return cluster;
 }
 

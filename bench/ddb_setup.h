@@ -21,6 +21,8 @@ struct DdbOptions {
   // Both daemons' heartbeat_interval_ms (their default: 500); the timeout is
   // six intervals, as in the defaults.
   int heartbeat_interval_ms = 500;
+  // The master's MySQL endpoint on, for clients such as sysbench.
+  bool mysql_endpoint = false;
 };
 
 class DdbSetup : public Setup {
@@ -38,6 +40,9 @@ class DdbSetup : public Setup {
   void StopReplica(size_t i) override;
   void StartReplica(size_t i) override;
   std::vector<DaemonMemory> PeakMemory() override;
+
+  // The master's MySQL endpoint (with DdbOptions::mysql_endpoint).
+  uint16_t client_port() const { return cluster_.client_port(); }
 
   // Changes the group size slave i gets at its next StartReplica.
   void SetApplyBatchRecords(size_t records) { options_.apply_batch_records = records; }

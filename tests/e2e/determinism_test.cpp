@@ -105,6 +105,47 @@ TEST_F(DeterminismTest, GeneratedIdsTravelEvenWhenTheyEqualTheSessionsLastInsert
   cluster_->ExpectTableEqualEverywhere("d", "b");
 }
 
+TEST_F(DeterminismTest, SessionStateThatChangesMeaningTravelsWithEachStatement) {
+  cluster_->SqlAndWait(
+      "CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB;\n"
+      "CREATE TABLE child (id INT AUTO_INCREMENT PRIMARY KEY, parent_id INT, note VARCHAR(8),\n"
+      "  FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB;\n"
+      // time_zone: NOW() into a DATETIME is local time.
+      "SET time_zone = '+05:30';\n"
+      "INSERT INTO t (v, at) VALUES ('time zone', NOW());\n"
+      "SET time_zone = '-08:00';\n"
+      "INSERT INTO t (v, at) VALUES ('other zone', NOW());\n"
+      // sql_mode: without strict mode the value is cut, not refused.
+      "SET sql_mode = '';\n"
+      "INSERT INTO child (note) VALUES ('longer than eight');\n"
+      "SET sql_mode = DEFAULT;\n"
+      // auto_increment_increment/offset: the ids a multi-row insert takes.
+      "SET auto_increment_increment = 5, auto_increment_offset = 3;\n"
+      "INSERT INTO child (note) VALUES ('a'), ('b'), ('c');\n"
+      "SET auto_increment_increment = 1, auto_increment_offset = 1;\n"
+      // foreign_key_checks: an orphan the master accepted.
+      "SET foreign_key_checks = 0;\n"
+      "INSERT INTO child (parent_id, note) VALUES (999, 'orphan');\n"
+      "SET foreign_key_checks = 1;\n"
+      // character_set_client: the same bytes mean other characters.
+      "SET NAMES latin1;\n"
+      "INSERT INTO t (v) VALUES ('caf\xc3\xa9');\n"
+      "SET NAMES utf8mb4;\n"
+      // unique_checks is shipped too (it only changes how InnoDB checks).
+      "SET unique_checks = 0;\n"
+      "INSERT INTO parent VALUES (1), (2);\n"
+      "SET unique_checks = 1;");
+  ASSERT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM d.child"), "5");
+  ASSERT_EQ(cluster_->master_db().QueryValue("SELECT note FROM d.child WHERE parent_id = 999"), "orphan");
+  ASSERT_EQ(cluster_->master_db().QueryValue(
+                "SELECT TIMESTAMPDIFF(MINUTE, (SELECT at FROM d.t WHERE v = 'other zone'), "
+                "(SELECT at FROM d.t WHERE v = 'time zone')) BETWEEN 809 AND 811"),
+            "1");
+  ExpectEqualEverywhere();
+  cluster_->ExpectTableEqualEverywhere("d", "child");
+  cluster_->ExpectTableEqualEverywhere("d", "parent");
+}
+
 TEST_F(DeterminismTest, AnOfflineSlaveReplaysTheMastersClockLater) {
   cluster_->StopSlave(1);
   cluster_->SqlAndWait("INSERT INTO t (v) VALUES ('stamped');\nUPDATE t SET v = CONCAT(v, ' at ', NOW(6));");
