@@ -3,9 +3,12 @@
 // the token, shows both slaves online, runs CREATE/INSERT/SELECT in its SQL
 // box and shows the rows, shows a stopped slave offline within the heartbeat
 // timeout, and shows "<script>alert(1)</script>" as text (no dialog fires).
-// It leaves a screenshot in docs/dashboard.png.
+// It leaves a screenshot in the cluster's directory, and refreshes the one in
+// docs/dashboard.png when DDB_UPDATE_SCREENSHOT=1 (a test run must not change
+// the source tree).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "cluster.h"
@@ -30,9 +33,12 @@ TEST(DashboardBrowserTest, ShowsTheClusterRunsSqlAndEscapesValues) {
   // plus one poll (and a little for the browser to draw it).
   const int offline_deadline_ms = cluster.options().heartbeat_timeout_ms + 1000 + 500;
   const std::string url = "http://127.0.0.1:" + std::to_string(cluster.master_http_port()) + "/";
+  const char* update = std::getenv("DDB_UPDATE_SCREENSHOT");
+  const std::filesystem::path screenshot = update != nullptr && std::string(update) == "1"
+                                               ? std::filesystem::path(DDB_SOURCE_DIR) / "docs" / "dashboard.png"
+                                               : cluster.dir() / "dashboard.png";
   ChildProcess browser({"node", (dir / "dashboard.mjs").string(), url, cluster.options().http_token,
-                        (std::filesystem::path(DDB_SOURCE_DIR) / "docs" / "dashboard.png").string(),
-                        std::to_string(offline_deadline_ms)},
+                        screenshot.string(), std::to_string(offline_deadline_ms)},
                        cluster.dir() / "browser.log", ChildProcess::StdinMode::kPipe);
 
   const bool asked = WaitFor(
