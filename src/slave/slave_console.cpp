@@ -30,10 +30,11 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
       return "";
     case StatementKind::kDdl:
       return verb + where + "schema changes are made at the master (" + master +
-             ") and replicated to every slave; nothing was changed";
+             ": its console, dashboard or MySQL endpoint) and replicated to every slave; nothing was changed";
     case StatementKind::kDml:
       return verb + where + "slaves are read-only; send writes to the master (" + master +
-             "), which replicates them here; nothing was changed" + dml_advice;
+             ": its console, dashboard or MySQL endpoint), which replicates them here; nothing was changed" +
+             dml_advice;
     case StatementKind::kLockTables:
     case StatementKind::kAdmin:
     case StatementKind::kUnknown:
@@ -85,7 +86,8 @@ ExecutionResult SlaveConsole::Execute(const std::string& sql) {
   const StatementInfo info = ClassifyStatement(sql);
   if (ForwardsToMaster(info)) return forwarder_->Forward(sql, database_);
   ExecutionResult outcome;
-  const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
+  // Where to go instead: the master's host (its replication port takes no SQL).
+  const std::string master = "ddb-master on " + config_.master_host;
   std::string dml_advice;
   if (forwarder_ == nullptr && config_.forward_writes && config_.attach) {
     dml_advice = " (writes are forwarded from the ddb-slave daemon's own console; this one is attached)";
