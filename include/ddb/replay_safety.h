@@ -15,6 +15,7 @@ struct ReplayTraits {
   std::vector<std::string> user_variables;  // @names the statement reads or writes, as written
   bool uses_rand = false;                   // RAND(): the seeds travel with it
   bool uses_last_insert_id = false;         // LAST_INSERT_ID(): the session's value travels with it
+  bool updates_on_duplicate_key = false;    // INSERT ... ON DUPLICATE KEY UPDATE
   std::string unsafe_reason;                // why replay could differ; empty when safe
   std::string warning;                      // safe to replay, but worth telling the user
 };

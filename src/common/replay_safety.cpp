@@ -94,6 +94,10 @@ ReplayTraits InspectForReplay(std::string_view sql) {
       if (upper == "LIMIT") has_limit = true;
       if (upper == "SELECT") has_select = true;
       if (upper == "ORDER" && i + 1 < tokens.size() && IsKeyword(tokens[i + 1], "BY")) has_order_by = true;
+      if (upper == "DUPLICATE" && i > 0 && IsKeyword(tokens[i - 1], "ON") && i + 1 < tokens.size() &&
+          IsKeyword(tokens[i + 1], "KEY")) {
+        traits.updates_on_duplicate_key = true;
+      }
       if (upper == "ENGINE" && traits.warning.empty()) {
         size_t value = i + 1;
         if (value < tokens.size() && IsOperator(tokens[value], "=")) ++value;

@@ -2,6 +2,8 @@
 
 #include "forwarded_session.h"
 
+#include "ddb/query_reply.h"
+
 namespace ddb {
 namespace {
 
@@ -11,13 +13,7 @@ constexpr size_t kMaxSessionsPerSlave = 8;
 
 ForwardReply ErrorReply(uint64_t request_id, const Status& status) {
   ForwardReply reply;
-  reply.result.request_id = request_id;
-  reply.result.ok = false;
-  if (status.code() == Status::Code::kMySql) {
-    reply.result.error_code = static_cast<uint32_t>(status.mysql_error_code());
-    reply.result.sql_state = status.sql_state();
-  }
-  reply.result.message = status.message();
+  reply.result = MakeQueryReply(request_id, status);
   return reply;
 }
 
@@ -32,19 +28,9 @@ ForwardReply RunForwarded(SqlSession& session, const ForwardRequest& request) {
   const uint64_t last_write_before = session.last_write_seq();
   ExecutionResult outcome = session.Execute(request.sql);
   ForwardReply reply;
-  if (!outcome.status.ok()) {
-    reply = ErrorReply(request.request_id, outcome.status);
-  } else {
-    reply.result.request_id = request.request_id;
-    reply.result.ok = true;
-    if (outcome.result.has_result_set) {
-      reply.result.columns = std::move(outcome.result.columns);
-      reply.result.numeric = std::move(outcome.result.numeric);
-      reply.result.rows = std::move(outcome.result.rows);
-    }
-    reply.affected_rows = outcome.result.affected_rows;
-    reply.info = std::move(outcome.info);
-  }
+  reply.affected_rows = outcome.result.affected_rows;
+  reply.result = MakeQueryReply(request.request_id, outcome.status, std::move(outcome.result));
+  if (outcome.status.ok()) reply.info = std::move(outcome.info);
   if (session.last_write_seq() != last_write_before) reply.committed_seq = session.last_write_seq();
   reply.in_transaction = session.in_transaction();
   reply.warnings = std::move(outcome.warnings);

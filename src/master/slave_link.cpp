@@ -1,5 +1,7 @@
 #include "slave_link.h"
 
+#include "ddb/query_reply.h"
+
 #include <spdlog/spdlog.h>
 
 #include "ddb/auth.h"
@@ -331,18 +333,9 @@ asio::awaitable<void> SlaveLink::ReadAcks() {
       if (it == pending_queries_.end()) continue;  // nobody waits for it any more
       QueryCallback done = std::move(it->second);
       pending_queries_.erase(it);
-      if (!reply.ok) {
-        done(reply.error_code != 0 ? Status::MySql(static_cast<int>(reply.error_code), reply.sql_state, reply.message)
-                                   : Status::Refused(reply.message),
-             QueryResult());
-        continue;
-      }
-      QueryResult result;
-      result.has_result_set = true;
-      result.columns = std::move(reply.columns);
-      result.numeric = std::move(reply.numeric);
-      result.rows = std::move(reply.rows);
-      done(Status::Ok(), std::move(result));
+      const Status status = ReplyStatus(reply);
+      QueryResult result = status.ok() ? ReplyResult(std::move(reply)) : QueryResult();
+      done(status, std::move(result));
     } else if (frame.type == MessageType::kForward) {
       ForwardRequest request;
       if (Status d = Decode(frame.payload, &request); !d.ok()) {

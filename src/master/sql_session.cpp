@@ -33,16 +33,6 @@ bool TouchesMetaSchema(const std::string& sql) {
   return false;
 }
 
-bool ContainsOnDuplicateKey(const std::string& sql) {
-  const std::vector<Token> tokens = Tokenize(sql);
-  for (size_t i = 0; i + 2 < tokens.size(); ++i) {
-    if (IsKeyword(tokens[i], "ON") && IsKeyword(tokens[i + 1], "DUPLICATE") && IsKeyword(tokens[i + 2], "KEY")) {
-      return true;
-    }
-  }
-  return false;
-}
-
 bool MentionsAutocommit(const std::string& sql) {
   for (const Token& token : Tokenize(sql)) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;
@@ -221,7 +211,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   // Zeroing LAST_INSERT_ID() first makes "did this statement generate ids?"
   // exact; a statement that reads LAST_INSERT_ID() must see the real value.
   ids.zeroed = ids.may_generate && !traits.uses_last_insert_id;
-  ids.updates_on_duplicate = sql.find("DUPLICATE") != std::string::npos && ContainsOnDuplicateKey(sql);
+  ids.updates_on_duplicate = traits.updates_on_duplicate_key;
   int64_t timestamp = 0;
   if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context, ids.zeroed); !s.ok()) return Fail(s);
   QueryResult result;

@@ -1,5 +1,7 @@
 #include "query_worker.h"
 
+#include "ddb/query_reply.h"
+
 #include "ddb/statement_classifier.h"
 
 namespace ddb {
@@ -41,11 +43,8 @@ void QueryWorker::Run() {
 }
 
 QueryReply QueryWorker::Execute(const QueryRequest& request) {
-  QueryReply reply;
-  reply.request_id = request.request_id;
   if (ClassifyStatement(request.sql).kind != StatementKind::kRead) {
-    reply.message = "a slave runs only reads for the master";
-    return reply;
+    return MakeQueryReply(request.request_id, Status::Refused("a slave runs only reads for the master"));
   }
   Status s;
   if (!connection_) {
@@ -65,21 +64,11 @@ QueryReply QueryWorker::Execute(const QueryRequest& request) {
     statement.settings = request.settings;
     s = session_->Execute(statement, &result);
   }
-  if (!s.ok()) {
-    if (IsConnectionLost(s)) {
-      session_.reset();
-      connection_.reset();
-    }
-    reply.error_code = static_cast<uint32_t>(s.mysql_error_code());
-    reply.sql_state = s.sql_state();
-    reply.message = s.message();
-    return reply;
+  if (IsConnectionLost(s)) {
+    session_.reset();
+    connection_.reset();
   }
-  reply.ok = true;
-  reply.columns = std::move(result.columns);
-  reply.numeric = std::move(result.numeric);
-  reply.rows = std::move(result.rows);
-  return reply;
+  return MakeQueryReply(request.request_id, s, std::move(result));
 }
 
 }  // namespace ddb

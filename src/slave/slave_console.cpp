@@ -179,8 +179,8 @@ void SlaveConsole::PrintStatus(std::ostream& out) const {
       << "\n"
       << "applied:     #" << s.applied_seq << " (master at #" << s.master_last_seq << ", " << behind
       << " behind)\n";
-  if (s.applied_master_committed_at_micros > 0 && behind > 0) {
-    out << "lag:         " << (NowMicros() - s.applied_master_committed_at_micros) / 1000 << " ms\n";
+  if (const std::optional<double> lag = SlaveLagSeconds(s, NowMicros()); lag && behind > 0) {
+    out << "lag:         " << static_cast<int64_t>(*lag * 1000) << " ms\n";
   }
   out << "applier:     " << ApplierStateName(s.applier);
   if (s.applier == ApplierState::kError) {

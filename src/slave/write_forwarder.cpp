@@ -1,5 +1,7 @@
 #include "write_forwarder.h"
 
+#include "ddb/query_reply.h"
+
 #include <future>
 #include <memory>
 #include <thread>
@@ -14,14 +16,6 @@ constexpr uint64_t kConsoleSession = 1;
 // bound; past this many, the oldest are dropped (a later SET of the same
 // variable wins anyway).
 constexpr size_t kMaxRememberedSets = 256;
-
-Status ReplyStatus(const ForwardReply& reply) {
-  if (reply.result.ok) return Status::Ok();
-  if (reply.result.error_code != 0) {
-    return Status::MySql(static_cast<int>(reply.result.error_code), reply.result.sql_state, reply.result.message);
-  }
-  return Status::Refused(reply.result.message);
-}
 
 }  // namespace
 
@@ -86,7 +80,7 @@ ExecutionResult WriteForwarder::Forward(const std::string& sql, const std::strin
   ForwardReply reply;
   for (; sets_sent_ < sets_.size(); ++sets_sent_) {
     if (Status s = Send(sets_[sets_sent_], database, session_link_, &reply); !s.ok() || !reply.result.ok) {
-      const Status failed = s.ok() ? ReplyStatus(reply) : s;
+      const Status failed = s.ok() ? ReplyStatus(reply.result) : s;
       outcome.status = Status::Refused("replaying '" + sets_[sets_sent_] +
                                        "' in this console's session on the master failed, so nothing was "
                                        "forwarded (that SET is dropped; the next statement goes ahead "
@@ -102,14 +96,11 @@ ExecutionResult WriteForwarder::Forward(const std::string& sql, const std::strin
     return outcome;
   }
   in_transaction_ = reply.in_transaction;
-  outcome.status = ReplyStatus(reply);
+  outcome.status = ReplyStatus(reply.result);
   outcome.answered_by = "master";
   outcome.info = std::move(reply.info);
   outcome.warnings = std::move(reply.warnings);
-  outcome.result.has_result_set = !reply.result.columns.empty();
-  outcome.result.columns = std::move(reply.result.columns);
-  outcome.result.numeric = std::move(reply.result.numeric);
-  outcome.result.rows = std::move(reply.result.rows);
+  outcome.result = ReplyResult(std::move(reply.result));
   outcome.result.affected_rows = reply.affected_rows;
   if (reply.committed_seq != 0 && !WaitUntilApplied(reply.committed_seq)) {
     outcome.warnings.push_back("committed on the master as #" + std::to_string(reply.committed_seq) +

@@ -47,6 +47,11 @@ TEST(ReplaySafetyTest, ColumnDefaultOfRandIsUnsafeButRandInTheStatementIsNot) {
   EXPECT_TRUE(InspectForReplay("CREATE TABLE t (at DATETIME DEFAULT CURRENT_TIMESTAMP)").unsafe_reason.empty());
 }
 
+TEST(ReplaySafetyTest, NoticesOnDuplicateKeyUpdate) {
+  EXPECT_TRUE(InspectForReplay("INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1").updates_on_duplicate_key);
+  EXPECT_FALSE(InspectForReplay("INSERT INTO t VALUES ('on duplicate key')").updates_on_duplicate_key);
+}
+
 TEST(ReplaySafetyTest, FindsUserVariablesOnceEachButNotSystemVariables) {
   const ReplayTraits traits = InspectForReplay("INSERT INTO t VALUES (@x, @y, @x, @@session.sql_mode, @`odd name`)");
   EXPECT_EQ(traits.user_variables, (std::vector<std::string>{"x", "y", "`odd name`"}));
