@@ -52,6 +52,14 @@ enum class MessageType : uint16_t {
   kQueryResult = 11,  // slave -> master: its rows or its error
   kForward = 12,        // slave -> master: a write typed at the slave's console
   kForwardResult = 13,  // master -> slave: what the write did on the master
+  kForwardEnd = 14,     // slave -> master: a slave console's session ended
+  // The console socket (an attached console <-> its slave daemon, on one
+  // machine; never on the replication link):
+  kConsoleWelcome = 15,        // daemon -> console: who it is, its commands
+  kConsoleStatement = 16,      // console -> daemon: run one statement
+  kConsoleOutcome = 17,        // daemon -> console: what it did
+  kConsoleCommand = 18,        // console -> daemon: a backslash command
+  kConsoleCommandOutput = 19,  // daemon -> console: what the command printed
 };
 
 // "hello", "challenge", ...; "unknown" for a value outside the enum.

@@ -1,4 +1,5 @@
-// FramedSocket: one TCP connection that carries whole frames (frame.h).
+// FramedSocket: one stream connection that carries whole frames (frame.h):
+// a TCP replication link, or an attached console's local (unix) socket.
 //
 // Owns its socket: the connection closes when the FramedSocket goes. Used
 // from C++20 coroutines on one executor (or strand); it is not thread-safe.
@@ -31,6 +32,9 @@ class FramedSocket {
   // Frames whose header announces more than max_payload bytes are rejected
   // before anything is allocated; a handshake can use a small limit.
   explicit FramedSocket(tcp::socket socket, uint32_t max_payload = kMaxFramePayload);
+  // A local socket has no address worth logging: `peer` names it instead.
+  FramedSocket(asio::local::stream_protocol::socket socket, std::string peer,
+               uint32_t max_payload = kMaxFramePayload);
   FramedSocket(const FramedSocket&) = delete;
   FramedSocket& operator=(const FramedSocket&) = delete;
 
@@ -54,10 +58,11 @@ class FramedSocket {
   asio::awaitable<Status> WriteFrame(MessageType type, std::span<const uint8_t> payload,
                                      std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
-  tcp::socket& socket() { return socket_; }
+  using Socket = asio::generic::stream_protocol::socket;
+  Socket& socket() { return socket_; }
 
-  // "ip:port" of the peer captured at construction (IPv6 as "[ip]:port"), for
-  // log lines; "unknown" if the socket was not connected.
+  // "ip:port" of a TCP peer captured at construction (IPv6 as "[ip]:port"),
+  // for log lines; "unknown" if the socket was not connected.
   std::string peer() const { return peer_; }
 
   // Shutdown + close, ignoring errors; safe to call twice. Pending operations
@@ -68,9 +73,11 @@ class FramedSocket {
   void set_max_payload(uint32_t max_payload) { max_payload_ = max_payload; }
 
  private:
-  tcp::socket socket_;
+  // Declared in this order so peer_ is read from a TCP socket before it is
+  // moved into socket_.
   uint32_t max_payload_;
   std::string peer_;
+  Socket socket_;
 };
 
 }  // namespace ddb

@@ -141,6 +141,14 @@ struct ForwardReply {
   std::vector<std::string> warnings;
 };
 
+// slave -> master: the slave console session `session_id` ended (an attached
+// console left): the master ends its session, rolling back what is open.
+struct ForwardEnd {
+  uint64_t session_id = 0;
+};
+
+std::vector<uint8_t> Encode(const ForwardEnd& m);
+Status Decode(std::span<const uint8_t> payload, ForwardEnd* out);
 std::vector<uint8_t> Encode(const QueryRequest& m);
 std::vector<uint8_t> Encode(const QueryReply& m);
 std::vector<uint8_t> Encode(const ForwardRequest& m);

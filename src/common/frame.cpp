@@ -41,13 +41,19 @@ const char* MessageTypeName(MessageType type) {
     case MessageType::kQueryResult: return "query_result";
     case MessageType::kForward: return "forward";
     case MessageType::kForwardResult: return "forward_result";
+    case MessageType::kForwardEnd: return "forward_end";
+    case MessageType::kConsoleWelcome: return "console_welcome";
+    case MessageType::kConsoleStatement: return "console_statement";
+    case MessageType::kConsoleOutcome: return "console_outcome";
+    case MessageType::kConsoleCommand: return "console_command";
+    case MessageType::kConsoleCommandOutput: return "console_command_output";
   }
   return "unknown";
 }
 
 bool IsKnownMessageType(uint16_t type) {
   return type >= static_cast<uint16_t>(MessageType::kHello) &&
-         type <= static_cast<uint16_t>(MessageType::kForwardResult);
+         type <= static_cast<uint16_t>(MessageType::kConsoleCommandOutput);
 }
 
 uint32_t Crc32c(std::span<const uint8_t> data) {

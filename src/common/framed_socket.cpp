@@ -41,7 +41,7 @@ Status SocketError(const boost::system::error_code& ec, const std::string& step)
 // both the Deadline and the coroutine frame.
 class Deadline {
  public:
-  Deadline(tcp::socket& socket, std::chrono::milliseconds timeout)
+  Deadline(FramedSocket::Socket& socket, std::chrono::milliseconds timeout)
       : state_(std::make_shared<State>()) {
     if (timeout.count() <= 0) return;
     timer_.emplace(socket.get_executor());
@@ -50,7 +50,7 @@ class Deadline {
       if (ec || state->done) return;
       state->expired = true;
       boost::system::error_code ignored;
-      socket.shutdown(tcp::socket::shutdown_both, ignored);
+      socket.shutdown(asio::socket_base::shutdown_both, ignored);
       socket.close(ignored);
     });
   }
@@ -78,8 +78,13 @@ Status TimedOut(const char* what, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
+// The peer is read before the TCP socket becomes a generic one, which only
+// knows its address as raw bytes.
 FramedSocket::FramedSocket(tcp::socket socket, uint32_t max_payload)
-    : socket_(std::move(socket)), max_payload_(max_payload), peer_(FormatEndpoint(socket_)) {}
+    : max_payload_(max_payload), peer_(FormatEndpoint(socket)), socket_(std::move(socket)) {}
+
+FramedSocket::FramedSocket(asio::local::stream_protocol::socket socket, std::string peer, uint32_t max_payload)
+    : max_payload_(max_payload), peer_(std::move(peer)), socket_(std::move(socket)) {}
 
 asio::awaitable<Status> FramedSocket::ReadFrame(Frame* out, std::chrono::milliseconds timeout) {
   Deadline deadline(socket_, timeout);
@@ -144,7 +149,7 @@ asio::awaitable<Status> FramedSocket::WriteFrame(MessageType type, std::span<con
 void FramedSocket::Close() {
   boost::system::error_code ignored;
   if (!socket_.is_open()) return;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
   socket_.close(ignored);
 }
 

@@ -3,24 +3,10 @@
 #include <string>
 #include <utility>
 
+#include "ddb/message_decoding.h"
 #include "ddb/wire.h"
 
 namespace ddb {
-namespace {
-
-Status Truncated(const char* message, const char* field) {
-  return Status::Corruption(std::string(message) + " message truncated in " + field);
-}
-
-// Every decoder ends here: a message with bytes after its last field is
-// treated as corrupt rather than silently ignored.
-Status Finish(const ByteReader& reader, const char* message) {
-  if (reader.AtEnd()) return Status::Ok();
-  return Status::Corruption(std::string(message) + " message has " +
-                            std::to_string(reader.remaining()) + " trailing bytes");
-}
-
-}  // namespace
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
@@ -54,7 +40,7 @@ Status Decode(std::span<const uint8_t> payload, Hello* out) {
   if (!r.Bytes(&m.node_name)) return Truncated("hello", "node_name");
   if (!r.Bytes(&m.cluster_id)) return Truncated("hello", "cluster_id");
   if (!r.Bytes(&m.client_nonce)) return Truncated("hello", "client_nonce");
-  Status s = Finish(r, "hello");
+  Status s = FinishMessage(r, "hello");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -75,7 +61,7 @@ Status Decode(std::span<const uint8_t> payload, Challenge* out) {
   if (!r.Bytes(&m.master_name)) return Truncated("challenge", "master_name");
   if (!r.Bytes(&m.cluster_id)) return Truncated("challenge", "cluster_id");
   if (!r.Bytes(&m.server_nonce)) return Truncated("challenge", "server_nonce");
-  Status s = Finish(r, "challenge");
+  Status s = FinishMessage(r, "challenge");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -90,7 +76,7 @@ Status Decode(std::span<const uint8_t> payload, AuthResponse* out) {
   ByteReader r(payload);
   AuthResponse m;
   if (!r.Bytes(&m.proof)) return Truncated("auth_response", "proof");
-  Status s = Finish(r, "auth_response");
+  Status s = FinishMessage(r, "auth_response");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -116,7 +102,7 @@ Status Decode(std::span<const uint8_t> payload, AuthResult* out) {
   m.accepted = accepted == 1;
   if (!r.Bytes(&m.reason)) return Truncated("auth_result", "reason");
   if (!r.Bytes(&m.master_proof)) return Truncated("auth_result", "master_proof");
-  Status s = Finish(r, "auth_result");
+  Status s = FinishMessage(r, "auth_result");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -131,7 +117,7 @@ Status Decode(std::span<const uint8_t> payload, Subscribe* out) {
   ByteReader r(payload);
   Subscribe m;
   if (!r.U64(&m.after_seq)) return Truncated("subscribe", "after_seq");
-  Status s = Finish(r, "subscribe");
+  Status s = FinishMessage(r, "subscribe");
   if (s.ok()) *out = m;
   return s;
 }
@@ -159,7 +145,7 @@ Status Decode(std::span<const uint8_t> payload, Ack* out) {
   m.applier = static_cast<ApplierReport>(applier);
   if (!r.U64(&m.error_seq)) return Truncated("ack", "error_seq");
   if (!r.Bytes(&m.error)) return Truncated("ack", "error");
-  Status s = Finish(r, "ack");
+  Status s = FinishMessage(r, "ack");
   if (s.ok()) *out = m;
   return s;
 }
@@ -176,7 +162,7 @@ Status Decode(std::span<const uint8_t> payload, Heartbeat* out) {
   Heartbeat m;
   if (!r.U64(&m.last_seq)) return Truncated("heartbeat", "last_seq");
   if (!r.I64(&m.sent_at_micros)) return Truncated("heartbeat", "sent_at_micros");
-  Status s = Finish(r, "heartbeat");
+  Status s = FinishMessage(r, "heartbeat");
   if (s.ok()) *out = m;
   return s;
 }
@@ -195,7 +181,7 @@ Status Decode(std::span<const uint8_t> payload, ErrorMessage* out) {
   if (!r.U16(&code)) return Truncated("error", "code");
   m.code = static_cast<ErrorCode>(code);
   if (!r.Bytes(&m.message)) return Truncated("error", "message");
-  Status s = Finish(r, "error");
+  Status s = FinishMessage(r, "error");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -227,7 +213,7 @@ Status Decode(std::span<const uint8_t> payload, QueryRequest* out) {
     if (!r.Bytes(&setting.name) || !r.Bytes(&setting.value)) return Truncated("query", "setting");
     m.settings.push_back(std::move(setting));
   }
-  Status s = Finish(r, "query");
+  Status s = FinishMessage(r, "query");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -260,12 +246,10 @@ void Put(ByteWriter& w, const QueryReply& m) {
 
 Status Get(ByteReader& r, const char* name, QueryReply* out) {
   QueryReply m;
-  uint8_t ok = 0;
   uint32_t column_count = 0;
   uint32_t row_count = 0;
   if (!r.U64(&m.request_id)) return Truncated(name, "request_id");
-  if (!r.U8(&ok)) return Truncated(name, "ok");
-  m.ok = ok != 0;
+  if (Status s = GetFlag(r, name, "ok", &m.ok); !s.ok()) return s;
   if (!r.U32(&m.error_code)) return Truncated(name, "error_code");
   if (!r.Bytes(&m.sql_state)) return Truncated(name, "sql_state");
   if (!r.Bytes(&m.message)) return Truncated(name, "message");
@@ -273,11 +257,11 @@ Status Get(ByteReader& r, const char* name, QueryReply* out) {
   if (column_count > r.remaining() / 5) return Status::Corruption(std::string(name) + ": column count exceeds the payload");
   for (uint32_t i = 0; i < column_count; ++i) {
     std::string column;
-    uint8_t numeric = 0;
+    bool numeric = false;
     if (!r.Bytes(&column)) return Truncated(name, "column name");
-    if (!r.U8(&numeric)) return Truncated(name, "column type");
+    if (Status s = GetFlag(r, name, "column type", &numeric); !s.ok()) return s;
     m.columns.push_back(std::move(column));
-    m.numeric.push_back(numeric != 0);
+    m.numeric.push_back(numeric);
   }
   if (!r.U32(&row_count)) return Truncated(name, "row count");
   // Every cell takes at least its one-byte null flag.
@@ -287,8 +271,8 @@ Status Get(ByteReader& r, const char* name, QueryReply* out) {
   for (uint32_t row_index = 0; row_index < row_count; ++row_index) {
     std::vector<std::optional<std::string>> row;
     for (uint32_t i = 0; i < column_count; ++i) {
-      uint8_t present = 0;
-      if (!r.U8(&present)) return Truncated(name, "cell");
+      bool present = false;
+      if (Status s = GetFlag(r, name, "cell", &present); !s.ok()) return s;
       if (present) {
         std::string value;
         if (!r.Bytes(&value)) return Truncated(name, "cell");
@@ -315,7 +299,7 @@ Status Decode(std::span<const uint8_t> payload, QueryReply* out) {
   ByteReader r(payload);
   QueryReply m;
   if (Status s = Get(r, "query_result", &m); !s.ok()) return s;
-  Status s = Finish(r, "query_result");
+  Status s = FinishMessage(r, "query_result");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -336,7 +320,7 @@ Status Decode(std::span<const uint8_t> payload, ForwardRequest* out) {
   if (!r.U64(&m.session_id)) return Truncated("forward", "session_id");
   if (!r.Bytes(&m.sql)) return Truncated("forward", "sql");
   if (!r.Bytes(&m.database)) return Truncated("forward", "database");
-  Status s = Finish(r, "forward");
+  Status s = FinishMessage(r, "forward");
   if (s.ok()) *out = std::move(m);
   return s;
 }
@@ -348,8 +332,7 @@ std::vector<uint8_t> Encode(const ForwardReply& m) {
   w.U64(m.committed_seq);
   w.U8(m.in_transaction ? 1 : 0);
   w.Bytes(m.info);
-  w.U32(static_cast<uint32_t>(m.warnings.size()));
-  for (const std::string& warning : m.warnings) w.Bytes(warning);
+  PutStrings(w, m.warnings);
   return w.Take();
 }
 
@@ -357,22 +340,28 @@ Status Decode(std::span<const uint8_t> payload, ForwardReply* out) {
   ByteReader r(payload);
   ForwardReply m;
   if (Status s = Get(r, "forward_result", &m.result); !s.ok()) return s;
-  uint8_t in_transaction = 0;
-  uint32_t warnings = 0;
   if (!r.U64(&m.affected_rows)) return Truncated("forward_result", "affected_rows");
   if (!r.U64(&m.committed_seq)) return Truncated("forward_result", "committed_seq");
-  if (!r.U8(&in_transaction)) return Truncated("forward_result", "in_transaction");
-  m.in_transaction = in_transaction != 0;
+  if (Status s = GetFlag(r, "forward_result", "in_transaction", &m.in_transaction); !s.ok()) return s;
   if (!r.Bytes(&m.info)) return Truncated("forward_result", "info");
-  if (!r.U32(&warnings)) return Truncated("forward_result", "warning count");
-  if (warnings > r.remaining() / 4) return Status::Corruption("forward_result: warning count exceeds the payload");
-  for (uint32_t i = 0; i < warnings; ++i) {
-    std::string warning;
-    if (!r.Bytes(&warning)) return Truncated("forward_result", "warning");
-    m.warnings.push_back(std::move(warning));
-  }
-  Status s = Finish(r, "forward_result");
+  if (Status s = GetStrings(r, "forward_result", "warning", &m.warnings); !s.ok()) return s;
+  Status s = FinishMessage(r, "forward_result");
   if (s.ok()) *out = std::move(m);
+  return s;
+}
+
+std::vector<uint8_t> Encode(const ForwardEnd& m) {
+  ByteWriter w;
+  w.U64(m.session_id);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, ForwardEnd* out) {
+  ByteReader r(payload);
+  ForwardEnd m;
+  if (!r.U64(&m.session_id)) return Truncated("forward_end", "session_id");
+  Status s = FinishMessage(r, "forward_end");
+  if (s.ok()) *out = m;
   return s;
 }
 

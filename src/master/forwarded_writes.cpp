@@ -77,15 +77,29 @@ void ForwardedWrites::EndSessions(const std::string& slave, uint64_t link_id) {
   ReapFinishedLocked();
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (std::get<0>(it->first) == slave && std::get<1>(it->first) == link_id) {
-      // Not joined here: the caller is the io thread, and the statement the
-      // worker runs may wait on a lock for a long time.
-      it->second->RequestStop();
-      ending_.push_back(std::move(it->second));
-      it = sessions_.erase(it);
+      it = EndLocked(it);
     } else {
       ++it;
     }
   }
+}
+
+void ForwardedWrites::EndSession(const std::string& slave, uint64_t link_id, uint64_t session_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ReapFinishedLocked();
+  auto it = sessions_.find(Key{slave, link_id, session_id});
+  if (it == sessions_.end()) return;  // it never ran a statement
+  logger_->info("slave '{}' ended forwarding session {}", slave, session_id);
+  EndLocked(it);
+}
+
+ForwardedWrites::Sessions::iterator ForwardedWrites::EndLocked(Sessions::iterator it) {
+  // Not joined here: the caller is the io thread, and the statement the
+  // worker runs may wait on a lock for a long time. The statements queued
+  // behind it are dropped, and its connection's close rolls back what is open.
+  it->second->RequestStop();
+  ending_.push_back(std::move(it->second));
+  return sessions_.erase(it);
 }
 
 }  // namespace ddb

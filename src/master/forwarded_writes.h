@@ -48,16 +48,22 @@ class ForwardedWrites {
   // Link `link_id` of `slave` closed: its sessions end; statements still
   // queued are not run.
   void EndSessions(const std::string& slave, uint64_t link_id);
+  // The slave says its console session `session_id` ended (ForwardEnd): that
+  // session alone ends, as for a MySQL client that disconnects.
+  void EndSession(const std::string& slave, uint64_t link_id, uint64_t session_id);
 
  private:
   using Key = std::tuple<std::string, uint64_t, uint64_t>;  // slave, link, console session
+  using Sessions = std::map<Key, std::unique_ptr<ForwardedSession>>;
 
   void ReapFinishedLocked();
+  // Stops the session at `it` without waiting for it; returns the next one.
+  Sessions::iterator EndLocked(Sessions::iterator it);
 
   SessionFactory make_session_;
   std::shared_ptr<spdlog::logger> logger_;
   std::mutex mutex_;
-  std::map<Key, std::unique_ptr<ForwardedSession>> sessions_;
+  Sessions sessions_;
   std::vector<std::unique_ptr<ForwardedSession>> ending_;  // joined once their worker is done
 };
 

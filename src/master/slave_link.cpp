@@ -344,6 +344,14 @@ asio::awaitable<void> SlaveLink::ReadAcks() {
       }
       context_.registry.Seen(name_, link_id_, now);
       Forward(std::move(request));
+    } else if (frame.type == MessageType::kForwardEnd) {
+      ForwardEnd end;
+      if (Status d = Decode(frame.payload, &end); !d.ok()) {
+        end_reason_ = "bad forward_end frame: " + d.ToString();
+        break;
+      }
+      context_.registry.Seen(name_, link_id_, now);
+      if (context_.forwarded != nullptr) context_.forwarded->EndSession(name_, link_id_, end.session_id);
     } else if (frame.type == MessageType::kHeartbeat) {
       context_.registry.Seen(name_, link_id_, now);
     } else if (frame.type == MessageType::kError) {

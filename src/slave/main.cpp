@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "applier.h"
+#include "attached_console.h"
+#include "console_server.h"
 #include "ddb/http_server.h"
 #include "slave_http_api.h"
 #include "apply_queue.h"
@@ -19,6 +21,10 @@
 #include "slave_status.h"
 
 namespace {
+
+// The daemon's own console's session on the master; attached consoles
+// number theirs from 2 (ConsoleServer).
+constexpr uint64_t kDaemonConsoleSession = 1;
 
 int Fail(const std::string& message) {
   std::cerr << "ddb-slave: " << message << std::endl;
@@ -44,8 +50,16 @@ int main(int argc, char** argv) {
   auto logger = logging->For(config.node_name);
 
   if (config.attach) {
-    // A console beside the running daemon: reads only, from this MySQL.
     if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
+    std::unique_ptr<AttachedConsole> attached;
+    Status s = config.console_socket.empty()
+                   ? Status::Unavailable("console_socket = off in " + config.config_path)
+                   : AttachedConsole::Connect(config.console_socket, &attached);
+    if (s.ok()) return RunForeground(config.console, *attached, *logger) == 0 ? 0 : 1;
+    if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
+    // No daemon to attach to: still a console, reading this slave's MySQL.
+    std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
+              << " only (writes, \\retry and \\skip need the running daemon)" << std::endl;
     SlaveConsole console(config, nullptr, nullptr);
     return RunForeground(config.console, console, *logger) == 0 ? 0 : 1;
   }
@@ -94,6 +108,17 @@ int main(int argc, char** argv) {
                   },
                   logging->For("link"));
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
+  // Before the link and applier start, like the HTTP port: a socket taken by
+  // another daemon ends this one at once.
+  std::unique_ptr<ConsoleServer> consoles;
+  if (!config.console_socket.empty()) {
+    consoles = std::make_unique<ConsoleServer>(io, config, status, applier, config.forward_writes ? &link : nullptr,
+                                               logging->For("console"));
+    if (Status s = consoles->Start(); !s.ok()) {
+      queries.Stop();
+      return Fail(s.message());
+    }
+  }
   applier.Start();
   link.Start();
   std::thread io_thread([&io] { io.run(); });
@@ -102,12 +127,15 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<WriteForwarder> forwarder;
   if (config.forward_writes) {
-    forwarder = std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms));
+    forwarder = std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
+                                                 kDaemonConsoleSession);
   }
   SlaveConsole console(config, &status, &applier, forwarder.get());
   const int failures = RunForeground(config.console, console, *logger);
 
   if (http) http->Stop();
+  // Attached consoles end first: a statement they run may wait for the link.
+  if (consoles) consoles->Stop();
   link.Stop();
   applier.Stop();
   queries.Stop();

@@ -65,6 +65,14 @@ void MasterLink::Forward(ForwardRequest request, uint64_t required_link, Forward
   });
 }
 
+void MasterLink::EndForwardSession(uint64_t session_id, uint64_t link) {
+  asio::post(io_, [this, session_id, link] {
+    if (current_ == nullptr || !writer_running_ || link != link_number_) return;
+    forward_ends_.push_back(session_id);
+    ack_wakeup_.cancel();
+  });
+}
+
 void MasterLink::FailForwards() {
   for (auto& [request, done] : forwards_to_send_) {
     done(Status::Unavailable("the link to the master closed before the statement was sent; nothing ran"),
@@ -273,6 +281,7 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
   const auto interval = std::chrono::milliseconds(config_.heartbeat.interval_ms);
   uint64_t acked = 0;
   replies_.clear();  // answers for a previous link's master are moot
+  forward_ends_.clear();  // that master ended those sessions with the link
   while (socket.socket().is_open()) {
     while (!replies_.empty()) {
       QueryReply reply = std::move(replies_.front());
@@ -285,6 +294,13 @@ asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
       const uint64_t id = request.request_id;
       forwards_sent_.emplace(id, std::move(done));
       if (Status s = co_await SendMessage(socket, MessageType::kForward, request); !s.ok()) break;
+    }
+    // After the forwards: a session's last statement goes before its end.
+    while (!forward_ends_.empty() && socket.socket().is_open()) {
+      ForwardEnd end;
+      end.session_id = forward_ends_.front();
+      forward_ends_.pop_front();
+      if (Status s = co_await SendMessage(socket, MessageType::kForwardEnd, end); !s.ok()) break;
     }
     // The Ack carries the applier's state too, and goes out at least every
     // interval: it is the slave's heartbeat.

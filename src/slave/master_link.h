@@ -56,6 +56,10 @@ class MasterLink {
   void Forward(ForwardRequest request, uint64_t required_link, ForwardCallback done);
   // Number of the current (or last) authenticated link; 0 before the first.
   uint64_t link_number() const { return link_number_; }
+  // Console session `session_id`, which forwarded on link `link`, has ended:
+  // tells the master to end its session (ForwardEnd) if that link is still
+  // up; a closed link ended it already. Any thread.
+  void EndForwardSession(uint64_t session_id, uint64_t link);
 
  private:
   asio::awaitable<void> Run();
@@ -75,6 +79,7 @@ class MasterLink {
   // Forwarded statements (io thread only): to send, and sent awaiting an answer.
   std::deque<std::pair<ForwardRequest, ForwardCallback>> forwards_to_send_;
   std::map<uint64_t, ForwardCallback> forwards_sent_;
+  std::deque<uint64_t> forward_ends_;  // ended console sessions to announce; io thread only
   uint64_t next_forward_id_ = 1;
   std::string cluster_id_;
   uint64_t received_seq_;  // newest record handed to the queue (or applied)

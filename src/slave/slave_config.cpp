@@ -17,6 +17,13 @@ Status Validate(const SlaveConfig& config) {
   if (Status s = ValidateSecret(config.config_path, config.cluster_secret); !s.ok()) return s;
   if (Status s = ValidateHeartbeat(config.config_path, config.heartbeat); !s.ok()) return s;
   if (Status s = ValidateLogging(config.config_path, config.logging); !s.ok()) return s;
+  // sockaddr_un holds 108 bytes with the terminating NUL.
+  constexpr size_t kMaxSocketPath = 107;
+  if (config.console_socket.size() > kMaxSocketPath) {
+    return ConfigKeyError(config.config_path, "console_socket",
+                          "'" + config.console_socket + "' is " + std::to_string(config.console_socket.size()) +
+                              " bytes long; a unix socket path has at most " + std::to_string(kMaxSocketPath));
+  }
   if (config.reconnect_max_ms < config.reconnect_min_ms) {
     return ConfigKeyError(config.config_path, "reconnect_max_ms", "must not be smaller than reconnect_min_ms");
   }
@@ -57,7 +64,11 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
       ->check(CLI::Range(100, 3600000))
       ->capture_default_str();
   app.add_flag("--attach", config->attach,
-               "Open a read-only console on this slave's MySQL beside the running daemon (no link, no applier)");
+               "Open a console attached to the running daemon (console_socket): reads here, writes forwarded, "
+               "\\status, \\retry, \\skip; without a daemon, a read-only console on this slave's MySQL");
+  app.add_option("--console_socket", config->console_socket,
+                 "Local socket where consoles attach to the daemon (off: none) [default: "
+                 "/tmp/ddb-slave-<node_name>.sock]");
   AddHttpOptions(app, &config->http);
   app.add_option("--max_lag_seconds", config->max_lag_seconds,
                  "/health answers 503 (load balancers take this slave out) when it is further behind")
@@ -71,6 +82,11 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   ParseResult result = ParseArguments(app, argc, argv, config->config_path);
   if (!result.status.ok() || result.exit_now) return result;
   config->config_path = app.get_option("--config")->as<std::string>();
+  if (app.get_option("--console_socket")->count() == 0) {
+    config->console_socket = "/tmp/ddb-slave-" + config->node_name + ".sock";
+  } else if (config->console_socket == "off") {
+    config->console_socket.clear();
+  }
   ResolveConsoleMode(&config->console);
   result.status = Validate(*config);
   return result;

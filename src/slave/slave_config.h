@@ -22,7 +22,10 @@ struct SlaveConfig {
   size_t queue_records = 2000;       // received, not yet applied (bounds memory)
   bool forward_writes = true;   // DML at this console runs on the master
   int forward_wait_ms = 10000;  // for the master's answer, then for applying it here
-  bool attach = false;  // console only, beside a running daemon: no link, no applier
+  bool attach = false;  // a console attached to the running daemon through console_socket
+  // The daemon's local socket for attached consoles; "off" (or empty): none.
+  // Default /tmp/ddb-slave-<node_name>.sock.
+  std::string console_socket;
   HeartbeatOptions heartbeat;
   HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
   double max_lag_seconds = 5.0;         // /health answers 503 beyond this

@@ -90,7 +90,8 @@ ExecutionResult SlaveConsole::Execute(const std::string& sql) {
   const std::string master = "ddb-master on " + config_.master_host;
   std::string dml_advice;
   if (forwarder_ == nullptr && config_.forward_writes && config_.attach) {
-    dml_advice = " (writes are forwarded from the ddb-slave daemon's own console; this one is attached)";
+    dml_advice = " (a console attached to the running ddb-slave daemon forwards writes; this one found no daemon "
+                 "at " + config_.console_socket + ")";
   } else if (!config_.forward_writes) {
     dml_advice = " (forward_writes = false in " + config_.config_path + ")";
   }
@@ -141,7 +142,8 @@ CommandResult SlaveConsole::RunCommand(const std::string& name, const std::strin
   }
   if (name == "retry" || name == "skip") {
     if (applier_ == nullptr) {
-      out << "ERROR: \\" << name << " acts on the applier: run it at the console of the ddb-slave daemon\n";
+      out << "ERROR: \\" << name << " acts on the applier of the ddb-slave daemon, and none answers at "
+          << config_.console_socket << "\n";
       return CommandResult::kFailed;
     }
     Status s = name == "retry" ? applier_->Retry() : applier_->Skip();
@@ -158,8 +160,8 @@ void SlaveConsole::PrintStoredPosition(std::ostream& out) {
     s = connection_->Execute(
         "SELECT cluster_id, seq, applied_at FROM ddb_meta.applied_position WHERE id = 1", &result);
   }
-  out << "slave:       " << config_.node_name << " (attached console; the daemon's link state is in its own "
-      << "console and log)\n";
+  out << "slave:       " << config_.node_name << " (no daemon answers at " << config_.console_socket
+      << ": this console reads this slave's MySQL only)\n";
   if (!s.ok() || result.rows.empty()) {
     out << "applied:     unknown (" << (s.ok() ? "no position row" : s.ToString()) << ")\n\n";
     return;

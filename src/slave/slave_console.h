@@ -17,10 +17,11 @@ namespace ddb {
 
 class SlaveConsole : public ConsoleBackend {
  public:
-  // All references must outlive the console. `status`, `applier` and
-  // `forwarder` are null for an attached console (`ddb-slave --attach`),
-  // which runs beside the daemon and reads the position from MySQL instead;
-  // `forwarder` is null too when writes are not forwarded (refused).
+  // All references must outlive the console. The daemon's own console and
+  // each console attached to it (ConsoleServer) have all of them; `status`,
+  // `applier` and `forwarder` are null for `ddb-slave --attach` when no daemon
+  // answers (reads only, the position read from MySQL); `forwarder` is null
+  // too when writes are not forwarded (refused).
   SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier,
                WriteForwarder* forwarder = nullptr);
 

@@ -9,9 +9,6 @@
 namespace ddb {
 namespace {
 
-// This console's one session on the master (per link).
-constexpr uint64_t kConsoleSession = 1;
-
 // A console that SETs the same variable in a loop must not grow without
 // bound; past this many, the oldest are dropped (a later SET of the same
 // variable wins anyway).
@@ -19,8 +16,13 @@ constexpr size_t kMaxRememberedSets = 256;
 
 }  // namespace
 
-WriteForwarder::WriteForwarder(MasterLink& link, const SlaveStatusBoard& status, std::chrono::milliseconds wait)
-    : link_(link), status_(status), wait_(wait) {}
+WriteForwarder::WriteForwarder(MasterLink& link, const SlaveStatusBoard& status, std::chrono::milliseconds wait,
+                               uint64_t session_id)
+    : link_(link), status_(status), wait_(wait), session_id_(session_id) {}
+
+WriteForwarder::~WriteForwarder() {
+  if (session_link_ != 0) link_.EndForwardSession(session_id_, session_link_);
+}
 
 void WriteForwarder::RememberSet(const std::string& sql) {
   if (sets_.size() >= kMaxRememberedSets) {
@@ -33,7 +35,7 @@ void WriteForwarder::RememberSet(const std::string& sql) {
 Status WriteForwarder::Send(const std::string& sql, const std::string& database, uint64_t link_number,
                             ForwardReply* reply) {
   ForwardRequest request;
-  request.session_id = kConsoleSession;
+  request.session_id = session_id_;
   request.sql = sql;
   request.database = database;
   // The answer arrives on the io thread; the promise outlives a timed-out wait.

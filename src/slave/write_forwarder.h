@@ -14,7 +14,11 @@
 // disconnected MySQL client); the next statement says so instead of running
 // in a session that lacks what came before.
 //
-// Used on the console thread only.
+// Each console has its own forwarder and session id: the daemon's console,
+// and every console attached to it (ConsoleServer). When the forwarder goes,
+// the master is told to end its session (ForwardEnd).
+//
+// Used on one console's thread only.
 #pragma once
 
 #include <chrono>
@@ -31,7 +35,15 @@ class WriteForwarder {
  public:
   // `link` and `status` must outlive the forwarder. `wait` bounds both the
   // wait for the master's answer and the wait for this slave to apply it.
-  WriteForwarder(MasterLink& link, const SlaveStatusBoard& status, std::chrono::milliseconds wait);
+  // `session_id` names this console's session on the master: unique among
+  // the consoles of this daemon.
+  WriteForwarder(MasterLink& link, const SlaveStatusBoard& status, std::chrono::milliseconds wait,
+                 uint64_t session_id);
+  // Ends the master's session for this console (an open transaction there
+  // rolls back).
+  ~WriteForwarder();
+  WriteForwarder(const WriteForwarder&) = delete;
+  WriteForwarder& operator=(const WriteForwarder&) = delete;
 
   ExecutionResult Forward(const std::string& sql, const std::string& database);
   // A SET that ran locally; the master's session gets it before the next
@@ -49,6 +61,7 @@ class WriteForwarder {
   MasterLink& link_;
   const SlaveStatusBoard& status_;
   const std::chrono::milliseconds wait_;
+  const uint64_t session_id_;
   std::vector<std::string> sets_;  // every SET typed here, in order
   size_t sets_sent_ = 0;           // how many of them the master's session has run
   uint64_t session_link_ = 0;      // link the master's session lives on (0: none yet)

@@ -91,7 +91,6 @@ TEST_F(ReplicationTest, SlaveConsoleAnswersReadsAndRefusesChanges) {
       "SELECT id, v FROM shop.t ORDER BY id;\n"
       "DROP TABLE shop.t;\n"
       "/* a comment first */ drop /*!40101 TABLE */ shop.t;\n"
-      "INSERT INTO shop.t VALUES (3, 'three');\n"
       "TRUNCATE shop.t;\n"
       "USE shop;\n"
       "SELECT v FROM t WHERE id = 2;\n");
@@ -99,7 +98,6 @@ TEST_F(ReplicationTest, SlaveConsoleAnswersReadsAndRefusesChanges) {
   EXPECT_NE(output.find("|  1 | one |"), std::string::npos) << output;
   EXPECT_NE(output.find("2 rows in set"), std::string::npos) << output;
   EXPECT_NE(output.find("DROP is refused on slave 'slave1'"), std::string::npos) << output;
-  EXPECT_NE(output.find("INSERT is refused on slave 'slave1'"), std::string::npos) << output;
   EXPECT_NE(output.find("TRUNCATE is refused on slave 'slave1'"), std::string::npos) << output;
   EXPECT_NE(output.find("| two |"), std::string::npos) << output;
   // Nothing changed on the slave.

@@ -1,7 +1,8 @@
 // libFuzzer target for everything a peer's bytes reach before authentication
 // and after: the frame header, payload verification, the record payload and
-// every message decoder. None may crash, read out of bounds or allocate in
-// proportion to a length field rather than to the input.
+// every message decoder, the replication link's and the console socket's.
+// None may crash, read out of bounds or allocate in proportion to a length
+// field rather than to the input.
 //
 // It also checks that decoding is exact: whatever decodes must re-encode to
 // the very same bytes, so no two byte strings mean the same message.
@@ -12,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "ddb/console_messages.h"
 #include "ddb/frame.h"
 #include "ddb/log_record.h"
 #include "ddb/messages.h"
@@ -64,5 +66,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzMessage<ddb::Ack>(bytes);
   FuzzMessage<ddb::Heartbeat>(bytes);
   FuzzMessage<ddb::ErrorMessage>(bytes);
+  FuzzMessage<ddb::QueryRequest>(bytes);
+  FuzzMessage<ddb::QueryReply>(bytes);
+  FuzzMessage<ddb::ForwardRequest>(bytes);
+  FuzzMessage<ddb::ForwardReply>(bytes);
+  FuzzMessage<ddb::ForwardEnd>(bytes);
+  FuzzMessage<ddb::ConsoleWelcome>(bytes);
+  FuzzMessage<ddb::ConsoleStatement>(bytes);
+  FuzzMessage<ddb::ConsoleOutcome>(bytes);
+  FuzzMessage<ddb::ConsoleCommand>(bytes);
+  FuzzMessage<ddb::ConsoleCommandOutput>(bytes);
   return 0;
 }

@@ -112,7 +112,8 @@ std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const s
       << "reconnect_max_ms = 500\n"
       << "http_port = " << http_port << "\n"
       << "max_lag_seconds = " << options_.slave_max_lag_seconds << "\n"
-      << "log_file = \"" << (dir() / (name + ".log")).string() << "\"\n";
+      << "log_file = \"" << (dir() / (name + ".log")).string() << "\"\n"
+      << "console_socket = \"" << (dir() / (name + ".sock")).string() << "\"\n";
   return path;
 }
 
@@ -242,6 +243,18 @@ std::string Cluster::RunSlaveConsole(int i, const std::string& input) {
   console.CloseStdin();
   EXPECT_TRUE(console.WaitForExit(std::chrono::seconds(30))) << "slave console did not finish";
   return ReadFile(log);
+}
+
+std::unique_ptr<ConsoleProcess> Cluster::AttachConsole(int i, const std::string& name,
+                                                       std::vector<std::string> extra_args) {
+  std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--attach",
+                                   "--log_file", (dir() / (name + "-client.log")).string()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  return std::make_unique<ConsoleProcess>(argv, dir() / (name + ".log"));
+}
+
+std::filesystem::path Cluster::console_socket(int i) const {
+  return dir() / ("slave" + std::to_string(i + 1) + ".sock");
 }
 
 uint64_t Cluster::MasterLastSeq() const {

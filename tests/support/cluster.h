@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "child_process.h"
+#include "console_process.h"
 #include "mariadb_instance.h"
 #include "wait.h"
 
@@ -84,6 +85,12 @@ class Cluster {
   // Runs `ddb-slave --attach` for slave i with `input` as its console input
   // and returns what it printed.
   std::string RunSlaveConsole(int i, const std::string& input);
+  // Starts `ddb-slave --attach` for slave i and leaves it open, for a test
+  // that types at it; `name` names its log file.
+  std::unique_ptr<ConsoleProcess> AttachConsole(int i, const std::string& name,
+                                                std::vector<std::string> extra_args = {});
+  // Where slave i's daemon listens for attached consoles.
+  std::filesystem::path console_socket(int i) const;
 
   MariaDbInstance& master_db() { return *master_db_; }
   MariaDbInstance& slave_db(int i) { return *slave_dbs_[i]; }

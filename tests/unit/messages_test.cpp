@@ -5,32 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "round_trip.h"
+
 namespace ddb {
 namespace {
-
-// Encodes, decodes, and checks that every strict prefix and one extra
-// trailing byte are rejected as Corruption.
-template <typename M>
-M RoundTrip(const M& original) {
-  const std::vector<uint8_t> bytes = Encode(original);
-  M decoded;
-  Status s = Decode(bytes, &decoded);
-  EXPECT_TRUE(s.ok()) << s.ToString();
-
-  for (size_t n = 0; n < bytes.size(); ++n) {
-    M partial;
-    EXPECT_EQ(Decode(std::span<const uint8_t>(bytes.data(), n), &partial).code(),
-              Status::Code::kCorruption)
-        << "prefix of " << n << " bytes";
-  }
-  std::vector<uint8_t> longer = bytes;
-  longer.push_back(0);
-  M extra;
-  Status trailing = Decode(longer, &extra);
-  EXPECT_EQ(trailing.code(), Status::Code::kCorruption);
-  EXPECT_NE(trailing.message().find("trailing"), std::string::npos) << trailing.message();
-  return decoded;
-}
 
 TEST(MessagesTest, HelloRoundTrips) {
   Hello m;
@@ -253,6 +231,36 @@ TEST(ForwardMessagesTest, HugeWarningCountIsRejectedWithoutAllocating) {
   for (size_t i = bytes.size() - 4; i < bytes.size(); ++i) bytes[i] = 0xFF;
   ForwardReply decoded;
   EXPECT_EQ(Decode(bytes, &decoded).code(), Status::Code::kCorruption);
+}
+
+TEST(ForwardMessagesTest, EndRoundTrips) {
+  ForwardEnd m;
+  m.session_id = 0x0102030405060708ull;
+  EXPECT_EQ(RoundTrip(m).session_id, m.session_id);
+  EXPECT_EQ(Encode(m), (std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+}
+
+TEST(QueryMessagesTest, AFlagOtherThanZeroOrOneIsCorruption) {
+  QueryReply reply;
+  reply.ok = true;
+  reply.columns = {"v"};
+  reply.numeric = {true};
+  reply.rows = {{"1"}};
+  const std::vector<uint8_t> good = Encode(reply);
+  // ok flag right after the u64 request id; the numeric flag after the
+  // first column's name; the cell's presence flag after the row count.
+  const size_t ok_at = 8;
+  const size_t numeric_at = 8 + 1 + 4 + 4 + 4 + 4 + 4 + 1;
+  const size_t present_at = numeric_at + 1 + 4;
+  for (size_t at : {ok_at, numeric_at, present_at}) {
+    std::vector<uint8_t> bad = good;
+    ASSERT_EQ(bad[at], 1) << at;
+    bad[at] = 2;
+    QueryReply decoded;
+    Status s = Decode(bad, &decoded);
+    EXPECT_EQ(s.code(), Status::Code::kCorruption) << at;
+    EXPECT_NE(s.message().find("flag 2"), std::string::npos) << s.message();
+  }
 }
 
 }  // namespace
