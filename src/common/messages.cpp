@@ -264,7 +264,12 @@ Status Get(ByteReader& r, const char* name, QueryReply* out) {
     m.numeric.push_back(numeric);
   }
   if (!r.U32(&row_count)) return Truncated(name, "row count");
-  // Every cell takes at least its one-byte null flag.
+  // Every cell takes at least its one-byte null flag. Rows without columns
+  // would take no bytes at all, so a count of them could be anything: there
+  // are none.
+  if (column_count == 0 && row_count > 0) {
+    return Status::Corruption(std::string(name) + ": " + std::to_string(row_count) + " rows without columns");
+  }
   if (column_count > 0 && row_count > r.remaining() / column_count) {
     return Status::Corruption(std::string(name) + ": row count exceeds the payload");
   }

@@ -217,5 +217,22 @@ TEST_F(ConfigTest, SlaveNeedsItsNameAndAValidConsoleMode) {
   EXPECT_EQ(good.master_port, 4500);
 }
 
+TEST_F(ConfigTest, ConsoleSocketDefaultsPerNodeAndCanBeTurnedOff) {
+  const std::string base = "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n";
+  SlaveConfig defaulted;
+  ASSERT_TRUE(LoadSlave(Write("a.ini", base), &defaulted).status.ok());
+  EXPECT_EQ(defaulted.console_socket, "/tmp/ddb-slave-s1.sock");
+  SlaveConfig set;
+  ASSERT_TRUE(LoadSlave(Write("b.ini", base + "console_socket = run/s1.sock\n"), &set).status.ok());
+  EXPECT_EQ(set.console_socket, "run/s1.sock");
+  SlaveConfig off;
+  ASSERT_TRUE(LoadSlave(Write("c.ini", base + "console_socket = off\n"), &off).status.ok());
+  EXPECT_TRUE(off.console_socket.empty());
+  SlaveConfig too_long;
+  ParseResult result = LoadSlave(Write("d.ini", base + "console_socket = /" + std::string(120, 'x') + "\n"), &too_long);
+  EXPECT_NE(result.status.message().find("d.ini: key 'console_socket'"), std::string::npos) << result.status.message();
+  EXPECT_NE(result.status.message().find("at most 107"), std::string::npos) << result.status.message();
+}
+
 }  // namespace
 }  // namespace ddb

@@ -263,5 +263,19 @@ TEST(QueryMessagesTest, AFlagOtherThanZeroOrOneIsCorruption) {
   }
 }
 
+TEST(QueryMessagesTest, RowsWithoutColumnsAreRejectedWithoutAllocating) {
+  // Found by the fuzzer: with no columns a row takes no bytes, so the row
+  // count was bounded by nothing and 4 billion empty rows were made.
+  QueryReply reply;
+  reply.ok = true;
+  std::vector<uint8_t> bytes = Encode(reply);
+  ASSERT_GE(bytes.size(), 4u);
+  for (size_t i = bytes.size() - 4; i < bytes.size(); ++i) bytes[i] = 0xff;  // row count
+  QueryReply decoded;
+  Status s = Decode(bytes, &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("rows without columns"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace ddb
