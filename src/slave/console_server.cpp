@@ -175,19 +175,18 @@ Status ConsoleServer::Start() {
 
 asio::awaitable<void> ConsoleServer::Accept() {
   for (;;) {
-    auto session_io = std::make_unique<asio::io_context>();
     boost::system::error_code ec;
-    LocalSocket socket = co_await acceptor_.async_accept(*session_io, asio::redirect_error(asio::use_awaitable, ec));
+    LocalSocket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) {
       logger_->warn("console_socket accept: {}", ec.message());
       continue;
     }
-    Admit(std::move(session_io), std::move(socket));
+    Admit(std::move(socket));
   }
 }
 
-void ConsoleServer::Admit(std::unique_ptr<asio::io_context> session_io, LocalSocket socket) {
+void ConsoleServer::Admit(LocalSocket socket) {
   if (Status s = CheckPeerIsSameUser(socket.native_handle()); !s.ok()) {
     logger_->warn("refused a console on {}: {}", config_.console_socket, s.message());
     return;  // closing the socket is the answer: it learns nothing
@@ -206,9 +205,19 @@ void ConsoleServer::Admit(std::unique_ptr<asio::io_context> session_io, LocalSoc
     asio::write(socket, asio::buffer(EncodeFrame(MessageType::kError, Encode(error))), ignored);
     return;
   }
+  // The session's socket lives on the session's own io_context: the
+  // connection moves there by its descriptor.
+  boost::system::error_code ec;
+  auto session_io = std::make_unique<asio::io_context>();
+  const int descriptor = socket.release(ec);
+  if (ec) {
+    logger_->warn("console_socket: cannot hand a console its connection: {}", ec.message());
+    return;
+  }
+  LocalSocket moved(*session_io, asio::local::stream_protocol(), descriptor);
   const uint64_t id = next_session_id_++;
   logger_->info("console {} attached", id);
-  sessions_.push_back(std::make_unique<Session>(std::move(session_io), std::move(socket), id, config_, status_,
+  sessions_.push_back(std::make_unique<Session>(std::move(session_io), std::move(moved), id, config_, status_,
                                                 applier_, link_, logger_));
 }
 

@@ -65,7 +65,7 @@ class ConsoleServer {
 
   asio::awaitable<void> Accept();
   // Serves `socket` unless it must be refused (wrong user, too many).
-  void Admit(std::unique_ptr<asio::io_context> session_io, asio::local::stream_protocol::socket socket);
+  void Admit(asio::local::stream_protocol::socket socket);
 
   asio::io_context& io_;
   const SlaveConfig& config_;
