@@ -53,6 +53,12 @@ int Console::Run() {
 
 bool Console::HandleLine(const std::string& line) {
   const std::string trimmed = Trim(line);
+  // \c is for a statement half typed: like the mariadb client, it throws
+  // away what is pending rather than becoming part of it.
+  if (splitter_.HasPending() && (trimmed == "\\c" || trimmed == "\\c;")) {
+    splitter_.Clear();
+    return true;
+  }
   if (!splitter_.HasPending()) {
     if (IsQuit(trimmed)) return false;
     if (!trimmed.empty() && trimmed[0] == '\\' && trimmed.size() > 1 && trimmed[1] != 'g' && trimmed[1] != 'G') {
