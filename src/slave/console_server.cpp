@@ -54,6 +54,7 @@ class ConsoleServer::Session {
 
   // Waits for the statement running now; the console sees its socket close.
   ~Session() {
+    stopping_ = true;
     asio::post(*io_, [this] { socket_.Close(); });
     thread_.join();
   }
@@ -73,6 +74,8 @@ class ConsoleServer::Session {
     }
     if (s.code() == Status::Code::kUnavailable) {
       logger_->info("console {} detached", id_);
+    } else if (stopping_) {
+      logger_->info("console {} closed: the daemon is stopping", id_);
     } else {
       logger_->warn("console {} closed: {}", id_, s.ToString());
     }
@@ -120,6 +123,7 @@ class ConsoleServer::Session {
   std::unique_ptr<SlaveConsole> console_;  // refers to forwarder_
   std::shared_ptr<spdlog::logger> logger_;
   std::atomic<bool> finished_{false};
+  std::atomic<bool> stopping_{false};  // the server ends this session
   std::thread thread_;
 };
 
