@@ -75,6 +75,12 @@ void SlaveStatusBoard::SetApplied(uint64_t seq, int64_t master_committed_at_micr
   // than this one, so its time bounds the lag from above.
   status_.oldest_pending_committed_at_micros = seq >= status_.received_seq ? 0 : master_committed_at_micros;
   if (status_.applier != ApplierState::kError) status_.applier = ApplierState::kRunning;
+  applied_.notify_all();
+}
+
+bool SlaveStatusBoard::WaitUntilApplied(uint64_t seq, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return applied_.wait_until(lock, deadline, [&] { return status_.applied_seq >= seq; });
 }
 
 void SlaveStatusBoard::SetApplier(ApplierState state, std::string mysql_error) {

@@ -3,6 +3,8 @@
 // the console. Thread-safe.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -59,8 +61,14 @@ class SlaveStatusBoard {
   void SetApplier(ApplierState state, std::string mysql_error = "");
   void SetApplyError(ApplyError error);
 
+  // Blocks until the applier has applied `seq` (true) or `deadline` passed
+  // (false). Woken by SetApplied, so a console waiting to read its own
+  // write returns as soon as it can.
+  bool WaitUntilApplied(uint64_t seq, std::chrono::steady_clock::time_point deadline) const;
+
  private:
   mutable std::mutex mutex_;
+  mutable std::condition_variable applied_;  // notified by SetApplied
   SlaveStatusSnapshot status_;
 };
 

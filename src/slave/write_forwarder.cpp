@@ -4,7 +4,6 @@
 
 #include <future>
 #include <memory>
-#include <thread>
 
 namespace ddb {
 namespace {
@@ -54,12 +53,7 @@ Status WriteForwarder::Send(const std::string& sql, const std::string& database,
 }
 
 bool WriteForwarder::WaitUntilApplied(uint64_t seq) const {
-  const auto deadline = std::chrono::steady_clock::now() + wait_;
-  while (status_.Snapshot().applied_seq < seq) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
+  return status_.WaitUntilApplied(seq, std::chrono::steady_clock::now() + wait_);
 }
 
 ExecutionResult WriteForwarder::Forward(const std::string& sql, const std::string& database) {

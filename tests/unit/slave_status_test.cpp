@@ -1,0 +1,35 @@
+#include "slave_status.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace ddb {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+TEST(SlaveStatusBoardTest, WaitUntilAppliedWakesWhenTheApplierGetsThere) {
+  SlaveStatusBoard board;
+  board.SetApplied(4, 0, 4);
+  std::thread applier([&] {
+    std::this_thread::sleep_for(milliseconds(20));
+    board.SetApplied(6, 0, 2);
+  });
+  EXPECT_TRUE(board.WaitUntilApplied(6, steady_clock::now() + std::chrono::seconds(10)));
+  applier.join();
+  EXPECT_EQ(board.Snapshot().applied_seq, 6u);
+}
+
+TEST(SlaveStatusBoardTest, WaitUntilAppliedGivesUpAtTheDeadline) {
+  SlaveStatusBoard board;
+  board.SetApplied(4, 0, 4);
+  EXPECT_TRUE(board.WaitUntilApplied(3, steady_clock::now()));  // already there
+  const auto start = steady_clock::now();
+  EXPECT_FALSE(board.WaitUntilApplied(5, start + milliseconds(30)));
+  EXPECT_GE(steady_clock::now() - start, milliseconds(30));
+}
+
+}  // namespace
+}  // namespace ddb
