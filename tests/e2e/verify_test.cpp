@@ -27,6 +27,10 @@ TEST(VerifyTest, EqualNodesAreReportedEqualAndADriftedChunkIsNamed) {
     sql += ";\n";
   }
   cluster.SqlAndWait(sql);
+  // Both slaves hold every row before anything is compared or drifted: a
+  // slave that started slowly (under the sanitizers, say) would otherwise be
+  // "never connected", and an UPDATE behind its back could find no row yet.
+  ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(60)));
   cluster.SqlAndWait("\\verify");
   std::string out = cluster.MasterConsoleOutput();
   EXPECT_NE(out.find("| v.big   |        2500 | ok     | ok     |"), std::string::npos) << out;
