@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "child_process.h"
+#include "cluster.h"
+#include "ddb/asio.h"
 #include "wait.h"
 
 namespace ddb::testing {
@@ -161,6 +163,21 @@ TEST_F(MariaDbInstanceTest, ExtraArgsReachTheServer) {
   EXPECT_EQ(server->QueryValue("SELECT @@log_bin"), "1");
   auto connection = server->Connect("mysql");
   EXPECT_EQ(connection->getSchema(), "mysql");
+}
+
+TEST(ClusterTest, AMasterPortTakenBeforeTheFirstStartIsPickedAgain) {
+  Cluster cluster;
+  const uint16_t planned = cluster.replication_port();
+  // Someone else takes the port the Cluster picked.
+  asio::io_context io;
+  tcp::acceptor squatter(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), planned));
+  cluster.StartMaster();
+  EXPECT_TRUE(cluster.MasterRunning());
+  EXPECT_NE(cluster.replication_port(), planned);
+  // The slaves were told the new port.
+  cluster.StartSlave(0);
+  cluster.SqlAndWait("CREATE DATABASE moved;");
+  EXPECT_TRUE(cluster.WaitForSlavesCaughtUp(30s, {0}));
 }
 
 }  // namespace

@@ -62,6 +62,7 @@ void Cluster::SqlInBackground(std::string text) {
 }
 
 void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
+  master_slaves_ = slaves;
   std::ofstream master(master_config());
   master << "# written by the test's Cluster\n"
          << "cluster_secret = \"" << options_.secret << "\"\n"
@@ -125,20 +126,47 @@ void Cluster::StartAll() {
 void Cluster::StartMaster(std::vector<std::string> extra_args) {
   std::vector<std::string> argv = {DDB_MASTER_BINARY, "--config", master_config().string(), "--console", "on"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  ++master_starts_;
-  master_ = std::make_unique<ChildProcess>(argv, dir() / "master-console.log", ChildProcess::StdinMode::kPipe);
-  // Ready once it listens for slaves.
-  const bool ready = WaitFor(
-      [&] {
-        const std::string log = MasterLog();
-        int starts = 0;
-        for (size_t at = log.find("ready: log at"); at != std::string::npos; at = log.find("ready: log at", at + 1)) {
-          ++starts;
-        }
-        return starts >= master_starts_ || !master_->Running();
-      },
-      std::chrono::seconds(30));
-  ASSERT_TRUE(ready && master_->Running()) << "master did not start:\n" << MasterConsoleOutput() << "\n" << MasterLog();
+  for (int attempt = 1;; ++attempt) {
+    ++master_starts_;
+    master_ = std::make_unique<ChildProcess>(argv, dir() / "master-console.log", ChildProcess::StdinMode::kPipe);
+    // Ready once it listens for slaves.
+    const bool ready = WaitFor(
+        [&] {
+          const std::string log = MasterLog();
+          int starts = 0;
+          for (size_t at = log.find("ready: log at"); at != std::string::npos;
+               at = log.find("ready: log at", at + 1)) {
+            ++starts;
+          }
+          return starts >= master_starts_ || !master_->Running();
+        },
+        std::chrono::seconds(30));
+    if (ready && master_->Running()) return;
+    // A port that was free when the Cluster picked it may have been taken
+    // since, by another test's server or a connection's ephemeral port. At
+    // the first start nothing depends on the master's ports yet: pick new
+    // ones and start again.
+    const bool port_taken = MasterConsoleOutput().find("Address already in use") != std::string::npos;
+    if (master_starts_ == 1 && port_taken && attempt < 3) {
+      master_.reset();
+      master_starts_ = 0;
+      PickMasterPorts();
+      continue;
+    }
+    FAIL() << "master did not start:\n" << MasterConsoleOutput() << "\n" << MasterLog();
+  }
+}
+
+void Cluster::PickMasterPorts() {
+  replication_port_ = FreeLoopbackPort();
+  master_http_port_ = FreeLoopbackPort();
+  if (options_.mysql_endpoint) client_port_ = FreeLoopbackPort();
+  WriteMasterConfig(master_slaves_);
+  // The slaves dial the replication port.
+  for (int i = 0; i < slave_count(); ++i) {
+    WriteSlaveConfig("slave" + std::to_string(i + 1) + ".ini", "slave" + std::to_string(i + 1),
+                     slave_dbs_[i]->port(), options_.secret);
+  }
 }
 
 void Cluster::StopMaster() {

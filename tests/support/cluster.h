@@ -127,6 +127,9 @@ class Cluster {
 
  private:
   std::vector<int> AllSlavesIf(std::vector<int> which) const;
+  // New ports for the master (after a clash at its first start), written to
+  // every config.
+  void PickMasterPorts();
   void JoinWriter();
 
   ClusterOptions options_;
@@ -140,6 +143,7 @@ class Cluster {
   std::unique_ptr<ChildProcess> master_;
   std::vector<std::unique_ptr<ChildProcess>> slaves_;
   int master_starts_ = 0;
+  std::vector<std::string> master_slaves_;  // the master config's slave list
   int markers_ = 0;
   std::thread writer_;  // SqlInBackground's; only it writes to the master's stdin while it runs
 };
