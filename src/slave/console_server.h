@@ -44,6 +44,9 @@ class ConsoleServer {
   // forwarding sessions per slave: the daemon's own console, these, and room
   // for a reconnect while an old link's sessions end.
   static constexpr size_t kMaxAttachedConsoles = 4;
+  // The daemon's own console's session on the master; attached consoles
+  // number theirs after it.
+  static constexpr uint64_t kDaemonConsoleSession = 1;
 
   // Everything referenced must outlive the server; `link` is null when
   // writes are not forwarded (forward_writes = false).
@@ -79,7 +82,7 @@ class ConsoleServer {
   std::mutex mutex_;
   bool stopping_ = false;                           // guarded by mutex_
   std::vector<std::unique_ptr<Session>> sessions_;  // guarded by mutex_
-  uint64_t next_session_id_ = 2;                    // io thread only; 1 is the daemon's own console
+  uint64_t next_session_id_ = kDaemonConsoleSession + 1;  // io thread only
 };
 
 }  // namespace ddb

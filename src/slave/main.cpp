@@ -22,10 +22,6 @@
 
 namespace {
 
-// The daemon's own console's session on the master; attached consoles
-// number theirs from 2 (ConsoleServer).
-constexpr uint64_t kDaemonConsoleSession = 1;
-
 int Fail(const std::string& message) {
   std::cerr << "ddb-slave: " << message << std::endl;
   return 1;
@@ -128,7 +124,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<WriteForwarder> forwarder;
   if (config.forward_writes) {
     forwarder = std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
-                                                 kDaemonConsoleSession);
+                                                 ConsoleServer::kDaemonConsoleSession);
   }
   SlaveConsole console(config, &status, &applier, forwarder.get());
   const int failures = RunForeground(config.console, console, *logger);
