@@ -19,6 +19,9 @@ class TransactionsTest : public ::testing::Test {
     cluster_->StartSlave(0);
     cluster_->StartSlave(1);
     cluster_->SqlAndWait("CREATE DATABASE x;\nUSE x;\nCREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20));");
+    // SqlAndWait waits for the master only: a test that reads a slave at once
+    // (ASlaveNeverShowsHalfATransaction polls it) needs the table there first.
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)));
     base_ = cluster_->MasterLastSeq();
   }
 
