@@ -90,4 +90,8 @@ std::string TokenValue(const Token& token);
 // ASCII upper-casing, as SQL keywords are ASCII.
 std::string AsciiUpper(std::string_view text);
 
+// The bytes MySQL's parser skips between tokens: space, tab, newline, CR,
+// form feed, vertical tab.
+bool IsSqlSpace(char c);
+
 }  // namespace ddb

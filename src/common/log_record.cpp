@@ -12,17 +12,17 @@ namespace {
 constexpr size_t kMinStatementSize = 4 + 4 + 8 + 4;  // sql, database, timestamp, setting count
 constexpr size_t kMinSettingSize = 4 + 4;             // name, value
 
-Status Truncated(const std::string& what) {
+Status RecordTruncated(const std::string& what) {
   return Status::Corruption("log record truncated in " + what);
 }
 
 Status DecodeStatement(ByteReader* reader, size_t index, LoggedStatement* statement) {
   const std::string where = "statement " + std::to_string(index);
-  if (!reader->Bytes(&statement->sql)) return Truncated(where + " sql");
-  if (!reader->Bytes(&statement->default_database)) return Truncated(where + " database");
-  if (!reader->I64(&statement->timestamp_micros)) return Truncated(where + " timestamp");
+  if (!reader->Bytes(&statement->sql)) return RecordTruncated(where + " sql");
+  if (!reader->Bytes(&statement->default_database)) return RecordTruncated(where + " database");
+  if (!reader->I64(&statement->timestamp_micros)) return RecordTruncated(where + " timestamp");
   uint32_t setting_count = 0;
-  if (!reader->U32(&setting_count)) return Truncated(where + " setting count");
+  if (!reader->U32(&setting_count)) return RecordTruncated(where + " setting count");
   if (setting_count > reader->remaining() / kMinSettingSize) {
     return Status::Corruption("log record " + where + " claims " + std::to_string(setting_count) +
                               " settings in " + std::to_string(reader->remaining()) + " bytes");
@@ -32,7 +32,7 @@ Status DecodeStatement(ByteReader* reader, size_t index, LoggedStatement* statem
   for (uint32_t i = 0; i < setting_count; ++i) {
     SessionSetting setting;
     if (!reader->Bytes(&setting.name) || !reader->Bytes(&setting.value)) {
-      return Truncated(where + " setting " + std::to_string(i));
+      return RecordTruncated(where + " setting " + std::to_string(i));
     }
     statement->settings.push_back(std::move(setting));
   }
@@ -61,13 +61,13 @@ std::vector<uint8_t> EncodeRecordBody(const LogRecord& record) {
 Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
   ByteReader reader(body);
   uint8_t kind = 0;
-  if (!reader.U8(&kind)) return Truncated("kind");
+  if (!reader.U8(&kind)) return RecordTruncated("kind");
   if (kind != static_cast<uint8_t>(RecordKind::kTransaction) &&
       kind != static_cast<uint8_t>(RecordKind::kDdl)) {
     return Status::Corruption("log record has unknown kind " + std::to_string(kind));
   }
   uint32_t count = 0;
-  if (!reader.U32(&count)) return Truncated("statement count");
+  if (!reader.U32(&count)) return RecordTruncated("statement count");
   if (count > reader.remaining() / kMinStatementSize) {
     return Status::Corruption("log record claims " + std::to_string(count) + " statements in " +
                               std::to_string(reader.remaining()) + " bytes");
@@ -103,8 +103,8 @@ Status DecodeRecordPayload(std::span<const uint8_t> payload, LogRecord* record) 
   ByteReader reader(payload);
   uint64_t seq = 0;
   int64_t committed_at = 0;
-  if (!reader.U64(&seq)) return Truncated("seq");
-  if (!reader.I64(&committed_at)) return Truncated("commit time");
+  if (!reader.U64(&seq)) return RecordTruncated("seq");
+  if (!reader.I64(&committed_at)) return RecordTruncated("commit time");
   std::span<const uint8_t> body;
   reader.Raw(reader.remaining(), &body);
   Status s = DecodeRecordBody(body, record);

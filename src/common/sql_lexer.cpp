@@ -10,7 +10,6 @@ constexpr std::string_view kTwoCharOperators[] = {"<=", ">=", "<>", "!=", ":=", 
 // MySQL writes 5 version digits ("/*!50100"), MariaDB also 6 ("/*M!100100").
 constexpr std::size_t kMaxVersionDigits = 6;
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
@@ -74,7 +73,7 @@ Token SqlLexer::Make(TokenKind kind, std::size_t begin, bool unterminated) {
 
 Token SqlLexer::Next() {
   while (true) {
-    while (pos_ < sql_.size() && IsSpace(sql_[pos_])) ++pos_;
+    while (pos_ < sql_.size() && IsSqlSpace(sql_[pos_])) ++pos_;
     if (pos_ >= sql_.size()) {
       if (in_executable_comment_) {
         // Report the open "/*!" once, so callers know the text is incomplete.
@@ -249,6 +248,8 @@ bool IsKeyword(const Token& token, std::string_view upper_keyword) {
   }
   return true;
 }
+
+bool IsSqlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 std::string AsciiUpper(std::string_view text) {
   std::string upper(text);

@@ -9,8 +9,6 @@ namespace {
 
 constexpr std::string_view kWhitespace = " \t\n\r\f\v";
 
-bool IsSpace(char c) { return kWhitespace.find(c) != std::string_view::npos; }
-
 std::string Trim(std::string_view text) {
   const std::size_t first = text.find_first_not_of(kWhitespace);
   if (first == std::string_view::npos) return "";
@@ -80,7 +78,7 @@ StatementSplitter::Scan StatementSplitter::ScanPending() const {
       resume_at(begin);
       continue;
     }
-    if (!has_tokens && IsKeyword(token, "DELIMITER") && (end == text.size() || IsSpace(text[end]))) {
+    if (!has_tokens && IsKeyword(token, "DELIMITER") && (end == text.size() || IsSqlSpace(text[end]))) {
       const std::size_t line_end = std::min(text.find('\n', end), text.size());
       const std::string argument = Trim(text.substr(end, line_end - end));
       scan.found = true;

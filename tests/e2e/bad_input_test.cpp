@@ -5,16 +5,12 @@
 #include <fstream>
 
 #include "cluster.h"
+#include "file_text.h"
 
 namespace ddb::testing {
 namespace {
 
 using std::chrono::seconds;
-
-std::string ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 TEST(BadInputTest, SlaveWithWrongSecretIsRefusedAndClusterKeepsWorking) {
   Cluster cluster;
@@ -25,9 +21,9 @@ TEST(BadInputTest, SlaveWithWrongSecretIsRefusedAndClusterKeepsWorking) {
   ChildProcess impostor({DDB_SLAVE_BINARY, "--config", config.string(), "--console", "off"},
                         cluster.dir() / "impostor-stdout.log");
   const auto impostor_log = cluster.dir() / "slave2.log";
-  ASSERT_TRUE(WaitFor([&] { return ReadAll(impostor_log).find("authentication failed") != std::string::npos; },
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(impostor_log).find("authentication failed") != std::string::npos; },
                       seconds(20)))
-      << ReadAll(impostor_log);
+      << ReadFile(impostor_log);
   EXPECT_TRUE(WaitFor(
       [&] {
         const std::string log = cluster.MasterLog();

@@ -4,19 +4,10 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
+
+#include "file_text.h"
 
 namespace ddb::testing {
-namespace {
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-}  // namespace
 
 Cluster::Cluster(ClusterOptions options)
     : options_(std::move(options)),

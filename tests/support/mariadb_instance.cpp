@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -18,6 +17,7 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include "file_text.h"
 #include "wait.h"
 
 namespace ddb::testing {
@@ -68,13 +68,6 @@ std::string Tail(const std::string& text, size_t max_lines) {
   std::string out;
   for (const auto& l : lines) out += l + "\n";
   return out;
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 std::string QuoteIdentifier(const std::string& name) {

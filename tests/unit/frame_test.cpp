@@ -6,10 +6,10 @@
 #include <boost/endian/conversion.hpp>
 #include <gtest/gtest.h>
 
+#include "byte_strings.h"
+
 namespace ddb {
 namespace {
-
-std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
 
 // Helpers in the style of LevelDB's log_test: break one thing on purpose.
 class FrameTest : public ::testing::Test {

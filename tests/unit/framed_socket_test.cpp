@@ -10,13 +10,12 @@
 #include <gtest/gtest.h>
 
 #include "ddb/asio.h"
+#include "byte_strings.h"
 
 namespace ddb {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
 
 // A real loopback TCP pair on one io_context. Every test drives its
 // coroutines with run_for, so a hung read fails the test instead of hanging it.
