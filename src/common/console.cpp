@@ -83,6 +83,13 @@ bool Console::RunStatement(const std::string& sql, bool vertical) {
   const auto start = std::chrono::steady_clock::now();
   ExecutionResult outcome = backend_.Execute(sql);
   const auto elapsed = std::chrono::steady_clock::now() - start;
+  // After whatever the statement printed, failed or not: a warning may say
+  // why it failed or what changed around it (an attached console that had to
+  // attach again, say).
+  const auto print_warnings = [&] {
+    for (const std::string& warning : outcome.warnings) out_ << "Warning (ddb): " << warning << "\n";
+    out_.flush();
+  };
   if (!outcome.status.ok()) {
     ++failures_;
     if (outcome.status.code() == Status::Code::kMySql) {
@@ -90,18 +97,16 @@ bool Console::RunStatement(const std::string& sql, bool vertical) {
     } else {
       out_ << "ERROR: " << outcome.status.message() << "\n";
     }
-    out_.flush();
+    print_warnings();
     return false;
   }
   if (!outcome.info.empty()) {
     out_ << outcome.info << "\n";
-    out_.flush();
-    return true;
+  } else {
+    const ResultLayout layout = vertical ? ResultLayout::kVertical : default_layout_;
+    PrintResult(outcome.result, layout, elapsed, outcome.answered_by, out_);
   }
-  const ResultLayout layout = vertical ? ResultLayout::kVertical : default_layout_;
-  PrintResult(outcome.result, layout, elapsed, outcome.answered_by, out_);
-  for (const std::string& warning : outcome.warnings) out_ << "Warning (ddb): " << warning << "\n";
-  out_.flush();
+  print_warnings();
   return true;
 }
 

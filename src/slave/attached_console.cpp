@@ -2,6 +2,7 @@
 
 #include "ddb/console_messages.h"
 #include "ddb/message_io.h"
+#include "ddb/mysql_connection.h"
 #include "local_socket.h"
 
 namespace ddb {
@@ -46,18 +47,57 @@ AttachedConsole::AttachedConsole(std::unique_ptr<asio::io_context> io, std::uniq
                                  std::string path)
     : io_(std::move(io)), socket_(std::move(socket)), path_(std::move(path)) {}
 
+Status AttachedConsole::Reattach(std::vector<std::string>* notes) {
+  std::unique_ptr<AttachedConsole> fresh;
+  if (Status s = Connect(path_, &fresh); !s.ok()) {
+    return Status::Unavailable(s.message() + "; this console attaches again at the next statement");
+  }
+  // The socket before the io_context it was made on.
+  socket_ = std::move(fresh->socket_);
+  io_ = std::move(fresh->io_);
+  node_name_ = std::move(fresh->node_name_);
+  commands_ = std::move(fresh->commands_);
+  lost_ = false;
+  notes->push_back("attached again to the ddb-slave daemon at " + path_ +
+                   ": this is a new session, so a transaction that was open before is gone (rolled back on the "
+                   "master) and session variables are reset");
+  if (database_.empty()) return Status::Ok();
+  ConsoleStatement use;
+  use.sql = "USE " + QuoteIdentifier(database_);
+  ConsoleOutcome outcome;
+  if (Status s = Exchange(MessageType::kConsoleStatement, use, MessageType::kConsoleOutcome, &outcome, notes);
+      !s.ok()) {
+    return s;
+  }
+  if (!outcome.result.ok) {
+    notes->push_back("could not select database " + database_ + " again: " + outcome.result.message);
+  }
+  database_ = outcome.database;
+  return Status::Ok();
+}
+
 template <typename Request, typename Answer>
-Status AttachedConsole::Exchange(MessageType type, const Request& request, MessageType expected, Answer* answer) {
-  if (!lost_.ok()) return lost_;
+Status AttachedConsole::Exchange(MessageType type, const Request& request, MessageType expected, Answer* answer,
+                                 std::vector<std::string>* notes) {
+  // A daemon that went away while the user was typing has not seen this
+  // request: attach again and send it, as the mariadb client does.
+  if (!lost_ && PeerHasHungUp(socket_->socket().native_handle())) {
+    socket_->Close();
+    lost_ = true;
+  }
+  if (lost_) {
+    if (Status s = Reattach(notes); !s.ok()) return s;
+  }
   Status s = RunBlocking(*io_, SendMessage(*socket_, type, request));
   if (s.ok()) s = RunBlocking(*io_, ReceiveMessage(*socket_, expected, answer, kNoDeadline));
   if (!s.ok()) {
     socket_->Close();
-    // A statement whose answer is lost may or may not have run.
-    lost_ = Status::Unavailable("the ddb-slave daemon at " + path_ + " closed this console (" + s.message() +
-                                "); whatever was running may or may not have finished. Attach again once it "
-                                "runs");
-    return lost_;
+    lost_ = true;
+    // A statement whose answer is lost may or may not have run: it is not
+    // sent again, only what the user types next is.
+    return Status::Unavailable("the ddb-slave daemon at " + path_ + " closed this console (" + s.message() +
+                               "); whatever was running may or may not have finished. The next statement "
+                               "attaches again");
   }
   return Status::Ok();
 }
@@ -66,14 +106,18 @@ ExecutionResult AttachedConsole::Execute(const std::string& sql) {
   ConsoleStatement statement;
   statement.sql = sql;
   ConsoleOutcome outcome;
-  if (Status s = Exchange(MessageType::kConsoleStatement, statement, MessageType::kConsoleOutcome, &outcome);
+  std::vector<std::string> notes;
+  if (Status s = Exchange(MessageType::kConsoleStatement, statement, MessageType::kConsoleOutcome, &outcome, &notes);
       !s.ok()) {
     ExecutionResult failed;
     failed.status = s;
+    failed.warnings = std::move(notes);
     return failed;
   }
   database_ = outcome.database;
-  return OutcomeResult(std::move(outcome));
+  ExecutionResult result = OutcomeResult(std::move(outcome));
+  result.warnings.insert(result.warnings.begin(), notes.begin(), notes.end());
+  return result;
 }
 
 CommandResult AttachedConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
@@ -81,8 +125,10 @@ CommandResult AttachedConsole::RunCommand(const std::string& name, const std::st
   command.name = name;
   command.argument = argument;
   ConsoleCommandOutput output;
-  if (Status s = Exchange(MessageType::kConsoleCommand, command, MessageType::kConsoleCommandOutput, &output);
-      !s.ok()) {
+  std::vector<std::string> notes;
+  Status s = Exchange(MessageType::kConsoleCommand, command, MessageType::kConsoleCommandOutput, &output, &notes);
+  for (const std::string& note : notes) out << "Warning (ddb): " << note << "\n";
+  if (!s.ok()) {
     out << "ERROR: " << s.message() << "\n";
     return CommandResult::kFailed;
   }

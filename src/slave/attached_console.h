@@ -6,6 +6,12 @@
 // attached console can do all the daemon's own console can: reads from this
 // slave's MySQL, writes forwarded to the master, \status, \retry, \skip.
 //
+// When the daemon goes away (stopped, restarted), a statement that was
+// running reports that its outcome is unknown and is not sent again; the
+// next one attaches again first, as the mariadb client reconnects: a new
+// session in the daemon and on the master, told to the user, with the
+// default database selected again.
+//
 // Used on the console thread only.
 #pragma once
 
@@ -36,9 +42,15 @@ class AttachedConsole : public ConsoleBackend {
  private:
   AttachedConsole(std::unique_ptr<asio::io_context> io, std::unique_ptr<FramedSocket> socket, std::string path);
 
-  // Sends one request and reads its answer of type `expected`.
+  // After the daemon was lost: attaches again, selects the database the lost
+  // session had, and adds what the user must know to `notes`.
+  Status Reattach(std::vector<std::string>* notes);
+
+  // Sends one request and reads its answer of type `expected`, attaching
+  // again first if the daemon was lost since the last one.
   template <typename Request, typename Answer>
-  Status Exchange(MessageType type, const Request& request, MessageType expected, Answer* answer);
+  Status Exchange(MessageType type, const Request& request, MessageType expected, Answer* answer,
+                  std::vector<std::string>* notes);
 
   std::unique_ptr<asio::io_context> io_;  // runs only inside Exchange, on this thread
   std::unique_ptr<FramedSocket> socket_;
@@ -46,7 +58,7 @@ class AttachedConsole : public ConsoleBackend {
   std::string node_name_;
   std::vector<std::pair<std::string, std::string>> commands_;
   std::string database_;
-  Status lost_;  // not OK once the daemon is gone: every later request says so
+  bool lost_ = false;  // the daemon closed this console: the next request attaches again
 };
 
 }  // namespace ddb

@@ -29,4 +29,9 @@ T RunBlocking(asio::io_context& io, asio::awaitable<T> op) {
 // even where a directory's permissions would let someone else in.
 Status CheckPeerIsSameUser(int fd);
 
+// Whether the other end of the connected socket `fd` has closed it (or sent
+// something unasked), checked without blocking. Between requests the daemon
+// has nothing to say, so anything to read then means the connection is over.
+bool PeerHasHungUp(int fd);
+
 }  // namespace ddb

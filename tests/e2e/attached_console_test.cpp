@@ -178,6 +178,45 @@ TEST_F(AttachedConsoleTest, ConsolesComeAndGoWithoutUsingUpTheMastersSessions) {
   EXPECT_NE(again->Run("SELECT COUNT(*) AS n FROM f.t;").find("| 17 |"), std::string::npos) << again->Output();
 }
 
+TEST_F(AttachedConsoleTest, AfterTheDaemonRestartsTheNextStatementAttachesAgain) {
+  auto console = AttachOnline("attached");
+  const std::string before_stop = console->Run("USE f;\nSET @kept = 'session variable';");
+  EXPECT_NE(before_stop.find("Database changed"), std::string::npos) << before_stop;
+
+  // Down: each statement says so and fails, and the console stays.
+  cluster_->StopSlave(1);
+  size_t from = console->Output().size();
+  console->Type("SELECT COUNT(*) AS n FROM t;");
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return console->Output().find("no ddb-slave daemon answers at " + cluster_->console_socket(1).string(),
+                                      from) != std::string::npos;
+      },
+      seconds(10)))
+      << console->Output().substr(from);
+  EXPECT_TRUE(console->process().Running()) << "the console ended with its daemon";
+
+  // Back: the next statement attaches again, says it is a new session, and
+  // runs in the database the console had selected.
+  cluster_->StartSlave(1);
+  from = console->Output().size();
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        console->Type("\\status");
+        return console->Output().find("state:       online", from) != std::string::npos;
+      },
+      seconds(30), milliseconds(500)))
+      << console->Output().substr(from);
+  EXPECT_NE(console->Output().find("attached again to the ddb-slave daemon at", from), std::string::npos)
+      << console->Output().substr(from);
+  const std::string after = console->Run("SELECT v FROM t ORDER BY id;\nSELECT COALESCE(@kept, 'reset') AS kept;");
+  EXPECT_NE(after.find("| from master |"), std::string::npos) << after;
+  EXPECT_NE(after.find("| reset |"), std::string::npos) << "a new session has no variables of the old:\n" << after;
+  const std::string write = console->Run("INSERT INTO t (v) VALUES ('after the restart');");
+  EXPECT_NE(write.find("Query OK, 1 row affected (master"), std::string::npos) << write;
+  EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM f.t WHERE v = 'after the restart'"), "1");
+}
+
 TEST_F(AttachedConsoleTest, WithoutADaemonTheConsoleReadsAndSaysWhy) {
   cluster_->StopSlave(1);
   EXPECT_FALSE(std::filesystem::exists(cluster_->console_socket(1))) << "a stopped daemon removes its socket";

@@ -7,12 +7,15 @@
 namespace ddb {
 namespace {
 
-// Records what reaches the backend; answers every statement with OK.
+// Records what reaches the backend; answers every statement with OK, or
+// with `next_result` when a test set one.
 class RecordingBackend : public ConsoleBackend {
  public:
   ExecutionResult Execute(const std::string& sql) override {
     statements.push_back(sql);
-    return ExecutionResult();
+    ExecutionResult result = std::move(next_result);
+    next_result = ExecutionResult();
+    return result;
   }
   CommandResult RunCommand(const std::string& name, const std::string&, std::ostream& out) override {
     commands.push_back(name);
@@ -25,6 +28,7 @@ class RecordingBackend : public ConsoleBackend {
 
   std::vector<std::string> statements;
   std::vector<std::string> commands;
+  ExecutionResult next_result;
 };
 
 int RunConsole(const std::string& input, RecordingBackend& backend, std::string* printed = nullptr) {
@@ -65,6 +69,20 @@ TEST(ConsoleTest, ALastStatementWithoutSemicolonRunsAtEndOfInput) {
   RecordingBackend backend;
   EXPECT_EQ(RunConsole("SELECT 3", backend), 0);
   EXPECT_EQ(backend.statements, (std::vector<std::string>{"SELECT 3"}));
+}
+
+TEST(ConsoleTest, DdbWarningsPrintAfterFailuresAndInfoLinesToo) {
+  RecordingBackend backend;
+  backend.next_result.status = Status::Unavailable("the daemon is gone");
+  backend.next_result.warnings = {"attach failed"};
+  std::string printed;
+  EXPECT_EQ(RunConsole("SELECT 1;\n", backend, &printed), 1);
+  EXPECT_NE(printed.find("ERROR: the daemon is gone\nWarning (ddb): attach failed\n"), std::string::npos) << printed;
+
+  backend.next_result.info = "Database changed";
+  backend.next_result.warnings = {"a new session"};
+  EXPECT_EQ(RunConsole("USE x;\n", backend, &printed), 0);
+  EXPECT_NE(printed.find("Database changed\nWarning (ddb): a new session\n"), std::string::npos) << printed;
 }
 
 }  // namespace
