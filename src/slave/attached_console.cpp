@@ -61,17 +61,18 @@ Status AttachedConsole::Reattach(std::vector<std::string>* notes) {
   notes->push_back("attached again to the ddb-slave daemon at " + path_ +
                    ": this is a new session, so a transaction that was open before is gone (rolled back on the "
                    "master) and session variables are reset");
-  if (database_.empty()) return Status::Ok();
+  return database_.empty() ? Status::Ok() : UseDatabase(database_, notes);
+}
+
+Status AttachedConsole::UseDatabase(const std::string& database, std::vector<std::string>* notes) {
   ConsoleStatement use;
-  use.sql = "USE " + QuoteIdentifier(database_);
+  use.sql = "USE " + QuoteIdentifier(database);
   ConsoleOutcome outcome;
   if (Status s = Exchange(MessageType::kConsoleStatement, use, MessageType::kConsoleOutcome, &outcome, notes);
       !s.ok()) {
     return s;
   }
-  if (!outcome.result.ok) {
-    notes->push_back("could not select database " + database_ + " again: " + outcome.result.message);
-  }
+  if (!outcome.result.ok) notes->push_back("could not select database " + database + ": " + outcome.result.message);
   database_ = outcome.database;
   return Status::Ok();
 }

@@ -33,6 +33,11 @@ class AttachedConsole : public ConsoleBackend {
   // Refused when one does and turns this console away (too many attached).
   static Status Connect(const std::string& socket_path, std::unique_ptr<AttachedConsole>* out);
 
+  // Makes `database` the session's default, as for a console that read
+  // locally before it could attach. A failure to select it is added to
+  // `notes`; an error return means the daemon was lost meanwhile.
+  Status UseDatabase(const std::string& database, std::vector<std::string>* notes);
+
   ExecutionResult Execute(const std::string& sql) override;
   CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
   std::vector<std::pair<std::string, std::string>> Commands() const override { return commands_; }

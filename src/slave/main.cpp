@@ -8,6 +8,7 @@
 #include "attached_console.h"
 #include "console_server.h"
 #include "ddb/http_server.h"
+#include "fallback_console.h"
 #include "slave_http_api.h"
 #include "apply_queue.h"
 #include "ddb/foreground.h"
@@ -53,10 +54,17 @@ int main(int argc, char** argv) {
                    : AttachedConsole::Connect(config.console_socket, &attached);
     if (s.ok()) return RunForeground(config.console, *attached, *logger) == 0 ? 0 : 1;
     if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
-    // No daemon to attach to: still a console, reading this slave's MySQL.
+    // No daemon to attach to: still a console, reading this slave's MySQL,
+    // until a daemon answers.
+    auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
+    if (config.console_socket.empty()) {
+      std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
+                << " only (writes, \\retry and \\skip need the daemon's console socket)" << std::endl;
+      return RunForeground(config.console, *local, *logger) == 0 ? 0 : 1;
+    }
     std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
-              << " only (writes, \\retry and \\skip need the running daemon)" << std::endl;
-    SlaveConsole console(config, nullptr, nullptr);
+              << " only until the daemon answers there (writes, \\retry and \\skip need it)" << std::endl;
+    FallbackConsole console(config.console_socket, std::move(local));
     return RunForeground(config.console, console, *logger) == 0 ? 0 : 1;
   }
 

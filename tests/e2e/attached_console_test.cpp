@@ -39,6 +39,18 @@ class AttachedConsoleTest : public ::testing::Test {
     return console;
   }
 
+  // For a console whose daemon is (re)starting: types \status until the
+  // output after `from` shows the daemon online. Typing goes on while the
+  // console waits, so whichever \status first reaches a daemon attaches.
+  bool StatusUntilOnline(ConsoleProcess& console, size_t from) {
+    return WaitFor(
+        [&] {
+          console.Type("\\status");
+          return console.Output().find("state:       online", from) != std::string::npos;
+        },
+        seconds(30), milliseconds(500));
+  }
+
   std::string MasterValue(const std::string& sql) { return cluster_->master_db().QueryValue(sql); }
 
   std::unique_ptr<Cluster> cluster_;
@@ -200,13 +212,7 @@ TEST_F(AttachedConsoleTest, AfterTheDaemonRestartsTheNextStatementAttachesAgain)
   // runs in the database the console had selected.
   cluster_->StartSlave(1);
   from = console->Output().size();
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        console->Type("\\status");
-        return console->Output().find("state:       online", from) != std::string::npos;
-      },
-      seconds(30), milliseconds(500)))
-      << console->Output().substr(from);
+  EXPECT_TRUE(StatusUntilOnline(*console, from)) << console->Output().substr(from);
   EXPECT_NE(console->Output().find("attached again to the ddb-slave daemon at", from), std::string::npos)
       << console->Output().substr(from);
   const std::string after = console->Run("SELECT v FROM t ORDER BY id;\nSELECT COALESCE(@kept, 'reset') AS kept;");
@@ -229,6 +235,26 @@ TEST_F(AttachedConsoleTest, WithoutADaemonTheConsoleReadsAndSaysWhy) {
   EXPECT_NE(out.find("found no daemon at"), std::string::npos) << out;
   EXPECT_NE(out.find("applied:     #3"), std::string::npos) << out;
   EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM f.t"), "1");
+}
+
+TEST_F(AttachedConsoleTest, AConsoleOpenedBeforeItsDaemonAttachesOnceItRuns) {
+  cluster_->StopSlave(1);
+  auto console = cluster_->AttachConsole(1, "early");
+  const std::string local = console->Run("USE f;\nSELECT v FROM t;");
+  EXPECT_NE(local.find("| from master |"), std::string::npos) << console->Output();
+
+  // The daemon starts: the next statement attaches, in database f.
+  cluster_->StartSlave(1);
+  const size_t from = console->Output().size();
+  EXPECT_TRUE(StatusUntilOnline(*console, from)) << console->Output().substr(from);
+  EXPECT_NE(console->Output().find("attached to the ddb-slave daemon at " + cluster_->console_socket(1).string(),
+                                   from),
+            std::string::npos)
+      << console->Output().substr(from);
+  const std::string write = console->Run("INSERT INTO t (v) VALUES ('attached late');");
+  EXPECT_NE(write.find("Query OK, 1 row affected (master"), std::string::npos) << write;
+  EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM f.t WHERE v = 'attached late'"), "1");
+  EXPECT_EQ(console->Close(), 0) << console->Output();
 }
 
 TEST_F(AttachedConsoleTest, TheSocketBelongsToOneDaemonAndAKilledOnesIsReplaced) {
