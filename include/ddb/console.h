@@ -29,6 +29,10 @@ struct ExecutionResult {
   std::vector<std::string> warnings;  // from ddb (not MySQL): printed after the result
 };
 
+// Prints warnings from ddb itself (not MySQL's), one "Warning (ddb): ..."
+// line each: after a statement's result, or before a command's output.
+void PrintDdbWarnings(const std::vector<std::string>& warnings, std::ostream& out);
+
 // What a backslash command did. kFailed counts as a failed statement (the
 // exit status of a scripted console).
 enum class CommandResult { kUnknown, kDone, kFailed };

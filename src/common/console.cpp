@@ -31,6 +31,10 @@ constexpr int kMaxSourceDepth = 16;
 
 }  // namespace
 
+void PrintDdbWarnings(const std::vector<std::string>& warnings, std::ostream& out) {
+  for (const std::string& warning : warnings) out << "Warning (ddb): " << warning << "\n";
+}
+
 Console::Console(LineReader& reader, ConsoleBackend& backend, std::ostream& out, ResultLayout default_layout)
     : reader_(reader), backend_(backend), out_(out), default_layout_(default_layout) {}
 
@@ -87,7 +91,7 @@ bool Console::RunStatement(const std::string& sql, bool vertical) {
   // why it failed or what changed around it (an attached console that had to
   // attach again, say).
   const auto print_warnings = [&] {
-    for (const std::string& warning : outcome.warnings) out_ << "Warning (ddb): " << warning << "\n";
+    PrintDdbWarnings(outcome.warnings, out_);
     out_.flush();
   };
   if (!outcome.status.ok()) {

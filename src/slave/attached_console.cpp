@@ -108,15 +108,14 @@ ExecutionResult AttachedConsole::Execute(const std::string& sql) {
   statement.sql = sql;
   ConsoleOutcome outcome;
   std::vector<std::string> notes;
+  ExecutionResult result;
   if (Status s = Exchange(MessageType::kConsoleStatement, statement, MessageType::kConsoleOutcome, &outcome, &notes);
-      !s.ok()) {
-    ExecutionResult failed;
-    failed.status = s;
-    failed.warnings = std::move(notes);
-    return failed;
+      s.ok()) {
+    database_ = outcome.database;
+    result = OutcomeResult(std::move(outcome));
+  } else {
+    result.status = s;
   }
-  database_ = outcome.database;
-  ExecutionResult result = OutcomeResult(std::move(outcome));
   result.warnings.insert(result.warnings.begin(), notes.begin(), notes.end());
   return result;
 }
@@ -128,7 +127,7 @@ CommandResult AttachedConsole::RunCommand(const std::string& name, const std::st
   ConsoleCommandOutput output;
   std::vector<std::string> notes;
   Status s = Exchange(MessageType::kConsoleCommand, command, MessageType::kConsoleCommandOutput, &output, &notes);
-  for (const std::string& note : notes) out << "Warning (ddb): " << note << "\n";
+  PrintDdbWarnings(notes, out);
   if (!s.ok()) {
     out << "ERROR: " << s.message() << "\n";
     return CommandResult::kFailed;

@@ -42,7 +42,7 @@ ExecutionResult FallbackConsole::Execute(const std::string& sql) {
 CommandResult FallbackConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
   std::vector<std::string> notes;
   ConsoleBackend& backend = Next(&notes);
-  for (const std::string& note : notes) out << "Warning (ddb): " << note << "\n";
+  PrintDdbWarnings(notes, out);
   return backend.RunCommand(name, argument, out);
 }
 

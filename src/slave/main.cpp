@@ -56,14 +56,13 @@ int main(int argc, char** argv) {
     if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
     // No daemon to attach to: still a console, reading this slave's MySQL,
     // until a daemon answers.
-    auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
-    if (config.console_socket.empty()) {
-      std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
-                << " only (writes, \\retry and \\skip need the daemon's console socket)" << std::endl;
-      return RunForeground(config.console, *local, *logger) == 0 ? 0 : 1;
-    }
+    const bool can_attach_later = !config.console_socket.empty();
     std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
-              << " only until the daemon answers there (writes, \\retry and \\skip need it)" << std::endl;
+              << (can_attach_later ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
+                                   : " only (writes, \\retry and \\skip need the daemon's console socket)")
+              << std::endl;
+    auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
+    if (!can_attach_later) return RunForeground(config.console, *local, *logger) == 0 ? 0 : 1;
     FallbackConsole console(config.console_socket, std::move(local));
     return RunForeground(config.console, console, *logger) == 0 ? 0 : 1;
   }
