@@ -38,7 +38,10 @@ struct LoggedStatement {
   bool operator==(const LoggedStatement&) const = default;
 };
 
-enum class RecordKind : uint8_t { kTransaction = 1, kDdl = 2 };
+// kGap: a sequence number that was allocated but never committed (its
+// transaction failed or its session died). It carries no statements; slaves
+// only move their position past it, so the stream stays contiguous.
+enum class RecordKind : uint8_t { kTransaction = 1, kDdl = 2, kGap = 3 };
 
 struct LogRecord {
   uint64_t seq = 0;

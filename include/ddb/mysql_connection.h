@@ -71,6 +71,14 @@ struct Blob {
 };
 using SqlParam = std::variant<std::nullptr_t, int64_t, uint64_t, std::string, Blob>;
 
+// Names one server session even across a restart of the server (which
+// starts numbering connections again): its CONNECTION_ID() and when the
+// server started. Used to find and end a session whose answer was lost.
+struct MySqlSessionId {
+  uint64_t connection_id = 0;
+  int64_t server_started_at = 0;  // Unix seconds, from the server's uptime
+};
+
 class MySqlConnection {
  public:
   ~MySqlConnection();
@@ -80,9 +88,20 @@ class MySqlConnection {
   // Connects; on failure returns the client library's error (e.g. 2003
   // "Can't connect to MySQL server on '127.0.0.1:3307'").
   static Status Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out);
+  // With `multi_statements`, Execute and ExecuteBatch accept several
+  // statements separated by ';' (CLIENT_MULTI_STATEMENTS). Only for
+  // connections that run nothing but ddb's own SQL and statements the
+  // master already ran as one statement each: never for a user's session,
+  // where a second statement would run unlogged.
+  static Status Open(const MySqlEndpoint& endpoint, bool multi_statements, std::unique_ptr<MySqlConnection>* out);
 
   // Runs one statement exactly as given (the user's SQL is passed through).
   Status Execute(std::string_view sql, QueryResult* result = nullptr);
+  // Runs `count` statements sent as one multi-statement text in one round
+  // trip (a connection opened with multi_statements), reading one result
+  // per statement. The server stops at the first failure: its error is
+  // returned and `completed` says how many statements succeeded before it.
+  Status ExecuteBatch(std::string_view text, size_t count, size_t* completed);
   // Runs one of ddb's own statements with bound parameters. The statement is
   // prepared once per connection and reused (ddb's own SQL is a handful of
   // fixed texts on hot paths: the log insert, the position update).
@@ -96,11 +115,16 @@ class MySqlConnection {
   Status UserVariableLiterals(const std::vector<std::string>& names, std::vector<std::string>* literals);
 
   const MySqlEndpoint& endpoint() const { return endpoint_; }
+  const MySqlSessionId& session_id() const { return session_id_; }
+
+  // Asks the server for this session's id and the server's start time.
+  Status ReadSessionId(MySqlSessionId* id);
 
  private:
   MySqlConnection(MySqlEndpoint endpoint, std::unique_ptr<sql::Connection> connection);
 
   MySqlEndpoint endpoint_;
+  MySqlSessionId session_id_;
   std::unique_ptr<sql::Connection> connection_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> prepared_;
 };

@@ -23,8 +23,27 @@ class ReplaySession {
 
   Status Execute(const LoggedStatement& statement, QueryResult* result = nullptr);
 
+  // Whether `statement` may travel in a multi-statement batch: not when its
+  // sql_mode (or the session's now) makes the server read quotes or
+  // backslashes differently from how ddb joins statements (ANSI_QUOTES,
+  // NO_BACKSLASH_ESCAPES).
+  bool Batchable(const LoggedStatement& statement) const;
+  // Appends to `batch` the statements that set `statement`'s context and
+  // the statement itself, each ended by a newline and ';' (a trailing `--`
+  // comment ends at the newline), as Execute would run them, and remembers
+  // that context as set. Returns how many statements it appended. For a
+  // connection opened with multi_statements; if the batch fails, call
+  // Forget().
+  size_t AppendToBatch(const LoggedStatement& statement, std::string* batch);
+  // Forgets what was set: after a failed batch the session's context is
+  // unknown, so the next statement sets all of it again.
+  void Forget();
+
  private:
   Status SetContext(const LoggedStatement& statement);
+  // The SET that gives `statement` its context ("" when nothing changes).
+  std::string ContextAssignments(const LoggedStatement& statement) const;
+  void RememberContext(const LoggedStatement& statement);
 
   MySqlConnection& connection_;
   std::string database_;

@@ -63,11 +63,14 @@ Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
   uint8_t kind = 0;
   if (!reader.U8(&kind)) return RecordTruncated("kind");
   if (kind != static_cast<uint8_t>(RecordKind::kTransaction) &&
-      kind != static_cast<uint8_t>(RecordKind::kDdl)) {
+      kind != static_cast<uint8_t>(RecordKind::kDdl) && kind != static_cast<uint8_t>(RecordKind::kGap)) {
     return Status::Corruption("log record has unknown kind " + std::to_string(kind));
   }
   uint32_t count = 0;
   if (!reader.U32(&count)) return RecordTruncated("statement count");
+  if (kind == static_cast<uint8_t>(RecordKind::kGap) && count != 0) {
+    return Status::Corruption("gap record claims " + std::to_string(count) + " statements");
+  }
   if (count > reader.remaining() / kMinStatementSize) {
     return Status::Corruption("log record claims " + std::to_string(count) + " statements in " +
                               std::to_string(reader.remaining()) + " bytes");

@@ -124,6 +124,11 @@ MySqlConnection::MySqlConnection(MySqlEndpoint endpoint, std::unique_ptr<sql::Co
 MySqlConnection::~MySqlConnection() = default;
 
 Status MySqlConnection::Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out) {
+  return Open(endpoint, false, out);
+}
+
+Status MySqlConnection::Open(const MySqlEndpoint& endpoint, bool multi_statements,
+                             std::unique_ptr<MySqlConnection>* out) {
   try {
     sql::ConnectOptionsMap options;
     options["hostName"] = sql::SQLString("tcp://" + endpoint.host + ":" + std::to_string(endpoint.port));
@@ -132,12 +137,30 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySq
     options["OPT_CONNECT_TIMEOUT"] = 5;
     options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
     if (!endpoint.database.empty()) options["schema"] = sql::SQLString(endpoint.database);
+    if (multi_statements) options["CLIENT_MULTI_STATEMENTS"] = true;
     std::unique_ptr<sql::Connection> connection(Driver()->connect(options));
-    out->reset(new MySqlConnection(endpoint, std::move(connection)));
+    std::unique_ptr<MySqlConnection> opened(new MySqlConnection(endpoint, std::move(connection)));
+    if (Status s = opened->ReadSessionId(&opened->session_id_); !s.ok()) return s;
+    *out = std::move(opened);
     return Status::Ok();
   } catch (const sql::SQLException& e) {
     return FromException(e);
   }
+}
+
+Status MySqlConnection::ReadSessionId(MySqlSessionId* id) {
+  QueryResult result;
+  if (Status s = Execute(
+          "SELECT CONNECTION_ID(), UNIX_TIMESTAMP() - VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+          "WHERE VARIABLE_NAME = 'UPTIME'",
+          &result);
+      !s.ok()) {
+    return s;
+  }
+  if (result.rows.empty()) return Status::Corruption("the server reported no UPTIME status variable");
+  id->connection_id = std::stoull(result.rows[0][0].value_or("0"));
+  id->server_started_at = std::stoll(result.rows[0][1].value_or("0"));
+  return Status::Ok();
 }
 
 Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) {
@@ -159,6 +182,20 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
         result->server_info = native->getLastStatementInfo().asStdString();
       }
     }
+    return Status::Ok();
+  } catch (const sql::SQLException& e) {
+    return FromException(e);
+  }
+}
+
+Status MySqlConnection::ExecuteBatch(std::string_view text, size_t count, size_t* completed) {
+  *completed = 0;
+  try {
+    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+    // Each call reads (and discards) the next statement's answer, and
+    // throws the error of the statement that failed.
+    statement->execute(sql::SQLString(std::string(text)));
+    for (*completed = 1; *completed < count; ++*completed) statement->getMoreResults();
     return Status::Ok();
   } catch (const sql::SQLException& e) {
     return FromException(e);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ddb/sql_lexer.h"
+
 namespace ddb {
 
 const std::vector<ReplicatedVariable>& ReplicatedVariables() {
@@ -67,16 +69,7 @@ std::string TimestampLiteral(int64_t micros) {
 
 ReplaySession::ReplaySession(MySqlConnection& connection) : connection_(connection) {}
 
-Status ReplaySession::SetContext(const LoggedStatement& statement) {
-  if (!statement.default_database.empty() && statement.default_database != database_) {
-    if (Status s = connection_.Execute("USE " + QuoteIdentifier(statement.default_database)); !s.ok()) {
-      // The database may be created by this very statement (or dropped by an
-      // earlier one); run without a default like the master would have.
-      if (s.code() != Status::Code::kMySql || s.mysql_error_code() != 1049) return s;
-    } else {
-      database_ = statement.default_database;
-    }
-  }
+std::string ReplaySession::ContextAssignments(const LoggedStatement& statement) const {
   std::string assignments;
   auto add = [&assignments](const std::string& assignment) {
     assignments += (assignments.empty() ? "" : ", ") + assignment;
@@ -95,12 +88,30 @@ Status ReplaySession::SetContext(const LoggedStatement& statement) {
   if (statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
     add("@@session.timestamp = " + TimestampLiteral(statement.timestamp_micros));
   }
-  if (assignments.empty()) return Status::Ok();
-  if (Status s = connection_.Execute("SET " + assignments); !s.ok()) return s;
+  return assignments;
+}
+
+void ReplaySession::RememberContext(const LoggedStatement& statement) {
   for (const SessionSetting& setting : statement.settings) {
     if (!IsPerStatementSetting(setting.name)) settings_[setting.name] = setting.value;
   }
   if (statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
+}
+
+Status ReplaySession::SetContext(const LoggedStatement& statement) {
+  if (!statement.default_database.empty() && statement.default_database != database_) {
+    if (Status s = connection_.Execute("USE " + QuoteIdentifier(statement.default_database)); !s.ok()) {
+      // The database may be created by this very statement (or dropped by an
+      // earlier one); run without a default like the master would have.
+      if (s.code() != Status::Code::kMySql || s.mysql_error_code() != 1049) return s;
+    } else {
+      database_ = statement.default_database;
+    }
+  }
+  const std::string assignments = ContextAssignments(statement);
+  if (assignments.empty()) return Status::Ok();
+  if (Status s = connection_.Execute("SET " + assignments); !s.ok()) return s;
+  RememberContext(statement);
   return Status::Ok();
 }
 
@@ -109,5 +120,54 @@ Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* res
   return connection_.Execute(statement.sql, result);
 }
 
-}  // namespace ddb
+namespace {
 
+bool ChangesQuoting(const std::string& sql_mode) {
+  return sql_mode.find("ANSI_QUOTES") != std::string::npos ||
+         sql_mode.find("NO_BACKSLASH_ESCAPES") != std::string::npos || sql_mode.find("ANSI'") != std::string::npos ||
+         sql_mode.find("ANSI,") != std::string::npos;
+}
+
+}  // namespace
+
+bool ReplaySession::Batchable(const LoggedStatement& statement) const {
+  auto current = settings_.find("sql_mode");
+  if (current == settings_.end() || ChangesQuoting(current->second)) return false;
+  for (const SessionSetting& setting : statement.settings) {
+    if (setting.name == "sql_mode" && ChangesQuoting(setting.value)) return false;
+  }
+  // A ';' of its own (a trailing terminator a driver sent) would end the
+  // statement early in a batch, or leave an empty one. A CALL answers with
+  // a result per SELECT inside it, and a batch counts one per statement.
+  const std::vector<Token> tokens = Tokenize(statement.sql);
+  if (tokens.empty() || IsKeyword(tokens[0], "CALL")) return false;
+  for (const Token& token : tokens) {
+    if (token.kind == TokenKind::kSemicolon) return false;
+  }
+  return true;
+}
+
+size_t ReplaySession::AppendToBatch(const LoggedStatement& statement, std::string* batch) {
+  size_t count = 1;
+  if (!statement.default_database.empty() && statement.default_database != database_) {
+    *batch += "USE " + QuoteIdentifier(statement.default_database) + ";\n";
+    database_ = statement.default_database;
+    ++count;
+  }
+  if (const std::string assignments = ContextAssignments(statement); !assignments.empty()) {
+    *batch += "SET " + assignments + ";\n";
+    RememberContext(statement);
+    ++count;
+  }
+  *batch += statement.sql;
+  *batch += "\n;\n";
+  return count;
+}
+
+void ReplaySession::Forget() {
+  database_.clear();
+  settings_.clear();
+  timestamp_micros_ = -1;
+}
+
+}  // namespace ddb

@@ -93,19 +93,51 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
   if (last_seq == 0) return Status::Ok();
   limit = std::min(limit, last_seq - 1);
   if (limit == 0) return Status::Ok();
+  // ... and no younger than the retention. Numbers grow with commit time
+  // (give or take the moments between allocation and COMMIT), so this is a
+  // prefix of the log.
   const int64_t cutoff = NowMicros() - options_.retention_seconds * 1000000;
-  for (;;) {
-    QueryResult result;
+  QueryResult old_enough;
+  if (Status s = connection_->ExecutePrepared(
+          "SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log WHERE seq <= ? AND committed_at < ?",
+          {limit, cutoff}, &old_enough);
+      !s.ok()) {
+    return s;
+  }
+  limit = std::min<uint64_t>(limit, std::stoull(old_enough.rows.at(0).at(0).value_or("0")));
+  while (limit > 0) {
+    // One chunk per transaction, the purge horizon moved with the rows it
+    // covers: a reader sees both or neither, so a purged record can never
+    // be taken for a gap.
+    QueryResult chunk;
     if (Status s = connection_->ExecutePrepared(
-            "DELETE FROM ddb_meta.replication_log WHERE seq <= ? AND committed_at < ? AND state = 'done' "
-            "ORDER BY seq LIMIT ?",
-            {limit, cutoff, kPurgeChunk}, &result);
+            "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM (SELECT seq FROM ddb_meta.replication_log WHERE seq <= ? "
+            "ORDER BY seq LIMIT ?) oldest",
+            {limit, kPurgeChunk}, &chunk);
         !s.ok()) {
       return s;
     }
-    *purged += result.affected_rows;
-    if (result.affected_rows < kPurgeChunk) return Status::Ok();
+    const uint64_t bound = std::stoull(chunk.rows.at(0).at(0).value_or("0"));
+    const uint64_t rows = std::stoull(chunk.rows.at(0).at(1).value_or("0"));
+    if (rows == 0) return Status::Ok();
+    QueryResult deleted;
+    Status s = connection_->Execute("START TRANSACTION");
+    if (s.ok()) {
+      s = connection_->ExecutePrepared(
+          "UPDATE ddb_meta.log_state SET purged_through = GREATEST(purged_through, ?) WHERE id = 1", {bound});
+    }
+    if (s.ok()) {
+      s = connection_->ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq <= ?", {bound}, &deleted);
+    }
+    if (s.ok()) s = connection_->Execute("COMMIT");
+    if (!s.ok()) {
+      static_cast<void>(connection_->Execute("ROLLBACK"));  // the pass failed anyway; Run reconnects
+      return s;
+    }
+    *purged += deleted.affected_rows;
+    if (rows < kPurgeChunk) return Status::Ok();
   }
+  return Status::Ok();
 }
 
 }  // namespace ddb

@@ -17,12 +17,17 @@ class LogTableReader {
  public:
   explicit LogTableReader(MySqlEndpoint endpoint);
 
-  // Up to `limit` 'done' records with seq > after_seq, oldest first.
-  Status ReadAfter(uint64_t after_seq, size_t limit, std::vector<EncodedRecordPtr>* out);
+  // The records after `after_seq` up to `horizon` (every number up to it is
+  // resolved), at most about `limit` rows, oldest first and contiguous:
+  // a number missing from the table is a gap and comes back as a kGap
+  // record. Fails with kNotFound when records after `after_seq` were purged
+  // (read in the same snapshot as the rows, so a purge racing the read can
+  // never pass for gaps).
+  Status ReadAfter(uint64_t after_seq, uint64_t horizon, size_t limit, std::vector<EncodedRecordPtr>* out);
 
-  // Oldest seq still in the table (0 when empty): a slave positioned before
-  // it can no longer be fed and must be re-seeded.
-  Status OldestSeq(uint64_t* oldest);
+  // Everything up to here was purged: a slave positioned before it can no
+  // longer be fed and must be re-seeded.
+  Status PurgedThrough(uint64_t* purged_through);
 
  private:
   Status Connect();

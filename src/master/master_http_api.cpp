@@ -82,7 +82,7 @@ HttpResponse LogEndpoint(const MasterHttpContext& context, const HttpRequest& re
     return HttpResponse::Error(400, "'limit' must be 1.." + std::to_string(kMaxLogRecordsPerRequest));
   }
   nlohmann::json records;
-  if (Status s = ReadLogJson(context.mysql, after, limit, &records); !s.ok()) {
+  if (Status s = ReadLogJson(context.mysql, after, context.recent.last_seq(), limit, &records); !s.ok()) {
     return HttpResponse::Error(503, "reading the log table failed: " + s.ToString());
   }
   return HttpResponse::Json(200, nlohmann::json{{"after", after}, {"last_seq", context.recent.last_seq()},
@@ -165,16 +165,21 @@ nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string&
   return out;
 }
 
-Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, size_t limit, nlohmann::json* out) {
+Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t horizon, size_t limit,
+                   nlohmann::json* out) {
   LogTableReader reader(mysql);
+  // What was purged is simply not listed: start at the oldest record kept.
+  uint64_t purged_through = 0;
+  if (Status s = reader.PurgedThrough(&purged_through); !s.ok()) return s;
   std::vector<EncodedRecordPtr> encoded;
-  if (Status s = reader.ReadAfter(after_seq, limit, &encoded); !s.ok()) return s;
+  if (Status s = reader.ReadAfter(std::max(after_seq, purged_through), horizon, limit, &encoded); !s.ok()) return s;
   nlohmann::json records = nlohmann::json::array();
   for (const EncodedRecordPtr& one : encoded) {
     LogRecord record;
     if (Status s = DecodeRecordPayload(one->payload, &record); !s.ok()) {
       return Status::Corruption("record #" + std::to_string(one->seq) + ": " + s.message());
     }
+    if (record.kind == RecordKind::kGap) continue;  // a number that never committed
     nlohmann::json statements = nlohmann::json::array();
     for (const LoggedStatement& statement : record.statements) {
       statements.push_back({{"sql", statement.sql}, {"database", statement.default_database}});

@@ -49,7 +49,8 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
 nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql, const std::string& database);
 
 // Committed records with seq > after_seq, decoded.
-Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, size_t limit, nlohmann::json* out);
+Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t horizon, size_t limit,
+                   nlohmann::json* out);
 
 // Adds every master route to `server`.
 void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context);

@@ -21,6 +21,27 @@ Status CreateMasterSchema(MySqlConnection& connection) {
       " state ENUM('pending','done') NOT NULL,"
       " body LONGBLOB NOT NULL"
       ") ENGINE=InnoDB",
+      // Everything up to purged_through was purged: a slave positioned
+      // before it must be re-seeded. Numbers above it that are missing from
+      // the log are gaps (allocated, never committed). A log that predates
+      // this table starts out purged up to just before its oldest row.
+      "CREATE TABLE IF NOT EXISTS ddb_meta.log_state ("
+      " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+      " purged_through BIGINT UNSIGNED NOT NULL"
+      ") ENGINE=InnoDB",
+      "INSERT IGNORE INTO ddb_meta.log_state "
+      "SELECT 1, COALESCE(MIN(seq), 1) - 1 FROM ddb_meta.replication_log",
+      // A transaction's log row and its COMMIT in one round trip. It runs
+      // inside the session's open transaction: if the insert fails, the
+      // COMMIT is never reached and the caller rolls back.
+      "CREATE OR REPLACE PROCEDURE ddb_meta.commit_record("
+      " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB)"
+      " SQL SECURITY INVOKER"
+      " BEGIN"
+      "  INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
+      "  VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
+      "  COMMIT;"
+      " END",
       // Acknowledged positions, so purging and \status survive a restart.
       "CREATE TABLE IF NOT EXISTS ddb_meta.slave_positions ("
       " name VARCHAR(64) NOT NULL PRIMARY KEY,"

@@ -5,12 +5,21 @@ namespace ddb {
 RecentRecords::RecentRecords(size_t capacity, uint64_t last_seq) : capacity_(capacity), last_seq_(last_seq) {}
 
 void RecentRecords::Append(EncodedRecordPtr record) {
+  std::vector<EncodedRecordPtr> one;
+  one.push_back(std::move(record));
+  AppendAll(std::move(one));
+}
+
+void RecentRecords::AppendAll(std::vector<EncodedRecordPtr> records) {
+  if (records.empty()) return;
   std::vector<Listener> to_notify;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    last_seq_ = record->seq;
-    last_committed_at_micros_ = record->committed_at_micros;
-    records_.push_back(std::move(record));
+    for (EncodedRecordPtr& record : records) {
+      last_seq_ = record->seq;
+      last_committed_at_micros_ = record->committed_at_micros;
+      records_.push_back(std::move(record));
+    }
     while (records_.size() > capacity_) records_.pop_front();
     for (const auto& [id, listener] : listeners_) to_notify.push_back(listener);
   }

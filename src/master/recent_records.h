@@ -3,8 +3,9 @@
 //
 // Bounded by a record count: a slave that falls further behind than the window
 // is fed from the table instead, so memory never grows with a backlog.
-// Records are appended in commit order under the commit lock, so the window
-// always holds a contiguous run of sequence numbers.
+// Records are appended in sequence order by the CommitSequencer, gaps
+// included (as kGap records), so the window always holds a contiguous run of
+// sequence numbers.
 //
 // Thread-safe. Listeners are called (outside the lock) after each append;
 // they must be cheap (post to an io_context, notify a condition).
@@ -37,6 +38,8 @@ class RecentRecords {
   RecentRecords(size_t capacity, uint64_t last_seq);
 
   void Append(EncodedRecordPtr record);
+  // Appends consecutive records and wakes the listeners once.
+  void AppendAll(std::vector<EncodedRecordPtr> records);
 
   // Records with seq > after_seq, at most `limit`. Returns false when the
   // window no longer holds the record right after `after_seq` (read the table).

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <thread>
 
 #include "ddb/partial_drop.h"
 #include "ddb/replay_session.h"
@@ -10,8 +11,22 @@
 namespace ddb {
 namespace {
 
-constexpr const char* kInsertRecordSql =
-    "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body) VALUES (?, ?, ?, ?, ?)";
+// The log insert and the COMMIT in one round trip (master_schema.cpp).
+constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?)";
+constexpr const char* kInsertPendingDdlSql =
+    "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body) VALUES (?, ?, 2, 'pending', ?)";
+constexpr const char* kMarkDoneSql =
+    "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?";
+
+// How long a session whose COMMIT answer was lost waits for the outcome
+// before it is told that it is not known yet.
+constexpr auto kLostCommitWait = std::chrono::seconds(10);
+// How long a DDL whose answer was lost keeps every commit waiting while it
+// is settled; past it the next writer tries again.
+constexpr auto kDdlSettleDeadline = std::chrono::seconds(30);
+constexpr auto kDdlSettlePause = std::chrono::milliseconds(500);
+
+Blob AsBlob(const std::vector<uint8_t>& bytes) { return Blob{std::string(bytes.begin(), bytes.end())}; }
 
 // Re-executes each DDL left 'pending' by a crash. Success, or an error that
 // says its effect is already there, means it is applied: mark it done. Any
@@ -81,11 +96,20 @@ Status LoadLastSeq(MySqlConnection& connection, uint64_t* last_seq) {
 
 }  // namespace
 
+EncodedRecordPtr MakeEncodedRecord(uint64_t seq, int64_t committed_at_micros, std::span<const uint8_t> body) {
+  auto record = std::make_shared<EncodedRecord>();
+  record->seq = seq;
+  record->committed_at_micros = committed_at_micros;
+  record->payload = EncodeRecordPayload(seq, committed_at_micros, body);
+  return record;
+}
+
 ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent,
                                std::shared_ptr<spdlog::logger> logger)
-    : endpoint_(std::move(endpoint)), recent_(recent), logger_(std::move(logger)) {
-  last_seq_ = recent_->last_seq();
-}
+    : endpoint_(std::move(endpoint)),
+      logger_(std::move(logger)),
+      sequencer_(recent, recent->last_seq()),
+      lost_(endpoint_, &sequencer_, logger_) {}
 
 Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq) {
   std::unique_ptr<MySqlConnection> connection;
@@ -94,145 +118,172 @@ Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& lo
   return LoadLastSeq(*connection, last_seq);
 }
 
-uint64_t ReplicationLog::last_seq() const {
-  std::lock_guard<std::mutex> lock(commit_mutex_);
-  return last_seq_;
-}
-
-void ReplicationLog::Publish(uint64_t seq, int64_t committed_at_micros, const std::vector<uint8_t>& body) {
-  auto record = std::make_shared<EncodedRecord>();
-  record->seq = seq;
-  record->committed_at_micros = committed_at_micros;
-  record->payload = EncodeRecordPayload(seq, committed_at_micros, body);
-  recent_->Append(std::move(record));
-}
-
 Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements,
-                              uint64_t* seq_out) {
-  std::lock_guard<std::mutex> lock(commit_mutex_);
-  if (needs_resync_) {
-    if (Status s = ResyncLocked(); !s.ok()) return s;
+                              uint64_t* seq_out, bool* session_lost) {
+  if (session_lost != nullptr) *session_lost = false;
+  if (unsettled_ddl_.load() != 0) {
+    std::unique_lock<std::shared_mutex> exclusive(barrier_);
+    if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
   }
+  std::shared_lock<std::shared_mutex> window(barrier_);
   LogRecord record;
-  record.seq = last_seq_ + 1;
-  record.committed_at_micros = NowMicros();
   record.kind = RecordKind::kTransaction;
   record.statements = std::move(statements);
+  // After the statements, before the insert: see the header.
+  record.seq = sequencer_.Allocate();
+  record.committed_at_micros = NowMicros();
   const std::vector<uint8_t> body = EncodeRecordBody(record);
-  Status inserted = connection.ExecutePrepared(
-      kInsertRecordSql,
-      {record.seq, record.committed_at_micros, int64_t{1}, std::string("done"),
-       Blob{std::string(body.begin(), body.end())}});
-  if (!inserted.ok()) {
-    // A duplicate seq means the table moved under us (another writer?):
-    // re-read it before the next commit rather than guess.
-    if (inserted.code() == Status::Code::kMySql && inserted.mysql_error_code() == 1062) needs_resync_ = true;
-    return inserted;
+  EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
+  const Status s =
+      connection.ExecutePrepared(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body)});
+  if (s.ok()) {
+    sequencer_.Committed(std::move(encoded));
+    *seq_out = record.seq;
+    return Status::Ok();
   }
-  Status committed = connection.Execute("COMMIT");
-  if (!committed.ok()) {
-    // The COMMIT may or may not have reached InnoDB (connection lost mid
-    // commit). Ask the table, from another connection, what happened.
-    needs_resync_ = true;
-    if (ResyncLocked().ok() && last_seq_ >= record.seq) {
-      logger_->warn("COMMIT of #{} reported {}, but the record is in the log: it committed", record.seq,
-                    committed.ToString());
-      *seq_out = record.seq;
-      return Status::Ok();
-    }
-    return committed;
+  if (!IsConnectionLost(s)) {
+    // An answer: the insert failed before the COMMIT ran, or the COMMIT
+    // failed and InnoDB rolled back. Either way nothing committed.
+    sequencer_.Abandoned(record.seq);
+    return s;
   }
-  last_seq_ = record.seq;
-  Publish(record.seq, record.committed_at_micros, body);
-  *seq_out = record.seq;
-  return Status::Ok();
+  // No answer: the COMMIT may have happened, or may still be happening.
+  // DDLs need not wait for the settling.
+  window.unlock();
+  if (session_lost != nullptr) *session_lost = true;
+  const std::optional<bool> committed =
+      lost_.Settle(LostCommit{std::move(encoded), connection.session_id()}, kLostCommitWait);
+  if (committed.value_or(false)) {
+    *seq_out = record.seq;
+    return Status::Ok();
+  }
+  const std::string outcome = committed.has_value()
+                                  ? " (the transaction did not commit; nothing was logged)"
+                                  : " (whether the transaction committed is not known yet: #" +
+                                        std::to_string(record.seq) +
+                                        " is settled as soon as the master's MySQL answers; read your data back)";
+  return Status::MySql(s.mysql_error_code(), s.sql_state(), s.message() + outcome);
 }
 
 Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement statement,
                               const std::function<Status()>& execute, uint64_t* seq_out) {
-  std::lock_guard<std::mutex> lock(commit_mutex_);
-  if (needs_resync_) {
-    if (Status s = ResyncLocked(); !s.ok()) return s;
-  }
+  std::unique_lock<std::shared_mutex> exclusive(barrier_);
+  if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
   LogRecord record;
-  record.seq = last_seq_ + 1;
   record.kind = RecordKind::kDdl;
+  record.seq = sequencer_.Allocate();
   const std::string statement_sql = statement.sql;
   record.statements.push_back(std::move(statement));
   const std::vector<uint8_t> body = EncodeRecordBody(record);
+  const MySqlSessionId session = connection.session_id();
   // Each bookkeeping write is committed explicitly: in a session with
   // autocommit=0 it would otherwise wait in an open transaction that a later
   // ROLLBACK could undo.
-  Status pending = connection.ExecutePrepared(kInsertRecordSql, {record.seq, NowMicros(), int64_t{2},
-                                                                 std::string("pending"),
-                                                                 Blob{std::string(body.begin(), body.end())}});
+  Status pending = connection.ExecutePrepared(kInsertPendingDdlSql, {record.seq, NowMicros(), AsBlob(body)});
   if (pending.ok()) pending = connection.Execute("COMMIT");
-  if (!pending.ok()) return pending;
-  if (Status s = execute(); !s.ok()) {
-    if (std::optional<std::string> partial = PartialDropStatement(record.statements[0].sql, s)) {
+  if (!pending.ok()) {
+    if (IsConnectionLost(pending)) {
+      static_cast<void>(SettleDdl(session, record.seq));  // the row may have committed: finish it as recovery would
+    } else {
+      sequencer_.Abandoned(record.seq);
+    }
+    return pending;
+  }
+  Status executed = execute();
+  if (!executed.ok() && IsConnectionLost(executed)) {
+    static_cast<void>(SettleDdl(session, record.seq));  // it may have run: recovery's rule decides
+    return executed;
+  }
+  if (!executed.ok()) {
+    if (std::optional<std::string> partial = PartialDropStatement(record.statements[0].sql, executed)) {
       // It failed, but not before dropping what existed: log what it did.
       record.statements[0].sql = *partial;
       const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
-      record.committed_at_micros = NowMicros();
-      Status logged = connection.ExecutePrepared(
-          "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?",
-          {record.committed_at_micros, Blob{std::string(partial_body.begin(), partial_body.end())}, record.seq});
+      const int64_t committed_at = NowMicros();
+      Status logged = connection.ExecutePrepared(kMarkDoneSql, {committed_at, AsBlob(partial_body), record.seq});
       if (logged.ok()) logged = connection.Execute("COMMIT");
-      if (logged.ok()) {
-        logger_->info("#{}: '{}' failed part way ({}); logged as '{}'", record.seq, statement_sql, s.ToString(),
-                      *partial);
-        last_seq_ = record.seq;
-        Publish(record.seq, record.committed_at_micros, partial_body);
-        *seq_out = record.seq;
-        return s;
+      if (!logged.ok()) {
+        // Still pending: settling re-executes the original, which fails for
+        // the names already dropped, and logs the partial form.
+        static_cast<void>(SettleDdl(session, record.seq));
+        return executed;
       }
-      needs_resync_ = true;  // still pending: recovery re-executes the original, fails, removes it
-      return s;
+      logger_->info("#{}: '{}' failed part way ({}); logged as '{}'", record.seq, statement_sql,
+                    executed.ToString(), *partial);
+      sequencer_.Committed(MakeEncodedRecord(record.seq, committed_at, partial_body));
+      *seq_out = record.seq;
+      return executed;
     }
     Status removed = connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
     if (removed.ok()) removed = connection.Execute("COMMIT");
-    if (!removed.ok()) needs_resync_ = true;  // recovery re-executes it, fails the same way, and removes it
-    return s;
+    if (removed.ok()) {
+      sequencer_.Abandoned(record.seq);
+    } else {
+      static_cast<void>(SettleDdl(session, record.seq));  // re-executes it, fails the same way, and removes it
+    }
+    return executed;
   }
-  record.committed_at_micros = NowMicros();
-  Status done = connection.ExecutePrepared(
-      "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ? WHERE seq = ?",
-      {record.committed_at_micros, record.seq});
+  const int64_t committed_at = NowMicros();
+  Status done = connection.ExecutePrepared(kMarkDoneSql, {committed_at, AsBlob(body), record.seq});
   if (done.ok()) done = connection.Execute("COMMIT");
   if (!done.ok()) {
-    needs_resync_ = true;
-    if (ResyncLocked().ok() && last_seq_ >= record.seq) {
-      *seq_out = record.seq;
-      return Status::Ok();
+    if (Status settled = SettleDdl(session, record.seq); !settled.ok()) {
+      return Status::Unavailable("DDL ran on the master but could not be marked done in the log (" +
+                                 done.ToString() + "); it is settled when the master's MySQL is reachable");
     }
-    return Status::Unavailable("DDL ran on the master but could not be marked done in the log (" +
-                               done.ToString() + "); it is resolved when the master's MySQL is reachable");
+    *seq_out = record.seq;
+    return Status::Ok();
   }
-  last_seq_ = record.seq;
-  Publish(record.seq, record.committed_at_micros, body);
+  sequencer_.Committed(MakeEncodedRecord(record.seq, committed_at, body));
   *seq_out = record.seq;
   return Status::Ok();
 }
 
-Status ReplicationLog::ResyncLocked() {
+Status ReplicationLog::SettleDdl(const MySqlSessionId& session, uint64_t seq) {
+  unsettled_ddl_session_ = session;
+  unsettled_ddl_ = seq;
+  const auto deadline = std::chrono::steady_clock::now() + kDdlSettleDeadline;
+  for (;;) {
+    Status s = SettleLeftoverDdlLocked();
+    if (s.ok() || std::chrono::steady_clock::now() > deadline) return s;
+    std::this_thread::sleep_for(kDdlSettlePause);
+  }
+}
+
+Status ReplicationLog::SettleLeftoverDdlLocked() {
+  const uint64_t seq = unsettled_ddl_.load();
+  if (seq == 0) return Status::Ok();
+  auto unsettled = [seq](const Status& why) {
+    return Status::Unavailable("DDL #" + std::to_string(seq) +
+                               " lost its answer and cannot be settled yet, so no write can commit after it: " +
+                               why.ToString());
+  };
   std::unique_ptr<MySqlConnection> connection;
-  if (Status s = MySqlConnection::Open(endpoint_, &connection); !s.ok()) return s;
-  if (Status s = ResolvePendingDdl(*connection, *logger_); !s.ok()) return s;
-  QueryResult result;
+  if (Status s = MySqlConnection::Open(endpoint_, &connection); !s.ok()) return unsettled(s);
+  LogRowState state = LogRowState::kAbsent;
+  if (Status s = EndSessionAndReadRow(*connection, unsettled_ddl_session_, seq, &state); !s.ok()) {
+    return unsettled(s);
+  }
+  if (state == LogRowState::kPending) {
+    if (Status s = ResolvePendingDdl(*connection, *logger_); !s.ok()) return unsettled(s);
+  }
+  QueryResult row;
   if (Status s = connection->ExecutePrepared(
-          "SELECT seq, committed_at, body FROM ddb_meta.replication_log WHERE seq > ? AND state = 'done' "
-          "ORDER BY seq",
-          {last_seq_}, &result);
+          "SELECT committed_at, body FROM ddb_meta.replication_log WHERE seq = ? AND state = 'done'", {seq}, &row);
       !s.ok()) {
-    return s;
+    return unsettled(s);
   }
-  for (const auto& row : result.rows) {
-    const uint64_t seq = std::stoull(*row[0]);
-    const std::vector<uint8_t> body(row[2]->begin(), row[2]->end());
-    Publish(seq, std::stoll(*row[1]), body);
-    last_seq_ = seq;
+  if (row.rows.empty()) {
+    logger_->warn("DDL #{} lost its answer and did not take effect: #{} is a gap", seq, seq);
+    sequencer_.Abandoned(seq);
+  } else {
+    logger_->warn("DDL #{} lost its answer but took effect: published", seq);
+    const std::string& body = *row.rows[0][1];
+    sequencer_.Committed(MakeEncodedRecord(
+        seq, std::stoll(*row.rows[0][0]),
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size())));
   }
-  needs_resync_ = false;
+  unsettled_ddl_ = 0;
   return Status::Ok();
 }
 

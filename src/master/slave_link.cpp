@@ -159,16 +159,17 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   // A slave that needs records the log no longer holds must be re-seeded;
   // skipping it forward would leave it different from the master for good.
   if (subscribe.after_seq < last_seq) {
-    uint64_t oldest = 0;
+    uint64_t purged_through = 0;
     if (!table_reader_) table_reader_ = std::make_unique<LogTableReader>(settings.mysql);
     LogTableReader* reader = table_reader_.get();
     Status s = co_await asio::co_spawn(
-        context_.table_workers, [reader, &oldest]() -> asio::awaitable<Status> { co_return reader->OldestSeq(&oldest); },
+        context_.table_workers,
+        [reader, &purged_through]() -> asio::awaitable<Status> { co_return reader->PurgedThrough(&purged_through); },
         asio::use_awaitable);
     if (!s.ok()) co_return Status::Unavailable("reading the log table: " + s.ToString());
-    if (oldest == 0 || oldest > subscribe.after_seq + 1) {
+    if (purged_through > subscribe.after_seq) {
       const std::string why = "slave needs the records after #" + std::to_string(subscribe.after_seq) +
-                              " but the log now starts at #" + std::to_string(oldest == 0 ? last_seq + 1 : oldest) +
+                              " but the log now starts at #" + std::to_string(purged_through + 1) +
                               " (older records were purged); re-seed this slave from a copy of another node";
       co_await SendError(socket_, ErrorCode::kPositionPurged, why);
       co_return Status::Refused(why);
@@ -198,12 +199,14 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
 asio::awaitable<Status> SlaveLink::ReadFromTable(uint64_t after_seq, std::vector<EncodedRecordPtr>* batch) {
   if (!table_reader_) table_reader_ = std::make_unique<LogTableReader>(context_.settings.mysql);
   LogTableReader* reader = table_reader_.get();
+  // Never past what is published: a number above it may still commit.
+  const uint64_t horizon = context_.recent.last_seq();
   // Blocking MySQL work runs on a worker so the io thread keeps serving the
   // other slaves; the coroutine resumes here when it is done.
   co_return co_await asio::co_spawn(
       context_.table_workers,
-      [reader, after_seq, batch]() -> asio::awaitable<Status> {
-        co_return reader->ReadAfter(after_seq, kBatchRecords, batch);
+      [reader, after_seq, horizon, batch]() -> asio::awaitable<Status> {
+        co_return reader->ReadAfter(after_seq, horizon, kBatchRecords, batch);
       },
       asio::use_awaitable);
 }
@@ -240,12 +243,12 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
     const bool in_memory = context_.recent.ReadAfter(after_seq, kBatchRecords, &batch);
     if (!in_memory) {
       if (Status s = co_await ReadFromTable(after_seq, &batch); !s.ok()) {
+        if (s.code() == Status::Code::kNotFound) {
+          const std::string why = s.message() + " while the slave needed them; re-seed this slave";
+          co_await SendError(socket_, ErrorCode::kPositionPurged, why);
+          co_return Status::Refused(why);
+        }
         co_return Status::Unavailable("reading the log table for catch-up failed: " + s.ToString());
-      }
-      if (!batch.empty() && batch.front()->seq != after_seq + 1) {
-        const std::string why = "record #" + std::to_string(after_seq + 1) + " was purged while the slave needed it";
-        co_await SendError(socket_, ErrorCode::kPositionPurged, why);
-        co_return Status::Refused(why);
       }
     }
     if (in_memory != live) {

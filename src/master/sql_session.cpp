@@ -33,6 +33,25 @@ bool TouchesMetaSchema(const std::string& sql) {
   return false;
 }
 
+// Whether a SET asks for an isolation level below REPEATABLE READ, in any of
+// its spellings: SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL READ
+// COMMITTED, SET tx_isolation = 'READ-UNCOMMITTED', SET
+// @@transaction_isolation = ... Replaying in commit order is only exact
+// when InnoDB takes locking reads for INSERT ... SELECT and the like, which
+// it does not below REPEATABLE READ (DESIGN.md).
+bool LowersIsolation(const std::string& sql) {
+  bool mentions_isolation = false;
+  bool weak_level = false;
+  for (const Token& token : Tokenize(sql)) {
+    const std::string value = AsciiUpper(TokenValue(token));
+    if (value == "ISOLATION" || value == "TX_ISOLATION" || value == "TRANSACTION_ISOLATION") {
+      mentions_isolation = true;
+    }
+    if (value.find("COMMITTED") != std::string::npos) weak_level = true;  // READ COMMITTED, 'READ-UNCOMMITTED'
+  }
+  return mentions_isolation && weak_level;
+}
+
 bool MentionsAutocommit(const std::string& sql) {
   for (const Token& token : Tokenize(sql)) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;
@@ -378,6 +397,12 @@ ExecutionResult SqlSession::RunUse(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::RunSet(const std::string& sql) {
+  if (LowersIsolation(sql)) {
+    return Fail(Status::Refused(
+        "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and other "
+        "statements that read one table to write another could read rows a slave replaying in commit order "
+        "would not see (nothing was changed)"));
+  }
   // SET autocommit = 1 commits an open transaction inside MySQL; commit it
   // through the log first so it is not committed unlogged.
   if (in_transaction_ && MentionsAutocommit(sql)) {
@@ -403,13 +428,28 @@ Status SqlSession::CommitOpenTransaction() {
   in_transaction_ = false;
   if (pending_.empty()) return connection_->Execute("COMMIT");
   uint64_t seq = 0;
-  Status s = log_->Commit(*connection_, std::move(pending_), &seq);
+  bool session_lost = false;
+  Status s = log_->Commit(*connection_, std::move(pending_), &seq, &session_lost);
   pending_.clear();
-  if (!s.ok()) {
-    connection_->Execute("ROLLBACK");
-    return s;
+  if (session_lost) {
+    // The answer was lost and the old server session ended to settle it:
+    // the next statement starts a new one.
+    DropConnection();
+  } else if (!s.ok()) {
+    // Nothing was logged; end what is left of the transaction. A failed
+    // ROLLBACK means the connection is gone, which ends it too.
+    static_cast<void>(connection_->Execute("ROLLBACK"));
   }
+  if (!s.ok()) return s;
   last_write_seq_ = seq;
+  if (!connection_) {
+    // Committed, but a statement that follows in this call (BEGIN, DDL...)
+    // needs a session again.
+    if (Status reopened = EnsureConnected(); !reopened.ok()) {
+      return Status::Unavailable("the transaction committed (#" + std::to_string(seq) +
+                                 "), then the connection to the master's MySQL was lost: " + reopened.ToString());
+    }
+  }
   return Status::Ok();
 }
 
@@ -443,7 +483,8 @@ Status SqlSession::UnpinTimestamp() {
 
 Status SqlSession::RefreshSessionState() {
   QueryResult result;
-  if (Status s = connection_->Execute(SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE()", &result);
+  if (Status s = connection_->Execute(
+          SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE(), @@session.tx_isolation", &result);
       !s.ok()) {
     return s;
   }
@@ -456,6 +497,12 @@ Status SqlSession::RefreshSessionState() {
   }
   autocommit_ = row[variables.size()].value_or("1") != "0";
   database_ = row[variables.size() + 1].value_or("");
+  // A server whose default is READ COMMITTED (transaction_isolation in its
+  // my.cnf) does not get to weaken ddb's sessions: see LowersIsolation.
+  const std::string isolation = row[variables.size() + 2].value_or("");
+  if (isolation == "READ-COMMITTED" || isolation == "READ-UNCOMMITTED") {
+    return connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  }
   return Status::Ok();
 }
 

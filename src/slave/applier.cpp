@@ -8,6 +8,9 @@ namespace {
 constexpr auto kPopWait = std::chrono::milliseconds(200);
 constexpr auto kReconnectMin = std::chrono::milliseconds(200);
 constexpr auto kReconnectMax = std::chrono::milliseconds(5000);
+// A batch larger than this goes statement by statement: it must stay well
+// inside the slave's max_allowed_packet.
+constexpr size_t kMaxBatchBytes = 4 * 1024 * 1024;
 
 }  // namespace
 
@@ -56,7 +59,9 @@ bool Applier::EnsureConnected() {
   auto delay = kReconnectMin;
   while (!stop_) {
     if (connection_) return true;
-    Status s = MySqlConnection::Open(endpoint_, &connection_);
+    // Multi-statement batches carry only ddb's own SQL and statements the
+    // master ran as one statement each (see ApplyAsOneBatch).
+    Status s = MySqlConnection::Open(endpoint_, /*multi_statements=*/true, &connection_);
     StoredPosition stored;
     // A COMMIT cut off by a lost connection may or may not have happened:
     // the stored position is the truth about what was applied.
@@ -168,7 +173,49 @@ Status Applier::ApplyRun(const std::vector<LogRecord>& run, std::string* failed_
   return ApplyTransactions(run, failed_statement);
 }
 
+bool Applier::ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status) {
+  for (const LogRecord& record : run) {
+    for (const LoggedStatement& statement : record.statements) {
+      if (!replay_->Batchable(statement)) return false;
+    }
+  }
+  std::string text = "START TRANSACTION;\n";
+  size_t count = 1;
+  for (const LogRecord& record : run) {
+    for (const LoggedStatement& statement : record.statements) count += replay_->AppendToBatch(statement, &text);
+  }
+  const LogRecord& last = run.back();
+  // The position's values are integers ddb formats itself.
+  text += "UPDATE ddb_meta.applied_position SET seq = " + std::to_string(last.seq) +
+          ", master_committed_at = " + std::to_string(last.committed_at_micros) +
+          ", applied_at = SYSDATE(6) WHERE id = 1;\nCOMMIT";
+  count += 2;
+  if (text.size() > kMaxBatchBytes) {
+    replay_->Forget();  // what AppendToBatch remembered was never sent
+    return false;
+  }
+  size_t completed = 0;
+  *status = connection_->ExecuteBatch(text, count, &completed);
+  if (!status->ok()) {
+    replay_->Forget();
+    // A failed statement leaves the transaction open; a lost connection
+    // ends it anyway.
+    if (!IsConnectionLost(*status)) static_cast<void>(connection_->Execute("ROLLBACK"));
+  }
+  return true;
+}
+
 Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string* failed_statement) {
+  Status batch;
+  if (ApplyAsOneBatch(run, &batch)) {
+    if (batch.ok()) {
+      Committed(run.back().seq, run.back().committed_at_micros, run.size());
+      return batch;
+    }
+    if (IsConnectionLost(batch)) return batch;
+    // A statement failed: apply the run again one statement at a time, which
+    // names the statement and its error exactly.
+  }
   if (Status s = connection_->Execute("START TRANSACTION"); !s.ok()) return s;
   for (const LogRecord& record : run) {
     for (const LoggedStatement& statement : record.statements) {

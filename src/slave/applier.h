@@ -2,8 +2,10 @@
 //
 // The position in ddb_meta.applied_position moves in the same transaction as
 // the statements it covers, so after any crash the slave resumes right after
-// the last committed record. Consecutive transaction records are grouped into
-// one MySQL transaction (order never changes); a DDL is applied alone, then
+// the last committed record. Consecutive transaction records (and gaps, which
+// only move the position) are grouped into one MySQL transaction, sent as one
+// multi-statement text when they allow it, so a group costs one round trip
+// (order never changes); a DDL is applied alone, then
 // the position is updated, and the idempotency rule (an "already exists" /
 // "does not exist" error right after a restart means the DDL was applied
 // before the crash) covers the gap between the two.
@@ -59,6 +61,10 @@ class Applier {
   // Applies `run` (consecutive records) atomically with the position.
   Status ApplyRun(const std::vector<LogRecord>& run, std::string* failed_statement);
   Status ApplyTransactions(const std::vector<LogRecord>& run, std::string* failed_statement);
+  // Applies `run` and its position in one round trip (one multi-statement
+  // text), when every statement can travel in one; returns false when not,
+  // having sent nothing. `status` is the batch's outcome.
+  bool ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status);
   Status ApplyDdl(const LogRecord& record, std::string* failed_statement);
   void WaitForOperator();
   void Committed(uint64_t seq, int64_t committed_at, size_t records);

@@ -84,7 +84,7 @@ TEST(LogRecordTest, TrailingBytesAreRejected) {
 }
 
 TEST(LogRecordTest, UnknownKindIsRejected) {
-  for (uint8_t kind : {0, 3, 0xff}) {
+  for (uint8_t kind : {0, 4, 0xff}) {
     std::vector<uint8_t> body = EncodeRecordBody(SampleRecord());
     body[0] = kind;
     LogRecord decoded;
@@ -92,6 +92,25 @@ TEST(LogRecordTest, UnknownKindIsRejected) {
     EXPECT_EQ(s.code(), Status::Code::kCorruption) << int{kind};
     EXPECT_NE(s.message().find("unknown kind"), std::string::npos) << s.message();
   }
+}
+
+TEST(LogRecordTest, GapRoundTripsWithoutStatements) {
+  LogRecord gap;
+  gap.kind = RecordKind::kGap;
+  LogRecord decoded;
+  ASSERT_TRUE(DecodeRecordBody(EncodeRecordBody(gap), &decoded).ok());
+  EXPECT_EQ(decoded.kind, RecordKind::kGap);
+  EXPECT_TRUE(decoded.statements.empty());
+}
+
+TEST(LogRecordTest, GapWithStatementsIsRejected) {
+  LogRecord record = SampleRecord();
+  std::vector<uint8_t> body = EncodeRecordBody(record);
+  body[0] = static_cast<uint8_t>(RecordKind::kGap);
+  LogRecord decoded;
+  const Status s = DecodeRecordBody(body, &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("gap record claims 2 statements"), std::string::npos) << s.ToString();
 }
 
 TEST(LogRecordTest, HugeStatementCountIsRejectedWithoutAllocating) {
