@@ -38,6 +38,16 @@ void CommitSequencer::Abandoned(uint64_t seq) {
   PublishReadyLocked();
 }
 
+void CommitSequencer::TakeBack(uint64_t seq) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (seq == allocated_) {
+    --allocated_;
+    return;
+  }
+  resolved_[seq] = nullptr;
+  PublishReadyLocked();
+}
+
 void CommitSequencer::PublishReadyLocked() {
   std::vector<EncodedRecordPtr> ready;
   for (auto it = resolved_.begin(); it != resolved_.end() && it->first == published_ + 1;

@@ -48,6 +48,12 @@ class CommitSequencer {
   void Committed(EncodedRecordPtr record);
   // `seq` will never commit: it becomes a gap.
   void Abandoned(uint64_t seq);
+  // `seq` will never commit, and no number was handed out after it (the
+  // caller knows: it holds the DDL barrier exclusively): take it back, so
+  // the next transaction gets it and no gap is left. A DDL that fails, or
+  // retries for a busy metadata lock, would otherwise leave one per try.
+  // Falls back to Abandoned if a later number exists after all.
+  void TakeBack(uint64_t seq);
 
   // Every number up to here is resolved and published.
   uint64_t published() const;

@@ -185,7 +185,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
     if (IsConnectionLost(pending)) {
       static_cast<void>(SettleDdl(session, record.seq));  // the row may have committed: finish it as recovery would
     } else {
-      sequencer_.Abandoned(record.seq);
+      sequencer_.TakeBack(record.seq);
     }
     return pending;
   }
@@ -217,7 +217,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
     Status removed = connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
     if (removed.ok()) removed = connection.Execute("COMMIT");
     if (removed.ok()) {
-      sequencer_.Abandoned(record.seq);
+      sequencer_.TakeBack(record.seq);  // never published, and nothing came after it
     } else {
       static_cast<void>(SettleDdl(session, record.seq));  // re-executes it, fails the same way, and removes it
     }

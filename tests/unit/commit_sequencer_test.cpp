@@ -70,6 +70,32 @@ TEST(CommitSequencerTest, AnAbandonedNumberIsPublishedAsAGap) {
   EXPECT_FALSE(IsGap(published[1]));
 }
 
+TEST(CommitSequencerTest, ANumberTakenBackIsHandedOutAgainWithoutAGap) {
+  RecentRecords recent(100, 0);
+  CommitSequencer sequencer(&recent, 0);
+  const uint64_t failed_ddl = sequencer.Allocate();
+  sequencer.TakeBack(failed_ddl);
+  EXPECT_EQ(sequencer.in_flight(), 0u);
+  EXPECT_EQ(sequencer.Allocate(), failed_ddl);
+  sequencer.Committed(Committed(failed_ddl));
+  const auto published = Published(recent);
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_FALSE(IsGap(published[0]));
+}
+
+TEST(CommitSequencerTest, TakingBackANumberWithLaterOnesLeavesAGap) {
+  RecentRecords recent(100, 0);
+  CommitSequencer sequencer(&recent, 0);
+  const uint64_t first = sequencer.Allocate();
+  const uint64_t second = sequencer.Allocate();
+  sequencer.TakeBack(first);
+  sequencer.Committed(Committed(second));
+  const auto published = Published(recent);
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_TRUE(IsGap(published[0]));
+  EXPECT_EQ(published[1]->seq, second);
+}
+
 TEST(CommitSequencerTest, AnUnresolvedNumberHoldsBackEverythingAfterIt) {
   RecentRecords recent(100, 0);
   CommitSequencer sequencer(&recent, 0);
