@@ -33,14 +33,17 @@ Status CreateMasterSchema(MySqlConnection& connection) {
       "SELECT 1, COALESCE(MIN(seq), 1) - 1 FROM ddb_meta.replication_log",
       // A transaction's log row and its COMMIT in one round trip. It runs
       // inside the session's open transaction: if the insert fails, the
-      // COMMIT is never reached and the caller rolls back.
+      // COMMIT is never reached and the caller rolls back. An autocommit
+      // statement ran with autocommit off (SqlSession): p_autocommit turns
+      // it back on after the COMMIT.
       "CREATE OR REPLACE PROCEDURE ddb_meta.commit_record("
-      " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB)"
+      " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB, IN p_autocommit TINYINT)"
       " SQL SECURITY INVOKER"
       " BEGIN"
       "  INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
       "  VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
       "  COMMIT;"
+      "  SET autocommit = p_autocommit;"
       " END",
       // Acknowledged positions, so purging and \status survive a restart.
       "CREATE TABLE IF NOT EXISTS ddb_meta.slave_positions ("

@@ -12,7 +12,7 @@ namespace ddb {
 namespace {
 
 // The log insert and the COMMIT in one round trip (master_schema.cpp).
-constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?)";
+constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?, ?)";
 constexpr const char* kInsertPendingDdlSql =
     "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body) VALUES (?, ?, 2, 'pending', ?)";
 constexpr const char* kMarkDoneSql =
@@ -118,7 +118,7 @@ Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& lo
   return LoadLastSeq(*connection, last_seq);
 }
 
-Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements,
+Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
                               uint64_t* seq_out, bool* session_lost) {
   if (session_lost != nullptr) *session_lost = false;
   if (unsettled_ddl_.load() != 0) {
@@ -135,7 +135,8 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
   const Status s =
-      connection.ExecutePrepared(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body)});
+      connection.ExecutePrepared(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body),
+                                                    int64_t{autocommit ? 1 : 0}});
   if (s.ok()) {
     sequencer_.Committed(std::move(encoded));
     *seq_out = record.seq;

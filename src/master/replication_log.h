@@ -58,11 +58,13 @@ class ReplicationLog {
   // the newest seq in `last_seq`. Numbers missing below it are gaps.
   static Status Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq);
 
-  // Commits the transaction open on `connection` together with its log row.
-  // On failure nothing was logged and the caller rolls back; when
-  // `session_lost` comes back true the connection is gone (even if the
-  // commit itself was settled as done) and must be reopened.
-  Status Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, uint64_t* seq,
+  // Commits the transaction open on `connection` together with its log row,
+  // and sets the session's autocommit to `autocommit` (an autocommit
+  // statement ran with it off). On failure nothing was logged and the
+  // caller rolls back; when `session_lost` comes back true the connection
+  // is gone (even if the commit itself was settled as done) and must be
+  // reopened.
+  Status Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit, uint64_t* seq,
                 bool* session_lost = nullptr);
 
   // Logs `statement` pending, runs `execute` (which runs the DDL on

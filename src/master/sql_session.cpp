@@ -221,7 +221,10 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
   const bool autocommit_statement = !in_transaction_ && autocommit_;
   if (!in_transaction_) {
-    if (Status s = connection_->Execute("START TRANSACTION"); !s.ok()) return Fail(s);
+    // This statement starts a transaction. In autocommit mode the SET
+    // before it turns autocommit off until the log row commits with it (one
+    // round trip fewer than START TRANSACTION; commit_record turns it back
+    // on); with autocommit off MySQL starts one by itself.
     in_transaction_ = true;
     pending_.clear();
   }
@@ -232,7 +235,9 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   ids.zeroed = ids.may_generate && !traits.uses_last_insert_id;
   ids.updates_on_duplicate = traits.updates_on_duplicate_key;
   int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context, ids.zeroed); !s.ok()) return Fail(s);
+  if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context, ids.zeroed, autocommit_statement); !s.ok()) {
+    return Fail(s);
+  }
   QueryResult result;
   if (Status s = connection_->Execute(sql, &result); !s.ok()) {
     // A multi-row insert can fail after generating ids, and that still moves
@@ -242,8 +247,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
       in_transaction_ = false;
       pending_.clear();
     }
-    if (autocommit_statement && in_transaction_) {
-      connection_->Execute("ROLLBACK");
+    if (autocommit_statement) {
+      EndAutocommitStatement();
       in_transaction_ = false;
     }
     return Fail(s);
@@ -429,16 +434,20 @@ Status SqlSession::CommitOpenTransaction() {
   if (pending_.empty()) return connection_->Execute("COMMIT");
   uint64_t seq = 0;
   bool session_lost = false;
-  Status s = log_->Commit(*connection_, std::move(pending_), &seq, &session_lost);
+  Status s = log_->Commit(*connection_, std::move(pending_), autocommit_, &seq, &session_lost);
   pending_.clear();
   if (session_lost) {
     // The answer was lost and the old server session ended to settle it:
     // the next statement starts a new one.
     DropConnection();
   } else if (!s.ok()) {
-    // Nothing was logged; end what is left of the transaction. A failed
-    // ROLLBACK means the connection is gone, which ends it too.
-    static_cast<void>(connection_->Execute("ROLLBACK"));
+    // Nothing was logged; end what is left of the transaction (and turn
+    // autocommit back on if an autocommit statement turned it off).
+    if (autocommit_) {
+      EndAutocommitStatement();
+    } else {
+      static_cast<void>(connection_->Execute("ROLLBACK"));  // fails only when the connection is gone, which ends it too
+    }
   }
   if (!s.ok()) return s;
   last_write_seq_ = seq;
@@ -453,8 +462,14 @@ Status SqlSession::CommitOpenTransaction() {
   return Status::Ok();
 }
 
+void SqlSession::EndAutocommitStatement() {
+  // ROLLBACK first: SET autocommit = 1 would commit what is open, unlogged.
+  // A failure here means the connection is gone, which ends both anyway.
+  if (connection_->Execute("ROLLBACK").ok()) static_cast<void>(connection_->Execute("SET autocommit = 1"));
+}
+
 Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<SessionSetting>* seeds,
-                                bool zero_last_insert_id) {
+                                bool zero_last_insert_id, bool autocommit_off) {
   *micros = NowMicros();
   timestamp_pinned_ = true;
   // LAST_INSERT_ID(0) returns 0 and sets the session's value to 0: folded
@@ -472,6 +487,7 @@ Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<Ses
     seeds->push_back({"rand_seed1", seed1});
     seeds->push_back({"rand_seed2", seed2});
   }
+  if (autocommit_off) sql += ", autocommit = 0";
   return connection_->Execute(sql);
 }
 

@@ -91,8 +91,12 @@ class SqlSession {
   // RAND() seeds when the statement uses RAND(), in the same round trip.
   // With `zero_last_insert_id`, also sets LAST_INSERT_ID() to 0 (see
   // SettleInsertId).
+  // With `autocommit_off`, also turns autocommit off (an autocommit
+  // statement's transaction, until ReplicationLog::Commit turns it on again).
   Status PinTimestamp(int64_t* micros, bool seed_rand = false, std::vector<SessionSetting>* seeds = nullptr,
-                      bool zero_last_insert_id = false);
+                      bool zero_last_insert_id = false, bool autocommit_off = false);
+  // Rolls back a failed autocommit statement and turns autocommit on again.
+  void EndAutocommitStatement();
   // What an INSERT/REPLACE needs to learn which AUTO_INCREMENT values it
   // generated.
   struct IdTracking {
