@@ -2,6 +2,7 @@
 // Wires the options to the scenario and the report; see docs/performance.md.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>

@@ -18,8 +18,8 @@ int SweepRunCount(const std::vector<SweepSample>& samples) {
 
 // The sample of one (run, test, threads, setup), or nullptr if that run
 // never got there (a later failure cut it short).
-const SysbenchResult* Find(const std::vector<SweepSample>& samples, int run, const std::string& test, int threads,
-                           const std::string& setup) {
+const SysbenchResult* FindSample(const std::vector<SweepSample>& samples, int run, const std::string& test,
+                                 int threads, const std::string& setup) {
   for (const auto& s : samples) {
     if (s.run == run && s.test == test && s.threads == threads && s.setup == setup) return &s.result;
   }
@@ -29,10 +29,10 @@ const SysbenchResult* Find(const std::vector<SweepSample>& samples, int run, con
 using SampleField = std::function<double(const SysbenchResult&)>;
 
 double SweepMedian(const std::vector<SweepSample>& samples, const std::string& test, int threads,
-                const std::string& setup, const SampleField& field) {
+                   const std::string& setup, const SampleField& field) {
   std::vector<double> values;
   for (int run = 0; run < SweepRunCount(samples); ++run) {
-    if (const SysbenchResult* r = Find(samples, run, test, threads, setup)) values.push_back(field(*r));
+    if (const SysbenchResult* r = FindSample(samples, run, test, threads, setup)) values.push_back(field(*r));
   }
   return Median(values);
 }
@@ -40,13 +40,13 @@ double SweepMedian(const std::vector<SweepSample>& samples, const std::string& t
 // numerator's tps ÷ denominator's in run `run`; 0 when either is missing.
 double RunRatio(const std::vector<SweepSample>& samples, int run, const std::string& test, int threads,
                 const std::string& numerator, const std::string& denominator) {
-  const SysbenchResult* n = Find(samples, run, test, threads, numerator);
-  const SysbenchResult* d = Find(samples, run, test, threads, denominator);
+  const SysbenchResult* n = FindSample(samples, run, test, threads, numerator);
+  const SysbenchResult* d = FindSample(samples, run, test, threads, denominator);
   return n && d && d->tps > 0 ? n->tps / d->tps : 0;
 }
 
 double SweepMedianRatio(const std::vector<SweepSample>& samples, const std::string& test, int threads,
-                   const std::string& numerator, const std::string& denominator) {
+                        const std::string& numerator, const std::string& denominator) {
   std::vector<double> ratios;
   for (int run = 0; run < SweepRunCount(samples); ++run) {
     const double ratio = RunRatio(samples, run, test, threads, numerator, denominator);
@@ -135,7 +135,7 @@ void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSamp
       for (int threads : options.threads) {
         out << "| " << run + 1 << " | " << threads;
         for (const auto& s : setups) {
-          const SysbenchResult* r = Find(samples, run, test, threads, s.key);
+          const SysbenchResult* r = FindSample(samples, run, test, threads, s.key);
           out << " | " << (r ? Fixed(r->tps, 1) : "");
         }
         for (const SweepSetup* d : ddbs) {
@@ -152,6 +152,7 @@ void WriteSweepCsv(const SweepOptions& options, const std::vector<SweepSample>& 
                    const std::filesystem::path& path) {
   const auto setups = SweepSetups(options);
   const auto ddbs = DdbSetups(setups);
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   std::ofstream medians(path);
   // Column names are what bench/plot_sweep.gp looks up: <key>_tps and
   // <ddb key>_over_native / _over_plain.
