@@ -43,7 +43,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--lag-rate", options.lag_rate, "Writes per second for the lag measurement")->capture_default_str();
   app.add_option("--seed", options.seed, "Workload seed")->capture_default_str();
-  app.add_option("--slaves", options.slaves, "ddb slaves")->capture_default_str()->check(CLI::Range(1, 8));
+  app.add_option("--slaves", options.slaves, "ddb slaves in the single-writer scenario (sysbench: --sysbench-slaves)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 8));
   app.add_option("--apply-batch-records", options.apply_batch_records,
                  "ddb slaves' apply_batch_records (0: their default)")
       ->capture_default_str();
