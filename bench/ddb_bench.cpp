@@ -2,13 +2,15 @@
 // Wires the options to the scenario and the report; see docs/performance.md.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "report.h"
 #include "scenario.h"
-#include "sysbench.h"
+#include "sysbench_report.h"
+#include "sysbench_sweep.h"
 #include "wait.h"
 
 namespace {
@@ -41,7 +43,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--lag-rate", options.lag_rate, "Writes per second for the lag measurement")->capture_default_str();
   app.add_option("--seed", options.seed, "Workload seed")->capture_default_str();
-  app.add_option("--slaves", options.slaves, "ddb slaves")->capture_default_str()->check(CLI::Range(1, 8));
+  app.add_option("--slaves", options.slaves, "ddb slaves in the single-writer scenario (sysbench: --sysbench-slaves)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 8));
   app.add_option("--apply-batch-records", options.apply_batch_records,
                  "ddb slaves' apply_batch_records (0: their default)")
       ->capture_default_str();
@@ -52,29 +56,61 @@ int main(int argc, char** argv) {
   app.add_option("--sweep-writes", sweep_writes, "Records per sweep step")->capture_default_str();
   app.add_option("--markdown", markdown, "Also write the table to this file");
   app.add_option("--deadline", deadline_s, "Seconds any one phase may take")->capture_default_str();
-  SysbenchOptions sysbench;
+  SweepOptions sysbench;
+  int sysbench_runs = -1;
+  std::string sysbench_csv;
   app.add_option("--sysbench-seconds", sysbench.seconds,
-                 "Seconds of sysbench oltp_write_only against plain, native and ddb's MySQL endpoint (0: skip)")
+                 "Seconds of each sysbench step against plain, native and ddb's MySQL endpoint (0: skip)")
       ->capture_default_str();
-  app.add_option("--sysbench-threads", sysbench.threads, "sysbench threads")->capture_default_str();
+  app.add_option("--sysbench-threads", sysbench.threads, "sysbench thread counts, e.g. 1,4,16,64")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--sysbench-tests", sysbench.tests, "sysbench tests, e.g. oltp_write_only,oltp_read_write")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--sysbench-slaves", sysbench.ddb_slaves, "One ddb setup per slave count, e.g. 1,2")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(1, 8));
+  app.add_option("--sysbench-tables", sysbench.tables.tables, "sysbench --tables")->capture_default_str();
+  app.add_option("--sysbench-table-size", sysbench.tables.table_size, "sysbench --table-size")
+      ->capture_default_str();
+  app.add_option("--sysbench-runs", sysbench_runs, "Runs of the sysbench sweep (default: --runs)");
+  app.add_option("--sysbench-csv", sysbench_csv,
+                 "Also write the sweep's medians to this CSV (and every sample to <name>-runs.csv)");
   CLI11_PARSE(app, argc, argv);
   options.deadline = std::chrono::seconds(deadline_s);
+  if (sysbench_runs < 0) sysbench_runs = options.runs;
+  if (sysbench.seconds <= 0) sysbench_runs = 0;
+  sysbench.heartbeat_interval_ms = options.heartbeat_interval_ms;
 
   try {
     ddb::testing::TempDir workload_dir("ddb-bench-workload");
     options.workload_dir = workload_dir.path();
     const Workload workload = MakeWorkload(options);
     std::vector<RunResult> runs;
-    for (int i = 0; i < options.runs; ++i) {
-      std::cerr << "run " << i + 1 << " of " << options.runs << std::endl;
-      runs.push_back(RunOnce(options, workload, i, std::cerr));
-      // The figures so far, in case a later run fails or is cut short.
-      const RunResult& r = runs.back();
-      std::cerr << "  run " << i + 1 << ": write s plain/native/ddb " << r.plain.write_s << "/" << r.native.write_s
-                << "/" << r.ddb.write_s << "; end to end s native/ddb " << r.native.end_to_end_s << "/"
-                << r.ddb.end_to_end_s << "; catch-up rec/s native/ddb " << r.native.catchup_records_per_s << "/"
-                << r.ddb.catchup_records_per_s << "; lag p99 ms native/ddb " << r.native.lag.p99_ms << "/"
-                << r.ddb.lag.p99_ms << "; equal " << (r.all_equal ? "yes" : "NO") << std::endl;
+    std::vector<SweepSample> samples;
+    // Run i is the single-writer scenario's run i, then the sysbench sweep's:
+    // both sides of every ratio meet the same stretch of the machine.
+    for (int i = 0; i < std::max(options.runs, sysbench_runs); ++i) {
+      if (i < options.runs) {
+        std::cerr << "run " << i + 1 << " of " << options.runs << std::endl;
+        runs.push_back(RunOnce(options, workload, i, std::cerr));
+        // The figures so far, in case a later run fails or is cut short.
+        const RunResult& r = runs.back();
+        std::cerr << "  run " << i + 1 << ": write s plain/native/ddb " << r.plain.write_s << "/" << r.native.write_s
+                  << "/" << r.ddb.write_s << "; end to end s native/ddb " << r.native.end_to_end_s << "/"
+                  << r.ddb.end_to_end_s << "; catch-up rec/s native/ddb " << r.native.catchup_records_per_s << "/"
+                  << r.ddb.catchup_records_per_s << "; lag p99 ms native/ddb " << r.native.lag.p99_ms << "/"
+                  << r.ddb.lag.p99_ms << "; equal " << (r.all_equal ? "yes" : "NO") << std::endl;
+      }
+      if (i < sysbench_runs) {
+        std::cerr << "sysbench sweep, run " << i + 1 << " of " << sysbench_runs << std::endl;
+        auto more = RunSweep(sysbench, i, options.workload_dir, std::cerr);
+        samples.insert(samples.end(), more.begin(), more.end());
+        // Written after every run, in case a later one fails.
+        if (!sysbench_csv.empty()) WriteSweepCsv(sysbench, samples, sysbench_csv);
+      }
     }
     std::ostringstream report;
     if (options.runs > 0) WriteReport(options, runs, report);
@@ -83,14 +119,9 @@ int main(int argc, char** argv) {
       std::cerr << "apply_batch_records sweep" << std::endl;
       WriteSweepReport(sizes, SweepApplyBatch(options, sizes, sweep_writes, std::cerr), sweep_writes, report);
     }
-    bool sysbench_equal = true;
-    if (sysbench.seconds > 0) {
-      std::cerr << "sysbench row" << std::endl;
-      sysbench.slaves = options.slaves;
-      const SysbenchRow row = RunSysbenchRow(sysbench, options.workload_dir, std::cerr);
-      WriteSysbenchReport(sysbench, row, report);
-      sysbench_equal = row.native.replicas_equal && row.ddb.replicas_equal;
-    }
+    if (!samples.empty()) WriteSweepMarkdown(sysbench, samples, report);
+    const bool sysbench_equal =
+        std::all_of(samples.begin(), samples.end(), [](const SweepSample& s) { return s.result.replicas_equal; });
     std::cout << report.str();
     if (!markdown.empty()) {
       std::ofstream out(markdown);

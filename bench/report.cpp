@@ -6,13 +6,13 @@
 #include <sstream>
 
 namespace ddb::bench {
-namespace {
-
 std::string Fixed(double value, int digits) {
   std::ostringstream out;
   out << std::fixed << std::setprecision(digits) << value;
   return out.str();
 }
+
+namespace {
 
 using Field = std::function<double(const RunResult&)>;
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "scenario.h"
@@ -16,6 +17,9 @@ void WriteReport(const BenchOptions& options, const std::vector<RunResult>& runs
 
 void WriteSweepReport(const std::vector<size_t>& batch_sizes, const std::vector<double>& rates, int writes,
                       std::ostream& out);
+
+// `value` with `digits` decimals, for the tables.
+std::string Fixed(double value, int digits);
 
 // The median of `values` (the mean of the middle two for an even count).
 double Median(std::vector<double> values);

@@ -1,40 +1,46 @@
-// The sysbench row of the benchmark: sysbench's oltp_write_only with a few
-// threads against plain MariaDB, a MariaDB primary with one native replica,
-// and ddb's MySQL endpoint (a master with its slaves), each on fresh servers,
-// one after the other. What an application pointed at each one gets.
+// The sysbench program as the harness drives it: `prepare` and `run` of one
+// of its OLTP Lua tests (oltp_write_only, oltp_read_write, ...) against one
+// MySQL-protocol server, and the figures read back from its report. Which
+// servers, threads and tests are measured is the sweep's business
+// (sysbench_sweep.h).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <ostream>
 #include <string>
 
 namespace ddb::bench {
 
-struct SysbenchOptions {
-  int seconds = 10;  // of `sysbench run`; 0 skips the row
-  int threads = 4;
-  int tables = 2;
-  int table_size = 2000;
-  int slaves = 2;  // ddb slaves
+// Where sysbench connects: plain MariaDB's root, or ddb's endpoint user.
+struct SysbenchTarget {
+  uint16_t port = 0;
+  std::string user = "root";
+  std::string password;
+};
+
+// The data sysbench prepares and then works on (`--tables`, `--table-size`).
+struct SysbenchTables {
+  int tables = 4;
+  int table_size = 10000;
 };
 
 struct SysbenchResult {
-  double tps = 0;          // transactions per second
-  double p95_ms = 0;       // 95th percentile latency
-  long errors = 0;         // sysbench's "errors:" count (deadlocks it retried)
-  bool replicas_equal = false;  // CHECKSUM TABLE equal on every node after the run
+  double tps = 0;               // transactions per second
+  double p95_ms = 0;            // 95th percentile latency
+  long errors = 0;              // sysbench's "errors:" count (deadlocks it retried)
+  bool replicas_equal = false;  // filled in by the sweep: CHECKSUM TABLE equal on every node
 };
 
-struct SysbenchRow {
-  SysbenchResult plain, native, ddb;
-};
+// CREATE DATABASE sbtest, then `sysbench <test> prepare`. Logs go to
+// `log_prefix`-create.log and -prepare.log. Throws std::runtime_error if
+// either fails.
+void SysbenchPrepare(const std::string& test, const SysbenchTables& tables, const SysbenchTarget& target,
+                     const std::filesystem::path& log_prefix);
 
-// Runs the three setups; logs progress to `log`. Throws std::runtime_error if
-// sysbench fails or a setup does not start.
-SysbenchRow RunSysbenchRow(const SysbenchOptions& options, const std::filesystem::path& work_dir, std::ostream& log);
-
-// The Markdown table of the row.
-void WriteSysbenchReport(const SysbenchOptions& options, const SysbenchRow& row, std::ostream& out);
+// `sysbench <test> run` for `seconds` with `threads` client threads; its
+// output goes to `log`. Throws std::runtime_error if it fails or its report
+// lacks a figure.
+SysbenchResult SysbenchRun(const std::string& test, const SysbenchTables& tables, int threads, int seconds,
+                           const SysbenchTarget& target, const std::filesystem::path& log);
 
 }  // namespace ddb::bench
