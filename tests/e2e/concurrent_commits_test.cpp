@@ -283,5 +283,25 @@ TEST_F(ConcurrentCommitsTest, CommitsOnDisjointTablesAndCrossTableReadersReplayT
   ExpectEqualEverywhere("o", tables);
 }
 
+// Disabled: fails on the master as it is, which runs these SETs. With the
+// readers above at READ COMMITTED, INSERT ... SELECT reads without locks,
+// a writer's commit can land between a reader's read and its commit with a
+// smaller sequence number, and `summary` differs on both slaves (seen when
+// the readers ran SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED
+// first). DESIGN.md: such a session is refused with the reason.
+TEST_F(ConcurrentCommitsTest, DISABLED_SessionsCannotLeaveRepeatableRead) {
+  Status error;
+  std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(*cluster_), seconds(30), &error);
+  ASSERT_TRUE(connection) << error.ToString();
+  for (const char* sql :
+       {"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
+        "SET SESSION tx_isolation = 'READ-COMMITTED'", "SET @@session.tx_isolation = 'READ-UNCOMMITTED'"}) {
+    EXPECT_FALSE(connection->Execute(sql).ok()) << sql << " was run";
+  }
+  QueryResult level;
+  ASSERT_TRUE(connection->Execute("SELECT @@session.tx_isolation", &level).ok());
+  EXPECT_EQ(level.rows.at(0).at(0).value_or(""), "REPEATABLE-READ");
+}
+
 }  // namespace
 }  // namespace ddb::testing
