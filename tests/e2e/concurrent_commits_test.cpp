@@ -69,7 +69,11 @@ constexpr int64_t kBankTotal = kAccounts * kOpeningBalance;
 // that also records both balances after the transfer (INSERT ... SELECT: its
 // values depend on which transfers ran before, so a slave that replays
 // conflicting transfers in another order gets another `transfers` table), the
-// same rolled back on purpose, and a single autocommit UPDATE.
+// same rolled back on purpose, and a single autocommit UPDATE. Each committed
+// transfer carries the client's count of them (client_seq): the client waits
+// for one COMMIT before it starts the next, so the next always has the larger
+// sequence number, and a slave that shows a client's transfer without all of
+// its earlier ones applied a record before a smaller one.
 void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, ClientTally* tally) {
   std::mt19937 random(7000 + client);  // fixed seeds: a failure replays alike
   Status error;
@@ -84,7 +88,7 @@ void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, C
     const bool hot = std::uniform_int_distribution<int>(0, 1)(random) == 0;
     return std::uniform_int_distribution<int>(1, hot ? kHotAccounts : kAccounts)(random);
   };
-  while (!stop) {
+  for (int64_t committed = 0; !stop;) {
     const int src = account();
     int dst = account();
     if (dst == src) dst = src % kAccounts + 1;
@@ -104,9 +108,9 @@ void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, C
     const std::vector<std::string> transfer = {
         "BEGIN", "UPDATE accounts SET balance = balance - " + amount + " WHERE id = " + Str(src),
         "UPDATE accounts SET balance = balance + " + amount + " WHERE id = " + Str(dst),
-        "INSERT INTO transfers (client, src, dst, amount, src_after, dst_after) SELECT " + Str(client) +
-            ", s.id, d.id, " + amount + ", s.balance, d.balance FROM accounts s JOIN accounts d ON s.id = " + Str(src) +
-            " AND d.id = " + Str(dst),
+        "INSERT INTO transfers (client, client_seq, src, dst, amount, src_after, dst_after) SELECT " + Str(client) +
+            ", " + Str(committed + 1) + ", s.id, d.id, " + amount +
+            ", s.balance, d.balance FROM accounts s JOIN accounts d ON s.id = " + Str(src) + " AND d.id = " + Str(dst),
         roll_back ? "ROLLBACK" : "COMMIT"};
     if (Status s = ExecuteEach(*connection, transfer); !s.ok()) {
       tally->Count(s, "a transfer " + Str(src) + " -> " + Str(dst));
@@ -117,35 +121,43 @@ void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, C
       ++tally->rollbacks;
     } else {
       ++tally->commits;
+      ++committed;
     }
   }
 }
 
 TEST_F(ConcurrentCommitsTest, BankTransfersFromSixteenClientsKeepTheTotalAndEveryNodeEqual) {
   std::string accounts = "INSERT INTO bank.accounts VALUES ";
-  for (int id = 1; id <= kAccounts; ++id)
+  for (int id = 1; id <= kAccounts; ++id) {
     accounts += (id > 1 ? ", (" : "(") + Str(id) + ", " + Str(kOpeningBalance) + ")";
+  }
   Prepare({"CREATE DATABASE bank", "CREATE TABLE bank.accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL)",
-           "CREATE TABLE bank.transfers (id BIGINT AUTO_INCREMENT PRIMARY KEY, client INT NOT NULL, src INT NOT NULL, "
-           "dst INT NOT NULL, amount INT NOT NULL, src_after BIGINT NOT NULL, dst_after BIGINT NOT NULL)",
+           "CREATE TABLE bank.transfers (id BIGINT AUTO_INCREMENT PRIMARY KEY, client INT NOT NULL, "
+           "client_seq BIGINT NOT NULL, src INT NOT NULL, dst INT NOT NULL, amount INT NOT NULL, "
+           "src_after BIGINT NOT NULL, dst_after BIGINT NOT NULL, UNIQUE KEY (client, client_seq))",
            accounts});
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)));
   const uint64_t base = cluster_->MasterLastSeq();
 
   constexpr int kClients = 16;
   std::vector<ClientTally> tallies(kClients);
-  std::set<std::string> slave_totals;  // every SUM(balance) a slave showed while the load ran
+  // What the slaves showed while the load ran, each from one snapshot: the
+  // total, and how many clients had a transfer there without all earlier ones.
+  const std::string observe =
+      "SELECT CONCAT((SELECT SUM(balance) FROM bank.accounts), ' total, ', (SELECT COUNT(*) FROM (SELECT client FROM "
+      "bank.transfers GROUP BY client HAVING COUNT(*) <> MAX(client_seq)) AS holes), ' clients with holes')";
+  std::set<std::string> observed;
   {
     ClientThreads clients(kClients,
                           [&](int i, const std::atomic<bool>& stop) { RunTransfers(*cluster_, i, stop, &tallies[i]); });
     // The test's own thread watches the slaves for the 20 s of load: a slave
-    // applies each transfer whole, so it never shows another total.
+    // applies each transfer whole and in order, so it never shows another
+    // total or a client's transfers with a hole.
     const auto end = std::chrono::steady_clock::now() + seconds(20);
     int poll = 0;
     WaitFor(
         [&] {
-          slave_totals.insert(cluster_->slave_db(poll++ % cluster_->slave_count())
-                                  .QueryValue("SELECT SUM(balance) FROM bank.accounts"));
+          observed.insert(cluster_->slave_db(poll++ % cluster_->slave_count()).QueryValue(observe));
           return std::chrono::steady_clock::now() >= end;
         },
         seconds(30), milliseconds(20));
@@ -159,7 +171,7 @@ TEST_F(ConcurrentCommitsTest, BankTransfersFromSixteenClientsKeepTheTotalAndEver
   // bound keeps a run where almost nothing committed from passing.
   EXPECT_GT(total.commits, 1000) << total.Describe();
   EXPECT_GT(total.rollbacks, 20) << total.Describe();
-  EXPECT_EQ(slave_totals, std::set<std::string>{Str(kBankTotal)});
+  EXPECT_EQ(observed, std::set<std::string>{Str(kBankTotal) + " total, 0 clients with holes"});
   EXPECT_EQ(LogRecordsAfter(base), total.commits) << "one log record per acknowledged commit";
 
   ExpectEqualEverywhere("bank", {"accounts", "transfers"});
