@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "commit_sequencer.h"
+#include "ddl_gate.h"
 #include "ddb/clock.h"
 #include "ddb/log_record.h"
 #include "ddb/mysql_connection.h"
@@ -75,6 +76,10 @@ class ReplicationLog {
   Status RunDdl(MySqlConnection& connection, LoggedStatement statement, const std::function<Status()>& execute,
                 uint64_t* seq);
 
+  // Sessions wait here before starting a transaction while a DDL waits for
+  // its metadata locks (see ddl_gate.h).
+  DdlGate& ddl_gate() { return ddl_gate_; }
+
   // Published through here: every number up to it is resolved.
   uint64_t last_seq() const { return sequencer_.published(); }
   uint64_t in_flight() const { return sequencer_.in_flight(); }
@@ -96,6 +101,7 @@ class ReplicationLog {
 
   // Shared: a DML commit window. Exclusive: a DDL's pending/execute/done.
   std::shared_mutex barrier_;
+  DdlGate ddl_gate_;
   // A DDL whose outcome could not be settled yet (0: none). Written under
   // the exclusive barrier; read without it as a hint to take it.
   std::atomic<uint64_t> unsettled_ddl_{0};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -221,6 +222,10 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
   const bool autocommit_statement = !in_transaction_ && autocommit_;
   if (!in_transaction_) {
+    // With autocommit on, nothing of this session's is open now: wait while
+    // a DDL needs its turn. (With it off, earlier reads may hold the very
+    // metadata locks the DDL waits for.)
+    if (autocommit_) log_->ddl_gate().AwaitTurn();
     // This statement starts a transaction. In autocommit mode the SET
     // before it turns autocommit off until the log row commits with it (one
     // round trip fewer than START TRANSACTION; commit_record turns it back
@@ -340,14 +345,18 @@ Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, int64_t 
   const std::string wait_seconds = saved.rows.at(0).at(0).value_or("86400");
   if (Status s = connection_->Execute("SET SESSION lock_wait_timeout = 0"); !s.ok()) return s;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::stod(wait_seconds));
+  // Shut once the locks were found busy: no new transaction starts, the
+  // open ones drain, and a try soon after finds the locks free.
+  std::optional<DdlGate::Closed> gate_closed;
   Status s;
-  for (auto pause = std::chrono::milliseconds(5);; pause = std::min(2 * pause, std::chrono::milliseconds(200))) {
+  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
     const auto tried_at = std::chrono::steady_clock::now();
     s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, context),
                      [&] { return connection_->Execute(sql, result); }, seq);
     const bool metadata_lock_busy = s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorLockWaitTimeout &&
                                     std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);
     if (!metadata_lock_busy || std::chrono::steady_clock::now() + pause > deadline) break;
+    if (!gate_closed) gate_closed.emplace(log_->ddl_gate());
     std::this_thread::sleep_for(pause);
   }
   if (Status restored = connection_->Execute("SET SESSION lock_wait_timeout = " + wait_seconds); !restored.ok()) {
@@ -360,6 +369,7 @@ ExecutionResult SqlSession::RunBegin(const std::string& sql) {
   if (in_transaction_) {  // MySQL commits an open transaction at BEGIN
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
+  if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
   in_transaction_ = true;
   pending_.clear();

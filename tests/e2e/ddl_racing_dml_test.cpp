@@ -158,15 +158,14 @@ TEST_F(DdlRacingDmlTest, AlterTableAmongEightInsertersNeverStopsASlavesApplierAn
   }
 }
 
-// Disabled: fails on the master as it is (commit lock). A DDL tries its
-// metadata locks with lock_wait_timeout = 0 under the commit lock and backs
-// off when they are busy; while eight clients insert without pausing, some
-// transaction on the table is always open, so every try fails and the ALTER
-// gives up after the session's lock_wait_timeout (a day by default). MariaDB
-// alone queues the ALTER's exclusive metadata lock ahead of new inserts'
-// shared ones, so it runs once the open transactions end. Enable it once a DDL waits for its metadata lock in MariaDB's
-// queue (without holding the barrier), as DESIGN.md asks.
-TEST_F(DdlRacingDmlTest, DISABLED_AlterTableCompletesWhileEightInsertersNeverPause) {
+// A DDL tries its metadata locks with lock_wait_timeout = 0 under the DDL
+// barrier and backs off when they are busy; while eight clients insert
+// without pausing, some transaction on the table is always open, so without
+// the DDL gate (ddl_gate.h) every try failed and the ALTER gave up after the
+// session's lock_wait_timeout. MariaDB alone queues the ALTER's exclusive
+// metadata lock ahead of new inserts' shared ones; the gate does the same
+// for every table while a DDL waits.
+TEST_F(DdlRacingDmlTest, AlterTableCompletesWhileEightInsertersNeverPause) {
   InsertLoad load;
   AltersAmongInserters(milliseconds(0), 30, &load);
   if (HasFatalFailure()) return;
