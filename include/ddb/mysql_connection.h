@@ -116,6 +116,8 @@ class MySqlConnection {
 
   const MySqlEndpoint& endpoint() const { return endpoint_; }
   const MySqlSessionId& session_id() const { return session_id_; }
+  // MariaDB rather than MySQL (SET STATEMENT ... FOR exists).
+  bool server_is_mariadb() const { return server_is_mariadb_; }
 
   // Asks the server for this session's id and the server's start time.
   Status ReadSessionId(MySqlSessionId* id);
@@ -125,6 +127,7 @@ class MySqlConnection {
 
   MySqlEndpoint endpoint_;
   MySqlSessionId session_id_;
+  bool server_is_mariadb_ = false;
   std::unique_ptr<sql::Connection> connection_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> prepared_;
 };

@@ -3,6 +3,7 @@
 #include <cppconn/connection.h>
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
+#include <cppconn/metadata.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
@@ -141,6 +142,10 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, bool multi_statement
     std::unique_ptr<sql::Connection> connection(Driver()->connect(options));
     std::unique_ptr<MySqlConnection> opened(new MySqlConnection(endpoint, std::move(connection)));
     if (Status s = opened->ReadSessionId(&opened->session_id_); !s.ok()) return s;
+    // The server's version string names the fork ("10.11.6-MariaDB-...").
+    opened->server_is_mariadb_ =
+        opened->connection_->getMetaData()->getDatabaseProductVersion().asStdString().find("MariaDB") !=
+        std::string::npos;
     *out = std::move(opened);
     return Status::Ok();
   } catch (const sql::SQLException& e) {

@@ -15,6 +15,7 @@ namespace {
 
 constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
 constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was busy
+constexpr int kErrorParse = 1064;
 
 ExecutionResult Ok(QueryResult result = QueryResult()) {
   ExecutionResult outcome;
@@ -239,12 +240,9 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   // exact; a statement that reads LAST_INSERT_ID() must see the real value.
   ids.zeroed = ids.may_generate && !traits.uses_last_insert_id;
   ids.updates_on_duplicate = traits.updates_on_duplicate_key;
-  int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context, ids.zeroed, autocommit_statement); !s.ok()) {
-    return Fail(s);
-  }
+  const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   QueryResult result;
-  if (Status s = connection_->Execute(sql, &result); !s.ok()) {
+  if (Status s = ExecuteWithClock(sql, clock, ids.zeroed, autocommit_statement, &result); !s.ok()) {
     // A multi-row insert can fail after generating ids, and that still moves
     // this session's LAST_INSERT_ID(): keep the copy in step.
     if (ids.may_generate && !IsConnectionLost(s)) SettleInsertId(ids, nullptr);
@@ -261,13 +259,30 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   if (ids.may_generate) {
     if (Status s = SettleInsertId(ids, &context, &result.insert_id); !s.ok()) return Fail(s);
   }
-  pending_.push_back(MakeLogged(sql, timestamp, std::move(context)));
+  pending_.push_back(MakeLogged(sql, clock.micros, std::move(context)));
   if (autocommit_statement) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);
   return outcome;
+}
+
+Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
+                                    bool autocommit_off, QueryResult* result) {
+  // Inside a transaction, a statement that needs neither autocommit turned
+  // off nor LAST_INSERT_ID() zeroed carries its clock itself: MariaDB's SET
+  // STATEMENT sets the timestamp for that statement only, so it costs no
+  // round trip of its own (and leaves nothing pinned).
+  if (!zero_last_insert_id && !autocommit_off && connection_->server_is_mariadb()) {
+    Status s = connection_->Execute(
+        "SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql, result);
+    // A syntax error ran nothing: run it as typed for MariaDB's own answer
+    // (and in case the statement is one SET STATEMENT cannot wrap).
+    if (s.ok() || s.code() != Status::Code::kMySql || s.mysql_error_code() != kErrorParse) return s;
+  }
+  if (Status s = PinTimestamp(clock, zero_last_insert_id, autocommit_off); !s.ok()) return s;
+  return connection_->Execute(sql, result);
 }
 
 Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context,
@@ -313,8 +328,9 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (in_transaction_) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
-  int64_t timestamp = 0;
-  if (Status s = PinTimestamp(&timestamp, traits.uses_rand, &context); !s.ok()) return Fail(s);
+  const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
+  const int64_t timestamp = clock.micros;
+  if (Status s = PinTimestamp(clock); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
   Status s = RunDdlWithoutBlockingCommits(sql, timestamp, context, &result, &seq);
@@ -478,14 +494,9 @@ void SqlSession::EndAutocommitStatement() {
   if (connection_->Execute("ROLLBACK").ok()) static_cast<void>(connection_->Execute("SET autocommit = 1"));
 }
 
-Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<SessionSetting>* seeds,
-                                bool zero_last_insert_id, bool autocommit_off) {
-  *micros = NowMicros();
-  timestamp_pinned_ = true;
-  // LAST_INSERT_ID(0) returns 0 and sets the session's value to 0: folded
-  // into the timestamp's expression it costs no extra round trip.
-  std::string sql = "SET TIMESTAMP = " + std::string(zero_last_insert_id ? "LAST_INSERT_ID(0) + " : "") +
-                    TimestampLiteral(*micros);
+SqlSession::ReplayClock SqlSession::ChooseClock(bool seed_rand, std::vector<SessionSetting>* context) {
+  ReplayClock clock;
+  clock.micros = NowMicros();
   if (seed_rand) {
     // RAND()'s seeds cannot be read back, so the master chooses them and
     // ships them with the statement.
@@ -493,10 +504,19 @@ Status SqlSession::PinTimestamp(int64_t* micros, bool seed_rand, std::vector<Ses
     std::uniform_int_distribution<uint32_t> seed(1, 1u << 30);
     const std::string seed1 = std::to_string(seed(device));
     const std::string seed2 = std::to_string(seed(device));
-    sql += ", rand_seed1 = " + seed1 + ", rand_seed2 = " + seed2;
-    seeds->push_back({"rand_seed1", seed1});
-    seeds->push_back({"rand_seed2", seed2});
+    clock.rand_seeds = ", rand_seed1 = " + seed1 + ", rand_seed2 = " + seed2;
+    context->push_back({"rand_seed1", seed1});
+    context->push_back({"rand_seed2", seed2});
   }
+  return clock;
+}
+
+Status SqlSession::PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id, bool autocommit_off) {
+  timestamp_pinned_ = true;
+  // LAST_INSERT_ID(0) returns 0 and sets the session's value to 0: folded
+  // into the timestamp's expression it costs no extra round trip.
+  std::string sql = "SET TIMESTAMP = " + std::string(zero_last_insert_id ? "LAST_INSERT_ID(0) + " : "") +
+                    TimestampLiteral(clock.micros) + clock.rand_seeds;
   if (autocommit_off) sql += ", autocommit = 0";
   return connection_->Execute(sql);
 }

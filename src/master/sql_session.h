@@ -87,14 +87,22 @@ class SqlSession {
 
   // Logs and commits the open transaction (an implicit commit).
   Status CommitOpenTransaction();
-  // Fixes the session clock so NOW() here and on replay agree; also sets the
-  // RAND() seeds when the statement uses RAND(), in the same round trip.
-  // With `zero_last_insert_id`, also sets LAST_INSERT_ID() to 0 (see
-  // SettleInsertId).
-  // With `autocommit_off`, also turns autocommit off (an autocommit
-  // statement's transaction, until ReplicationLog::Commit turns it on again).
-  Status PinTimestamp(int64_t* micros, bool seed_rand = false, std::vector<SessionSetting>* seeds = nullptr,
-                      bool zero_last_insert_id = false, bool autocommit_off = false);
+  // The session clock (and RAND() seeds) a write runs with, chosen by the
+  // master so NOW() and RAND() here and on replay agree. The seeds are
+  // added to `context`.
+  struct ReplayClock {
+    int64_t micros = 0;
+    std::string rand_seeds;  // ", rand_seed1 = a, rand_seed2 = b", or empty
+  };
+  ReplayClock ChooseClock(bool seed_rand, std::vector<SessionSetting>* context);
+  // Pins `clock` on the session. With `zero_last_insert_id`, also sets
+  // LAST_INSERT_ID() to 0 (see SettleInsertId); with `autocommit_off`, also
+  // turns autocommit off (an autocommit statement's transaction, until
+  // ReplicationLog::Commit turns it on again). One round trip.
+  Status PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id = false, bool autocommit_off = false);
+  // Runs a write with `clock`, in as few round trips as the server allows.
+  Status ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
+                          bool autocommit_off, QueryResult* result);
   // Rolls back a failed autocommit statement and turns autocommit on again.
   void EndAutocommitStatement();
   // What an INSERT/REPLACE needs to learn which AUTO_INCREMENT values it
