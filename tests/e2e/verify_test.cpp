@@ -53,6 +53,15 @@ TEST(VerifyTest, EqualNodesAreReportedEqualAndADriftedChunkIsNamed) {
   }
   // A scripted console reports the failed check in its exit status.
   cluster.StopSlave(0);
+  // The master marks the slave offline once it sees the link close; until
+  // then \verify would ask the closing link and report an error instead.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string log = cluster.MasterLog();
+        return log.find("slave 'slave1' (") != std::string::npos && log.find(") disconnected") != std::string::npos;
+      },
+      seconds(30)))
+      << cluster.MasterLog();
   cluster.SqlAndWait("\\verify");
   out = cluster.MasterConsoleOutput();
   EXPECT_NE(out.find("offline: not checked"), std::string::npos) << out;
