@@ -57,6 +57,11 @@ class FramedSocket {
   // ReadFrame's, it closes the socket when it fires.
   asio::awaitable<Status> WriteFrame(MessageType type, std::span<const uint8_t> payload,
                                      std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // Writes one frame of `type` per payload, in order, with one gathered
+  // write (a batch of records costs one system call, not one each). The
+  // payloads must stay alive until it completes.
+  asio::awaitable<Status> WriteFrames(MessageType type, const std::vector<std::span<const uint8_t>>& payloads,
+                                      std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
   using Socket = asio::generic::stream_protocol::socket;
   Socket& socket() { return socket_; }

@@ -146,6 +146,35 @@ asio::awaitable<Status> FramedSocket::WriteFrame(MessageType type, std::span<con
   co_return Status::Ok();
 }
 
+asio::awaitable<Status> FramedSocket::WriteFrames(MessageType type,
+                                                  const std::vector<std::span<const uint8_t>>& payloads,
+                                                  std::chrono::milliseconds timeout) {
+  for (const std::span<const uint8_t>& payload : payloads) {
+    if (payload.size() > kMaxFramePayload) {
+      co_return Status::InvalidArgument(std::string(MessageTypeName(type)) + " payload of " +
+                                        std::to_string(payload.size()) + " bytes exceeds the limit of " +
+                                        std::to_string(kMaxFramePayload));
+    }
+  }
+  std::vector<std::array<uint8_t, kFrameHeaderSize>> headers;
+  headers.reserve(payloads.size());
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(2 * payloads.size());
+  for (const std::span<const uint8_t>& payload : payloads) {
+    headers.push_back(EncodeFrameHeader(type, payload));
+    buffers.push_back(asio::buffer(headers.back()));
+    buffers.push_back(asio::buffer(payload.data(), payload.size()));
+  }
+  Deadline deadline(socket_, timeout);
+  boost::system::error_code ec;
+  co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  if (deadline.expired()) co_return TimedOut("could not write frames", timeout);
+  if (ec) {
+    co_return SocketError(ec, "write " + std::to_string(payloads.size()) + " " + MessageTypeName(type) + " frames");
+  }
+  co_return Status::Ok();
+}
+
 void FramedSocket::Close() {
   boost::system::error_code ignored;
   if (!socket_.is_open()) return;

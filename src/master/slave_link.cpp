@@ -273,10 +273,11 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
       }
       continue;
     }
-    for (const EncodedRecordPtr& record : batch) {
-      if (Status s = co_await socket_.WriteFrame(MessageType::kRecord, record->payload); !s.ok()) co_return s;
-      after_seq = record->seq;
-    }
+    std::vector<std::span<const uint8_t>> payloads;
+    payloads.reserve(batch.size());
+    for (const EncodedRecordPtr& record : batch) payloads.push_back(record->payload);
+    if (Status s = co_await socket_.WriteFrames(MessageType::kRecord, payloads); !s.ok()) co_return s;
+    after_seq = batch.back()->seq;
     context_.registry.RecordsSent(name_, link_id_, batch.size());
   }
   co_return Status::Unavailable("link closed");

@@ -94,6 +94,24 @@ TEST_F(FramedSocketTest, FramesRoundTripInOrder) {
   EXPECT_EQ(frame.payload, third);
 }
 
+// A batch of records goes out in one gathered write (more buffers than one
+// writev takes, so Asio must continue it) and reads back frame by frame.
+TEST_F(FramedSocketTest, AGatheredBatchReadsBackAsSeparateFramesInOrder) {
+  std::vector<std::vector<uint8_t>> payloads;
+  for (int i = 0; i < 1500; ++i) payloads.push_back(Bytes("record " + std::to_string(i)));
+  payloads[7].clear();  // an empty payload is a frame too
+  std::vector<std::span<const uint8_t>> spans(payloads.begin(), payloads.end());
+  Result written = Spawn(client_->WriteFrames(MessageType::kRecord, spans));
+  for (const std::vector<uint8_t>& expected : payloads) {
+    Frame frame;
+    ASSERT_TRUE(Run(server_->ReadFrame(&frame, milliseconds(2000))).ok());
+    EXPECT_EQ(frame.type, MessageType::kRecord);
+    ASSERT_EQ(frame.payload, expected);
+  }
+  ASSERT_TRUE(*written);
+  EXPECT_TRUE((*written)->ok()) << (*written)->ToString();
+}
+
 TEST_F(FramedSocketTest, LargeFrameRoundTripsWhileBothSidesRun) {
   // Bigger than the socket buffers, so the gathered write completes in pieces
   // and the read of the payload takes several reads.
