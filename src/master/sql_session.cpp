@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include "ddb/replay_safety.h"
@@ -15,7 +14,6 @@ namespace {
 
 constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
 constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was busy
-constexpr int kErrorParse = 1064;
 
 ExecutionResult Ok(QueryResult result = QueryResult()) {
   ExecutionResult outcome;
@@ -193,29 +191,6 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
   return Ok(std::move(result));
 }
 
-Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
-                                        std::vector<std::string>* warnings) {
-  if (!traits.unsafe_reason.empty()) {
-    if (options_.refuse_unsafe) {
-      return Status::Refused("unsafe for replication: " + traits.unsafe_reason +
-                             " (not executed; unsafe_statements = refuse)");
-    }
-    warnings->push_back("unsafe for replication, slaves may differ: " + traits.unsafe_reason);
-  }
-  if (!traits.warning.empty()) warnings->push_back(traits.warning);
-  if (traits.uses_last_insert_id) context->push_back({"last_insert_id", std::to_string(last_insert_id_)});
-  if (!traits.user_variables.empty()) {
-    // The values as the statement will see them, as literals of their type
-    // (@n / 8 must give a DECIMAL on the slave too, not a DOUBLE).
-    std::vector<std::string> literals;
-    if (Status s = connection_->UserVariableLiterals(traits.user_variables, &literals); !s.ok()) return s;
-    for (size_t i = 0; i < traits.user_variables.size(); ++i) {
-      context->push_back({"@" + traits.user_variables[i], literals.at(i)});
-    }
-  }
-  return Status::Ok();
-}
-
 ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& info) {
   const ReplayTraits traits = InspectForReplay(sql);
   std::vector<SessionSetting> context;
@@ -266,55 +241,6 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);
   return outcome;
-}
-
-Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
-                                    bool autocommit_off, QueryResult* result) {
-  // Inside a transaction, a statement that needs neither autocommit turned
-  // off nor LAST_INSERT_ID() zeroed carries its clock itself: MariaDB's SET
-  // STATEMENT sets the timestamp for that statement only, so it costs no
-  // round trip of its own (and leaves nothing pinned).
-  if (!zero_last_insert_id && !autocommit_off && connection_->server_is_mariadb()) {
-    Status s = connection_->Execute(
-        "SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql, result);
-    // A syntax error ran nothing: run it as typed for MariaDB's own answer
-    // (and in case the statement is one SET STATEMENT cannot wrap).
-    if (s.ok() || s.code() != Status::Code::kMySql || s.mysql_error_code() != kErrorParse) return s;
-  }
-  if (Status s = PinTimestamp(clock, zero_last_insert_id, autocommit_off); !s.ok()) return s;
-  return connection_->Execute(sql, result);
-}
-
-Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context,
-                                  uint64_t* generated_out) {
-  QueryResult id;
-  if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return s;
-  const uint64_t now = std::stoull(id.rows.at(0).at(0).value_or("0"));
-  uint64_t generated = 0;  // first AUTO_INCREMENT value the statement generated (0: none)
-  if (ids.zeroed) {
-    generated = now;
-    if (now == 0) {
-      // Nothing generated: give the session back its LAST_INSERT_ID().
-      if (Status s = connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(last_insert_id_) + ")"); !s.ok()) {
-        return s;
-      }
-    }
-  } else if (now != last_insert_id_) {
-    generated = now;
-  } else if (!ids.updates_on_duplicate) {
-    // Unchanged, yet it may have generated the value the session had
-    // (another table's counter can be there). Shipping it is harmless when
-    // nothing was generated: only ON DUPLICATE KEY UPDATE would let a
-    // forced id pick another row to update.
-    generated = now;
-  }
-  // The values the statement generated start at `generated`; replay sets
-  // insert_id so a slave generates the same ones even where its counter
-  // differs (the master skipped values in a rolled-back insert).
-  if (context != nullptr && generated != 0) context->push_back({"insert_id", std::to_string(generated)});
-  if (generated != 0) last_insert_id_ = generated;
-  if (generated_out != nullptr) *generated_out = generated;
-  return Status::Ok();
 }
 
 ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& info) {
@@ -492,76 +418,6 @@ void SqlSession::EndAutocommitStatement() {
   // ROLLBACK first: SET autocommit = 1 would commit what is open, unlogged.
   // A failure here means the connection is gone, which ends both anyway.
   if (connection_->Execute("ROLLBACK").ok()) static_cast<void>(connection_->Execute("SET autocommit = 1"));
-}
-
-SqlSession::ReplayClock SqlSession::ChooseClock(bool seed_rand, std::vector<SessionSetting>* context) {
-  ReplayClock clock;
-  clock.micros = NowMicros();
-  if (seed_rand) {
-    // RAND()'s seeds cannot be read back, so the master chooses them and
-    // ships them with the statement.
-    std::random_device device;
-    std::uniform_int_distribution<uint32_t> seed(1, 1u << 30);
-    const std::string seed1 = std::to_string(seed(device));
-    const std::string seed2 = std::to_string(seed(device));
-    clock.rand_seeds = ", rand_seed1 = " + seed1 + ", rand_seed2 = " + seed2;
-    context->push_back({"rand_seed1", seed1});
-    context->push_back({"rand_seed2", seed2});
-  }
-  return clock;
-}
-
-Status SqlSession::PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id, bool autocommit_off) {
-  timestamp_pinned_ = true;
-  // LAST_INSERT_ID(0) returns 0 and sets the session's value to 0: folded
-  // into the timestamp's expression it costs no extra round trip.
-  std::string sql = "SET TIMESTAMP = " + std::string(zero_last_insert_id ? "LAST_INSERT_ID(0) + " : "") +
-                    TimestampLiteral(clock.micros) + clock.rand_seeds;
-  if (autocommit_off) sql += ", autocommit = 0";
-  return connection_->Execute(sql);
-}
-
-Status SqlSession::UnpinTimestamp() {
-  if (!timestamp_pinned_) return Status::Ok();
-  timestamp_pinned_ = false;
-  return connection_->Execute("SET TIMESTAMP = DEFAULT");
-}
-
-Status SqlSession::RefreshSessionState() {
-  QueryResult result;
-  if (Status s = connection_->Execute(
-          SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE(), @@session.tx_isolation", &result);
-      !s.ok()) {
-    return s;
-  }
-  const auto& row = result.rows.at(0);
-  const auto& variables = ReplicatedVariables();
-  settings_.clear();
-  for (size_t i = 0; i < variables.size(); ++i) {
-    const std::string value = row[i].value_or("");
-    settings_.push_back({variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
-  }
-  autocommit_ = row[variables.size()].value_or("1") != "0";
-  database_ = row[variables.size() + 1].value_or("");
-  // A server whose default is READ COMMITTED (transaction_isolation in its
-  // my.cnf) does not get to weaken ddb's sessions: see LowersIsolation.
-  const std::string isolation = row[variables.size() + 2].value_or("");
-  if (isolation == "READ-COMMITTED" || isolation == "READ-UNCOMMITTED") {
-    return connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-  }
-  return Status::Ok();
-}
-
-LoggedStatement SqlSession::MakeLogged(const std::string& sql, int64_t timestamp_micros,
-                                       std::vector<SessionSetting> context) const {
-  LoggedStatement logged;
-  logged.sql = sql;
-  logged.default_database = database_;
-  logged.timestamp_micros = timestamp_micros;
-  logged.settings = settings_;
-  logged.settings.insert(logged.settings.end(), std::make_move_iterator(context.begin()),
-                         std::make_move_iterator(context.end()));
-  return logged;
 }
 
 }  // namespace ddb

@@ -14,7 +14,9 @@
 //   failed          statements are neither logged nor shipped.
 // Statements ddb cannot replicate safely are refused with the reason.
 //
-// Not thread-safe: one thread drives a session.
+// Not thread-safe: one thread drives a session. The replay context of a
+// write (clock, seeds, insert ids, session variables) is implemented in
+// sql_session_context.cpp.
 #pragma once
 
 #include <algorithm>
