@@ -1,8 +1,11 @@
-// MySqlConnection: the one adapter between ddb and mysql-connector-c++.
+// MySqlConnection: the one adapter between ddb and a MySQL/MariaDB server.
 //
-// mysql-connector reports failures with exceptions; this class catches them at
-// the boundary and returns a Status carrying the MySQL error code, SQLSTATE and
-// message, so the rest of ddb checks results instead of unwinding.
+// It speaks through the MariaDB client library (libmariadb), the C library
+// mysql-connector-c++ 1.1 itself runs on: ddb's write path needs what the
+// connector's JDBC-style API cannot express (the generated id and session id
+// from the server's own packets, multi-result reads, no hidden SET on
+// connect), and each of those is a round trip saved per write. Every failure
+// comes back as a Status carrying the MySQL error code, SQLSTATE and message.
 //
 // A connection is used by one thread at a time (MySQL sessions are not
 // thread-safe); the owner decides which.
@@ -10,7 +13,6 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,10 +22,7 @@
 
 #include "ddb/status.h"
 
-namespace sql {
-class Connection;
-class PreparedStatement;
-}
+struct st_mysql;  // libmariadb's MYSQL
 
 namespace ddb {
 
@@ -58,14 +57,17 @@ struct QueryResult {
   std::vector<std::vector<std::optional<std::string>>> rows;
   bool has_result_set = false;
   uint64_t affected_rows = 0;
-  // The AUTO_INCREMENT value the statement generated (0: none), as the
-  // server's OK packet reports it; set by SqlSession for writes.
+  // The insert id of the server's OK packet (mysql_insert_id()): the first
+  // AUTO_INCREMENT value the statement generated, else the row's explicit
+  // value or LAST_INSERT_ID(expr)'s argument; 0 for none.
   uint64_t insert_id = 0;
+  // How many warnings the statement left (SHOW WARNINGS lists them).
+  uint32_t warning_count = 0;
   // The server's summary of a write ("Records: 3  Duplicates: 0  Warnings: 0").
   std::string server_info;
 };
 
-// A parameter of a prepared statement. Blob carries bytes that are not text.
+// A parameter of ExecuteWithParams. Blob carries bytes that are not text.
 struct Blob {
   std::string bytes;
 };
@@ -79,6 +81,18 @@ struct MySqlSessionId {
   int64_t server_started_at = 0;  // Unix seconds, from the server's uptime
 };
 
+struct MySqlOpenOptions {
+  // Execute and ExecuteBatch accept several statements separated by ';'
+  // (CLIENT_MULTI_STATEMENTS). Only for connections that run nothing but
+  // ddb's own SQL and statements the master already ran as one statement
+  // each: never for a user's session, where a second statement would run
+  // unlogged.
+  bool multi_statements = false;
+  // Reads the server's start time on connect (one round trip), so
+  // session_id() names this session even across a server restart.
+  bool identify_session = false;
+};
+
 class MySqlConnection {
  public:
   ~MySqlConnection();
@@ -88,25 +102,24 @@ class MySqlConnection {
   // Connects; on failure returns the client library's error (e.g. 2003
   // "Can't connect to MySQL server on '127.0.0.1:3307'").
   static Status Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out);
-  // With `multi_statements`, Execute and ExecuteBatch accept several
-  // statements separated by ';' (CLIENT_MULTI_STATEMENTS). Only for
-  // connections that run nothing but ddb's own SQL and statements the
-  // master already ran as one statement each: never for a user's session,
-  // where a second statement would run unlogged.
-  static Status Open(const MySqlEndpoint& endpoint, bool multi_statements, std::unique_ptr<MySqlConnection>* out);
+  static Status Open(const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
+                     std::unique_ptr<MySqlConnection>* out);
 
   // Runs one statement exactly as given (the user's SQL is passed through).
+  // `result` gets the first result set, or the OK packet's counters; any
+  // further results (a CALL's) are read and dropped.
   Status Execute(std::string_view sql, QueryResult* result = nullptr);
-  // Runs `count` statements sent as one multi-statement text in one round
-  // trip (a connection opened with multi_statements), reading one result
-  // per statement. The server stops at the first failure: its error is
-  // returned and `completed` says how many statements succeeded before it.
-  Status ExecuteBatch(std::string_view text, size_t count, size_t* completed);
-  // Runs one of ddb's own statements with bound parameters. The statement is
-  // prepared once per connection and reused (ddb's own SQL is a handful of
-  // fixed texts on hot paths: the log insert, the position update).
-  Status ExecutePrepared(std::string_view sql, const std::vector<SqlParam>& params,
-                         QueryResult* result = nullptr);
+  // Runs a multi-statement text (a connection opened with multi_statements)
+  // in one round trip, reading every statement's result. The server stops at
+  // the first failure, whose error is returned.
+  Status ExecuteBatch(std::string_view text);
+  // Runs one of ddb's own statements with its '?' placeholders bound to
+  // `params`, in one round trip. The values are escaped into the text by the
+  // client library (as most drivers bind by default): ddb's own statements
+  // are few and small, and a server-side prepare would cost a round trip per
+  // connection and a statement handle per text.
+  Status ExecuteWithParams(std::string_view sql, const std::vector<SqlParam>& params,
+                           QueryResult* result = nullptr);
 
   // The session's user variables `names` (without '@', as written in SQL:
   // x or `x`) as SQL literals that
@@ -123,13 +136,17 @@ class MySqlConnection {
   Status ReadSessionId(MySqlSessionId* id);
 
  private:
-  MySqlConnection(MySqlEndpoint endpoint, std::unique_ptr<sql::Connection> connection);
+  explicit MySqlConnection(MySqlEndpoint endpoint);
+  Status LastError() const;
+  // Reads every result of the statement just sent; the first into `result`.
+  Status ReadResults(QueryResult* result);
+  // `value` as an SQL literal, escaped for this session's sql_mode.
+  std::string Literal(const SqlParam& value) const;
 
   MySqlEndpoint endpoint_;
   MySqlSessionId session_id_;
   bool server_is_mariadb_ = false;
-  std::unique_ptr<sql::Connection> connection_;
-  std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>> prepared_;
+  st_mysql* mysql_ = nullptr;
 };
 
 // Runs ddb's own fixed statements in order (schema set-up); stops at the

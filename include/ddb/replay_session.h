@@ -31,10 +31,10 @@ class ReplaySession {
   // Appends to `batch` the statements that set `statement`'s context and
   // the statement itself, each ended by a newline and ';' (a trailing `--`
   // comment ends at the newline), as Execute would run them, and remembers
-  // that context as set. Returns how many statements it appended. For a
+  // that context as set. For a
   // connection opened with multi_statements; if the batch fails, call
   // Forget().
-  size_t AppendToBatch(const LoggedStatement& statement, std::string* batch);
+  void AppendToBatch(const LoggedStatement& statement, std::string* batch);
   // Forgets what was set: after a failed batch the session's context is
   // unknown, so the next statement sets all of it again.
   void Forget();

@@ -1,117 +1,58 @@
 #include "ddb/mysql_connection.h"
 
-#include <cppconn/connection.h>
-#include <cppconn/driver.h>
-#include <cppconn/exception.h>
-#include <cppconn/metadata.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/resultset_metadata.h>
-#include <cppconn/statement.h>
-#include <mysql_connection.h>
-#include <mysql_driver.h>
+#include <mysql.h>
 
 #include <mutex>
-#include <sstream>
 
 namespace ddb {
 namespace {
 
-Status FromException(const sql::SQLException& e) {
-  return Status::MySql(e.getErrorCode(), e.getSQLStateCStr(), e.what());
+// libmariadb's global state is set up once per process; mysql_init would do
+// it too, but not safely from two threads at once.
+void InitializeClientLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
 }
 
-bool IsNumericType(int type) {
-  switch (type) {
-    case sql::DataType::BIT:
-    case sql::DataType::TINYINT:
-    case sql::DataType::SMALLINT:
-    case sql::DataType::MEDIUMINT:
-    case sql::DataType::INTEGER:
-    case sql::DataType::BIGINT:
-    case sql::DataType::REAL:
-    case sql::DataType::DOUBLE:
-    case sql::DataType::DECIMAL:
-    case sql::DataType::NUMERIC:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The connector reports JDBC-style types; turn them back into the wire
-// protocol's MYSQL_TYPE_* codes.
-ColumnType ProtocolType(sql::ResultSetMetaData& meta, unsigned int column) {
+ColumnType TypeOf(const MYSQL_FIELD& field) {
   ColumnType type;
-  const int kind = meta.getColumnType(column);
-  type.length = meta.getColumnDisplaySize(column);
-  if (IsNumericType(kind)) {
-    type.is_unsigned = !meta.isSigned(column);
-    type.decimals = static_cast<uint8_t>(meta.getScale(column));
-  }
-  switch (kind) {
-    case sql::DataType::BIT: type.mysql_type = 16; type.is_binary = true; break;
-    case sql::DataType::TINYINT: type.mysql_type = 1; break;
-    case sql::DataType::SMALLINT: type.mysql_type = 2; break;
-    case sql::DataType::MEDIUMINT: type.mysql_type = 9; break;
-    case sql::DataType::INTEGER: type.mysql_type = 3; break;
-    case sql::DataType::BIGINT: type.mysql_type = 8; break;
-    case sql::DataType::REAL: type.mysql_type = 4; break;
-    case sql::DataType::DOUBLE: type.mysql_type = 5; break;
-    case sql::DataType::DECIMAL:
-    case sql::DataType::NUMERIC: type.mysql_type = 246; break;
-    case sql::DataType::SQLNULL: type.mysql_type = 6; break;
-    case sql::DataType::TIMESTAMP:
-      type.mysql_type = meta.getColumnTypeName(column).asStdString() == "DATETIME" ? 12 : 7;
-      break;
-    case sql::DataType::DATE: type.mysql_type = 10; break;
-    case sql::DataType::TIME: type.mysql_type = 11; break;
-    case sql::DataType::YEAR: type.mysql_type = 13; break;
-    case sql::DataType::GEOMETRY: type.mysql_type = 255; type.is_binary = true; break;
-    case sql::DataType::ENUM:
-    case sql::DataType::SET:
-    case sql::DataType::CHAR: type.mysql_type = 254; break;
-    case sql::DataType::BINARY: type.mysql_type = 254; type.is_binary = true; break;
-    case sql::DataType::VARBINARY: type.mysql_type = 253; type.is_binary = true; break;
-    case sql::DataType::LONGVARCHAR:
-    case sql::DataType::JSON: type.mysql_type = 252; break;
-    case sql::DataType::LONGVARBINARY: type.mysql_type = 252; type.is_binary = true; break;
-    default: type.mysql_type = 253; break;  // VARCHAR and anything newer
-  }
+  type.mysql_type = static_cast<uint8_t>(field.type);
+  type.is_unsigned = (field.flags & UNSIGNED_FLAG) != 0;
+  type.is_binary = field.charsetnr == 63;  // the binary character set
+  type.decimals = static_cast<uint8_t>(field.decimals);
+  type.length = static_cast<uint32_t>(field.length);
   return type;
 }
 
-void ReadResultSet(sql::ResultSet& rs, QueryResult* result) {
+void ReadResultSet(MYSQL_RES* rows, QueryResult* result) {
   result->has_result_set = true;
-  sql::ResultSetMetaData* meta = rs.getMetaData();
-  const unsigned int count = meta->getColumnCount();
-  for (unsigned int i = 1; i <= count; ++i) {
-    result->columns.emplace_back(meta->getColumnLabel(i).asStdString());
-    result->numeric.push_back(IsNumericType(meta->getColumnType(i)));
-    result->column_types.push_back(ProtocolType(*meta, i));
+  const unsigned int count = mysql_num_fields(rows);
+  const MYSQL_FIELD* fields = mysql_fetch_fields(rows);
+  for (unsigned int i = 0; i < count; ++i) {
+    result->columns.emplace_back(fields[i].name, fields[i].name_length);
+    result->numeric.push_back(IS_NUM(fields[i].type));  // as the mariadb client aligns
+    result->column_types.push_back(TypeOf(fields[i]));
   }
-  while (rs.next()) {
-    std::vector<std::optional<std::string>> row;
-    row.reserve(count);
-    for (unsigned int i = 1; i <= count; ++i) {
-      if (rs.isNull(i)) {
-        row.emplace_back(std::nullopt);
+  result->rows.reserve(mysql_num_rows(rows));
+  while (MYSQL_ROW row = mysql_fetch_row(rows)) {
+    const unsigned long* lengths = mysql_fetch_lengths(rows);
+    std::vector<std::optional<std::string>> values;
+    values.reserve(count);
+    for (unsigned int i = 0; i < count; ++i) {
+      if (row[i] == nullptr) {
+        values.emplace_back(std::nullopt);
       } else {
-        row.emplace_back(rs.getString(i).asStdString());
+        values.emplace_back(std::string(row[i], lengths[i]));
       }
     }
-    result->rows.push_back(std::move(row));
+    result->rows.push_back(std::move(values));
   }
 }
 
-// The driver instance is created once per process by the connector itself;
-// guarding its first use keeps concurrent first connections safe.
-sql::mysql::MySQL_Driver* Driver() {
-  static std::once_flag once;
-  static sql::mysql::MySQL_Driver* driver = nullptr;
-  std::call_once(once, [] { driver = sql::mysql::get_mysql_driver_instance(); });
-  return driver;
-}
+struct FreeResult {
+  void operator()(MYSQL_RES* rows) const { mysql_free_result(rows); }
+};
+using ResultRows = std::unique_ptr<MYSQL_RES, FreeResult>;
 
 }  // namespace
 
@@ -119,38 +60,52 @@ std::string MySqlEndpoint::Describe() const {
   return user + "@" + host + ":" + std::to_string(port);
 }
 
-MySqlConnection::MySqlConnection(MySqlEndpoint endpoint, std::unique_ptr<sql::Connection> connection)
-    : endpoint_(std::move(endpoint)), connection_(std::move(connection)) {}
+MySqlConnection::MySqlConnection(MySqlEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
-MySqlConnection::~MySqlConnection() = default;
-
-Status MySqlConnection::Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out) {
-  return Open(endpoint, false, out);
+MySqlConnection::~MySqlConnection() {
+  if (mysql_ != nullptr) mysql_close(mysql_);
 }
 
-Status MySqlConnection::Open(const MySqlEndpoint& endpoint, bool multi_statements,
+Status MySqlConnection::Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out) {
+  return Open(endpoint, MySqlOpenOptions(), out);
+}
+
+Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
                              std::unique_ptr<MySqlConnection>* out) {
-  try {
-    sql::ConnectOptionsMap options;
-    options["hostName"] = sql::SQLString("tcp://" + endpoint.host + ":" + std::to_string(endpoint.port));
-    options["userName"] = sql::SQLString(endpoint.user);
-    options["password"] = sql::SQLString(endpoint.password);
-    options["OPT_CONNECT_TIMEOUT"] = 5;
-    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-    if (!endpoint.database.empty()) options["schema"] = sql::SQLString(endpoint.database);
-    if (multi_statements) options["CLIENT_MULTI_STATEMENTS"] = true;
-    std::unique_ptr<sql::Connection> connection(Driver()->connect(options));
-    std::unique_ptr<MySqlConnection> opened(new MySqlConnection(endpoint, std::move(connection)));
-    if (Status s = opened->ReadSessionId(&opened->session_id_); !s.ok()) return s;
-    // The server's version string names the fork ("10.11.6-MariaDB-...").
-    opened->server_is_mariadb_ =
-        opened->connection_->getMetaData()->getDatabaseProductVersion().asStdString().find("MariaDB") !=
-        std::string::npos;
-    *out = std::move(opened);
-    return Status::Ok();
-  } catch (const sql::SQLException& e) {
-    return FromException(e);
+  InitializeClientLibrary();
+  std::unique_ptr<MySqlConnection> opened(new MySqlConnection(endpoint));
+  opened->mysql_ = mysql_init(nullptr);
+  if (opened->mysql_ == nullptr) return Status::Unavailable("out of memory starting a MySQL client session");
+  MYSQL* mysql = opened->mysql_;
+  const unsigned int connect_timeout_seconds = 5;
+  const my_bool no = 0;
+  mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout_seconds);
+  mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // LOAD DATA LOCAL would let a server read this host's files.
+  mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &no);
+  // A lost session must surface as an error: a silent reconnect would drop
+  // the open transaction and the session's variables behind ddb's back.
+  mysql_options(mysql, MYSQL_OPT_RECONNECT, &no);
+  // CALL answers with more than one result; ddb reads them all.
+  unsigned long flags = CLIENT_MULTI_RESULTS;
+  if (options.multi_statements) flags |= CLIENT_MULTI_STATEMENTS;
+  const char* database = endpoint.database.empty() ? nullptr : endpoint.database.c_str();
+  if (mysql_real_connect(mysql, endpoint.host.c_str(), endpoint.user.c_str(), endpoint.password.c_str(), database,
+                         endpoint.port, nullptr, flags) == nullptr) {
+    return opened->LastError();
   }
+  opened->session_id_.connection_id = mysql_thread_id(mysql);
+  // The server's version string names the fork ("10.11.6-MariaDB-...").
+  opened->server_is_mariadb_ = std::string_view(mysql_get_server_info(mysql)).find("MariaDB") != std::string_view::npos;
+  if (options.identify_session) {
+    if (Status s = opened->ReadSessionId(&opened->session_id_); !s.ok()) return s;
+  }
+  *out = std::move(opened);
+  return Status::Ok();
+}
+
+Status MySqlConnection::LastError() const {
+  return Status::MySql(static_cast<int>(mysql_errno(mysql_)), mysql_sqlstate(mysql_), mysql_error(mysql_));
 }
 
 Status MySqlConnection::ReadSessionId(MySqlSessionId* id) {
@@ -168,43 +123,74 @@ Status MySqlConnection::ReadSessionId(MySqlSessionId* id) {
   return Status::Ok();
 }
 
-Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) {
-  try {
-    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
-    const bool has_rows = statement->execute(sql::SQLString(std::string(sql_text)));
-    if (result == nullptr) {
-      if (has_rows) std::unique_ptr<sql::ResultSet> discard(statement->getResultSet());
-      return Status::Ok();
-    }
-    *result = QueryResult();
-    if (has_rows) {
-      std::unique_ptr<sql::ResultSet> rs(statement->getResultSet());
-      ReadResultSet(*rs, result);
-    } else {
-      result->affected_rows = statement->getUpdateCount();
+Status MySqlConnection::ReadResults(QueryResult* result) {
+  QueryResult discarded;
+  QueryResult* into = result != nullptr ? result : &discarded;
+  *into = QueryResult();
+  for (bool first = true;; first = false) {
+    if (mysql_field_count(mysql_) != 0) {
+      ResultRows rows(mysql_store_result(mysql_));
+      if (rows == nullptr) return LastError();
+      if (first) ReadResultSet(rows.get(), into);
+    } else if (first) {
+      into->affected_rows = mysql_affected_rows(mysql_);
+      into->insert_id = mysql_insert_id(mysql_);
       // mysql_info(): what the server said about a multi-row write.
-      if (auto* native = dynamic_cast<sql::mysql::MySQL_Connection*>(connection_.get())) {
-        result->server_info = native->getLastStatementInfo().asStdString();
-      }
+      if (const char* info = mysql_info(mysql_)) into->server_info = info;
     }
-    return Status::Ok();
-  } catch (const sql::SQLException& e) {
-    return FromException(e);
+    if (first) into->warning_count = mysql_warning_count(mysql_);
+    const int next = mysql_next_result(mysql_);  // 0: another result, -1: none, >0: error
+    if (next < 0) return Status::Ok();
+    if (next > 0) return LastError();
   }
 }
 
-Status MySqlConnection::ExecuteBatch(std::string_view text, size_t count, size_t* completed) {
-  *completed = 0;
-  try {
-    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
-    // Each call reads (and discards) the next statement's answer, and
-    // throws the error of the statement that failed.
-    statement->execute(sql::SQLString(std::string(text)));
-    for (*completed = 1; *completed < count; ++*completed) statement->getMoreResults();
-    return Status::Ok();
-  } catch (const sql::SQLException& e) {
-    return FromException(e);
+Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) {
+  if (mysql_real_query(mysql_, sql_text.data(), sql_text.size()) != 0) return LastError();
+  return ReadResults(result);
+}
+
+Status MySqlConnection::ExecuteBatch(std::string_view text) {
+  return Execute(text, nullptr);
+}
+
+std::string MySqlConnection::Literal(const SqlParam& value) const {
+  if (std::holds_alternative<std::nullptr_t>(value)) return "NULL";
+  if (auto* i64 = std::get_if<int64_t>(&value)) return std::to_string(*i64);
+  if (auto* u64 = std::get_if<uint64_t>(&value)) return std::to_string(*u64);
+  const std::string& bytes = std::holds_alternative<Blob>(value) ? std::get<Blob>(value).bytes : std::get<std::string>(value);
+  // mysql_real_escape_string follows the session: backslash escapes, or
+  // doubled quotes under NO_BACKSLASH_ESCAPES. Bytes are marked _binary so
+  // the server takes them as they are, never as text to validate.
+  std::string literal(std::holds_alternative<Blob>(value) ? "_binary'" : "'");
+  const size_t start = literal.size();
+  literal.resize(start + 2 * bytes.size() + 1);
+  const unsigned long written = mysql_real_escape_string(mysql_, literal.data() + start, bytes.data(), bytes.size());
+  literal.resize(start + written);
+  literal += '\'';
+  return literal;
+}
+
+Status MySqlConnection::ExecuteWithParams(std::string_view sql_text, const std::vector<SqlParam>& params,
+                                          QueryResult* result) {
+  std::string bound;
+  bound.reserve(sql_text.size() + 64);
+  size_t next = 0;
+  char quote = 0;  // ddb's own texts may hold quoted literals: no placeholders there
+  for (char c : sql_text) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+    } else if (c == '?') {
+      if (next == params.size()) return Status::InvalidArgument("more placeholders than parameters in: " + std::string(sql_text));
+      bound += Literal(params[next++]);
+      continue;
+    }
+    bound += c;
   }
+  if (next != params.size()) return Status::InvalidArgument("more parameters than placeholders in: " + std::string(sql_text));
+  return Execute(bound, result);
 }
 
 Status MySqlConnection::UserVariableLiterals(const std::vector<std::string>& names,
@@ -217,89 +203,38 @@ Status MySqlConnection::UserVariableLiterals(const std::vector<std::string>& nam
     const std::string variable = "@" + names[i];  // as the statement wrote it (quoted or not)
     sql += (i ? ", " : "") + variable + ", QUOTE(" + variable + ")";
   }
-  try {
-    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
-    std::unique_ptr<sql::ResultSet> rs(statement->executeQuery(sql::SQLString(sql)));
-    sql::ResultSetMetaData* meta = rs->getMetaData();
-    if (!rs->next()) return Status::Corruption("reading user variables returned no row");
-    literals->clear();
-    for (unsigned int i = 0; i < names.size(); ++i) {
-      const unsigned int value_column = 2 * i + 1;
-      if (rs->isNull(value_column)) {
-        literals->push_back("NULL");
-        continue;
-      }
-      const std::string value = rs->getString(value_column).asStdString();
-      switch (meta->getColumnType(value_column)) {
-        case sql::DataType::TINYINT:
-        case sql::DataType::SMALLINT:
-        case sql::DataType::MEDIUMINT:
-        case sql::DataType::INTEGER:
-        case sql::DataType::BIGINT:
-        case sql::DataType::DECIMAL:
-        case sql::DataType::NUMERIC:
-          literals->push_back(value);  // an exact literal keeps integer-ness and DECIMAL scale
-          break;
-        case sql::DataType::REAL:
-        case sql::DataType::DOUBLE:
-          // An exponent makes the literal a DOUBLE (5.25 alone would be DECIMAL).
-          literals->push_back(value.find_first_of("eE") == std::string::npos ? value + "e0" : value);
-          break;
-        default:
-          literals->push_back(rs->getString(value_column + 1).asStdString());
-          break;
-      }
+  QueryResult result;
+  if (Status s = Execute(sql, &result); !s.ok()) return s;
+  if (result.rows.empty()) return Status::Corruption("reading user variables returned no row");
+  const auto& row = result.rows[0];
+  literals->clear();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::optional<std::string>& value = row.at(2 * i);
+    if (!value) {
+      literals->push_back("NULL");
+      continue;
     }
-    return Status::Ok();
-  } catch (const sql::SQLException& e) {
-    return FromException(e);
+    switch (result.column_types.at(2 * i).mysql_type) {
+      case MYSQL_TYPE_TINY:
+      case MYSQL_TYPE_SHORT:
+      case MYSQL_TYPE_INT24:
+      case MYSQL_TYPE_LONG:
+      case MYSQL_TYPE_LONGLONG:
+      case MYSQL_TYPE_DECIMAL:
+      case MYSQL_TYPE_NEWDECIMAL:
+        literals->push_back(*value);  // an exact literal keeps integer-ness and DECIMAL scale
+        break;
+      case MYSQL_TYPE_FLOAT:
+      case MYSQL_TYPE_DOUBLE:
+        // An exponent makes the literal a DOUBLE (5.25 alone would be DECIMAL).
+        literals->push_back(value->find_first_of("eE") == std::string::npos ? *value + "e0" : *value);
+        break;
+      default:
+        literals->push_back(row.at(2 * i + 1).value_or("NULL"));
+        break;
+    }
   }
-}
-
-Status MySqlConnection::ExecutePrepared(std::string_view sql_text, const std::vector<SqlParam>& params,
-                                        QueryResult* result) {
-  try {
-    auto cached = prepared_.find(sql_text);
-    if (cached == prepared_.end()) {
-      std::unique_ptr<sql::PreparedStatement> prepared(
-          connection_->prepareStatement(sql::SQLString(std::string(sql_text))));
-      cached = prepared_.emplace(std::string(sql_text), std::move(prepared)).first;
-    }
-    sql::PreparedStatement* statement = cached->second.get();
-    statement->clearParameters();
-    // Blob streams must outlive execute().
-    std::vector<std::unique_ptr<std::istringstream>> blob_streams;
-    for (size_t i = 0; i < params.size(); ++i) {
-      const unsigned int index = static_cast<unsigned int>(i + 1);
-      const SqlParam& param = params[i];
-      if (std::holds_alternative<std::nullptr_t>(param)) {
-        statement->setNull(index, sql::DataType::VARCHAR);
-      } else if (auto* i64 = std::get_if<int64_t>(&param)) {
-        statement->setInt64(index, *i64);
-      } else if (auto* u64 = std::get_if<uint64_t>(&param)) {
-        statement->setUInt64(index, *u64);
-      } else if (auto* text = std::get_if<std::string>(&param)) {
-        statement->setString(index, sql::SQLString(*text));
-      } else if (auto* blob = std::get_if<Blob>(&param)) {
-        blob_streams.push_back(std::make_unique<std::istringstream>(blob->bytes));
-        statement->setBlob(index, blob_streams.back().get());
-      }
-    }
-    if (result != nullptr) *result = QueryResult();
-    // Connector 1.1 prepared statements cannot report an update count after
-    // execute(); ddb's own SQL says by its first word which call it needs.
-    const bool returns_rows = sql_text.substr(0, 6) == "SELECT";
-    if (returns_rows) {
-      std::unique_ptr<sql::ResultSet> rs(statement->executeQuery());
-      if (result != nullptr) ReadResultSet(*rs, result);
-    } else {
-      const int affected = statement->executeUpdate();
-      if (result != nullptr) result->affected_rows = static_cast<uint64_t>(affected);
-    }
-    return Status::Ok();
-  } catch (const sql::SQLException& e) {
-    return FromException(e);
-  }
+  return Status::Ok();
 }
 
 Status ExecuteAll(MySqlConnection& connection, std::initializer_list<const char*> statements) {

@@ -147,21 +147,17 @@ bool ReplaySession::Batchable(const LoggedStatement& statement) const {
   return true;
 }
 
-size_t ReplaySession::AppendToBatch(const LoggedStatement& statement, std::string* batch) {
-  size_t count = 1;
+void ReplaySession::AppendToBatch(const LoggedStatement& statement, std::string* batch) {
   if (!statement.default_database.empty() && statement.default_database != database_) {
     *batch += "USE " + QuoteIdentifier(statement.default_database) + ";\n";
     database_ = statement.default_database;
-    ++count;
   }
   if (const std::string assignments = ContextAssignments(statement); !assignments.empty()) {
     *batch += "SET " + assignments + ";\n";
     RememberContext(statement);
-    ++count;
   }
   *batch += statement.sql;
   *batch += "\n;\n";
-  return count;
 }
 
 void ReplaySession::Forget() {

@@ -55,7 +55,7 @@ Status ConsistencyCheck::WaitForSlaves(VerifyReport* report, std::vector<std::st
 Status ConsistencyCheck::ChunkQueries(const std::string& db, const std::string& table,
                                       std::vector<std::string>* queries) {
   QueryResult columns;
-  if (Status s = connection_->ExecutePrepared(
+  if (Status s = connection_->ExecuteWithParams(
           "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
           "ORDER BY ordinal_position",
           {db, table}, &columns);
@@ -63,7 +63,7 @@ Status ConsistencyCheck::ChunkQueries(const std::string& db, const std::string& 
     return s;
   }
   QueryResult key;
-  if (Status s = connection_->ExecutePrepared(
+  if (Status s = connection_->ExecuteWithParams(
           "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? "
           "AND constraint_name = 'PRIMARY' ORDER BY ordinal_position",
           {db, table}, &key);

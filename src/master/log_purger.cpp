@@ -60,7 +60,7 @@ void LogPurger::Run() {
 Status LogPurger::SavePositions() {
   for (const SlaveStatus& slave : registry_.Snapshot()) {
     if (!slave.acked_known) continue;
-    if (Status s = connection_->ExecutePrepared(
+    if (Status s = connection_->ExecuteWithParams(
             "INSERT INTO ddb_meta.slave_positions (name, acked_seq, updated_at) VALUES (?, ?, NOW(6)) "
             "ON DUPLICATE KEY UPDATE acked_seq = GREATEST(acked_seq, VALUES(acked_seq)), updated_at = NOW(6)",
             {slave.name, slave.acked_seq});
@@ -98,7 +98,7 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
   // prefix of the log.
   const int64_t cutoff = NowMicros() - options_.retention_seconds * 1000000;
   QueryResult old_enough;
-  if (Status s = connection_->ExecutePrepared(
+  if (Status s = connection_->ExecuteWithParams(
           "SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log WHERE seq <= ? AND committed_at < ?",
           {limit, cutoff}, &old_enough);
       !s.ok()) {
@@ -110,7 +110,7 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
     // covers: a reader sees both or neither, so a purged record can never
     // be taken for a gap.
     QueryResult chunk;
-    if (Status s = connection_->ExecutePrepared(
+    if (Status s = connection_->ExecuteWithParams(
             "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM (SELECT seq FROM ddb_meta.replication_log WHERE seq <= ? "
             "ORDER BY seq LIMIT ?) oldest",
             {limit, kPurgeChunk}, &chunk);
@@ -123,11 +123,11 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
     QueryResult deleted;
     Status s = connection_->Execute("START TRANSACTION");
     if (s.ok()) {
-      s = connection_->ExecutePrepared(
+      s = connection_->ExecuteWithParams(
           "UPDATE ddb_meta.log_state SET purged_through = GREATEST(purged_through, ?) WHERE id = 1", {bound});
     }
     if (s.ok()) {
-      s = connection_->ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq <= ?", {bound}, &deleted);
+      s = connection_->ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq <= ?", {bound}, &deleted);
     }
     if (s.ok()) s = connection_->Execute("COMMIT");
     if (!s.ok()) {

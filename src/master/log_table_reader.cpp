@@ -20,7 +20,7 @@ Status LogTableReader::ReadAfter(uint64_t after_seq, uint64_t horizon, size_t li
   // One statement is one consistent read: the purge horizon and the rows
   // come from the same snapshot.
   QueryResult result;
-  Status s = connection_->ExecutePrepared(
+  Status s = connection_->ExecuteWithParams(
       "SELECT p.purged_through, r.seq, r.committed_at, r.body FROM ddb_meta.log_state p "
       "LEFT JOIN ddb_meta.replication_log r ON r.seq > ? AND r.seq <= ? AND r.state = 'done' "
       "WHERE p.id = 1 ORDER BY r.seq LIMIT ?",

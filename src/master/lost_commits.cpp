@@ -33,7 +33,7 @@ Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& s
     const auto deadline = std::chrono::steady_clock::now() + kSessionEndDeadline;
     for (;;) {
       QueryResult present;
-      if (Status s = connection.ExecutePrepared("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?",
+      if (Status s = connection.ExecuteWithParams("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?",
                                                 {session.connection_id}, &present);
           !s.ok()) {
         return s;
@@ -47,7 +47,7 @@ Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& s
     }
   }
   QueryResult row;
-  if (Status s = connection.ExecutePrepared("SELECT state FROM ddb_meta.replication_log WHERE seq = ?", {seq}, &row);
+  if (Status s = connection.ExecuteWithParams("SELECT state FROM ddb_meta.replication_log WHERE seq = ?", {seq}, &row);
       !s.ok()) {
     return s;
   }

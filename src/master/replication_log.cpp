@@ -66,7 +66,7 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
           final_body.assign(encoded.begin(), encoded.end());
         }
       }
-      if (Status s = connection.ExecutePrepared(
+      if (Status s = connection.ExecuteWithParams(
               "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?",
               {NowMicros(), Blob{final_body}, seq});
           !s.ok()) {
@@ -75,7 +75,7 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
     } else {
       logger.warn("recovery: pending DDL #{} did not take effect ({}); removed from the log, never shipped", seq,
                   applied.ToString());
-      if (Status s = connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {seq});
+      if (Status s = connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {seq});
           !s.ok()) {
         return s;
       }
@@ -135,7 +135,7 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
   const Status s =
-      connection.ExecutePrepared(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body),
+      connection.ExecuteWithParams(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body),
                                                     int64_t{autocommit ? 1 : 0}});
   if (s.ok()) {
     sequencer_.Committed(std::move(encoded));
@@ -180,7 +180,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
   // Each bookkeeping write is committed explicitly: in a session with
   // autocommit=0 it would otherwise wait in an open transaction that a later
   // ROLLBACK could undo.
-  Status pending = connection.ExecutePrepared(kInsertPendingDdlSql, {record.seq, NowMicros(), AsBlob(body)});
+  Status pending = connection.ExecuteWithParams(kInsertPendingDdlSql, {record.seq, NowMicros(), AsBlob(body)});
   if (pending.ok()) pending = connection.Execute("COMMIT");
   if (!pending.ok()) {
     if (IsConnectionLost(pending)) {
@@ -201,7 +201,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
       record.statements[0].sql = *partial;
       const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
       const int64_t committed_at = NowMicros();
-      Status logged = connection.ExecutePrepared(kMarkDoneSql, {committed_at, AsBlob(partial_body), record.seq});
+      Status logged = connection.ExecuteWithParams(kMarkDoneSql, {committed_at, AsBlob(partial_body), record.seq});
       if (logged.ok()) logged = connection.Execute("COMMIT");
       if (!logged.ok()) {
         // Still pending: settling re-executes the original, which fails for
@@ -215,7 +215,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
       *seq_out = record.seq;
       return executed;
     }
-    Status removed = connection.ExecutePrepared("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
+    Status removed = connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
     if (removed.ok()) removed = connection.Execute("COMMIT");
     if (removed.ok()) {
       sequencer_.TakeBack(record.seq);  // never published, and nothing came after it
@@ -225,7 +225,7 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
     return executed;
   }
   const int64_t committed_at = NowMicros();
-  Status done = connection.ExecutePrepared(kMarkDoneSql, {committed_at, AsBlob(body), record.seq});
+  Status done = connection.ExecuteWithParams(kMarkDoneSql, {committed_at, AsBlob(body), record.seq});
   if (done.ok()) done = connection.Execute("COMMIT");
   if (!done.ok()) {
     if (Status settled = SettleDdl(session, record.seq); !settled.ok()) {
@@ -269,7 +269,7 @@ Status ReplicationLog::SettleLeftoverDdlLocked() {
     if (Status s = ResolvePendingDdl(*connection, *logger_); !s.ok()) return unsettled(s);
   }
   QueryResult row;
-  if (Status s = connection->ExecutePrepared(
+  if (Status s = connection->ExecuteWithParams(
           "SELECT committed_at, body FROM ddb_meta.replication_log WHERE seq = ? AND state = 'done'", {seq}, &row);
       !s.ok()) {
     return unsettled(s);

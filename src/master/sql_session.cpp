@@ -69,7 +69,7 @@ Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
   MySqlEndpoint endpoint = endpoint_;
   endpoint.database = database_;
-  if (Status s = MySqlConnection::Open(endpoint, &connection_); !s.ok()) {
+  if (Status s = MySqlConnection::Open(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_); !s.ok()) {
     connection_.reset();
     return s;
   }
@@ -209,18 +209,23 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
     in_transaction_ = true;
     pending_.clear();
   }
-  IdTracking ids;
-  ids.may_generate = info.verb != "UPDATE" && info.verb != "DELETE";
-  // Zeroing LAST_INSERT_ID() first makes "did this statement generate ids?"
-  // exact; a statement that reads LAST_INSERT_ID() must see the real value.
-  ids.zeroed = ids.may_generate && !traits.uses_last_insert_id;
-  ids.updates_on_duplicate = traits.updates_on_duplicate_key;
+  const bool may_generate = info.verb != "UPDATE" && info.verb != "DELETE";  // INSERT, REPLACE
+  // ON DUPLICATE KEY UPDATE needs to know exactly whether a row got a
+  // generated id (see SettleDuplicateKeyInsertId): it reads the session's
+  // LAST_INSERT_ID() first.
+  std::optional<InsertIdProbe> probe;
+  if (may_generate && traits.updates_on_duplicate_key) {
+    probe.emplace();
+    probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
+    if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);
+  }
   const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   QueryResult result;
-  if (Status s = ExecuteWithClock(sql, clock, ids.zeroed, autocommit_statement, &result); !s.ok()) {
-    // A multi-row insert can fail after generating ids, and that still moves
-    // this session's LAST_INSERT_ID(): keep the copy in step.
-    if (ids.may_generate && !IsConnectionLost(s)) SettleInsertId(ids, nullptr);
+  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, autocommit_statement, &result); !s.ok()) {
+    if (probe && probe->zeroed && !IsConnectionLost(s)) {
+      // Give the session back its LAST_INSERT_ID(); the statement's own error is what the user needs.
+      static_cast<void>(connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe->before) + ")"));
+    }
     if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock) {
       in_transaction_ = false;
       pending_.clear();
@@ -231,9 +236,17 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
     }
     return Fail(s);
   }
-  if (ids.may_generate) {
-    if (Status s = SettleInsertId(ids, &context, &result.insert_id); !s.ok()) return Fail(s);
+  // The values the statement generated start at the OK packet's insert id;
+  // replay sets insert_id so a slave generates the same ones even where its
+  // counter differs (the master skipped values in a rolled-back insert).
+  // When the statement generated nothing the packet may carry an explicit
+  // id instead: forcing it on replay is harmless, as nothing is generated
+  // there either -- except under ON DUPLICATE KEY UPDATE, probed exactly.
+  uint64_t generated = may_generate ? result.insert_id : 0;
+  if (probe) {
+    if (Status s = SettleDuplicateKeyInsertId(*probe, &generated); !s.ok()) return Fail(s);
   }
+  if (generated != 0) context.push_back({"insert_id", std::to_string(generated)});
   pending_.push_back(MakeLogged(sql, clock.micros, std::move(context)));
   if (autocommit_statement) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);

@@ -98,7 +98,7 @@ class SqlSession {
   };
   ReplayClock ChooseClock(bool seed_rand, std::vector<SessionSetting>* context);
   // Pins `clock` on the session. With `zero_last_insert_id`, also sets
-  // LAST_INSERT_ID() to 0 (see SettleInsertId); with `autocommit_off`, also
+  // LAST_INSERT_ID() to 0 (see SettleDuplicateKeyInsertId); with `autocommit_off`, also
   // turns autocommit off (an autocommit statement's transaction, until
   // ReplicationLog::Commit turns it on again). One round trip.
   Status PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id = false, bool autocommit_off = false);
@@ -107,19 +107,16 @@ class SqlSession {
                           bool autocommit_off, QueryResult* result);
   // Rolls back a failed autocommit statement and turns autocommit on again.
   void EndAutocommitStatement();
-  // What an INSERT/REPLACE needs to learn which AUTO_INCREMENT values it
-  // generated.
-  struct IdTracking {
-    bool may_generate = false;         // INSERT or REPLACE
-    bool zeroed = false;               // LAST_INSERT_ID() was set to 0 before it ran
-    bool updates_on_duplicate = false;  // ... ON DUPLICATE KEY UPDATE
+  // What an INSERT ... ON DUPLICATE KEY UPDATE needs to learn whether it
+  // generated an AUTO_INCREMENT value.
+  struct InsertIdProbe {
+    uint64_t before = 0;  // the session's LAST_INSERT_ID() before it ran
+    bool zeroed = false;  // LAST_INSERT_ID() was set to 0 for it to run
   };
-  // After an INSERT/REPLACE ran (or failed): updates the session's
-  // LAST_INSERT_ID() copy and, given `context`, adds the insert_id replay
-  // needs when the statement generated values; `generated` gets the first
-  // value it generated (0: none), what MySQL's OK packet reports.
-  Status SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context,
-                        uint64_t* generated = nullptr);
+  Status ReadLastInsertId(uint64_t* value);
+  // After such a statement ran: the first value it generated (0: none), and
+  // the session's LAST_INSERT_ID() restored if zeroing was all that moved it.
+  Status SettleDuplicateKeyInsertId(const InsertIdProbe& probe, uint64_t* generated);
   // Reads what the statement's replay needs from this session before it runs
   // (user variables, LAST_INSERT_ID()), or refuses it as unsafe.
   Status PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
@@ -143,7 +140,6 @@ class SqlSession {
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
   bool timestamp_pinned_ = false;
   uint64_t last_write_seq_ = 0;
-  uint64_t last_insert_id_ = 0;  // the session's LAST_INSERT_ID() after the last write
 };
 
 }  // namespace ddb

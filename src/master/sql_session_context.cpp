@@ -25,7 +25,13 @@ Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<
     warnings->push_back("unsafe for replication, slaves may differ: " + traits.unsafe_reason);
   }
   if (!traits.warning.empty()) warnings->push_back(traits.warning);
-  if (traits.uses_last_insert_id) context->push_back({"last_insert_id", std::to_string(last_insert_id_)});
+  if (traits.uses_last_insert_id) {
+    // The server keeps LAST_INSERT_ID() exactly (generated ids, and
+    // LAST_INSERT_ID(expr) in any statement): read it when a write needs it.
+    uint64_t last_insert_id = 0;
+    if (Status s = ReadLastInsertId(&last_insert_id); !s.ok()) return s;
+    context->push_back({"last_insert_id", std::to_string(last_insert_id)});
+  }
   if (!traits.user_variables.empty()) {
     // The values as the statement will see them, as literals of their type
     // (@n / 8 must give a DECIMAL on the slave too, not a DOUBLE).
@@ -55,35 +61,29 @@ Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& c
   return connection_->Execute(sql, result);
 }
 
-Status SqlSession::SettleInsertId(const IdTracking& ids, std::vector<SessionSetting>* context,
-                                  uint64_t* generated_out) {
+Status SqlSession::ReadLastInsertId(uint64_t* value) {
   QueryResult id;
   if (Status s = connection_->Execute("SELECT LAST_INSERT_ID()", &id); !s.ok()) return s;
-  const uint64_t now = std::stoull(id.rows.at(0).at(0).value_or("0"));
-  uint64_t generated = 0;  // first AUTO_INCREMENT value the statement generated (0: none)
-  if (ids.zeroed) {
-    generated = now;
+  *value = std::stoull(id.rows.at(0).at(0).value_or("0"));
+  return Status::Ok();
+}
+
+Status SqlSession::SettleDuplicateKeyInsertId(const InsertIdProbe& probe, uint64_t* generated) {
+  // The OK packet of an INSERT ... ON DUPLICATE KEY UPDATE that updated a
+  // row carries that row's id: forced on replay it would make the slave's
+  // insert collide with (and update) that row. LAST_INSERT_ID() moves only
+  // when a row got a generated id, so it tells the two apart.
+  uint64_t now = 0;
+  if (Status s = ReadLastInsertId(&now); !s.ok()) return s;
+  if (probe.zeroed) {
+    *generated = now;
     if (now == 0) {
       // Nothing generated: give the session back its LAST_INSERT_ID().
-      if (Status s = connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(last_insert_id_) + ")"); !s.ok()) {
-        return s;
-      }
+      return connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe.before) + ")");
     }
-  } else if (now != last_insert_id_) {
-    generated = now;
-  } else if (!ids.updates_on_duplicate) {
-    // Unchanged, yet it may have generated the value the session had
-    // (another table's counter can be there). Shipping it is harmless when
-    // nothing was generated: only ON DUPLICATE KEY UPDATE would let a
-    // forced id pick another row to update.
-    generated = now;
+    return Status::Ok();
   }
-  // The values the statement generated start at `generated`; replay sets
-  // insert_id so a slave generates the same ones even where its counter
-  // differs (the master skipped values in a rolled-back insert).
-  if (context != nullptr && generated != 0) context->push_back({"insert_id", std::to_string(generated)});
-  if (generated != 0) last_insert_id_ = generated;
-  if (generated_out != nullptr) *generated_out = generated;
+  *generated = now != probe.before ? now : 0;
   return Status::Ok();
 }
 

@@ -61,7 +61,7 @@ bool Applier::EnsureConnected() {
     if (connection_) return true;
     // Multi-statement batches carry only ddb's own SQL and statements the
     // master ran as one statement each (see ApplyAsOneBatch).
-    Status s = MySqlConnection::Open(endpoint_, /*multi_statements=*/true, &connection_);
+    Status s = MySqlConnection::Open(endpoint_, MySqlOpenOptions{.multi_statements = true}, &connection_);
     StoredPosition stored;
     // A COMMIT cut off by a lost connection may or may not have happened:
     // the stored position is the truth about what was applied.
@@ -180,22 +180,19 @@ bool Applier::ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status)
     }
   }
   std::string text = "START TRANSACTION;\n";
-  size_t count = 1;
   for (const LogRecord& record : run) {
-    for (const LoggedStatement& statement : record.statements) count += replay_->AppendToBatch(statement, &text);
+    for (const LoggedStatement& statement : record.statements) replay_->AppendToBatch(statement, &text);
   }
   const LogRecord& last = run.back();
   // The position's values are integers ddb formats itself.
   text += "UPDATE ddb_meta.applied_position SET seq = " + std::to_string(last.seq) +
           ", master_committed_at = " + std::to_string(last.committed_at_micros) +
           ", applied_at = SYSDATE(6) WHERE id = 1;\nCOMMIT";
-  count += 2;
   if (text.size() > kMaxBatchBytes) {
     replay_->Forget();  // what AppendToBatch remembered was never sent
     return false;
   }
-  size_t completed = 0;
-  *status = connection_->ExecuteBatch(text, count, &completed);
+  *status = connection_->ExecuteBatch(text);
   if (!status->ok()) {
     replay_->Forget();
     // A failed statement leaves the transaction open; a lost connection

@@ -31,7 +31,7 @@ Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
 }
 
 Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id) {
-  return connection.ExecutePrepared("UPDATE ddb_meta.applied_position SET cluster_id = ? WHERE id = 1",
+  return connection.ExecuteWithParams("UPDATE ddb_meta.applied_position SET cluster_id = ? WHERE id = 1",
                                     {cluster_id});
 }
 
@@ -51,7 +51,7 @@ Status CheckNoOtherApplier(MySqlConnection& connection) {
 }
 
 Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros) {
-  return connection.ExecutePrepared(
+  return connection.ExecuteWithParams(
       "UPDATE ddb_meta.applied_position SET seq = ?, master_committed_at = ?, applied_at = SYSDATE(6) WHERE id = 1",
       {seq, master_committed_at_micros});  // SYSDATE: the replayed session clock is the master's
 }
