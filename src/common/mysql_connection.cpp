@@ -57,6 +57,7 @@ using ResultRows = std::unique_ptr<MYSQL_RES, FreeResult>;
 }  // namespace
 
 std::string MySqlEndpoint::Describe() const {
+  if (!socket.empty()) return user + "@localhost:" + socket;
   return user + "@" + host + ":" + std::to_string(port);
 }
 
@@ -90,8 +91,10 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptio
   unsigned long flags = CLIENT_MULTI_RESULTS;
   if (options.multi_statements) flags |= CLIENT_MULTI_STATEMENTS;
   const char* database = endpoint.database.empty() ? nullptr : endpoint.database.c_str();
-  if (mysql_real_connect(mysql, endpoint.host.c_str(), endpoint.user.c_str(), endpoint.password.c_str(), database,
-                         endpoint.port, nullptr, flags) == nullptr) {
+  const bool local = !endpoint.socket.empty();
+  if (mysql_real_connect(mysql, local ? "localhost" : endpoint.host.c_str(), endpoint.user.c_str(),
+                         endpoint.password.c_str(), database, local ? 0 : endpoint.port,
+                         local ? endpoint.socket.c_str() : nullptr, flags) == nullptr) {
     return opened->LastError();
   }
   opened->session_id_.connection_id = mysql_thread_id(mysql);

@@ -59,6 +59,9 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
          << "cluster_secret = \"" << options_.secret << "\"\n"
          << "replication_port = " << replication_port_ << "\n"
          << "mysql_port = " << master_db_->port() << "\n"
+         // The master reaches its MariaDB through the unix socket (as on one
+         // host it should); the slaves use TCP, so both paths stay tested.
+         << "mysql_socket = \"" << master_db_->socket_path().string() << "\"\n"
          << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
          << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
          << "log_file = \"" << (dir() / "master.log").string() << "\"\n"

@@ -48,6 +48,7 @@ class MariaDbInstance {
   pid_t pid() const;
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path error_log_path() const { return dir_ / "error.log"; }
+  std::filesystem::path socket_path() const { return dir_ / "mysqld.sock"; }
   // The last lines of the error log, for failure messages.
   std::string ErrorLogTail(size_t max_lines = 40) const;
 
