@@ -39,9 +39,6 @@ constexpr UnsafeFunction kUnsafeFunctions[] = {
     {"SETVAL", "set the sequence in its own statement"},
 };
 
-constexpr const char* kNonTransactionalEngines[] = {"MYISAM", "MEMORY", "HEAP", "ARIA", "CSV", "ARCHIVE",
-                                                    "MRG_MYISAM", "MERGE", "BLACKHOLE"};
-
 bool IsWordLike(const Token& token) {
   return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier ||
          token.kind == TokenKind::kString;
@@ -97,20 +94,6 @@ ReplayTraits InspectForReplay(std::string_view sql) {
       if (upper == "DUPLICATE" && i > 0 && IsKeyword(tokens[i - 1], "ON") && i + 1 < tokens.size() &&
           IsKeyword(tokens[i + 1], "KEY")) {
         traits.updates_on_duplicate_key = true;
-      }
-      if (upper == "ENGINE" && traits.warning.empty()) {
-        size_t value = i + 1;
-        if (value < tokens.size() && IsOperator(tokens[value], "=")) ++value;
-        if (value < tokens.size()) {
-          const std::string engine = AsciiUpper(TokenValue(tokens[value]));
-          for (const char* non_transactional : kNonTransactionalEngines) {
-            if (engine == non_transactional) {
-              traits.warning = "ENGINE=" + engine +
-                               " is not transactional: a crash can leave a slave's copy and its position apart, "
-                               "so exactly-once replay needs InnoDB";
-            }
-          }
-        }
       }
       if (IsCall(tokens, i)) {
         if (upper == "RAND") traits.uses_rand = true;

@@ -8,6 +8,7 @@
 #include "ddb/replay_safety.h"
 #include "ddb/replay_session.h"
 #include "ddb/sql_lexer.h"
+#include "statement_policy.h"
 
 namespace ddb {
 namespace {
@@ -31,25 +32,6 @@ bool TouchesMetaSchema(const std::string& sql) {
     }
   }
   return false;
-}
-
-// Whether a SET asks for an isolation level below REPEATABLE READ, in any of
-// its spellings: SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL READ
-// COMMITTED, SET tx_isolation = 'READ-UNCOMMITTED', SET
-// @@transaction_isolation = ... Replaying in commit order is only exact
-// when InnoDB takes locking reads for INSERT ... SELECT and the like, which
-// it does not below REPEATABLE READ (DESIGN.md).
-bool LowersIsolation(const std::string& sql) {
-  bool mentions_isolation = false;
-  bool weak_level = false;
-  for (const Token& token : Tokenize(sql)) {
-    const std::string value = AsciiUpper(TokenValue(token));
-    if (value == "ISOLATION" || value == "TX_ISOLATION" || value == "TRANSACTION_ISOLATION") {
-      mentions_isolation = true;
-    }
-    if (value.find("COMMITTED") != std::string::npos) weak_level = true;  // READ COMMITTED, 'READ-UNCOMMITTED'
-  }
-  return mentions_isolation && weak_level;
 }
 
 bool MentionsAutocommit(const std::string& sql) {
@@ -121,6 +103,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   if (info.kind != StatementKind::kRead && TouchesMetaSchema(sql)) {
     return Fail(Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
   }
+  if (std::string refusal = RefusalFor(info, sql); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   switch (info.kind) {
     case StatementKind::kRead:
@@ -367,12 +350,6 @@ ExecutionResult SqlSession::RunUse(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::RunSet(const std::string& sql) {
-  if (LowersIsolation(sql)) {
-    return Fail(Status::Refused(
-        "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and other "
-        "statements that read one table to write another could read rows a slave replaying in commit order "
-        "would not see (nothing was changed)"));
-  }
   // SET autocommit = 1 commits an open transaction inside MySQL; commit it
   // through the log first so it is not committed unlogged.
   if (in_transaction_ && MentionsAutocommit(sql)) {
@@ -384,8 +361,9 @@ ExecutionResult SqlSession::RunSet(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::RunLocalOnly(const std::string& sql) {
-  // Maintenance statements (ANALYZE, OPTIMIZE, FLUSH...) act on this server
-  // only; several commit implicitly, so commit an open transaction first.
+  // Maintenance statements (ANALYZE, OPTIMIZE, FLUSH...) that StatementPolicy
+  // lets through act on this server only; several commit implicitly, so
+  // commit an open transaction first.
   if (in_transaction_) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }

@@ -64,11 +64,5 @@ TEST(ReplaySafetyTest, RandAndLastInsertIdAreNoticed) {
   EXPECT_TRUE(traits.unsafe_reason.empty());
 }
 
-TEST(ReplaySafetyTest, NonTransactionalEngineGetsAWarning) {
-  EXPECT_NE(InspectForReplay("CREATE TABLE t (a INT) ENGINE=MyISAM").warning.find("InnoDB"), std::string::npos);
-  EXPECT_NE(InspectForReplay("create table t (a int) engine = memory").warning.find("MEMORY"), std::string::npos);
-  EXPECT_TRUE(InspectForReplay("CREATE TABLE t (a INT) ENGINE=InnoDB").warning.empty());
-}
-
 }  // namespace
 }  // namespace ddb

@@ -1,0 +1,266 @@
+#include "statement_policy.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "ddb/replay_session.h"
+#include "ddb/sql_lexer.h"
+
+namespace ddb {
+namespace {
+
+// A statement that acts on the server itself rather than on replicated data
+// may run on the master alone. Those listed with a refusal would change data
+// (or the server) behind the log's back.
+struct LocalVerb {
+  std::string_view verb;
+  const char* refusal;  // nullptr: runs on the master only, unlogged, by design
+};
+
+constexpr LocalVerb kLocalVerbs[] = {
+    // Maintenance and diagnostics: no replicated row changes.
+    {"FLUSH", nullptr},
+    {"ANALYZE", nullptr},
+    {"OPTIMIZE", nullptr},
+    {"CHECK", nullptr},
+    {"CHECKSUM", nullptr},
+    {"REPAIR", nullptr},
+    {"CACHE", nullptr},
+    {"LOAD", nullptr},  // LOAD INDEX INTO CACHE (LOAD DATA is DML, refused below)
+    {"KILL", nullptr},
+    {"PURGE", nullptr},
+    {"HANDLER", nullptr},  // HANDLER ... OPEN/READ/CLOSE only read
+    {"SIGNAL", nullptr},
+    {"RESIGNAL", nullptr},
+    {"GET", nullptr},  // GET DIAGNOSTICS
+    {"BACKUP", nullptr},
+    {"DEALLOCATE", nullptr},
+    {"DROP", nullptr},  // DROP PREPARE
+    {"SELECT", nullptr},  // ... INTO OUTFILE/DUMPFILE: a file on the master's host
+    {"WITH", nullptr},
+    {"VALUES", nullptr},
+    {"TABLE", nullptr},
+    {"UNLOCK", nullptr},
+    {"XA",
+     "XA transactions are not replicated by ddb: a prepared branch commits outside its log; use BEGIN ... COMMIT"},
+    {"PREPARE",
+     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement itself, "
+     "with the values in it (client-side parameters)"},
+    {"EXECUTE",
+     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement itself, "
+     "with the values in it (client-side parameters)"},
+    {"SHUTDOWN", "that would stop the master's MySQL server; stop ddb-master and its server from the host"},
+    {"RESTART", "that would restart the master's MySQL server; restart it from the host"},
+    {"BINLOG", "BINLOG applies raw binary-log events, which ddb cannot log or replay"},
+    {"CHANGE", "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
+    {"START", "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
+    {"STOP", "ddb replicates this server itself; MariaDB's own replication is not managed through ddb"},
+    {"RESET", "RESET acts on this server's replication state and logs, which ddb does not manage"},
+    {"CLONE", "CLONE copies a server behind the log's back; seed slaves with ddb instead"},
+    {"IMPORT", "IMPORT TABLE brings in data ddb never logged; load it with INSERT statements"},
+    {"INSTALL", "plugins change what each server can do; install them on every node with the mariadb client"},
+    {"UNINSTALL", "plugins change what each server can do; uninstall them on every node with the mariadb client"},
+    {"DO",
+     "DO calls something ddb cannot prove changes nothing (a stored function may write); use SELECT for "
+     "built-in functions, or CALL a procedure (CALLs are logged)"},
+};
+
+// Functions DO may call: they act on this session or server only.
+constexpr std::string_view kSessionOnlyFunctions[] = {"SLEEP",        "GET_LOCK",          "RELEASE_LOCK",
+                                                      "IS_FREE_LOCK", "IS_USED_LOCK",      "RELEASE_ALL_LOCKS",
+                                                      "LAST_INSERT_ID", "BENCHMARK",       "MASTER_POS_WAIT",
+                                                      "MASTER_GTID_WAIT"};
+
+constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",     "MEMORY", "HEAP",  "ARIA",     "CSV",
+                                                         "ARCHIVE",    "MRG_MYISAM", "MERGE", "BLACKHOLE"};
+
+// Stored programs and compound blocks: the statements they hold run too.
+constexpr std::string_view kRoutineObjects[] = {"PROCEDURE", "FUNCTION", "TRIGGER", "PACKAGE"};
+constexpr std::string_view kCompoundVerbs[] = {"BEGIN", "IF", "CASE", "LOOP", "REPEAT", "WHILE", "FOR"};
+
+template <typename Words>
+bool Contains(const Words& words, std::string_view word) {
+  return std::find(std::begin(words), std::end(words), word) != std::end(words);
+}
+
+// Words that, inside a routine, trigger or compound block, run a statement
+// that cannot be logged: the block would do it on every replay too, but the
+// master's own run of it is what must not escape the log.
+constexpr std::string_view kUnloggableInBodies[] = {"PREPARE", "EXECUTE", "XA"};
+
+std::vector<Token> CodeTokens(std::string_view sql) {
+  std::vector<Token> tokens;
+  for (const Token& token : Tokenize(sql)) {
+    if (token.kind != TokenKind::kComment) tokens.push_back(token);
+  }
+  return tokens;
+}
+
+bool IsOperatorToken(const Token& token, std::string_view op) {
+  return token.kind == TokenKind::kOperator && token.text == op;
+}
+
+bool IsNameToken(const Token& token) {
+  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
+}
+
+std::string RefuseDo(const std::vector<Token>& tokens, const char* refusal) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (tokens[i].kind != TokenKind::kWord || !IsOperatorToken(tokens[i + 1], "(")) continue;
+    if (tokens[i + 1].offset != tokens[i].end()) continue;  // "x (": not a call
+    const std::string name = AsciiUpper(tokens[i].text);
+    if (!Contains(kSessionOnlyFunctions, name)) {
+      return std::string(refusal) + " (" + name + "())";
+    }
+  }
+  return "";
+}
+
+std::string RefuseLocal(const StatementInfo& info, const std::vector<Token>& tokens) {
+  for (const LocalVerb& local : kLocalVerbs) {
+    if (local.verb != info.verb) continue;
+    if (local.refusal == nullptr) return "";
+    if (info.verb == "DO") return RefuseDo(tokens, local.refusal);
+    if (info.verb == "RESET" && tokens.size() >= 3 && IsKeyword(tokens[1], "QUERY") && IsKeyword(tokens[2], "CACHE")) {
+      return "";
+    }
+    return std::string(info.verb) + " is not run by ddb: " + local.refusal;
+  }
+  return "ddb does not know what '" + info.verb + "' changes, so it was not executed (nothing replicated)";
+}
+
+// A system variable read into data replays as the slave's own value, which
+// differs per server (@@port, @@hostname, @@server_id...). Those ddb sets
+// on replay from the master's session are safe.
+std::string RefuseServerVariables(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsOperatorToken(tokens[i], "@@")) continue;
+    size_t name = i + 1;
+    if (name + 2 < tokens.size() && IsOperatorToken(tokens[name + 1], ".") &&
+        (IsKeyword(tokens[name], "SESSION") || IsKeyword(tokens[name], "GLOBAL") || IsKeyword(tokens[name], "LOCAL"))) {
+      name += 2;
+    }
+    if (!IsNameToken(tokens[name])) continue;
+    std::string variable = TokenValue(tokens[name]);
+    for (char& c : variable) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (variable == "timestamp") continue;  // pinned by the master and replayed
+    const auto& replicated = ReplicatedVariables();
+    if (std::any_of(replicated.begin(), replicated.end(),
+                    [&](const ReplicatedVariable& v) { return variable == v.name; })) {
+      continue;
+    }
+    return "@@" + variable + " has each server's own value, so a slave replaying this write would store its own; "
+           "SELECT @@" + variable + " first and write the value (nothing was changed)";
+  }
+  return "";
+}
+
+// ENGINE = x in a CREATE or ALTER, or a SET of the default engine.
+std::string RefuseNonTransactionalEngine(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsKeyword(tokens[i], "ENGINE") && !IsKeyword(tokens[i], "DEFAULT_STORAGE_ENGINE") &&
+        !IsKeyword(tokens[i], "STORAGE_ENGINE")) {
+      continue;
+    }
+    size_t value = i + 1;
+    if (IsOperatorToken(tokens[value], "=") || IsOperatorToken(tokens[value], ":=")) ++value;
+    if (value >= tokens.size()) break;
+    const std::string engine = AsciiUpper(TokenValue(tokens[value]));
+    if (Contains(kNonTransactionalEngines, engine)) {
+      return "ENGINE=" + engine + " is not transactional: a rolled-back transaction keeps its rows on the master "
+             "and a crash can leave a slave's copy and its position apart; ddb replicates InnoDB tables (nothing "
+             "was changed)";
+    }
+  }
+  return "";
+}
+
+std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    for (std::string_view word : kUnloggableInBodies) {
+      if (IsKeyword(tokens[i], word)) {
+        return "the body runs " + std::string(word) +
+               ", which ddb cannot log (server-side prepared texts and XA run outside its statement log)";
+      }
+    }
+    if (IsKeyword(tokens[i], "LOAD") && i + 1 < tokens.size() &&
+        (IsKeyword(tokens[i + 1], "DATA") || IsKeyword(tokens[i + 1], "XML"))) {
+      return "the body runs LOAD DATA, which reads a file slaves do not have";
+    }
+  }
+  return "";
+}
+
+// A direct write to the mysql schema changes accounts or server tables
+// (several of them Aria, not transactional) without the statements that
+// replicate them.
+std::string RefuseSystemSchemaWrite(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (IsNameToken(tokens[i]) && AsciiUpper(TokenValue(tokens[i])) == "MYSQL" && IsOperatorToken(tokens[i + 1], ".")) {
+      return "ddb does not replicate direct writes to the mysql schema; use CREATE USER, GRANT and the like";
+    }
+  }
+  return "";
+}
+
+// Whether a SET asks for an isolation level below REPEATABLE READ, in any of
+// its spellings and scopes: SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL
+// READ COMMITTED, SET tx_isolation = 'READ-UNCOMMITTED', SET
+// @@transaction_isolation = ... Replaying in commit order is only exact
+// when InnoDB takes locking reads for INSERT ... SELECT and the like, which
+// it does not below REPEATABLE READ (docs/architecture.md).
+bool LowersIsolation(const std::vector<Token>& tokens) {
+  bool mentions_isolation = false;
+  bool weak_level = false;
+  for (const Token& token : tokens) {
+    const std::string value = AsciiUpper(TokenValue(token));
+    if (value == "ISOLATION" || value == "TX_ISOLATION" || value == "TRANSACTION_ISOLATION") {
+      mentions_isolation = true;
+    }
+    if (value.find("COMMITTED") != std::string::npos) weak_level = true;  // READ COMMITTED, 'READ-UNCOMMITTED'
+  }
+  return mentions_isolation && weak_level;
+}
+
+}  // namespace
+
+std::string RefusalFor(const StatementInfo& info, std::string_view sql) {
+  const std::vector<Token> tokens = CodeTokens(sql);
+  switch (info.kind) {
+    case StatementKind::kAdmin:
+      return RefuseLocal(info, tokens);
+    case StatementKind::kDml: {
+      if (info.verb == "LOAD") {
+        return "LOAD DATA reads a file on the master's host (or, LOCAL, the client's) that slaves cannot read; "
+               "load the rows with INSERT ... VALUES batches (nothing was changed)";
+      }
+      if (std::string refusal = RefuseSystemSchemaWrite(tokens); !refusal.empty()) return refusal;
+      if (Contains(kCompoundVerbs, info.verb)) {
+        if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
+      }
+      return RefuseServerVariables(tokens);
+    }
+    case StatementKind::kDdl: {
+      if (info.object == "EVENT" && info.verb != "DROP") {
+        return "events run inside the server, outside ddb's log: their writes would not replicate (and a copy on "
+               "each slave would write on its own); schedule the statement from a client instead";
+      }
+      if (std::string refusal = RefuseNonTransactionalEngine(tokens); !refusal.empty()) return refusal;
+      if (Contains(kRoutineObjects, info.object)) {
+        if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
+      }
+      return RefuseServerVariables(tokens);
+    }
+    case StatementKind::kSet:
+      if (LowersIsolation(tokens)) {
+        return "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and other "
+               "statements that read one table to write another could read rows a slave replaying in commit order "
+               "would not see (nothing was changed)";
+      }
+      return RefuseNonTransactionalEngine(tokens);
+    default:
+      return "";
+  }
+}
+
+}  // namespace ddb

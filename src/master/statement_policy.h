@@ -1,0 +1,20 @@
+// StatementPolicy: the master's allow-list. Every statement a session sends
+// is either proven to change nothing replicated (a read, or a maintenance
+// statement that acts on this server only), logged with what its replay
+// needs, or refused with the reason and what to write instead. Anything the
+// classifier cannot account for is refused, never run unlogged
+// (docs/replay.md has the full table).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ddb/statement_classifier.h"
+
+namespace ddb {
+
+// Why the master must not run `sql` (classified as `info`), or empty when
+// the session may go on to run it as its kind says.
+std::string RefusalFor(const StatementInfo& info, std::string_view sql);
+
+}  // namespace ddb

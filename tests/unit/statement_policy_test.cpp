@@ -1,0 +1,70 @@
+#include "statement_policy.h"
+
+#include <gtest/gtest.h>
+
+namespace ddb {
+namespace {
+
+std::string Refusal(const std::string& sql) { return RefusalFor(ClassifyStatement(sql), sql); }
+
+// Each case: a statement and a word its refusal must contain, or "" when
+// the master may run it.
+struct PolicyCase {
+  const char* sql;
+  const char* refusal_mentions;
+};
+
+class StatementPolicyTest : public ::testing::TestWithParam<PolicyCase> {};
+
+TEST_P(StatementPolicyTest, AllowsOrRefusesWithTheReason) {
+  const PolicyCase& c = GetParam();
+  const std::string refusal = Refusal(c.sql);
+  if (std::string(c.refusal_mentions).empty()) {
+    EXPECT_EQ(refusal, "") << c.sql;
+  } else {
+    EXPECT_NE(refusal.find(c.refusal_mentions), std::string::npos) << c.sql << " -> " << refusal;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, StatementPolicyTest,
+    ::testing::Values(
+        // Reads and ordinary writes go on.
+        PolicyCase{"SELECT @@port", ""}, PolicyCase{"INSERT INTO t VALUES (1, NOW())", ""},
+        PolicyCase{"UPDATE t SET v = @@session.sql_mode", ""}, PolicyCase{"SET @x = @@port", ""},
+        PolicyCase{"INSERT INTO t SELECT @@timestamp", ""},
+        // Maintenance that acts on this server only.
+        PolicyCase{"ANALYZE TABLE t", ""}, PolicyCase{"OPTIMIZE TABLE t", ""}, PolicyCase{"FLUSH TABLES", ""},
+        PolicyCase{"CHECK TABLE t", ""}, PolicyCase{"KILL QUERY 12", ""}, PolicyCase{"HANDLER t OPEN", ""},
+        PolicyCase{"DEALLOCATE PREPARE s", ""}, PolicyCase{"RESET QUERY CACHE", ""},
+        PolicyCase{"DO SLEEP(0.1)", ""}, PolicyCase{"DO GET_LOCK('x', 1)", ""},
+        // What would change data unlogged.
+        PolicyCase{"PREPARE s FROM 'INSERT INTO t VALUES (1)'", "PREPARE"}, PolicyCase{"EXECUTE s", "PREPARE"},
+        PolicyCase{"XA START 'x'", "XA"}, PolicyCase{"DO my_writer(1)", "MY_WRITER"},
+        PolicyCase{"LOAD DATA INFILE '/tmp/x' INTO TABLE t", "LOAD DATA"},
+        PolicyCase{"LOAD DATA LOCAL INFILE 'x' INTO TABLE t", "LOAD DATA"},
+        PolicyCase{"INSERT INTO t VALUES (@@port)", "@@port"},
+        PolicyCase{"UPDATE t SET host = @@GLOBAL.hostname", "@@hostname"},
+        PolicyCase{"CREATE TABLE t AS SELECT @@server_id AS id", "@@server_id"},
+        PolicyCase{"CREATE TABLE t (a INT) ENGINE=MyISAM", "MYISAM"},
+        PolicyCase{"create table t (a int) engine = memory", "MEMORY"},
+        PolicyCase{"ALTER TABLE t ENGINE = Aria", "ARIA"}, PolicyCase{"CREATE TABLE t (a INT) ENGINE=InnoDB", ""},
+        PolicyCase{"SET default_storage_engine = MyISAM", "MYISAM"},
+        PolicyCase{"SET SESSION default_storage_engine = InnoDB", ""},
+        PolicyCase{"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "REPEATABLE READ"},
+        PolicyCase{"SET GLOBAL TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", "REPEATABLE READ"},
+        PolicyCase{"SET @@transaction_isolation = 'READ-COMMITTED'", "REPEATABLE READ"},
+        PolicyCase{"SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", ""},
+        PolicyCase{"CREATE EVENT e ON SCHEDULE EVERY 1 SECOND DO INSERT INTO t VALUES (1)", "events"},
+        PolicyCase{"DROP EVENT e", ""},
+        PolicyCase{"CREATE PROCEDURE p() BEGIN PREPARE s FROM 'DELETE FROM t'; EXECUTE s; END", "PREPARE"},
+        PolicyCase{"BEGIN NOT ATOMIC XA START 'x'; END", "XA"},
+        PolicyCase{"CREATE PROCEDURE p() BEGIN INSERT INTO t VALUES (1); END", ""},
+        PolicyCase{"GRANT EXECUTE ON PROCEDURE d.p TO u", ""},
+        PolicyCase{"INSERT INTO mysql.user (Host) VALUES ('%')", "mysql schema"},
+        PolicyCase{"SHUTDOWN", "SHUTDOWN"}, PolicyCase{"BINLOG 'abc'", "BINLOG"},
+        PolicyCase{"CHANGE MASTER TO MASTER_HOST = 'x'", "replication"}, PolicyCase{"START SLAVE", "replication"},
+        PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"}));
+
+}  // namespace
+}  // namespace ddb
