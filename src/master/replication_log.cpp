@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
+#include "ddb/frame.h"
 #include "ddb/partial_drop.h"
 #include "ddb/replay_session.h"
 
@@ -25,6 +27,9 @@ constexpr auto kLostCommitWait = std::chrono::seconds(10);
 // is settled; past it the next writer tries again.
 constexpr auto kDdlSettleDeadline = std::chrono::seconds(30);
 constexpr auto kDdlSettlePause = std::chrono::milliseconds(500);
+// Room for what travels around a record body: the CALL's text and the other
+// parameters, the frame header.
+constexpr uint64_t kRecordEnvelopeBytes = 64 * 1024;
 
 Blob AsBlob(const std::vector<uint8_t>& bytes) { return Blob{std::string(bytes.begin(), bytes.end())}; }
 
@@ -125,14 +130,15 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
     std::unique_lock<std::shared_mutex> exclusive(barrier_);
     if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
   }
-  std::shared_lock<std::shared_mutex> window(barrier_);
   LogRecord record;
   record.kind = RecordKind::kTransaction;
   record.statements = std::move(statements);
+  const std::vector<uint8_t> body = EncodeRecordBody(record);
+  if (Status s = CheckRecordFits(connection, body.size()); !s.ok()) return s;
+  std::shared_lock<std::shared_mutex> window(barrier_);
   // After the statements, before the insert: see the header.
   record.seq = sequencer_.Allocate();
   record.committed_at_micros = NowMicros();
-  const std::vector<uint8_t> body = EncodeRecordBody(record);
   EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
   const Status s =
       connection.ExecuteWithParams(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body),
@@ -164,6 +170,25 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
                                         std::to_string(record.seq) +
                                         " is settled as soon as the master's MySQL answers; read your data back)";
   return Status::MySql(s.mysql_error_code(), s.sql_state(), s.message() + outcome);
+}
+
+Status ReplicationLog::CheckRecordFits(MySqlConnection& connection, size_t body_bytes) {
+  if (max_record_bytes_.load() == 0) {
+    // The log insert carries the body escaped (up to twice its size) in one
+    // packet, which the server refuses past max_allowed_packet -- and drops
+    // the session with it. Read once: the global value is what sessions get.
+    QueryResult packet;
+    if (Status s = connection.Execute("SELECT @@global.max_allowed_packet", &packet); !s.ok()) return s;
+    const uint64_t max_packet = std::stoull(packet.rows.at(0).at(0).value_or("0"));
+    const uint64_t room = kRecordEnvelopeBytes;
+    max_record_bytes_ = std::min<uint64_t>(kMaxFramePayload - room, max_packet > 2 * room ? max_packet / 2 - room : 0);
+  }
+  if (body_bytes <= max_record_bytes_.load()) return Status::Ok();
+  return Status::Refused("the transaction is too large to replicate: its log record would be " +
+                         std::to_string(body_bytes) + " bytes, over the limit of " +
+                         std::to_string(max_record_bytes_.load()) +
+                         " (half the master MySQL's max_allowed_packet, at most the replication link's frame); it "
+                         "was rolled back -- split it into smaller transactions");
 }
 
 Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement statement,

@@ -93,6 +93,8 @@ class ReplicationLog {
   // Before a commit window: settles a DDL left unsettled. Caller holds the
   // barrier exclusively.
   Status SettleLeftoverDdlLocked();
+  // Refuses a record the log insert or a slave link could not carry.
+  Status CheckRecordFits(MySqlConnection& connection, size_t body_bytes);
 
   const MySqlEndpoint endpoint_;
   std::shared_ptr<spdlog::logger> logger_;
@@ -101,6 +103,7 @@ class ReplicationLog {
 
   // Shared: a DML commit window. Exclusive: a DDL's pending/execute/done.
   std::shared_mutex barrier_;
+  std::atomic<uint64_t> max_record_bytes_{0};  // 0: not read from the server yet
   DdlGate ddl_gate_;
   // A DDL whose outcome could not be settled yet (0: none). Written under
   // the exclusive barrier; read without it as a hint to take it.
