@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ddb/sql_lexer.h"
+
 namespace ddb {
 
 struct ReplayTraits {
@@ -20,6 +22,6 @@ struct ReplayTraits {
   std::string warning;                      // safe to replay, but worth telling the user
 };
 
-ReplayTraits InspectForReplay(std::string_view sql);
+ReplayTraits InspectForReplay(std::string_view sql, LexMode mode = {});
 
 }  // namespace ddb

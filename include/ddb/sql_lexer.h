@@ -36,6 +36,19 @@ enum class TokenKind {
 
 const char* TokenKindName(TokenKind kind);
 
+// How the session's sql_mode makes the server read quotes: ANSI_QUOTES turns
+// "x" into an identifier, NO_BACKSLASH_ESCAPES makes '\' an ordinary
+// character. The master lexes each statement the way its session's server
+// will, or a quote ending elsewhere would hide words from ddb.
+struct LexMode {
+  bool ansi_quotes = false;
+  bool backslash_escapes = true;
+};
+
+// The mode of a sql_mode value as @@sql_mode reads ("ANSI_QUOTES,..." or
+// the combination "ANSI"; quoted or not).
+LexMode LexModeFor(std::string_view sql_mode);
+
 struct Token {
   TokenKind kind = TokenKind::kEnd;
   std::string_view text;  // raw bytes of the token, a view into the lexed input
@@ -44,6 +57,7 @@ struct Token {
   // executable comment left open is reported as an empty kComment at the end.
   bool unterminated = false;
   bool in_executable_comment = false;  // the token lies inside /*! ... */ or /*M! ... */
+  bool raw_backslashes = false;        // a string lexed under NO_BACKSLASH_ESCAPES
 
   std::size_t end() const { return offset + text.size(); }
 };
@@ -54,7 +68,7 @@ class SqlLexer {
   // With keep_comments, complete comments and executable-comment markers are
   // returned as tokens too, so that a caller can account for every byte (the
   // statement splitter needs that); otherwise they are skipped silently.
-  explicit SqlLexer(std::string_view sql, bool keep_comments = false);
+  explicit SqlLexer(std::string_view sql, bool keep_comments = false, LexMode mode = {});
 
   Token Next();
 
@@ -66,6 +80,7 @@ class SqlLexer {
   std::size_t ExecutableMarkerLength() const;
   Token LexToken();
   Token LexQuoted(TokenKind kind, bool backslash_escapes);
+  LexMode mode_;
   Token LexNumber();
   Token Make(TokenKind kind, std::size_t begin, bool unterminated = false);
 
@@ -77,7 +92,7 @@ class SqlLexer {
 };
 
 // All tokens of `sql` in order, without the final kEnd.
-std::vector<Token> Tokenize(std::string_view sql, bool keep_comments = false);
+std::vector<Token> Tokenize(std::string_view sql, bool keep_comments = false, LexMode mode = {});
 
 // Whether `token` is the unquoted word `upper_keyword` (given in upper case),
 // compared case-insensitively.

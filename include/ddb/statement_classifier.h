@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "ddb/sql_lexer.h"
+
 namespace ddb {
 
 enum class StatementKind {
@@ -51,7 +53,7 @@ struct StatementInfo {
 
 // Classifies the first non-empty statement of `sql`; later ones only set
 // has_multiple_statements. "SET STATEMENT v=1 FOR <stmt>" is classified as <stmt>.
-StatementInfo ClassifyStatement(std::string_view sql);
+StatementInfo ClassifyStatement(std::string_view sql, LexMode mode = {});
 
 // Whether a read-only console (slave) may run it: kRead, kEmpty, kUse, and kSet
 // of session-only things. Text holding several statements or left incomplete is

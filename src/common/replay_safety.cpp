@@ -57,9 +57,9 @@ bool IsCall(const std::vector<Token>& tokens, size_t i) {
 
 }  // namespace
 
-ReplayTraits InspectForReplay(std::string_view sql) {
+ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) {
   ReplayTraits traits;
-  const std::vector<Token> tokens = Tokenize(sql);
+  const std::vector<Token> tokens = Tokenize(sql, false, mode);
   std::set<std::string> seen_variables;
   bool has_limit = false;
   bool has_order_by = false;

@@ -54,7 +54,26 @@ const char* TokenKindName(TokenKind kind) {
   return "?";
 }
 
-SqlLexer::SqlLexer(std::string_view sql, bool keep_comments) : sql_(sql), keep_comments_(keep_comments) {}
+SqlLexer::SqlLexer(std::string_view sql, bool keep_comments, LexMode mode)
+    : mode_(mode), sql_(sql), keep_comments_(keep_comments) {}
+
+LexMode LexModeFor(std::string_view sql_mode) {
+  LexMode mode;
+  std::string upper = AsciiUpper(sql_mode);
+  for (char& c : upper) {
+    if (c == '\'' || c == '"') c = ',';
+  }
+  size_t start = 0;
+  while (start <= upper.size()) {
+    size_t end = upper.find(',', start);
+    if (end == std::string::npos) end = upper.size();
+    const std::string_view flag = std::string_view(upper).substr(start, end - start);
+    if (flag == "ANSI_QUOTES" || flag == "ANSI") mode.ansi_quotes = true;
+    if (flag == "NO_BACKSLASH_ESCAPES") mode.backslash_escapes = false;
+    start = end + 1;
+  }
+  return mode;
+}
 
 char SqlLexer::Peek(std::size_t ahead) const {
   return pos_ + ahead < sql_.size() ? sql_[pos_ + ahead] : '\0';
@@ -67,6 +86,7 @@ Token SqlLexer::Make(TokenKind kind, std::size_t begin, bool unterminated) {
   token.text = sql_.substr(begin, pos_ - begin);
   token.unterminated = unterminated;
   token.in_executable_comment = in_executable_comment_;
+  token.raw_backslashes = kind == TokenKind::kString && !mode_.backslash_escapes;
   if (kind != TokenKind::kComment && kind != TokenKind::kEnd) previous_kind_ = kind;
   return token;
 }
@@ -147,7 +167,8 @@ SqlLexer::CommentResult SqlLexer::LexComment(Token* token) {
 Token SqlLexer::LexToken() {
   const std::size_t begin = pos_;
   const char c = sql_[pos_];
-  if (c == '\'' || c == '"') return LexQuoted(TokenKind::kString, /*backslash_escapes=*/true);
+  if (c == '"' && mode_.ansi_quotes) return LexQuoted(TokenKind::kQuotedIdentifier, /*backslash_escapes=*/false);
+  if (c == '\'' || c == '"') return LexQuoted(TokenKind::kString, mode_.backslash_escapes);
   if (c == '`') return LexQuoted(TokenKind::kQuotedIdentifier, /*backslash_escapes=*/false);
   // After a name, ".5" is a qualifier plus a name starting with a digit ("db.5t").
   const bool after_name = previous_kind_ == TokenKind::kWord || previous_kind_ == TokenKind::kQuotedIdentifier;
@@ -232,9 +253,9 @@ Token SqlLexer::LexNumber() {
   return Make(TokenKind::kNumber, begin);
 }
 
-std::vector<Token> Tokenize(std::string_view sql, bool keep_comments) {
+std::vector<Token> Tokenize(std::string_view sql, bool keep_comments, LexMode mode) {
   std::vector<Token> tokens;
-  SqlLexer lexer(sql, keep_comments);
+  SqlLexer lexer(sql, keep_comments, mode);
   for (Token token = lexer.Next(); token.kind != TokenKind::kEnd; token = lexer.Next()) tokens.push_back(token);
   return tokens;
 }
@@ -264,7 +285,7 @@ std::string TokenValue(const Token& token) {
   const char quote = token.text.front();
   std::string_view body = token.text.substr(1);
   if (!token.unterminated && !body.empty()) body.remove_suffix(1);
-  const bool backslash_escapes = token.kind == TokenKind::kString;
+  const bool backslash_escapes = token.kind == TokenKind::kString && !token.raw_backslashes;
   std::string value;
   for (std::size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];

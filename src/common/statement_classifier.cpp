@@ -347,10 +347,10 @@ const char* StatementKindName(StatementKind kind) {
   return "?";
 }
 
-StatementInfo ClassifyStatement(std::string_view sql) {
+StatementInfo ClassifyStatement(std::string_view sql, LexMode mode) {
   bool incomplete = false;
   std::vector<Token> tokens;
-  for (const Token& token : Tokenize(sql)) {
+  for (const Token& token : Tokenize(sql, false, mode)) {
     incomplete = incomplete || token.unterminated;
     if (token.kind != TokenKind::kComment) tokens.push_back(token);
   }

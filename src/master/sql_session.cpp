@@ -24,8 +24,8 @@ ExecutionResult Ok(QueryResult result = QueryResult()) {
 
 // ddb's own bookkeeping must not be changed through a session: a write to the
 // log would corrupt replication.
-bool TouchesMetaSchema(const std::string& sql) {
-  for (const Token& token : Tokenize(sql)) {
+bool TouchesMetaSchema(const std::string& sql, LexMode mode) {
+  for (const Token& token : Tokenize(sql, false, mode)) {
     if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
         AsciiUpper(TokenValue(token)) == "DDB_META") {
       return true;
@@ -34,8 +34,8 @@ bool TouchesMetaSchema(const std::string& sql) {
   return false;
 }
 
-bool MentionsAutocommit(const std::string& sql) {
-  for (const Token& token : Tokenize(sql)) {
+bool MentionsAutocommit(const std::string& sql, LexMode mode) {
+  for (const Token& token : Tokenize(sql, false, mode)) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;
   }
   return false;
@@ -94,16 +94,16 @@ ExecutionResult SqlSession::Execute(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::Dispatch(const std::string& sql) {
-  const StatementInfo info = ClassifyStatement(sql);
+  const StatementInfo info = ClassifyStatement(sql, lex_mode_);
   if (info.kind == StatementKind::kEmpty) return Ok();
   if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));
   if (info.has_multiple_statements) {
     return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
   }
-  if (info.kind != StatementKind::kRead && TouchesMetaSchema(sql)) {
+  if (info.kind != StatementKind::kRead && TouchesMetaSchema(sql, lex_mode_)) {
     return Fail(Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
   }
-  if (std::string refusal = RefusalFor(info, sql); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
+  if (std::string refusal = RefusalFor(info, sql, lex_mode_); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   switch (info.kind) {
     case StatementKind::kRead:
@@ -142,7 +142,7 @@ bool SqlSession::Routable(const std::string& sql, const StatementInfo& info) con
   if (in_transaction_ || !autocommit_) return false;  // a transaction's reads see its own snapshot and writes
   static const char* const kRoutedShows[] = {"TABLES", "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
                                              "INDEXES", "KEYS", "CREATE", "FULL", "TABLE"};
-  const std::vector<Token> tokens = Tokenize(sql);
+  const std::vector<Token> tokens = Tokenize(sql, false, lex_mode_);
   if (info.verb == "SHOW") {
     if (tokens.size() < 2) return false;
     bool listed = false;
@@ -163,7 +163,7 @@ bool SqlSession::Routable(const std::string& sql, const StatementInfo& info) con
       return false;
     }
   }
-  const ReplayTraits traits = InspectForReplay(sql);
+  const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
   return traits.unsafe_reason.empty() && !traits.uses_last_insert_id && !traits.uses_rand;
 }
 
@@ -175,7 +175,7 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& info) {
-  const ReplayTraits traits = InspectForReplay(sql);
+  const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
@@ -243,7 +243,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (info.is_temporary) {
     return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
   }
-  const ReplayTraits traits = InspectForReplay(sql);
+  const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
@@ -352,7 +352,7 @@ ExecutionResult SqlSession::RunUse(const std::string& sql) {
 ExecutionResult SqlSession::RunSet(const std::string& sql) {
   // SET autocommit = 1 commits an open transaction inside MySQL; commit it
   // through the log first so it is not committed unlogged.
-  if (in_transaction_ && MentionsAutocommit(sql)) {
+  if (in_transaction_ && MentionsAutocommit(sql, lex_mode_)) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);

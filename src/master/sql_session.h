@@ -135,6 +135,7 @@ class SqlSession {
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
   std::vector<SessionSetting> settings_;
+  LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)
   bool autocommit_ = true;
   bool in_transaction_ = false;
   std::vector<LoggedStatement> pending_;  // statements of the open transaction

@@ -133,6 +133,7 @@ Status SqlSession::RefreshSessionState() {
   for (size_t i = 0; i < variables.size(); ++i) {
     const std::string value = row[i].value_or("");
     settings_.push_back({variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
+    if (std::string_view(variables[i].name) == "sql_mode") lex_mode_ = LexModeFor(value);
   }
   autocommit_ = row[variables.size()].value_or("1") != "0";
   database_ = row[variables.size() + 1].value_or("");

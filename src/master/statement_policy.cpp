@@ -88,9 +88,9 @@ bool Contains(const Words& words, std::string_view word) {
 // master's own run of it is what must not escape the log.
 constexpr std::string_view kUnloggableInBodies[] = {"PREPARE", "EXECUTE", "XA"};
 
-std::vector<Token> CodeTokens(std::string_view sql) {
+std::vector<Token> CodeTokens(std::string_view sql, LexMode mode) {
   std::vector<Token> tokens;
-  for (const Token& token : Tokenize(sql)) {
+  for (const Token& token : Tokenize(sql, false, mode)) {
     if (token.kind != TokenKind::kComment) tokens.push_back(token);
   }
   return tokens;
@@ -224,8 +224,17 @@ bool LowersIsolation(const std::vector<Token>& tokens) {
 
 }  // namespace
 
-std::string RefusalFor(const StatementInfo& info, std::string_view sql) {
-  const std::vector<Token> tokens = CodeTokens(sql);
+std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode) {
+  const std::vector<Token> tokens = CodeTokens(sql, mode);
+  if (tokens.size() > 2 && IsKeyword(tokens[0], "SET") && IsKeyword(tokens[1], "STATEMENT")) {
+    for (const Token& token : tokens) {
+      if (IsKeyword(token, "FOR")) break;
+      if (IsKeyword(token, "SQL_MODE")) {
+        return "SET STATEMENT sql_mode = ... FOR changes how the server reads quotes for one statement, so ddb "
+               "could not judge it; SET sql_mode first, then run the statement";
+      }
+    }
+  }
   switch (info.kind) {
     case StatementKind::kAdmin:
       return RefuseLocal(info, tokens);

@@ -15,6 +15,6 @@ namespace ddb {
 
 // Why the master must not run `sql` (classified as `info`), or empty when
 // the session may go on to run it as its kind says.
-std::string RefusalFor(const StatementInfo& info, std::string_view sql);
+std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode = {});
 
 }  // namespace ddb

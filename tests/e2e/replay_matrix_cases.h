@@ -92,6 +92,12 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"ansi quotes", {"SET sql_mode = 'ANSI_QUOTES'", "INSERT INTO \"t\" (\"v\", n) VALUES ('ansi', 1)"}},
       {"no backslash escapes",
        {"SET sql_mode = 'NO_BACKSLASH_ESCAPES'", "INSERT INTO t (v, n) VALUES ('back\\slash', 1)"}},
+      {"variable after a backslash under NO_BACKSLASH_ESCAPES",
+       {"SET sql_mode = 'NO_BACKSLASH_ESCAPES'", "SET @hidden = 5", "INSERT INTO t (v, n) VALUES ('a\\', @hidden)"}},
+      {"ddb_meta in ANSI quotes", {"SET sql_mode = 'ANSI_QUOTES'", "DELETE FROM \"ddb_meta\".\"replication_log\" WHERE 1 = 0"},
+       "ddb_meta"},
+      {"sql_mode for one statement", {"SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR INSERT INTO t (v) VALUES ('x')"},
+       "sql_mode"},
       // --- transactions
       {"transaction", {"BEGIN", "INSERT INTO t (v, n) VALUES ('tx', 1)", "UPDATE t SET n = n + 1 WHERE v = 'tx'",
                        "COMMIT"}},

@@ -189,3 +189,28 @@ TEST(SqlLexerTest, CharsetIntroducersAndHexLiterals) {
 
 }  // namespace
 }  // namespace ddb
+
+namespace ddb {
+namespace {
+
+TEST(SqlLexerModeTest, AnsiQuotesMakeDoubleQuotesIdentifiers) {
+  const std::vector<Token> tokens = Tokenize("SELECT \"a\"\"b\" FROM 'x'", false, LexModeFor("REAL_AS_FLOAT,ANSI"));
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(tokens[1].kind, TokenKind::kQuotedIdentifier);
+  EXPECT_EQ(TokenValue(tokens[1]), "a\"b");
+  EXPECT_EQ(tokens[3].kind, TokenKind::kString);
+}
+
+TEST(SqlLexerModeTest, NoBackslashEscapesEndsAStringAtItsQuote) {
+  const LexMode mode = LexModeFor("NO_BACKSLASH_ESCAPES");
+  EXPECT_FALSE(mode.backslash_escapes);
+  const std::vector<Token> tokens = Tokenize("'a\\', @x", false, mode);
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(TokenValue(tokens[0]), "a\\");
+  EXPECT_EQ(tokens[2].text, "@");
+  // The default reads the backslash as an escape: one unterminated string.
+  EXPECT_EQ(Tokenize("'a\\', @x").size(), 1u);
+}
+
+}  // namespace
+}  // namespace ddb

@@ -64,7 +64,19 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"INSERT INTO mysql.user (Host) VALUES ('%')", "mysql schema"},
         PolicyCase{"SHUTDOWN", "SHUTDOWN"}, PolicyCase{"BINLOG 'abc'", "BINLOG"},
         PolicyCase{"CHANGE MASTER TO MASTER_HOST = 'x'", "replication"}, PolicyCase{"START SLAVE", "replication"},
-        PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"}));
+        PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"},
+        PolicyCase{"SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR SELECT 1", "sql_mode"},
+        PolicyCase{"SET STATEMENT max_statement_time = 1 FOR UPDATE t SET a = 1", ""}));
+
+TEST(StatementPolicyModeTest, QuotesAreReadAsTheSessionsSqlModeSays) {
+  const std::string ansi = "DELETE FROM \"t\" WHERE v = @@port";
+  EXPECT_NE(RefusalFor(ClassifyStatement(ansi, LexModeFor("ANSI_QUOTES")), ansi, LexModeFor("ANSI_QUOTES")), "");
+  // Under NO_BACKSLASH_ESCAPES 'a\' ends at its second quote, so @@port is code.
+  const std::string raw = "INSERT INTO t VALUES ('a\\', @@port)";
+  const LexMode no_escapes = LexModeFor("'STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES'");
+  EXPECT_NE(RefusalFor(ClassifyStatement(raw, no_escapes), raw, no_escapes).find("@@port"), std::string::npos);
+  EXPECT_EQ(RefusalFor(ClassifyStatement(raw + "')"), raw + "')"), "") << "with escapes it is all one string";
+}
 
 }  // namespace
 }  // namespace ddb
