@@ -53,7 +53,8 @@ struct SecretRedaction {
 
 // Fills `redaction` for one statement as typed. Returns Refused, with the
 // reason and what to write instead (never the password), when the statement
-// carries a password that cannot be logged as a hash.
+// carries a password that cannot be logged as a hash; `redaction` is then
+// left empty, so nothing of the statement can be logged by mistake.
 [[nodiscard]] Status RedactSecrets(std::string_view sql, SecretRedaction* redaction);
 
 // The same for a statement already lexed: `tokens` are Tokenize(sql) without
