@@ -3,18 +3,9 @@
 #include <openssl/sha.h>
 
 #include "ddb/auth.h"
+#include "ddb/password_hash.h"
 
 namespace ddb::mysql {
-namespace {
-
-std::string Sha1(std::string_view data) {
-  std::string digest(SHA_DIGEST_LENGTH, '\0');
-  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-       reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
-}
-
-}  // namespace
 
 std::string MakeScramble() {
   std::string scramble = RandomNonce().substr(0, kScrambleBytes);
