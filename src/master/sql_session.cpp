@@ -175,6 +175,12 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& info) {
+  // A compound block (BEGIN NOT ATOMIC ... END, IF ...) may hold a CREATE
+  // USER: its password is logged as a hash too.
+  std::string logged_sql = sql;
+  if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
+    if (Status s = TextToLog(sql, &logged_sql); !s.ok()) return Fail(s);
+  }
   const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
@@ -230,7 +236,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
     if (Status s = SettleDuplicateKeyInsertId(*probe, &generated); !s.ok()) return Fail(s);
   }
   if (generated != 0) context.push_back({"insert_id", std::to_string(generated)});
-  pending_.push_back(MakeLogged(sql, clock.micros, std::move(context)));
+  pending_.push_back(MakeLogged(logged_sql, clock.micros, std::move(context)));
   if (autocommit_statement) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
@@ -243,6 +249,10 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (info.is_temporary) {
     return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
   }
+  // Before anything runs: a password that cannot be logged as a hash must
+  // refuse the statement, as the master could not log it once it ran.
+  std::string logged_sql;
+  if (Status s = TextToLog(sql, &logged_sql); !s.ok()) return Fail(s);
   const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
@@ -255,7 +265,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   if (Status s = PinTimestamp(clock); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
-  Status s = RunDdlWithoutBlockingCommits(sql, timestamp, context, &result, &seq);
+  Status s = RunDdlWithoutBlockingCommits(sql, logged_sql, timestamp, context, &result, &seq);
   if (seq != 0) last_write_seq_ = seq;  // set even by a DROP that failed part way
   if (!s.ok()) return Fail(s);
   // DROP DATABASE of the current database leaves the session without one.
@@ -268,7 +278,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& 
   return outcome;
 }
 
-Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, int64_t timestamp,
+Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
                                                 const std::vector<SessionSetting>& context, QueryResult* result,
                                                 uint64_t* seq) {
   // A DDL waits for the metadata locks of other sessions' open transactions
@@ -289,7 +299,7 @@ Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, int64_t 
   Status s;
   for (auto pause = std::chrono::milliseconds(1);; pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
     const auto tried_at = std::chrono::steady_clock::now();
-    s = log_->RunDdl(*connection_, MakeLogged(sql, timestamp, context),
+    s = log_->RunDdl(*connection_, MakeLogged(logged_sql, timestamp, context),
                      [&] { return connection_->Execute(sql, result); }, seq);
     const bool metadata_lock_busy = s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorLockWaitTimeout &&
                                     std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);

@@ -77,7 +77,7 @@ class SqlSession {
   ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
   // Runs a DDL through ReplicationLog::RunDdl without holding the commit
   // lock while it waits for other sessions' metadata locks.
-  Status RunDdlWithoutBlockingCommits(const std::string& sql, int64_t timestamp,
+  Status RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
                                       const std::vector<SessionSetting>& context, QueryResult* result, uint64_t* seq);
   ExecutionResult RunBegin(const std::string& sql);
   ExecutionResult RunCommit();
@@ -122,6 +122,9 @@ class SqlSession {
   Status PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
                               std::vector<std::string>* warnings);
   Status UnpinTimestamp();
+  // The text the log keeps for `sql`: passwords replaced by their hashes
+  // (secret_redaction.h). Refuses a statement whose password cannot be.
+  Status TextToLog(const std::string& sql, std::string* logged);
   // Re-reads the session variables that travel with logged statements.
   Status RefreshSessionState();
   LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros,

@@ -6,6 +6,7 @@
 
 #include "ddb/clock.h"
 #include "ddb/replay_session.h"
+#include "ddb/secret_redaction.h"
 #include "sql_session.h"
 
 namespace ddb {
@@ -84,6 +85,31 @@ Status SqlSession::SettleDuplicateKeyInsertId(const InsertIdProbe& probe, uint64
     return Status::Ok();
   }
   *generated = now != probe.before ? now : 0;
+  return Status::Ok();
+}
+
+Status SqlSession::TextToLog(const std::string& sql, std::string* logged) {
+  std::vector<Token> tokens;
+  for (const Token& token : Tokenize(sql, false, lex_mode_)) {
+    if (token.kind != TokenKind::kComment) tokens.push_back(token);
+  }
+  SecretRedaction redaction;
+  if (Status s = RedactSecrets(sql, tokens, &redaction); !s.ok()) return s;
+  // SET PASSWORD stores a hash of the account's own plugin; the logged
+  // '*HASH' is mysql_native_password's, which a slave refuses for any other.
+  for (const std::string& account : redaction.set_password_accounts) {
+    QueryResult shown;
+    if (Status s = connection_->Execute("SHOW CREATE USER " + (account.empty() ? "CURRENT_USER()" : account), &shown);
+        !s.ok()) {
+      return s;
+    }
+    if (!shown.rows.empty() && shown.rows[0].at(0).value_or("").find("IDENTIFIED VIA") != std::string::npos) {
+      return Status::Refused("SET PASSWORD for an account that does not use mysql_native_password cannot be logged "
+                             "without its plain-text password; use ALTER USER ... IDENTIFIED VIA <plugin> USING "
+                             "'<hash>'");
+    }
+  }
+  *logged = std::move(redaction.text);
   return Status::Ok();
 }
 

@@ -116,6 +116,10 @@ asio::awaitable<void> TcpRelay::Forward(std::shared_ptr<Connection> connection, 
       dropped_ += n;
       continue;
     }
+    {
+      std::lock_guard<std::mutex> lock(captured_mutex_);
+      captured_.append(reinterpret_cast<const char*>(buffer.data()), n);
+    }
     co_await asio::async_write(to, asio::buffer(buffer.data(), n), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
   }
@@ -128,6 +132,11 @@ asio::awaitable<void> TcpRelay::Forward(std::shared_ptr<Connection> connection, 
   }
   CloseSocket(connection->client);
   CloseSocket(connection->upstream);
+}
+
+std::string TcpRelay::Captured() const {
+  std::lock_guard<std::mutex> lock(captured_mutex_);
+  return captured_;
 }
 
 }  // namespace ddb::testing

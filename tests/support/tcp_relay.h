@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -51,6 +52,9 @@ class TcpRelay {
   int connections_accepted() const { return accepted_.load(); }
   // Bytes dropped by the blackhole so far, both directions.
   uint64_t bytes_dropped() const { return dropped_.load(); }
+  // Every byte relayed so far, both directions interleaved: what a capture
+  // of the wire would show.
+  std::string Captured() const;
 
  private:
   struct Connection;
@@ -69,6 +73,8 @@ class TcpRelay {
   uint16_t port_ = 0;
   std::atomic<bool> blackhole_{false};
   std::atomic<int> accepted_{0};
+  mutable std::mutex captured_mutex_;
+  std::string captured_;  // guarded by captured_mutex_
   std::atomic<uint64_t> dropped_{0};
   bool closed_ = false;                               // io thread only
   std::vector<std::weak_ptr<Connection>> connections_;  // io thread only
