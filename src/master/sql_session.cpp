@@ -105,6 +105,11 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   if (std::string refusal = RefusalFor(info, sql, lex_mode_); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
+  // A stored function may write: a read or DO that calls one runs as a
+  // logged write, so the slaves run it too.
+  if ((info.kind == StatementKind::kRead || info.verb == "DO") && CallsStoredFunction(sql, lex_mode_)) {
+    return RunDml(sql, info);
+  }
   switch (info.kind) {
     case StatementKind::kRead:
       if (router_ != nullptr && router_->from_slaves() && Routable(sql, info)) {

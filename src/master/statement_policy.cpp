@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ddb/builtin_functions.h"
 #include "ddb/replay_session.h"
 #include "ddb/sql_lexer.h"
 
@@ -60,16 +61,23 @@ constexpr LocalVerb kLocalVerbs[] = {
     {"IMPORT", "IMPORT TABLE brings in data ddb never logged; load it with INSERT statements"},
     {"INSTALL", "plugins change what each server can do; install them on every node with the mariadb client"},
     {"UNINSTALL", "plugins change what each server can do; uninstall them on every node with the mariadb client"},
-    {"DO",
-     "DO calls something ddb cannot prove changes nothing (a stored function may write); use SELECT for "
-     "built-in functions, or CALL a procedure (CALLs are logged)"},
+    {"DO", nullptr},  // built-in functions only: one that calls a stored function is logged as a write
 };
 
-// Functions DO may call: they act on this session or server only.
-constexpr std::string_view kSessionOnlyFunctions[] = {"SLEEP",        "GET_LOCK",          "RELEASE_LOCK",
-                                                      "IS_FREE_LOCK", "IS_USED_LOCK",      "RELEASE_ALL_LOCKS",
-                                                      "LAST_INSERT_ID", "BENCHMARK",       "MASTER_POS_WAIT",
-                                                      "MASTER_GTID_WAIT"};
+// Words that may stand before '(' without calling a function: operators
+// and clauses (IN (1, 2), VALUES (...), USING (id), OVER (...)).
+constexpr std::string_view kWordsBeforeParentheses[] = {
+    "ALL",     "AND",     "ANY",       "AS",       "ASC",      "BETWEEN", "BY",        "CASE",      "COLLATE",
+    "CROSS",   "DESC",    "DISTINCT",  "DIV",      "ELSE",     "ESCAPE",  "EXCEPT",    "EXISTS",    "FOR",
+    "FORCE",   "FROM",    "HAVING",    "IGNORE",   "IN",       "INDEX",   "INNER",     "INTERSECT", "INTO",
+    "IS",      "JOIN",    "KEY",       "LATERAL",  "LIKE",     "LIMIT",   "NATURAL",   "NOT",       "OFFSET",
+    "ON",      "OR",      "OUTER",     "OVER",     "PARTITION", "RECURSIVE", "REGEXP", "RETURNING", "RLIKE",
+    "ROW",     "ROWS",    "SELECT",    "SET",      "SOME",     "STRAIGHT_JOIN", "TABLE", "THEN",    "UNION",
+    "USE",     "USING",   "VALUE",     "VALUES",   "WHEN",     "WHERE",   "WINDOW",    "WITH",      "XOR",
+    "AGAINST", "PRIMARY", "UNIQUE",    "CHECK",    "REFERENCES", "CONSTRAINT", "DEFAULT", "DO",     "CALL",
+    "RETURN",  "IF",      "WHILE",     "REPEAT",   "UNTIL",    "ELSEIF",  "DECLARE",   "PROCEDURE", "FUNCTION",
+    "TRIGGER", "VIEW",    "EVENT",     "INSERT",   "REPLACE",  "UPDATE",  "DELETE",    "SAVEPOINT", "HANDLER",
+    "SQL",     "SECURITY", "DEFINER",  "INTERVAL"};
 
 constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",     "MEMORY", "HEAP",  "ARIA",     "CSV",
                                                          "ARCHIVE",    "MRG_MYISAM", "MERGE", "BLACKHOLE"};
@@ -104,23 +112,10 @@ bool IsNameToken(const Token& token) {
   return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
 }
 
-std::string RefuseDo(const std::vector<Token>& tokens, const char* refusal) {
-  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (tokens[i].kind != TokenKind::kWord || !IsOperatorToken(tokens[i + 1], "(")) continue;
-    if (tokens[i + 1].offset != tokens[i].end()) continue;  // "x (": not a call
-    const std::string name = AsciiUpper(tokens[i].text);
-    if (!Contains(kSessionOnlyFunctions, name)) {
-      return std::string(refusal) + " (" + name + "())";
-    }
-  }
-  return "";
-}
-
 std::string RefuseLocal(const StatementInfo& info, const std::vector<Token>& tokens) {
   for (const LocalVerb& local : kLocalVerbs) {
     if (local.verb != info.verb) continue;
     if (local.refusal == nullptr) return "";
-    if (info.verb == "DO") return RefuseDo(tokens, local.refusal);
     if (info.verb == "RESET" && tokens.size() >= 3 && IsKeyword(tokens[1], "QUERY") && IsKeyword(tokens[2], "CACHE")) {
       return "";
     }
@@ -223,6 +218,30 @@ bool LowersIsolation(const std::vector<Token>& tokens) {
 }
 
 }  // namespace
+
+bool CallsStoredFunction(std::string_view sql, LexMode mode) {
+  const std::vector<Token> tokens = CodeTokens(sql, mode);
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsNameToken(tokens[i]) || !IsOperatorToken(tokens[i + 1], "(")) continue;
+    // `f`(...) and db.f(...) always name a stored function (but for the
+    // schemas that hold the built-ins); a stored function, unlike a
+    // built-in, may have spaces before its '('.
+    if (tokens[i].kind == TokenKind::kQuotedIdentifier) return true;
+    if (i >= 2 && IsOperatorToken(tokens[i - 1], ".") && IsNameToken(tokens[i - 2])) {
+      if (!IsBuiltinFunctionSchema(TokenValue(tokens[i - 2]))) return true;
+      continue;
+    }
+    const std::string name = AsciiUpper(tokens[i].text);
+    if (Contains(kWordsBeforeParentheses, name) || IsBuiltinFunction(name)) continue;
+    if (i > 0 && (IsKeyword(tokens[i - 1], "TABLE") || IsKeyword(tokens[i - 1], "INTO") ||
+                  IsKeyword(tokens[i - 1], "FROM") || IsKeyword(tokens[i - 1], "JOIN") ||
+                  IsKeyword(tokens[i - 1], "AS"))) {
+      continue;  // a table or alias followed by a column list or a derived table's columns
+    }
+    return true;
+  }
+  return false;
+}
 
 std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode) {
   const std::vector<Token> tokens = CodeTokens(sql, mode);

@@ -17,4 +17,9 @@ namespace ddb {
 // the session may go on to run it as its kind says.
 std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode = {});
 
+// Whether `sql` calls a function that is not built into MariaDB: a stored
+// function (or UDF), which may write. A read that does is run and logged as
+// a write, so its writes replay on every slave; never routed to a slave.
+bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
+
 }  // namespace ddb

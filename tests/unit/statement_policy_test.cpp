@@ -40,7 +40,7 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"DO SLEEP(0.1)", ""}, PolicyCase{"DO GET_LOCK('x', 1)", ""},
         // What would change data unlogged.
         PolicyCase{"PREPARE s FROM 'INSERT INTO t VALUES (1)'", "PREPARE"}, PolicyCase{"EXECUTE s", "PREPARE"},
-        PolicyCase{"XA START 'x'", "XA"}, PolicyCase{"DO my_writer(1)", "MY_WRITER"},
+        PolicyCase{"XA START 'x'", "XA"}, PolicyCase{"DO my_writer(1)", ""},
         PolicyCase{"LOAD DATA INFILE '/tmp/x' INTO TABLE t", "LOAD DATA"},
         PolicyCase{"LOAD DATA LOCAL INFILE 'x' INTO TABLE t", "LOAD DATA"},
         PolicyCase{"INSERT INTO t VALUES (@@port)", "@@port"},
@@ -67,6 +67,20 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"},
         PolicyCase{"SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR SELECT 1", "sql_mode"},
         PolicyCase{"SET STATEMENT max_statement_time = 1 FOR UPDATE t SET a = 1", ""}));
+
+TEST(StatementPolicyTest, StoredFunctionCallsAreToldFromBuiltIns) {
+  EXPECT_TRUE(CallsStoredFunction("SELECT my_writer(1)"));
+  EXPECT_TRUE(CallsStoredFunction("SELECT my_writer (1)"));
+  EXPECT_TRUE(CallsStoredFunction("SELECT d.f()"));
+  EXPECT_TRUE(CallsStoredFunction("SELECT `count`(1)"));
+  EXPECT_TRUE(CallsStoredFunction("DO app.audit('x')"));
+  EXPECT_FALSE(CallsStoredFunction("SELECT COUNT(*), NOW(), CONCAT(a, 'x'), IF(a, 1, 2) FROM t WHERE id IN (1, 2)"));
+  EXPECT_FALSE(CallsStoredFunction("SELECT * FROM t JOIN u USING (id) WHERE EXISTS (SELECT 1)"));
+  EXPECT_FALSE(CallsStoredFunction("SELECT mariadb_schema.substr('abc', 2)"));
+  EXPECT_FALSE(CallsStoredFunction("SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t"));
+  EXPECT_FALSE(CallsStoredFunction("SELECT * FROM (SELECT 1) AS x (a)"));
+  EXPECT_FALSE(CallsStoredFunction("SELECT 'f(1)', \"g(2)\""));
+}
 
 TEST(StatementPolicyModeTest, QuotesAreReadAsTheSessionsSqlModeSays) {
   const std::string ansi = "DELETE FROM \"t\" WHERE v = @@port";
