@@ -23,5 +23,7 @@ struct ReplayTraits {
 };
 
 ReplayTraits InspectForReplay(std::string_view sql, LexMode mode = {});
+// The same for the statement's tokens, as Tokenize gives them.
+ReplayTraits InspectForReplay(const std::vector<Token>& tokens);
 
 }  // namespace ddb

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ddb/sql_lexer.h"
 
@@ -54,6 +55,8 @@ struct StatementInfo {
 // Classifies the first non-empty statement of `sql`; later ones only set
 // has_multiple_statements. "SET STATEMENT v=1 FOR <stmt>" is classified as <stmt>.
 StatementInfo ClassifyStatement(std::string_view sql, LexMode mode = {});
+// The same for the statement's tokens, as Tokenize gives them.
+StatementInfo ClassifyTokens(const std::vector<Token>& tokens);
 
 // Whether a read-only console (slave) may run it: kRead, kEmpty, kUse, and kSet
 // of session-only things. Text holding several statements or left incomplete is

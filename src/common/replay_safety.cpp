@@ -57,9 +57,10 @@ bool IsCall(const std::vector<Token>& tokens, size_t i) {
 
 }  // namespace
 
-ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) {
+ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) { return InspectForReplay(Tokenize(sql, false, mode)); }
+
+ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
   ReplayTraits traits;
-  const std::vector<Token> tokens = Tokenize(sql, false, mode);
   std::set<std::string> seen_variables;
   bool has_limit = false;
   bool has_order_by = false;

@@ -347,10 +347,12 @@ const char* StatementKindName(StatementKind kind) {
   return "?";
 }
 
-StatementInfo ClassifyStatement(std::string_view sql, LexMode mode) {
+StatementInfo ClassifyStatement(std::string_view sql, LexMode mode) { return ClassifyTokens(Tokenize(sql, false, mode)); }
+
+StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
   bool incomplete = false;
   std::vector<Token> tokens;
-  for (const Token& token : Tokenize(sql, false, mode)) {
+  for (const Token& token : lexed) {
     incomplete = incomplete || token.unterminated;
     if (token.kind != TokenKind::kComment) tokens.push_back(token);
   }

@@ -24,8 +24,8 @@ ExecutionResult Ok(QueryResult result = QueryResult()) {
 
 // ddb's own bookkeeping must not be changed through a session: a write to the
 // log would corrupt replication.
-bool TouchesMetaSchema(const std::string& sql, LexMode mode) {
-  for (const Token& token : Tokenize(sql, false, mode)) {
+bool TouchesMetaSchema(const std::vector<Token>& tokens) {
+  for (const Token& token : tokens) {
     if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
         AsciiUpper(TokenValue(token)) == "DDB_META") {
       return true;
@@ -34,8 +34,8 @@ bool TouchesMetaSchema(const std::string& sql, LexMode mode) {
   return false;
 }
 
-bool MentionsAutocommit(const std::string& sql, LexMode mode) {
-  for (const Token& token : Tokenize(sql, false, mode)) {
+bool MentionsAutocommit(const std::vector<Token>& tokens) {
+  for (const Token& token : tokens) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;
   }
   return false;
@@ -94,25 +94,28 @@ ExecutionResult SqlSession::Execute(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::Dispatch(const std::string& sql) {
-  const StatementInfo info = ClassifyStatement(sql, lex_mode_);
+  // Lexed once, as this session's server reads quotes; every question below
+  // reads these tokens.
+  const ParsedStatement parsed = ParseStatement(sql, lex_mode_);
+  const StatementInfo& info = parsed.info;
   if (info.kind == StatementKind::kEmpty) return Ok();
   if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));
   if (info.has_multiple_statements) {
     return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
   }
-  if (info.kind != StatementKind::kRead && TouchesMetaSchema(sql, lex_mode_)) {
+  if (info.kind != StatementKind::kRead && TouchesMetaSchema(parsed.tokens)) {
     return Fail(Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
   }
-  if (std::string refusal = RefusalFor(info, sql, lex_mode_); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
+  if (std::string refusal = RefusalFor(parsed); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   // A stored function may write: a read or DO that calls one runs as a
   // logged write, so the slaves run it too.
-  if ((info.kind == StatementKind::kRead || info.verb == "DO") && CallsStoredFunction(sql, lex_mode_)) {
-    return RunDml(sql, info);
+  if ((info.kind == StatementKind::kRead || info.verb == "DO") && CallsStoredFunction(parsed.tokens)) {
+    return RunDml(sql, parsed);
   }
   switch (info.kind) {
     case StatementKind::kRead:
-      if (router_ != nullptr && router_->from_slaves() && Routable(sql, info)) {
+      if (router_ != nullptr && router_->from_slaves() && Routable(parsed)) {
         QueryRequest request;
         request.sql = sql;
         request.database = database_;
@@ -124,14 +127,14 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
         return outcome;
       }
       return RunRead(sql);
-    case StatementKind::kDml: return RunDml(sql, info);
-    case StatementKind::kDdl: return RunDdl(sql, info);
+    case StatementKind::kDml: return RunDml(sql, parsed);
+    case StatementKind::kDdl: return RunDdl(sql, parsed);
     case StatementKind::kBegin: return RunBegin(sql);
     case StatementKind::kCommit: return RunCommit();
     case StatementKind::kRollback: return RunRollback(sql);
     case StatementKind::kSavepoint: return RunSavepoint(sql);
     case StatementKind::kUse: return RunUse(sql);
-    case StatementKind::kSet: return RunSet(sql);
+    case StatementKind::kSet: return RunSet(sql, parsed);
     case StatementKind::kAdmin: return RunLocalOnly(sql);
     case StatementKind::kLockTables:
       return Fail(Status::Refused("LOCK TABLES is not replicated by ddb; use a transaction instead"));
@@ -143,11 +146,12 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
                               "' changes data, so it was not executed (nothing replicated)"));
 }
 
-bool SqlSession::Routable(const std::string& sql, const StatementInfo& info) const {
+bool SqlSession::Routable(const ParsedStatement& parsed) const {
+  const StatementInfo& info = parsed.info;
   if (in_transaction_ || !autocommit_) return false;  // a transaction's reads see its own snapshot and writes
   static const char* const kRoutedShows[] = {"TABLES", "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
                                              "INDEXES", "KEYS", "CREATE", "FULL", "TABLE"};
-  const std::vector<Token> tokens = Tokenize(sql, false, lex_mode_);
+  const std::vector<Token>& tokens = parsed.tokens;
   if (info.verb == "SHOW") {
     if (tokens.size() < 2) return false;
     bool listed = false;
@@ -168,7 +172,7 @@ bool SqlSession::Routable(const std::string& sql, const StatementInfo& info) con
       return false;
     }
   }
-  const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
+  const ReplayTraits traits = InspectForReplay(parsed.tokens);
   return traits.unsafe_reason.empty() && !traits.uses_last_insert_id && !traits.uses_rand;
 }
 
@@ -179,14 +183,15 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
   return Ok(std::move(result));
 }
 
-ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& info) {
+ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement& parsed) {
+  const StatementInfo& info = parsed.info;
   // A compound block (BEGIN NOT ATOMIC ... END, IF ...) may hold a CREATE
   // USER: its password is logged as a hash too.
   std::string logged_sql = sql;
   if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
-    if (Status s = TextToLog(sql, &logged_sql); !s.ok()) return Fail(s);
+    if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
-  const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
+  const ReplayTraits traits = InspectForReplay(parsed.tokens);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
@@ -250,15 +255,16 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const StatementInfo& 
   return outcome;
 }
 
-ExecutionResult SqlSession::RunDdl(const std::string& sql, const StatementInfo& info) {
+ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement& parsed) {
+  const StatementInfo& info = parsed.info;
   if (info.is_temporary) {
     return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
   }
   // Before anything runs: a password that cannot be logged as a hash must
   // refuse the statement, as the master could not log it once it ran.
   std::string logged_sql;
-  if (Status s = TextToLog(sql, &logged_sql); !s.ok()) return Fail(s);
-  const ReplayTraits traits = InspectForReplay(sql, lex_mode_);
+  if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
+  const ReplayTraits traits = InspectForReplay(parsed.tokens);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
@@ -364,10 +370,10 @@ ExecutionResult SqlSession::RunUse(const std::string& sql) {
   return outcome;
 }
 
-ExecutionResult SqlSession::RunSet(const std::string& sql) {
+ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement& parsed) {
   // SET autocommit = 1 commits an open transaction inside MySQL; commit it
   // through the log first so it is not committed unlogged.
-  if (in_transaction_ && MentionsAutocommit(sql, lex_mode_)) {
+  if (in_transaction_ && MentionsAutocommit(parsed.tokens)) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);

@@ -28,7 +28,7 @@
 #include "ddb/log_record.h"
 #include "ddb/mysql_connection.h"
 #include "ddb/replay_safety.h"
-#include "ddb/statement_classifier.h"
+#include "ddb/parsed_statement.h"
 #include "read_router.h"
 #include "replication_log.h"
 #include "sync_replication.h"
@@ -72,9 +72,9 @@ class SqlSession {
   ExecutionResult RunRead(const std::string& sql);
   // Whether a read may go to a slave: not inside a transaction, no locking
   // read, nothing that depends on this session's state on the master.
-  bool Routable(const std::string& sql, const StatementInfo& info) const;
-  ExecutionResult RunDml(const std::string& sql, const StatementInfo& info);
-  ExecutionResult RunDdl(const std::string& sql, const StatementInfo& info);
+  bool Routable(const ParsedStatement& parsed) const;
+  ExecutionResult RunDml(const std::string& sql, const ParsedStatement& parsed);
+  ExecutionResult RunDdl(const std::string& sql, const ParsedStatement& parsed);
   // Runs a DDL through ReplicationLog::RunDdl without holding the commit
   // lock while it waits for other sessions' metadata locks.
   Status RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
@@ -84,7 +84,7 @@ class SqlSession {
   ExecutionResult RunRollback(const std::string& sql);
   ExecutionResult RunSavepoint(const std::string& sql);
   ExecutionResult RunUse(const std::string& sql);
-  ExecutionResult RunSet(const std::string& sql);
+  ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunLocalOnly(const std::string& sql);
 
   // Logs and commits the open transaction (an implicit commit).
@@ -124,7 +124,7 @@ class SqlSession {
   Status UnpinTimestamp();
   // The text the log keeps for `sql`: passwords replaced by their hashes
   // (secret_redaction.h). Refuses a statement whose password cannot be.
-  Status TextToLog(const std::string& sql, std::string* logged);
+  Status TextToLog(const std::string& sql, const std::vector<Token>& tokens, std::string* logged);
   // Re-reads the session variables that travel with logged statements.
   Status RefreshSessionState();
   LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros,

@@ -88,11 +88,7 @@ Status SqlSession::SettleDuplicateKeyInsertId(const InsertIdProbe& probe, uint64
   return Status::Ok();
 }
 
-Status SqlSession::TextToLog(const std::string& sql, std::string* logged) {
-  std::vector<Token> tokens;
-  for (const Token& token : Tokenize(sql, false, lex_mode_)) {
-    if (token.kind != TokenKind::kComment) tokens.push_back(token);
-  }
+Status SqlSession::TextToLog(const std::string& sql, const std::vector<Token>& tokens, std::string* logged) {
   SecretRedaction redaction;
   if (Status s = RedactSecrets(sql, tokens, &redaction); !s.ok()) return s;
   // SET PASSWORD stores a hash of the account's own plugin; the logged

@@ -96,14 +96,6 @@ bool Contains(const Words& words, std::string_view word) {
 // master's own run of it is what must not escape the log.
 constexpr std::string_view kUnloggableInBodies[] = {"PREPARE", "EXECUTE", "XA"};
 
-std::vector<Token> CodeTokens(std::string_view sql, LexMode mode) {
-  std::vector<Token> tokens;
-  for (const Token& token : Tokenize(sql, false, mode)) {
-    if (token.kind != TokenKind::kComment) tokens.push_back(token);
-  }
-  return tokens;
-}
-
 bool IsOperatorToken(const Token& token, std::string_view op) {
   return token.kind == TokenKind::kOperator && token.text == op;
 }
@@ -219,8 +211,11 @@ bool LowersIsolation(const std::vector<Token>& tokens) {
 
 }  // namespace
 
-bool CallsStoredFunction(std::string_view sql, LexMode mode) {
-  const std::vector<Token> tokens = CodeTokens(sql, mode);
+bool CallsStoredFunction(std::string_view sql, LexMode mode) { return CallsStoredFunction(Tokenize(sql, false, mode)); }
+
+// Tokens as Tokenize gives them: comments are skipped already (an
+// unterminated one, last, matters to no check here).
+bool CallsStoredFunction(const std::vector<Token>& tokens) {
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (!IsNameToken(tokens[i]) || !IsOperatorToken(tokens[i + 1], "(")) continue;
     // `f`(...) and db.f(...) always name a stored function (but for the
@@ -244,7 +239,15 @@ bool CallsStoredFunction(std::string_view sql, LexMode mode) {
 }
 
 std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode) {
-  const std::vector<Token> tokens = CodeTokens(sql, mode);
+  ParsedStatement statement;
+  statement.info = info;
+  statement.tokens = Tokenize(sql, false, mode);
+  return RefusalFor(statement);
+}
+
+std::string RefusalFor(const ParsedStatement& statement) {
+  const StatementInfo& info = statement.info;
+  const std::vector<Token>& tokens = statement.tokens;
   if (tokens.size() > 2 && IsKeyword(tokens[0], "SET") && IsKeyword(tokens[1], "STATEMENT")) {
     for (const Token& token : tokens) {
       if (IsKeyword(token, "FOR")) break;
@@ -269,6 +272,11 @@ std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode 
       return RefuseServerVariables(tokens);
     }
     case StatementKind::kDdl: {
+      if (info.object == "SERVER" && info.verb != "DROP" &&
+          std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "PASSWORD"); })) {
+        return "a server definition's PASSWORD option has no hash form, so it would be logged in plain text; "
+               "create the server on each node with the mariadb client";
+      }
       if (info.object == "EVENT" && info.verb != "DROP") {
         return "events run inside the server, outside ddb's log: their writes would not replicate (and a copy on "
                "each slave would write on its own); schedule the statement from a client instead";

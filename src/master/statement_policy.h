@@ -8,18 +8,21 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "ddb/statement_classifier.h"
+#include "ddb/parsed_statement.h"
 
 namespace ddb {
 
 // Why the master must not run `sql` (classified as `info`), or empty when
 // the session may go on to run it as its kind says.
 std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode = {});
+std::string RefusalFor(const ParsedStatement& statement);
 
 // Whether `sql` calls a function that is not built into MariaDB: a stored
 // function (or UDF), which may write. A read that does is run and logged as
 // a write, so its writes replay on every slave; never routed to a slave.
 bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
+bool CallsStoredFunction(const std::vector<Token>& tokens);
 
 }  // namespace ddb

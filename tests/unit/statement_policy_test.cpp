@@ -66,6 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"CHANGE MASTER TO MASTER_HOST = 'x'", "replication"}, PolicyCase{"START SLAVE", "replication"},
         PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"},
         PolicyCase{"SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR SELECT 1", "sql_mode"},
+        PolicyCase{"CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (USER 'u', PASSWORD 'p')", "plain text"},
+        PolicyCase{"DROP SERVER s", ""},
         PolicyCase{"SET STATEMENT max_statement_time = 1 FOR UPDATE t SET a = 1", ""}));
 
 TEST(StatementPolicyTest, StoredFunctionCallsAreToldFromBuiltIns) {
