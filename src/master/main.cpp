@@ -185,7 +185,8 @@ int main(int argc, char** argv) {
     return change;
   };
   ConsistencyCheck verify(config.mysql, registry, recent);
-  MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload);
+  MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
+                        config.mysql);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
   if (client_server) client_server->Stop();
