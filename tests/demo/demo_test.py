@@ -2,7 +2,7 @@
 """scripts/demo under a pseudo-terminal, as a user runs it.
 
 Each case starts the real demo (three MariaDB servers, a master, two slaves)
-with its own run directory and ports (DDB_DEMO_RUN_DIR, DDB_DEMO_PORT_OFFSET)
+with its own run directory (over 150 characters deep) and ports (DDB_DEMO_RUN_DIR, DDB_DEMO_PORT_OFFSET)
 and the daemons of the build directory under test (DDB_DEMO_BIN_DIR), waits
 for the master console's prompt, then:
 
@@ -66,7 +66,12 @@ def gone(pid):
 
 class Demo:
     def __init__(self, source_dir, build_dir):
-        self.run = tempfile.mkdtemp(prefix="ddb-demo-test-")
+        # The run directory is deep on purpose: the data lives there, the unix
+        # sockets must not (a socket path fits in 108 bytes), as in a checkout
+        # deep in a CI workspace.
+        self.top = tempfile.mkdtemp(prefix="ddb-demo-test-")
+        self.run = os.path.join(self.top, "deep-" + "d" * 150)
+        os.mkdir(self.run)
         env = dict(os.environ, DDB_DEMO_RUN_DIR=self.run, DDB_DEMO_PORT_OFFSET=str(free_offset()),
                    DDB_DEMO_BIN_DIR=build_dir, TERM="xterm")
         self.pid, self.fd = pty.fork()
@@ -147,7 +152,7 @@ class Demo:
             os.waitpid(self.pid, 0)
         self.close_terminal()
         if not self.keep:
-            shutil.rmtree(self.run, ignore_errors=True)
+            shutil.rmtree(self.top, ignore_errors=True)
 
 
 def fail(demo, message):
@@ -176,7 +181,12 @@ def started(demo):
 
 def hangup(demo):
     pids = started(demo)
-    os.killpg(demo.pid, signal.SIGHUP)  # the demo leads its session: its group is the terminal's
+    # The demo leads its session: its group is the terminal's. A closing
+    # terminal hangs up more than once (the user's shell forwards SIGHUP, the
+    # kernel sends its own): the second must not cut the cleanup short.
+    os.killpg(demo.pid, signal.SIGHUP)
+    time.sleep(0.5)
+    os.killpg(demo.pid, signal.SIGHUP)
     demo.close_terminal()
     if not demo.exited_within(120):
         fail(demo, "the demo did not exit within 120 s of the hang-up")
