@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster.h"
+#include "endpoint_clients.h"
 #include "http_client.h"
 
 namespace ddb::testing {
@@ -46,8 +47,20 @@ TEST_F(MasterMySqlDownTest, HealthAndEndpointNameTheUnreachableMySqlAndRecoverWi
   ASSERT_TRUE(WaitFor([&] { return Health().status == 200; }, seconds(30))) << Health().body;
   ASSERT_EQ(RunClient("SELECT 41 + 1").second, "42\n");
 
+  // A session logged in before MariaDB goes: its next statement fails with
+  // the same cause.
+  Status error;
+  std::unique_ptr<MySqlConnection> session = ConnectWithin(ClientEndpoint(*cluster_), seconds(30), &error);
+  ASSERT_NE(session, nullptr) << error.ToString();
+  ASSERT_TRUE(session->Execute("SELECT 1").ok());
+
   const std::string address = "127.0.0.1:" + std::to_string(cluster_->master_db().port());
   cluster_->master_db().Stop();  // by its pid
+
+  const Status lost = session->Execute("SELECT 1");
+  EXPECT_EQ(lost.mysql_error_code(), 1429) << lost.ToString();
+  EXPECT_NE(lost.message().find("ddb master cannot reach its MySQL at " + address), std::string::npos)
+      << lost.ToString();
 
   HttpReply health;
   ASSERT_TRUE(WaitFor([&] { return (health = Health()).status == 503; }, seconds(30)))
