@@ -43,7 +43,10 @@ class TerminalLineReader : public LineReader {
     el_set(editor_, EL_HIST, history, history_);
     el_set(editor_, EL_PROMPT, &TerminalLineReader::PromptOf);
     el_set(editor_, EL_GETCFN, &TerminalLineReader::ReadKey);
-    el_set(editor_, EL_ADDFN, "ddb-interrupt", "drop the line being typed", &TerminalLineReader::OnInterruptKey);
+    // el_wset, not el_set: the narrow EL_ADDFN copies the name and help
+    // with wcsdup and never frees them (a leak libedit's own source admits);
+    // the wide one keeps these static strings.
+    el_wset(editor_, EL_ADDFN, L"ddb-interrupt", L"drop the line being typed", &TerminalLineReader::OnInterruptKey);
     el_set(editor_, EL_BIND, "^C", "ddb-interrupt", nullptr);
     el_source(editor_, nullptr);  // ~/.editrc, as the readline emulation read it
   }
