@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -49,6 +50,11 @@ class ConsoleBackend {
   // Shown in the prompt: "ddb-master [shop]> ".
   virtual std::string PromptName() const = 0;
   virtual std::string CurrentDatabase() const = 0;
+  // Called from another thread (Ctrl-C) while Execute runs on the console's
+  // thread; Execute does not start a next statement before this returns.
+  // Cancels the running statement if that is safe, or explains why not:
+  // returns a line to show, empty when there is nothing to say.
+  virtual std::string CancelRunning() { return "this statement cannot be cancelled; waiting for it to finish"; }
 };
 
 class Console {
@@ -62,6 +68,11 @@ class Console {
 
   // Runs one complete statement (no terminator) and prints its outcome.
   bool RunStatement(const std::string& sql, bool vertical);
+
+  // Any thread (the one that saw SIGINT), like Ctrl-C in the mysql client:
+  // drops the line being typed and a statement pending over several lines,
+  // or asks the backend to cancel the running statement. The console goes on.
+  void Interrupt();
 
  private:
   // Returns false when the console should stop.
@@ -78,6 +89,8 @@ class Console {
   StatementSplitter splitter_;
   int failures_ = 0;
   int source_depth_ = 0;
+  std::mutex running_mutex_;
+  bool running_ = false;  // guarded by running_mutex_: a statement is executing
 };
 
 }  // namespace ddb

@@ -26,7 +26,9 @@ bool StopRequestedWithin(std::chrono::milliseconds timeout);
 // Returns when the console ends (\q, end of input) or a stop signal arrives.
 // Returns the number of failed statements when reading from a pipe or file
 // (0 on a terminal and headless).
-// SIGHUP calls `on_reload` (if set) from a signal-watching thread.
+// SIGHUP calls `on_reload` (if set) from a signal-watching thread. With a
+// console on a terminal, SIGINT is the user's Ctrl-C: it interrupts the line
+// or the running statement (Console::Interrupt) and stops nothing.
 int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog::logger& logger,
                   std::function<void()> on_reload = nullptr);
 

@@ -8,12 +8,21 @@
 
 namespace ddb {
 
+enum class ReadStatus {
+  kLine,         // *line holds the line, without its newline
+  kInterrupted,  // Ctrl-C: what was typed is dropped
+  kEnd,          // end of input (Ctrl-D on an empty line, end of file)
+};
+
 class LineReader {
  public:
   virtual ~LineReader() = default;
-  // Shows `prompt` (terminals only) and reads one line without its newline.
-  // Returns false at end of input.
-  virtual bool ReadLine(const std::string& prompt, std::string* line) = 0;
+  // Shows `prompt` (terminals only) and reads one line.
+  virtual ReadStatus ReadLine(const std::string& prompt, std::string* line) = 0;
+  // Any thread (the one that saw SIGINT): a ReadLine waiting for input
+  // returns kInterrupted. An interrupt that arrives while no ReadLine runs
+  // is forgotten when the next one starts.
+  virtual void Interrupt() {}
 };
 
 // libedit with history kept in `history_file` (empty: in memory only).

@@ -46,7 +46,14 @@ std::string Console::Prompt() const {
 
 int Console::Run() {
   std::string line;
-  while (reader_.ReadLine(Prompt(), &line)) {
+  for (;;) {
+    const ReadStatus status = reader_.ReadLine(Prompt(), &line);
+    if (status == ReadStatus::kEnd) break;
+    if (status == ReadStatus::kInterrupted) {
+      // The half-typed statement goes with the line, as in the mysql client.
+      splitter_.Clear();
+      continue;
+    }
     if (!HandleLine(line)) return failures_;
   }
   // End of input: like `mariadb < file`, run a last statement that lacks ';'.
@@ -83,9 +90,32 @@ bool Console::HandleLine(const std::string& line) {
   return true;
 }
 
+void Console::Interrupt() {
+  std::lock_guard<std::mutex> lock(running_mutex_);
+  if (!running_) {
+    reader_.Interrupt();
+    return;
+  }
+  // Under the lock: the console cannot begin another statement while the
+  // backend cancels this one, so a late cancel never hits the next.
+  const std::string note = backend_.CancelRunning();
+  if (!note.empty()) {
+    out_ << "\n" << note << "\n";
+    out_.flush();
+  }
+}
+
 bool Console::RunStatement(const std::string& sql, bool vertical) {
   const auto start = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    running_ = true;
+  }
   ExecutionResult outcome = backend_.Execute(sql);
+  {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    running_ = false;
+  }
   const auto elapsed = std::chrono::steady_clock::now() - start;
   // After whatever the statement printed, failed or not: a warning may say
   // why it failed or what changed around it (an attached console that had to

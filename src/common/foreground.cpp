@@ -50,6 +50,9 @@ int WaitForStopSignal(const std::function<void()>& on_reload, spdlog::logger& lo
 }  // namespace
 
 void BlockStopSignals() {
+  // A shell starts a background job with SIGINT ignored (scripts/demo runs
+  // the master console so); the console wants its Ctrl-C.
+  signal(SIGINT, SIG_DFL);
   sigset_t signals = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
@@ -77,18 +80,25 @@ int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog
     logger.info("received {}, shutting down", SignalName(received));
     return 0;
   }
+  const bool terminal = isatty(STDIN_FILENO) == 1;
+  std::unique_ptr<LineReader> reader =
+      terminal ? MakeTerminalLineReader(options.history_file) : MakeStreamLineReader(std::cin);
+  Console console(*reader, backend, std::cout, options.batch ? ResultLayout::kBatch : ResultLayout::kTable);
   // With a console, SIGTERM still stops the daemon: a watcher thread ends the
   // process after flushing logs. Every write is durable in MySQL before the
   // console reports it, so nothing is lost by not unwinding the console.
+  // SIGINT does too when the console reads a script; on a terminal it is the
+  // user's Ctrl-C, which only interrupts what the console does (the line, or
+  // the running statement), as in the mysql client.
   // The watcher is detached and may outlive this function, so it touches
-  // `logger` and `on_reload` (which belong to main) only under `state->mutex`
-  // and only while the console runs.
+  // `logger`, `on_reload` and `console` (which belong to main and to this
+  // function) only under `state->mutex` and only while the console runs.
   struct WatcherState {
     std::mutex mutex;
     bool console_done = false;
   };
   auto state = std::make_shared<WatcherState>();
-  std::thread([state, on_reload, &logger] {
+  std::thread([state, on_reload, &logger, &console, terminal] {
     sigset_t signals = HandledSignals();
     for (;;) {
       int received = 0;
@@ -100,16 +110,16 @@ int RunForeground(const ConsoleOptions& options, ConsoleBackend& backend, spdlog
         if (on_reload) on_reload();
         continue;
       }
+      if (received == SIGINT && terminal) {
+        console.Interrupt();
+        continue;
+      }
       logger.info("received {}, shutting down", SignalName(received));
       logger.flush();
       std::cout.flush();
       std::_Exit(0);
     }
   }).detach();
-  const bool terminal = isatty(STDIN_FILENO) == 1;
-  std::unique_ptr<LineReader> reader =
-      terminal ? MakeTerminalLineReader(options.history_file) : MakeStreamLineReader(std::cin);
-  Console console(*reader, backend, std::cout, options.batch ? ResultLayout::kBatch : ResultLayout::kTable);
   const int failures = console.Run();
   {
     std::lock_guard<std::mutex> lock(state->mutex);

@@ -28,6 +28,12 @@ constexpr uint16_t kErrorHandshake = 1043;           // ER_HANDSHAKE_ERROR, 08S0
 constexpr uint16_t kErrorEmptyQuery = 1065;          // ER_EMPTY_QUERY, 42000
 constexpr uint16_t kErrorPacketTooLarge = 1153;      // ER_NET_PACKET_TOO_LARGE, 08S01
 constexpr uint16_t kErrorUnknown = 1105;             // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
+// The master's own MySQL is unreachable. The connector reports that with a
+// client-side code (2002, 2013...), and libmariadb rejects a server's ERR
+// carrying a client-side code ("ERROR 2027 Received malformed packet"), so
+// the client gets the server code MariaDB uses when it cannot reach the
+// server behind it (ER_CONNECT_TO_FOREIGN_DATA_SOURCE) with ddb's cause.
+constexpr uint16_t kErrorCannotReachMySql = 1429;    // HY000
 // The handshake response is a few hundred bytes; more is not a client.
 constexpr size_t kMaxHandshakeBytes = 64 * 1024;
 constexpr size_t kWriteBatchBytes = 256 * 1024;
@@ -128,6 +134,11 @@ bool ClientSession::Authenticate() {
   }
   user_ = user->name;
   session_ = make_session_();
+  if (Status s = ReachMySql(); !s.ok()) {
+    SendError(s);
+    Drop("the master's MySQL is unreachable: " + s.ToString());
+    return false;
+  }
   if (Status s = ApplyCharset(response.charset); !s.ok()) {
     SendError(s);
     Drop("setting the character set: " + s.ToString());
@@ -157,6 +168,11 @@ Status ClientSession::ApplyCharset(uint8_t charset) {
                                           QuoteString(*found.result.rows[0][1]));
   if (set.status.ok()) charset_ = charset;
   return set.status;
+}
+
+Status ClientSession::ReachMySql() {
+  // The session connects on its first statement; this is that statement.
+  return session_->Execute("SELECT 1").status;
 }
 
 Status ClientSession::ApplyDatabase(const std::string& database) {
@@ -273,6 +289,10 @@ Status ClientSession::SendError(uint16_t code, const std::string& sql_state, con
 }
 
 Status ClientSession::SendError(const Status& status) {
+  if (status.code() == Status::Code::kMySql && IsConnectionLost(status)) {
+    return SendError(kErrorCannotReachMySql, "HY000",
+                     "ddb master cannot reach its MySQL at " + options_.mysql_address + ": " + status.message());
+  }
   // MySQL's own errors pass through unchanged; ddb's refusals (unsafe
   // statements, ddb_meta...) are "unknown errors" with ddb's explanation.
   if (status.code() == Status::Code::kMySql && status.mysql_error_code() > 0 &&

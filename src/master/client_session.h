@@ -40,6 +40,9 @@ struct ClientEndpointOptions {
   size_t max_packet_bytes = 16 * 1024 * 1024;
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds idle_timeout{8 * 3600 * 1000};
+  // Where the sessions' MySQL is ("127.0.0.1:3307"): named in the error a
+  // client gets when the master cannot reach it.
+  std::string mysql_address;
 };
 
 // Makes the SqlSession of one client (its own MySQL connection, state, log
@@ -70,6 +73,9 @@ class ClientSession {
   // Applies the character set the client asked for in its handshake.
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);
+  // Whether the client's session can reach the master's MySQL: a client is
+  // told at login, not at its first statement, that nothing can be served.
+  Status ReachMySql();
 
   // By the handshake deadline before login, within the idle timeout after.
   Status ReadPacket(bool new_command, std::vector<uint8_t>* payload);

@@ -1,7 +1,7 @@
 // CommitSequencer: hands out log sequence numbers to transactions that commit
 // concurrently, and publishes their records strictly in sequence order.
 //
-// The rule (DESIGN.md, "The replication log"): a transaction takes its number
+// The rule (docs/architecture.md, "The write path (master)"): a transaction takes its number
 // after its statements ran (their row locks are held) and just before its log
 // insert, so one that waited for another's locks always gets the larger
 // number. COMMITs then run in parallel and may finish in any order; a record

@@ -15,6 +15,7 @@
 #include "ddb/http_server.h"
 #include "haproxy_config.h"
 #include "master_http_api.h"
+#include "mysql_probe.h"
 #include "log_purger.h"
 #include "read_router.h"
 #include "master_schema.h"
@@ -116,6 +117,11 @@ int main(int argc, char** argv) {
   // The dashboard and API: their own thread, SQL on their own sessions.
   MasterHttpContext http_context{config.node_name, cluster_id, recent,         registry,
                                  config.mysql,     &log,       session_options, &router, &sync};
+  // /health's view of the master's MySQL: asked every second, and a check
+  // with no answer after 5 s counts as down.
+  MySqlProbe mysql_probe(config.mysql, std::chrono::seconds(1), std::chrono::seconds(5),
+                         logging->For("master.mysql"));
+  http_context.mysql_probe = &mysql_probe;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     http = std::make_unique<HttpServer>(HttpServerOptions{config.http.address, config.http.port, config.http_token},
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
   if (config.client_port != 0) {
     ClientEndpointOptions endpoint;
     endpoint.server_version = server_version;
+    endpoint.mysql_address = config.mysql.host + ":" + std::to_string(config.mysql.port);
     endpoint.users = config.client_users;
     endpoint.max_packet_bytes = config.client_max_packet_bytes;
     endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
@@ -153,6 +160,7 @@ int main(int argc, char** argv) {
 
   server.Start();
   purger.Start();
+  mysql_probe.Start();
   std::thread io_thread([&io] { io.run(); });
   if (client_server) {
     client_server->Start();
@@ -177,12 +185,14 @@ int main(int argc, char** argv) {
     return change;
   };
   ConsistencyCheck verify(config.mysql, registry, recent);
-  MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload);
+  MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
+                        config.mysql);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
 
   if (client_server) client_server->Stop();
   if (http) http->Stop();
   purger.Stop();
+  mysql_probe.Stop();
   server.Stop();
   work.reset();
   io.stop();

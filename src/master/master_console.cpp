@@ -47,7 +47,8 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
                              ConsistencyCheck& verify, ReadRouter& router, SyncReplication& sync,
-                             std::string master_name, std::string cluster_id, std::function<std::string()> reload)
+                             std::string master_name, std::string cluster_id, std::function<std::string()> reload,
+                             MySqlEndpoint mysql)
     : session_(session),
       recent_(recent),
       registry_(registry),
@@ -56,9 +57,38 @@ MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, c
       sync_(sync),
       master_name_(std::move(master_name)),
       cluster_id_(std::move(cluster_id)),
-      reload_(std::move(reload)) {}
+      reload_(std::move(reload)),
+      mysql_(std::move(mysql)) {}
 
-ExecutionResult MasterConsole::Execute(const std::string& sql) { return session_.Execute(sql); }
+ExecutionResult MasterConsole::Execute(const std::string& sql) {
+  {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    running_read_ = ClassifyStatement(sql).kind == StatementKind::kRead;
+    running_connection_ = session_.connection_id();
+  }
+  ExecutionResult outcome = session_.Execute(sql);
+  {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    running_read_ = false;
+    running_connection_ = 0;
+  }
+  return outcome;
+}
+
+std::string MasterConsole::CancelRunning() {
+  uint64_t connection_id = 0;
+  {
+    std::lock_guard<std::mutex> lock(running_mutex_);
+    if (!running_read_) return "Ctrl-C: a write is not cancelled once sent (its commit may be under way); waiting for it";
+    connection_id = running_connection_;
+  }
+  if (connection_id == 0) return "Ctrl-C: this session has no MySQL connection to cancel on yet; waiting";
+  std::unique_ptr<MySqlConnection> killer;
+  Status s = MySqlConnection::Open(mysql_, &killer);
+  if (s.ok()) s = killer->Execute("KILL QUERY " + std::to_string(connection_id));
+  if (!s.ok()) return "Ctrl-C: could not cancel the statement: " + s.ToString();
+  return "Ctrl-C: KILL QUERY " + std::to_string(connection_id) + " sent to the master's MySQL";
+}
 
 std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const {
   return {{"status", "this master, its log position and every configured slave"},

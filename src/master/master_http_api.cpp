@@ -195,6 +195,13 @@ Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t hori
 
 void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
   server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
+    // A master whose MySQL is gone can neither write nor log: not healthy,
+    // whatever else still runs.
+    const MySqlReachability mysql = context.mysql_probe ? context.mysql_probe->Current() : MySqlReachability{};
+    if (!mysql.reachable) {
+      return HttpResponse::Json(503, nlohmann::json{{"status", "unavailable"}, {"role", "master"},
+                                                    {"cause", mysql.cause}, {"last_seq", context.recent.last_seq()}});
+    }
     return HttpResponse::Json(200, nlohmann::json{{"status", "ok"}, {"role", "master"},
                                                   {"last_seq", context.recent.last_seq()}});
   });

@@ -13,6 +13,7 @@
 
 #include "ddb/http_server.h"
 #include "ddb/mysql_connection.h"
+#include "mysql_probe.h"
 #include "read_router.h"
 #include "recent_records.h"
 #include "replication_log.h"
@@ -33,6 +34,7 @@ struct MasterHttpContext {
   SessionOptions session_options;
   ReadRouter* router;  // may be null: reads run on the master
   SyncReplication* sync = nullptr;  // may be null: writes never wait for slaves
+  const MySqlProbe* mysql_probe = nullptr;  // may be null: /health does not look at MySQL
 };
 
 // Limits of one /api/query request.

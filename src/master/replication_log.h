@@ -1,6 +1,6 @@
 // ReplicationLog: the write side of ddb_meta.replication_log.
 //
-// DESIGN.md ("The replication log"): a change is committed if and only if it
+// docs/architecture.md ("The write path (master)"): a change is committed if and only if it
 // is logged, commits run concurrently, and the log is published in sequence
 // order.
 //

@@ -62,6 +62,10 @@ class SqlSession {
   // session had written it: for a session that continues earlier ones
   // (each web request is a fresh session, yet must see the last one's writes).
   void ReadAfter(uint64_t seq) { last_write_seq_ = std::max(last_write_seq_, seq); }
+  // CONNECTION_ID() of the session's MySQL connection (0: not connected
+  // yet), for a KILL QUERY sent from another connection. The session's
+  // thread only, between statements.
+  uint64_t connection_id() const { return connection_ ? connection_->session_id().connection_id : 0; }
 
  private:
   Status EnsureConnected();

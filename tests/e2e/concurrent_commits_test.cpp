@@ -299,7 +299,7 @@ TEST_F(ConcurrentCommitsTest, CommitsOnDisjointTablesAndCrossTableReadersReplayT
 // locks, a writer's commit can land between a reader's read and its commit
 // with a smaller sequence number, and `summary` differs on both slaves (seen
 // when the readers ran SET SESSION TRANSACTION ISOLATION LEVEL READ
-// COMMITTED first). DESIGN.md: such a session is refused with the reason.
+// COMMITTED first). docs/architecture.md ("The write path"): such a session is refused with the reason.
 TEST_F(ConcurrentCommitsTest, SessionsCannotLeaveRepeatableRead) {
   Status error;
   std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(*cluster_), seconds(30), &error);

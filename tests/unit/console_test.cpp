@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 namespace ddb {
 namespace {
@@ -83,6 +89,87 @@ TEST(ConsoleTest, DdbWarningsPrintAfterFailuresAndInfoLinesToo) {
   backend.next_result.warnings = {"a new session"};
   EXPECT_EQ(RunConsole("USE x;\n", backend, &printed), 0);
   EXPECT_NE(printed.find("Database changed\nWarning (ddb): a new session\n"), std::string::npos) << printed;
+}
+
+// Lines as a terminal delivers them, Ctrl-C included: each entry is a line,
+// or nullopt for an interrupted read.
+class ScriptedReader : public LineReader {
+ public:
+  explicit ScriptedReader(std::deque<std::optional<std::string>> script) : script_(std::move(script)) {}
+  ReadStatus ReadLine(const std::string&, std::string* line) override {
+    if (script_.empty()) return ReadStatus::kEnd;
+    std::optional<std::string> next = std::move(script_.front());
+    script_.pop_front();
+    if (!next) return ReadStatus::kInterrupted;
+    *line = *next;
+    return ReadStatus::kLine;
+  }
+  void Interrupt() override { ++interrupts; }
+  std::atomic<int> interrupts{0};
+
+ private:
+  std::deque<std::optional<std::string>> script_;
+};
+
+TEST(ConsoleTest, CtrlCDropsTheLineAndTheStatementPendingOverSeveralLines) {
+  RecordingBackend backend;
+  ScriptedReader reader({"DELETE FROM t", std::nullopt, "SELECT 2;"});
+  std::ostringstream out;
+  Console console(reader, backend, out, ResultLayout::kTable);
+  EXPECT_EQ(console.Run(), 0);
+  ASSERT_EQ(backend.statements.size(), 1u);
+  EXPECT_EQ(backend.statements[0], "SELECT 2");
+}
+
+// A SLEEP blocks until CancelRunning is called, as a long query does until
+// KILL QUERY reaches it; other statements answer at once.
+class CancellableBackend : public RecordingBackend {
+ public:
+  ExecutionResult Execute(const std::string& sql) override {
+    if (sql.find("SLEEP") == std::string::npos) return RecordingBackend::Execute(sql);
+    std::unique_lock<std::mutex> lock(mutex);
+    running = true;
+    changed.notify_all();
+    // Bounded, so a console that never cancels fails the test, not hangs it.
+    changed.wait_for(lock, std::chrono::seconds(10), [this] { return cancelled; });
+    running = false;
+    ExecutionResult result;
+    result.status = Status::MySql(1317, "70100", "Query execution was interrupted");
+    statements.push_back(sql);
+    return result;
+  }
+  std::string CancelRunning() override {
+    std::lock_guard<std::mutex> lock(mutex);
+    cancelled = true;
+    changed.notify_all();
+    return "cancelling";
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool running = false;
+  bool cancelled = false;
+};
+
+TEST(ConsoleTest, CtrlCWhileAStatementRunsCancelsItAndTheConsoleGoesOn) {
+  CancellableBackend backend;
+  ScriptedReader reader({"SELECT SLEEP(100);", "SELECT 2;"});
+  std::ostringstream out;
+  Console console(reader, backend, out, ResultLayout::kTable);
+  console.Interrupt();  // nothing runs yet: it goes to the line being read
+  EXPECT_EQ(reader.interrupts, 1);
+  std::thread user([&] {
+    {
+      std::unique_lock<std::mutex> lock(backend.mutex);
+      EXPECT_TRUE(backend.changed.wait_for(lock, std::chrono::seconds(10), [&] { return backend.running; }));
+    }
+    console.Interrupt();
+  });
+  EXPECT_EQ(console.Run(), 1);  // the cancelled statement failed; the next one ran
+  user.join();
+  EXPECT_EQ(reader.interrupts, 1);
+  ASSERT_EQ(backend.statements.size(), 2u);
+  EXPECT_NE(out.str().find("cancelling\nERROR 1317 (70100): Query execution was interrupted"), std::string::npos)
+      << out.str();
 }
 
 }  // namespace
