@@ -39,6 +39,8 @@ struct MySqlEndpoint {
   // "user@host:port" (or "user@localhost:/path.sock"), never the password:
   // for log lines and error messages.
   std::string Describe() const;
+  // Where the server is: "host:port", or the socket's path.
+  std::string Address() const;
 };
 
 // A result column's type as the MySQL client/server protocol describes it,

@@ -57,8 +57,11 @@ using ResultRows = std::unique_ptr<MYSQL_RES, FreeResult>;
 }  // namespace
 
 std::string MySqlEndpoint::Describe() const {
-  if (!socket.empty()) return user + "@localhost:" + socket;
-  return user + "@" + host + ":" + std::to_string(port);
+  return user + "@" + (socket.empty() ? Address() : "localhost:" + socket);
+}
+
+std::string MySqlEndpoint::Address() const {
+  return socket.empty() ? host + ":" + std::to_string(port) : socket;
 }
 
 MySqlConnection::MySqlConnection(MySqlEndpoint endpoint) : endpoint_(std::move(endpoint)) {}

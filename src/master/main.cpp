@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
   if (config.client_port != 0) {
     ClientEndpointOptions endpoint;
     endpoint.server_version = server_version;
-    endpoint.mysql_address = config.mysql.host + ":" + std::to_string(config.mysql.port);
+    endpoint.mysql_address = config.mysql.Address();
     endpoint.users = config.client_users;
     endpoint.max_packet_bytes = config.client_max_packet_bytes;
     endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);

@@ -49,7 +49,7 @@ void MySqlProbe::Stop() {
 MySqlReachability MySqlProbe::Current() const {
   std::lock_guard<std::mutex> lock(shared_->mutex);
   const std::string where =
-      "ddb master cannot reach its MySQL at " + endpoint_.host + ":" + std::to_string(endpoint_.port) + ": ";
+      "ddb master cannot reach its MySQL at " + endpoint_.Address() + ": ";
   if (shared_->asking && std::chrono::steady_clock::now() - shared_->asked_at > answer_timeout_) {
     return {false, where + "no answer for more than " + std::to_string(answer_timeout_.count()) + " ms"};
   }

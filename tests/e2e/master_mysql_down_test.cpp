@@ -54,7 +54,7 @@ TEST_F(MasterMySqlDownTest, HealthAndEndpointNameTheUnreachableMySqlAndRecoverWi
   ASSERT_NE(session, nullptr) << error.ToString();
   ASSERT_TRUE(session->Execute("SELECT 1").ok());
 
-  const std::string address = "127.0.0.1:" + std::to_string(cluster_->master_db().port());
+  const std::string address = cluster_->master_db().socket_path().string();  // the Cluster's master uses the socket
   cluster_->master_db().Stop();  // by its pid
 
   const Status lost = session->Execute("SELECT 1");
