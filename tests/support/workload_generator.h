@@ -22,6 +22,7 @@
 // things that exist; DDL it emits always succeeds, so the model stays exact.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -62,6 +63,15 @@ class WorkloadGenerator {
     std::string name;
     VariableKind kind;
   };
+
+  static constexpr int kSetupStatements = 6;
+  static constexpr size_t kMinTables = 3;
+  static constexpr size_t kMaxTables = 8;
+  static constexpr int kMaxAddedColumns = 6;
+  static constexpr int kMaxIndexes = 6;
+  static constexpr const char* kDatabases[] = {"wl", "wl_b"};
+
+  static std::string Quoted(const std::string& name) { return "`" + name + "`"; }
 
   // Random helpers over the raw engine output.
   uint64_t Below(uint64_t n);
