@@ -43,14 +43,17 @@ void WorkloadGenerator::Setup() {
   variables_.push_back({"counter", VariableKind::kInt});
   CreateTable("wl");
   CreateTable("wl_b");
+  CreateAuditTable();
   set_up_ = true;
 }
 
 // One unit of work: a single statement or a whole transaction. A unit that
 // does not fit in what is left of the run is replaced by a single statement.
 void WorkloadGenerator::Unit() {
-  const int roll = static_cast<int>(Below(100));
+  const int roll = static_cast<int>(Below(108));
   const int remaining = Remaining();
+  if (roll >= 105) return Refused();
+  if (roll >= 100) return StoredProgram();
   if (roll < 5) return EdgeCase();
   if (roll < 57) return Dml();
   if (roll < 65) return remaining >= 3 ? TransactionBlock(true) : Dml();
@@ -126,7 +129,8 @@ void WorkloadGenerator::AutocommitBlock() {
 }
 
 void WorkloadGenerator::Dml() {
-  const int roll = static_cast<int>(Below(100));
+  const int roll = static_cast<int>(Below(104));
+  if (roll >= 100) return CallRoutine();
   if (roll < 20) return Insert();
   if (roll < 33) return InsertMultiRow();
   if (roll < 37) return InsertIgnore();
@@ -231,12 +235,23 @@ std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statement
   return generator.Next(statements);
 }
 
-std::string GenerateWorkload(uint64_t seed, int statements) {
+bool NeedsDelimiter(const std::string& sql) { return sql.size() >= 4 && sql.compare(sql.size() - 4, 4, "\nEND") == 0; }
+
+std::string ConsoleText(const std::vector<std::string>& statements, size_t begin, size_t end) {
   std::string text;
-  for (const std::string& statement : GenerateWorkloadStatements(seed, statements)) {
-    text += statement + ";\n";
+  for (size_t i = begin; i < end; ++i) {
+    if (NeedsDelimiter(statements[i])) {
+      text += "DELIMITER //\n" + statements[i] + "//\nDELIMITER ;\n";
+    } else {
+      text += statements[i] + ";\n";
+    }
   }
   return text;
+}
+
+std::string GenerateWorkload(uint64_t seed, int statements) {
+  const std::vector<std::string> all = GenerateWorkloadStatements(seed, statements);
+  return ConsoleText(all, 0, all.size());
 }
 
 }  // namespace ddb::testing
