@@ -6,22 +6,35 @@
 // transactions (BEGIN/COMMIT, BEGIN/ROLLBACK, savepoints, autocommit=0
 // sessions, implicit commits), NULLs, utf8mb4 text with emoji, quotes and
 // backslashes, AUTO_INCREMENT, clock functions, RAND(), LAST_INSERT_ID(),
-// user variables and session time zones, over two databases (wl, wl_b).
+// user variables and session time zones, over two databases (wl, wl_b);
+// stored programs (triggers BEFORE/AFTER INSERT/UPDATE/DELETE writing to
+// wl.audit or adjusting NEW, procedures and functions that write, CALL,
+// SELECT/DO/INSERT/UPDATE calling a function, DROP and re-CREATE), some with
+// compound bodies the console reads between DELIMITER lines.
 //
 // Every statement is one ddb accepts (nothing ddb/replay_safety.h calls
-// unsafe, no temporary tables, no LOCK TABLES). Some fail on purpose
-// (duplicate keys, a missing savepoint): failed statements are not
-// replicated, which is part of what the workload checks.
+// unsafe, no temporary tables, no LOCK TABLES), but for a few written to be
+// refused (RefusedByTheMaster: PREPARE, EXECUTE, XA, LOAD DATA, @@port in a
+// write, ENGINE=MyISAM, READ COMMITTED): the master refuses them and changes
+// nothing, and the model assumes nothing of them. Some fail on purpose
+// (duplicate keys, a missing savepoint, DEALLOCATE of a text never
+// prepared): failed statements are not replicated, which is part of what the
+// workload checks.
 //
 // Deterministic: a seed gives the same statements on every platform. Only
 // std::mt19937_64's raw output is used (its sequence is fixed by the
 // standard; the std:: distributions are not).
 //
 // The generator keeps a model of the schema it created (tables, columns,
-// indexes, roughly how many ids were handed out) so its statements name
-// things that exist; DDL it emits always succeeds, so the model stays exact.
+// indexes, triggers, routines, roughly how many ids were handed out) so its
+// statements name things that exist; DDL it emits always succeeds (but the
+// refused statements), so the model stays exact. The code is split by
+// concept: workload_generator.cpp (units, transactions, session),
+// _schema.cpp (table DDL), _dml.cpp, _values.cpp (SQL pieces) and
+// _programs.cpp (stored programs and refused statements).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -56,12 +69,35 @@ class WorkloadGenerator {
     int ids_used = 0;             // ids handed out so far (about the largest id)
     int added_columns = 0;        // ALTER ... ADD COLUMN c<n>
     int indexes = 0;
+    // Triggers on the table (they go when it is dropped). Their bodies use
+    // only id, name and qty, which no ALTER drops, and the table never moves
+    // to the other database while it has any (MariaDB refuses that).
+    std::vector<std::string> triggers;
+  };
+  // A stored procedure or function. A procedure inserts into one workload
+  // table (the target); it can be called while that table exists under that
+  // name. A function writes only to wl.audit, which no DDL touches.
+  struct Routine {
+    bool procedure = true;
+    std::string database;
+    std::string name;
+    std::string target_database;
+    std::string target_name;
   };
   enum class VariableKind { kInt, kString, kDouble, kDateTime, kNull };
   struct Variable {
     std::string name;
     VariableKind kind;
   };
+
+  static constexpr int kSetupStatements = 7;
+  static constexpr size_t kMinTables = 3;
+  static constexpr size_t kMaxTables = 8;
+  static constexpr int kMaxAddedColumns = 6;
+  static constexpr int kMaxIndexes = 6;
+  static constexpr const char* kDatabases[] = {"wl", "wl_b"};
+
+  static std::string Quoted(const std::string& name) { return "`" + name + "`"; }
 
   // Random helpers over the raw engine output.
   uint64_t Below(uint64_t n);
@@ -83,6 +119,8 @@ class WorkloadGenerator {
   void AutocommitBlock();
   void Dml();
   void Ddl();
+  void StoredProgram();
+  void Refused();
 
   void CreateTable(const std::string& database);
   void CreateTableLike();
@@ -110,6 +148,21 @@ class WorkloadGenerator {
   void Delete();
   void EdgeCase();
 
+  // Stored programs (workload_generator_programs.cpp).
+  void CreateAuditTable();
+  void CreateTrigger();
+  void DropTrigger();
+  void CreateProcedure(const std::string& database, const std::string& name);
+  void CreateFunction(const std::string& database, const std::string& name);
+  void CreateRoutine();
+  void RedefineRoutine();
+  void DropRoutine();
+  void CallRoutine();
+  void CallProcedure(const Routine& routine);
+  void CallFunction(const Routine& routine);
+  std::string RoutineRef(const Routine& routine);
+  Table* FindTable(const std::string& database, const std::string& name);
+
   // SQL pieces.
   Table& AnyTable();
   std::string Ref(const Table& table);  // `db`.`t` or t, as the current database allows
@@ -135,12 +188,28 @@ class WorkloadGenerator {
   std::string current_database_;
   int table_counter_ = 0;
   int name_counter_ = 0;
+  int program_counter_ = 0;  // names of triggers, routines and refused tables
+  std::vector<Routine> routines_;  // on the server, callable or not
 };
+
+// Whether `sql` is one the workload writes for the master to refuse
+// (PREPARE, EXECUTE, XA, LOAD DATA, @@port in a write, ENGINE=MyISAM,
+// READ COMMITTED, a routine body that prepares a text): it must fail with
+// ddb's refusal and change nothing.
+bool RefusedByTheMaster(const std::string& sql);
+
+// A compound statement (a routine or trigger body with ';' inside): the
+// console needs another delimiter around it.
+bool NeedsDelimiter(const std::string& sql);
+
+// statements[begin, end) as console input: each followed by ";\n", a
+// compound one wrapped in DELIMITER // ... // DELIMITER ;.
+std::string ConsoleText(const std::vector<std::string>& statements, size_t begin, size_t end);
 
 // The first `statements` statements for `seed`, without terminators.
 std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statements);
 
-// The same as console input: each statement followed by ";\n".
+// The same as console input (ConsoleText).
 std::string GenerateWorkload(uint64_t seed, int statements);
 
 }  // namespace ddb::testing
