@@ -108,10 +108,17 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   if (std::string refusal = RefusalFor(parsed); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
-  // A stored function may write: a read or DO that calls one runs as a
-  // logged write, so the slaves run it too.
-  if ((info.kind == StatementKind::kRead || info.verb == "DO") && CallsStoredFunction(parsed.tokens)) {
-    return RunDml(sql, parsed);
+  // A stored function may write: a read, DO or SET (SET @v = f()) that
+  // calls one runs as a logged write, so the slaves run it too.
+  const bool may_call = info.kind == StatementKind::kRead || info.verb == "DO" ||
+                        (info.kind == StatementKind::kSet && !MentionsAutocommit(parsed.tokens));
+  if (may_call && CallsStoredFunction(parsed.tokens)) {
+    ExecutionResult outcome = RunDml(sql, parsed);
+    // A SET may have changed variables logged with later statements.
+    if (outcome.status.ok() && info.kind == StatementKind::kSet && connection_) {
+      if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+    }
+    return outcome;
   }
   switch (info.kind) {
     case StatementKind::kRead:

@@ -138,6 +138,7 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
         "RETURN x; END"}},
       {"select of a function that writes", {"SELECT note_call(1)"}},
       {"do of a function that writes", {"DO note_call(2)"}},
+      {"set of a function that writes", {"SET @noted = note_call(6)", "INSERT INTO t (v, n) VALUES ('noted', @noted)"}},
       {"qualified call with a space", {"SELECT m.note_call (3), COUNT(*) FROM t"}},
       {"function call in a transaction", {"BEGIN", "SELECT note_call(4)", "COMMIT"}},
       {"function call rolled back", {"BEGIN", "SELECT note_call(5)", "ROLLBACK"}},
