@@ -238,13 +238,6 @@ bool CallsStoredFunction(const std::vector<Token>& tokens) {
   return false;
 }
 
-std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode) {
-  ParsedStatement statement;
-  statement.info = info;
-  statement.tokens = Tokenize(sql, false, mode);
-  return RefusalFor(statement);
-}
-
 std::string RefusalFor(const ParsedStatement& statement) {
   const StatementInfo& info = statement.info;
   const std::vector<Token>& tokens = statement.tokens;

@@ -14,9 +14,8 @@
 
 namespace ddb {
 
-// Why the master must not run `sql` (classified as `info`), or empty when
-// the session may go on to run it as its kind says.
-std::string RefusalFor(const StatementInfo& info, std::string_view sql, LexMode mode = {});
+// Why the master must not run `statement`, or empty when the session may go
+// on to run it as its kind says.
 std::string RefusalFor(const ParsedStatement& statement);
 
 // Whether `sql` calls a function that is not built into MariaDB: a stored

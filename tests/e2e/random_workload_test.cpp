@@ -114,8 +114,9 @@ TEST(WorkloadGeneratorTest, EveryStatementIsOneTheMasterAcceptsButThoseMeantToBe
   for (uint64_t seed : {kSeeds[0], kSeeds[1], kSeeds[2], uint64_t{1}, uint64_t{2}, uint64_t{3}}) {
     int refused = 0;
     for (const std::string& sql : GenerateWorkloadStatements(seed, kGeneratorCheckStatements)) {
-      const StatementInfo info = ClassifyStatement(sql);
-      const std::string refusal = RefusalFor(info, sql);
+      const ParsedStatement parsed = ParseStatement(sql);
+      const StatementInfo& info = parsed.info;
+      const std::string refusal = RefusalFor(parsed);
       if (RefusedByTheMaster(sql)) {
         ++refused;
         EXPECT_NE(refusal, "") << "meant to be refused, but the master would run it: " << sql;

@@ -5,7 +5,7 @@
 namespace ddb {
 namespace {
 
-std::string Refusal(const std::string& sql) { return RefusalFor(ClassifyStatement(sql), sql); }
+std::string Refusal(const std::string& sql) { return RefusalFor(ParseStatement(sql)); }
 
 // Each case: a statement and a word its refusal must contain, or "" when
 // the master may run it.
@@ -86,12 +86,12 @@ TEST(StatementPolicyTest, StoredFunctionCallsAreToldFromBuiltIns) {
 
 TEST(StatementPolicyModeTest, QuotesAreReadAsTheSessionsSqlModeSays) {
   const std::string ansi = "DELETE FROM \"t\" WHERE v = @@port";
-  EXPECT_NE(RefusalFor(ClassifyStatement(ansi, LexModeFor("ANSI_QUOTES")), ansi, LexModeFor("ANSI_QUOTES")), "");
+  EXPECT_NE(RefusalFor(ParseStatement(ansi, LexModeFor("ANSI_QUOTES"))), "");
   // Under NO_BACKSLASH_ESCAPES 'a\' ends at its second quote, so @@port is code.
   const std::string raw = "INSERT INTO t VALUES ('a\\', @@port)";
   const LexMode no_escapes = LexModeFor("'STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES'");
-  EXPECT_NE(RefusalFor(ClassifyStatement(raw, no_escapes), raw, no_escapes).find("@@port"), std::string::npos);
-  EXPECT_EQ(RefusalFor(ClassifyStatement(raw + "')"), raw + "')"), "") << "with escapes it is all one string";
+  EXPECT_NE(RefusalFor(ParseStatement(raw, no_escapes)).find("@@port"), std::string::npos);
+  EXPECT_EQ(RefusalFor(ParseStatement(raw + "')")), "") << "with escapes it is all one string";
 }
 
 }  // namespace
