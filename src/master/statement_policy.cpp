@@ -164,6 +164,14 @@ std::string RefuseNonTransactionalEngine(const std::vector<Token>& tokens) {
 
 std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
   for (size_t i = 1; i < tokens.size(); ++i) {
+    // A stored program's RAND() draws from the session that fires or calls
+    // it; that statement itself names no RAND(), so no seeds go with it.
+    if (IsKeyword(tokens[0], "CREATE") && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() &&
+        IsOperatorToken(tokens[i + 1], "(")) {
+      return "the body calls RAND(), whose values a slave cannot reproduce for the statements that fire or call "
+             "it; pass the random value in as a parameter, or write RAND() in the statement itself (its seeds are "
+             "logged)";
+    }
     for (std::string_view word : kUnloggableInBodies) {
       if (IsKeyword(tokens[i], word)) {
         return "the body runs " + std::string(word) +
@@ -237,6 +245,8 @@ bool CallsStoredFunction(const std::vector<Token>& tokens) {
   }
   return false;
 }
+
+bool IsCompoundVerb(std::string_view verb) { return Contains(kCompoundVerbs, verb); }
 
 std::string RefusalFor(const ParsedStatement& statement) {
   const StatementInfo& info = statement.info;

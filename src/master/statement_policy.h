@@ -24,4 +24,8 @@ std::string RefusalFor(const ParsedStatement& statement);
 bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
 bool CallsStoredFunction(const std::vector<Token>& tokens);
 
+// Whether a statement starting with `verb` is a compound block (BEGIN NOT
+// ATOMIC ... END, IF ..., LOOP ...), which runs the statements it holds.
+bool IsCompoundVerb(std::string_view verb);
+
 }  // namespace ddb

@@ -1,0 +1,186 @@
+#include "program_ids.h"
+
+#include <algorithm>
+
+#include "statement_policy.h"
+
+namespace ddb {
+namespace {
+
+constexpr std::string_view kInsertModifiers[] = {"LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE"};
+constexpr std::string_view kPrograms[] = {"TRIGGER", "FUNCTION", "PROCEDURE", "PACKAGE"};
+
+bool IsName(const Token& token) {
+  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
+}
+
+bool IsDot(const Token& token) { return token.kind == TokenKind::kOperator && token.text == "."; }
+
+template <typename Words>
+bool IsAnyKeyword(const Token& token, const Words& words) {
+  return std::any_of(std::begin(words), std::end(words), [&](std::string_view w) { return IsKeyword(token, w); });
+}
+
+// The [schema.]table starting at tokens[at]; false when no name is there.
+bool ReadTableName(const std::vector<Token>& tokens, size_t at, TableName* name, size_t* after = nullptr) {
+  if (at >= tokens.size() || !IsName(tokens[at])) return false;
+  if (at + 2 < tokens.size() && IsDot(tokens[at + 1]) && IsName(tokens[at + 2])) {
+    *name = {TokenValue(tokens[at]), TokenValue(tokens[at + 2])};
+    if (after != nullptr) *after = at + 3;
+  } else {
+    *name = {"", TokenValue(tokens[at])};
+    if (after != nullptr) *after = at + 1;
+  }
+  return true;
+}
+
+// The index after "IF [NOT] EXISTS" at tokens[at], or `at`.
+size_t SkipIfExists(const std::vector<Token>& tokens, size_t at) {
+  if (at < tokens.size() && IsKeyword(tokens[at], "IF")) {
+    ++at;
+    if (at < tokens.size() && IsKeyword(tokens[at], "NOT")) ++at;
+    if (at < tokens.size() && IsKeyword(tokens[at], "EXISTS")) ++at;
+  }
+  return at;
+}
+
+// The name after the first `object` keyword (CREATE ... TABLE [IF NOT EXISTS] name).
+bool NameAfter(const std::vector<Token>& tokens, std::string_view object, TableName* name, size_t* after = nullptr) {
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    if (IsKeyword(tokens[i], object)) return ReadTableName(tokens, SkipIfExists(tokens, i + 1), name, after);
+  }
+  return false;
+}
+
+std::string Qualified(const TableName& name) {
+  return name.schema.empty() ? name.table : name.schema + "." + name.table;
+}
+
+std::vector<TableName> Resolved(std::vector<TableName> names, const std::string& schema) {
+  for (TableName& name : names) {
+    if (name.schema.empty()) name.schema = schema;
+  }
+  std::erase_if(names, [](const TableName& name) { return name.schema.empty(); });
+  return names;
+}
+
+constexpr const char* kWhy =
+    "ids generated inside a trigger, stored function, procedure or compound block come from each server's own "
+    "counter, which rolled-back inserts and concurrent transactions move differently on the master, so a slave "
+    "would store other ids (MariaDB's statement binlog calls this unsafe too)";
+
+// The body's INSERTs into tables with an AUTO_INCREMENT column.
+Status CheckBody(MySqlConnection& connection, const std::vector<Token>& tokens, const std::string& schema,
+                 const std::string& what) {
+  const std::vector<TableName> targets = Resolved(InsertTargets(tokens), schema);
+  if (targets.empty()) return Status::Ok();
+  std::string sql =
+      "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
+      "WHERE EXTRA LIKE '%auto_increment%' AND (";
+  std::vector<SqlParam> params;
+  for (const TableName& target : targets) {
+    sql += params.empty() ? "" : " OR ";
+    sql += "(TABLE_SCHEMA = ? AND TABLE_NAME = ?)";
+    params.emplace_back(target.schema);
+    params.emplace_back(target.table);
+  }
+  sql += ") LIMIT 1";
+  QueryResult found;
+  if (Status s = connection.ExecuteWithParams(sql, params, &found); !s.ok()) return s;
+  if (found.rows.empty()) return Status::Ok();
+  const auto& row = found.rows[0];
+  return Status::Refused(what + " inserts into " + row[0].value_or("") + "." + row[1].value_or("") + ", whose " +
+                         row[2].value_or("") + " is AUTO_INCREMENT: " + kWhy +
+                         "; give the column its value in the body, drop AUTO_INCREMENT from it, or run the INSERT "
+                         "from the client, whose generated ids ddb logs (nothing was changed)");
+}
+
+// CREATE or ALTER TABLE giving `table` an AUTO_INCREMENT column while a
+// trigger or routine inserts into it.
+Status CheckTable(MySqlConnection& connection, const TableName& table, LexMode mode) {
+  QueryResult programs;
+  Status s = connection.ExecuteWithParams(
+      "SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS "
+      "WHERE LOCATE(?, ACTION_STATEMENT) > 0 UNION ALL "
+      "SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES "
+      "WHERE LOCATE(?, ROUTINE_DEFINITION) > 0",
+      {table.table, table.table}, &programs);
+  if (!s.ok()) return s;
+  for (const auto& row : programs.rows) {
+    const std::string body = row[3].value_or("");
+    const std::vector<TableName> targets = Resolved(InsertTargets(Tokenize(body, false, mode)), row[1].value_or(""));
+    if (std::find(targets.begin(), targets.end(), table) == targets.end()) continue;
+    return Status::Refused(row[0].value_or("") + " " + row[1].value_or("") + "." + row[2].value_or("") +
+                           " inserts into " + Qualified(table) + ", so an AUTO_INCREMENT column there would have " +
+                           kWhy + "; drop or change the " + row[0].value_or("") + " first (nothing was changed)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<TableName> InsertTargets(const std::vector<Token>& tokens) {
+  std::vector<TableName> targets;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!IsKeyword(tokens[i], "INSERT") && !IsKeyword(tokens[i], "REPLACE")) continue;
+    size_t at = i + 1;
+    while (at < tokens.size() && IsAnyKeyword(tokens[at], kInsertModifiers)) ++at;
+    if (at < tokens.size() && IsKeyword(tokens[at], "INTO")) ++at;
+    // Not a statement: a trigger's event (INSERT ON t), a privilege (GRANT
+    // INSERT, UPDATE ON), the string functions INSERT(...) and REPLACE(...).
+    if (at >= tokens.size() || IsKeyword(tokens[at], "ON")) continue;
+    TableName target;
+    if (ReadTableName(tokens, at, &target) && std::find(targets.begin(), targets.end(), target) == targets.end()) {
+      targets.push_back(std::move(target));
+    }
+  }
+  return targets;
+}
+
+std::string ProgramSchema(const std::vector<Token>& tokens, const std::string& current_database) {
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    if (!IsAnyKeyword(tokens[i], kPrograms)) continue;
+    TableName name;
+    size_t after = 0;
+    if (!ReadTableName(tokens, SkipIfExists(tokens, i + 1), &name, &after)) break;
+    if (!name.schema.empty()) return name.schema;
+    if (IsKeyword(tokens[i], "TRIGGER")) {  // CREATE TRIGGER t ... ON schema.table
+      TableName table;
+      for (size_t j = after; j < tokens.size(); ++j) {
+        if (IsKeyword(tokens[j], "ON") && ReadTableName(tokens, j + 1, &table)) {
+          return table.schema.empty() ? current_database : table.schema;
+        }
+      }
+    }
+    break;
+  }
+  return current_database;
+}
+
+Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& statement,
+                          const std::string& current_database, LexMode mode) {
+  const StatementInfo& info = statement.info;
+  const std::vector<Token>& tokens = statement.tokens;
+  if (info.kind == StatementKind::kDdl && info.verb == "CREATE" &&
+      std::find(std::begin(kPrograms), std::end(kPrograms), info.object) != std::end(kPrograms)) {
+    std::string what = "the " + info.object + "'s body";
+    std::transform(what.begin(), what.end(), what.begin(), [](unsigned char c) { return std::tolower(c); });
+    return CheckBody(connection, tokens, ProgramSchema(tokens, current_database), what);
+  }
+  if (info.kind == StatementKind::kDml && IsCompoundVerb(info.verb)) {
+    return CheckBody(connection, tokens, current_database, "the compound block");
+  }
+  const bool gives_auto_increment =
+      std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "AUTO_INCREMENT"); });
+  if (info.kind == StatementKind::kDdl && (info.verb == "CREATE" || info.verb == "ALTER") && info.object == "TABLE" &&
+      gives_auto_increment) {
+    TableName table;
+    if (!NameAfter(tokens, "TABLE", &table)) return Status::Ok();
+    if (table.schema.empty()) table.schema = current_database;
+    if (table.schema.empty()) return Status::Ok();  // fails on its own: no database selected
+    return CheckTable(connection, table, mode);
+  }
+  return Status::Ok();
+}
+
+}  // namespace ddb
