@@ -27,6 +27,12 @@ struct Frame {
   std::vector<uint8_t> payload;
 };
 
+// A frame to write whose payload someone else keeps alive.
+struct OutgoingFrame {
+  MessageType type = MessageType::kError;
+  std::span<const uint8_t> payload;
+};
+
 class FramedSocket {
  public:
   // Frames whose header announces more than max_payload bytes are rejected
@@ -61,6 +67,9 @@ class FramedSocket {
   // write (a batch of records costs one system call, not one each). The
   // payloads must stay alive until it completes.
   asio::awaitable<Status> WriteFrames(MessageType type, const std::vector<std::span<const uint8_t>>& payloads,
+                                      std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // The same for frames of several types (a link's outbox).
+  asio::awaitable<Status> WriteFrames(std::span<const OutgoingFrame> frames,
                                       std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
   using Socket = asio::generic::stream_protocol::socket;

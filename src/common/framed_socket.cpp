@@ -149,28 +149,41 @@ asio::awaitable<Status> FramedSocket::WriteFrame(MessageType type, std::span<con
 asio::awaitable<Status> FramedSocket::WriteFrames(MessageType type,
                                                   const std::vector<std::span<const uint8_t>>& payloads,
                                                   std::chrono::milliseconds timeout) {
-  for (const std::span<const uint8_t>& payload : payloads) {
-    if (payload.size() > kMaxFramePayload) {
-      co_return Status::InvalidArgument(std::string(MessageTypeName(type)) + " payload of " +
-                                        std::to_string(payload.size()) + " bytes exceeds the limit of " +
+  std::vector<OutgoingFrame> frames;
+  frames.reserve(payloads.size());
+  for (const std::span<const uint8_t>& payload : payloads) frames.push_back({type, payload});
+  co_return co_await WriteFrames(frames, timeout);
+}
+
+asio::awaitable<Status> FramedSocket::WriteFrames(std::span<const OutgoingFrame> frames,
+                                                  std::chrono::milliseconds timeout) {
+  for (const OutgoingFrame& frame : frames) {
+    if (frame.payload.size() > kMaxFramePayload) {
+      co_return Status::InvalidArgument(std::string(MessageTypeName(frame.type)) + " payload of " +
+                                        std::to_string(frame.payload.size()) + " bytes exceeds the limit of " +
                                         std::to_string(kMaxFramePayload));
     }
   }
   std::vector<std::array<uint8_t, kFrameHeaderSize>> headers;
-  headers.reserve(payloads.size());
+  headers.reserve(frames.size());
   std::vector<asio::const_buffer> buffers;
-  buffers.reserve(2 * payloads.size());
-  for (const std::span<const uint8_t>& payload : payloads) {
-    headers.push_back(EncodeFrameHeader(type, payload));
+  buffers.reserve(2 * frames.size());
+  bool one_type = true;
+  for (const OutgoingFrame& frame : frames) {
+    one_type = one_type && frame.type == frames.front().type;
+    headers.push_back(EncodeFrameHeader(frame.type, frame.payload));
     buffers.push_back(asio::buffer(headers.back()));
-    buffers.push_back(asio::buffer(payload.data(), payload.size()));
+    buffers.push_back(asio::buffer(frame.payload.data(), frame.payload.size()));
   }
   Deadline deadline(socket_, timeout);
   boost::system::error_code ec;
   co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
   if (deadline.expired()) co_return TimedOut("could not write frames", timeout);
   if (ec) {
-    co_return SocketError(ec, "write " + std::to_string(payloads.size()) + " " + MessageTypeName(type) + " frames");
+    // "write 500 record frames" for a batch of records, as before outboxes
+    // mixed types.
+    const std::string what = one_type && !frames.empty() ? std::string(MessageTypeName(frames.front().type)) + " " : "";
+    co_return SocketError(ec, "write " + std::to_string(frames.size()) + " " + what + "frames");
   }
   co_return Status::Ok();
 }

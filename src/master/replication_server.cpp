@@ -49,7 +49,10 @@ void ReplicationServer::Stop() {
 asio::awaitable<void> ReplicationServer::AcceptLoop() {
   while (acceptor_.is_open()) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    // Each link on a strand of its own (LinkChannel's contract), should the
+    // io_context ever run on more than one thread.
+    const asio::any_io_executor strand = asio::make_strand(io_);
+    tcp::socket socket = co_await acceptor_.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) break;
       // Out of file descriptors and the like: say so, and pause rather than

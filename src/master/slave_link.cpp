@@ -22,79 +22,127 @@ constexpr uint32_t kMaxQueryReplyPayload = 16 * 1024 * 1024;
 // Records per batch read from memory or the table. Large enough to keep the
 // socket busy, small enough that one batch stays a few MB.
 constexpr size_t kBatchRecords = 500;
+// The streamer queues a batch only while two fit (WaitForRoom), so the
+// outbox holds at most two batches and always has a batch's worth of room
+// left for queries, answers to forwarded writes and the heartbeat.
+constexpr size_t kOutboxFrames = 3 * kBatchRecords;
+
+// The master words its own verdicts on a slave (silence, a bad or unexpected
+// frame, the slave's Error, a replacement, shutdown) as plain sentences, and
+// a failure of the socket or of the log table with its kind ("unavailable:
+// ..."), as its log always has. A verdict is InvalidArgument: bad input from
+// a peer.
+Status Verdict(std::string why) { return Status::InvalidArgument(std::move(why)); }
+
+std::string Describe(const Status& reason) {
+  return reason.code() == Status::Code::kInvalidArgument ? reason.message() : reason.ToString();
+}
+
+// Decodes a slave's frame; a payload that does not decode is a verdict.
+template <typename Message>
+Status DecodeFrom(const Frame& frame, const char* what, Message* out) {
+  if (Status s = Decode(frame.payload, out); !s.ok()) return Verdict(std::string("bad ") + what + " frame: " + s.ToString());
+  return Status::Ok();
+}
+
+LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
+  LinkChannelOptions options;
+  options.outbox_frames = kOutboxFrames;
+  options.heartbeat_interval = std::chrono::milliseconds(heartbeat.interval_ms);
+  options.silence_timeout = std::chrono::milliseconds(heartbeat.timeout_ms);
+  options.silence = [](std::chrono::milliseconds timeout) {
+    return Verdict("no heartbeat for " + std::to_string(timeout.count()) + " ms");
+  };
+  options.unexpected = [](MessageType type) {
+    return Verdict(std::string("unexpected ") + MessageTypeName(type) + " frame from slave");
+  };
+  return options;
+}
 
 }  // namespace
 
 SlaveLink::SlaveLink(tcp::socket socket, LinkContext context)
-    : socket_(std::move(socket), kMaxSlaveFramePayload),
-      context_(std::move(context)),
-      wakeup_(socket_.socket().get_executor()) {}
+    : context_(std::move(context)),
+      channel_(std::make_shared<LinkChannel>(std::make_shared<FramedSocket>(std::move(socket), kMaxSlaveFramePayload),
+                                             ChannelOptions(context_.settings.heartbeat))),
+      records_(channel_->executor()) {}
 
 SlaveLink::~SlaveLink() {
   if (listener_id_ != 0) context_.recent.RemoveListener(listener_id_);
 }
 
 void SlaveLink::Start() {
-  asio::co_spawn(socket_.socket().get_executor(), [self = shared_from_this()] { return self->Run(); },
-                 asio::detached);
+  asio::co_spawn(channel_->executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
 }
+
+void SlaveLink::Stop() { channel_->Close(Verdict("the master is shutting down")); }
 
 void SlaveLink::Query(QueryRequest request, QueryCallback done) {
-  asio::post(socket_.socket().get_executor(), [self = shared_from_this(), request = std::move(request),
-                                               done = std::move(done)]() mutable {
-    if (!self->socket_.socket().is_open()) {
-      done(Status::Unavailable("the slave's link closed"), QueryResult());
-      return;
-    }
-    request.request_id = self->next_request_id_++;
-    self->pending_queries_.emplace(request.request_id, std::move(done));
-    self->outgoing_.push_back(std::move(request));
-    self->wakeup_pending_ = true;
-    self->wakeup_.cancel();
+  asio::dispatch(channel_->executor(), [self = shared_from_this(), request = std::move(request),
+                                        done = std::move(done)]() mutable {
+    const uint64_t id = self->next_request_id_++;
+    request.request_id = id;
+    self->pending_queries_.emplace(id, std::move(done));
+    auto payload = std::make_shared<const std::vector<uint8_t>>(Encode(request));
+    SlaveLink* link = self.get();
+    const Status queued = self->channel_->Enqueue(MessageType::kQuery, std::move(payload),
+                                                  [link, id](const Status& why) { link->FailQuery(id, why); });
+    if (!queued.ok()) self->FailQuery(id, queued);
   });
 }
 
-void SlaveLink::FailPendingQueries(const std::string& why) {
-  for (auto& [id, done] : pending_queries_) done(Status::Unavailable(why), QueryResult());
-  pending_queries_.clear();
+// A query that was never sent: its link closed first, or its outbox is full.
+void SlaveLink::FailQuery(uint64_t request_id, const Status& why) {
+  auto it = pending_queries_.find(request_id);
+  if (it == pending_queries_.end()) return;
+  QueryCallback done = std::move(it->second);
+  pending_queries_.erase(it);
+  done(Status::Unavailable(channel_->open() ? why.message() : "the slave's link closed"), QueryResult());
 }
 
-void SlaveLink::Stop() {
-  asio::post(socket_.socket().get_executor(), [self = shared_from_this()] {
-    self->socket_.Close();
-    self->wakeup_.cancel();
-  });
+void SlaveLink::AnswerQuery(QueryReply reply) {
+  auto it = pending_queries_.find(reply.request_id);
+  if (it == pending_queries_.end()) return;  // nobody waits for it any more
+  QueryCallback done = std::move(it->second);
+  pending_queries_.erase(it);
+  const Status status = ReplyStatus(reply);
+  QueryResult result = status.ok() ? ReplyResult(std::move(reply)) : QueryResult();
+  done(status, std::move(result));
 }
 
 asio::awaitable<void> SlaveLink::Run() {
   uint64_t after_seq = 0;
-  Status s = co_await Handshake(&after_seq);
-  if (!s.ok()) {
-    context_.logger->warn("replication connection from {}{} refused: {}", socket_.peer(),
+  if (Status s = co_await Handshake(&after_seq); !s.ok()) {
+    context_.logger->warn("replication connection from {}{} refused: {}", channel_->socket().peer(),
                           name_.empty() ? "" : " (slave '" + name_ + "')", s.ToString());
-    socket_.Close();
+    channel_->Close(s);
     co_return;
   }
-  context_.logger->info("slave '{}' connected from {}, resuming after #{}", name_, socket_.peer(), after_seq);
-  asio::co_spawn(socket_.socket().get_executor(), [self = shared_from_this()] { return self->ReadAcks(); },
+  context_.logger->info("slave '{}' connected from {}, resuming after #{}", name_, channel_->socket().peer(),
+                        after_seq);
+  InstallHandlers();
+  sent_seq_ = after_seq;
+  asio::co_spawn(channel_->executor(), [self = shared_from_this(), after_seq] { return self->Stream(after_seq); },
                  asio::detached);
-  s = co_await Stream(after_seq);
-  socket_.Close();
-  wakeup_.cancel();
-  const std::string reason = end_reason_.empty() ? s.ToString() : end_reason_;
-  FailPendingQueries("the link to slave '" + name_ + "' closed: " + reason);
+  const std::string reason = Describe(co_await channel_->Run());
+  records_.Notify();  // the streamer sees the closed channel and ends
+  for (auto& [id, done] : pending_queries_) {
+    done(Status::Unavailable("the link to slave '" + name_ + "' closed: " + reason), QueryResult());
+  }
+  pending_queries_.clear();
   if (context_.forwarded != nullptr) context_.forwarded->EndSessions(name_, link_id_);
   context_.registry.Disconnected(name_, link_id_, reason);
-  context_.logger->warn("slave '{}' ({}) disconnected: {}", name_, socket_.peer(), reason);
+  context_.logger->warn("slave '{}' ({}) disconnected: {}", name_, channel_->socket().peer(), reason);
 }
 
 asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   const LinkSettings& settings = context_.settings;
+  FramedSocket& socket = channel_->socket();
   Hello hello;
-  if (Status s = co_await ReceiveMessage(socket_, MessageType::kHello, &hello, settings.handshake_timeout);
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kHello, &hello, settings.handshake_timeout);
       !s.ok()) {
     if (s.code() == Status::Code::kRefused) {  // a frame of another protocol version
-      co_await SendError(socket_, ErrorCode::kVersionUnsupported, s.message());
+      co_await SendError(socket, ErrorCode::kVersionUnsupported, s.message());
     }
     co_return s;
   }
@@ -102,29 +150,29 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     const std::string why = "slave speaks protocol versions " + std::to_string(hello.min_version) + ".." +
                             std::to_string(hello.max_version) + ", this master speaks " +
                             std::to_string(kProtocolVersion);
-    co_await SendError(socket_, ErrorCode::kVersionUnsupported, why);
+    co_await SendError(socket, ErrorCode::kVersionUnsupported, why);
     co_return Status::Refused(why);
   }
   name_ = hello.node_name;
   if (!context_.registry.Knows(hello.node_name)) {
     const std::string why = "this master does not know a slave named '" + hello.node_name +
                             "' (add it to 'slaves' in the master's config)";
-    co_await SendError(socket_, ErrorCode::kUnknownNode, why);
+    co_await SendError(socket, ErrorCode::kUnknownNode, why);
     co_return Status::Refused(why);
   }
   if (!hello.cluster_id.empty() && hello.cluster_id != settings.cluster_id) {
     const std::string why = "slave belongs to cluster " + hello.cluster_id + ", this master is cluster " +
                             settings.cluster_id;
-    co_await SendError(socket_, ErrorCode::kClusterMismatch, why);
+    co_await SendError(socket, ErrorCode::kClusterMismatch, why);
     co_return Status::Refused(why);
   }
   Challenge challenge;
   challenge.master_name = settings.master_name;
   challenge.cluster_id = settings.cluster_id;
   challenge.server_nonce = RandomNonce();
-  if (Status s = co_await SendMessage(socket_, MessageType::kChallenge, challenge); !s.ok()) co_return s;
+  if (Status s = co_await SendMessage(socket, MessageType::kChallenge, challenge); !s.ok()) co_return s;
   AuthResponse response;
-  if (Status s = co_await ReceiveMessage(socket_, MessageType::kAuthResponse, &response,
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kAuthResponse, &response,
                                          settings.handshake_timeout);
       !s.ok()) {
     co_return s;
@@ -135,16 +183,16 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   if (!ProofsEqual(expected, response.proof)) {
     result.accepted = false;
     result.reason = "authentication failed: the slave's cluster_secret does not match the master's";
-    co_await SendMessage(socket_, MessageType::kAuthResult, result);
+    co_await SendMessage(socket, MessageType::kAuthResult, result);
     co_return Status::Refused(result.reason);
   }
   result.accepted = true;
   result.master_proof = MasterProof(settings.cluster_secret, challenge.server_nonce, hello.client_nonce,
                                     hello.node_name, settings.cluster_id);
-  if (Status s = co_await SendMessage(socket_, MessageType::kAuthResult, result); !s.ok()) co_return s;
+  if (Status s = co_await SendMessage(socket, MessageType::kAuthResult, result); !s.ok()) co_return s;
 
   Subscribe subscribe;
-  if (Status s = co_await ReceiveMessage(socket_, MessageType::kSubscribe, &subscribe, settings.handshake_timeout);
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kSubscribe, &subscribe, settings.handshake_timeout);
       !s.ok()) {
     co_return s;
   }
@@ -153,7 +201,7 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     const std::string why = "slave has applied up to #" + std::to_string(subscribe.after_seq) +
                             " but this master's log ends at #" + std::to_string(last_seq) +
                             "; it holds changes this master never wrote: re-seed it";
-    co_await SendError(socket_, ErrorCode::kPositionAhead, why);
+    co_await SendError(socket, ErrorCode::kPositionAhead, why);
     co_return Status::Refused(why);
   }
   // A slave that needs records the log no longer holds must be re-seeded;
@@ -171,19 +219,16 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
       const std::string why = "slave needs the records after #" + std::to_string(subscribe.after_seq) +
                               " but the log now starts at #" + std::to_string(purged_through + 1) +
                               " (older records were purged); re-seed this slave from a copy of another node";
-      co_await SendError(socket_, ErrorCode::kPositionPurged, why);
+      co_await SendError(socket, ErrorCode::kPositionPurged, why);
       co_return Status::Refused(why);
     }
   }
   *after_seq = subscribe.after_seq;
-  socket_.set_max_payload(kMaxQueryReplyPayload);
+  socket.set_max_payload(kMaxQueryReplyPayload);
   std::weak_ptr<SlaveLink> weak = weak_from_this();
   SlaveHooks hooks;
   hooks.stop = [weak] {
-    if (auto self = weak.lock()) {
-      self->end_reason_ = "replaced by a newer connection of the same slave";
-      self->Stop();
-    }
+    if (auto self = weak.lock()) self->channel_->Close(Verdict("replaced by a newer connection of the same slave"));
   };
   hooks.query = [weak](QueryRequest request, QueryCallback done) {
     if (auto self = weak.lock()) {
@@ -192,8 +237,56 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
       done(Status::Unavailable("the slave's link closed"), QueryResult());
     }
   };
-  link_id_ = context_.registry.Connected(name_, socket_.peer(), subscribe.after_seq, std::move(hooks));
+  link_id_ = context_.registry.Connected(name_, socket.peer(), subscribe.after_seq, std::move(hooks));
   co_return Status::Ok();
+}
+
+void SlaveLink::InstallHandlers() {
+  LinkChannel& channel = *channel_;
+  channel.Handle(MessageType::kAck, [this](const Frame& frame) {
+    Ack ack;
+    if (Status s = DecodeFrom(frame, "ack", &ack); !s.ok()) return s;
+    context_.registry.Acked(name_, link_id_, ack, NowMicros());
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kQueryResult, [this](const Frame& frame) {
+    QueryReply reply;
+    if (Status s = DecodeFrom(frame, "query result", &reply); !s.ok()) return s;
+    AnswerQuery(std::move(reply));
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kForward, [this](const Frame& frame) {
+    ForwardRequest request;
+    if (Status s = DecodeFrom(frame, "forward", &request); !s.ok()) return s;
+    context_.registry.Seen(name_, link_id_, NowMicros());
+    Forward(std::move(request));
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kForwardEnd, [this](const Frame& frame) {
+    ForwardEnd end;
+    if (Status s = DecodeFrom(frame, "forward_end", &end); !s.ok()) return s;
+    context_.registry.Seen(name_, link_id_, NowMicros());
+    if (context_.forwarded != nullptr) context_.forwarded->EndSession(name_, link_id_, end.session_id);
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kHeartbeat, [this](const Frame&) {
+    context_.registry.Seen(name_, link_id_, NowMicros());
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kError, [](const Frame& frame) {
+    ErrorMessage error;
+    return Verdict(Decode(frame.payload, &error).ok() ? "slave reported: " + error.message : "bad error frame");
+  });
+  channel.SetHeartbeat([this] {
+    Heartbeat heartbeat;
+    // What this link has sent: the channel sends a heartbeat only with its
+    // outbox empty, and in-order delivery means the slave holds everything
+    // up to here, so a larger value than it received proves records were
+    // lost in between.
+    heartbeat.last_seq = sent_seq_;
+    heartbeat.sent_at_micros = NowMicros();
+    return Frame{MessageType::kHeartbeat, Encode(heartbeat)};
+  });
 }
 
 asio::awaitable<Status> SlaveLink::ReadFromTable(uint64_t after_seq, std::vector<EncodedRecordPtr>* batch) {
@@ -211,44 +304,30 @@ asio::awaitable<Status> SlaveLink::ReadFromTable(uint64_t after_seq, std::vector
       asio::use_awaitable);
 }
 
-asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
-  std::weak_ptr<SlaveLink> weak = weak_from_this();
-  auto executor = socket_.socket().get_executor();
-  listener_id_ = context_.recent.AddListener([weak, executor] {
+asio::awaitable<void> SlaveLink::Stream(uint64_t after_seq) {
+  auto self = shared_from_this();
+  std::weak_ptr<SlaveLink> weak = self;
+  listener_id_ = context_.recent.AddListener([weak, executor = channel_->executor()] {
     asio::post(executor, [weak] {
-      if (auto self = weak.lock()) {
-        self->wakeup_pending_ = true;
-        self->wakeup_.cancel();
-      }
+      if (auto link = weak.lock()) link->records_.Notify();
     });
   });
-  const auto heartbeat_interval = std::chrono::milliseconds(context_.settings.heartbeat.interval_ms);
   bool live = false;
   std::vector<EncodedRecordPtr> batch;
-  while (socket_.socket().is_open()) {
-    // Queries for the slave, and answers to its forwarded writes, go out
-    // ahead of the next batch of records.
-    while (!outgoing_.empty()) {
-      const QueryRequest request = std::move(outgoing_.front());
-      outgoing_.pop_front();
-      if (Status s = co_await SendMessage(socket_, MessageType::kQuery, request); !s.ok()) co_return s;
-    }
-    while (!forward_replies_.empty()) {
-      const ForwardReply reply = std::move(forward_replies_.front());
-      forward_replies_.pop_front();
-      if (Status s = co_await SendMessage(socket_, MessageType::kForwardResult, reply); !s.ok()) co_return s;
-    }
+  while (co_await channel_->WaitForRoom(2 * kBatchRecords)) {
     batch.clear();
-    wakeup_pending_ = false;
     const bool in_memory = context_.recent.ReadAfter(after_seq, kBatchRecords, &batch);
     if (!in_memory) {
-      if (Status s = co_await ReadFromTable(after_seq, &batch); !s.ok()) {
-        if (s.code() == Status::Code::kNotFound) {
-          const std::string why = s.message() + " while the slave needed them; re-seed this slave";
-          co_await SendError(socket_, ErrorCode::kPositionPurged, why);
-          co_return Status::Refused(why);
-        }
-        co_return Status::Unavailable("reading the log table for catch-up failed: " + s.ToString());
+      const Status s = co_await ReadFromTable(after_seq, &batch);
+      if (!channel_->open()) break;
+      if (s.code() == Status::Code::kNotFound) {
+        const std::string why = s.message() + " while the slave needed them; re-seed this slave";
+        channel_->CloseWithError(ErrorCode::kPositionPurged, Status::Refused(why));
+        break;
+      }
+      if (!s.ok()) {
+        channel_->Close(Status::Unavailable("reading the log table for catch-up failed: " + s.ToString()));
+        break;
       }
     }
     if (in_memory != live) {
@@ -256,43 +335,37 @@ asio::awaitable<Status> SlaveLink::Stream(uint64_t after_seq) {
       context_.registry.SetLive(name_, link_id_, live);
     }
     if (batch.empty()) {
-      // Caught up: wait for a new record, or send a heartbeat when idle.
-      if (!wakeup_pending_) {
-        wakeup_.expires_after(heartbeat_interval);
-        boost::system::error_code ec;
-        co_await wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!ec) {  // timer ran out: the link was idle
-          Heartbeat heartbeat;
-          // What this link has sent: in-order delivery means the slave
-          // holds everything up to here, so a larger value than it
-          // received proves records were lost in between.
-          heartbeat.last_seq = after_seq;
-          heartbeat.sent_at_micros = NowMicros();
-          if (Status s = co_await SendMessage(socket_, MessageType::kHeartbeat, heartbeat); !s.ok()) co_return s;
-        }
-      }
+      // Caught up: wait for a new record (the channel sends heartbeats).
+      co_await records_.Wait(std::chrono::milliseconds(0));
       continue;
     }
-    std::vector<std::span<const uint8_t>> payloads;
-    payloads.reserve(batch.size());
-    for (const EncodedRecordPtr& record : batch) payloads.push_back(record->payload);
-    if (Status s = co_await socket_.WriteFrames(MessageType::kRecord, payloads); !s.ok()) co_return s;
+    for (const EncodedRecordPtr& record : batch) {
+      // Shares the record's bytes (memory's or the batch's): no copy.
+      LinkChannel::Payload payload(record, &record->payload);
+      if (Status s = channel_->Enqueue(MessageType::kRecord, std::move(payload)); !s.ok()) {
+        // Room was made for it, so only a closed link refuses; a gap in the
+        // stream is never left behind on an open one.
+        channel_->Close(s);
+        co_return;
+      }
+    }
     after_seq = batch.back()->seq;
+    sent_seq_ = after_seq;
     context_.registry.RecordsSent(name_, link_id_, batch.size());
   }
-  co_return Status::Unavailable("link closed");
 }
 
 void SlaveLink::Forward(ForwardRequest request) {
-  std::weak_ptr<SlaveLink> weak = weak_from_this();
-  auto executor = socket_.socket().get_executor();
-  auto send = [weak, executor](ForwardReply reply) {
-    asio::post(executor, [weak, reply = std::move(reply)]() mutable {
-      if (auto self = weak.lock()) {
-        self->forward_replies_.push_back(std::move(reply));
-        self->wakeup_pending_ = true;
-        self->wakeup_.cancel();
-      }
+  // The answer comes from a ForwardedWrites worker, maybe after this link
+  // closed: then the channel is gone, or refuses it, and the slave's console
+  // has been told already that its link closed.
+  auto send = [weak = std::weak_ptr<LinkChannel>(channel_), logger = context_.logger](ForwardReply reply) {
+    auto channel = weak.lock();
+    if (!channel) return;
+    // Called by the channel itself, so the raw pointer is alive.
+    LinkChannel* raw = channel.get();
+    channel->Send(MessageType::kForwardResult, Encode(reply), [raw, logger](const Status& why) {
+      if (raw->open()) logger->warn("an answer to a forwarded write was not sent: {}", why.ToString());
     });
   };
   if (context_.forwarded == nullptr) {
@@ -303,72 +376,6 @@ void SlaveLink::Forward(ForwardRequest request) {
     return;
   }
   context_.forwarded->Submit(name_, link_id_, std::move(request), std::move(send));
-}
-
-asio::awaitable<void> SlaveLink::ReadAcks() {
-  auto self = shared_from_this();
-  const auto timeout = std::chrono::milliseconds(context_.settings.heartbeat.timeout_ms);
-  while (socket_.socket().is_open()) {
-    Frame frame;
-    Status s = co_await socket_.ReadFrame(&frame, timeout);
-    if (!s.ok()) {
-      if (end_reason_.empty()) {
-        end_reason_ = s.code() == Status::Code::kTimedOut
-                          ? "no heartbeat for " + std::to_string(timeout.count()) + " ms"
-                          : s.ToString();
-      }
-      break;
-    }
-    const int64_t now = NowMicros();
-    if (frame.type == MessageType::kAck) {
-      Ack ack;
-      if (Status d = Decode(frame.payload, &ack); !d.ok()) {
-        end_reason_ = "bad ack frame: " + d.ToString();
-        break;
-      }
-      context_.registry.Acked(name_, link_id_, ack, now);
-    } else if (frame.type == MessageType::kQueryResult) {
-      QueryReply reply;
-      if (Status d = Decode(frame.payload, &reply); !d.ok()) {
-        end_reason_ = "bad query result frame: " + d.ToString();
-        break;
-      }
-      auto it = pending_queries_.find(reply.request_id);
-      if (it == pending_queries_.end()) continue;  // nobody waits for it any more
-      QueryCallback done = std::move(it->second);
-      pending_queries_.erase(it);
-      const Status status = ReplyStatus(reply);
-      QueryResult result = status.ok() ? ReplyResult(std::move(reply)) : QueryResult();
-      done(status, std::move(result));
-    } else if (frame.type == MessageType::kForward) {
-      ForwardRequest request;
-      if (Status d = Decode(frame.payload, &request); !d.ok()) {
-        end_reason_ = "bad forward frame: " + d.ToString();
-        break;
-      }
-      context_.registry.Seen(name_, link_id_, now);
-      Forward(std::move(request));
-    } else if (frame.type == MessageType::kForwardEnd) {
-      ForwardEnd end;
-      if (Status d = Decode(frame.payload, &end); !d.ok()) {
-        end_reason_ = "bad forward_end frame: " + d.ToString();
-        break;
-      }
-      context_.registry.Seen(name_, link_id_, now);
-      if (context_.forwarded != nullptr) context_.forwarded->EndSession(name_, link_id_, end.session_id);
-    } else if (frame.type == MessageType::kHeartbeat) {
-      context_.registry.Seen(name_, link_id_, now);
-    } else if (frame.type == MessageType::kError) {
-      ErrorMessage error;
-      end_reason_ = Decode(frame.payload, &error).ok() ? "slave reported: " + error.message : "bad error frame";
-      break;
-    } else {
-      end_reason_ = std::string("unexpected ") + MessageTypeName(frame.type) + " frame from slave";
-      break;
-    }
-  }
-  socket_.Close();
-  wakeup_.cancel();
 }
 
 }  // namespace ddb

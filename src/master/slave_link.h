@@ -1,23 +1,30 @@
 // SlaveLink: the master's end of one slave's replication link.
 //
-// Owns its socket (closed when the link goes; shared_from_this keeps it alive
-// while coroutines run). After the handshake it runs two coroutines on the io
-// thread: the streamer, the only writer, which sends records (from memory
-// when the slave is live, from the log table when it is behind) pipelined
-// without waiting for acknowledgements, and heartbeats when idle; and the
-// reader, which takes asynchronous acks and heartbeats and closes the link
-// when the slave falls silent past the heartbeat timeout.
+// A handshake, then a LinkChannel (ddb/link_channel.h) with this end's
+// handlers: acks, heartbeats, query results, forwarded writes and their
+// session ends, the slave's Error. Records reach the channel from one
+// producer coroutine, the streamer, which reads them from memory when the
+// slave is live and from the log table when it is behind, and queues them
+// pipelined, without waiting for acknowledgements, as fast as the outbox
+// takes them (WaitForRoom): a slave that stops reading stops the streamer,
+// not the master. The channel's heartbeat is a Heartbeat naming the last
+// record queued; a slave silent past the heartbeat timeout is disconnected.
+//
+// Threads: everything runs on the socket's strand (ReplicationServer accepts
+// each socket on one); Start, Stop and Query may be called from any thread.
+// Lifetime: shared_from_this keeps the link alive while Run runs, and Run
+// outlives the channel's callbacks, so they capture `this`.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "ddb/asio.h"
 #include "ddb/common_options.h"
-#include "ddb/framed_socket.h"
+#include "ddb/link_channel.h"
 #include "ddb/messages.h"
+#include "ddb/wake_signal.h"
 #include "forwarded_writes.h"
 #include "log_table_reader.h"
 #include "recent_records.h"
@@ -50,40 +57,39 @@ struct LinkContext {
 
 class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
  public:
+  // `socket` must be on a strand of its own.
   SlaveLink(tcp::socket socket, LinkContext context);
   ~SlaveLink();
 
   void Start();
-  // Closes the socket; the coroutines end on their next step. Any thread.
+  // Closes the link. Any thread.
   void Stop();
-  // Runs a read on the slave's MySQL; `done` is called on the io thread
+  // Runs a read on the slave's MySQL; `done` is called on the link's strand
   // (with Unavailable if the link closes first). Any thread.
   void Query(QueryRequest request, QueryCallback done);
 
  private:
   asio::awaitable<void> Run();
   asio::awaitable<Status> Handshake(uint64_t* after_seq);
-  asio::awaitable<Status> Stream(uint64_t after_seq);
-  asio::awaitable<void> ReadAcks();
+  void InstallHandlers();
+  asio::awaitable<void> Stream(uint64_t after_seq);
   asio::awaitable<Status> ReadFromTable(uint64_t after_seq, std::vector<EncodedRecordPtr>* batch);
-  void FailPendingQueries(const std::string& why);
+  void AnswerQuery(QueryReply reply);
+  void FailQuery(uint64_t request_id, const Status& why);
   void Forward(ForwardRequest request);
 
-  FramedSocket socket_;
   LinkContext context_;
-  asio::steady_timer wakeup_;  // cancelled when a record is appended
-  bool wakeup_pending_ = false;
+  std::shared_ptr<LinkChannel> channel_;
+  // Everything below on the strand only.
+  WakeSignal records_;  // a record was published, or the link closed
   int listener_id_ = 0;
   std::string name_;  // slave name, once authenticated
   uint64_t link_id_ = 0;
+  uint64_t sent_seq_ = 0;  // the last record queued: what a Heartbeat says was sent
   std::unique_ptr<LogTableReader> table_reader_;
-  std::string end_reason_;
-  // Queries for the slave (io thread only): waiting to be sent, and sent
-  // waiting for their reply.
-  std::deque<QueryRequest> outgoing_;
+  // Queries sent to the slave, waiting for their reply.
   std::map<uint64_t, QueryCallback> pending_queries_;
   uint64_t next_request_id_ = 1;
-  std::deque<ForwardReply> forward_replies_;  // answers to forwarded writes, to send (io thread only)
 };
 
 }  // namespace ddb

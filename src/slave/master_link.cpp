@@ -10,46 +10,67 @@ namespace ddb {
 namespace {
 
 constexpr size_t kMaxAckErrorBytes = 4096;
+// What the slave queues for the master: answers to queries, forwarded
+// statements and their session ends. Consoles wait for each answer and the
+// master's queries for theirs, so this is far more than a live link holds.
+constexpr size_t kOutboxFrames = 1024;
+
+LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
+  LinkChannelOptions options;
+  options.outbox_frames = kOutboxFrames;
+  options.heartbeat_interval = std::chrono::milliseconds(heartbeat.interval_ms);
+  options.silence_timeout = std::chrono::milliseconds(heartbeat.timeout_ms);
+  options.silence = [](std::chrono::milliseconds timeout) {
+    return Status::Unavailable("master silent for " + std::to_string(timeout.count()) + " ms");
+  };
+  options.unexpected = [](MessageType type) {
+    return Status::Corruption(std::string("unexpected ") + MessageTypeName(type) + " frame from master");
+  };
+  return options;
+}
 
 }  // namespace
+
 MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
                        QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
                        std::function<Status(const std::string&)> remember_cluster,
                        std::shared_ptr<spdlog::logger> logger)
-    : io_(io),
+    : strand_(asio::make_strand(io)),
       config_(config),
       queue_(queue),
       status_(status),
       queries_(queries),
       cluster_id_(std::move(cluster_id)),
-      received_seq_(applied_seq),
       remember_cluster_(std::move(remember_cluster)),
       logger_(std::move(logger)),
       applied_seq_(applied_seq),
-      ack_wakeup_(io),
-      space_wakeup_(io) {
-  queue_.SetSpaceListener([this] { asio::post(io_, [this] { space_wakeup_.cancel(); }); });
+      received_seq_(applied_seq),
+      space_(strand_) {
+  queue_.SetSpaceListener([this] { asio::post(strand_, [this] { space_.Notify(); }); });
 }
 
-void MasterLink::Start() { asio::co_spawn(io_, Run(), asio::detached); }
+void MasterLink::Start() { asio::co_spawn(strand_, Run(), asio::detached); }
 
 void MasterLink::Stop() {
-  asio::post(io_, [this] {
+  asio::post(strand_, [this] {
     stopping_ = true;
-    if (current_ != nullptr) current_->Close();
-    ack_wakeup_.cancel();
-    space_wakeup_.cancel();
+    if (channel_) channel_->Close(Status::Unavailable("slave stopping"));
+    space_.Notify();
   });
 }
 
 void MasterLink::Applied(uint64_t seq) {
   applied_seq_ = seq;
-  asio::post(io_, [this] { ack_wakeup_.cancel(); });
+  // The Ack is the channel's heartbeat: asking for one now sends the new
+  // position as soon as nothing else waits (many moves, one Ack).
+  asio::post(strand_, [this] {
+    if (linked_) channel_->HeartbeatNow();
+  });
 }
 
 void MasterLink::Forward(ForwardRequest request, uint64_t required_link, ForwardCallback done) {
-  asio::post(io_, [this, request = std::move(request), required_link, done = std::move(done)]() mutable {
-    if (current_ == nullptr || !writer_running_) {
+  asio::post(strand_, [this, request = std::move(request), required_link, done = std::move(done)]() mutable {
+    if (!linked_ || !channel_->open()) {
       done(Status::Unavailable("not connected to the master; nothing was sent"), ForwardReply());
       return;
     }
@@ -59,26 +80,40 @@ void MasterLink::Forward(ForwardRequest request, uint64_t required_link, Forward
            ForwardReply());
       return;
     }
-    request.request_id = next_forward_id_++;
-    forwards_to_send_.emplace_back(std::move(request), std::move(done));
-    ack_wakeup_.cancel();
+    const uint64_t id = next_forward_id_++;
+    request.request_id = id;
+    forwards_sent_.emplace(id, std::move(done));
+    // Not sent after all (the link closed first, or its outbox is full):
+    // nothing ran, and the console may say so.
+    auto not_sent = [this, id, channel = channel_.get()](const Status& why) {
+      auto it = forwards_sent_.find(id);
+      if (it == forwards_sent_.end()) return;
+      ForwardCallback callback = std::move(it->second);
+      forwards_sent_.erase(it);
+      callback(Status::Unavailable(channel->open() ? why.message() + "; nothing was sent"
+                                                   : "the link to the master closed before the statement was "
+                                                     "sent; nothing ran"),
+               ForwardReply());
+    };
+    const Status queued = channel_->Enqueue(MessageType::kForward,
+                                            std::make_shared<const std::vector<uint8_t>>(Encode(request)), not_sent);
+    if (!queued.ok()) not_sent(queued);
   });
 }
 
 void MasterLink::EndForwardSession(uint64_t session_id, uint64_t link) {
-  asio::post(io_, [this, session_id, link] {
-    if (current_ == nullptr || !writer_running_ || link != link_number_) return;
-    forward_ends_.push_back(session_id);
-    ack_wakeup_.cancel();
+  asio::post(strand_, [this, session_id, link] {
+    if (!linked_ || link != link_number_) return;
+    ForwardEnd end;
+    end.session_id = session_id;
+    // After the session's forwards, in the one outbox: its last statement
+    // goes before its end.
+    channel_->Send(MessageType::kForwardEnd, Encode(end));
   });
 }
 
+// Those still here were handed to the socket: the master may have run them.
 void MasterLink::FailForwards() {
-  for (auto& [request, done] : forwards_to_send_) {
-    done(Status::Unavailable("the link to the master closed before the statement was sent; nothing ran"),
-         ForwardReply());
-  }
-  forwards_to_send_.clear();
   for (auto& [id, done] : forwards_sent_) {
     done(Status::Unavailable("the link to the master closed before it answered: the statement may or may not "
                              "have run there; check before retrying"),
@@ -91,14 +126,14 @@ asio::awaitable<void> MasterLink::Run() {
   const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
   auto delay = std::chrono::milliseconds(config_.reconnect_min_ms);
   std::string last_failure;
-  asio::steady_timer backoff(io_);
+  asio::steady_timer backoff(strand_);
   while (!stopping_) {
     status_.SetLink(LinkState::kConnecting, master);
-    tcp::resolver resolver(io_);
+    tcp::resolver resolver(strand_);
     boost::system::error_code ec;
     auto endpoints = co_await resolver.async_resolve(config_.master_host, std::to_string(config_.master_port),
                                                      asio::redirect_error(asio::use_awaitable, ec));
-    tcp::socket socket(io_);
+    tcp::socket socket(strand_);  // the channel runs on the socket's executor
     if (!ec) co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
     Status result;
     if (ec) {
@@ -126,28 +161,24 @@ asio::awaitable<void> MasterLink::Run() {
 }
 
 asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
-  FramedSocket socket(std::move(raw_socket));
-  current_ = &socket;
-  Status s = co_await Handshake(socket);
+  auto channel = std::make_shared<LinkChannel>(std::make_shared<FramedSocket>(std::move(raw_socket)),
+                                               ChannelOptions(config_.heartbeat));
+  channel_ = channel;  // Stop closes it, even during the handshake
+  Status s = co_await Handshake(channel->socket());
   if (s.ok()) {
-    logger_->info("connected to master {} (cluster {}), receiving after #{}", socket.peer(), cluster_id_,
+    logger_->info("connected to master {} (cluster {}), receiving after #{}", channel->socket().peer(), cluster_id_,
                   received_seq_);
-    status_.SetLink(LinkState::kConnected, socket.peer());
+    status_.SetLink(LinkState::kConnected, channel->socket().peer());
     ++link_number_;
-    asio::co_spawn(io_, WriteAcks(socket), asio::detached);
-    s = co_await ReadRecords(socket);
+    InstallHandlers(*channel);
+    channel->HeartbeatNow();  // the master learns the applier's state at once
+    linked_ = true;
+    s = co_await channel->Run();
+    linked_ = false;
+  } else {
+    channel->Close(s);
   }
-  socket.Close();
-  ack_wakeup_.cancel();
-  // Let the writer coroutine observe the closed socket before the
-  // FramedSocket it refers to goes out of scope.
-  while (writer_running_) {
-    asio::steady_timer settle(io_);
-    settle.expires_after(std::chrono::milliseconds(1));
-    boost::system::error_code ec;
-    co_await settle.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-  current_ = nullptr;
+  channel_.reset();
   FailForwards();
   co_return s;
 }
@@ -194,140 +225,100 @@ asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
   co_return co_await SendMessage(socket, MessageType::kSubscribe, subscribe);
 }
 
-asio::awaitable<Status> MasterLink::ReadRecords(FramedSocket& socket) {
-  const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
-  while (!stopping_) {
-    Frame frame;
-    if (Status s = co_await socket.ReadFrame(&frame, timeout); !s.ok()) {
-      if (s.code() == Status::Code::kTimedOut) {
-        co_return Status::Unavailable("master silent for " + std::to_string(timeout.count()) + " ms");
-      }
-      co_return s;
+void MasterLink::InstallHandlers(LinkChannel& channel) {
+  channel.HandleAsync(MessageType::kRecord, [this, &channel](const Frame& frame) {
+    return ReceiveRecord(channel, frame);
+  });
+  channel.Handle(MessageType::kHeartbeat, [this](const Frame& frame) {
+    Heartbeat heartbeat;
+    if (Status s = Decode(frame.payload, &heartbeat); !s.ok()) return s;
+    // The master's heartbeat says what it has sent on this link; frames
+    // arrive in order, so anything beyond what arrived was lost on the way
+    // (a faulty middlebox): reconnect and ask again rather than wait for a
+    // later record to show the gap.
+    if (heartbeat.last_seq > received_seq_) {
+      return Status::Corruption("master sent up to #" + std::to_string(heartbeat.last_seq) + " but only #" +
+                                std::to_string(received_seq_) + " arrived: records were lost on the way");
     }
-    if (frame.type == MessageType::kHeartbeat) {
-      Heartbeat heartbeat;
-      if (Status s = Decode(frame.payload, &heartbeat); !s.ok()) co_return s;
-      // The master's heartbeat says what it has sent on this link; frames
-      // arrive in order, so anything beyond what arrived was lost on the way
-      // (a faulty middlebox): reconnect and ask again rather than wait for a
-      // later record to show the gap.
-      if (heartbeat.last_seq > received_seq_) {
-        co_return Status::Corruption("master sent up to #" + std::to_string(heartbeat.last_seq) +
-                                     " but only #" + std::to_string(received_seq_) +
-                                     " arrived: records were lost on the way");
-      }
-      status_.SetMasterLastSeq(heartbeat.last_seq);
-      continue;
+    status_.SetMasterLastSeq(heartbeat.last_seq);
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kError, [](const Frame& frame) {
+    ErrorMessage error;
+    if (Status s = Decode(frame.payload, &error); !s.ok()) return s;
+    return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
+  });
+  channel.Handle(MessageType::kForwardResult, [this](const Frame& frame) {
+    ForwardReply reply;
+    if (Status s = Decode(frame.payload, &reply); !s.ok()) return s;
+    auto it = forwards_sent_.find(reply.result.request_id);
+    if (it != forwards_sent_.end()) {
+      ForwardCallback done = std::move(it->second);
+      forwards_sent_.erase(it);
+      done(Status::Ok(), std::move(reply));
     }
-    if (frame.type == MessageType::kError) {
-      ErrorMessage error;
-      if (Status s = Decode(frame.payload, &error); !s.ok()) co_return s;
-      co_return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
-    }
-    if (frame.type == MessageType::kForwardResult) {
-      ForwardReply reply;
-      if (Status s = Decode(frame.payload, &reply); !s.ok()) co_return s;
-      auto it = forwards_sent_.find(reply.result.request_id);
-      if (it != forwards_sent_.end()) {
-        ForwardCallback done = std::move(it->second);
-        forwards_sent_.erase(it);
-        done(Status::Ok(), std::move(reply));
-      }
-      continue;
-    }
-    if (frame.type == MessageType::kQuery) {
-      QueryRequest request;
-      if (Status s = Decode(frame.payload, &request); !s.ok()) co_return s;
-      // Answered on the worker thread; the reply comes back here for the
-      // writer, the link's only writer.
-      queries_.Submit(std::move(request), [this](QueryReply reply) {
-        asio::post(io_, [this, reply = std::move(reply)]() mutable {
-          replies_.push_back(std::move(reply));
-          ack_wakeup_.cancel();
-        });
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kQuery, [this, &channel](const Frame& frame) {
+    QueryRequest request;
+    if (Status s = Decode(frame.payload, &request); !s.ok()) return s;
+    // Answered on the worker thread, on the link that asked: a later link's
+    // master never gets it.
+    queries_.Submit(std::move(request), [weak = channel.weak_from_this(), logger = logger_](QueryReply reply) {
+      auto link = weak.lock();
+      if (!link) return;
+      LinkChannel* raw = link.get();  // the channel calls the rejection itself: alive
+      link->Send(MessageType::kQueryResult, Encode(reply), [raw, logger](const Status& why) {
+        if (raw->open()) logger->warn("an answer to the master's query was not sent: {}", why.ToString());
       });
-      continue;
-    }
-    if (frame.type != MessageType::kRecord) {
-      co_return Status::Corruption(std::string("unexpected ") + MessageTypeName(frame.type) + " frame from master");
-    }
-    LogRecord record;
-    if (Status s = DecodeRecordPayload(frame.payload, &record); !s.ok()) co_return s;
-    if (record.seq <= received_seq_) continue;  // already have it
-    if (record.seq != received_seq_ + 1) {
-      // Never skip forward silently: a missing record would leave this slave
-      // different from the master for good.
-      co_return Status::Corruption("master sent record #" + std::to_string(record.seq) + " after #" +
-                                   std::to_string(received_seq_) + ": records are missing");
-    }
-    const uint64_t seq = record.seq;
-    const int64_t committed_at = record.committed_at_micros;
-    while (!queue_.TryPush(record)) {
-      // Full: stop reading until the applier makes room (TCP pushes back on
-      // the master). Bounded wait so a lost wake-up costs little.
-      space_wakeup_.expires_after(std::chrono::milliseconds(50));
-      boost::system::error_code ec;
-      co_await space_wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (stopping_ || !socket.socket().is_open()) co_return Status::Unavailable("link closed");
-    }
-    received_seq_ = seq;
-    status_.SetReceived(seq, committed_at);
-  }
-  co_return Status::Unavailable("slave stopping");
+    });
+    return Status::Ok();
+  });
+  channel.SetHeartbeat([this] { return BuildAck(); });
 }
 
-asio::awaitable<void> MasterLink::WriteAcks(FramedSocket& socket) {
-  writer_running_ = true;
-  const auto interval = std::chrono::milliseconds(config_.heartbeat.interval_ms);
-  uint64_t acked = 0;
-  replies_.clear();  // answers for a previous link's master are moot
-  forward_ends_.clear();  // that master ended those sessions with the link
-  while (socket.socket().is_open()) {
-    while (!replies_.empty()) {
-      QueryReply reply = std::move(replies_.front());
-      replies_.pop_front();
-      if (Status s = co_await SendMessage(socket, MessageType::kQueryResult, reply); !s.ok()) break;
-    }
-    while (!forwards_to_send_.empty() && socket.socket().is_open()) {
-      auto [request, done] = std::move(forwards_to_send_.front());
-      forwards_to_send_.pop_front();
-      const uint64_t id = request.request_id;
-      forwards_sent_.emplace(id, std::move(done));
-      if (Status s = co_await SendMessage(socket, MessageType::kForward, request); !s.ok()) break;
-    }
-    // After the forwards: a session's last statement goes before its end.
-    while (!forward_ends_.empty() && socket.socket().is_open()) {
-      ForwardEnd end;
-      end.session_id = forward_ends_.front();
-      forward_ends_.pop_front();
-      if (Status s = co_await SendMessage(socket, MessageType::kForwardEnd, end); !s.ok()) break;
-    }
-    // The Ack carries the applier's state too, and goes out at least every
-    // interval: it is the slave's heartbeat.
-    const SlaveStatusSnapshot snapshot = status_.Snapshot();
-    Ack ack;
-    ack.applied_seq = std::max(applied_seq_.load(), snapshot.applied_seq);
-    ack.applied_committed_at_micros = snapshot.applied_master_committed_at_micros;
-    if (snapshot.applier == ApplierState::kError) {
-      ack.applier = ApplierReport::kStopped;
-      ack.error_seq = snapshot.apply_error.seq;
-      ack.error = snapshot.apply_error.error + " in: " + snapshot.apply_error.statement;
-      // The master reads slave frames of a few KiB at most; a huge statement
-      // is cut, its seq still says which record it was.
-      if (ack.error.size() > kMaxAckErrorBytes) ack.error.resize(kMaxAckErrorBytes);
-    } else if (snapshot.applier == ApplierState::kMySqlDown) {
-      ack.applier = ApplierReport::kMySqlDown;
-      ack.error = snapshot.mysql_error;
-    }
-    if (Status s = co_await SendMessage(socket, MessageType::kAck, ack); !s.ok()) break;
-    acked = ack.applied_seq;
-    if (applied_seq_.load() != acked || !replies_.empty() || !forwards_to_send_.empty()) continue;  // more to send
-    ack_wakeup_.expires_after(interval);
-    boost::system::error_code ec;
-    co_await ack_wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+asio::awaitable<Status> MasterLink::ReceiveRecord(LinkChannel& channel, const Frame& frame) {
+  LogRecord record;
+  if (Status s = DecodeRecordPayload(frame.payload, &record); !s.ok()) co_return s;
+  if (record.seq <= received_seq_) co_return Status::Ok();  // already have it
+  if (record.seq != received_seq_ + 1) {
+    // Never skip forward silently: a missing record would leave this slave
+    // different from the master for good.
+    co_return Status::Corruption("master sent record #" + std::to_string(record.seq) + " after #" +
+                                 std::to_string(received_seq_) + ": records are missing");
   }
-  socket.Close();
-  writer_running_ = false;
+  const uint64_t seq = record.seq;
+  const int64_t committed_at = record.committed_at_micros;
+  while (!queue_.TryPush(record)) {
+    // Full: read nothing more until the applier makes room (TCP pushes back
+    // on the master). Bounded wait so a lost wake-up costs little.
+    co_await space_.Wait(std::chrono::milliseconds(50));
+    if (stopping_ || !channel.open()) co_return Status::Unavailable("link closed");
+  }
+  received_seq_ = seq;
+  status_.SetReceived(seq, committed_at);
+  co_return Status::Ok();
+}
+
+// The Ack carries the applier's state too, and goes out at least every
+// heartbeat interval: it is the slave's heartbeat.
+Frame MasterLink::BuildAck() {
+  const SlaveStatusSnapshot snapshot = status_.Snapshot();
+  Ack ack;
+  ack.applied_seq = std::max(applied_seq_.load(), snapshot.applied_seq);
+  ack.applied_committed_at_micros = snapshot.applied_master_committed_at_micros;
+  if (snapshot.applier == ApplierState::kError) {
+    ack.applier = ApplierReport::kStopped;
+    ack.error_seq = snapshot.apply_error.seq;
+    ack.error = snapshot.apply_error.error + " in: " + snapshot.apply_error.statement;
+    // The master reads slave frames of a few KiB at most; a huge statement
+    // is cut, its seq still says which record it was.
+    if (ack.error.size() > kMaxAckErrorBytes) ack.error.resize(kMaxAckErrorBytes);
+  } else if (snapshot.applier == ApplierState::kMySqlDown) {
+    ack.applier = ApplierReport::kMySqlDown;
+    ack.error = snapshot.mysql_error;
+  }
+  return Frame{MessageType::kAck, Encode(ack)};
 }
 
 }  // namespace ddb
