@@ -1,6 +1,7 @@
 #include "program_ids.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "statement_policy.h"
 
@@ -170,17 +171,18 @@ Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& st
   if (info.kind == StatementKind::kDml && IsCompoundVerb(info.verb)) {
     return CheckBody(connection, tokens, current_database, "the compound block");
   }
-  const bool gives_auto_increment =
-      std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "AUTO_INCREMENT"); });
-  if (info.kind == StatementKind::kDdl && (info.verb == "CREATE" || info.verb == "ALTER") && info.object == "TABLE" &&
-      gives_auto_increment) {
-    TableName table;
-    if (!NameAfter(tokens, "TABLE", &table)) return Status::Ok();
-    if (table.schema.empty()) table.schema = current_database;
-    if (table.schema.empty()) return Status::Ok();  // fails on its own: no database selected
-    return CheckTable(connection, table, mode);
+  // Every statement passes here: only a table's DDL pays for the scan.
+  if (info.kind != StatementKind::kDdl || (info.verb != "CREATE" && info.verb != "ALTER") || info.object != "TABLE") {
+    return Status::Ok();
   }
-  return Status::Ok();
+  if (std::none_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "AUTO_INCREMENT"); })) {
+    return Status::Ok();
+  }
+  TableName table;
+  if (!NameAfter(tokens, "TABLE", &table)) return Status::Ok();
+  if (table.schema.empty()) table.schema = current_database;
+  if (table.schema.empty()) return Status::Ok();  // fails on its own: no database selected
+  return CheckTable(connection, table, mode);
 }
 
 }  // namespace ddb
