@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "ddb/statement_classifier.h"
+#include "ddb/sql/statement_classifier.h"
 
 namespace ddb {
 namespace {

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "ddb/frame.h"
-#include "ddb/log_record.h"
-#include "ddb/wire.h"
+#include "ddb/protocol/frame.h"
+#include "ddb/base/log_record.h"
+#include "ddb/base/wire.h"
 
 namespace ddb {
 namespace {

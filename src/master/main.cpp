@@ -4,15 +4,15 @@
 #include <iostream>
 #include <thread>
 
-#include "ddb/foreground.h"
-#include "ddb/logging.h"
+#include "ddb/daemon/foreground.h"
+#include "ddb/daemon/logging.h"
 #include "master_config.h"
 #include "master_console.h"
 #include "client_server.h"
 #include "consistency_check.h"
 #include "forwarded_writes.h"
 #include "dashboard_assets.h"
-#include "ddb/http_server.h"
+#include "ddb/daemon/http_server.h"
 #include "haproxy_config.h"
 #include "master_http_api.h"
 #include "mysql_probe.h"

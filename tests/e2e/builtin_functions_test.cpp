@@ -1,10 +1,10 @@
-// Checks src/common/builtin_functions.cpp against a live MariaDB: every name
+// Checks src/common/sql/builtin_functions.cpp against a live MariaDB: every name
 // it lists must be resolved by the server itself, never as a stored function
 // (errors 1305 and 1630, "FUNCTION db.x does not exist"), in the default
 // sql_mode and in Oracle mode; and no keyword the server knows may be a
 // function the list is missing.
 
-#include "ddb/builtin_functions.h"
+#include "ddb/sql/builtin_functions.h"
 
 #include <map>
 #include <memory>
@@ -18,7 +18,7 @@
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
-#include "ddb/sql_lexer.h"
+#include "ddb/sql/sql_lexer.h"
 #include "mariadb_instance.h"
 #include "wait.h"
 

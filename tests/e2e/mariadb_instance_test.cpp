@@ -13,7 +13,7 @@
 
 #include "child_process.h"
 #include "cluster.h"
-#include "ddb/asio.h"
+#include "ddb/base/asio.h"
 #include "wait.h"
 
 namespace ddb::testing {

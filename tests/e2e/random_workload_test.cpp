@@ -29,9 +29,9 @@
 #include <thread>
 
 #include "cluster.h"
-#include "ddb/replay_safety.h"
-#include "ddb/statement_classifier.h"
-#include "ddb/statement_splitter.h"
+#include "ddb/sql/replay_safety.h"
+#include "ddb/sql/statement_classifier.h"
+#include "ddb/sql/statement_splitter.h"
 #include "statement_policy.h"
 #include "workload_generator.h"
 

@@ -2,7 +2,7 @@
 // (RedactSecrets) creates exactly the account the statement as typed creates,
 // and ddb's hash is the server's PASSWORD().
 
-#include "ddb/secret_redaction.h"
+#include "ddb/sql/secret_redaction.h"
 
 #include <memory>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ddb/password_hash.h"
+#include "ddb/sql/password_hash.h"
 #include "mariadb_instance.h"
 #include "wait.h"
 

@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "cluster.h"
-#include "ddb/frame.h"
-#include "ddb/messages.h"
+#include "ddb/protocol/frame.h"
+#include "ddb/protocol/messages.h"
 #include "process_status.h"
 #include "raw_connection.h"
 

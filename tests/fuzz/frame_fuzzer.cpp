@@ -13,10 +13,10 @@
 #include <span>
 #include <vector>
 
-#include "ddb/console_messages.h"
-#include "ddb/frame.h"
-#include "ddb/log_record.h"
-#include "ddb/messages.h"
+#include "ddb/console/console_messages.h"
+#include "ddb/protocol/frame.h"
+#include "ddb/base/log_record.h"
+#include "ddb/protocol/messages.h"
 
 namespace {
 

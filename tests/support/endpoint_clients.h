@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "cluster.h"
-#include "ddb/mysql_connection.h"
+#include "ddb/mysql/mysql_connection.h"
 
 namespace ddb::testing {
 

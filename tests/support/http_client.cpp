@@ -4,7 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "ddb/asio.h"
+#include "ddb/base/asio.h"
 
 namespace ddb::testing {
 namespace beast = boost::beast;

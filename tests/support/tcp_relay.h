@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "ddb/asio.h"
+#include "ddb/base/asio.h"
 
 namespace ddb::testing {
 

@@ -12,7 +12,7 @@
 // SELECT/DO/INSERT/UPDATE calling a function, DROP and re-CREATE), some with
 // compound bodies the console reads between DELIMITER lines.
 //
-// Every statement is one ddb accepts (nothing ddb/replay_safety.h calls
+// Every statement is one ddb accepts (nothing ddb/sql/replay_safety.h calls
 // unsafe, no temporary tables, no LOCK TABLES), but for a few written to be
 // refused (RefusedByTheMaster: PREPARE, EXECUTE, XA, LOAD DATA, @@port in a
 // write, ENGINE=MyISAM, READ COMMITTED): the master refuses them and changes

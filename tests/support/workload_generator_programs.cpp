@@ -15,7 +15,7 @@ namespace ddb::testing {
 // No AUTO_INCREMENT column here, nor any in a table a procedure inserts
 // into: ids generated inside a trigger, function or procedure come from each
 // server's own counter, so the master refuses such programs
-// (src/master/program_ids.h; the replay matrix has those cases). So the
+// (src/master/sql/program_ids.h; the replay matrix has those cases). So the
 // audit table has no key: CHECKSUM TABLE compares it all the same.
 void WorkloadGenerator::CreateAuditTable() {
   Emit(

@@ -1,4 +1,4 @@
-#include "ddb/auth.h"
+#include "ddb/base/auth.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "ddb/builtin_functions.h"
+#include "ddb/sql/builtin_functions.h"
 
 #include <algorithm>
 #include <string_view>

@@ -6,7 +6,7 @@
 #include <random>
 #include <thread>
 
-#include "ddb/log_record.h"
+#include "ddb/base/log_record.h"
 
 namespace ddb {
 namespace {

@@ -1,9 +1,9 @@
-#include "ddb/console_messages.h"
+#include "ddb/console/console_messages.h"
 
 #include <gtest/gtest.h>
 
-#include "ddb/query_reply.h"
-#include "ddb/wire.h"
+#include "ddb/protocol/query_reply.h"
+#include "ddb/base/wire.h"
 #include "round_trip.h"
 
 namespace ddb {

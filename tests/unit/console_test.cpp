@@ -1,4 +1,4 @@
-#include "ddb/console.h"
+#include "ddb/console/console.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ddb/frame.h"
+#include "ddb/protocol/frame.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "ddb/framed_socket.h"
+#include "ddb/protocol/framed_socket.h"
 
 #include <chrono>
 #include <functional>
@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ddb/asio.h"
+#include "ddb/base/asio.h"
 #include "byte_strings.h"
 
 namespace ddb {

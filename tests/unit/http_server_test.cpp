@@ -1,12 +1,12 @@
 // The HTTP server on a real loopback socket (no MySQL): routing, the token,
 // limits, and answers to malformed requests.
-#include "ddb/http_server.h"
+#include "ddb/daemon/http_server.h"
 
 #include <gtest/gtest.h>
 
 #include <spdlog/spdlog.h>
 
-#include "ddb/logging.h"
+#include "ddb/daemon/logging.h"
 #include "http_client.h"
 #include "raw_connection.h"
 #include "wait.h"

@@ -1,4 +1,4 @@
-#include "ddb/link_channel.h"
+#include "ddb/protocol/link_channel.h"
 
 #include <atomic>
 #include <chrono>
@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "byte_strings.h"
-#include "ddb/asio.h"
+#include "ddb/base/asio.h"
 
 namespace ddb {
 namespace {

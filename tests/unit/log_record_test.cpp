@@ -1,4 +1,4 @@
-#include "ddb/log_record.h"
+#include "ddb/base/log_record.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "ddb/messages.h"
+#include "ddb/protocol/messages.h"
 
 #include <string>
 #include <vector>

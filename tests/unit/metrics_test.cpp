@@ -1,4 +1,4 @@
-#include "ddb/metrics.h"
+#include "ddb/daemon/metrics.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ddb/auth.h"
+#include "ddb/base/auth.h"
 
 namespace ddb::mysql {
 namespace {

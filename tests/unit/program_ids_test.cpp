@@ -1,5 +1,5 @@
 // Which tables a stored program's body inserts into, and the schema its
-// unqualified names resolve to (src/master/program_ids.h). The catalog half
+// unqualified names resolve to (src/master/sql/program_ids.h). The catalog half
 // (which of those tables have an AUTO_INCREMENT column) is covered by the
 // replay matrix (tests/e2e/replay_matrix_cases.h).
 #include "program_ids.h"

@@ -1,4 +1,4 @@
-#include "ddb/replay_safety.h"
+#include "ddb/sql/replay_safety.h"
 
 #include <gtest/gtest.h>
 

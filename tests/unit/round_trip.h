@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ddb/status.h"
+#include "ddb/base/status.h"
 
 namespace ddb {
 

@@ -1,11 +1,11 @@
-#include "ddb/secret_redaction.h"
+#include "ddb/sql/secret_redaction.h"
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "ddb/password_hash.h"
+#include "ddb/sql/password_hash.h"
 
 namespace ddb {
 namespace {

@@ -1,4 +1,4 @@
-#include "ddb/sql_lexer.h"
+#include "ddb/sql/sql_lexer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ddb/statement_classifier.h"
+#include "ddb/sql/statement_classifier.h"
 
 #include <gtest/gtest.h>
 

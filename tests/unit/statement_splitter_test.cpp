@@ -1,4 +1,4 @@
-#include "ddb/statement_splitter.h"
+#include "ddb/sql/statement_splitter.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ddb/status.h"
+#include "ddb/base/status.h"
 #include <gtest/gtest.h>
 namespace ddb {
 TEST(StatusTest, MySqlErrorReadsLikeTheMariadbClient) {

@@ -1,4 +1,4 @@
-#include "ddb/wire.h"
+#include "ddb/base/wire.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,0 +1,67 @@
+// One replication log record: one committed transaction, or one DDL.
+//
+// The same body encoding is stored in the master's log table
+// (ddb_meta.replication_log.body, a LONGBLOB) and shipped inside kRecord
+// frames, so a record read back from the table is forwarded without
+// re-encoding. seq and committed_at are table columns, hence not in the body.
+//
+// Body (big-endian, strings are u32 length + bytes):
+//   kind u8, statement_count u32, statement*
+//   statement := sql, default_database, timestamp_micros i64,
+//                setting_count u32, (name, value)*
+// kRecord payload:
+//   seq u64, committed_at_micros i64, body
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ddb/base/status.h"
+
+namespace ddb {
+
+// One SET applied to the slave's session before a statement, e.g.
+// {"sql_mode", "'STRICT_TRANS_TABLES'"}; value is an SQL literal.
+struct SessionSetting {
+  std::string name;
+  std::string value;
+  bool operator==(const SessionSetting&) const = default;
+};
+
+struct LoggedStatement {
+  std::string sql;
+  std::string default_database;  // USE'd before the statement on replay; empty = none
+  int64_t timestamp_micros = 0;   // master's session timestamp when it ran (SET TIMESTAMP on replay)
+  std::vector<SessionSetting> settings;
+  bool operator==(const LoggedStatement&) const = default;
+};
+
+// kGap: a sequence number that was allocated but never committed (its
+// transaction failed or its session died). It carries no statements; slaves
+// only move their position past it, so the stream stays contiguous.
+enum class RecordKind : uint8_t { kTransaction = 1, kDdl = 2, kGap = 3 };
+
+struct LogRecord {
+  uint64_t seq = 0;
+  int64_t committed_at_micros = 0;  // master wall clock at commit, for lag in seconds
+  RecordKind kind = RecordKind::kTransaction;
+  std::vector<LoggedStatement> statements;
+  bool operator==(const LogRecord&) const = default;
+};
+
+// Everything except seq and committed_at: kind, statement count, statements.
+std::vector<uint8_t> EncodeRecordBody(const LogRecord& record);
+
+// Fills record->kind and record->statements (seq and committed_at are left
+// alone). Rejects an unknown kind, trailing bytes, and counts larger than the
+// remaining bytes could hold, before reserving anything.
+Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record);
+
+// The kRecord frame payload: seq u64, committed_at i64, then the body bytes.
+std::vector<uint8_t> EncodeRecordPayload(uint64_t seq, int64_t committed_at_micros,
+                                         std::span<const uint8_t> body);
+Status DecodeRecordPayload(std::span<const uint8_t> payload, LogRecord* record);
+
+}  // namespace ddb

@@ -1,0 +1,52 @@
+// Config keys both daemons share: their MySQL server, logging, console,
+// heartbeats. Each daemon's config adds these to its own CLI11 app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/base/status.h"
+
+namespace ddb {
+
+struct LoggingOptions {
+  std::string log_file;            // empty: stderr
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+};
+
+enum class ConsoleMode { kAuto, kOn, kOff };
+
+struct ConsoleOptions {
+  ConsoleMode mode = ConsoleMode::kAuto;  // auto: a console when stdin is a terminal
+  std::string mode_name = "auto";         // as written in the config; parsed into `mode`
+  std::string history_file;               // empty: no history file
+  bool batch = false;                     // tab-separated output, like `mariadb --batch`
+};
+
+struct HeartbeatOptions {
+  int interval_ms = 500;
+  int timeout_ms = 3000;  // a silent peer is declared gone after this
+};
+
+// The daemon's HTTP listener (/health, /metrics, API). port 0: no listener.
+struct HttpOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;
+};
+
+void AddHttpOptions(CLI::App& app, HttpOptions* options);
+void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint);
+void AddLoggingOptions(CLI::App& app, LoggingOptions* options);
+void AddConsoleOptions(CLI::App& app, ConsoleOptions* options);
+void AddHeartbeatOptions(CLI::App& app, HeartbeatOptions* options);
+
+// Turns the parsed console mode name into `mode`.
+void ResolveConsoleMode(ConsoleOptions* options);
+
+// Checks of values CLI11 cannot express (e.g. timeout > interval).
+Status ValidateHeartbeat(const std::string& config_path, const HeartbeatOptions& options);
+Status ValidateSecret(const std::string& config_path, const std::string& secret);
+Status ValidateLogging(const std::string& config_path, const LoggingOptions& options);
+
+}  // namespace ddb

@@ -1,0 +1,174 @@
+// MySqlConnection: the one adapter between ddb and a MySQL/MariaDB server.
+//
+// It speaks through the MariaDB client library (libmariadb), the C library
+// mysql-connector-c++ 1.1 itself runs on: ddb's write path needs what the
+// connector's JDBC-style API cannot express (the generated id and session id
+// from the server's own packets, multi-result reads, no hidden SET on
+// connect), and each of those is a round trip saved per write. Every failure
+// comes back as a Status carrying the MySQL error code, SQLSTATE and message.
+//
+// A connection is used by one thread at a time (MySQL sessions are not
+// thread-safe); the owner decides which.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ddb/base/status.h"
+
+struct st_mysql;  // libmariadb's MYSQL
+
+namespace ddb {
+
+struct MySqlEndpoint {
+  std::string host = "127.0.0.1";
+  uint16_t port = 3306;
+  std::string user = "root";
+  std::string password;
+  std::string database;  // optional default schema
+  // The server's unix socket when it runs on this host: a round trip
+  // through it costs the kernel far less than one through TCP loopback.
+  // When set, host and port are not used to connect.
+  std::string socket;
+  // "user@host:port" (or "user@localhost:/path.sock"), never the password:
+  // for log lines and error messages.
+  std::string Describe() const;
+  // Where the server is: "host:port", or the socket's path.
+  std::string Address() const;
+};
+
+// A result column's type as the MySQL client/server protocol describes it,
+// for clients that convert values by type (PyMySQL returns INT as int).
+struct ColumnType {
+  uint8_t mysql_type = 253;  // MYSQL_TYPE_*: 3 LONG, 8 LONGLONG, 246 NEWDECIMAL, 253 VAR_STRING...
+  bool is_unsigned = false;
+  bool is_binary = false;  // binary character set: bytes, not text
+  uint8_t decimals = 0;
+  uint32_t length = 0;  // display width
+};
+
+// The rows and counters of one statement. `columns` is empty for statements
+// that return no result set.
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<bool> numeric;  // per column: right-align like the mariadb client
+  // Per column when the result came from MySQL here; empty for results ddb
+  // builds itself or a slave answered (readers fall back to text).
+  std::vector<ColumnType> column_types;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  bool has_result_set = false;
+  uint64_t affected_rows = 0;
+  // The insert id of the server's OK packet (mysql_insert_id()): the first
+  // AUTO_INCREMENT value the statement generated, else the row's explicit
+  // value or LAST_INSERT_ID(expr)'s argument; 0 for none.
+  uint64_t insert_id = 0;
+  // How many warnings the statement left (SHOW WARNINGS lists them).
+  uint32_t warning_count = 0;
+  // The server's summary of a write ("Records: 3  Duplicates: 0  Warnings: 0").
+  std::string server_info;
+};
+
+// A parameter of ExecuteWithParams. Blob carries bytes that are not text.
+struct Blob {
+  std::string bytes;
+};
+using SqlParam = std::variant<std::nullptr_t, int64_t, uint64_t, std::string, Blob>;
+
+// Names one server session even across a restart of the server (which
+// starts numbering connections again): its CONNECTION_ID() and when the
+// server started. Used to find and end a session whose answer was lost.
+struct MySqlSessionId {
+  uint64_t connection_id = 0;
+  int64_t server_started_at = 0;  // Unix seconds, from the server's uptime
+};
+
+struct MySqlOpenOptions {
+  // Execute and ExecuteBatch accept several statements separated by ';'
+  // (CLIENT_MULTI_STATEMENTS). Only for connections that run nothing but
+  // ddb's own SQL and statements the master already ran as one statement
+  // each: never for a user's session, where a second statement would run
+  // unlogged.
+  bool multi_statements = false;
+  // Reads the server's start time on connect (one round trip), so
+  // session_id() names this session even across a server restart.
+  bool identify_session = false;
+};
+
+class MySqlConnection {
+ public:
+  ~MySqlConnection();
+  MySqlConnection(const MySqlConnection&) = delete;
+  MySqlConnection& operator=(const MySqlConnection&) = delete;
+
+  // Connects; on failure returns the client library's error (e.g. 2003
+  // "Can't connect to MySQL server on '127.0.0.1:3307'").
+  static Status Open(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>* out);
+  static Status Open(const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
+                     std::unique_ptr<MySqlConnection>* out);
+
+  // Runs one statement exactly as given (the user's SQL is passed through).
+  // `result` gets the first result set, or the OK packet's counters; any
+  // further results (a CALL's) are read and dropped.
+  Status Execute(std::string_view sql, QueryResult* result = nullptr);
+  // Runs a multi-statement text (a connection opened with multi_statements)
+  // in one round trip, reading every statement's result. The server stops at
+  // the first failure, whose error is returned.
+  Status ExecuteBatch(std::string_view text);
+  // Runs one of ddb's own statements with its '?' placeholders bound to
+  // `params`, in one round trip. The values are escaped into the text by the
+  // client library (as most drivers bind by default): ddb's own statements
+  // are few and small, and a server-side prepare would cost a round trip per
+  // connection and a statement handle per text.
+  Status ExecuteWithParams(std::string_view sql, const std::vector<SqlParam>& params,
+                           QueryResult* result = nullptr);
+
+  // The session's user variables `names` (without '@', as written in SQL:
+  // x or `x`) as SQL literals that
+  // give a variable of the same type when SET on another server: 42 (integer),
+  // 5.2500 (DECIMAL, scale kept), 5.25e0 (DOUBLE), 'text' (string), NULL.
+  Status UserVariableLiterals(const std::vector<std::string>& names, std::vector<std::string>* literals);
+
+  const MySqlEndpoint& endpoint() const { return endpoint_; }
+  const MySqlSessionId& session_id() const { return session_id_; }
+  // MariaDB rather than MySQL (SET STATEMENT ... FOR exists).
+  bool server_is_mariadb() const { return server_is_mariadb_; }
+
+  // Asks the server for this session's id and the server's start time.
+  Status ReadSessionId(MySqlSessionId* id);
+
+ private:
+  explicit MySqlConnection(MySqlEndpoint endpoint);
+  Status LastError() const;
+  // Reads every result of the statement just sent; the first into `result`.
+  Status ReadResults(QueryResult* result);
+  // `value` as an SQL literal, escaped for this session's sql_mode.
+  std::string Literal(const SqlParam& value) const;
+
+  MySqlEndpoint endpoint_;
+  MySqlSessionId session_id_;
+  bool server_is_mariadb_ = false;
+  st_mysql* mysql_ = nullptr;
+};
+
+// Runs ddb's own fixed statements in order (schema set-up); stops at the
+// first failure.
+Status ExecuteAll(MySqlConnection& connection, std::initializer_list<const char*> statements);
+
+// True for client-side errors meaning the session is gone (server down,
+// connection lost): the caller should reconnect rather than report a SQL error.
+bool IsConnectionLost(const Status& status);
+
+// Quotes an identifier with backticks for ddb's own SQL (schema names that
+// come from config, never user statements).
+std::string QuoteIdentifier(std::string_view name);
+
+// Quotes a value as an SQL string literal, escaping per MySQL rules.
+std::string QuoteString(std::string_view value);
+
+}  // namespace ddb

@@ -1,0 +1,286 @@
+#include "ddb/daemon/http_server.h"
+
+#include <openssl/crypto.h>
+
+#include <array>
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+namespace ddb {
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// Constant-time for equal lengths, so the token cannot be guessed byte by
+// byte from response times.
+bool TokenMatches(const std::string& authorization, const std::string& token) {
+  static constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() != kBearer.size() + token.size()) return false;
+  if (authorization.compare(0, kBearer.size(), kBearer) != 0) return false;
+  return CRYPTO_memcmp(authorization.data() + kBearer.size(), token.data(), token.size()) == 0;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ParseQueryString(const std::string& query) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(start, end - start);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      out[PercentDecode(pair.substr(0, eq))] = eq == std::string::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+HttpResponse HttpResponse::Json(int status, std::string json) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(json);
+  return response;
+}
+
+HttpResponse HttpResponse::Json(int status, const nlohmann::json& value) {
+  return Json(status, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpResponse HttpResponse::Text(int status, std::string text, std::string content_type) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(text);
+  return response;
+}
+
+HttpResponse HttpResponse::Error(int status, const std::string& message) {
+  return Json(status, nlohmann::json{{"error", message}});
+}
+
+// One client connection: reads requests (keep-alive), answers each, closes
+// on error, timeout or "Connection: close". Owned by its coroutine.
+class HttpServer::Session {
+ public:
+  Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+
+  asio::awaitable<void> Run() {
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(server_.options_.body_limit);
+      parser.header_limit(16 * 1024);
+      stream_.expires_after(server_.options_.read_timeout);
+      boost::system::error_code ec;
+      co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::end_of_stream || ec == asio::error::eof) break;  // the client is done
+      if (ec == beast::error::timeout) break;
+      if (ec) {
+        // Malformed or too large: say so once, then close.
+        const int status = ec == http::error::body_limit ? 413 : 400;
+        co_await Write(HttpResponse::Error(status, "bad request: " + ec.message()), 11, false);
+        co_await LingeringClose();
+        break;
+      }
+      const http::request<http::string_body>& raw = parser.get();
+      HttpRequest request;
+      request.method = std::string(raw.method_string());
+      const std::string target(raw.target());
+      const size_t question = target.find('?');
+      request.path = target.substr(0, question);
+      if (question != std::string::npos) request.query = ParseQueryString(target.substr(question + 1));
+      request.body = raw.body();
+      const std::string authorization(raw[http::field::authorization]);
+      const bool keep_alive = raw.keep_alive();
+      const unsigned version = raw.version();
+
+      HttpResponse response;
+      if (const RouteEntry* route = server_.Resolve(request, authorization, &response)) {
+        response = co_await Call(*route, request);
+      }
+      if (!co_await Write(std::move(response), version, keep_alive) || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+ private:
+  // The client may still be sending the body we refused: closing now would
+  // reset the connection and destroy our answer in its receive buffer. So
+  // stop sending, and read and drop its input for a bounded time and amount.
+  asio::awaitable<void> LingeringClose() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> sink;
+    size_t drained = 0;
+    while (!ec && drained < 16 * server_.options_.body_limit) {
+      drained += co_await stream_.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  asio::awaitable<HttpResponse> Call(const RouteEntry& route, const HttpRequest& request) {
+    auto run = [&route, &request]() -> HttpResponse {
+      try {
+        return route.handler(request);
+      } catch (const std::exception& e) {
+        // A handler bug must not take the daemon down with it.
+        return HttpResponse::Error(500, std::string("internal error: ") + e.what());
+      }
+    };
+    if (route.work == RouteWork::kQuick) co_return run();
+    // No deadline while the handler works: a long statement is not the
+    // client's fault. The worker finishes even if the client goes away.
+    stream_.expires_never();
+    co_return co_await asio::co_spawn(
+        server_.workers_, [run]() -> asio::awaitable<HttpResponse> { co_return run(); }, asio::use_awaitable);
+  }
+
+  asio::awaitable<bool> Write(HttpResponse response, unsigned version, bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(response.status), version};
+    out.set(http::field::server, "ddb");
+    out.set(http::field::content_type, response.content_type);
+    out.set(http::field::cache_control, "no-store");
+    out.set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) out.set(name, value);
+    out.keep_alive(keep_alive);
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+    stream_.expires_after(server_.options_.read_timeout);
+    boost::system::error_code ec;
+    co_await http::async_write(stream_, out, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
+  HttpServer& server_;
+  beast::tcp_stream stream_;
+};
+
+HttpServer::HttpServer(HttpServerOptions options, std::shared_ptr<spdlog::logger> logger)
+    : options_(std::move(options)),
+      logger_(std::move(logger)),
+      acceptor_(io_),
+      workers_(static_cast<size_t>(std::max(1, options_.workers))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(const std::string& method, const std::string& path, RouteAccess access, RouteWork work,
+                       Handler handler) {
+  routes_[{method, path}] = RouteEntry{access, work, std::move(handler)};
+}
+
+const HttpServer::RouteEntry* HttpServer::Resolve(const HttpRequest& request, const std::string& authorization,
+                                                  HttpResponse* error) const {
+  auto it = routes_.find({request.method, request.path});
+  if (it == routes_.end()) {
+    bool other_method = false;
+    for (const auto& [key, entry] : routes_) other_method = other_method || key.second == request.path;
+    *error = other_method ? HttpResponse::Error(405, "method " + request.method + " not allowed on " + request.path)
+                          : HttpResponse::Error(404, "no such endpoint: " + request.path);
+    return nullptr;
+  }
+  if (it->second.access == RouteAccess::kToken) {
+    if (options_.token.empty()) {
+      *error = HttpResponse::Error(403, "the API is disabled: set http_token in this daemon's config");
+      return nullptr;
+    }
+    if (!TokenMatches(authorization, options_.token)) {
+      *error = HttpResponse::Error(401, "missing or wrong token: send 'Authorization: Bearer <http_token>'");
+      error->headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ddb\"");
+      return nullptr;
+    }
+  }
+  return &it->second;
+}
+
+Status HttpServer::Start() {
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(options_.address, ec);
+  if (ec) return Status::InvalidArgument("http_address '" + options_.address + "' is not an IP address");
+  const tcp::endpoint endpoint(ip, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IoError("cannot listen for HTTP on " + options_.address + ":" + std::to_string(options_.port) +
+                           ": " + ec.message());
+  }
+  bound_port_ = acceptor_.local_endpoint().port();
+  asio::co_spawn(io_, AcceptLoop(), asio::detached);
+  io_thread_ = std::thread([this] { io_.run(); });
+  started_ = true;
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (!started_) return;
+  started_ = false;
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  io_.stop();
+  io_thread_.join();
+  // Handlers already running finish (they may hold a MySQL statement).
+  workers_.join();
+}
+
+asio::awaitable<void> HttpServer::AcceptLoop() {
+  while (acceptor_.is_open()) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) break;
+      logger_->warn("accepting an HTTP connection failed: {}", ec.message());
+      asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (open_sessions_ >= options_.max_connections) {
+      logger_->warn("refusing an HTTP connection: {} open already (the limit)", open_sessions_);
+      continue;  // the socket closes as it goes out of scope
+    }
+    ++open_sessions_;
+    auto session = std::make_shared<Session>(*this, std::move(socket));
+    asio::co_spawn(
+        io_,
+        [this, session]() -> asio::awaitable<void> {
+          co_await session->Run();
+          --open_sessions_;
+        },
+        asio::detached);
+  }
+}
+
+}  // namespace ddb

@@ -1,0 +1,169 @@
+#include "ddb/mysql/replay_session.h"
+
+#include <cstdio>
+
+#include "ddb/sql/sql_lexer.h"
+
+namespace ddb {
+
+const std::vector<ReplicatedVariable>& ReplicatedVariables() {
+  static const std::vector<ReplicatedVariable> kVariables = {
+      {"sql_mode", false},
+      {"time_zone", false},
+      {"character_set_client", false},
+      {"collation_connection", false},
+      {"foreign_key_checks", true},
+      {"unique_checks", true},
+      {"auto_increment_increment", true},
+      {"auto_increment_offset", true},
+      {"div_precision_increment", true},
+      {"default_storage_engine", false},
+  };
+  return kVariables;
+}
+
+std::string SelectReplicatedVariablesSql() {
+  std::string sql = "SELECT ";
+  bool first = true;
+  for (const ReplicatedVariable& variable : ReplicatedVariables()) {
+    if (!first) sql += ", ";
+    first = false;
+    sql += std::string("@@session.") + variable.name;
+  }
+  return sql;
+}
+
+bool IsPerStatementSetting(const std::string& name) {
+  return !name.empty() && (name[0] == '@' || name == "insert_id" || name == "last_insert_id" ||
+                           name == "rand_seed1" || name == "rand_seed2");
+}
+
+bool IsAlreadyAppliedDdlError(int code) {
+  switch (code) {
+    case 1007:  // ER_DB_CREATE_EXISTS
+    case 1008:  // ER_DB_DROP_EXISTS (database doesn't exist)
+    case 1050:  // ER_TABLE_EXISTS_ERROR
+    case 1051:  // ER_BAD_TABLE_ERROR (unknown table on DROP)
+    case 1060:  // ER_DUP_FIELDNAME (column added already)
+    case 1061:  // ER_DUP_KEYNAME (index added already)
+    case 1091:  // ER_CANT_DROP_FIELD_OR_KEY (dropped already)
+    case 1146:  // ER_NO_SUCH_TABLE (renamed/altered away already)
+    case 1304:  // ER_SP_ALREADY_EXISTS
+    case 1305:  // ER_SP_DOES_NOT_EXIST
+    case 1359:  // ER_TRG_ALREADY_EXISTS
+    case 1360:  // ER_TRG_DOES_NOT_EXIST
+    case 1396:  // ER_CANNOT_USER (create/drop user that exists/doesn't)
+    case 4090:  // ER_UNKNOWN_VIEW (MariaDB)
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string TimestampLiteral(int64_t micros) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), "%lld.%06lld", static_cast<long long>(micros / 1000000),
+                static_cast<long long>(micros % 1000000));
+  return buffer;
+}
+
+ReplaySession::ReplaySession(MySqlConnection& connection) : connection_(connection) {}
+
+std::string ReplaySession::ContextAssignments(const LoggedStatement& statement) const {
+  std::string assignments;
+  auto add = [&assignments](const std::string& assignment) {
+    assignments += (assignments.empty() ? "" : ", ") + assignment;
+  };
+  for (const SessionSetting& setting : statement.settings) {
+    if (IsPerStatementSetting(setting.name)) {
+      // insert_id, seeds and user variables are consumed or changed by the
+      // statement itself: always send them.
+      add((setting.name[0] == '@' ? setting.name : "@@session." + setting.name) + " = " + setting.value);
+      continue;
+    }
+    auto it = settings_.find(setting.name);
+    if (it != settings_.end() && it->second == setting.value) continue;
+    add("@@session." + setting.name + " = " + setting.value);
+  }
+  if (statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
+    add("@@session.timestamp = " + TimestampLiteral(statement.timestamp_micros));
+  }
+  return assignments;
+}
+
+void ReplaySession::RememberContext(const LoggedStatement& statement) {
+  for (const SessionSetting& setting : statement.settings) {
+    if (!IsPerStatementSetting(setting.name)) settings_[setting.name] = setting.value;
+  }
+  if (statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
+}
+
+Status ReplaySession::SetContext(const LoggedStatement& statement) {
+  if (!statement.default_database.empty() && statement.default_database != database_) {
+    if (Status s = connection_.Execute("USE " + QuoteIdentifier(statement.default_database)); !s.ok()) {
+      // The database may be created by this very statement (or dropped by an
+      // earlier one); run without a default like the master would have.
+      if (s.code() != Status::Code::kMySql || s.mysql_error_code() != 1049) return s;
+    } else {
+      database_ = statement.default_database;
+    }
+  }
+  const std::string assignments = ContextAssignments(statement);
+  if (assignments.empty()) return Status::Ok();
+  if (Status s = connection_.Execute("SET " + assignments); !s.ok()) return s;
+  RememberContext(statement);
+  return Status::Ok();
+}
+
+Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* result) {
+  if (Status s = SetContext(statement); !s.ok()) return s;
+  return connection_.Execute(statement.sql, result);
+}
+
+namespace {
+
+bool ChangesQuoting(const std::string& sql_mode) {
+  return sql_mode.find("ANSI_QUOTES") != std::string::npos ||
+         sql_mode.find("NO_BACKSLASH_ESCAPES") != std::string::npos || sql_mode.find("ANSI'") != std::string::npos ||
+         sql_mode.find("ANSI,") != std::string::npos;
+}
+
+}  // namespace
+
+bool ReplaySession::Batchable(const LoggedStatement& statement) const {
+  auto current = settings_.find("sql_mode");
+  if (current == settings_.end() || ChangesQuoting(current->second)) return false;
+  for (const SessionSetting& setting : statement.settings) {
+    if (setting.name == "sql_mode" && ChangesQuoting(setting.value)) return false;
+  }
+  // A ';' of its own (a trailing terminator a driver sent) would end the
+  // statement early in a batch, or leave an empty one. A CALL answers with
+  // a result per SELECT inside it, and a batch counts one per statement.
+  const std::vector<Token> tokens = Tokenize(statement.sql);
+  if (tokens.empty() || IsKeyword(tokens[0], "CALL")) return false;
+  for (const Token& token : tokens) {
+    if (token.kind == TokenKind::kSemicolon) return false;
+  }
+  return true;
+}
+
+void ReplaySession::AppendToBatch(const LoggedStatement& statement, std::string* batch) {
+  if (!statement.default_database.empty() && statement.default_database != database_) {
+    *batch += "USE " + QuoteIdentifier(statement.default_database) + ";\n";
+    database_ = statement.default_database;
+  }
+  if (const std::string assignments = ContextAssignments(statement); !assignments.empty()) {
+    *batch += "SET " + assignments + ";\n";
+    RememberContext(statement);
+  }
+  *batch += statement.sql;
+  *batch += "\n;\n";
+}
+
+void ReplaySession::Forget() {
+  database_.clear();
+  settings_.clear();
+  timestamp_micros_ = -1;
+}
+
+}  // namespace ddb

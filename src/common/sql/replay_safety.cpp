@@ -1,0 +1,128 @@
+#include "ddb/sql/replay_safety.h"
+
+#include <set>
+
+#include "ddb/sql/sql_lexer.h"
+
+namespace ddb {
+namespace {
+
+// Functions whose value on a slave differs from the master's however the
+// session is set up. The advice says what to write instead.
+struct UnsafeFunction {
+  const char* name;
+  const char* advice;
+};
+
+constexpr UnsafeFunction kUnsafeFunctions[] = {
+    {"UUID", "generate the UUID in the application, or SELECT UUID() first and write the value"},
+    {"UUID_SHORT", "generate the id in the application, or SELECT it first and write the value"},
+    {"SYSDATE", "use NOW(), which replays with the master's timestamp"},
+    {"USER", "write the user name as a literal"},
+    {"SESSION_USER", "write the user name as a literal"},
+    {"SYSTEM_USER", "write the user name as a literal"},
+    {"CONNECTION_ID", "SELECT CONNECTION_ID() first and write the value"},
+    {"FOUND_ROWS", "SELECT FOUND_ROWS() first and write the value"},
+    {"ROW_COUNT", "SELECT ROW_COUNT() first and write the value"},
+    {"LOAD_FILE", "read the file in the application and write its contents"},
+    {"VERSION", "write the version as a literal"},
+    {"GET_LOCK", "take the lock in a separate statement"},
+    {"RELEASE_LOCK", "release the lock in a separate statement"},
+    {"IS_FREE_LOCK", "query the lock in a separate statement"},
+    {"IS_USED_LOCK", "query the lock in a separate statement"},
+    {"SLEEP", "sleep in a separate statement"},
+    {"MASTER_POS_WAIT", "do not wait inside a write"},
+    {"MASTER_GTID_WAIT", "do not wait inside a write"},
+    {"BENCHMARK", "do not benchmark inside a write"},
+    {"NEXTVAL", "SELECT NEXTVAL() first and write the value"},
+    {"LASTVAL", "SELECT LASTVAL() first and write the value"},
+    {"SETVAL", "set the sequence in its own statement"},
+};
+
+bool IsWordLike(const Token& token) {
+  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier ||
+         token.kind == TokenKind::kString;
+}
+
+bool IsOperator(const Token& token, std::string_view op) {
+  return token.kind == TokenKind::kOperator && token.text == op;
+}
+
+// A function call: the name directly followed by '(' (MySQL's default
+// IGNORE_SPACE off means no space may come between).
+bool IsCall(const std::vector<Token>& tokens, size_t i) {
+  return tokens[i].kind == TokenKind::kWord && i + 1 < tokens.size() && IsOperator(tokens[i + 1], "(") &&
+         tokens[i + 1].offset == tokens[i].end();
+}
+
+}  // namespace
+
+ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) { return InspectForReplay(Tokenize(sql, false, mode)); }
+
+ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
+  ReplayTraits traits;
+  std::set<std::string> seen_variables;
+  bool has_limit = false;
+  bool has_order_by = false;
+  bool has_select = false;
+  std::string verb;
+  // Inside a column's DEFAULT (expression) of a CREATE or ALTER: the
+  // parenthesis depth; 0 outside one.
+  int default_depth = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& token = tokens[i];
+    if (default_depth > 0) {
+      if (IsOperator(token, "(")) ++default_depth;
+      if (IsOperator(token, ")")) --default_depth;
+    }
+    if (token.kind == TokenKind::kWord) {
+      const std::string upper = AsciiUpper(token.text);
+      if (verb.empty()) verb = upper;
+      if (upper == "DEFAULT" && (verb == "CREATE" || verb == "ALTER") && default_depth == 0 &&
+          i + 1 < tokens.size() && IsOperator(tokens[i + 1], "(")) {
+        default_depth = 1;
+        ++i;
+        continue;
+      }
+      if (default_depth > 0 && upper == "RAND" && IsCall(tokens, i) && traits.unsafe_reason.empty()) {
+        traits.unsafe_reason = "a column DEFAULT (RAND()) draws a new value for every row an INSERT adds "
+                               "without naming the column, which a slave cannot reproduce; leave the default "
+                               "out and write RAND() in the INSERT (ddb ships its seeds)";
+      }
+      if (upper == "LIMIT") has_limit = true;
+      if (upper == "SELECT") has_select = true;
+      if (upper == "ORDER" && i + 1 < tokens.size() && IsKeyword(tokens[i + 1], "BY")) has_order_by = true;
+      if (upper == "DUPLICATE" && i > 0 && IsKeyword(tokens[i - 1], "ON") && i + 1 < tokens.size() &&
+          IsKeyword(tokens[i + 1], "KEY")) {
+        traits.updates_on_duplicate_key = true;
+      }
+      if (IsCall(tokens, i)) {
+        if (upper == "RAND") traits.uses_rand = true;
+        if (upper == "LAST_INSERT_ID") traits.uses_last_insert_id = true;
+        for (const UnsafeFunction& unsafe : kUnsafeFunctions) {
+          if (upper == unsafe.name && traits.unsafe_reason.empty()) {
+            traits.unsafe_reason = upper + "() gives a different value when a slave replays the statement; " +
+                                   unsafe.advice;
+          }
+        }
+      }
+    }
+    // A user variable: '@' directly followed by its name ('@@' is a system
+    // variable and lexes as one operator).
+    if (IsOperator(token, "@") && i + 1 < tokens.size() && IsWordLike(tokens[i + 1]) &&
+        tokens[i + 1].offset == token.end()) {
+      const std::string name = std::string(tokens[i + 1].text);
+      if (seen_variables.insert(AsciiUpper(name)).second) traits.user_variables.push_back(name);
+    }
+  }
+  // Which rows LIMIT picks without ORDER BY depends on the storage order,
+  // which a slave need not share.
+  if (traits.unsafe_reason.empty() && has_limit && !has_order_by &&
+      (verb == "UPDATE" || verb == "DELETE" || ((verb == "INSERT" || verb == "REPLACE") && has_select))) {
+    traits.unsafe_reason = verb + " with LIMIT but no ORDER BY may pick different rows on a slave; add an ORDER BY "
+                           "on a unique key";
+  }
+  return traits;
+}
+
+}  // namespace ddb

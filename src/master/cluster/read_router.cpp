@@ -1,0 +1,64 @@
+#include "read_router.h"
+
+#include <thread>
+
+#include "ddb/base/clock.h"
+#include "slave_lag.h"
+
+namespace ddb {
+namespace {
+
+// How long a slave that failed a read stays out of rotation.
+constexpr auto kBenchTime = std::chrono::seconds(5);
+constexpr auto kCatchUpPoll = std::chrono::milliseconds(2);
+
+}  // namespace
+
+ReadRouter::ReadRouter(const SlaveRegistry& registry, const RecentRecords& recent, ReadRouting routing)
+    : registry_(registry), recent_(recent), routing_(routing), from_slaves_(routing.from_slaves) {}
+
+std::vector<std::string> ReadRouter::Candidates(uint64_t min_seq) {
+  const auto now = std::chrono::steady_clock::now();
+  const int64_t now_micros = NowMicros();
+  std::vector<std::string> candidates;
+  std::lock_guard<std::mutex> lock(benched_mutex_);
+  for (const SlaveStatus& slave : registry_.Snapshot()) {
+    if (slave.state != SlaveState::kOnline || slave.acked_seq < min_seq) continue;
+    auto benched = benched_until_.find(slave.name);
+    if (benched != benched_until_.end() && benched->second > now) continue;
+    const std::optional<double> lag = SlaveLagSeconds(slave, recent_, now_micros);
+    if (!lag || *lag > routing_.max_lag_seconds) continue;
+    candidates.push_back(slave.name);
+  }
+  return candidates;
+}
+
+bool ReadRouter::TryRead(const QueryRequest& request, uint64_t min_seq, QueryResult* result,
+                         std::string* answered_by) {
+  if (!from_slaves_) return false;
+  const auto deadline = std::chrono::steady_clock::now() + routing_.read_your_writes_wait;
+  std::vector<std::string> candidates = Candidates(min_seq);
+  while (candidates.empty() && std::chrono::steady_clock::now() < deadline) {
+    // Wait for a slave to apply the session's last write (acks come by
+    // themselves) rather than read stale data.
+    std::this_thread::sleep_for(kCatchUpPoll);
+    candidates = Candidates(min_seq);
+  }
+  const size_t start = next_++;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const std::string& slave = candidates[(start + i) % candidates.size()];
+    QueryResult rows;
+    Status s = registry_.QuerySlave(slave, request, routing_.read_timeout, &rows);
+    if (s.ok()) {
+      *result = std::move(rows);
+      *answered_by = slave;
+      return true;
+    }
+    if (s.code() == Status::Code::kMySql) return false;  // the master answers with the authoritative error
+    std::lock_guard<std::mutex> lock(benched_mutex_);
+    benched_until_[slave] = std::chrono::steady_clock::now() + kBenchTime;
+  }
+  return false;
+}
+
+}  // namespace ddb

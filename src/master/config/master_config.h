@@ -1,0 +1,56 @@
+// The master daemon's configuration: config/master.ini, every key also a flag.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ddb/daemon/common_options.h"
+#include "ddb/daemon/config_parser.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "client_session.h"
+
+namespace ddb {
+
+struct MasterConfig {
+  std::string config_path;
+  std::string node_name = "master";
+  std::string cluster_secret;
+  std::string replication_address = "127.0.0.1";
+  uint16_t replication_port = 4407;
+  std::vector<std::string> slaves;  // names the master knows and queues for
+  MySqlEndpoint mysql;
+  size_t recent_records = 10000;  // records kept in memory for live slaves
+  int handshake_timeout_ms = 5000;
+  std::string unsafe_statements = "refuse";  // refuse | warn
+  int64_t log_retention_seconds = 7 * 24 * 3600;
+  int purge_interval_ms = 60000;
+  std::string read_from = "slaves";  // slaves | master
+  double max_lag_seconds = 5.0;
+  int read_your_writes_wait_ms = 500;
+  int sync_slaves = 0;  // 0: asynchronous
+  int sync_timeout_ms = 10000;
+  // The MySQL-protocol endpoint for applications (client_port 0: off).
+  std::string client_address = "127.0.0.1";
+  uint16_t client_port = 0;
+  std::vector<ClientUser> client_users;
+  size_t client_max_connections = 100;
+  size_t client_max_packet_bytes = 16 * 1024 * 1024;
+  int client_handshake_timeout_ms = 10000;
+  int64_t client_idle_timeout_seconds = 28800;
+  HeartbeatOptions heartbeat;
+  HttpOptions http{"127.0.0.1", 8080};
+  std::string http_token;  // bearer token of the API and the dashboard's SQL box
+  // For `--haproxy-config`: each slave's MySQL address and HTTP (health)
+  // address, "name=host:port" items, and where HAProxy listens for reads.
+  std::vector<std::string> slave_mysql_addresses;
+  std::vector<std::string> slave_http_addresses;
+  std::string haproxy_bind = "127.0.0.1:3306";
+  bool print_haproxy_config = false;
+  LoggingOptions logging;
+  ConsoleOptions console;
+};
+
+// Parses argv and the config file. On --help, result.exit_now is set.
+ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* config);
+
+}  // namespace ddb

@@ -1,0 +1,60 @@
+// The master's HTTP endpoints: /health, /metrics and the JSON API
+// (/api/status, /api/query, /api/log), documented in docs/api.md.
+//
+// /api/query runs statements through a SqlSession, exactly as the console
+// does (classified, logged, replicated, refused when unsafe): there is no
+// second write path. Each request is its own session, like `mariadb -e`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ddb/daemon/http_server.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "mysql_probe.h"
+#include "read_router.h"
+#include "recent_records.h"
+#include "replication_log.h"
+#include "slave_registry.h"
+#include "sql_session.h"
+#include "sync_replication.h"
+
+namespace ddb {
+
+// Everything the endpoints read; all must outlive the HttpServer's Stop().
+struct MasterHttpContext {
+  std::string master_name;
+  std::string cluster_id;
+  const RecentRecords& recent;
+  const SlaveRegistry& registry;
+  MySqlEndpoint mysql;
+  ReplicationLog* log;
+  SessionOptions session_options;
+  ReadRouter* router;  // may be null: reads run on the master
+  SyncReplication* sync = nullptr;  // may be null: writes never wait for slaves
+  const MySqlProbe* mysql_probe = nullptr;  // may be null: /health does not look at MySQL
+};
+
+// Limits of one /api/query request.
+inline constexpr size_t kMaxStatementsPerQuery = 100;
+inline constexpr size_t kMaxRowsPerResult = 1000;
+inline constexpr size_t kMaxLogRecordsPerRequest = 500;
+
+nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_micros);
+
+// Splits `sql` like the console, runs each statement in a fresh session
+// (after USE `database` when given), stops at the first failure, and rolls
+// back a transaction the request leaves open. Reads routed to a slave see
+// every record committed before the request started.
+nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql, const std::string& database);
+
+// Committed records with seq > after_seq, decoded.
+Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t horizon, size_t limit,
+                   nlohmann::json* out);
+
+// Adds every master route to `server`.
+void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context);
+
+}  // namespace ddb

@@ -1,0 +1,444 @@
+#include "sql_session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "ddb/sql/replay_safety.h"
+#include "ddb/mysql/replay_session.h"
+#include "ddb/sql/sql_lexer.h"
+#include "program_ids.h"
+#include "statement_policy.h"
+
+namespace ddb {
+namespace {
+
+constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
+constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was busy
+
+ExecutionResult Ok(QueryResult result = QueryResult()) {
+  ExecutionResult outcome;
+  outcome.result = std::move(result);
+  return outcome;
+}
+
+// ddb's own bookkeeping must not be changed through a session: a write to the
+// log would corrupt replication.
+bool TouchesMetaSchema(const std::vector<Token>& tokens) {
+  for (const Token& token : tokens) {
+    if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
+        AsciiUpper(TokenValue(token)) == "DDB_META") {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool MentionsAutocommit(const std::vector<Token>& tokens) {
+  for (const Token& token : tokens) {
+    if (IsKeyword(token, "AUTOCOMMIT")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options, ReadRouter* router,
+                       SyncReplication* sync)
+    : endpoint_(std::move(endpoint)), log_(log), options_(options), router_(router), sync_(sync) {}
+
+Status SqlSession::EnsureConnected() {
+  if (connection_) return Status::Ok();
+  MySqlEndpoint endpoint = endpoint_;
+  endpoint.database = database_;
+  if (Status s = MySqlConnection::Open(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_); !s.ok()) {
+    connection_.reset();
+    return s;
+  }
+  timestamp_pinned_ = false;
+  autocommit_ = true;
+  return RefreshSessionState();
+}
+
+void SqlSession::DropConnection() {
+  connection_.reset();
+  in_transaction_ = false;  // the server rolled back whatever was open
+  pending_.clear();
+}
+
+ExecutionResult SqlSession::Fail(Status status) {
+  if (IsConnectionLost(status)) {
+    const bool had_transaction = in_transaction_ && !pending_.empty();
+    DropConnection();
+    if (had_transaction) {
+      status = Status::MySql(status.mysql_error_code(), status.sql_state(),
+                             status.message() + " (the open transaction was rolled back; nothing was logged)");
+    }
+  }
+  ExecutionResult outcome;
+  outcome.status = std::move(status);
+  return outcome;
+}
+
+ExecutionResult SqlSession::Execute(const std::string& sql) {
+  const uint64_t last_write_before = last_write_seq_;
+  ExecutionResult outcome = Dispatch(sql);
+  // Any statement may commit (COMMIT, DML in autocommit, DDL, an implicit
+  // commit before BEGIN or SET autocommit=1): wait whenever one did.
+  if (sync_ != nullptr && last_write_seq_ != last_write_before) {
+    if (std::string warning = sync_->AwaitSlaves(last_write_seq_); !warning.empty()) {
+      outcome.warnings.push_back(std::move(warning));
+    }
+  }
+  return outcome;
+}
+
+ExecutionResult SqlSession::Dispatch(const std::string& sql) {
+  // Lexed once, as this session's server reads quotes; every question below
+  // reads these tokens.
+  const ParsedStatement parsed = ParseStatement(sql, lex_mode_);
+  const StatementInfo& info = parsed.info;
+  if (info.kind == StatementKind::kEmpty) return Ok();
+  if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));
+  if (info.has_multiple_statements) {
+    return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
+  }
+  if (info.kind != StatementKind::kRead && TouchesMetaSchema(parsed.tokens)) {
+    return Fail(Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
+  }
+  if (std::string refusal = RefusalFor(parsed); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
+  if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
+  if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
+  // A stored function may write: a read, DO or SET (SET @v = f()) that
+  // calls one runs as a logged write, so the slaves run it too.
+  const bool may_call = info.kind == StatementKind::kRead || info.verb == "DO" ||
+                        (info.kind == StatementKind::kSet && !MentionsAutocommit(parsed.tokens));
+  if (may_call && CallsStoredFunction(parsed.tokens)) {
+    ExecutionResult outcome = RunDml(sql, parsed);
+    // A SET may have changed variables logged with later statements.
+    if (outcome.status.ok() && info.kind == StatementKind::kSet && connection_) {
+      if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+    }
+    return outcome;
+  }
+  switch (info.kind) {
+    case StatementKind::kRead:
+      if (router_ != nullptr && router_->from_slaves() && Routable(parsed)) {
+        QueryRequest request;
+        request.sql = sql;
+        request.database = database_;
+        request.settings = settings_;
+        ExecutionResult outcome;
+        if (router_->TryRead(request, last_write_seq_, &outcome.result, &outcome.answered_by)) return outcome;
+        outcome = RunRead(sql);
+        if (outcome.status.ok()) outcome.answered_by = "master";
+        return outcome;
+      }
+      return RunRead(sql);
+    case StatementKind::kDml: return RunDml(sql, parsed);
+    case StatementKind::kDdl: return RunDdl(sql, parsed);
+    case StatementKind::kBegin: return RunBegin(sql);
+    case StatementKind::kCommit: return RunCommit();
+    case StatementKind::kRollback: return RunRollback(sql);
+    case StatementKind::kSavepoint: return RunSavepoint(sql);
+    case StatementKind::kUse: return RunUse(sql);
+    case StatementKind::kSet: return RunSet(sql, parsed);
+    case StatementKind::kAdmin: return RunLocalOnly(sql);
+    case StatementKind::kLockTables:
+      return Fail(Status::Refused("LOCK TABLES is not replicated by ddb; use a transaction instead"));
+    case StatementKind::kEmpty: return Ok();
+    case StatementKind::kUnknown:
+      break;
+  }
+  return Fail(Status::Refused("ddb does not know whether '" + info.verb +
+                              "' changes data, so it was not executed (nothing replicated)"));
+}
+
+bool SqlSession::Routable(const ParsedStatement& parsed) const {
+  const StatementInfo& info = parsed.info;
+  if (in_transaction_ || !autocommit_) return false;  // a transaction's reads see its own snapshot and writes
+  static const char* const kRoutedShows[] = {"TABLES", "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
+                                             "INDEXES", "KEYS", "CREATE", "FULL", "TABLE"};
+  const std::vector<Token>& tokens = parsed.tokens;
+  if (info.verb == "SHOW") {
+    if (tokens.size() < 2) return false;
+    bool listed = false;
+    for (const char* word : kRoutedShows) listed = listed || IsKeyword(tokens[1], word);
+    if (!listed) return false;  // SHOW STATUS, PROCESSLIST, WARNINGS... are about this server
+  } else if (info.verb != "SELECT" && info.verb != "DESCRIBE" && info.verb != "DESC" && info.verb != "EXPLAIN") {
+    return false;
+  }
+  for (const Token& token : tokens) {
+    // Locking reads and SELECT ... INTO act on the master; @@variables and
+    // @variables are this session's.
+    if (IsKeyword(token, "FOR") || IsKeyword(token, "LOCK") || IsKeyword(token, "INTO") ||
+        (token.kind == TokenKind::kOperator && (token.text == "@" || token.text == "@@"))) {
+      return false;
+    }
+    if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
+        AsciiUpper(TokenValue(token)) == "DDB_META") {
+      return false;
+    }
+  }
+  const ReplayTraits traits = InspectForReplay(parsed.tokens);
+  return traits.unsafe_reason.empty() && !traits.uses_last_insert_id && !traits.uses_rand;
+}
+
+ExecutionResult SqlSession::RunRead(const std::string& sql) {
+  if (Status s = UnpinTimestamp(); !s.ok()) return Fail(s);
+  QueryResult result;
+  if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
+  return Ok(std::move(result));
+}
+
+ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement& parsed) {
+  const StatementInfo& info = parsed.info;
+  // A compound block (BEGIN NOT ATOMIC ... END, IF ...) may hold a CREATE
+  // USER: its password is logged as a hash too.
+  std::string logged_sql = sql;
+  if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
+    if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
+  }
+  const ReplayTraits traits = InspectForReplay(parsed.tokens);
+  std::vector<SessionSetting> context;
+  std::vector<std::string> warnings;
+  if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
+  const bool autocommit_statement = !in_transaction_ && autocommit_;
+  if (!in_transaction_) {
+    // With autocommit on, nothing of this session's is open now: wait while
+    // a DDL needs its turn. (With it off, earlier reads may hold the very
+    // metadata locks the DDL waits for.)
+    if (autocommit_) log_->ddl_gate().AwaitTurn();
+    // This statement starts a transaction. In autocommit mode the SET
+    // before it turns autocommit off until the log row commits with it (one
+    // round trip fewer than START TRANSACTION; commit_record turns it back
+    // on); with autocommit off MySQL starts one by itself.
+    in_transaction_ = true;
+    pending_.clear();
+  }
+  const bool may_generate = info.verb != "UPDATE" && info.verb != "DELETE";  // INSERT, REPLACE
+  // ON DUPLICATE KEY UPDATE needs to know exactly whether a row got a
+  // generated id (see SettleDuplicateKeyInsertId): it reads the session's
+  // LAST_INSERT_ID() first.
+  std::optional<InsertIdProbe> probe;
+  if (may_generate && traits.updates_on_duplicate_key) {
+    probe.emplace();
+    probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
+    if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);
+  }
+  const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
+  QueryResult result;
+  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, autocommit_statement, &result); !s.ok()) {
+    if (probe && probe->zeroed && !IsConnectionLost(s)) {
+      // Give the session back its LAST_INSERT_ID(); the statement's own error is what the user needs.
+      static_cast<void>(connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe->before) + ")"));
+    }
+    if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock) {
+      in_transaction_ = false;
+      pending_.clear();
+    }
+    if (autocommit_statement) {
+      EndAutocommitStatement();
+      in_transaction_ = false;
+    }
+    return Fail(s);
+  }
+  // The values the statement generated start at the OK packet's insert id;
+  // replay sets insert_id so a slave generates the same ones even where its
+  // counter differs (the master skipped values in a rolled-back insert).
+  // When the statement generated nothing the packet may carry an explicit
+  // id instead: forcing it on replay is harmless, as nothing is generated
+  // there either -- except under ON DUPLICATE KEY UPDATE, probed exactly.
+  uint64_t generated = may_generate ? result.insert_id : 0;
+  if (probe) {
+    if (Status s = SettleDuplicateKeyInsertId(*probe, &generated); !s.ok()) return Fail(s);
+  }
+  if (generated != 0) context.push_back({"insert_id", std::to_string(generated)});
+  pending_.push_back(MakeLogged(logged_sql, clock.micros, std::move(context)));
+  if (autocommit_statement) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  ExecutionResult outcome = Ok(std::move(result));
+  outcome.warnings = std::move(warnings);
+  return outcome;
+}
+
+ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement& parsed) {
+  const StatementInfo& info = parsed.info;
+  if (info.is_temporary) {
+    return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
+  }
+  // Before anything runs: a password that cannot be logged as a hash must
+  // refuse the statement, as the master could not log it once it ran.
+  std::string logged_sql;
+  if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
+  const ReplayTraits traits = InspectForReplay(parsed.tokens);
+  std::vector<SessionSetting> context;
+  std::vector<std::string> warnings;
+  if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
+  if (in_transaction_) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
+  const int64_t timestamp = clock.micros;
+  if (Status s = PinTimestamp(clock); !s.ok()) return Fail(s);
+  QueryResult result;
+  uint64_t seq = 0;
+  Status s = RunDdlWithoutBlockingCommits(sql, logged_sql, timestamp, context, &result, &seq);
+  if (seq != 0) last_write_seq_ = seq;  // set even by a DROP that failed part way
+  if (!s.ok()) return Fail(s);
+  // DROP DATABASE of the current database leaves the session without one.
+  QueryResult current;
+  if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
+    database_ = current.rows[0][0].value_or("");
+  }
+  ExecutionResult outcome = Ok(std::move(result));
+  outcome.warnings = std::move(warnings);
+  return outcome;
+}
+
+Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
+                                                const std::vector<SessionSetting>& context, QueryResult* result,
+                                                uint64_t* seq) {
+  // A DDL waits for the metadata locks of other sessions' open transactions
+  // on its table. Waiting under the commit lock would stop every session's
+  // commits, and deadlock with a session whose COMMIT needs the commit lock
+  // to end the very transaction the DDL waits for. So each try takes its
+  // metadata locks without waiting (lock_wait_timeout = 0); when they are
+  // busy, the commit lock is released and the DDL tried again, for as long
+  // as this session's own lock_wait_timeout allows.
+  QueryResult saved;
+  if (Status s = connection_->Execute("SELECT @@session.lock_wait_timeout", &saved); !s.ok()) return s;
+  const std::string wait_seconds = saved.rows.at(0).at(0).value_or("86400");
+  if (Status s = connection_->Execute("SET SESSION lock_wait_timeout = 0"); !s.ok()) return s;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::stod(wait_seconds));
+  // Shut once the locks were found busy: no new transaction starts, the
+  // open ones drain, and a try soon after finds the locks free.
+  std::optional<DdlGate::Closed> gate_closed;
+  Status s;
+  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
+    const auto tried_at = std::chrono::steady_clock::now();
+    s = log_->RunDdl(*connection_, MakeLogged(logged_sql, timestamp, context),
+                     [&] { return connection_->Execute(sql, result); }, seq);
+    const bool metadata_lock_busy = s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorLockWaitTimeout &&
+                                    std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);
+    if (!metadata_lock_busy || std::chrono::steady_clock::now() + pause > deadline) break;
+    if (!gate_closed) gate_closed.emplace(log_->ddl_gate());
+    std::this_thread::sleep_for(pause);
+  }
+  if (Status restored = connection_->Execute("SET SESSION lock_wait_timeout = " + wait_seconds); !restored.ok()) {
+    return s.ok() ? restored : s;
+  }
+  return s;
+}
+
+ExecutionResult SqlSession::RunBegin(const std::string& sql) {
+  if (in_transaction_) {  // MySQL commits an open transaction at BEGIN
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  in_transaction_ = true;
+  pending_.clear();
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunCommit() {
+  if (!in_transaction_) {
+    if (Status s = connection_->Execute("COMMIT"); !s.ok()) return Fail(s);
+    return Ok();
+  }
+  if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunRollback(const std::string& sql) {
+  Status s = connection_->Execute(sql);
+  in_transaction_ = false;
+  pending_.clear();
+  if (!s.ok()) return Fail(s);
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunSavepoint(const std::string& sql) {
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  // Replaying SAVEPOINT / ROLLBACK TO in order inside the replayed
+  // transaction reproduces exactly what survived on the master.
+  if (in_transaction_) pending_.push_back(MakeLogged(sql, 0));
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunUse(const std::string& sql) {
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  QueryResult current;
+  if (Status s = connection_->Execute("SELECT DATABASE()", &current); !s.ok()) return Fail(s);
+  database_ = current.rows.empty() ? "" : current.rows[0][0].value_or("");
+  ExecutionResult outcome;
+  outcome.info = "Database changed";
+  return outcome;
+}
+
+ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement& parsed) {
+  // SET autocommit = 1 commits an open transaction inside MySQL; commit it
+  // through the log first so it is not committed unlogged.
+  if (in_transaction_ && MentionsAutocommit(parsed.tokens)) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+  return Ok();
+}
+
+ExecutionResult SqlSession::RunLocalOnly(const std::string& sql) {
+  // Maintenance statements (ANALYZE, OPTIMIZE, FLUSH...) that StatementPolicy
+  // lets through act on this server only; several commit implicitly, so
+  // commit an open transaction first.
+  if (in_transaction_) {
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  }
+  QueryResult result;
+  if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
+  return Ok(std::move(result));
+}
+
+Status SqlSession::CommitOpenTransaction() {
+  in_transaction_ = false;
+  if (pending_.empty()) return connection_->Execute("COMMIT");
+  uint64_t seq = 0;
+  bool session_lost = false;
+  Status s = log_->Commit(*connection_, std::move(pending_), autocommit_, &seq, &session_lost);
+  pending_.clear();
+  if (session_lost) {
+    // The answer was lost and the old server session ended to settle it:
+    // the next statement starts a new one.
+    DropConnection();
+  } else if (!s.ok()) {
+    // Nothing was logged; end what is left of the transaction (and turn
+    // autocommit back on if an autocommit statement turned it off).
+    if (autocommit_) {
+      EndAutocommitStatement();
+    } else {
+      static_cast<void>(connection_->Execute("ROLLBACK"));  // fails only when the connection is gone, which ends it too
+    }
+  }
+  if (!s.ok()) return s;
+  last_write_seq_ = seq;
+  if (!connection_) {
+    // Committed, but a statement that follows in this call (BEGIN, DDL...)
+    // needs a session again.
+    if (Status reopened = EnsureConnected(); !reopened.ok()) {
+      return Status::Unavailable("the transaction committed (#" + std::to_string(seq) +
+                                 "), then the connection to the master's MySQL was lost: " + reopened.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
+void SqlSession::EndAutocommitStatement() {
+  // ROLLBACK first: SET autocommit = 1 would commit what is open, unlogged.
+  // A failure here means the connection is gone, which ends both anyway.
+  if (connection_->Execute("ROLLBACK").ok()) static_cast<void>(connection_->Execute("SET autocommit = 1"));
+}
+
+}  // namespace ddb

@@ -1,0 +1,153 @@
+// SqlSession: one client session on the master: the console, each client of
+// the MySQL endpoint (client_session.h), the web SQL box and forwarded writes
+// all use this class.
+//
+// It owns a connection to the master's MySQL and decides, per statement, how
+// it is executed and logged:
+//   reads           run as typed, never logged;
+//   DML             run inside a transaction; at COMMIT (or at once in
+//                   autocommit mode) the statements go to the log in the same
+//                   transaction (ReplicationLog::Commit);
+//   DDL             pending / execute / done under the commit lock
+//                   (ReplicationLog::RunDdl), after an implicit commit of an
+//                   open transaction, as MySQL does;
+//   failed          statements are neither logged nor shipped.
+// Statements ddb cannot replicate safely are refused with the reason.
+//
+// Not thread-safe: one thread drives a session. The replay context of a
+// write (clock, seeds, insert ids, session variables) is implemented in
+// sql_session_context.cpp.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ddb/console/console.h"
+#include "ddb/base/log_record.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/sql/replay_safety.h"
+#include "ddb/sql/parsed_statement.h"
+#include "read_router.h"
+#include "replication_log.h"
+#include "sync_replication.h"
+
+namespace ddb {
+
+struct SessionOptions {
+  // Statements whose replay could differ from the master (UUID(), UPDATE ...
+  // LIMIT without ORDER BY...): refused when true, run with a warning when
+  // false (`unsafe_statements = refuse | warn`).
+  bool refuse_unsafe = true;
+};
+
+class SqlSession {
+ public:
+  // `log`, `router` and `sync` must outlive the session; without a router
+  // every read runs on the master, without `sync` no write waits for slaves.
+  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {}, ReadRouter* router = nullptr,
+             SyncReplication* sync = nullptr);
+
+  // Runs one statement (no terminator). A statement that committed a record
+  // returns once `sync_slaves` slaves applied it (or with a warning).
+  ExecutionResult Execute(const std::string& sql);
+
+  const std::string& current_database() const { return database_; }
+  bool in_transaction() const { return in_transaction_; }
+  bool autocommit() const { return autocommit_; }
+  // Seq of the last record this session committed (0: none yet).
+  uint64_t last_write_seq() const { return last_write_seq_; }
+  // Reads routed to slaves will see at least record `seq`, as if this
+  // session had written it: for a session that continues earlier ones
+  // (each web request is a fresh session, yet must see the last one's writes).
+  void ReadAfter(uint64_t seq) { last_write_seq_ = std::max(last_write_seq_, seq); }
+  // CONNECTION_ID() of the session's MySQL connection (0: not connected
+  // yet), for a KILL QUERY sent from another connection. The session's
+  // thread only, between statements.
+  uint64_t connection_id() const { return connection_ ? connection_->session_id().connection_id : 0; }
+
+ private:
+  Status EnsureConnected();
+  void DropConnection();
+  ExecutionResult Fail(Status status);
+  ExecutionResult Dispatch(const std::string& sql);
+
+  ExecutionResult RunRead(const std::string& sql);
+  // Whether a read may go to a slave: not inside a transaction, no locking
+  // read, nothing that depends on this session's state on the master.
+  bool Routable(const ParsedStatement& parsed) const;
+  ExecutionResult RunDml(const std::string& sql, const ParsedStatement& parsed);
+  ExecutionResult RunDdl(const std::string& sql, const ParsedStatement& parsed);
+  // Runs a DDL through ReplicationLog::RunDdl without holding the commit
+  // lock while it waits for other sessions' metadata locks.
+  Status RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
+                                      const std::vector<SessionSetting>& context, QueryResult* result, uint64_t* seq);
+  ExecutionResult RunBegin(const std::string& sql);
+  ExecutionResult RunCommit();
+  ExecutionResult RunRollback(const std::string& sql);
+  ExecutionResult RunSavepoint(const std::string& sql);
+  ExecutionResult RunUse(const std::string& sql);
+  ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
+  ExecutionResult RunLocalOnly(const std::string& sql);
+
+  // Logs and commits the open transaction (an implicit commit).
+  Status CommitOpenTransaction();
+  // The session clock (and RAND() seeds) a write runs with, chosen by the
+  // master so NOW() and RAND() here and on replay agree. The seeds are
+  // added to `context`.
+  struct ReplayClock {
+    int64_t micros = 0;
+    std::string rand_seeds;  // ", rand_seed1 = a, rand_seed2 = b", or empty
+  };
+  ReplayClock ChooseClock(bool seed_rand, std::vector<SessionSetting>* context);
+  // Pins `clock` on the session. With `zero_last_insert_id`, also sets
+  // LAST_INSERT_ID() to 0 (see SettleDuplicateKeyInsertId); with `autocommit_off`, also
+  // turns autocommit off (an autocommit statement's transaction, until
+  // ReplicationLog::Commit turns it on again). One round trip.
+  Status PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id = false, bool autocommit_off = false);
+  // Runs a write with `clock`, in as few round trips as the server allows.
+  Status ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
+                          bool autocommit_off, QueryResult* result);
+  // Rolls back a failed autocommit statement and turns autocommit on again.
+  void EndAutocommitStatement();
+  // What an INSERT ... ON DUPLICATE KEY UPDATE needs to learn whether it
+  // generated an AUTO_INCREMENT value.
+  struct InsertIdProbe {
+    uint64_t before = 0;  // the session's LAST_INSERT_ID() before it ran
+    bool zeroed = false;  // LAST_INSERT_ID() was set to 0 for it to run
+  };
+  Status ReadLastInsertId(uint64_t* value);
+  // After such a statement ran: the first value it generated (0: none), and
+  // the session's LAST_INSERT_ID() restored if zeroing was all that moved it.
+  Status SettleDuplicateKeyInsertId(const InsertIdProbe& probe, uint64_t* generated);
+  // Reads what the statement's replay needs from this session before it runs
+  // (user variables, LAST_INSERT_ID()), or refuses it as unsafe.
+  Status PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
+                              std::vector<std::string>* warnings);
+  Status UnpinTimestamp();
+  // The text the log keeps for `sql`: passwords replaced by their hashes
+  // (secret_redaction.h). Refuses a statement whose password cannot be.
+  Status TextToLog(const std::string& sql, const std::vector<Token>& tokens, std::string* logged);
+  // Re-reads the session variables that travel with logged statements.
+  Status RefreshSessionState();
+  LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros,
+                             std::vector<SessionSetting> context = {}) const;
+
+  const MySqlEndpoint endpoint_;
+  ReplicationLog* const log_;
+  const SessionOptions options_;
+  ReadRouter* const router_;
+  SyncReplication* const sync_;
+  std::unique_ptr<MySqlConnection> connection_;
+  std::string database_;
+  std::vector<SessionSetting> settings_;
+  LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)
+  bool autocommit_ = true;
+  bool in_transaction_ = false;
+  std::vector<LoggedStatement> pending_;  // statements of the open transaction
+  bool timestamp_pinned_ = false;
+  uint64_t last_write_seq_ = 0;
+};
+
+}  // namespace ddb

@@ -1,0 +1,305 @@
+#include "statement_policy.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "ddb/sql/builtin_functions.h"
+#include "ddb/mysql/replay_session.h"
+#include "ddb/sql/sql_lexer.h"
+
+namespace ddb {
+namespace {
+
+// A statement that acts on the server itself rather than on replicated data
+// may run on the master alone. Those listed with a refusal would change data
+// (or the server) behind the log's back.
+struct LocalVerb {
+  std::string_view verb;
+  const char* refusal;  // nullptr: runs on the master only, unlogged, by design
+};
+
+constexpr LocalVerb kLocalVerbs[] = {
+    // Maintenance and diagnostics: no replicated row changes.
+    {"FLUSH", nullptr},
+    {"ANALYZE", nullptr},
+    {"OPTIMIZE", nullptr},
+    {"CHECK", nullptr},
+    {"CHECKSUM", nullptr},
+    {"REPAIR", nullptr},
+    {"CACHE", nullptr},
+    {"LOAD", nullptr},  // LOAD INDEX INTO CACHE (LOAD DATA is DML, refused below)
+    {"KILL", nullptr},
+    {"PURGE", nullptr},
+    {"HANDLER", nullptr},  // HANDLER ... OPEN/READ/CLOSE only read
+    {"SIGNAL", nullptr},
+    {"RESIGNAL", nullptr},
+    {"GET", nullptr},  // GET DIAGNOSTICS
+    {"BACKUP", nullptr},
+    {"DEALLOCATE", nullptr},
+    {"DROP", nullptr},  // DROP PREPARE
+    {"SELECT", nullptr},  // ... INTO OUTFILE/DUMPFILE: a file on the master's host
+    {"WITH", nullptr},
+    {"VALUES", nullptr},
+    {"TABLE", nullptr},
+    {"UNLOCK", nullptr},
+    {"XA",
+     "XA transactions are not replicated by ddb: a prepared branch commits outside its log; use BEGIN ... COMMIT"},
+    {"PREPARE",
+     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement itself, "
+     "with the values in it (client-side parameters)"},
+    {"EXECUTE",
+     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement itself, "
+     "with the values in it (client-side parameters)"},
+    {"SHUTDOWN", "that would stop the master's MySQL server; stop ddb-master and its server from the host"},
+    {"RESTART", "that would restart the master's MySQL server; restart it from the host"},
+    {"BINLOG", "BINLOG applies raw binary-log events, which ddb cannot log or replay"},
+    {"CHANGE", "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
+    {"START", "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
+    {"STOP", "ddb replicates this server itself; MariaDB's own replication is not managed through ddb"},
+    {"RESET", "RESET acts on this server's replication state and logs, which ddb does not manage"},
+    {"CLONE", "CLONE copies a server behind the log's back; seed slaves with ddb instead"},
+    {"IMPORT", "IMPORT TABLE brings in data ddb never logged; load it with INSERT statements"},
+    {"INSTALL", "plugins change what each server can do; install them on every node with the mariadb client"},
+    {"UNINSTALL", "plugins change what each server can do; uninstall them on every node with the mariadb client"},
+    {"DO", nullptr},  // built-in functions only: one that calls a stored function is logged as a write
+};
+
+// Words that may stand before '(' without calling a function: operators
+// and clauses (IN (1, 2), VALUES (...), USING (id), OVER (...)).
+constexpr std::string_view kWordsBeforeParentheses[] = {
+    "ALL",     "AND",     "ANY",       "AS",       "ASC",      "BETWEEN", "BY",        "CASE",      "COLLATE",
+    "CROSS",   "DESC",    "DISTINCT",  "DIV",      "ELSE",     "ESCAPE",  "EXCEPT",    "EXISTS",    "FOR",
+    "FORCE",   "FROM",    "HAVING",    "IGNORE",   "IN",       "INDEX",   "INNER",     "INTERSECT", "INTO",
+    "IS",      "JOIN",    "KEY",       "LATERAL",  "LIKE",     "LIMIT",   "NATURAL",   "NOT",       "OFFSET",
+    "ON",      "OR",      "OUTER",     "OVER",     "PARTITION", "RECURSIVE", "REGEXP", "RETURNING", "RLIKE",
+    "ROW",     "ROWS",    "SELECT",    "SET",      "SOME",     "STRAIGHT_JOIN", "TABLE", "THEN",    "UNION",
+    "USE",     "USING",   "VALUE",     "VALUES",   "WHEN",     "WHERE",   "WINDOW",    "WITH",      "XOR",
+    "AGAINST", "PRIMARY", "UNIQUE",    "CHECK",    "REFERENCES", "CONSTRAINT", "DEFAULT", "DO",     "CALL",
+    "RETURN",  "IF",      "WHILE",     "REPEAT",   "UNTIL",    "ELSEIF",  "DECLARE",   "PROCEDURE", "FUNCTION",
+    "TRIGGER", "VIEW",    "EVENT",     "INSERT",   "REPLACE",  "UPDATE",  "DELETE",    "SAVEPOINT", "HANDLER",
+    "SQL",     "SECURITY", "DEFINER",  "INTERVAL"};
+
+constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",     "MEMORY", "HEAP",  "ARIA",     "CSV",
+                                                         "ARCHIVE",    "MRG_MYISAM", "MERGE", "BLACKHOLE"};
+
+// Stored programs and compound blocks: the statements they hold run too.
+constexpr std::string_view kRoutineObjects[] = {"PROCEDURE", "FUNCTION", "TRIGGER", "PACKAGE"};
+constexpr std::string_view kCompoundVerbs[] = {"BEGIN", "IF", "CASE", "LOOP", "REPEAT", "WHILE", "FOR"};
+
+template <typename Words>
+bool Contains(const Words& words, std::string_view word) {
+  return std::find(std::begin(words), std::end(words), word) != std::end(words);
+}
+
+// Words that, inside a routine, trigger or compound block, run a statement
+// that cannot be logged: the block would do it on every replay too, but the
+// master's own run of it is what must not escape the log.
+constexpr std::string_view kUnloggableInBodies[] = {"PREPARE", "EXECUTE", "XA"};
+
+bool IsOperatorToken(const Token& token, std::string_view op) {
+  return token.kind == TokenKind::kOperator && token.text == op;
+}
+
+bool IsNameToken(const Token& token) {
+  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
+}
+
+std::string RefuseLocal(const StatementInfo& info, const std::vector<Token>& tokens) {
+  for (const LocalVerb& local : kLocalVerbs) {
+    if (local.verb != info.verb) continue;
+    if (local.refusal == nullptr) return "";
+    if (info.verb == "RESET" && tokens.size() >= 3 && IsKeyword(tokens[1], "QUERY") && IsKeyword(tokens[2], "CACHE")) {
+      return "";
+    }
+    return std::string(info.verb) + " is not run by ddb: " + local.refusal;
+  }
+  return "ddb does not know what '" + info.verb + "' changes, so it was not executed (nothing replicated)";
+}
+
+// A system variable read into data replays as the slave's own value, which
+// differs per server (@@port, @@hostname, @@server_id...). Those ddb sets
+// on replay from the master's session are safe.
+std::string RefuseServerVariables(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsOperatorToken(tokens[i], "@@")) continue;
+    size_t name = i + 1;
+    if (name + 2 < tokens.size() && IsOperatorToken(tokens[name + 1], ".") &&
+        (IsKeyword(tokens[name], "SESSION") || IsKeyword(tokens[name], "GLOBAL") || IsKeyword(tokens[name], "LOCAL"))) {
+      name += 2;
+    }
+    if (!IsNameToken(tokens[name])) continue;
+    std::string variable = TokenValue(tokens[name]);
+    for (char& c : variable) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (variable == "timestamp") continue;  // pinned by the master and replayed
+    const auto& replicated = ReplicatedVariables();
+    if (std::any_of(replicated.begin(), replicated.end(),
+                    [&](const ReplicatedVariable& v) { return variable == v.name; })) {
+      continue;
+    }
+    return "@@" + variable + " has each server's own value, so a slave replaying this write would store its own; "
+           "SELECT @@" + variable + " first and write the value (nothing was changed)";
+  }
+  return "";
+}
+
+// ENGINE = x in a CREATE or ALTER, or a SET of the default engine.
+std::string RefuseNonTransactionalEngine(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsKeyword(tokens[i], "ENGINE") && !IsKeyword(tokens[i], "DEFAULT_STORAGE_ENGINE") &&
+        !IsKeyword(tokens[i], "STORAGE_ENGINE")) {
+      continue;
+    }
+    size_t value = i + 1;
+    if (IsOperatorToken(tokens[value], "=") || IsOperatorToken(tokens[value], ":=")) ++value;
+    if (value >= tokens.size()) break;
+    const std::string engine = AsciiUpper(TokenValue(tokens[value]));
+    if (Contains(kNonTransactionalEngines, engine)) {
+      return "ENGINE=" + engine + " is not transactional: a rolled-back transaction keeps its rows on the master "
+             "and a crash can leave a slave's copy and its position apart; ddb replicates InnoDB tables (nothing "
+             "was changed)";
+    }
+  }
+  return "";
+}
+
+std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    // A stored program's RAND() draws from the session that fires or calls
+    // it; that statement itself names no RAND(), so no seeds go with it.
+    if (IsKeyword(tokens[0], "CREATE") && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() &&
+        IsOperatorToken(tokens[i + 1], "(")) {
+      return "the body calls RAND(), whose values a slave cannot reproduce for the statements that fire or call "
+             "it; pass the random value in as a parameter, or write RAND() in the statement itself (its seeds are "
+             "logged)";
+    }
+    for (std::string_view word : kUnloggableInBodies) {
+      if (IsKeyword(tokens[i], word)) {
+        return "the body runs " + std::string(word) +
+               ", which ddb cannot log (server-side prepared texts and XA run outside its statement log)";
+      }
+    }
+    if (IsKeyword(tokens[i], "LOAD") && i + 1 < tokens.size() &&
+        (IsKeyword(tokens[i + 1], "DATA") || IsKeyword(tokens[i + 1], "XML"))) {
+      return "the body runs LOAD DATA, which reads a file slaves do not have";
+    }
+  }
+  return "";
+}
+
+// A direct write to the mysql schema changes accounts or server tables
+// (several of them Aria, not transactional) without the statements that
+// replicate them.
+std::string RefuseSystemSchemaWrite(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (IsNameToken(tokens[i]) && AsciiUpper(TokenValue(tokens[i])) == "MYSQL" && IsOperatorToken(tokens[i + 1], ".")) {
+      return "ddb does not replicate direct writes to the mysql schema; use CREATE USER, GRANT and the like";
+    }
+  }
+  return "";
+}
+
+// Whether a SET asks for an isolation level below REPEATABLE READ, in any of
+// its spellings and scopes: SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL
+// READ COMMITTED, SET tx_isolation = 'READ-UNCOMMITTED', SET
+// @@transaction_isolation = ... Replaying in commit order is only exact
+// when InnoDB takes locking reads for INSERT ... SELECT and the like, which
+// it does not below REPEATABLE READ (docs/architecture.md).
+bool LowersIsolation(const std::vector<Token>& tokens) {
+  bool mentions_isolation = false;
+  bool weak_level = false;
+  for (const Token& token : tokens) {
+    const std::string value = AsciiUpper(TokenValue(token));
+    if (value == "ISOLATION" || value == "TX_ISOLATION" || value == "TRANSACTION_ISOLATION") {
+      mentions_isolation = true;
+    }
+    if (value.find("COMMITTED") != std::string::npos) weak_level = true;  // READ COMMITTED, 'READ-UNCOMMITTED'
+  }
+  return mentions_isolation && weak_level;
+}
+
+}  // namespace
+
+bool CallsStoredFunction(std::string_view sql, LexMode mode) { return CallsStoredFunction(Tokenize(sql, false, mode)); }
+
+// Tokens as Tokenize gives them: comments are skipped already (an
+// unterminated one, last, matters to no check here).
+bool CallsStoredFunction(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsNameToken(tokens[i]) || !IsOperatorToken(tokens[i + 1], "(")) continue;
+    // `f`(...) and db.f(...) always name a stored function (but for the
+    // schemas that hold the built-ins); a stored function, unlike a
+    // built-in, may have spaces before its '('.
+    if (tokens[i].kind == TokenKind::kQuotedIdentifier) return true;
+    if (i >= 2 && IsOperatorToken(tokens[i - 1], ".") && IsNameToken(tokens[i - 2])) {
+      if (!IsBuiltinFunctionSchema(TokenValue(tokens[i - 2]))) return true;
+      continue;
+    }
+    const std::string name = AsciiUpper(tokens[i].text);
+    if (Contains(kWordsBeforeParentheses, name) || IsBuiltinFunction(name)) continue;
+    if (i > 0 && (IsKeyword(tokens[i - 1], "TABLE") || IsKeyword(tokens[i - 1], "INTO") ||
+                  IsKeyword(tokens[i - 1], "FROM") || IsKeyword(tokens[i - 1], "JOIN") ||
+                  IsKeyword(tokens[i - 1], "AS"))) {
+      continue;  // a table or alias followed by a column list or a derived table's columns
+    }
+    return true;
+  }
+  return false;
+}
+
+bool IsCompoundVerb(std::string_view verb) { return Contains(kCompoundVerbs, verb); }
+
+std::string RefusalFor(const ParsedStatement& statement) {
+  const StatementInfo& info = statement.info;
+  const std::vector<Token>& tokens = statement.tokens;
+  if (tokens.size() > 2 && IsKeyword(tokens[0], "SET") && IsKeyword(tokens[1], "STATEMENT")) {
+    for (const Token& token : tokens) {
+      if (IsKeyword(token, "FOR")) break;
+      if (IsKeyword(token, "SQL_MODE")) {
+        return "SET STATEMENT sql_mode = ... FOR changes how the server reads quotes for one statement, so ddb "
+               "could not judge it; SET sql_mode first, then run the statement";
+      }
+    }
+  }
+  switch (info.kind) {
+    case StatementKind::kAdmin:
+      return RefuseLocal(info, tokens);
+    case StatementKind::kDml: {
+      if (info.verb == "LOAD") {
+        return "LOAD DATA reads a file on the master's host (or, LOCAL, the client's) that slaves cannot read; "
+               "load the rows with INSERT ... VALUES batches (nothing was changed)";
+      }
+      if (std::string refusal = RefuseSystemSchemaWrite(tokens); !refusal.empty()) return refusal;
+      if (Contains(kCompoundVerbs, info.verb)) {
+        if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
+      }
+      return RefuseServerVariables(tokens);
+    }
+    case StatementKind::kDdl: {
+      if (info.object == "SERVER" && info.verb != "DROP" &&
+          std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "PASSWORD"); })) {
+        return "a server definition's PASSWORD option has no hash form, so it would be logged in plain text; "
+               "create the server on each node with the mariadb client";
+      }
+      if (info.object == "EVENT" && info.verb != "DROP") {
+        return "events run inside the server, outside ddb's log: their writes would not replicate (and a copy on "
+               "each slave would write on its own); schedule the statement from a client instead";
+      }
+      if (std::string refusal = RefuseNonTransactionalEngine(tokens); !refusal.empty()) return refusal;
+      if (Contains(kRoutineObjects, info.object)) {
+        if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
+      }
+      return RefuseServerVariables(tokens);
+    }
+    case StatementKind::kSet:
+      if (LowersIsolation(tokens)) {
+        return "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and other "
+               "statements that read one table to write another could read rows a slave replaying in commit order "
+               "would not see (nothing was changed)";
+      }
+      return RefuseNonTransactionalEngine(tokens);
+    default:
+      return "";
+  }
+}
+
+}  // namespace ddb

@@ -1,0 +1,31 @@
+// StatementPolicy: the master's allow-list. Every statement a session sends
+// is either proven to change nothing replicated (a read, or a maintenance
+// statement that acts on this server only), logged with what its replay
+// needs, or refused with the reason and what to write instead. Anything the
+// classifier cannot account for is refused, never run unlogged
+// (docs/replay.md has the full table).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ddb/sql/parsed_statement.h"
+
+namespace ddb {
+
+// Why the master must not run `statement`, or empty when the session may go
+// on to run it as its kind says.
+std::string RefusalFor(const ParsedStatement& statement);
+
+// Whether `sql` calls a function that is not built into MariaDB: a stored
+// function (or UDF), which may write. A read that does is run and logged as
+// a write, so its writes replay on every slave; never routed to a slave.
+bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
+bool CallsStoredFunction(const std::vector<Token>& tokens);
+
+// Whether a statement starting with `verb` is a compound block (BEGIN NOT
+// ATOMIC ... END, IF ..., LOOP ...), which runs the statements it holds.
+bool IsCompoundVerb(std::string_view verb);
+
+}  // namespace ddb

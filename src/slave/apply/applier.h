@@ -1,0 +1,95 @@
+// Applier: replays records on the slave's MySQL, in order, exactly once.
+//
+// The position in ddb_meta.applied_position moves in the same transaction as
+// the statements it covers, so after any crash the slave resumes right after
+// the last committed record. Consecutive transaction records (and gaps, which
+// only move the position) are grouped into one MySQL transaction, sent as one
+// multi-statement text when they allow it, so a group costs one round trip
+// (order never changes); a DDL is applied alone, then
+// the position is updated, and the idempotency rule (an "already exists" /
+// "does not exist" error right after a restart means the DDL was applied
+// before the crash) covers the gap between the two.
+//
+// A record that fails stops the applier in a visible error state, like
+// MySQL's SQL thread; Retry() or Skip() resume it. A lost MySQL connection is
+// retried with back-off. Runs on its own thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "apply_queue.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/mysql/replay_session.h"
+#include "slave_schema.h"
+#include "slave_status.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace ddb {
+
+class Applier {
+ public:
+  // `queue` and `status` must outlive the applier. `position` is the stored
+  // position read at start.
+  Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& status, size_t batch_records,
+          StoredPosition position, std::shared_ptr<spdlog::logger> logger);
+  ~Applier();
+
+  void Start();
+  void Stop();
+
+  // Called on the applier thread after each commit with the new position.
+  void SetProgressListener(std::function<void(uint64_t)> listener);
+
+  // Operator commands for the record the applier stopped on.
+  Status Retry();
+  Status Skip();
+
+  uint64_t applied_seq() const { return applied_seq_.load(); }
+
+ private:
+  void Run();
+  bool EnsureConnected();
+  // Applies `run` (consecutive records) atomically with the position.
+  Status ApplyRun(const std::vector<LogRecord>& run, std::string* failed_statement);
+  Status ApplyTransactions(const std::vector<LogRecord>& run, std::string* failed_statement);
+  // Applies `run` and its position in one round trip (one multi-statement
+  // text), when every statement can travel in one; returns false when not,
+  // having sent nothing. `status` is the batch's outcome.
+  bool ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status);
+  Status ApplyDdl(const LogRecord& record, std::string* failed_statement);
+  void WaitForOperator();
+  void Committed(uint64_t seq, int64_t committed_at, size_t records);
+
+  const MySqlEndpoint endpoint_;
+  ApplyQueue& queue_;
+  SlaveStatusBoard& status_;
+  const size_t batch_records_;
+  std::shared_ptr<spdlog::logger> logger_;
+
+  std::unique_ptr<MySqlConnection> connection_;
+  std::unique_ptr<ReplaySession> replay_;
+  std::vector<LogRecord> pending_;  // popped from the queue, not yet applied
+  bool single_step_ = false;        // after a failed group: one record per transaction
+  bool just_connected_ = true;      // idempotency rule applies to the first DDL only
+  std::atomic<uint64_t> applied_seq_;
+  int64_t applied_committed_at_ = 0;
+  std::function<void(uint64_t)> progress_listener_;
+
+  std::mutex operator_mutex_;
+  std::condition_variable operator_signal_;
+  enum class OperatorAction { kNone, kRetry, kSkip } operator_action_ = OperatorAction::kNone;
+  bool stopped_on_error_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace ddb

@@ -1,0 +1,39 @@
+// The slave daemon's configuration: config/slave1.ini, every key also a flag.
+#pragma once
+
+#include <string>
+
+#include "ddb/daemon/common_options.h"
+#include "ddb/daemon/config_parser.h"
+#include "ddb/mysql/mysql_connection.h"
+
+namespace ddb {
+
+struct SlaveConfig {
+  std::string config_path;
+  std::string node_name;
+  std::string cluster_secret;
+  std::string master_host = "127.0.0.1";
+  uint16_t master_port = 4407;
+  MySqlEndpoint mysql;
+  int reconnect_min_ms = 100;   // first retry after losing the master
+  int reconnect_max_ms = 5000;  // back-off ceiling
+  size_t apply_batch_records = 100;  // consecutive records applied in one transaction
+  size_t queue_records = 2000;       // received, not yet applied (bounds memory)
+  bool forward_writes = true;   // DML at this console runs on the master
+  int forward_wait_ms = 10000;  // for the master's answer, then for applying it here
+  bool attach = false;  // a console attached to the running daemon through console_socket
+  // The daemon's local socket for attached consoles; "off" (or empty): none.
+  // Default /tmp/ddb-slave-<node_name>.sock.
+  std::string console_socket;
+  HeartbeatOptions heartbeat;
+  HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
+  double max_lag_seconds = 5.0;         // /health answers 503 beyond this
+
+  LoggingOptions logging;
+  ConsoleOptions console;
+};
+
+ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* config);
+
+}  // namespace ddb

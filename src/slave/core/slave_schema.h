@@ -1,0 +1,32 @@
+// ddb_meta on a slave's MySQL: the applied position, updated in the same
+// transaction as what it applies, and the cluster this slave belongs to.
+#pragma once
+
+#include <string>
+
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/base/status.h"
+
+namespace ddb {
+
+struct StoredPosition {
+  std::string cluster_id;  // empty until the slave first joins a master
+  uint64_t seq = 0;        // last applied record
+  int64_t master_committed_at_micros = 0;
+};
+
+Status CreateSlaveSchema(MySqlConnection& connection);
+Status LoadPosition(MySqlConnection& connection, StoredPosition* position);
+Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id);
+
+// Two daemons applying to one MySQL would apply every record twice. The
+// applier holds a MySQL named lock on its connection for as long as it runs.
+Status AcquireApplierLock(MySqlConnection& connection);
+// Fails with Refused when another daemon holds the lock (checked at start, for
+// a clear message before anything runs).
+Status CheckNoOtherApplier(MySqlConnection& connection);
+
+// The statement that moves the position; runs inside the apply transaction.
+Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros);
+
+}  // namespace ddb

@@ -1,0 +1,324 @@
+#include "master_link.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ddb/base/auth.h"
+#include "ddb/base/log_record.h"
+#include "ddb/protocol/message_io.h"
+
+namespace ddb {
+namespace {
+
+constexpr size_t kMaxAckErrorBytes = 4096;
+// What the slave queues for the master: answers to queries, forwarded
+// statements and their session ends. Consoles wait for each answer and the
+// master's queries for theirs, so this is far more than a live link holds.
+constexpr size_t kOutboxFrames = 1024;
+
+LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
+  LinkChannelOptions options;
+  options.outbox_frames = kOutboxFrames;
+  options.heartbeat_interval = std::chrono::milliseconds(heartbeat.interval_ms);
+  options.silence_timeout = std::chrono::milliseconds(heartbeat.timeout_ms);
+  options.silence = [](std::chrono::milliseconds timeout) {
+    return Status::Unavailable("master silent for " + std::to_string(timeout.count()) + " ms");
+  };
+  options.unexpected = [](MessageType type) {
+    return Status::Corruption(std::string("unexpected ") + MessageTypeName(type) + " frame from master");
+  };
+  return options;
+}
+
+}  // namespace
+
+MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
+                       QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
+                       std::function<Status(const std::string&)> remember_cluster,
+                       std::shared_ptr<spdlog::logger> logger)
+    : strand_(asio::make_strand(io)),
+      config_(config),
+      queue_(queue),
+      status_(status),
+      queries_(queries),
+      cluster_id_(std::move(cluster_id)),
+      remember_cluster_(std::move(remember_cluster)),
+      logger_(std::move(logger)),
+      applied_seq_(applied_seq),
+      received_seq_(applied_seq),
+      space_(strand_) {
+  queue_.SetSpaceListener([this] { asio::post(strand_, [this] { space_.Notify(); }); });
+}
+
+void MasterLink::Start() { asio::co_spawn(strand_, Run(), asio::detached); }
+
+void MasterLink::Stop() {
+  asio::post(strand_, [this] {
+    stopping_ = true;
+    if (channel_) channel_->Close(Status::Unavailable("slave stopping"));
+    space_.Notify();
+  });
+}
+
+void MasterLink::Applied(uint64_t seq) {
+  applied_seq_ = seq;
+  // The Ack is the channel's heartbeat: asking for one now sends the new
+  // position as soon as nothing else waits (many moves, one Ack).
+  asio::post(strand_, [this] {
+    if (linked_) channel_->HeartbeatNow();
+  });
+}
+
+void MasterLink::Forward(ForwardRequest request, uint64_t required_link, ForwardCallback done) {
+  asio::post(strand_, [this, request = std::move(request), required_link, done = std::move(done)]() mutable {
+    if (!linked_ || !channel_->open()) {
+      done(Status::Unavailable("not connected to the master; nothing was sent"), ForwardReply());
+      return;
+    }
+    if (required_link != 0 && required_link != link_number_) {
+      done(Status::Unavailable("the link to the master was re-established since the last statement, so the "
+                               "master's session for this console ended; nothing was sent"),
+           ForwardReply());
+      return;
+    }
+    const uint64_t id = next_forward_id_++;
+    request.request_id = id;
+    forwards_sent_.emplace(id, std::move(done));
+    // Not sent after all (the link closed first, or its outbox is full):
+    // nothing ran, and the console may say so.
+    auto not_sent = [this, id, channel = channel_.get()](const Status& why) {
+      auto it = forwards_sent_.find(id);
+      if (it == forwards_sent_.end()) return;
+      ForwardCallback callback = std::move(it->second);
+      forwards_sent_.erase(it);
+      callback(Status::Unavailable(channel->open() ? why.message() + "; nothing was sent"
+                                                   : "the link to the master closed before the statement was "
+                                                     "sent; nothing ran"),
+               ForwardReply());
+    };
+    const Status queued = channel_->Enqueue(MessageType::kForward,
+                                            std::make_shared<const std::vector<uint8_t>>(Encode(request)), not_sent);
+    if (!queued.ok()) not_sent(queued);
+  });
+}
+
+void MasterLink::EndForwardSession(uint64_t session_id, uint64_t link) {
+  asio::post(strand_, [this, session_id, link] {
+    if (!linked_ || link != link_number_) return;
+    ForwardEnd end;
+    end.session_id = session_id;
+    // After the session's forwards, in the one outbox: its last statement
+    // goes before its end.
+    channel_->Send(MessageType::kForwardEnd, Encode(end));
+  });
+}
+
+// Those still here were handed to the socket: the master may have run them.
+void MasterLink::FailForwards() {
+  for (auto& [id, done] : forwards_sent_) {
+    done(Status::Unavailable("the link to the master closed before it answered: the statement may or may not "
+                             "have run there; check before retrying"),
+         ForwardReply());
+  }
+  forwards_sent_.clear();
+}
+
+asio::awaitable<void> MasterLink::Run() {
+  const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
+  auto delay = std::chrono::milliseconds(config_.reconnect_min_ms);
+  std::string last_failure;
+  asio::steady_timer backoff(strand_);
+  while (!stopping_) {
+    status_.SetLink(LinkState::kConnecting, master);
+    tcp::resolver resolver(strand_);
+    boost::system::error_code ec;
+    auto endpoints = co_await resolver.async_resolve(config_.master_host, std::to_string(config_.master_port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket(strand_);  // the channel runs on the socket's executor
+    if (!ec) co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    Status result;
+    if (ec) {
+      result = Status::Unavailable("cannot connect to master " + master + ": " + ec.message());
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      delay = std::chrono::milliseconds(config_.reconnect_min_ms);  // reached it: start back-off afresh
+      result = co_await Session(std::move(socket));
+    }
+    if (stopping_) break;
+    // Say each distinct failure once, not once per retry.
+    if (result.ToString() != last_failure) {
+      logger_->warn("replication link to {}: {}", master, result.ToString());
+      last_failure = result.ToString();
+    }
+    status_.SetLink(result.code() == Status::Code::kRefused ? LinkState::kRefused : LinkState::kConnecting,
+                    result.ToString());
+    // A refusal (wrong secret, unknown name) needs an operator: retry slowly.
+    const auto wait = result.code() == Status::Code::kRefused ? std::chrono::milliseconds(config_.reconnect_max_ms)
+                                                              : delay;
+    backoff.expires_after(wait);
+    co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    delay = std::min(delay * 2, std::chrono::milliseconds(config_.reconnect_max_ms));
+  }
+}
+
+asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
+  auto channel = std::make_shared<LinkChannel>(std::make_shared<FramedSocket>(std::move(raw_socket)),
+                                               ChannelOptions(config_.heartbeat));
+  channel_ = channel;  // Stop closes it, even during the handshake
+  Status s = co_await Handshake(channel->socket());
+  if (s.ok()) {
+    logger_->info("connected to master {} (cluster {}), receiving after #{}", channel->socket().peer(), cluster_id_,
+                  received_seq_);
+    status_.SetLink(LinkState::kConnected, channel->socket().peer());
+    ++link_number_;
+    InstallHandlers(*channel);
+    channel->HeartbeatNow();  // the master learns the applier's state at once
+    linked_ = true;
+    s = co_await channel->Run();
+    linked_ = false;
+  } else {
+    channel->Close(s);
+  }
+  channel_.reset();
+  FailForwards();
+  co_return s;
+}
+
+asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
+  const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
+  Hello hello;
+  hello.node_name = config_.node_name;
+  hello.cluster_id = cluster_id_;
+  hello.client_nonce = RandomNonce();
+  if (Status s = co_await SendMessage(socket, MessageType::kHello, hello); !s.ok()) co_return s;
+  Challenge challenge;
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kChallenge, &challenge, timeout); !s.ok()) {
+    co_return s;
+  }
+  if (!cluster_id_.empty() && challenge.cluster_id != cluster_id_) {
+    co_return Status::Refused("master " + socket.peer() + " is cluster " + challenge.cluster_id +
+                              ", this slave belongs to cluster " + cluster_id_);
+  }
+  AuthResponse response;
+  response.proof = SlaveProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce, config_.node_name,
+                              challenge.cluster_id);
+  if (Status s = co_await SendMessage(socket, MessageType::kAuthResponse, response); !s.ok()) co_return s;
+  AuthResult result;
+  if (Status s = co_await ReceiveMessage(socket, MessageType::kAuthResult, &result, timeout); !s.ok()) {
+    co_return s;
+  }
+  if (!result.accepted) co_return Status::Refused(result.reason);
+  const std::string expected = MasterProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce,
+                                           config_.node_name, challenge.cluster_id);
+  if (!ProofsEqual(expected, result.master_proof)) {
+    co_return Status::Refused("master " + socket.peer() + " could not prove it knows the cluster secret");
+  }
+  if (cluster_id_.empty()) {
+    if (Status s = remember_cluster_(challenge.cluster_id); !s.ok()) {
+      co_return Status::Unavailable("storing the cluster id failed: " + s.ToString());
+    }
+    cluster_id_ = challenge.cluster_id;
+    status_.SetClusterId(cluster_id_);
+    logger_->info("joined cluster {} (master '{}')", cluster_id_, challenge.master_name);
+  }
+  Subscribe subscribe;
+  subscribe.after_seq = received_seq_;
+  co_return co_await SendMessage(socket, MessageType::kSubscribe, subscribe);
+}
+
+void MasterLink::InstallHandlers(LinkChannel& channel) {
+  channel.HandleAsync(MessageType::kRecord, [this, &channel](const Frame& frame) {
+    return ReceiveRecord(channel, frame);
+  });
+  channel.Handle(MessageType::kHeartbeat, [this](const Frame& frame) {
+    Heartbeat heartbeat;
+    if (Status s = Decode(frame.payload, &heartbeat); !s.ok()) return s;
+    // The master's heartbeat says what it has sent on this link; frames
+    // arrive in order, so anything beyond what arrived was lost on the way
+    // (a faulty middlebox): reconnect and ask again rather than wait for a
+    // later record to show the gap.
+    if (heartbeat.last_seq > received_seq_) {
+      return Status::Corruption("master sent up to #" + std::to_string(heartbeat.last_seq) + " but only #" +
+                                std::to_string(received_seq_) + " arrived: records were lost on the way");
+    }
+    status_.SetMasterLastSeq(heartbeat.last_seq);
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kError, [](const Frame& frame) {
+    ErrorMessage error;
+    if (Status s = Decode(frame.payload, &error); !s.ok()) return s;
+    return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
+  });
+  channel.Handle(MessageType::kForwardResult, [this](const Frame& frame) {
+    ForwardReply reply;
+    if (Status s = Decode(frame.payload, &reply); !s.ok()) return s;
+    auto it = forwards_sent_.find(reply.result.request_id);
+    if (it != forwards_sent_.end()) {
+      ForwardCallback done = std::move(it->second);
+      forwards_sent_.erase(it);
+      done(Status::Ok(), std::move(reply));
+    }
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kQuery, [this, &channel](const Frame& frame) {
+    QueryRequest request;
+    if (Status s = Decode(frame.payload, &request); !s.ok()) return s;
+    // Answered on the worker thread, on the link that asked: a later link's
+    // master never gets it.
+    queries_.Submit(std::move(request), [weak = channel.weak_from_this(), logger = logger_](QueryReply reply) {
+      auto link = weak.lock();
+      if (!link) return;
+      LinkChannel* raw = link.get();  // the channel calls the rejection itself: alive
+      link->Send(MessageType::kQueryResult, Encode(reply), [raw, logger](const Status& why) {
+        if (raw->open()) logger->warn("an answer to the master's query was not sent: {}", why.ToString());
+      });
+    });
+    return Status::Ok();
+  });
+  channel.SetHeartbeat([this] { return BuildAck(); });
+}
+
+asio::awaitable<Status> MasterLink::ReceiveRecord(LinkChannel& channel, const Frame& frame) {
+  LogRecord record;
+  if (Status s = DecodeRecordPayload(frame.payload, &record); !s.ok()) co_return s;
+  if (record.seq <= received_seq_) co_return Status::Ok();  // already have it
+  if (record.seq != received_seq_ + 1) {
+    // Never skip forward silently: a missing record would leave this slave
+    // different from the master for good.
+    co_return Status::Corruption("master sent record #" + std::to_string(record.seq) + " after #" +
+                                 std::to_string(received_seq_) + ": records are missing");
+  }
+  const uint64_t seq = record.seq;
+  const int64_t committed_at = record.committed_at_micros;
+  while (!queue_.TryPush(record)) {
+    // Full: read nothing more until the applier makes room (TCP pushes back
+    // on the master). Bounded wait so a lost wake-up costs little.
+    co_await space_.Wait(std::chrono::milliseconds(50));
+    if (stopping_ || !channel.open()) co_return Status::Unavailable("link closed");
+  }
+  received_seq_ = seq;
+  status_.SetReceived(seq, committed_at);
+  co_return Status::Ok();
+}
+
+// The Ack carries the applier's state too, and goes out at least every
+// heartbeat interval: it is the slave's heartbeat.
+Frame MasterLink::BuildAck() {
+  const SlaveStatusSnapshot snapshot = status_.Snapshot();
+  Ack ack;
+  ack.applied_seq = std::max(applied_seq_.load(), snapshot.applied_seq);
+  ack.applied_committed_at_micros = snapshot.applied_master_committed_at_micros;
+  if (snapshot.applier == ApplierState::kError) {
+    ack.applier = ApplierReport::kStopped;
+    ack.error_seq = snapshot.apply_error.seq;
+    ack.error = snapshot.apply_error.error + " in: " + snapshot.apply_error.statement;
+    // The master reads slave frames of a few KiB at most; a huge statement
+    // is cut, its seq still says which record it was.
+    if (ack.error.size() > kMaxAckErrorBytes) ack.error.resize(kMaxAckErrorBytes);
+  } else if (snapshot.applier == ApplierState::kMySqlDown) {
+    ack.applier = ApplierReport::kMySqlDown;
+    ack.error = snapshot.mysql_error;
+  }
+  return Frame{MessageType::kAck, Encode(ack)};
+}
+
+}  // namespace ddb
