@@ -35,15 +35,18 @@ int main(int argc, char** argv) {
   int deadline_s = 1800;
 
   CLI::App app{"ddb_bench: the same seeded workload through plain MariaDB, native replication and ddb"};
-  app.add_option("--writes", options.writes, "Mixed autocommit writes after the schema")->capture_default_str();
+  app.add_option("--writes", options.writes, "Mixed autocommit writes after the schema")
+      ->capture_default_str();
   app.add_option("--runs", options.runs, "Runs; the table shows medians")->capture_default_str();
   app.add_option("--catchup-writes", options.catchup_writes, "Writes while a replica is offline (0: skip)")
       ->capture_default_str();
   app.add_option("--lag-writes", options.lag_writes, "Paced writes for the lag measurement (0: skip)")
       ->capture_default_str();
-  app.add_option("--lag-rate", options.lag_rate, "Writes per second for the lag measurement")->capture_default_str();
+  app.add_option("--lag-rate", options.lag_rate, "Writes per second for the lag measurement")
+      ->capture_default_str();
   app.add_option("--seed", options.seed, "Workload seed")->capture_default_str();
-  app.add_option("--slaves", options.slaves, "ddb slaves in the single-writer scenario (sysbench: --sysbench-slaves)")
+  app.add_option("--slaves", options.slaves,
+                 "ddb slaves in the single-writer scenario (sysbench: --sysbench-slaves)")
       ->capture_default_str()
       ->check(CLI::Range(1, 8));
   app.add_option("--apply-batch-records", options.apply_batch_records,
@@ -52,7 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("--heartbeat-ms", options.heartbeat_interval_ms, "ddb daemons' heartbeat_interval_ms")
       ->capture_default_str()
       ->check(CLI::Range(50, 10000));
-  app.add_option("--sweep-batch", sweep, "Also measure ddb catch-up for these apply_batch_records, e.g. 1,10,100");
+  app.add_option("--sweep-batch", sweep,
+                 "Also measure ddb catch-up for these apply_batch_records, e.g. 1,10,100");
   app.add_option("--sweep-writes", sweep_writes, "Records per sweep step")->capture_default_str();
   app.add_option("--markdown", markdown, "Also write the table to this file");
   app.add_option("--deadline", deadline_s, "Seconds any one phase may take")->capture_default_str();
@@ -98,11 +102,12 @@ int main(int argc, char** argv) {
         runs.push_back(RunOnce(options, workload, i, std::cerr));
         // The figures so far, in case a later run fails or is cut short.
         const RunResult& r = runs.back();
-        std::cerr << "  run " << i + 1 << ": write s plain/native/ddb " << r.plain.write_s << "/" << r.native.write_s
-                  << "/" << r.ddb.write_s << "; end to end s native/ddb " << r.native.end_to_end_s << "/"
-                  << r.ddb.end_to_end_s << "; catch-up rec/s native/ddb " << r.native.catchup_records_per_s << "/"
-                  << r.ddb.catchup_records_per_s << "; lag p99 ms native/ddb " << r.native.lag.p99_ms << "/"
-                  << r.ddb.lag.p99_ms << "; equal " << (r.all_equal ? "yes" : "NO") << std::endl;
+        std::cerr << "  run " << i + 1 << ": write s plain/native/ddb " << r.plain.write_s << "/"
+                  << r.native.write_s << "/" << r.ddb.write_s << "; end to end s native/ddb "
+                  << r.native.end_to_end_s << "/" << r.ddb.end_to_end_s << "; catch-up rec/s native/ddb "
+                  << r.native.catchup_records_per_s << "/" << r.ddb.catchup_records_per_s
+                  << "; lag p99 ms native/ddb " << r.native.lag.p99_ms << "/" << r.ddb.lag.p99_ms
+                  << "; equal " << (r.all_equal ? "yes" : "NO") << std::endl;
       }
       if (i < sysbench_runs) {
         std::cerr << "sysbench sweep, run " << i + 1 << " of " << sysbench_runs << std::endl;
@@ -120,8 +125,8 @@ int main(int argc, char** argv) {
       WriteSweepReport(sizes, SweepApplyBatch(options, sizes, sweep_writes, std::cerr), sweep_writes, report);
     }
     if (!samples.empty()) WriteSweepMarkdown(sysbench, samples, report);
-    const bool sysbench_equal =
-        std::all_of(samples.begin(), samples.end(), [](const SweepSample& s) { return s.result.replicas_equal; });
+    const bool sysbench_equal = std::all_of(samples.begin(), samples.end(),
+                                            [](const SweepSample& s) { return s.result.replicas_equal; });
     std::cout << report.str();
     if (!markdown.empty()) {
       std::ofstream out(markdown);

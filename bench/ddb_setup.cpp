@@ -36,7 +36,8 @@ testing::ClusterOptions ClusterOptionsFor(const DdbOptions& options) {
 
 DdbSetup::DdbSetup(DdbOptions options) : options_(options), cluster_(ClusterOptionsFor(options)) {
   master_ = std::make_unique<PipedConsole>(
-      std::vector<std::string>{DDB_MASTER_BINARY, "--config", cluster_.master_config().string(), "--console", "on"},
+      std::vector<std::string>{DDB_MASTER_BINARY, "--config", cluster_.master_config().string(), "--console",
+                               "on"},
       cluster_.dir() / "master-console.log");
   const bool ready = testing::WaitFor(
       [&] { return cluster_.MasterLog().find("ready: log at") != std::string::npos || !master_->Running(); },
@@ -86,16 +87,18 @@ void DdbSetup::WaitReplicasCaughtUp(std::chrono::milliseconds deadline) {
   for (size_t i = 0; i < running_.size(); ++i) {
     if (!running_[i]) continue;
     // Polled every 2 ms: ddb has no server-side wait like MASTER_GTID_WAIT.
-    PollUntil(*slave_connections_[i], "SELECT seq FROM ddb_meta.applied_position WHERE id = 1",
-              [last](uint64_t seq) { return seq >= last; }, deadline, SlaveName(i) + " applying #" +
-              std::to_string(last));
+    PollUntil(
+        *slave_connections_[i], "SELECT seq FROM ddb_meta.applied_position WHERE id = 1",
+        [last](uint64_t seq) { return seq >= last; }, deadline,
+        SlaveName(i) + " applying #" + std::to_string(last));
   }
 }
 
 void DdbSetup::StopReplica(size_t i) {
   // VmHWM dies with the process: keep the stopped one's peak.
   if (testing::ChildProcess* process = cluster_.slave_process(static_cast<int>(i))) {
-    stopped_peak_kb_[i] = std::max(stopped_peak_kb_[i], testing::ProcStatusKb(process->pid(), "VmHWM").value_or(0));
+    stopped_peak_kb_[i] =
+        std::max(stopped_peak_kb_[i], testing::ProcStatusKb(process->pid(), "VmHWM").value_or(0));
   }
   cluster_.StopSlave(static_cast<int>(i));
   running_[i] = false;

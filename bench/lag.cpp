@@ -62,7 +62,8 @@ LagResult MeasureLag(Setup& setup, const std::vector<std::string>& statements, d
         all = all && nodes[n].All();
       }
       if (all) return;
-      if (Clock::now() > give_up) throw std::runtime_error(setup.name() + ": lag writes not everywhere in time");
+      if (Clock::now() > give_up)
+        throw std::runtime_error(setup.name() + ": lag writes not everywhere in time");
       std::this_thread::sleep_for(kPollInterval);
     }
   };

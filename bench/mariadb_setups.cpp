@@ -20,8 +20,8 @@ std::vector<std::string> ClientArgv(const testing::MariaDbInstance& server) {
   // stops at the first failing statement, which the harness then reports.
   // --unbuffered: flush after each query, or the marker's result would sit
   // in stdio's buffer (stdout is a file) until the client exits.
-  return {"mariadb", "--no-defaults", "--host=127.0.0.1", "--port=" + std::to_string(server.port()),
-          "--user=root", "--batch", "--unbuffered"};
+  return {"mariadb",     "--no-defaults", "--host=127.0.0.1", "--port=" + std::to_string(server.port()),
+          "--user=root", "--batch",       "--unbuffered"};
 }
 
 class PlainSetup : public Setup {
@@ -50,7 +50,8 @@ class NativeSetup : public Setup {
   NativeSetup()
       : dir_("ddb-bench-native"),
         primary_(testing::MariaDbInstance::Start(
-            dir_.path() / "primary", {"--log-bin=mariadb-bin", "--server-id=1", "--binlog-format=STATEMENT"})),
+            dir_.path() / "primary",
+            {"--log-bin=mariadb-bin", "--server-id=1", "--binlog-format=STATEMENT"})),
         // Defaults otherwise: one SQL thread (slave_parallel_threads=0), the
         // position in mysql.gtid_slave_pos (InnoDB) in the same transaction as
         // each applied one — crash-safe, like ddb's applied_position.
@@ -58,9 +59,10 @@ class NativeSetup : public Setup {
         console_(ClientArgv(*primary_), dir_.path() / "client.log") {
     // Both start from the same freshly initialised data and the primary's
     // binlog is empty, so the replica replays it from the beginning.
-    replica_->Execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + std::to_string(primary_->port()) +
-                      ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos, "
-                      "MASTER_CONNECT_RETRY=1");
+    replica_->Execute(
+        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + std::to_string(primary_->port()) +
+        ", MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos, "
+        "MASTER_CONNECT_RETRY=1");
     StartReplica(0);
     waiter_ = replica_->Connect();
   }
@@ -77,8 +79,8 @@ class NativeSetup : public Setup {
     const std::string position = primary_->QueryValue("SELECT @@gtid_binlog_pos");
     const double seconds = std::chrono::duration<double>(deadline).count();
     std::unique_ptr<sql::Statement> statement(waiter_->createStatement());
-    std::unique_ptr<sql::ResultSet> result(statement->executeQuery(
-        "SELECT MASTER_GTID_WAIT('" + position + "', " + std::to_string(seconds) + ")"));
+    std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT MASTER_GTID_WAIT('" + position +
+                                                                   "', " + std::to_string(seconds) + ")"));
     if (!result->next() || result->getInt(1) != 0) {
       throw std::runtime_error("native replica did not reach " + position + " in time; replica error log:\n" +
                                replica_->ErrorLogTail());

@@ -51,7 +51,8 @@ void PipedConsole::StartPacedWriter(const std::vector<std::string>& statements, 
   writer_ = std::thread([process, statements, per_second, start, marker] {
     const auto interval = std::chrono::duration<double>(1.0 / per_second);
     for (size_t i = 0; i < statements.size(); ++i) {
-      std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(interval * double(i)));
+      std::this_thread::sleep_until(start +
+                                    std::chrono::duration_cast<Clock::duration>(interval * double(i)));
       if (!process->WriteStdin(statements[i] + ";\n")) return;
     }
     process->WriteStdin(marker);
@@ -79,7 +80,8 @@ Clock::time_point PipedConsole::WaitForMarker(std::chrono::milliseconds deadline
       const bool running = process_->Running();
       if (running) process_->Kill9();  // ends a writer blocked on a full pipe
       JoinWriter();
-      throw std::runtime_error(std::string("console ") + (running ? "did not finish in time" : "exited early") +
+      throw std::runtime_error(std::string("console ") +
+                               (running ? "did not finish in time" : "exited early") +
                                "; output ends with:\n" + OutputTail());
     }
     std::this_thread::sleep_for(kMarkerPoll);
@@ -90,7 +92,8 @@ std::string PipedConsole::OutputTail(size_t bytes) const {
   std::ifstream in(output_, std::ios::binary | std::ios::ate);
   if (!in) return "";
   const std::streamoff size = in.tellg();
-  const std::streamoff from = size > static_cast<std::streamoff>(bytes) ? size - static_cast<std::streamoff>(bytes) : 0;
+  const std::streamoff from =
+      size > static_cast<std::streamoff>(bytes) ? size - static_cast<std::streamoff>(bytes) : 0;
   in.seekg(from);
   std::string tail(static_cast<size_t>(size - from), '\0');
   in.read(tail.data(), static_cast<std::streamsize>(tail.size()));

@@ -19,9 +19,10 @@ uint64_t QueryInteger(sql::Connection& connection, const std::string& sql) {
 
 void PollUntil(sql::Connection& connection, const std::string& sql, const std::function<bool(uint64_t)>& done,
                std::chrono::milliseconds deadline, const std::string& what) {
-  const bool reached =
-      testing::WaitFor([&] { return done(QueryInteger(connection, sql)); }, deadline, std::chrono::milliseconds(2));
-  if (!reached) throw std::runtime_error(what + " did not happen within " + std::to_string(deadline.count()) + " ms");
+  const bool reached = testing::WaitFor([&] { return done(QueryInteger(connection, sql)); }, deadline,
+                                        std::chrono::milliseconds(2));
+  if (!reached)
+    throw std::runtime_error(what + " did not happen within " + std::to_string(deadline.count()) + " ms");
 }
 
 }  // namespace ddb::bench

@@ -58,24 +58,26 @@ void WriteReport(const BenchOptions& options, const std::vector<RunResult>& runs
   out << "| measure | plain | native | ddb | ratio | target | |\n";
   out << "|---|---:|---:|---:|---:|---|---|\n";
 
-  const double write_ratio = MedianRatio(runs, [](auto& r) { return r.ddb.write_s; }, [](auto& r) { return r.plain.write_s; });
-  const double native_write_ratio =
-      MedianRatio(runs, [](auto& r) { return r.native.write_s; }, [](auto& r) { return r.plain.write_s; });
+  const double write_ratio = MedianRatio(
+      runs, [](auto& r) { return r.ddb.write_s; }, [](auto& r) { return r.plain.write_s; });
+  const double native_write_ratio = MedianRatio(
+      runs, [](auto& r) { return r.native.write_s; }, [](auto& r) { return r.plain.write_s; });
   out << "| write path (s) | " << Fixed(MedianOf(runs, [](auto& r) { return r.plain.write_s; }), 2) << " | "
       << Fixed(MedianOf(runs, [](auto& r) { return r.native.write_s; }), 2) << " | "
-      << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.write_s; }), 2) << " | ddb/plain " << Fixed(write_ratio, 2)
-      << " (native/plain " << Fixed(native_write_ratio, 2) << ") | ≤ 1.15 | " << Verdict(write_ratio <= 1.15)
-      << " |\n";
+      << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.write_s; }), 2) << " | ddb/plain "
+      << Fixed(write_ratio, 2) << " (native/plain " << Fixed(native_write_ratio, 2) << ") | ≤ 1.15 | "
+      << Verdict(write_ratio <= 1.15) << " |\n";
 
-  const double e2e_ratio =
-      MedianRatio(runs, [](auto& r) { return r.ddb.end_to_end_s; }, [](auto& r) { return r.native.end_to_end_s; });
+  const double e2e_ratio = MedianRatio(
+      runs, [](auto& r) { return r.ddb.end_to_end_s; }, [](auto& r) { return r.native.end_to_end_s; });
   out << "| end to end (s) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.end_to_end_s; }), 2)
       << " | " << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.end_to_end_s; }), 2) << " | ddb/native "
       << Fixed(e2e_ratio, 2) << " | ≤ 1.0 | " << Verdict(e2e_ratio <= 1.0) << " |\n";
 
   if (options.catchup_writes > 0) {
-    const double ratio = MedianRatio(runs, [](auto& r) { return r.ddb.catchup_records_per_s; },
-                                     [](auto& r) { return r.native.catchup_records_per_s; });
+    const double ratio = MedianRatio(
+        runs, [](auto& r) { return r.ddb.catchup_records_per_s; },
+        [](auto& r) { return r.native.catchup_records_per_s; });
     out << "| catch-up (records/s) | | "
         << Fixed(MedianOf(runs, [](auto& r) { return r.native.catchup_records_per_s; }), 0) << " | "
         << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.catchup_records_per_s; }), 0) << " | ddb/native "
@@ -83,12 +85,12 @@ void WriteReport(const BenchOptions& options, const std::vector<RunResult>& runs
   }
   if (options.lag_writes > 0) {
     const double ddb_p99 = MedianOf(runs, [](auto& r) { return r.ddb.lag.p99_ms; });
-    out << "| lag p50 (ms) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.lag.p50_ms; }), 1) << " | "
-        << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.lag.p50_ms; }), 1) << " | | | |\n";
-    out << "| lag p99 (ms) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.lag.p99_ms; }), 1) << " | "
-        << Fixed(ddb_p99, 1) << " | | ≤ 20 | " << Verdict(ddb_p99 <= 20) << " |\n";
-    out << "| lag max (ms) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.lag.max_ms; }), 1) << " | "
-        << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.lag.max_ms; }), 1) << " | | | |\n";
+    out << "| lag p50 (ms) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.lag.p50_ms; }), 1)
+        << " | " << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.lag.p50_ms; }), 1) << " | | | |\n";
+    out << "| lag p99 (ms) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.lag.p99_ms; }), 1)
+        << " | " << Fixed(ddb_p99, 1) << " | | ≤ 20 | " << Verdict(ddb_p99 <= 20) << " |\n";
+    out << "| lag max (ms) | | " << Fixed(MedianOf(runs, [](auto& r) { return r.native.lag.max_ms; }), 1)
+        << " | " << Fixed(MedianOf(runs, [](auto& r) { return r.ddb.lag.max_ms; }), 1) << " | | | |\n";
   }
   out << "| peak memory, master (MiB) | | | " << Fixed(PeakKb(runs, true) / 1024.0, 1) << " | | | |\n";
   out << "| peak memory, slave (MiB) | | | " << Fixed(PeakKb(runs, false) / 1024.0, 1) << " | | | |\n";
@@ -99,8 +101,10 @@ void WriteReport(const BenchOptions& options, const std::vector<RunResult>& runs
     if (!run.ddb.difference.empty()) out << "\n" << run.ddb.difference;
   }
 
-  out << "\nPer run (s; records/s; ms):\n\n| run | plain write | native write | ddb write | native e2e | ddb e2e "
-         "| native catch-up | ddb catch-up | native p99 | ddb p99 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  out << "\nPer run (s; records/s; ms):\n\n| run | plain write | native write | ddb write | native e2e | ddb "
+         "e2e "
+         "| native catch-up | ddb catch-up | native p99 | ddb p99 "
+         "|\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunResult& r = runs[i];
     out << "| " << i + 1 << " | " << Fixed(r.plain.write_s, 2) << " | " << Fixed(r.native.write_s, 2) << " | "

@@ -96,7 +96,8 @@ Workload MakeWorkload(const BenchOptions& options) {
   workload.main_script = AsScript(main);
   // Another seed, another table: the catch-up writes do not depend on how
   // far the main workload went.
-  workload.catchup_script = AsScript(MixedWrites(options.seed + 1, kCatchUpTable).Next(options.catchup_writes));
+  workload.catchup_script =
+      AsScript(MixedWrites(options.seed + 1, kCatchUpTable).Next(options.catchup_writes));
   workload.lag_statements = LagWrites(options.lag_writes);
 
   std::filesystem::create_directories(options.workload_dir);
@@ -143,8 +144,8 @@ RunResult RunOnce(const BenchOptions& options, const Workload& workload, int run
   return run;
 }
 
-std::vector<double> SweepApplyBatch(const BenchOptions& options, const std::vector<size_t>& batch_sizes, int writes,
-                                    std::ostream& log) {
+std::vector<double> SweepApplyBatch(const BenchOptions& options, const std::vector<size_t>& batch_sizes,
+                                    int writes, std::ostream& log) {
   DdbSetup ddb({options.slaves, options.apply_batch_records, options.heartbeat_interval_ms});
   Settle();
   PipedConsole& console = ddb.console();

@@ -15,16 +15,16 @@
 namespace ddb::bench {
 
 struct BenchOptions {
-  int writes = 20000;           // mixed writes after the schema
+  int writes = 20000;  // mixed writes after the schema
   int runs = 3;
   int catchup_writes = 100000;  // written while a replica is offline; 0 skips catch-up
   int lag_writes = 5000;        // paced writes for the lag measurement; 0 skips it
   double lag_rate = 500;        // writes per second
   uint64_t seed = 42;
-  int slaves = 2;                      // ddb slaves
-  size_t apply_batch_records = 0;      // 0: the slave's config default
-  int heartbeat_interval_ms = 500;     // ddb daemons' heartbeat_interval_ms
-  std::filesystem::path workload_dir;  // where the generated .sql files go
+  int slaves = 2;                                                // ddb slaves
+  size_t apply_batch_records = 0;                                // 0: the slave's config default
+  int heartbeat_interval_ms = 500;                               // ddb daemons' heartbeat_interval_ms
+  std::filesystem::path workload_dir;                            // where the generated .sql files go
   std::chrono::milliseconds deadline{std::chrono::minutes(30)};  // per phase
 };
 
@@ -40,8 +40,8 @@ struct Workload {
 Workload MakeWorkload(const BenchOptions& options);
 
 struct SetupResult {
-  double write_s = 0;      // first statement typed → console printed the marker
-  double end_to_end_s = 0; // first statement typed → every replica applied the last
+  double write_s = 0;       // first statement typed → console printed the marker
+  double end_to_end_s = 0;  // first statement typed → every replica applied the last
   double catchup_records_per_s = 0;
   double catchup_s = 0;
   LagResult lag;
@@ -63,7 +63,7 @@ RunResult RunOnce(const BenchOptions& options, const Workload& workload, int run
 
 // Catch-up speed of a ddb slave for each group size in `batch_sizes`
 // (records/s), `writes` records each, on one cluster.
-std::vector<double> SweepApplyBatch(const BenchOptions& options, const std::vector<size_t>& batch_sizes, int writes,
-                                    std::ostream& log);
+std::vector<double> SweepApplyBatch(const BenchOptions& options, const std::vector<size_t>& batch_sizes,
+                                    int writes, std::ostream& log);
 
 }  // namespace ddb::bench

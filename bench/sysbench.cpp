@@ -10,7 +10,8 @@
 namespace ddb::bench {
 namespace {
 
-std::string RunProgram(std::vector<std::string> argv, const std::filesystem::path& log, std::chrono::seconds limit) {
+std::string RunProgram(std::vector<std::string> argv, const std::filesystem::path& log,
+                       std::chrono::seconds limit) {
   testing::ChildProcess child(std::move(argv), log);
   int code = -1;
   if (!child.WaitForExit(limit, &code)) {
@@ -24,13 +25,13 @@ std::string RunProgram(std::vector<std::string> argv, const std::filesystem::pat
 
 std::vector<std::string> SysbenchArgv(const std::string& test, const SysbenchTables& tables,
                                       const SysbenchTarget& target) {
-  std::vector<std::string> argv = {"sysbench", test, "--db-driver=mysql", "--mysql-host=127.0.0.1",
-                                   "--mysql-port=" + std::to_string(target.port), "--mysql-user=" + target.user,
-                                   "--mysql-db=sbtest", "--tables=" + std::to_string(tables.tables),
-                                   "--table-size=" + std::to_string(tables.table_size),
-                                   // ddb's endpoint offers no server-side prepared statements; the
-                                   // same mode everywhere keeps the comparison fair.
-                                   "--db-ps-mode=disable"};
+  std::vector<std::string> argv = {
+      "sysbench", test, "--db-driver=mysql", "--mysql-host=127.0.0.1",
+      "--mysql-port=" + std::to_string(target.port), "--mysql-user=" + target.user, "--mysql-db=sbtest",
+      "--tables=" + std::to_string(tables.tables), "--table-size=" + std::to_string(tables.table_size),
+      // ddb's endpoint offers no server-side prepared statements; the
+      // same mode everywhere keeps the comparison fair.
+      "--db-ps-mode=disable"};
   if (!target.password.empty()) argv.push_back("--mysql-password=" + target.password);
   return argv;
 }
@@ -47,9 +48,10 @@ double Capture(const std::string& output, const std::string& pattern) {
 
 void SysbenchPrepare(const std::string& test, const SysbenchTables& tables, const SysbenchTarget& target,
                      const std::filesystem::path& log_prefix) {
-  RunProgram({"mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", std::to_string(target.port), "-u", target.user,
-              target.password.empty() ? "--skip-password" : "-p" + target.password, "-e", "CREATE DATABASE sbtest"},
-             log_prefix.string() + "-create.log", std::chrono::seconds(60));
+  RunProgram(
+      {"mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", std::to_string(target.port), "-u", target.user,
+       target.password.empty() ? "--skip-password" : "-p" + target.password, "-e", "CREATE DATABASE sbtest"},
+      log_prefix.string() + "-create.log", std::chrono::seconds(60));
   std::vector<std::string> argv = SysbenchArgv(test, tables, target);
   argv.push_back("prepare");
   RunProgram(std::move(argv), log_prefix.string() + "-prepare.log", std::chrono::seconds(600));

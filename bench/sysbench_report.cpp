@@ -76,7 +76,8 @@ std::filesystem::path RunsPath(const std::filesystem::path& path) {
 
 }  // namespace
 
-void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSample>& samples, std::ostream& out) {
+void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSample>& samples,
+                        std::ostream& out) {
   const auto setups = SweepSetups(options);
   const auto ddbs = DdbSetups(setups);
   const int runs = SweepRunCount(samples);
@@ -100,7 +101,8 @@ void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSamp
       out << " |\n";
     }
 
-    out << "\np95 latency (ms, median), errors (retried deadlocks, all runs) and replicas equal (every run):\n\n"
+    out << "\np95 latency (ms, median), errors (retried deadlocks, all runs) and replicas equal (every "
+           "run):\n\n"
            "| threads";
     for (const auto& s : setups) out << " | " << s.key << " p95";
     for (const auto& s : setups) out << " | " << s.key << " errors";
@@ -110,7 +112,8 @@ void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSamp
     for (int threads : options.threads) {
       out << "| " << threads;
       for (const auto& s : setups) {
-        out << " | " << Fixed(SweepMedian(samples, test, threads, s.key, [](auto& r) { return r.p95_ms; }), 2);
+        out << " | "
+            << Fixed(SweepMedian(samples, test, threads, s.key, [](auto& r) { return r.p95_ms; }), 2);
       }
       bool equal = true;
       for (const auto& s : setups) {
@@ -168,7 +171,8 @@ void WriteSweepCsv(const SweepOptions& options, const std::vector<SweepSample>& 
         medians << "," << Fixed(SweepMedian(samples, test, threads, s.key, [](auto& r) { return r.tps; }), 2);
       }
       for (const auto& s : setups) {
-        medians << "," << Fixed(SweepMedian(samples, test, threads, s.key, [](auto& r) { return r.p95_ms; }), 2);
+        medians << ","
+                << Fixed(SweepMedian(samples, test, threads, s.key, [](auto& r) { return r.p95_ms; }), 2);
       }
       for (const SweepSetup* d : ddbs) {
         medians << "," << Fixed(SweepMedianRatio(samples, test, threads, d->key, "native"), 3) << ","
@@ -180,8 +184,9 @@ void WriteSweepCsv(const SweepOptions& options, const std::vector<SweepSample>& 
   std::ofstream each(RunsPath(path));
   each << "run,test,threads,setup,tps,p95_ms,errors,replicas_equal\n";
   for (const auto& s : samples) {
-    each << s.run + 1 << "," << s.test << "," << s.threads << "," << s.setup << "," << Fixed(s.result.tps, 2) << ","
-         << Fixed(s.result.p95_ms, 2) << "," << s.result.errors << "," << (s.result.replicas_equal ? 1 : 0) << "\n";
+    each << s.run + 1 << "," << s.test << "," << s.threads << "," << s.setup << "," << Fixed(s.result.tps, 2)
+         << "," << Fixed(s.result.p95_ms, 2) << "," << s.result.errors << ","
+         << (s.result.replicas_equal ? 1 : 0) << "\n";
   }
   if (!medians || !each) throw std::runtime_error("cannot write " + path.string() + " or its -runs file");
 }

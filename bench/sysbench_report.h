@@ -15,7 +15,8 @@
 
 namespace ddb::bench {
 
-void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSample>& samples, std::ostream& out);
+void WriteSweepMarkdown(const SweepOptions& options, const std::vector<SweepSample>& samples,
+                        std::ostream& out);
 
 // Writes the medians to `path` and every sample to the same name with
 // "-runs" before the extension (sweep.csv → sweep-runs.csv).

@@ -57,8 +57,8 @@ std::vector<SweepSetup> SweepSetups(const SweepOptions& options) {
   return setups;
 }
 
-std::vector<SweepSample> RunSweep(const SweepOptions& options, int run_index, const std::filesystem::path& work_dir,
-                                  std::ostream& log) {
+std::vector<SweepSample> RunSweep(const SweepOptions& options, int run_index,
+                                  const std::filesystem::path& work_dir, std::ostream& log) {
   const std::vector<SweepSetup> setups = SweepSetups(options);
   std::vector<SweepSample> samples;
   for (const std::string& test : options.tests) {
@@ -66,7 +66,8 @@ std::vector<SweepSample> RunSweep(const SweepOptions& options, int run_index, co
       // The order rotates from run to run so that no setup always meets the
       // machine's first (or last) minutes.
       const SweepSetup& which = setups[(static_cast<size_t>(run_index) + step) % setups.size()];
-      const std::string prefix = "sysbench-run" + std::to_string(run_index + 1) + "-" + test + "-" + which.key;
+      const std::string prefix =
+          "sysbench-run" + std::to_string(run_index + 1) + "-" + test + "-" + which.key;
       Started started = Start(which, options);
       SysbenchPrepare(test, options.tables, started.target, work_dir / prefix);
       // The fresh data directories and the prepared rows are written back

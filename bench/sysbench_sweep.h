@@ -29,9 +29,9 @@ struct SweepOptions {
 
 // One system under test: "plain", "native", or "ddb<N>" (N slaves).
 struct SweepSetup {
-  std::string key;    // CSV column prefix
-  std::string label;  // table heading
-  int ddb_slaves = 0; // 0: a MariaDB setup
+  std::string key;     // CSV column prefix
+  std::string label;   // table heading
+  int ddb_slaves = 0;  // 0: a MariaDB setup
 };
 
 // plain, native, then one ddb setup per SweepOptions::ddb_slaves entry.
@@ -49,7 +49,7 @@ struct SweepSample {
 // Measures every (test, setup, threads) once for run `run_index`; sysbench's
 // logs go under `work_dir`, progress to `log`. Throws std::runtime_error if
 // sysbench fails or a setup does not start.
-std::vector<SweepSample> RunSweep(const SweepOptions& options, int run_index, const std::filesystem::path& work_dir,
-                                  std::ostream& log);
+std::vector<SweepSample> RunSweep(const SweepOptions& options, int run_index,
+                                  const std::filesystem::path& work_dir, std::ostream& log);
 
 }  // namespace ddb::bench

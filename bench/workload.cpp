@@ -15,7 +15,8 @@ std::vector<std::string> SchemaStatements() {
            " (id BIGINT PRIMARY KEY, k INT NOT NULL, v VARCHAR(64) NOT NULL, KEY (k)) ENGINE=InnoDB";
   };
   return {std::string("CREATE DATABASE ") + kDatabase, table(kMixedTable), table(kCatchUpTable),
-          "CREATE TABLE " + Qualified(kLagTable) + " (id BIGINT PRIMARY KEY, v VARCHAR(64) NOT NULL) ENGINE=InnoDB"};
+          "CREATE TABLE " + Qualified(kLagTable) +
+              " (id BIGINT PRIMARY KEY, v VARCHAR(64) NOT NULL) ENGINE=InnoDB"};
 }
 
 MixedWrites::MixedWrites(uint64_t seed, std::string table) : engine_(seed), table_(Qualified(table)) {}
@@ -53,7 +54,8 @@ std::string MixedWrites::Insert() {
 
 std::string MixedWrites::Update() {
   const uint64_t id = live_ids_[Below(live_ids_.size())];
-  return "UPDATE " + table_ + " SET k = k + 1, v = '" + Text(8 + Below(40)) + "' WHERE id = " + std::to_string(id);
+  return "UPDATE " + table_ + " SET k = k + 1, v = '" + Text(8 + Below(40)) +
+         "' WHERE id = " + std::to_string(id);
 }
 
 std::string MixedWrites::Delete() {
@@ -69,8 +71,8 @@ std::vector<std::string> LagWrites(int count) {
   std::vector<std::string> out;
   out.reserve(static_cast<size_t>(count));
   for (int i = 1; i <= count; ++i) {
-    out.push_back("INSERT INTO " + Qualified(kLagTable) + " (id, v) VALUES (" + std::to_string(i) + ", 'lag-" +
-                  std::to_string(i) + "')");
+    out.push_back("INSERT INTO " + Qualified(kLagTable) + " (id, v) VALUES (" + std::to_string(i) +
+                  ", 'lag-" + std::to_string(i) + "')");
   }
   return out;
 }

@@ -35,8 +35,8 @@ BENCHMARK(BM_Classify)->DenseRange(0, 6);
 void BM_ClassifyLongInsert(benchmark::State& state) {
   std::string sql = "INSERT INTO bench.mixed (id, k, v) VALUES ";
   for (int i = 0; i < state.range(0); ++i) {
-    sql += (i ? ", (" : "(") + std::to_string(i) + ", " + std::to_string(i * 7) + ", 'value " + std::to_string(i) +
-           "')";
+    sql += (i ? ", (" : "(") + std::to_string(i) + ", " + std::to_string(i * 7) + ", 'value " +
+           std::to_string(i) + "')";
   }
   for (auto _ : state) benchmark::DoNotOptimize(ClassifyStatement(sql));
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(sql.size()));

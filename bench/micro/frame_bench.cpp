@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "ddb/protocol/frame.h"
 #include "ddb/base/log_record.h"
 #include "ddb/base/wire.h"
+#include "ddb/protocol/frame.h"
 
 namespace ddb {
 namespace {
@@ -71,8 +71,7 @@ BENCHMARK(BM_EncodeRecord)->Arg(40)->Arg(1000);
 
 void BM_DecodeRecord(benchmark::State& state) {
   const LogRecord record = TypicalRecord(static_cast<size_t>(state.range(0)));
-  const auto payload =
-      EncodeRecordPayload(record.seq, record.committed_at_micros, EncodeRecordBody(record));
+  const auto payload = EncodeRecordPayload(record.seq, record.committed_at_micros, EncodeRecordBody(record));
   for (auto _ : state) {
     LogRecord decoded;
     benchmark::DoNotOptimize(DecodeRecordPayload(payload, &decoded));

@@ -4,21 +4,21 @@
 #include <iostream>
 #include <thread>
 
-#include "ddb/daemon/foreground.h"
-#include "ddb/daemon/logging.h"
-#include "master_config.h"
-#include "master_console.h"
 #include "client_server.h"
 #include "consistency_check.h"
-#include "forwarded_writes.h"
 #include "dashboard_assets.h"
+#include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
+#include "ddb/daemon/logging.h"
+#include "forwarded_writes.h"
 #include "haproxy_config.h"
-#include "master_http_api.h"
-#include "mysql_probe.h"
 #include "log_purger.h"
-#include "read_router.h"
+#include "master_config.h"
+#include "master_console.h"
+#include "master_http_api.h"
 #include "master_schema.h"
+#include "mysql_probe.h"
+#include "read_router.h"
 #include "replication_log.h"
 #include "replication_server.h"
 #include "slave_registry.h"
@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<Logging> logging;
-  if (Status s = Logging::Open(config.logging, &logging); !s.ok()) return Fail(config.config_path + ": " + s.message());
+  if (Status s = Logging::Open(config.logging, &logging); !s.ok())
+    return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For("master");
 
   std::unique_ptr<MySqlConnection> bootstrap;
@@ -115,8 +116,8 @@ int main(int argc, char** argv) {
   ReadRouter router(registry, recent, routing);
   // Before the replication server starts: a port clash ends the daemon at once.
   // The dashboard and API: their own thread, SQL on their own sessions.
-  MasterHttpContext http_context{config.node_name, cluster_id, recent,         registry,
-                                 config.mysql,     &log,       session_options, &router, &sync};
+  MasterHttpContext http_context{config.node_name, cluster_id, recent, registry, config.mysql, &log,
+                                 session_options,  &router,    &sync};
   // /health's view of the master's MySQL: asked every second, and a check
   // with no answer after 5 s counts as down.
   MySqlProbe mysql_probe(config.mysql, std::chrono::seconds(1), std::chrono::seconds(5),
@@ -124,8 +125,9 @@ int main(int argc, char** argv) {
   http_context.mysql_probe = &mysql_probe;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
-    http = std::make_unique<HttpServer>(HttpServerOptions{config.http.address, config.http.port, config.http_token},
-                                        logging->For("master.http"));
+    http = std::make_unique<HttpServer>(
+        HttpServerOptions{config.http.address, config.http.port, config.http_token},
+        logging->For("master.http"));
     AddMasterRoutes(*http, http_context);
     AddDashboardRoutes(*http);
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
@@ -169,7 +171,6 @@ int main(int argc, char** argv) {
   }
   logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
                last_seq, config.replication_address, config.replication_port);
-
 
   SqlSession session(config.mysql, &log, session_options, &router, &sync);
   // Reloading applies the slave list; other keys take effect at restart.

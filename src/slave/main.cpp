@@ -5,21 +5,21 @@
 #include <thread>
 
 #include "applier.h"
+#include "apply_queue.h"
 #include "attached_console.h"
 #include "console_server.h"
-#include "ddb/daemon/http_server.h"
-#include "fallback_console.h"
-#include "slave_http_api.h"
-#include "apply_queue.h"
 #include "ddb/daemon/foreground.h"
+#include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "fallback_console.h"
 #include "master_link.h"
 #include "query_worker.h"
 #include "slave_config.h"
 #include "slave_console.h"
-#include "write_forwarder.h"
+#include "slave_http_api.h"
 #include "slave_schema.h"
 #include "slave_status.h"
+#include "write_forwarder.h"
 
 namespace {
 
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   if (!parsed.status.ok()) return Fail(parsed.status.message());
 
   std::unique_ptr<Logging> logging;
-  if (Status s = Logging::Open(config.logging, &logging); !s.ok()) return Fail(config.config_path + ": " + s.message());
+  if (Status s = Logging::Open(config.logging, &logging); !s.ok())
+    return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For(config.node_name);
 
   if (config.attach) {
@@ -58,8 +59,9 @@ int main(int argc, char** argv) {
     // until a daemon answers.
     const bool can_attach_later = !config.console_socket.empty();
     std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
-              << (can_attach_later ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
-                                   : " only (writes, \\retry and \\skip need the daemon's console socket)")
+              << (can_attach_later
+                      ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
+                      : " only (writes, \\retry and \\skip need the daemon's console socket)")
               << std::endl;
     auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
     if (!can_attach_later) return RunForeground(config.console, *local, *logger) == 0 ? 0 : 1;
@@ -70,7 +72,8 @@ int main(int argc, char** argv) {
   // The slave's MySQL may be down at start: wait for it (status says so)
   // rather than exit, like the applier does later.
   StoredPosition position;
-  for (auto delay = std::chrono::milliseconds(200);; delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
+  for (auto delay = std::chrono::milliseconds(200);;
+       delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
     std::unique_ptr<MySqlConnection> bootstrap;
     Status s = MySqlConnection::Open(config.mysql, &bootstrap);
     if (s.ok()) s = CreateSlaveSchema(*bootstrap);
@@ -78,8 +81,10 @@ int main(int argc, char** argv) {
     if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
     if (s.code() == Status::Code::kRefused) return Fail(s.message());
     if (s.ok()) break;
-    if (!IsConnectionLost(s)) return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
-    logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());
+    if (!IsConnectionLost(s))
+      return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
+    logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(),
+                 s.ToString());
     if (StopRequestedWithin(delay)) return 0;
   }
 
@@ -103,20 +108,21 @@ int main(int argc, char** argv) {
   queries.Start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);
-  MasterLink link(io, config, queue, status, queries, position.cluster_id, position.seq,
-                  [&config](const std::string& cluster_id) {
-                    std::unique_ptr<MySqlConnection> connection;
-                    Status s = MySqlConnection::Open(config.mysql, &connection);
-                    return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
-                  },
-                  logging->For("link"));
+  MasterLink link(
+      io, config, queue, status, queries, position.cluster_id, position.seq,
+      [&config](const std::string& cluster_id) {
+        std::unique_ptr<MySqlConnection> connection;
+        Status s = MySqlConnection::Open(config.mysql, &connection);
+        return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
+      },
+      logging->For("link"));
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
   // Before the link and applier start, like the HTTP port: a socket taken by
   // another daemon ends this one at once.
   std::unique_ptr<ConsoleServer> consoles;
   if (!config.console_socket.empty()) {
-    consoles = std::make_unique<ConsoleServer>(io, config, status, applier, config.forward_writes ? &link : nullptr,
-                                               logging->For("console"));
+    consoles = std::make_unique<ConsoleServer>(
+        io, config, status, applier, config.forward_writes ? &link : nullptr, logging->For("console"));
     if (Status s = consoles->Start(); !s.ok()) {
       queries.Stop();
       return Fail(s.message());
@@ -130,8 +136,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<WriteForwarder> forwarder;
   if (config.forward_writes) {
-    forwarder = std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
-                                                 ConsoleServer::kDaemonConsoleSession);
+    forwarder =
+        std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
+                                         ConsoleServer::kDaemonConsoleSession);
   }
   SlaveConsole console(config, &status, &applier, forwarder.get());
   const int failures = RunForeground(config.console, console, *logger);

@@ -34,9 +34,10 @@ TEST(DashboardBrowserTest, ShowsTheClusterRunsSqlAndEscapesValues) {
   const int offline_deadline_ms = cluster.options().heartbeat_timeout_ms + 1000 + 500;
   const std::string url = "http://127.0.0.1:" + std::to_string(cluster.master_http_port()) + "/";
   const char* update = std::getenv("DDB_UPDATE_SCREENSHOT");
-  const std::filesystem::path screenshot = update != nullptr && std::string(update) == "1"
-                                               ? std::filesystem::path(DDB_SOURCE_DIR) / "docs" / "dashboard.png"
-                                               : cluster.dir() / "dashboard.png";
+  const std::filesystem::path screenshot =
+      update != nullptr && std::string(update) == "1"
+          ? std::filesystem::path(DDB_SOURCE_DIR) / "docs" / "dashboard.png"
+          : cluster.dir() / "dashboard.png";
   ChildProcess browser({"node", (dir / "dashboard.mjs").string(), url, cluster.options().http_token,
                         screenshot.string(), std::to_string(offline_deadline_ms)},
                        cluster.dir() / "browser.log", ChildProcess::StdinMode::kPipe);

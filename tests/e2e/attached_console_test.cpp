@@ -33,8 +33,9 @@ class AttachedConsoleTest : public ::testing::Test {
   // Attaches to slave2 and waits until its link is up (writes need it).
   std::unique_ptr<ConsoleProcess> AttachOnline(const std::string& name) {
     auto console = cluster_->AttachConsole(1, name);
-    EXPECT_TRUE(WaitFor([&] { return console->Run("\\status").find("state:       online") != std::string::npos; },
-                        seconds(20), milliseconds(200)))
+    EXPECT_TRUE(
+        WaitFor([&] { return console->Run("\\status").find("state:       online") != std::string::npos; },
+                seconds(20), milliseconds(200)))
         << console->Output();
     return console;
   }
@@ -59,7 +60,8 @@ class AttachedConsoleTest : public ::testing::Test {
 TEST_F(AttachedConsoleTest, WritesRunOnTheMasterAndTheNextSelectSeesThem) {
   auto console = AttachOnline("attached");
   const uint64_t seq_before = cluster_->MasterLastSeq();
-  const std::string out = console->Run("USE f;\nINSERT INTO t (v) VALUES ('attached');\nSELECT v FROM t ORDER BY id;");
+  const std::string out =
+      console->Run("USE f;\nINSERT INTO t (v) VALUES ('attached');\nSELECT v FROM t ORDER BY id;");
   EXPECT_NE(out.find("Query OK, 1 row affected (master, "), std::string::npos) << out;
   EXPECT_NE(out.find("| attached    |"), std::string::npos) << out;
   EXPECT_NE(out.find("2 rows in set"), std::string::npos) << out;
@@ -78,7 +80,8 @@ TEST_F(AttachedConsoleTest, WritesRunOnTheMasterAndTheNextSelectSeesThem) {
   console->Type("INSERT INTO t (v) VALUES ('slow apply');\nSELECT v FROM t WHERE v = 'slow apply';");
   ASSERT_TRUE(WaitFor([&] { return MasterValue("SELECT COUNT(*) FROM f.t WHERE v = 'slow apply'") == "1"; },
                       seconds(10)));
-  EXPECT_EQ(console->Output().find("| slow apply |", before), std::string::npos) << "answered before applying";
+  EXPECT_EQ(console->Output().find("| slow apply |", before), std::string::npos)
+      << "answered before applying";
   lock->execute("UNLOCK TABLES");
   EXPECT_TRUE(WaitFor([&] { return console->Output().find("| slow apply |", before) != std::string::npos; },
                       seconds(10)))
@@ -102,8 +105,9 @@ TEST_F(AttachedConsoleTest, WritesRunOnTheMasterAndTheNextSelectSeesThem) {
 TEST_F(AttachedConsoleTest, StatusRetryAndSkipActOnTheRunningDaemon) {
   auto console = AttachOnline("attached");
   const std::string status = console->Run("\\status");
-  EXPECT_NE(status.find("master:      127.0.0.1:" + std::to_string(cluster_->replication_port()) + " — connected"),
-            std::string::npos)
+  EXPECT_NE(
+      status.find("master:      127.0.0.1:" + std::to_string(cluster_->replication_port()) + " — connected"),
+      std::string::npos)
       << status;
   EXPECT_NE(status.find("applier:     running"), std::string::npos) << status;
 
@@ -148,7 +152,9 @@ TEST_F(AttachedConsoleTest, AConsoleThatLeavesMidTransactionRollsItBackOnTheMast
   // disconnects: its connection closes, and nothing of it was committed,
   // logged or left locked.
   EXPECT_TRUE(WaitFor(
-      [&] { return MasterValue("SELECT COUNT(*) FROM information_schema.processlist WHERE id = " + holder) == "0"; },
+      [&] {
+        return MasterValue("SELECT COUNT(*) FROM information_schema.processlist WHERE id = " + holder) == "0";
+      },
       seconds(10)))
       << cluster_->MasterLog();
   EXPECT_NE(cluster_->MasterLog().find("slave 'slave2' ended forwarding session 2"), std::string::npos)
@@ -159,7 +165,8 @@ TEST_F(AttachedConsoleTest, AConsoleThatLeavesMidTransactionRollsItBackOnTheMast
   std::unique_ptr<sql::ResultSet> locked(statement->executeQuery("SELECT COUNT(*) FROM f.t FOR UPDATE"));
   ASSERT_TRUE(locked->next());
   EXPECT_EQ(locked->getInt(1), 1);
-  EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE body LIKE '%never committed%'"), "0");
+  EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE body LIKE '%never committed%'"),
+            "0");
 }
 
 TEST_F(AttachedConsoleTest, ConsolesComeAndGoWithoutUsingUpTheMastersSessions) {
@@ -167,8 +174,10 @@ TEST_F(AttachedConsoleTest, ConsolesComeAndGoWithoutUsingUpTheMastersSessions) {
   // consoles in turn each write, because each one's session ends with it.
   for (int round = 1; round <= 16; ++round) {
     auto console = cluster_->AttachConsole(1, "attached-" + std::to_string(round));
-    const std::string out = console->Run("INSERT INTO f.t (v) VALUES ('round " + std::to_string(round) + "');");
-    ASSERT_NE(out.find("Query OK, 1 row affected (master"), std::string::npos) << "round " << round << ":\n" << out;
+    const std::string out =
+        console->Run("INSERT INTO f.t (v) VALUES ('round " + std::to_string(round) + "');");
+    ASSERT_NE(out.find("Query OK, 1 row affected (master"), std::string::npos) << "round " << round << ":\n"
+                                                                               << out;
     ASSERT_EQ(console->Close(), 0);
   }
   EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM f.t WHERE v LIKE 'round %'"), "16");
@@ -187,7 +196,8 @@ TEST_F(AttachedConsoleTest, ConsolesComeAndGoWithoutUsingUpTheMastersSessions) {
   EXPECT_EQ(open.back()->Close(), 0);
   open.pop_back();
   auto again = cluster_->AttachConsole(1, "again");
-  EXPECT_NE(again->Run("SELECT COUNT(*) AS n FROM f.t;").find("| 17 |"), std::string::npos) << again->Output();
+  EXPECT_NE(again->Run("SELECT COUNT(*) AS n FROM f.t;").find("| 17 |"), std::string::npos)
+      << again->Output();
 }
 
 TEST_F(AttachedConsoleTest, AfterTheDaemonRestartsTheNextStatementAttachesAgain) {
@@ -201,8 +211,9 @@ TEST_F(AttachedConsoleTest, AfterTheDaemonRestartsTheNextStatementAttachesAgain)
   console->Type("SELECT COUNT(*) AS n FROM t;");
   EXPECT_TRUE(WaitFor(
       [&] {
-        return console->Output().find("no ddb-slave daemon answers at " + cluster_->console_socket(1).string(),
-                                      from) != std::string::npos;
+        return console->Output().find(
+                   "no ddb-slave daemon answers at " + cluster_->console_socket(1).string(), from) !=
+               std::string::npos;
       },
       seconds(10)))
       << console->Output().substr(from);
@@ -215,9 +226,11 @@ TEST_F(AttachedConsoleTest, AfterTheDaemonRestartsTheNextStatementAttachesAgain)
   EXPECT_TRUE(StatusUntilOnline(*console, from)) << console->Output().substr(from);
   EXPECT_NE(console->Output().find("attached again to the ddb-slave daemon at", from), std::string::npos)
       << console->Output().substr(from);
-  const std::string after = console->Run("SELECT v FROM t ORDER BY id;\nSELECT COALESCE(@kept, 'reset') AS kept;");
+  const std::string after =
+      console->Run("SELECT v FROM t ORDER BY id;\nSELECT COALESCE(@kept, 'reset') AS kept;");
   EXPECT_NE(after.find("| from master |"), std::string::npos) << after;
-  EXPECT_NE(after.find("| reset |"), std::string::npos) << "a new session has no variables of the old:\n" << after;
+  EXPECT_NE(after.find("| reset |"), std::string::npos) << "a new session has no variables of the old:\n"
+                                                        << after;
   const std::string write = console->Run("INSERT INTO t (v) VALUES ('after the restart');");
   EXPECT_NE(write.find("Query OK, 1 row affected (master"), std::string::npos) << write;
   EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM f.t WHERE v = 'after the restart'"), "1");
@@ -228,7 +241,8 @@ TEST_F(AttachedConsoleTest, WithoutADaemonTheConsoleReadsAndSaysWhy) {
   EXPECT_FALSE(std::filesystem::exists(cluster_->console_socket(1))) << "a stopped daemon removes its socket";
   const std::string out =
       cluster_->RunSlaveConsole(1, "SELECT v FROM f.t;\nINSERT INTO f.t (v) VALUES ('lost?');\n\\status\n");
-  EXPECT_NE(out.find("no ddb-slave daemon answers at " + cluster_->console_socket(1).string()), std::string::npos)
+  EXPECT_NE(out.find("no ddb-slave daemon answers at " + cluster_->console_socket(1).string()),
+            std::string::npos)
       << out;
   EXPECT_NE(out.find("| from master |"), std::string::npos) << out;
   EXPECT_NE(out.find("INSERT is refused on slave 'slave2'"), std::string::npos) << out;
@@ -247,8 +261,8 @@ TEST_F(AttachedConsoleTest, AConsoleOpenedBeforeItsDaemonAttachesOnceItRuns) {
   cluster_->StartSlave(1);
   const size_t from = console->Output().size();
   EXPECT_TRUE(StatusUntilOnline(*console, from)) << console->Output().substr(from);
-  EXPECT_NE(console->Output().find("attached to the ddb-slave daemon at " + cluster_->console_socket(1).string(),
-                                   from),
+  EXPECT_NE(console->Output().find(
+                "attached to the ddb-slave daemon at " + cluster_->console_socket(1).string(), from),
             std::string::npos)
       << console->Output().substr(from);
   const std::string write = console->Run("INSERT INTO t (v) VALUES ('attached late');");
@@ -289,7 +303,8 @@ TEST_F(AttachedConsoleTest, TheSocketBelongsToOneDaemonAndAKilledOnesIsReplaced)
       << second.ReadLog();
   EXPECT_NE(second.ReadLog().find("is in use"), std::string::npos) << second.ReadLog();
   // The running daemon's consoles are unaffected.
-  EXPECT_NE(console->Run("SELECT COUNT(*) AS n FROM f.t;").find("| 2 |"), std::string::npos) << console->Output();
+  EXPECT_NE(console->Run("SELECT COUNT(*) AS n FROM f.t;").find("| 2 |"), std::string::npos)
+      << console->Output();
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ TEST(BadInputTest, SlaveWithWrongSecretIsRefusedAndClusterKeepsWorking) {
   ChildProcess impostor({DDB_SLAVE_BINARY, "--config", config.string(), "--console", "off"},
                         cluster.dir() / "impostor-stdout.log");
   const auto impostor_log = cluster.dir() / "slave2.log";
-  ASSERT_TRUE(WaitFor([&] { return ReadFile(impostor_log).find("authentication failed") != std::string::npos; },
-                      seconds(20)))
+  ASSERT_TRUE(WaitFor(
+      [&] { return ReadFile(impostor_log).find("authentication failed") != std::string::npos; }, seconds(20)))
       << ReadFile(impostor_log);
   EXPECT_TRUE(WaitFor(
       [&] {
@@ -32,10 +32,12 @@ TEST(BadInputTest, SlaveWithWrongSecretIsRefusedAndClusterKeepsWorking) {
       },
       seconds(20)))
       << cluster.MasterLog();
-  cluster.SqlAndWait("CREATE DATABASE ok;\nCREATE TABLE ok.t (id INT PRIMARY KEY);\nINSERT INTO ok.t VALUES (1);");
+  cluster.SqlAndWait(
+      "CREATE DATABASE ok;\nCREATE TABLE ok.t (id INT PRIMARY KEY);\nINSERT INTO ok.t VALUES (1);");
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30), {0}));
   cluster.ExpectTableEqualEverywhere("ok", "t", {0});
-  EXPECT_EQ(cluster.slave_db(1).QueryValue("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name='ok'"),
+  EXPECT_EQ(cluster.slave_db(1).QueryValue(
+                "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name='ok'"),
             "0")
       << "the refused slave must receive nothing";
   EXPECT_TRUE(impostor.Running()) << "a refused slave keeps retrying (slowly) until an operator fixes it";
@@ -46,8 +48,9 @@ TEST(BadInputTest, MasterWithUnreachableMySqlSaysSoInOneLineAndExits) {
   const uint16_t nothing_listens = FreeLoopbackPort();
   std::ofstream(dir.path() / "master.ini") << "cluster_secret = \"0123456789abcdef-secret\"\n"
                                            << "mysql_port = " << nothing_listens << "\n";
-  ChildProcess master({DDB_MASTER_BINARY, "--config", (dir.path() / "master.ini").string(), "--console", "off"},
-                      dir.path() / "out.log");
+  ChildProcess master(
+      {DDB_MASTER_BINARY, "--config", (dir.path() / "master.ini").string(), "--console", "off"},
+      dir.path() / "out.log");
   int code = 0;
   ASSERT_TRUE(master.WaitForExit(seconds(30), &code));
   EXPECT_EQ(code, 1);

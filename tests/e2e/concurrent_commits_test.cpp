@@ -43,8 +43,8 @@ class ConcurrentCommitsTest : public ::testing::Test {
   // a rollback or a failed transaction. (Counted, not subtracted: a log
   // that leaves gaps for transactions that never committed is allowed.)
   int64_t LogRecordsAfter(uint64_t seq) {
-    return std::stoll(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE seq > " +
-                                                       std::to_string(seq)));
+    return std::stoll(cluster_->master_db().QueryValue(
+        "SELECT COUNT(*) FROM ddb_meta.replication_log WHERE seq > " + std::to_string(seq)));
   }
 
   void ExpectEqualEverywhere(const std::string& db, const std::vector<std::string>& tables) {
@@ -77,7 +77,8 @@ constexpr int64_t kBankTotal = kAccounts * kOpeningBalance;
 void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, ClientTally* tally) {
   std::mt19937 random(7000 + client);  // fixed seeds: a failure replays alike
   Status error;
-  std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(cluster, "bank"), seconds(30), &error);
+  std::unique_ptr<MySqlConnection> connection =
+      ConnectWithin(ClientEndpoint(cluster, "bank"), seconds(30), &error);
   if (!connection) return tally->Count(error, "connect");
   // Bounded waits: a commit path that stalls shows as counted timeouts in
   // the failure message instead of a test that runs into ctest's timeout.
@@ -95,8 +96,9 @@ void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, C
     const std::string amount = Str(std::uniform_int_distribution<int>(1, 100)(random));
     const int shape = std::uniform_int_distribution<int>(0, 9)(random);
     if (shape < 2) {
-      const std::string sql = "UPDATE accounts SET balance = balance + CASE id WHEN " + Str(src) + " THEN -" + amount +
-                              " ELSE " + amount + " END WHERE id IN (" + Str(src) + ", " + Str(dst) + ")";
+      const std::string sql = "UPDATE accounts SET balance = balance + CASE id WHEN " + Str(src) + " THEN -" +
+                              amount + " ELSE " + amount + " END WHERE id IN (" + Str(src) + ", " + Str(dst) +
+                              ")";
       if (Status s = connection->Execute(sql); s.ok()) {
         ++tally->commits;
       } else {
@@ -108,9 +110,10 @@ void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, C
     const std::vector<std::string> transfer = {
         "BEGIN", "UPDATE accounts SET balance = balance - " + amount + " WHERE id = " + Str(src),
         "UPDATE accounts SET balance = balance + " + amount + " WHERE id = " + Str(dst),
-        "INSERT INTO transfers (client, client_seq, src, dst, amount, src_after, dst_after) SELECT " + Str(client) +
-            ", " + Str(committed + 1) + ", s.id, d.id, " + amount +
-            ", s.balance, d.balance FROM accounts s JOIN accounts d ON s.id = " + Str(src) + " AND d.id = " + Str(dst),
+        "INSERT INTO transfers (client, client_seq, src, dst, amount, src_after, dst_after) SELECT " +
+            Str(client) + ", " + Str(committed + 1) + ", s.id, d.id, " + amount +
+            ", s.balance, d.balance FROM accounts s JOIN accounts d ON s.id = " + Str(src) +
+            " AND d.id = " + Str(dst),
         roll_back ? "ROLLBACK" : "COMMIT"};
     if (Status s = ExecuteEach(*connection, transfer); !s.ok()) {
       tally->Count(s, "a transfer " + Str(src) + " -> " + Str(dst));
@@ -144,12 +147,14 @@ TEST_F(ConcurrentCommitsTest, BankTransfersFromSixteenClientsKeepTheTotalAndEver
   // What the slaves showed while the load ran, each from one snapshot: the
   // total, and how many clients had a transfer there without all earlier ones.
   const std::string observe =
-      "SELECT CONCAT((SELECT SUM(balance) FROM bank.accounts), ' total, ', (SELECT COUNT(*) FROM (SELECT client FROM "
+      "SELECT CONCAT((SELECT SUM(balance) FROM bank.accounts), ' total, ', (SELECT COUNT(*) FROM (SELECT "
+      "client FROM "
       "bank.transfers GROUP BY client HAVING COUNT(*) <> MAX(client_seq)) AS holes), ' clients with holes')";
   std::set<std::string> observed;
   {
-    ClientThreads clients(kClients,
-                          [&](int i, const std::atomic<bool>& stop) { RunTransfers(*cluster_, i, stop, &tallies[i]); });
+    ClientThreads clients(kClients, [&](int i, const std::atomic<bool>& stop) {
+      RunTransfers(*cluster_, i, stop, &tallies[i]);
+    });
     // The test's own thread watches the slaves for the 20 s of load: a slave
     // applies each transfer whole and in order, so it never shows another
     // total or a client's transfers with a hole.
@@ -177,7 +182,8 @@ TEST_F(ConcurrentCommitsTest, BankTransfersFromSixteenClientsKeepTheTotalAndEver
   ExpectEqualEverywhere("bank", {"accounts", "transfers"});
   const std::string sum = "SELECT SUM(balance) FROM bank.accounts";
   EXPECT_EQ(cluster_->master_db().QueryValue(sum), Str(kBankTotal));
-  for (int i = 0; i < cluster_->slave_count(); ++i) EXPECT_EQ(cluster_->slave_db(i).QueryValue(sum), Str(kBankTotal));
+  for (int i = 0; i < cluster_->slave_count(); ++i)
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue(sum), Str(kBankTotal));
 }
 
 // --- Writers on tables of their own, readers copying across them. --------
@@ -194,7 +200,8 @@ std::string WriterTable(int writer) { return "w" + Str(writer); }
 void RunOwnTableWriter(Cluster& cluster, int writer, const std::atomic<bool>& stop, ClientTally* tally) {
   std::mt19937 random(8000 + writer);
   Status error;
-  std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(cluster, "o"), seconds(30), &error);
+  std::unique_ptr<MySqlConnection> connection =
+      ConnectWithin(ClientEndpoint(cluster, "o"), seconds(30), &error);
   if (!connection) return tally->Count(error, "connect");
   const std::string table = WriterTable(writer);
   for (int64_t next_key = 1; !stop;) {
@@ -203,8 +210,8 @@ void RunOwnTableWriter(Cluster& cluster, int writer, const std::atomic<bool>& st
     if (!autocommit) statements.push_back("BEGIN");
     const int rows = autocommit ? 1 : std::uniform_int_distribution<int>(1, 3)(random);
     for (int i = 0; i < rows; ++i, ++next_key) {
-      statements.push_back("INSERT INTO " + table + " (k, v) VALUES (" + Str(next_key) + ", " + Str(next_key % 7) +
-                           ")");
+      statements.push_back("INSERT INTO " + table + " (k, v) VALUES (" + Str(next_key) + ", " +
+                           Str(next_key % 7) + ")");
     }
     if (!autocommit) {
       const int64_t earlier = std::uniform_int_distribution<int64_t>(1, next_key - 1)(random);
@@ -231,7 +238,8 @@ void RunOwnTableWriter(Cluster& cluster, int writer, const std::atomic<bool>& st
 void RunCrossTableReader(Cluster& cluster, int reader, const std::atomic<bool>& stop, ClientTally* tally) {
   std::mt19937 random(9000 + reader);
   Status error;
-  std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(cluster, "o"), seconds(30), &error);
+  std::unique_ptr<MySqlConnection> connection =
+      ConnectWithin(ClientEndpoint(cluster, "o"), seconds(30), &error);
   if (!connection) return tally->Count(error, "connect");
   for (int64_t n = 1; !stop; n += 2) {
     const std::string a = WriterTable(std::uniform_int_distribution<int>(0, kWriters - 1)(random));
@@ -241,14 +249,15 @@ void RunCrossTableReader(Cluster& cluster, int reader, const std::atomic<bool>& 
     switch (n % 3) {
       case 0: second = into + Str(n + 1) + ", COUNT(*), COALESCE(SUM(v), 0) FROM " + b; break;
       case 1:
-        second = into + Str(n + 1) + ", (SELECT COUNT(*) FROM " + a + "), (SELECT COALESCE(SUM(v), 0) FROM " + b + ")";
+        second = into + Str(n + 1) + ", (SELECT COUNT(*) FROM " + a + "), (SELECT COALESCE(SUM(v), 0) FROM " +
+                 b + ")";
         break;
       default:
-        second = into + Str(n + 1) + ", COUNT(*), COALESCE(SUM(x.v * 10 + y.v), 0) FROM " + a + " x JOIN " + b +
-                 " y ON y.k = x.k";
+        second = into + Str(n + 1) + ", COUNT(*), COALESCE(SUM(x.v * 10 + y.v), 0) FROM " + a + " x JOIN " +
+                 b + " y ON y.k = x.k";
     }
-    const std::vector<std::string> statements = {"BEGIN", into + Str(n) + ", COUNT(*), COALESCE(SUM(v), 0) FROM " + a,
-                                                 second, "COMMIT"};
+    const std::vector<std::string> statements = {
+        "BEGIN", into + Str(n) + ", COUNT(*), COALESCE(SUM(v), 0) FROM " + a, second, "COMMIT"};
     if (Status s = ExecuteEach(*connection, statements); s.ok()) {
       ++tally->commits;
     } else {
@@ -259,9 +268,10 @@ void RunCrossTableReader(Cluster& cluster, int reader, const std::atomic<bool>& 
 }
 
 TEST_F(ConcurrentCommitsTest, CommitsOnDisjointTablesAndCrossTableReadersReplayToEqualNodes) {
-  std::vector<std::string> schema = {"CREATE DATABASE o",
-                                     "CREATE TABLE o.summary (reader INT NOT NULL, n BIGINT NOT NULL, rows_seen BIGINT "
-                                     "NOT NULL, v_sum BIGINT NOT NULL, PRIMARY KEY (reader, n))"};
+  std::vector<std::string> schema = {
+      "CREATE DATABASE o",
+      "CREATE TABLE o.summary (reader INT NOT NULL, n BIGINT NOT NULL, rows_seen BIGINT "
+      "NOT NULL, v_sum BIGINT NOT NULL, PRIMARY KEY (reader, n))"};
   for (int w = 0; w < kWriters; ++w) {
     schema.push_back("CREATE TABLE o." + WriterTable(w) + " (k BIGINT PRIMARY KEY, v BIGINT NOT NULL)");
   }
@@ -288,7 +298,8 @@ TEST_F(ConcurrentCommitsTest, CommitsOnDisjointTablesAndCrossTableReadersReplayT
   EXPECT_EQ(reads.unexpected, 0) << reads.Describe();
   EXPECT_GT(writes.commits, 400) << writes.Describe();
   EXPECT_GT(reads.commits, 40) << reads.Describe();
-  EXPECT_EQ(LogRecordsAfter(base), writes.commits + reads.commits) << "one log record per acknowledged commit";
+  EXPECT_EQ(LogRecordsAfter(base), writes.commits + reads.commits)
+      << "one log record per acknowledged commit";
 
   std::vector<std::string> tables = {"summary"};
   for (int w = 0; w < kWriters; ++w) tables.push_back(WriterTable(w));
@@ -305,8 +316,9 @@ TEST_F(ConcurrentCommitsTest, SessionsCannotLeaveRepeatableRead) {
   std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(*cluster_), seconds(30), &error);
   ASSERT_TRUE(connection) << error.ToString();
   for (const char* sql :
-       {"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
-        "SET SESSION tx_isolation = 'READ-COMMITTED'", "SET @@session.tx_isolation = 'READ-UNCOMMITTED'"}) {
+       {"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+        "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", "SET SESSION tx_isolation = 'READ-COMMITTED'",
+        "SET @@session.tx_isolation = 'READ-UNCOMMITTED'"}) {
     const Status refused = connection->Execute(sql);
     EXPECT_FALSE(refused.ok()) << sql << " was run";
     EXPECT_NE(refused.message().find("REPEATABLE READ"), std::string::npos) << refused.ToString();

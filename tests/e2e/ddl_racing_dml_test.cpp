@@ -56,7 +56,8 @@ void RunInserter(Cluster& cluster, int writer, milliseconds max_pause, const std
   ClientTally& tally = load->tallies[writer];
   std::mt19937 random(5000 + writer);
   Status error;
-  std::unique_ptr<MySqlConnection> connection = ConnectWithin(ClientEndpoint(cluster, "d"), seconds(30), &error);
+  std::unique_ptr<MySqlConnection> connection =
+      ConnectWithin(ClientEndpoint(cluster, "d"), seconds(30), &error);
   if (!connection) return tally.Count(error, "connect");
   const std::string row = "INSERT INTO t (writer, n) VALUES (" + Str(writer) + ", ";
   for (int64_t n = 1; !stop; n += 2) {
@@ -65,11 +66,12 @@ void RunInserter(Cluster& cluster, int writer, milliseconds max_pause, const std
       case 1: statements = {row + Str(n) + ")"}; break;
       case 3: statements = {"BEGIN", row + Str(n) + ")", row + Str(n + 1) + ")", "COMMIT"}; break;
       case 5:
-        statements = {"INSERT INTO t (writer, n, c1) VALUES (" + Str(writer) + ", " + Str(n) + ", " + Str(n) + ")"};
+        statements = {"INSERT INTO t (writer, n, c1) VALUES (" + Str(writer) + ", " + Str(n) + ", " + Str(n) +
+                      ")"};
         break;
       default:
-        statements = {"START TRANSACTION", row + Str(n) + ")", "UPDATE t SET n = n + 1 WHERE id = LAST_INSERT_ID()",
-                      "COMMIT"};
+        statements = {"START TRANSACTION", row + Str(n) + ")",
+                      "UPDATE t SET n = n + 1 WHERE id = LAST_INSERT_ID()", "COMMIT"};
     }
     if (Status s = ExecuteEach(*connection, statements); s.ok()) {
       ++tally.commits;
@@ -82,7 +84,8 @@ void RunInserter(Cluster& cluster, int writer, milliseconds max_pause, const std
     // Pacing, not waiting for a state: how often the table has no open
     // transaction at all (see the DISABLED_ test below).
     if (max_pause.count() > 0) {
-      std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int64_t>(0, max_pause.count())(random)));
+      std::this_thread::sleep_for(
+          milliseconds(std::uniform_int_distribution<int64_t>(0, max_pause.count())(random)));
     }
   }
 }
@@ -95,8 +98,9 @@ class DdlRacingDmlTest : public ::testing::Test {
     cluster_ = std::make_unique<Cluster>(options);
     cluster_->StartAll();
     const Status s = ExecuteThroughEndpoint(
-        *cluster_, {"CREATE DATABASE d",
-                    "CREATE TABLE d.t (id INT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL, n BIGINT NOT NULL)"});
+        *cluster_,
+        {"CREATE DATABASE d",
+         "CREATE TABLE d.t (id INT AUTO_INCREMENT PRIMARY KEY, writer INT NOT NULL, n BIGINT NOT NULL)"});
     ASSERT_TRUE(s.ok()) << s.ToString();
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)));
   }
@@ -111,8 +115,9 @@ class DdlRacingDmlTest : public ::testing::Test {
       const int64_t until = load->acknowledged + count;
       return WaitFor([&] { return load->acknowledged >= until; }, seconds(30), milliseconds(10));
     };
-    ClientThreads clients(
-        kInserters, [&](int i, const std::atomic<bool>& stop) { RunInserter(*cluster_, i, max_pause, stop, load); });
+    ClientThreads clients(kInserters, [&](int i, const std::atomic<bool>& stop) {
+      RunInserter(*cluster_, i, max_pause, stop, load);
+    });
     Status error;
     std::unique_ptr<MySqlConnection> ddl = ConnectWithin(ClientEndpoint(*cluster_, "d"), seconds(30), &error);
     ASSERT_TRUE(ddl) << error.ToString();

@@ -25,7 +25,8 @@ class DeterminismTest : public ::testing::Test {
   }
 
   void ExpectEqualEverywhere() {
-    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60))) << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)))
+        << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
     cluster_->ExpectTableEqualEverywhere("d", "t");
   }
 
@@ -66,7 +67,8 @@ TEST_F(DeterminismTest, UserVariablesKeepTheirTypeOnReplay) {
   const std::string on_master = cluster_->master_db().QueryValue(values);
   ASSERT_EQ(on_master.substr(0, on_master.find(" | ")), "5.2500");
   ExpectEqualEverywhere();
-  for (int i = 0; i < cluster_->slave_count(); ++i) EXPECT_EQ(cluster_->slave_db(i).QueryValue(values), on_master);
+  for (int i = 0; i < cluster_->slave_count(); ++i)
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue(values), on_master);
 }
 
 TEST_F(DeterminismTest, ADropThatFailsPartWayReplaysWhatItDropped) {
@@ -77,9 +79,11 @@ TEST_F(DeterminismTest, ADropThatFailsPartWayReplaysWhatItDropped) {
   EXPECT_NE(out.find("ERROR 1051 (42S02): Unknown table 'd.no_such_table'"), std::string::npos) << out;
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
   const std::string tables =
-      "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'd'";
+      "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema "
+      "= 'd'";
   EXPECT_EQ(cluster_->master_db().QueryValue(tables), "kept,t");
-  for (int i = 0; i < cluster_->slave_count(); ++i) EXPECT_EQ(cluster_->slave_db(i).QueryValue(tables), "kept,t");
+  for (int i = 0; i < cluster_->slave_count(); ++i)
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue(tables), "kept,t");
   // A failed single-object DROP changed nothing and is not logged.
   const uint64_t seq = cluster_->MasterLastSeq();
   EXPECT_NE(cluster_->SqlOutput("DROP TABLE no_such_table;").find("ERROR 1051"), std::string::npos);
@@ -152,8 +156,9 @@ TEST_F(DeterminismTest, AnOfflineSlaveReplaysTheMastersClockLater) {
   // The slave replays after the clock has moved on.
   ASSERT_TRUE(WaitFor(
       [&] {
-        return cluster_->master_db().QueryValue("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(at), NOW(6)) > 200000 "
-                                                "FROM d.t") == "1";
+        return cluster_->master_db().QueryValue(
+                   "SELECT TIMESTAMPDIFF(MICROSECOND, MAX(at), NOW(6)) > 200000 "
+                   "FROM d.t") == "1";
       },
       seconds(10)));
   cluster_->StartSlave(1);

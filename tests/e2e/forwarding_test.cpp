@@ -25,8 +25,9 @@ class ForwardingTest : public ::testing::Test {
         "INSERT INTO f.t (v) VALUES ('from master');");
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
     // The slave console forwards only once its link is up.
-    ASSERT_TRUE(WaitFor([&] { return cluster_->SlaveSqlOutput(0, "\\status").find("online") != std::string::npos; },
-                        seconds(20)));
+    ASSERT_TRUE(
+        WaitFor([&] { return cluster_->SlaveSqlOutput(0, "\\status").find("online") != std::string::npos; },
+                seconds(20)));
   }
 
   std::string MasterValue(const std::string& sql) { return cluster_->master_db().QueryValue(sql); }
@@ -37,8 +38,8 @@ class ForwardingTest : public ::testing::Test {
 TEST_F(ForwardingTest, WriteRunsOnTheMasterAndTheSlaveConsoleReadsItAtOnce) {
   const uint64_t seq_before = cluster_->MasterLastSeq();
   // The SELECT right after the INSERT runs on slave1's own MySQL.
-  const std::string out =
-      cluster_->SlaveSqlOutput(0, "USE f;\nINSERT INTO t (v) VALUES ('from slave1');\nSELECT v FROM t ORDER BY id;");
+  const std::string out = cluster_->SlaveSqlOutput(
+      0, "USE f;\nINSERT INTO t (v) VALUES ('from slave1');\nSELECT v FROM t ORDER BY id;");
   EXPECT_NE(out.find("Query OK, 1 row affected (master, "), std::string::npos) << out;
   EXPECT_NE(out.find("| from slave1 |"), std::string::npos) << out;
   EXPECT_NE(out.find("2 rows in set"), std::string::npos) << out;
@@ -58,12 +59,14 @@ TEST_F(ForwardingTest, WriteRunsOnTheMasterAndTheSlaveConsoleReadsItAtOnce) {
   ASSERT_TRUE(WaitFor([&] { return MasterValue("SELECT COUNT(*) FROM f.t WHERE v = 'slow apply'") == "1"; },
                       seconds(10)));
   lock->execute("UNLOCK TABLES");
-  EXPECT_TRUE(WaitFor(
-      [&] { return cluster_->SlaveConsoleOutput(0).find("| slow apply |") != std::string::npos; }, seconds(10)))
+  EXPECT_TRUE(
+      WaitFor([&] { return cluster_->SlaveConsoleOutput(0).find("| slow apply |") != std::string::npos; },
+              seconds(10)))
       << cluster_->SlaveConsoleOutput(0);
 
   // The slave's own session stays read-only: nothing ran locally.
-  EXPECT_NE(cluster_->SlaveSqlOutput(0, "UPDATE f.t SET v = 'changed' WHERE id = 1;").find("1 row affected (master"),
+  EXPECT_NE(cluster_->SlaveSqlOutput(0, "UPDATE f.t SET v = 'changed' WHERE id = 1;")
+                .find("1 row affected (master"),
             std::string::npos);
   EXPECT_EQ(MasterValue("SELECT v FROM f.t WHERE id = 1"), "changed");
   EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT v FROM f.t WHERE id = 1"), "changed");
@@ -92,8 +95,10 @@ TEST_F(ForwardingTest, TransactionsAndUserVariablesMeanWhatTheyMeanOnTheMaster) 
   EXPECT_EQ(MasterValue("SELECT COUNT(*) FROM f.t"), "1");
 
   const uint64_t seq_before = cluster_->MasterLastSeq();
-  out = cluster_->SlaveSqlOutput(0, "START TRANSACTION;\nINSERT INTO f.t (v) VALUES ('a');\n"
-                                    "INSERT INTO f.t (v) VALUES ('b');\nCOMMIT;\nSELECT COUNT(*) AS n FROM f.t;");
+  out =
+      cluster_->SlaveSqlOutput(0,
+                               "START TRANSACTION;\nINSERT INTO f.t (v) VALUES ('a');\n"
+                               "INSERT INTO f.t (v) VALUES ('b');\nCOMMIT;\nSELECT COUNT(*) AS n FROM f.t;");
   EXPECT_NE(out.find("| 3 |"), std::string::npos) << out;  // applied here before COMMIT returned
   EXPECT_EQ(cluster_->MasterLastSeq(), seq_before + 1) << "one transaction, one record";
 

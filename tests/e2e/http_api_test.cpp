@@ -72,8 +72,9 @@ TEST_F(HttpApiTest, EveryApiEndpointRefusesARequestWithoutTheRightToken) {
 }
 
 TEST_F(HttpApiTest, QueryRunsUnderTheConsolesRulesAndReplicates) {
-  json out = Query("CREATE DATABASE web; CREATE TABLE web.t (id INT PRIMARY KEY, v VARCHAR(40));"
-                   "INSERT INTO web.t VALUES (1, '<b>x</b>'), (2, NULL);");
+  json out = Query(
+      "CREATE DATABASE web; CREATE TABLE web.t (id INT PRIMARY KEY, v VARCHAR(40));"
+      "INSERT INTO web.t VALUES (1, '<b>x</b>'), (2, NULL);");
   EXPECT_TRUE(out["ok"]) << out.dump();
   ASSERT_EQ(out["results"].size(), 3u);
   EXPECT_EQ(out["results"][2]["affected_rows"], 2);

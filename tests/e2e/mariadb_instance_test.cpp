@@ -73,8 +73,7 @@ TEST(ChildProcessTest, DestructorStopsTheChild) {
 
 TEST(ChildProcessTest, MissingProgramFailsAtConstruction) {
   TempDir dir;
-  EXPECT_THROW(ChildProcess({"/nonexistent/ddb-no-such-program"}, dir.path() / "x.log"),
-               std::runtime_error);
+  EXPECT_THROW(ChildProcess({"/nonexistent/ddb-no-such-program"}, dir.path() / "x.log"), std::runtime_error);
 }
 
 TEST(WaitTest, FreeLoopbackPortNeverRepeats) {
@@ -157,8 +156,7 @@ TEST_F(MariaDbInstanceTest, CommittedRowsSurviveKill9AndRestart) {
 }
 
 TEST_F(MariaDbInstanceTest, ExtraArgsReachTheServer) {
-  auto server = MariaDbInstance::Start(dir_.path() / "binlog",
-                                       {"--log-bin=mariadb-bin", "--server-id=7"});
+  auto server = MariaDbInstance::Start(dir_.path() / "binlog", {"--log-bin=mariadb-bin", "--server-id=7"});
   EXPECT_EQ(server->QueryValue("SELECT @@server_id"), "7");
   EXPECT_EQ(server->QueryValue("SELECT @@log_bin"), "1");
   auto connection = server->Connect("mysql");

@@ -35,7 +35,8 @@ class MasterMySqlDownTest : public ::testing::Test {
                          std::string("-p") + kClientPassword, "--connect-timeout=5", "-N", "-B", "-e", sql},
                         log);
     int code = -1;
-    if (!client.WaitForExit(seconds(30), &code)) return {-1, "the client did not finish: " + client.ReadLog()};
+    if (!client.WaitForExit(seconds(30), &code))
+      return {-1, "the client did not finish: " + client.ReadLog()};
     return {code, client.ReadLog()};
   }
 
@@ -54,8 +55,9 @@ TEST_F(MasterMySqlDownTest, HealthAndEndpointNameTheUnreachableMySqlAndRecoverWi
   ASSERT_NE(session, nullptr) << error.ToString();
   ASSERT_TRUE(session->Execute("SELECT 1").ok());
 
-  const std::string address = cluster_->master_db().socket_path().string();  // the Cluster's master uses the socket
-  cluster_->master_db().Stop();  // by its pid
+  const std::string address =
+      cluster_->master_db().socket_path().string();  // the Cluster's master uses the socket
+  cluster_->master_db().Stop();                      // by its pid
 
   const Status lost = session->Execute("SELECT 1");
   EXPECT_EQ(lost.mysql_error_code(), 1429) << lost.ToString();
@@ -67,13 +69,15 @@ TEST_F(MasterMySqlDownTest, HealthAndEndpointNameTheUnreachableMySqlAndRecoverWi
       << health.status << " " << health.body << health.error;
   const nlohmann::json body = nlohmann::json::parse(health.body);
   EXPECT_EQ(body.value("status", ""), "unavailable");
-  EXPECT_NE(body.value("cause", "").find("ddb master cannot reach its MySQL at " + address), std::string::npos)
+  EXPECT_NE(body.value("cause", "").find("ddb master cannot reach its MySQL at " + address),
+            std::string::npos)
       << health.body;
 
   // Was: ERROR 2027 (HY000): Received malformed packet.
   const auto [code, output] = RunClient("SELECT 1");
   EXPECT_NE(code, 0) << output;
-  EXPECT_NE(output.find("ERROR 1429 (HY000): ddb master cannot reach its MySQL at " + address), std::string::npos)
+  EXPECT_NE(output.find("ERROR 1429 (HY000): ddb master cannot reach its MySQL at " + address),
+            std::string::npos)
       << output;
   EXPECT_EQ(output.find("malformed"), std::string::npos) << output;
   EXPECT_TRUE(cluster_->MasterRunning());

@@ -57,12 +57,12 @@ class MySqlEndpointTest : public ::testing::Test {
   }
 
   // `mariadb` against a port, reading `sql` from a file as `mariadb < file.sql` does.
-  ProgramRun Mariadb(uint16_t port, const std::string& user, const std::string& password, const std::string& sql,
-                     const std::string& flags = "") {
+  ProgramRun Mariadb(uint16_t port, const std::string& user, const std::string& password,
+                     const std::string& sql, const std::string& flags = "") {
     const std::string file = WriteFile("input-" + std::to_string(runs_ + 1) + ".sql", sql);
     return Run({"/bin/sh", "-c",
-                "exec mariadb --no-defaults --batch " + flags + " -h 127.0.0.1 -P " + std::to_string(port) + " -u " + user +
-                    (password.empty() ? "" : " -p" + password) + " < '" + file + "'"});
+                "exec mariadb --no-defaults --batch " + flags + " -h 127.0.0.1 -P " + std::to_string(port) +
+                    " -u " + user + (password.empty() ? "" : " -p" + password) + " < '" + file + "'"});
   }
   ProgramRun Endpoint(const std::string& sql) {
     return Mariadb(cluster_->client_port(), kClientUser, kClientPassword, sql);
@@ -105,12 +105,14 @@ TEST_F(MySqlEndpointTest, MariadbClientWritesReachEverySlave) {
       "SELECT DATABASE() AS current_db;\n");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("open_transaction\n1\n"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("name\tqty\napple\t3\npear\t50\nin a transaction\t1\n"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("name\tqty\napple\t3\npear\t50\nin a transaction\t1\n"), std::string::npos)
+      << run.output;
   EXPECT_NE(run.output.find("current_db\nshop\n"), std::string::npos) << run.output;
 
   // mariadb < file.sql with 1,000 statements.
   std::string bulk = "CREATE TABLE shop.bulk (id INT PRIMARY KEY, v VARCHAR(20));\nUSE shop;\n";
-  for (int i = 1; i <= 998; ++i) bulk += "INSERT INTO bulk VALUES (" + std::to_string(i) + ", 'row " + std::to_string(i) + "');\n";
+  for (int i = 1; i <= 998; ++i)
+    bulk += "INSERT INTO bulk VALUES (" + std::to_string(i) + ", 'row " + std::to_string(i) + "');\n";
   run = Endpoint(bulk);
   ASSERT_EQ(run.exit_code, 0) << run.output;
 
@@ -128,8 +130,9 @@ TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
             0);
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
   const uint64_t seq = cluster_->MasterLastSeq();
-  for (const std::string sql : {"INSERT INTO d.nope VALUES (1);", "INSERT INTO d.t VALUES (1);",
-                                "CREATE TABLE d.t (id INT);", "USE nowhere;", "SELECT missing_column FROM d.t;"}) {
+  for (const std::string sql :
+       {"INSERT INTO d.nope VALUES (1);", "INSERT INTO d.t VALUES (1);", "CREATE TABLE d.t (id INT);",
+        "USE nowhere;", "SELECT missing_column FROM d.t;"}) {
     const ProgramRun via_ddb = Endpoint(sql);
     const ProgramRun direct = Mariadb(cluster_->master_db().port(), "root", "", sql);
     EXPECT_EQ(via_ddb.exit_code, 1) << sql << "\n" << via_ddb.output;
@@ -154,7 +157,8 @@ TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
   // The session survives an error: the next statements on the same connection run.
   const ProgramRun forced =
       Mariadb(cluster_->client_port(), kClientUser, kClientPassword,
-              "INSERT INTO d.nope VALUES (1);\nINSERT INTO d.t VALUES (2);\nSELECT COUNT(*) AS n FROM d.t;\n", "--force");
+              "INSERT INTO d.nope VALUES (1);\nINSERT INTO d.t VALUES (2);\nSELECT COUNT(*) AS n FROM d.t;\n",
+              "--force");
   EXPECT_NE(forced.output.find("n\n2\n"), std::string::npos) << forced.output;
   ExpectSlavesEqual("d", {"t"});
 }
@@ -271,7 +275,8 @@ TEST_F(MySqlEndpointTest, PyMySqlWithParametersAndTransactions) {
   const ProgramRun run = Run({kPython, script, std::to_string(cluster_->client_port())});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("pymysql: all good"), std::string::npos) << run.output;
-  const ProgramRun ddl = Run({kPython, WriteFile("ddl_wait.py", kDdlWaitScript), std::to_string(cluster_->client_port())});
+  const ProgramRun ddl =
+      Run({kPython, WriteFile("ddl_wait.py", kDdlWaitScript), std::to_string(cluster_->client_port())});
   ASSERT_EQ(ddl.exit_code, 0) << ddl.output << "\n" << cluster_->MasterLog();
   EXPECT_NE(ddl.output.find("ddl wait: all good"), std::string::npos) << ddl.output;
   ExpectSlavesEqual("py", {"t"});
@@ -281,12 +286,14 @@ TEST_F(MySqlEndpointTest, PyMySqlWithParametersAndTransactions) {
 
 TEST_F(MySqlEndpointTest, SysbenchWriteOnlyAndReadWriteLeaveEverySlaveEqual) {
   ASSERT_EQ(Endpoint("CREATE DATABASE sbtest;").exit_code, 0);
-  const std::vector<std::string> common = {
-      "--db-driver=mysql", "--mysql-host=127.0.0.1", "--mysql-port=" + std::to_string(cluster_->client_port()),
-      "--mysql-user=app", "--mysql-password=app-pw", "--mysql-db=sbtest", "--tables=2", "--table-size=1000",
-      // Server-side prepared statements are not offered by the endpoint.
-      "--db-ps-mode=disable"};
-  auto sysbench = [&](const std::string& workload, const std::string& command, std::vector<std::string> extra) {
+  const std::vector<std::string> common = {"--db-driver=mysql", "--mysql-host=127.0.0.1",
+                                           "--mysql-port=" + std::to_string(cluster_->client_port()),
+                                           "--mysql-user=app", "--mysql-password=app-pw", "--mysql-db=sbtest",
+                                           "--tables=2", "--table-size=1000",
+                                           // Server-side prepared statements are not offered by the endpoint.
+                                           "--db-ps-mode=disable"};
+  auto sysbench = [&](const std::string& workload, const std::string& command,
+                      std::vector<std::string> extra) {
     std::vector<std::string> argv = {"sysbench", workload};
     argv.insert(argv.end(), common.begin(), common.end());
     argv.insert(argv.end(), extra.begin(), extra.end());

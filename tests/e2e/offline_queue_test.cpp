@@ -61,7 +61,8 @@ TEST_F(OfflineQueueTest, MasterRestartedMidStreamLosesAndDoublesNothing) {
       << "the stream finished before the master was killed; the test proves less than it should";
   cluster_->StartMaster({"--recent_records", "50"});
   cluster_->SqlAndWait(Inserts(2001, 10));
-  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(120))) << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(120)))
+      << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
   for (int i = 0; i < 2; ++i) {
     EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM q.t"), "2010");
   }

@@ -42,7 +42,8 @@ TEST(OperationsTest, LogIsPurgedOnlyOnceEverySlaveAcknowledgedIt) {
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30), {0}));
   // slave2 acknowledged #2 only: records 3.. must stay, however old.
   ASSERT_TRUE(WaitFor([&] { return OldestLogSeq(cluster) == "3"; }, seconds(20))) << OldestLogSeq(cluster);
-  std::this_thread::sleep_for(milliseconds(1000));  // several purge passes; the point is that nothing more goes
+  std::this_thread::sleep_for(
+      milliseconds(1000));  // several purge passes; the point is that nothing more goes
   EXPECT_EQ(OldestLogSeq(cluster), "3");
 
   cluster.StartSlave(1);
@@ -91,9 +92,9 @@ TEST(OperationsTest, SlaveAddedToTheConfigJoinsAfterReloadWithoutARestart) {
   cluster.StartSlave(1);
   cluster.SqlAndWait("CREATE DATABASE o;\nCREATE TABLE o.t (id INT PRIMARY KEY);\n" + Inserts(1, 10));
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30), {0}));
-  ASSERT_TRUE(WaitFor([&] { return cluster.MasterLog().find("does not know a slave named 'slave2'") !=
-                                   std::string::npos; },
-                      seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] { return cluster.MasterLog().find("does not know a slave named 'slave2'") != std::string::npos; },
+      seconds(20)));
   cluster.WriteMasterConfig({"slave1", "slave2"});
   cluster.SqlAndWait("\\reload");
   EXPECT_NE(cluster.MasterConsoleOutput().find("slaves added: slave2; removed: none"), std::string::npos)
@@ -104,7 +105,8 @@ TEST(OperationsTest, SlaveAddedToTheConfigJoinsAfterReloadWithoutARestart) {
   // SIGHUP does the same: remove slave2 again.
   cluster.WriteMasterConfig({"slave1"});
   ASSERT_TRUE(cluster.SignalMaster(SIGHUP));
-  EXPECT_TRUE(WaitFor([&] { return cluster.MasterLog().find("removed: slave2") != std::string::npos; }, seconds(10)))
+  EXPECT_TRUE(
+      WaitFor([&] { return cluster.MasterLog().find("removed: slave2") != std::string::npos; }, seconds(10)))
       << cluster.MasterLog();
 }
 
@@ -151,13 +153,17 @@ TEST(OperationsTest, FailedRecordStopsTheApplierVisiblyAndTheOperatorRetriesOrSk
   // Collide again and skip: the slave moves on, and says so in its log.
   cluster.slave_db(0).Execute("INSERT INTO o.t VALUES (8)");
   cluster.SqlAndWait("INSERT INTO o.t VALUES (8);\nINSERT INTO o.t VALUES (9);");
-  ASSERT_TRUE(WaitFor([&] { return cluster.SlaveLog(0).find("record #" + std::to_string(failing + 1) + " failed") !=
-                                   std::string::npos; },
-                      seconds(20)))
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return cluster.SlaveLog(0).find("record #" + std::to_string(failing + 1) + " failed") !=
+               std::string::npos;
+      },
+      seconds(20)))
       << cluster.SlaveLog(0);
   cluster.SlaveSql(0, "\\skip");
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30)));
-  EXPECT_NE(cluster.SlaveLog(0).find("operator skipped record #" + std::to_string(failing + 1)), std::string::npos)
+  EXPECT_NE(cluster.SlaveLog(0).find("operator skipped record #" + std::to_string(failing + 1)),
+            std::string::npos)
       << cluster.SlaveLog(0);
   EXPECT_EQ(cluster.slave_db(0).QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM o.t"), "7,8,9");
 }

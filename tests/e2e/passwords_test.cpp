@@ -30,17 +30,17 @@ TEST(PasswordsTest, PasswordsAreLoggedAsHashesAndTheAccountWorksOnEverySlave) {
                      cluster.dir() / "slave1-stdout.log");
 
   const std::string pw = kPassword;
-  ASSERT_TRUE(ExecuteThroughEndpoint(cluster, {"CREATE USER 'reader'@'%' IDENTIFIED BY '" + pw + "'",
-                                               "GRANT SELECT ON *.* TO 'reader'@'%'",
-                                               "CREATE USER 'other'@'%'",
-                                               "SET PASSWORD FOR 'other'@'%' = PASSWORD('" + pw + "-2')",
-                                               "ALTER USER 'other'@'%' IDENTIFIED BY '" + pw + "-3'"})
-                  .ok());
+  ASSERT_TRUE(
+      ExecuteThroughEndpoint(cluster, {"CREATE USER 'reader'@'%' IDENTIFIED BY '" + pw + "'",
+                                       "GRANT SELECT ON *.* TO 'reader'@'%'", "CREATE USER 'other'@'%'",
+                                       "SET PASSWORD FOR 'other'@'%' = PASSWORD('" + pw + "-2')",
+                                       "ALTER USER 'other'@'%' IDENTIFIED BY '" + pw + "-3'"})
+          .ok());
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(60)));
 
   // Not in the log table, not in /api/log, not on the wire.
-  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE LOCATE('" + pw +
-                                           "', body) > 0"),
+  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE LOCATE('" +
+                                           pw + "', body) > 0"),
             "0");
   EXPECT_NE(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE LOCATE("
                                            "'IDENTIFIED BY PASSWORD', body) > 0"),
@@ -55,8 +55,8 @@ TEST(PasswordsTest, PasswordsAreLoggedAsHashesAndTheAccountWorksOnEverySlave) {
   EXPECT_EQ(wire.find(pw), std::string::npos) << "a password crossed the replication link";
 
   // The accounts work on the slave with their passwords.
-  for (const auto& [user, password] : std::vector<std::pair<std::string, std::string>>{
-           {"reader", pw}, {"other", pw + "-3"}}) {
+  for (const auto& [user, password] :
+       std::vector<std::pair<std::string, std::string>>{{"reader", pw}, {"other", pw + "-3"}}) {
     MySqlEndpoint on_slave;
     on_slave.port = cluster.slave_db(0).port();
     on_slave.user = user;
@@ -74,7 +74,8 @@ TEST(PasswordsTest, APasswordThatCannotBeHashedIsRefusedBeforeItRuns) {
   Cluster cluster(options);
   cluster.StartAll();
   const Status s = ExecuteThroughEndpoint(
-      cluster, {"CREATE USER 'ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('" + std::string(kPassword) + "')"});
+      cluster,
+      {"CREATE USER 'ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('" + std::string(kPassword) + "')"});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("plain-text password"), std::string::npos) << s.ToString();
   EXPECT_EQ(s.message().find(kPassword), std::string::npos) << "the refusal must not echo the password";

@@ -53,7 +53,9 @@ uint64_t SeedFromEnvironment() {
   if (value == nullptr || *value == '\0') return 0;
   if (std::string(value) == "random") {
     static const uint64_t random =
-        static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1'000'000'007ULL + 1;
+        static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) %
+            1'000'000'007ULL +
+        1;
     return random;
   }
   return std::stoull(value);
@@ -130,7 +132,8 @@ TEST(WorkloadGeneratorTest, EveryStatementIsOneTheMasterAcceptsButThoseMeantToBe
       EXPECT_NE(info.kind, StatementKind::kLockTables) << sql;
       // Run locally: DO (of a stored function it is a logged write) and
       // DEALLOCATE PREPARE.
-      if (info.kind == StatementKind::kAdmin) EXPECT_TRUE(info.verb == "DO" || info.verb == "DEALLOCATE") << sql;
+      if (info.kind == StatementKind::kAdmin)
+        EXPECT_TRUE(info.verb == "DO" || info.verb == "DEALLOCATE") << sql;
       EXPECT_NE(info.kind, StatementKind::kEmpty) << sql;
       EXPECT_FALSE(info.is_temporary) << sql;
       EXPECT_FALSE(info.incomplete) << sql;
@@ -172,18 +175,18 @@ TEST(WorkloadGeneratorTest, EndsWithNoTransactionOpenAndAutocommitOn) {
 TEST(WorkloadGeneratorTest, CoversTheWholeMix) {
   const std::string text = GenerateWorkload(kDefaultSeed, kGeneratorCheckStatements);
   for (const char* needle :
-       {"CREATE DATABASE", "CREATE TABLE", " LIKE ", "ADD COLUMN", "DROP COLUMN", "MODIFY COLUMN", "CREATE INDEX",
-        "ADD INDEX", "DROP TABLE", "RENAME TABLE", "TRUNCATE", "INSERT INTO", "), (", "INSERT IGNORE",
-        "ON DUPLICATE KEY UPDATE", "REPLACE INTO", "SELECT LEFT(", "UPDATE ", " JOIN ", "DELETE FROM",
-        "ORDER BY id LIMIT", "BEGIN;", "START TRANSACTION;", "COMMIT;", "ROLLBACK;", "SAVEPOINT sp_a;",
-        "ROLLBACK TO SAVEPOINT", "RELEASE SAVEPOINT", "SET autocommit = 0;", "SET autocommit = 1;", "USE wl_b;",
-        "NULL", "DEFAULT", "AUTO_INCREMENT", "CURRENT_TIMESTAMP(6)", "NOW(6)", "CURDATE()", "RAND()",
-        "LAST_INSERT_ID()", "SET @v", "INTO @v5", "@counter := @counter + 1", "time_zone",
-        "div_precision_increment", "😀", "日本語", "\\'", "''", "\\\\", "\\n", "_utf8mb4'",
+       {"CREATE DATABASE", "CREATE TABLE", " LIKE ", "ADD COLUMN", "DROP COLUMN", "MODIFY COLUMN",
+        "CREATE INDEX", "ADD INDEX", "DROP TABLE", "RENAME TABLE", "TRUNCATE", "INSERT INTO", "), (",
+        "INSERT IGNORE", "ON DUPLICATE KEY UPDATE", "REPLACE INTO", "SELECT LEFT(", "UPDATE ", " JOIN ",
+        "DELETE FROM", "ORDER BY id LIMIT", "BEGIN;", "START TRANSACTION;", "COMMIT;", "ROLLBACK;",
+        "SAVEPOINT sp_a;", "ROLLBACK TO SAVEPOINT", "RELEASE SAVEPOINT", "SET autocommit = 0;",
+        "SET autocommit = 1;", "USE wl_b;", "NULL", "DEFAULT", "AUTO_INCREMENT", "CURRENT_TIMESTAMP(6)",
+        "NOW(6)", "CURDATE()", "RAND()", "LAST_INSERT_ID()", "SET @v", "INTO @v5", "@counter := @counter + 1",
+        "time_zone", "div_precision_increment", "😀", "日本語", "\\'", "''", "\\\\", "\\n", "_utf8mb4'",
         // stored programs
-        "CREATE TRIGGER", "BEFORE INSERT", "AFTER UPDATE", "BEFORE DELETE", "DROP TRIGGER", "CREATE PROCEDURE",
-        "CREATE FUNCTION", "MODIFIES SQL DATA", "DELIMITER //", "CALL ", "DO ", "VALUES ('by function', ",
-        "INTO @v4", "DROP PROCEDURE IF EXISTS", "DROP FUNCTION IF EXISTS",
+        "CREATE TRIGGER", "BEFORE INSERT", "AFTER UPDATE", "BEFORE DELETE", "DROP TRIGGER",
+        "CREATE PROCEDURE", "CREATE FUNCTION", "MODIFIES SQL DATA", "DELIMITER //", "CALL ", "DO ",
+        "VALUES ('by function', ", "INTO @v4", "DROP PROCEDURE IF EXISTS", "DROP FUNCTION IF EXISTS",
         // refused by the master
         "PREPARE s1 FROM", "EXECUTE s1", "DEALLOCATE PREPARE s1", "XA ", "LOAD DATA INFILE", "@@port",
         "ENGINE=MyISAM", "ISOLATION LEVEL READ COMMITTED", "PREPARE s2"}) {
@@ -235,8 +238,8 @@ class RandomWorkloadTest : public ::testing::TestWithParam<uint64_t> {
     const std::filesystem::path file =
         std::filesystem::temp_directory_path() / ("ddb-workload-" + std::to_string(seed_) + ".sql");
     std::ofstream(file) << GenerateWorkload(seed_, statements_);
-    std::cerr << "\nthe workload's SQL (seed " << seed_ << ", " << statements_ << " statements) is in " << file
-              << "\nreplay: DDB_WORKLOAD_SEED=" << seed_ << " DDB_WORKLOAD_STATEMENTS=" << statements_
+    std::cerr << "\nthe workload's SQL (seed " << seed_ << ", " << statements_ << " statements) is in "
+              << file << "\nreplay: DDB_WORKLOAD_SEED=" << seed_ << " DDB_WORKLOAD_STATEMENTS=" << statements_
               << " build/tests/random_workload_test --gtest_filter='Seeds/RandomWorkloadTest.*/seed_"
               << kSeeds[0] << "'\n";
   }
@@ -272,7 +275,8 @@ std::string RowDifferences(MariaDbInstance& master, MariaDbInstance& slave, cons
       std::string text;
       for (const std::string& value : row) text += (text.empty() ? "" : " | ") + value;
       std::string key = keyless ? text : row.at(0);
-      for (int copy = 2; keyless && rows.count(key); ++copy) key = text + " (copy " + std::to_string(copy) + ")";
+      for (int copy = 2; keyless && rows.count(key); ++copy)
+        key = text + " (copy " + std::to_string(copy) + ")";
       rows[key] = text;
     }
     return rows;
@@ -305,12 +309,17 @@ std::string RowDifferences(MariaDbInstance& master, MariaDbInstance& slave, cons
 //
 // The statements written to be refused print ddb's reason (no MySQL code):
 // each must be one of these, and there must be as many as were written.
-void ExpectOnlyDeliberateFailures(const std::string& console_output, const std::vector<std::string>& statements) {
+void ExpectOnlyDeliberateFailures(const std::string& console_output,
+                                  const std::vector<std::string>& statements) {
   static const std::vector<std::string> kRefusals = {
-      "ERROR: PREPARE is not run by ddb",   "ERROR: EXECUTE is not run by ddb",
-      "ERROR: XA is not run by ddb",        "ERROR: LOAD DATA reads a file",
-      "ERROR: @@port has each server",      "ERROR: @@server_id has each server",
-      "ERROR: ENGINE=MYISAM is not transactional", "ERROR: ddb runs master sessions at REPEATABLE READ",
+      "ERROR: PREPARE is not run by ddb",
+      "ERROR: EXECUTE is not run by ddb",
+      "ERROR: XA is not run by ddb",
+      "ERROR: LOAD DATA reads a file",
+      "ERROR: @@port has each server",
+      "ERROR: @@server_id has each server",
+      "ERROR: ENGINE=MYISAM is not transactional",
+      "ERROR: ddb runs master sessions at REPEATABLE READ",
       "ERROR: the body runs PREPARE",
   };
   const auto is_refusal = [](const std::string& kind) {
@@ -354,11 +363,13 @@ void ExpectOnlyDeliberateFailures(const std::string& console_output, const std::
 // The workload's routines and triggers, with their definitions.
 std::vector<std::vector<std::string>> ProgramsOf(MariaDbInstance& db) {
   std::vector<std::vector<std::string>> programs = db.Query(
-      "SELECT routine_schema, routine_name, routine_type, routine_definition FROM information_schema.routines "
+      "SELECT routine_schema, routine_name, routine_type, routine_definition FROM "
+      "information_schema.routines "
       "WHERE routine_schema IN ('wl', 'wl_b') ORDER BY 1, 2");
-  for (auto& row : db.Query("SELECT trigger_schema, trigger_name, event_object_table, "
-                            "CONCAT(action_timing, ' ', event_manipulation, ' ', action_order), action_statement "
-                            "FROM information_schema.triggers WHERE trigger_schema IN ('wl', 'wl_b') ORDER BY 1, 2")) {
+  for (auto& row :
+       db.Query("SELECT trigger_schema, trigger_name, event_object_table, "
+                "CONCAT(action_timing, ' ', event_manipulation, ' ', action_order), action_statement "
+                "FROM information_schema.triggers WHERE trigger_schema IN ('wl', 'wl_b') ORDER BY 1, 2")) {
     programs.push_back(std::move(row));
   }
   return programs;
@@ -439,20 +450,21 @@ TEST_P(RandomWorkloadTest, AllNodesEqualAfterTheWorkloadWithASlaveOfflineForItsM
   const double last = seconds_since(phase);
   phase = Clock::now();
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(minutes(3)))
-      << "slaves did not catch up: master at #" << cluster.MasterLastSeq() << ", slave1 at #" << cluster.SlaveSeq(0)
-      << ", slave2 at #" << cluster.SlaveSeq(1) << "\n"
+      << "slaves did not catch up: master at #" << cluster.MasterLastSeq() << ", slave1 at #"
+      << cluster.SlaveSeq(0) << ", slave2 at #" << cluster.SlaveSeq(1) << "\n"
       << cluster.SlaveLog(0) << cluster.SlaveLog(1);
-  std::cerr << "master console: " << statements.size() << " statements in " << first << " + " << second << " + "
-            << last << " s (slave2 offline for the second third), slaves caught up " << seconds_since(phase)
-            << " s later; log at #" << cluster.MasterLastSeq() << "\n";
+  std::cerr << "master console: " << statements.size() << " statements in " << first << " + " << second
+            << " + " << last << " s (slave2 offline for the second third), slaves caught up "
+            << seconds_since(phase) << " s later; log at #" << cluster.MasterLastSeq() << "\n";
 
   ExpectOnlyDeliberateFailures(cluster.MasterConsoleOutput(), statements);
   ExpectEveryProgramEqual(cluster);
   EXPECT_GT(ExpectEveryTableEqual(cluster), 100u) << "the workload left almost nothing to compare";
   // Every DDL the master ran is marked done in its log (a row left 'pending'
   // would be executed again at the master's next start).
-  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state <> 'done'"),
-            "0");
+  EXPECT_EQ(
+      cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state <> 'done'"),
+      "0");
   const uint64_t master_seq = cluster.MasterLastSeq();
   for (int i = 0; i < cluster.slave_count(); ++i) {
     EXPECT_EQ(cluster.SlaveSeq(i), master_seq) << "slave" << (i + 1) << "'s position";

@@ -21,7 +21,8 @@ class ReadRoutingTest : public ::testing::Test {
     cluster_->StartMaster({"--read_your_writes_wait_ms", "300"});
     cluster_->StartSlave(0);
     cluster_->StartSlave(1);
-    cluster_->SqlAndWait("CREATE DATABASE r;\nUSE r;\nCREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (1);");
+    cluster_->SqlAndWait(
+        "CREATE DATABASE r;\nUSE r;\nCREATE TABLE t (id INT PRIMARY KEY);\nINSERT INTO t VALUES (1);");
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
     // Both slaves online in the master's eyes (acks are asynchronous).
     ASSERT_TRUE(WaitFor(
@@ -58,8 +59,10 @@ TEST_F(ReadRoutingTest, LaggingSlaveNeverServesAReadThatMissesTheSessionsWrite) 
   std::unique_ptr<sql::Statement> lock(blocker->createStatement());
   lock->execute("LOCK TABLES t WRITE");
   for (int i = 2; i <= 7; ++i) {
-    const std::string out = Run("INSERT INTO t VALUES (" + std::to_string(i) + ");\nSELECT COUNT(*) AS n FROM t;");
-    EXPECT_NE(out.find("| " + std::to_string(i) + " |"), std::string::npos) << "a read missed the write:\n" << out;
+    const std::string out =
+        Run("INSERT INTO t VALUES (" + std::to_string(i) + ");\nSELECT COUNT(*) AS n FROM t;");
+    EXPECT_NE(out.find("| " + std::to_string(i) + " |"), std::string::npos) << "a read missed the write:\n"
+                                                                            << out;
     EXPECT_EQ(out.find("(slave2, "), std::string::npos) << "the lagging slave answered:\n" << out;
   }
   // With slave1 gone too, no slave has the write: the master answers.

@@ -23,8 +23,8 @@ class RecordLimitsTest : public ::testing::Test {
     cluster_ = std::make_unique<Cluster>(options);
     cluster_->master_db().Execute("SET GLOBAL max_allowed_packet = " + std::to_string(kMaxPacket));
     cluster_->StartAll();
-    ASSERT_TRUE(ExecuteThroughEndpoint(*cluster_, {"CREATE DATABASE big",
-                                                   "CREATE TABLE big.t (id INT PRIMARY KEY, v LONGTEXT)"})
+    ASSERT_TRUE(ExecuteThroughEndpoint(
+                    *cluster_, {"CREATE DATABASE big", "CREATE TABLE big.t (id INT PRIMARY KEY, v LONGTEXT)"})
                     .ok());
     client_ = ConnectWithin(ClientEndpoint(*cluster_, "big"), std::chrono::seconds(10));
     ASSERT_TRUE(client_);

@@ -42,7 +42,8 @@ class ReplayMatrixTest : public ::testing::Test {
 
   static std::string Objects(MariaDbInstance& db) {
     return db.QueryValue(
-        "SELECT CONCAT_WS('|', (SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables "
+        "SELECT CONCAT_WS('|', (SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM "
+        "information_schema.tables "
         "WHERE table_schema = 'm'), (SELECT GROUP_CONCAT(routine_name ORDER BY routine_name) FROM "
         "information_schema.routines WHERE routine_schema = 'm'), (SELECT GROUP_CONCAT(trigger_name ORDER BY "
         "trigger_name) FROM information_schema.triggers WHERE trigger_schema = 'm'))");
@@ -77,7 +78,8 @@ TEST_F(ReplayMatrixTest, EveryCaseIsRefusedWithAReasonOrLeavesEveryNodeEqual) {
     client.reset();
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60))) << "a slave stopped or fell behind";
     for (int i = 0; i < cluster_->slave_count(); ++i) {
-      EXPECT_EQ(Objects(cluster_->slave_db(i)), Objects(cluster_->master_db())) << "schema objects on slave" << i + 1;
+      EXPECT_EQ(Objects(cluster_->slave_db(i)), Objects(cluster_->master_db()))
+          << "schema objects on slave" << i + 1;
     }
     for (const std::string& table : Tables()) cluster_->ExpectTableEqualEverywhere("m", table);
     if (::testing::Test::HasFailure()) break;  // later cases build on this one's state

@@ -31,7 +31,8 @@ TEST_F(ReplicationTest, DdlAndDmlAtTheMasterConsoleReachBothSlaves) {
       "  price DECIMAL(8,2),\n"
       "  added DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6)\n"
       ");\n"
-      "INSERT INTO items (name, price) VALUES ('apple', 1.50), ('pear', NULL), ('caf\xC3\xA9 ; au lait', 3);\n"
+      "INSERT INTO items (name, price) VALUES ('apple', 1.50), ('pear', NULL), ('caf\xC3\xA9 ; au lait', "
+      "3);\n"
       "UPDATE items SET price = price * 2 WHERE name = 'apple';\n"
       "DELETE FROM items WHERE name = 'pear';\n"
       "BEGIN;\n"
@@ -47,7 +48,8 @@ TEST_F(ReplicationTest, DdlAndDmlAtTheMasterConsoleReachBothSlaves) {
   cluster_->ExpectTableEqualEverywhere("shop", "items");
   for (int i = 0; i < 2; ++i) {
     EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM shop.items"), "3");
-    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM shop.items WHERE name = 'rolled back'"), "0");
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM shop.items WHERE name = 'rolled back'"),
+              "0");
     // The master's clock travels with the statement: DEFAULT CURRENT_TIMESTAMP
     // gives the same microseconds on the slaves.
     EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT GROUP_CONCAT(added ORDER BY id) FROM shop.items"),
@@ -63,12 +65,13 @@ TEST_F(ReplicationTest, FailedStatementsAreNeitherLoggedNorShipped) {
       "CREATE DATABASE d;\n"
       "CREATE TABLE d.t (id INT PRIMARY KEY);\n"
       "INSERT INTO d.t VALUES (1);\n"
-      "INSERT INTO d.t VALUES (1);\n"      // duplicate key
-      "CREATE TABLE d.t (id INT);\n"       // exists
-      "DROP TABLE d.missing;\n"            // unknown table
+      "INSERT INTO d.t VALUES (1);\n"     // duplicate key
+      "CREATE TABLE d.t (id INT);\n"      // exists
+      "DROP TABLE d.missing;\n"           // unknown table
       "INSERT INTO d.nope VALUES (1);");  // no such table
   const std::string output = cluster_->MasterConsoleOutput();
-  EXPECT_NE(output.find("ERROR 1062 (23000): Duplicate entry '1' for key 'PRIMARY'"), std::string::npos) << output;
+  EXPECT_NE(output.find("ERROR 1062 (23000): Duplicate entry '1' for key 'PRIMARY'"), std::string::npos)
+      << output;
   EXPECT_NE(output.find("ERROR 1050 (42S01)"), std::string::npos) << output;
   EXPECT_NE(output.find("ERROR 1051 (42S02)"), std::string::npos) << output;
   EXPECT_NE(output.find("ERROR 1146 (42S02)"), std::string::npos) << output;
@@ -86,14 +89,14 @@ TEST_F(ReplicationTest, SlaveConsoleAnswersReadsAndRefusesChanges) {
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
   ASSERT_EQ(cluster_->MasterLastSeq(), 3u);
 
-  const std::string output = cluster_->RunSlaveConsole(
-      0,
-      "SELECT id, v FROM shop.t ORDER BY id;\n"
-      "DROP TABLE shop.t;\n"
-      "/* a comment first */ drop /*!40101 TABLE */ shop.t;\n"
-      "TRUNCATE shop.t;\n"
-      "USE shop;\n"
-      "SELECT v FROM t WHERE id = 2;\n");
+  const std::string output =
+      cluster_->RunSlaveConsole(0,
+                                "SELECT id, v FROM shop.t ORDER BY id;\n"
+                                "DROP TABLE shop.t;\n"
+                                "/* a comment first */ drop /*!40101 TABLE */ shop.t;\n"
+                                "TRUNCATE shop.t;\n"
+                                "USE shop;\n"
+                                "SELECT v FROM t WHERE id = 2;\n");
   EXPECT_NE(output.find("| id | v   |"), std::string::npos) << output;
   EXPECT_NE(output.find("|  1 | one |"), std::string::npos) << output;
   EXPECT_NE(output.find("2 rows in set"), std::string::npos) << output;

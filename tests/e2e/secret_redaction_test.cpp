@@ -24,8 +24,10 @@ class SecretRedactionLiveTest : public ::testing::Test {
   // What the server keeps to authenticate user@'%': its plugins and hashes.
   std::string Credentials(const std::string& user) const {
     return server_->QueryValue(
-        "SELECT JSON_EXTRACT(Priv, '$.plugin', '$.authentication_string', '$.auth_or') FROM mysql.global_priv "
-        "WHERE User = '" + user + "' AND Host = '%'");
+        "SELECT JSON_EXTRACT(Priv, '$.plugin', '$.authentication_string', '$.auth_or') FROM "
+        "mysql.global_priv "
+        "WHERE User = '" +
+        user + "' AND Host = '%'");
   }
 
   TempDir dir_{"ddb-secrets"};
@@ -41,11 +43,14 @@ std::string ForUser(std::string sql, const std::string& user) {
 }
 
 TEST_F(SecretRedactionLiveTest, HashIsWhatTheServersPasswordFunctionGives) {
-  for (const std::string password : {"password", "pw", "p'q", "with space", "p\xC3\xA4ssw\xC3\xB6rd", "a\\b",
-                                      "0123456789012345678901234567890123456789012345678901234567890123456789"}) {
+  for (const std::string password :
+       {"password", "pw", "p'q", "with space", "p\xC3\xA4ssw\xC3\xB6rd", "a\\b",
+        "0123456789012345678901234567890123456789012345678901234567890123456789"}) {
     std::string literal;
-    for (char c : password) literal += (c == '\'' || c == '\\') ? std::string(1, '\\') + c : std::string(1, c);
-    EXPECT_EQ(server_->QueryValue("SELECT PASSWORD('" + literal + "')"), NativePasswordHash(password)) << password;
+    for (char c : password)
+      literal += (c == '\'' || c == '\\') ? std::string(1, '\\') + c : std::string(1, c);
+    EXPECT_EQ(server_->QueryValue("SELECT PASSWORD('" + literal + "')"), NativePasswordHash(password))
+        << password;
   }
 }
 
@@ -82,14 +87,16 @@ TEST_F(SecretRedactionLiveTest, LoggedStatementCreatesTheSameAccountAsTheTypedOn
     }
     server_->Execute(ForUser(c.statement, typed_user));
     server_->Execute(redaction.text);
-    EXPECT_EQ(Credentials(logged_user), Credentials(typed_user)) << c.statement << "\nlogged as: " << redaction.text;
+    EXPECT_EQ(Credentials(logged_user), Credentials(typed_user))
+        << c.statement << "\nlogged as: " << redaction.text;
     EXPECT_NE(Credentials(logged_user), "") << c.statement;
   }
 }
 
 TEST_F(SecretRedactionLiveTest, SeveralUsersInOneStatement) {
   SecretRedaction redaction;
-  ASSERT_TRUE(RedactSecrets("CREATE USER a1 IDENTIFIED BY 'one', a2, a3 IDENTIFIED BY 'three'", &redaction).ok());
+  ASSERT_TRUE(
+      RedactSecrets("CREATE USER a1 IDENTIFIED BY 'one', a2, a3 IDENTIFIED BY 'three'", &redaction).ok());
   server_->Execute(redaction.text);
   server_->Execute("CREATE USER b1 IDENTIFIED BY 'one', b2, b3 IDENTIFIED BY 'three'");
   EXPECT_EQ(Credentials("a1"), Credentials("b1"));

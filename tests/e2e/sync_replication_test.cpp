@@ -57,7 +57,8 @@ TEST_F(SyncReplicationTest, WriteReturnsOnlyOnceBothSlavesAppliedIt) {
   cluster_->SqlAndWait("DELETE FROM s.t WHERE id = 100;");
 
   // A transaction waits at COMMIT; an UPDATE's effect, not just its row count.
-  cluster_->SqlOutput("BEGIN;\nUPDATE s.t SET v = 'committed' WHERE id <= 10;\nINSERT INTO s.t VALUES (21, 'y');\nCOMMIT;");
+  cluster_->SqlOutput(
+      "BEGIN;\nUPDATE s.t SET v = 'committed' WHERE id <= 10;\nINSERT INTO s.t VALUES (21, 'y');\nCOMMIT;");
   for (int slave = 0; slave < 2; ++slave) {
     EXPECT_EQ(cluster_->slave_db(slave).QueryValue("SELECT COUNT(*) FROM s.t WHERE v = 'committed'"), "10");
     EXPECT_EQ(RowsOn(slave), "21");
@@ -78,7 +79,8 @@ TEST_F(SyncReplicationTest, MissingSlaveTimesOutToDegradedModeUntilItCatchesUp) 
   EXPECT_NE(first.find("degraded"), std::string::npos) << first;
   EXPECT_NE(cluster_->SqlOutput("\\status").find("DEGRADED (asynchronous)"), std::string::npos);
   // Degraded: writes no longer wait, and say nothing more.
-  const std::string second = cluster_->SqlOutput("INSERT INTO s.t VALUES (2, 'b');\nINSERT INTO s.t VALUES (3, 'c');");
+  const std::string second =
+      cluster_->SqlOutput("INSERT INTO s.t VALUES (2, 'b');\nINSERT INTO s.t VALUES (3, 'c');");
   EXPECT_EQ(second.find("only 1 slave(s)"), std::string::npos) << second;
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM s.t"), "3");
   EXPECT_NE(cluster_->MasterLog().find("asynchronous until they catch up"), std::string::npos);

@@ -30,7 +30,9 @@ class TransactionsTest : public ::testing::Test {
     cluster_->ExpectTableEqualEverywhere("x", "t");
   }
 
-  std::string Ids() { return cluster_->slave_db(0).QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM x.t"); }
+  std::string Ids() {
+    return cluster_->slave_db(0).QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM x.t");
+  }
 
   std::unique_ptr<Cluster> cluster_;
   uint64_t base_ = 0;
@@ -72,9 +74,9 @@ TEST_F(TransactionsTest, DdlInsideATransactionCommitsItFirstAsMySqlDoes) {
   cluster_->SqlAndWait(
       "BEGIN;\n"
       "INSERT INTO t VALUES (1, 'before ddl');\n"
-      "CREATE TABLE u (id INT PRIMARY KEY);\n"  // implicit commit of the insert; the transaction ends
+      "CREATE TABLE u (id INT PRIMARY KEY);\n"    // implicit commit of the insert; the transaction ends
       "INSERT INTO t VALUES (2, 'after ddl');\n"  // autocommit again
-      "ROLLBACK;");                                 // nothing left to roll back
+      "ROLLBACK;");                               // nothing left to roll back
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM x.t"), "1,2");
   EXPECT_EQ(cluster_->MasterLastSeq(), base_ + 3) << "the implicit commit, the DDL, the autocommit insert";
   ExpectEqualEverywhere();
@@ -108,7 +110,8 @@ TEST_F(TransactionsTest, ASlaveNeverShowsHalfATransaction) {
         return seen.count("200") > 0;
       },
       seconds(60), std::chrono::milliseconds(1));
-  for (const std::string& count : seen) EXPECT_TRUE(count == "0" || count == "200") << "saw " << count << " rows";
+  for (const std::string& count : seen)
+    EXPECT_TRUE(count == "0" || count == "200") << "saw " << count << " rows";
   ExpectEqualEverywhere();
 }
 

@@ -41,8 +41,8 @@ TEST(VerifyTest, EqualNodesAreReportedEqualAndADriftedChunkIsNamed) {
   cluster.slave_db(1).Execute("UPDATE v.big SET note = NULL WHERE id = 1500");
   cluster.SqlAndWait("\\verify json");
   out = cluster.MasterConsoleOutput();
-  const std::string json_line = out.substr(out.rfind("{\"all_equal\""), out.find('\n', out.rfind("{\"all_equal\"")) -
-                                                                             out.rfind("{\"all_equal\""));
+  const std::string json_line = out.substr(
+      out.rfind("{\"all_equal\""), out.find('\n', out.rfind("{\"all_equal\"")) - out.rfind("{\"all_equal\""));
   const nlohmann::json report = nlohmann::json::parse(json_line);
   EXPECT_FALSE(report["all_equal"].get<bool>());
   for (const auto& table : report["tables"]) {
@@ -58,7 +58,8 @@ TEST(VerifyTest, EqualNodesAreReportedEqualAndADriftedChunkIsNamed) {
   ASSERT_TRUE(WaitFor(
       [&] {
         const std::string log = cluster.MasterLog();
-        return log.find("slave 'slave1' (") != std::string::npos && log.find(") disconnected") != std::string::npos;
+        return log.find("slave 'slave1' (") != std::string::npos &&
+               log.find(") disconnected") != std::string::npos;
       },
       seconds(30)))
       << cluster.MasterLog();

@@ -19,8 +19,9 @@ using std::chrono::seconds;
 TEST(ConsoleKillTest, AConsoleKilledMidWriteLeavesTheDaemonServing) {
   Cluster cluster;
   cluster.StartAll();
-  cluster.SqlAndWait("CREATE DATABASE k;\nCREATE TABLE k.t (id INT PRIMARY KEY, v VARCHAR(20));\n"
-                     "INSERT INTO k.t VALUES (1, 'before');");
+  cluster.SqlAndWait(
+      "CREATE DATABASE k;\nCREATE TABLE k.t (id INT PRIMARY KEY, v VARCHAR(20));\n"
+      "INSERT INTO k.t VALUES (1, 'before');");
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30)));
 
   // Someone on the master holds row 1, so the forwarded UPDATE waits there.
@@ -32,12 +33,14 @@ TEST(ConsoleKillTest, AConsoleKilledMidWriteLeavesTheDaemonServing) {
   held.reset();
 
   auto console = cluster.AttachConsole(1, "killed");
-  ASSERT_NE(console->Run("SELECT COUNT(*) AS n FROM k.t;").find("| 1 |"), std::string::npos) << console->Output();
+  ASSERT_NE(console->Run("SELECT COUNT(*) AS n FROM k.t;").find("| 1 |"), std::string::npos)
+      << console->Output();
   console->Type("UPDATE k.t SET v = 'after' WHERE id = 1;");
   ASSERT_TRUE(WaitFor(
       [&] {
         return cluster.master_db().QueryValue(
-                   "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'UPDATE k.t%'") == "1";
+                   "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'UPDATE k.t%'") ==
+               "1";
       },
       seconds(10)))
       << "the forwarded UPDATE never reached the master";
@@ -47,8 +50,9 @@ TEST(ConsoleKillTest, AConsoleKilledMidWriteLeavesTheDaemonServing) {
 
   // The statement was already running on the master, so it completes there
   // and replicates; the daemon, whose answer found nobody, serves on.
-  ASSERT_TRUE(WaitFor([&] { return cluster.master_db().QueryValue("SELECT v FROM k.t WHERE id = 1") == "after"; },
-                      seconds(10)));
+  ASSERT_TRUE(
+      WaitFor([&] { return cluster.master_db().QueryValue("SELECT v FROM k.t WHERE id = 1") == "after"; },
+              seconds(10)));
   ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30)));
   cluster.ExpectTableEqualEverywhere("k", "t");
   EXPECT_TRUE(cluster.slave_process(1)->Running()) << cluster.SlaveLog(1);

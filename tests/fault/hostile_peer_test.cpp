@@ -92,7 +92,9 @@ std::vector<std::string> LinesWith(const std::string& log, const std::string& ne
 // The master logs a refused connection as
 //   "replication connection from 127.0.0.1:<port>[ (slave 'x')] refused: <why>"
 // so the client's local port identifies the line of each test connection.
-std::string RefusalPrefix(uint16_t port) { return "replication connection from 127.0.0.1:" + std::to_string(port) + " "; }
+std::string RefusalPrefix(uint16_t port) {
+  return "replication connection from 127.0.0.1:" + std::to_string(port) + " ";
+}
 
 // Every refusal the master logged, whoever the peer.
 std::vector<std::string> RefusalLines(const std::string& log) {
@@ -123,7 +125,8 @@ class HostilePeerTest : public ::testing::Test {
     cluster_->StartSlave(0);
     cluster_->StartSlave(1);
     cluster_->SqlAndWait("CREATE DATABASE h;\nCREATE TABLE h.t (id INT PRIMARY KEY, v VARCHAR(200));");
-    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60))) << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)))
+        << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
     const auto pids = FindProcesses(DDB_MASTER_BINARY, {cluster_->master_config().string()});
     ASSERT_EQ(pids.size(), 1u) << "cannot tell which process is this test's master";
     master_pid_ = pids[0];
@@ -230,8 +233,8 @@ TEST_F(HostilePeerTest, TruncatedFramesAreRefusedWhetherThePeerClosesOrStalls) {
   half_header.Close();
   short_payload.Close();
   ExpectRefusedOnce(half_header, "read frame header (8 of 16 bytes)");
-  ExpectRefusedOnce(short_payload, "read hello payload of " + std::to_string(hello.size() - kFrameHeaderSize) +
-                                       " bytes");
+  ExpectRefusedOnce(short_payload,
+                    "read hello payload of " + std::to_string(hello.size() - kFrameHeaderSize) + " bytes");
 
   ExpectClosedByMaster(stalled, milliseconds(kHandshakeTimeoutMs + 3000));
   EXPECT_GE(steady_clock::now() - stalled_at, milliseconds(kHandshakeTimeoutMs - 100));
@@ -254,8 +257,8 @@ TEST_F(HostilePeerTest, HugeLengthIsRefusedBeforeAnythingIsAllocated) {
       << "closed by the handshake timeout, not by the length check";
   // The master's limit is the protocol's at most ("a receiver may use less").
   ExpectRefusedOnce(huge, "frame payload of 4294967295 bytes exceeds the limit of ");
-  ExpectRefusedOnce(just_over, "frame payload of " + std::to_string(kMaxFramePayload + 1) +
-                                   " bytes exceeds the limit");
+  ExpectRefusedOnce(just_over,
+                    "frame payload of " + std::to_string(kMaxFramePayload + 1) + " bytes exceeds the limit");
   ExpectMasterMemoryBounded();
   ExpectClusterUnharmed();
 }
@@ -271,14 +274,16 @@ TEST_F(HostilePeerTest, MaximalFramesPromisedBeforeAuthenticationDoNotPinMemory)
   std::vector<std::unique_ptr<RawConnection>> connections;
   for (int i = 0; i < kConnections; ++i) {
     connections.push_back(std::make_unique<RawConnection>(port()));
-    ASSERT_TRUE(connections.back()->Send(ForgedHeader(kFrameMagic, kProtocolVersion,
-                                                      static_cast<uint16_t>(MessageType::kHello), kMaxFramePayload)));
+    ASSERT_TRUE(connections.back()->Send(ForgedHeader(
+        kFrameMagic, kProtocolVersion, static_cast<uint16_t>(MessageType::kHello), kMaxFramePayload)));
   }
   // The payload never comes: each is closed by the handshake timeout at the
   // latest, and by then the master has read every header.
-  for (auto& connection : connections) ExpectClosedByMaster(*connection, milliseconds(kHandshakeTimeoutMs + 3000));
+  for (auto& connection : connections)
+    ExpectClosedByMaster(*connection, milliseconds(kHandshakeTimeoutMs + 3000));
   for (auto& connection : connections) {
-    ExpectRefusedOnce(*connection, "frame payload of " + std::to_string(kMaxFramePayload) + " bytes exceeds the limit");
+    ExpectRefusedOnce(*connection,
+                      "frame payload of " + std::to_string(kMaxFramePayload) + " bytes exceeds the limit");
   }
   ExpectMasterMemoryBounded();
   ExpectClusterUnharmed();
@@ -324,9 +329,8 @@ TEST_F(HostilePeerTest, NewerProtocolVersionGetsAnErrorFrameNamingBothVersions) 
     std::vector<uint8_t> header_bytes;
     ASSERT_TRUE(peer.ReadExactly(kFrameHeaderSize, &header_bytes, seconds(5))) << "no answer from the master";
     FrameHeader header;
-    const Status decoded = DecodeFrameHeader(std::span<const uint8_t, kFrameHeaderSize>(header_bytes.data(),
-                                                                                        kFrameHeaderSize),
-                                             &header);
+    const Status decoded = DecodeFrameHeader(
+        std::span<const uint8_t, kFrameHeaderSize>(header_bytes.data(), kFrameHeaderSize), &header);
     ASSERT_TRUE(decoded.ok()) << decoded.ToString();
     EXPECT_EQ(header.type, MessageType::kError);
     std::vector<uint8_t> payload;
@@ -375,9 +379,9 @@ TEST_F(HostilePeerTest, FiveHundredConcurrentBogusConnections) {
     ExpectClosedByMaster(*connection, std::max(left, milliseconds(0)));
   }
   // One line per connection, each with its reason.
-  ASSERT_TRUE(WaitFor(
-      [&] { return RefusalLines(cluster_->MasterLog()).size() >= static_cast<size_t>(kConnections); },
-      seconds(20)))
+  ASSERT_TRUE(
+      WaitFor([&] { return RefusalLines(cluster_->MasterLog()).size() >= static_cast<size_t>(kConnections); },
+              seconds(20)))
       << RefusalLines(cluster_->MasterLog()).size() << " refusals logged";
   const std::string log = cluster_->MasterLog();
   int silent_timeouts = 0;

@@ -84,9 +84,12 @@ TEST_F(KillAndStallTest, StalledSlaveIsMarkedOfflineOthersKeepServingThenItCatch
   ChildProcess* slave = cluster_->slave_process(1);
   ASSERT_TRUE(slave->Signal(SIGSTOP));
   const auto stopped_at = std::chrono::steady_clock::now();
-  ASSERT_TRUE(WaitFor([&] { return cluster_->MasterLog().find("slave 'slave2'") != std::string::npos &&
-                                   cluster_->MasterLog().find("no heartbeat for") != std::string::npos; },
-                      seconds(10)))
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return cluster_->MasterLog().find("slave 'slave2'") != std::string::npos &&
+               cluster_->MasterLog().find("no heartbeat for") != std::string::npos;
+      },
+      seconds(10)))
       << cluster_->MasterLog();
   // Detected within the timeout (1.5 s in tests), with slack for a loaded machine.
   EXPECT_LT(std::chrono::steady_clock::now() - stopped_at,
@@ -113,27 +116,30 @@ TEST_F(KillAndStallTest, MasterKilledMidStreamAndRestartedLosesNothing) {
 // by doing or undoing the DDL behind ddb's back, then checks that the
 // restarted master resolves the pending record (found applied, or
 // re-executed) and that the slaves end with the master's table.
-void KillMasterWithAPendingDdl(Cluster& cluster, bool ddl_took_effect, const std::string& expected_resolution) {
+void KillMasterWithAPendingDdl(Cluster& cluster, bool ddl_took_effect,
+                               const std::string& expected_resolution) {
   cluster.SqlInBackground("CREATE TABLE f.slow AS SELECT 7 AS added, SLEEP(2) AS slept;");
   auto pending = [&] {
-    return cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state = 'pending'") ==
-           "1";
+    return cluster.master_db().QueryValue(
+               "SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state = 'pending'") == "1";
   };
   ASSERT_TRUE(WaitFor(pending, seconds(30))) << cluster.MasterLog();
   cluster.KillMaster();
   const std::string running =
       "SELECT COUNT(*) FROM information_schema.processlist WHERE info LIKE 'CREATE TABLE f.slow%'";
   ASSERT_TRUE(WaitFor([&] { return cluster.master_db().QueryValue(running) == "0"; }, seconds(30)));
-  const bool exists = cluster.master_db().QueryValue("SELECT COUNT(*) FROM information_schema.tables "
-                                                     "WHERE table_schema = 'f' AND table_name = 'slow'") == "1";
+  const bool exists = cluster.master_db().QueryValue(
+                          "SELECT COUNT(*) FROM information_schema.tables "
+                          "WHERE table_schema = 'f' AND table_name = 'slow'") == "1";
   if (ddl_took_effect && !exists) {
     cluster.master_db().Execute("CREATE TABLE f.slow AS SELECT 7 AS added, SLEEP(0) AS slept");
   }
   if (!ddl_took_effect && exists) cluster.master_db().Execute("DROP TABLE f.slow");
 
   cluster.StartMaster({"--recent_records", "500", "--unsafe_statements", "warn"});
-  EXPECT_EQ(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state = 'pending'"),
-            "0");
+  EXPECT_EQ(
+      cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE state = 'pending'"),
+      "0");
   EXPECT_NE(cluster.MasterLog().find(expected_resolution), std::string::npos) << cluster.MasterLog();
 }
 
@@ -149,7 +155,8 @@ TEST_F(KillAndStallTest, MasterKilledWithAPendingDdlThatTookEffectMarksItDone) {
 TEST_F(KillAndStallTest, MasterKilledWithAPendingDdlThatNeverTookEffectReExecutesIt) {
   RestartMasterAllowingSlowStatements();
   cluster_->SqlAndWait(Writes(1, 50));
-  KillMasterWithAPendingDdl(*cluster_, /*ddl_took_effect=*/false, "is applied; marking it done (re-executed)");
+  KillMasterWithAPendingDdl(*cluster_, /*ddl_took_effect=*/false,
+                            "is applied; marking it done (re-executed)");
   cluster_->SqlAndWait(Writes(5001, 50));
   ExpectConverged();
   ExpectSlowTableEverywhere();

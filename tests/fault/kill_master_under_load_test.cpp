@@ -25,8 +25,8 @@ constexpr int kPartsPerTransaction = 3;
 struct ClientRecord {
   std::vector<int64_t> acked_singles;       // autocommit INSERTs answered OK
   std::vector<int64_t> acked_transactions;  // transactions whose COMMIT answered OK
-  int64_t in_doubt = 0;                     // writes whose answer was lost with the master: either outcome is allowed
-  ClientTally tally;                        // failures other than a lost master
+  int64_t in_doubt = 0;  // writes whose answer was lost with the master: either outcome is allowed
+  ClientTally tally;     // failures other than a lost master
 };
 
 // Client `client` writes until `stop`: two autocommit INSERTs of its own keys,
@@ -34,8 +34,8 @@ struct ClientRecord {
 // over and over. When the master goes away it reconnects (for as long as it
 // takes the test to restart it) and goes on with new keys: a write whose
 // answer was lost is not retried, because its outcome is unknown.
-void RunClient(Cluster& cluster, int client, const std::atomic<bool>& stop, std::atomic<int64_t>* acknowledged,
-               ClientRecord* record) {
+void RunClient(Cluster& cluster, int client, const std::atomic<bool>& stop,
+               std::atomic<int64_t>* acknowledged, ClientRecord* record) {
   const MySqlEndpoint endpoint = ClientEndpoint(cluster, "k");
   std::unique_ptr<MySqlConnection> connection;
   for (int64_t n = 1; !stop; ++n) {
@@ -142,7 +142,8 @@ TEST(KillMasterUnderLoadTest, AcknowledgedCommitsSurviveFiveKillsOfTheMasterAndE
     for (int kill = 1; kill <= kKills; ++kill) {
       // Kill at a moment set by the clients' progress, not by a timer: mid
       // stream, with commits in flight, however fast the machine is.
-      ASSERT_TRUE(let_clients_commit(500)) << "round " << kill << ": clients stalled\n" << cluster.MasterLog();
+      ASSERT_TRUE(let_clients_commit(500)) << "round " << kill << ": clients stalled\n"
+                                           << cluster.MasterLog();
       cluster.KillMaster();
       cluster.StartMaster();
     }
@@ -157,16 +158,18 @@ TEST(KillMasterUnderLoadTest, AcknowledgedCommitsSurviveFiveKillsOfTheMasterAndE
     transactions += static_cast<int64_t>(record.acked_transactions.size());
     in_doubt += record.in_doubt;
   }
-  std::cout << "acknowledged: " << singles << " inserts, " << transactions << " transactions; in doubt: " << in_doubt
-            << "; " << tally.Describe() << std::endl;
+  std::cout << "acknowledged: " << singles << " inserts, " << transactions
+            << " transactions; in doubt: " << in_doubt << "; " << tally.Describe() << std::endl;
   EXPECT_EQ(tally.unexpected, 0) << tally.Describe();
   EXPECT_GE(in_doubt, kKills) << "each kill should have cut off some client mid-write";
 
-  ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(120))) << "master #" << cluster.MasterLastSeq() << ", slaves #"
-                                                           << cluster.SlaveSeq(0) << " and #" << cluster.SlaveSeq(1);
+  ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(120)))
+      << "master #" << cluster.MasterLastSeq() << ", slaves #" << cluster.SlaveSeq(0) << " and #"
+      << cluster.SlaveSeq(1);
   const NodeRows master = ReadRows(cluster.master_db());
   std::cout << "committed without an answer to the client: "
-            << static_cast<int64_t>(master.singles.size() + master.parts.size()) - singles - transactions << std::endl;
+            << static_cast<int64_t>(master.singles.size() + master.parts.size()) - singles - transactions
+            << std::endl;
   ExpectAcknowledgedWritesWhole("the master", master, records);
   for (int i = 0; i < cluster.slave_count(); ++i) {
     ExpectAcknowledgedWritesWhole("slave" + std::to_string(i + 1), ReadRows(cluster.slave_db(i)), records);
@@ -174,8 +177,8 @@ TEST(KillMasterUnderLoadTest, AcknowledgedCommitsSurviveFiveKillsOfTheMasterAndE
   for (const char* table : {"single", "multi", "counters"}) cluster.ExpectTableEqualEverywhere("k", table);
   // Every log record is one transaction that is in the tables, and every
   // transaction in the tables has its record: nothing committed unlogged.
-  EXPECT_EQ(std::stoll(cluster.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.replication_log WHERE seq > " +
-                                                      std::to_string(base))),
+  EXPECT_EQ(std::stoll(cluster.master_db().QueryValue(
+                "SELECT COUNT(*) FROM ddb_meta.replication_log WHERE seq > " + std::to_string(base))),
             static_cast<int64_t>(master.singles.size() + master.parts.size()));
 }
 

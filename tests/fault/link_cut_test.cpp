@@ -88,7 +88,8 @@ TEST(TcpRelayTest, ForwardsBlackholesHidesClosesAndCloses) {
   ASSERT_TRUE(client.Send(bytes("lost")));
   asio::write(server, asio::buffer(std::string("gone")));
   ASSERT_TRUE(WaitFor([&] { return relay.bytes_dropped() == 8; }, seconds(5))) << relay.bytes_dropped();
-  EXPECT_EQ(client.WaitForClose(milliseconds(200)), RawConnection::End::kTimeout) << "nothing arrives, nothing closes";
+  EXPECT_EQ(client.WaitForClose(milliseconds(200)), RawConnection::End::kTimeout)
+      << "nothing arrives, nothing closes";
   client.Close();
   // The pause is the point: the close must stay hidden while the link is cut.
   std::this_thread::sleep_for(milliseconds(300));
@@ -126,11 +127,11 @@ class LinkCutTest : public ::testing::Test {
     // slave1 is started by the test, not by the Cluster, so that it dials the
     // relay; it keeps the name, database and log file the Cluster expects,
     // so SlaveSeq(0), SlaveLog(0) and the table checks see it as slave1.
-    const auto config = cluster_->WriteSlaveConfig("slave1-via-relay.ini", "slave1", cluster_->slave_db(0).port(),
-                                                   cluster_->options().secret);
+    const auto config = cluster_->WriteSlaveConfig("slave1-via-relay.ini", "slave1",
+                                                   cluster_->slave_db(0).port(), cluster_->options().secret);
     slave1_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{DDB_SLAVE_BINARY, "--config", config.string(), "--console", "off", "--master_port",
-                                 std::to_string(relay_->port())},
+        std::vector<std::string>{DDB_SLAVE_BINARY, "--config", config.string(), "--console", "off",
+                                 "--master_port", std::to_string(relay_->port())},
         cluster_->dir() / "slave1-stdout.log");
     cluster_->StartSlave(1);
   }
@@ -142,7 +143,9 @@ class LinkCutTest : public ::testing::Test {
     cluster_.reset();
   }
 
-  size_t MasterLogCount(const std::regex& pattern) const { return CountMatches(cluster_->MasterLog(), pattern); }
+  size_t MasterLogCount(const std::regex& pattern) const {
+    return CountMatches(cluster_->MasterLog(), pattern);
+  }
 
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<TcpRelay> relay_;
@@ -227,8 +230,8 @@ TEST_F(LinkCutTest, ShortBlackholesMidStreamLoseBytesButNeverCorruptTheSlave) {
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60))) << cluster_->SlaveLog(0);
   std::string writes;
   for (int i = 1; i <= 3000; ++i) {
-    writes += "INSERT INTO c.t (id, v) VALUES (" + std::to_string(i) + ", REPEAT('x', " + std::to_string(i % 97) +
-              "));\n";
+    writes += "INSERT INTO c.t (id, v) VALUES (" + std::to_string(i) + ", REPEAT('x', " +
+              std::to_string(i % 97) + "));\n";
     if (i % 7 == 0) writes += "UPDATE c.t SET v = CONCAT(v, 'u') WHERE id = " + std::to_string(i - 3) + ";\n";
   }
   cluster_->SqlInBackground(writes);

@@ -6,16 +6,16 @@
 //
 // It also checks that decoding is exact: whatever decodes must re-encode to
 // the very same bytes, so no two byte strings mean the same message.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdlib>
 #include <span>
 #include <vector>
 
+#include "ddb/base/log_record.h"
 #include "ddb/console/console_messages.h"
 #include "ddb/protocol/frame.h"
-#include "ddb/base/log_record.h"
 #include "ddb/protocol/messages.h"
 
 namespace {

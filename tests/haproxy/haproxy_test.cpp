@@ -24,15 +24,17 @@ class HaproxyTest : public ::testing::Test {
     options.slave_max_lag_seconds = 1;  // a slave lags out of rotation after 1 s
     cluster_ = std::make_unique<Cluster>(options);
     cluster_->StartAll();
-    cluster_->SqlAndWait("CREATE DATABASE hp;\nCREATE TABLE hp.t (id INT PRIMARY KEY);\nINSERT INTO hp.t VALUES (1);");
+    cluster_->SqlAndWait(
+        "CREATE DATABASE hp;\nCREATE TABLE hp.t (id INT PRIMARY KEY);\nINSERT INTO hp.t VALUES (1);");
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
 
     haproxy_port_ = FreeLoopbackPort();
     const auto cfg = cluster_->dir() / "haproxy.cfg";
     {
-      ChildProcess generate({DDB_MASTER_BINARY, "--config", cluster_->master_config().string(), "--haproxy-config",
-                             "--haproxy_bind", "127.0.0.1:" + std::to_string(haproxy_port_)},
-                            cfg);
+      ChildProcess generate(
+          {DDB_MASTER_BINARY, "--config", cluster_->master_config().string(), "--haproxy-config",
+           "--haproxy_bind", "127.0.0.1:" + std::to_string(haproxy_port_)},
+          cfg);
       int code = -1;
       ASSERT_TRUE(generate.WaitForExit(seconds(10), &code));
       ASSERT_EQ(code, 0) << generate.ReadLog();
@@ -50,9 +52,10 @@ class HaproxyTest : public ::testing::Test {
   // MariaDB answered ("" when the connection failed).
   std::string ReadPort() {
     const auto log = cluster_->dir() / ("client-" + std::to_string(++clients_) + ".log");
-    ChildProcess client({"mariadb", "--protocol=TCP", "-h", "127.0.0.1", "-P", std::to_string(haproxy_port_), "-u",
-                         "root", "--connect-timeout=3", "-N", "-B", "-e", "SELECT @@port FROM hp.t LIMIT 1"},
-                        log);
+    ChildProcess client(
+        {"mariadb", "--protocol=TCP", "-h", "127.0.0.1", "-P", std::to_string(haproxy_port_), "-u", "root",
+         "--connect-timeout=3", "-N", "-B", "-e", "SELECT @@port FROM hp.t LIMIT 1"},
+        log);
     int code = -1;
     if (!client.WaitForExit(seconds(15), &code) || code != 0) return "";
     std::string out = client.ReadLog();

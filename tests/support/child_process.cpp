@@ -24,9 +24,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-std::string ErrnoText(const std::string& what, int err) {
-  return what + ": " + std::strerror(err);
-}
+std::string ErrnoText(const std::string& what, int err) { return what + ": " + std::strerror(err); }
 
 // Resolves a bare program name through $PATH in the parent, because the child
 // may only call async-signal-safe functions between fork and exec and execvp
@@ -66,8 +64,8 @@ bool MoveFdTo(int fd, int target) {
 
 // Everything the child does between fork and exec. Never returns; on failure
 // it writes errno to error_fd so the parent can throw a useful message.
-[[noreturn]] void ExecChild(pid_t parent, const char* program, char* const* argv,
-                            int stdin_fd, int log_fd, int error_fd) {
+[[noreturn]] void ExecChild(pid_t parent, const char* program, char* const* argv, int stdin_fd, int log_fd,
+                            int error_fd) {
   // Die with the test: a crashed test must not leave daemons holding ports.
   // If the parent already died before prctl took effect, getppid() changed.
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) _exit(127);
@@ -98,8 +96,7 @@ bool MoveFdTo(int fd, int target) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(std::vector<std::string> argv,
-                           const std::filesystem::path& log_path,
+ChildProcess::ChildProcess(std::vector<std::string> argv, const std::filesystem::path& log_path,
                            StdinMode stdin_mode)
     : log_path_(log_path) {
   if (argv.empty()) throw std::runtime_error("ChildProcess: empty argv");

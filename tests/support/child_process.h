@@ -41,8 +41,7 @@ class ChildProcess {
   // name looked up in $PATH. Throws std::runtime_error if the log file cannot
   // be opened or the program cannot be executed (the exec errno is reported
   // back to the parent, so a typo in a path fails here, not as a timeout).
-  ChildProcess(std::vector<std::string> argv,
-               const std::filesystem::path& log_path,
+  ChildProcess(std::vector<std::string> argv, const std::filesystem::path& log_path,
                StdinMode stdin_mode = StdinMode::kDevNull);
   ~ChildProcess();
 

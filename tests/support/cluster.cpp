@@ -58,7 +58,8 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
   master << "# written by the test's Cluster\n"
          << "cluster_secret = \"" << options_.secret << "\"\n"
          << "replication_port = " << replication_port_ << "\n"
-         << "mysql_port = " << master_db_->port() << "\n"
+         << "mysql_port = " << master_db_->port()
+         << "\n"
          // The master reaches its MariaDB through the unix socket (as on one
          // host it should); the slaves use TCP, so both paths stay tested.
          << "mysql_socket = \"" << master_db_->socket_path().string() << "\"\n"
@@ -82,7 +83,8 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
     mysql += (mysql.empty() ? "" : ", ") + name + "=127.0.0.1:" + std::to_string(slave_dbs_[i]->port());
     http += (http.empty() ? "" : ", ") + name + "=127.0.0.1:" + std::to_string(slave_http_ports_[i]);
   }
-  if (!mysql.empty()) master << "slave_mysql_addresses = " << mysql << "\nslave_http_addresses = " << http << "\n";
+  if (!mysql.empty())
+    master << "slave_mysql_addresses = " << mysql << "\nslave_http_addresses = " << http << "\n";
 }
 
 std::filesystem::path Cluster::slave_config(int i) const {
@@ -118,11 +120,13 @@ void Cluster::StartAll() {
 }
 
 void Cluster::StartMaster(std::vector<std::string> extra_args) {
-  std::vector<std::string> argv = {DDB_MASTER_BINARY, "--config", master_config().string(), "--console", "on"};
+  std::vector<std::string> argv = {DDB_MASTER_BINARY, "--config", master_config().string(), "--console",
+                                   "on"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   for (int attempt = 1;; ++attempt) {
     ++master_starts_;
-    master_ = std::make_unique<ChildProcess>(argv, dir() / "master-console.log", ChildProcess::StdinMode::kPipe);
+    master_ =
+        std::make_unique<ChildProcess>(argv, dir() / "master-console.log", ChildProcess::StdinMode::kPipe);
     // Ready once it listens for slaves.
     const bool ready = WaitFor(
         [&] {
@@ -186,9 +190,9 @@ void Cluster::StartSlave(int i, std::vector<std::string> extra_args, bool consol
   std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--console",
                                    console ? "on" : "off"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  slaves_[i] = std::make_unique<ChildProcess>(argv, dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"),
-                                              console ? ChildProcess::StdinMode::kPipe
-                                                      : ChildProcess::StdinMode::kDevNull);
+  slaves_[i] = std::make_unique<ChildProcess>(
+      argv, dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"),
+      console ? ChildProcess::StdinMode::kPipe : ChildProcess::StdinMode::kDevNull);
 }
 
 void Cluster::SlaveSql(int i, const std::string& text) {
@@ -200,8 +204,9 @@ std::string Cluster::SlaveSqlOutput(int i, const std::string& text, std::chrono:
   const size_t before = SlaveConsoleOutput(i).size();
   const std::string marker = "marker-" + std::to_string(++markers_) + "-done";
   SlaveSql(i, text + "\nSELECT '" + marker + "' AS marker;");
-  EXPECT_TRUE(WaitFor([&] { return SlaveConsoleOutput(i).find("| " + marker + " |", before) != std::string::npos; },
-                      deadline))
+  EXPECT_TRUE(
+      WaitFor([&] { return SlaveConsoleOutput(i).find("| " + marker + " |", before) != std::string::npos; },
+              deadline))
       << "slave" << (i + 1) << "'s console did not finish in time:\n"
       << SlaveConsoleOutput(i).substr(before);
   const std::string out = SlaveConsoleOutput(i).substr(before);
@@ -249,7 +254,9 @@ std::string Cluster::SqlOutput(const std::string& text, std::chrono::millisecond
 
 std::string Cluster::MasterConsoleOutput() const { return ReadFile(dir() / "master-console.log"); }
 std::string Cluster::MasterLog() const { return ReadFile(dir() / "master.log"); }
-std::string Cluster::SlaveLog(int i) const { return ReadFile(dir() / ("slave" + std::to_string(i + 1) + ".log")); }
+std::string Cluster::SlaveLog(int i) const {
+  return ReadFile(dir() / ("slave" + std::to_string(i + 1) + ".log"));
+}
 
 bool Cluster::WaitForMasterOutput(const std::string& needle, std::chrono::milliseconds deadline) const {
   return WaitFor([&] { return MasterConsoleOutput().find(needle) != std::string::npos; }, deadline);
@@ -269,8 +276,8 @@ std::string Cluster::RunSlaveConsole(int i, const std::string& input) {
 
 std::unique_ptr<ConsoleProcess> Cluster::AttachConsole(int i, const std::string& name,
                                                        std::vector<std::string> extra_args) {
-  std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", slave_config(i).string(), "--attach",
-                                   "--log_file", (dir() / (name + "-client.log")).string()};
+  std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config",   slave_config(i).string(),
+                                   "--attach",       "--log_file", (dir() / (name + "-client.log")).string()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   return std::make_unique<ConsoleProcess>(argv, dir() / (name + ".log"));
 }
@@ -280,13 +287,14 @@ std::filesystem::path Cluster::console_socket(int i) const {
 }
 
 uint64_t Cluster::MasterLastSeq() const {
-  return std::stoull(
-      master_db_->QueryValue("SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log WHERE state = 'done'"));
+  return std::stoull(master_db_->QueryValue(
+      "SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log WHERE state = 'done'"));
 }
 
 uint64_t Cluster::SlaveSeq(int i) const {
   try {
-    const std::string value = slave_dbs_[i]->QueryValue("SELECT seq FROM ddb_meta.applied_position WHERE id = 1");
+    const std::string value =
+        slave_dbs_[i]->QueryValue("SELECT seq FROM ddb_meta.applied_position WHERE id = 1");
     return value.empty() ? 0 : std::stoull(value);
   } catch (const std::exception&) {
     return 0;  // schema not there yet, or the server is restarting
@@ -314,7 +322,8 @@ bool Cluster::WaitForSlavesCaughtUp(std::chrono::milliseconds deadline, std::vec
       deadline, std::chrono::milliseconds(100));
 }
 
-void Cluster::ExpectTableEqualEverywhere(const std::string& db, const std::string& table, std::vector<int> which) {
+void Cluster::ExpectTableEqualEverywhere(const std::string& db, const std::string& table,
+                                         std::vector<int> which) {
   const std::string expected = master_db_->TableChecksum(db, table);
   for (int i : AllSlavesIf(which)) {
     EXPECT_EQ(slave_dbs_[i]->TableChecksum(db, table), expected)

@@ -76,7 +76,8 @@ class Cluster {
   void SqlAndWait(const std::string& text, std::chrono::milliseconds deadline = std::chrono::seconds(60));
   // SqlAndWait, returning what the console printed for `text` (without the
   // marker query's output).
-  std::string SqlOutput(const std::string& text, std::chrono::milliseconds deadline = std::chrono::seconds(60));
+  std::string SqlOutput(const std::string& text,
+                        std::chrono::milliseconds deadline = std::chrono::seconds(60));
   std::string MasterConsoleOutput() const;
   std::string MasterLog() const;
   std::string SlaveLog(int i) const;
@@ -122,8 +123,8 @@ class Cluster {
   bool SignalMaster(int signal) { return master_ && master_->Signal(signal); }
 
   // Writes a slave config for `name` (used for extra slaves and bad configs).
-  std::filesystem::path WriteSlaveConfig(const std::string& file, const std::string& name, uint16_t mysql_port,
-                                         const std::string& secret) const;
+  std::filesystem::path WriteSlaveConfig(const std::string& file, const std::string& name,
+                                         uint16_t mysql_port, const std::string& secret) const;
 
  private:
   std::vector<int> AllSlavesIf(std::vector<int> which) const;

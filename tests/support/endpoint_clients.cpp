@@ -17,8 +17,8 @@ MySqlEndpoint ClientEndpoint(const Cluster& cluster, const std::string& database
   return endpoint;
 }
 
-std::unique_ptr<MySqlConnection> ConnectWithin(const MySqlEndpoint& endpoint, std::chrono::milliseconds deadline,
-                                               Status* last_error) {
+std::unique_ptr<MySqlConnection> ConnectWithin(const MySqlEndpoint& endpoint,
+                                               std::chrono::milliseconds deadline, Status* last_error) {
   std::unique_ptr<MySqlConnection> connection;
   Status error;
   WaitFor(
@@ -47,13 +47,15 @@ Status ExecuteThroughEndpoint(const Cluster& cluster, const std::vector<std::str
   return ExecuteEach(*connection, statements);
 }
 
-void ClientTally::Count(const Status& failure, const std::string& sql, const std::vector<int>& expected_codes) {
+void ClientTally::Count(const Status& failure, const std::string& sql,
+                        const std::vector<int>& expected_codes) {
   const int code = failure.code() == Status::Code::kMySql ? failure.mysql_error_code() : 0;
   if (code == kDeadlock) {
     ++deadlocks;
   } else if (code == kLockWaitTimeout) {
     ++lock_wait_timeouts;
-  } else if (code != 0 && std::find(expected_codes.begin(), expected_codes.end(), code) != expected_codes.end()) {
+  } else if (code != 0 &&
+             std::find(expected_codes.begin(), expected_codes.end(), code) != expected_codes.end()) {
     ++other_expected;
   } else {
     ++unexpected;
@@ -77,8 +79,8 @@ ClientTally& ClientTally::operator+=(const ClientTally& other) {
 std::string ClientTally::Describe() const {
   std::string text = "commits " + std::to_string(commits) + ", rollbacks " + std::to_string(rollbacks) +
                      ", deadlocks " + std::to_string(deadlocks) + ", lock wait timeouts " +
-                     std::to_string(lock_wait_timeouts) + ", other expected errors " + std::to_string(other_expected) +
-                     ", unexpected errors " + std::to_string(unexpected);
+                     std::to_string(lock_wait_timeouts) + ", other expected errors " +
+                     std::to_string(other_expected) + ", unexpected errors " + std::to_string(unexpected);
   for (const std::string& message : first_unexpected) text += "\n  " + message;
   return text;
 }
@@ -105,7 +107,8 @@ ApplierWatch::ApplierWatch(const Cluster& cluster) {
           for (uint16_t port : ports) {
             const HttpReply reply = HttpGet(port, "/api/status");
             if (reply.status != 200) continue;  // restarting, or busy: the next poll sees it
-            const nlohmann::json status = nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+            const nlohmann::json status =
+                nlohmann::json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
             if (status.is_object() && status.value("applier", "") == "stopped on error") {
               std::lock_guard<std::mutex> lock(mutex_);
               if (first_error_.empty()) first_error_ = reply.body;

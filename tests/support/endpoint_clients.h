@@ -31,7 +31,8 @@ MySqlEndpoint ClientEndpoint(const Cluster& cluster, const std::string& database
 // Connects to `endpoint`, trying again until `deadline` (the master may be
 // starting or restarting). nullptr if no attempt succeeded; `last_error`
 // (optional) then holds the last attempt's error.
-std::unique_ptr<MySqlConnection> ConnectWithin(const MySqlEndpoint& endpoint, std::chrono::milliseconds deadline,
+std::unique_ptr<MySqlConnection> ConnectWithin(const MySqlEndpoint& endpoint,
+                                               std::chrono::milliseconds deadline,
                                                Status* last_error = nullptr);
 
 // Runs `statements` in order on one new connection to the endpoint (set-up

@@ -32,21 +32,23 @@ HttpReply Http(uint16_t port, const HttpCall& call) {
   // Asynchronous operations with an io_context run for the deadline: the
   // stream's timer cancels whatever is still pending then.
   stream.expires_after(call.deadline);
-  stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), [&](boost::system::error_code ec) {
-    if (ec) {
-      failure = ec;
-      return;
-    }
-    step = "write";
-    http::async_write(stream, request, [&](boost::system::error_code ec, size_t) {
-      if (ec) {
-        failure = ec;
-        return;
-      }
-      step = "read";
-      http::async_read(stream, buffer, parser, [&](boost::system::error_code ec, size_t) { failure = ec; });
-    });
-  });
+  stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                       [&](boost::system::error_code ec) {
+                         if (ec) {
+                           failure = ec;
+                           return;
+                         }
+                         step = "write";
+                         http::async_write(stream, request, [&](boost::system::error_code ec, size_t) {
+                           if (ec) {
+                             failure = ec;
+                             return;
+                           }
+                           step = "read";
+                           http::async_read(stream, buffer, parser,
+                                            [&](boost::system::error_code ec, size_t) { failure = ec; });
+                         });
+                       });
   io.run();
   if (failure) {
     reply.error = std::string(step) + ": " + failure.message();
@@ -70,7 +72,8 @@ HttpReply HttpGet(uint16_t port, const std::string& target, const std::string& t
   return Http(port, call);
 }
 
-HttpReply HttpPost(uint16_t port, const std::string& target, const std::string& body, const std::string& token) {
+HttpReply HttpPost(uint16_t port, const std::string& target, const std::string& body,
+                   const std::string& token) {
   HttpCall call;
   call.method = "POST";
   call.target = target;

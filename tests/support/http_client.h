@@ -28,6 +28,7 @@ struct HttpCall {
 
 HttpReply Http(uint16_t port, const HttpCall& call);
 HttpReply HttpGet(uint16_t port, const std::string& target, const std::string& token = "");
-HttpReply HttpPost(uint16_t port, const std::string& target, const std::string& body, const std::string& token = "");
+HttpReply HttpPost(uint16_t port, const std::string& target, const std::string& body,
+                   const std::string& token = "");
 
 }  // namespace ddb::testing

@@ -29,7 +29,7 @@ using namespace std::chrono_literals;
 // mariadb-install-db too so the copied redo log already has the size the
 // server wants and is not resized at every start.
 constexpr std::array<const char*, 2> kInnoDbSizeArgs = {"--innodb-buffer-pool-size=64M",
-                                                          "--innodb-log-file-size=16M"};
+                                                        "--innodb-log-file-size=16M"};
 
 constexpr auto kStartDeadline = 60s;
 constexpr auto kStopGrace = 60s;
@@ -92,18 +92,16 @@ std::vector<std::string> UserArgs() {
 class TemplateDataDir {
  public:
   TemplateDataDir() : dir_("ddb-mariadb-template") {
-    std::vector<std::string> argv = {FindBinary({"mariadb-install-db", "mysql_install_db"}).string(),
-                                     "--no-defaults",
-                                     // root with an empty password over TCP;
-                                     // the default (unix_socket auth) only
-                                     // works for the OS user root via socket.
-                                     "--auth-root-authentication-method=normal",
-                                     "--skip-test-db",
-                                     "--datadir=" + data().string(),
-                                     // A private tmpdir: two test processes
-                                     // bootstrapping at once in a shared /tmp
-                                     // collide on temporary table files.
-                                     "--tmpdir=" + tmp().string()};
+    std::vector<std::string> argv = {
+        FindBinary({"mariadb-install-db", "mysql_install_db"}).string(), "--no-defaults",
+        // root with an empty password over TCP;
+        // the default (unix_socket auth) only
+        // works for the OS user root via socket.
+        "--auth-root-authentication-method=normal", "--skip-test-db", "--datadir=" + data().string(),
+        // A private tmpdir: two test processes
+        // bootstrapping at once in a shared /tmp
+        // collide on temporary table files.
+        "--tmpdir=" + tmp().string()};
     std::filesystem::create_directories(tmp());
     for (const auto& arg : UserArgs()) argv.push_back(arg);
     for (const char* arg : kInnoDbSizeArgs) argv.push_back(arg);
@@ -131,9 +129,9 @@ const std::filesystem::path& TemplateData() {
 }
 
 sql::SQLException WithContext(const sql::SQLException& e, const std::string& sql, uint16_t port) {
-  return sql::SQLException(std::string(e.what()) + " [statement: " + sql + "; server 127.0.0.1:" +
-                               std::to_string(port) + "]",
-                           e.getSQLState(), e.getErrorCode());
+  return sql::SQLException(
+      std::string(e.what()) + " [statement: " + sql + "; server 127.0.0.1:" + std::to_string(port) + "]",
+      e.getSQLState(), e.getErrorCode());
 }
 
 }  // namespace
@@ -228,8 +226,7 @@ MariaDbInstance::Outcome MariaDbInstance::WaitUntilReady() {
 }
 
 void MariaDbInstance::ThrowNotUp(Outcome outcome) const {
-  std::string what = "MariaDbInstance: mariadbd in " + dir_.string() + " on port " +
-                     std::to_string(port_);
+  std::string what = "MariaDbInstance: mariadbd in " + dir_.string() + " on port " + std::to_string(port_);
   if (outcome == Outcome::kExited) {
     int exit_code = -1;
     server_->WaitForExit(0ms, &exit_code);

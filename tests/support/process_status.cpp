@@ -43,8 +43,8 @@ std::optional<long> ProcStatusKb(pid_t pid, const std::string& field) {
 int OpenFdCount(pid_t pid) {
   std::error_code ec;
   int count = 0;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
-       it.increment(ec)) {
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
+       !ec && it != end; it.increment(ec)) {
     ++count;
   }
   return ec ? -1 : count;

@@ -61,8 +61,10 @@ RawConnection::RawConnection(uint16_t port, milliseconds deadline) {
     const short revents = PollUntil(fd_, POLLOUT, steady_clock::now() + deadline);
     int err = 0;
     socklen_t len = sizeof err;
-    if (revents == 0) err = ETIMEDOUT;
-    else if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (revents == 0)
+      err = ETIMEDOUT;
+    else if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+      err = errno;
     if (err != 0) {
       Close();
       throw std::runtime_error(where + ": connect: " + std::strerror(err));

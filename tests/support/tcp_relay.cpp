@@ -120,7 +120,8 @@ asio::awaitable<void> TcpRelay::Forward(std::shared_ptr<Connection> connection, 
       std::lock_guard<std::mutex> lock(captured_mutex_);
       captured_.append(reinterpret_cast<const char*>(buffer.data()), n);
     }
-    co_await asio::async_write(to, asio::buffer(buffer.data(), n), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(to, asio::buffer(buffer.data(), n),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
   }
   // `from` ended (or `to` failed). Behind a blackhole the other end must not

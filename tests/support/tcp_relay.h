@@ -76,7 +76,7 @@ class TcpRelay {
   mutable std::mutex captured_mutex_;
   std::string captured_;  // guarded by captured_mutex_
   std::atomic<uint64_t> dropped_{0};
-  bool closed_ = false;                               // io thread only
+  bool closed_ = false;                                 // io thread only
   std::vector<std::weak_ptr<Connection>> connections_;  // io thread only
   std::thread thread_;
 };

@@ -181,7 +181,8 @@ void WorkloadGenerator::SetVariable() {
         break;
       case 3:
         variable.kind = VariableKind::kDateTime;
-        expression = Percent(50) ? "NOW(6)" : "DATE_ADD(NOW(), INTERVAL " + std::to_string(Between(1, 999)) + " MINUTE)";
+        expression = Percent(50) ? "NOW(6)"
+                                 : "DATE_ADD(NOW(), INTERVAL " + std::to_string(Between(1, 999)) + " MINUTE)";
         break;
       case 4: expression = "LAST_INSERT_ID()"; break;
       case 5: {
@@ -238,7 +239,8 @@ void WorkloadGenerator::SetTimeZone() {
 void WorkloadGenerator::Read() {
   const Table& table = AnyTable();
   if (Percent(50)) return Emit("SELECT COUNT(*) AS n FROM " + Ref(table));
-  Emit("SELECT id, code, qty FROM " + Ref(table) + " WHERE id = " + std::to_string(Between(1, table.ids_used + 1)));
+  Emit("SELECT id, code, qty FROM " + Ref(table) +
+       " WHERE id = " + std::to_string(Between(1, table.ids_used + 1)));
 }
 
 std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statements) {
@@ -246,7 +248,9 @@ std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statement
   return generator.Next(statements);
 }
 
-bool NeedsDelimiter(const std::string& sql) { return sql.size() >= 4 && sql.compare(sql.size() - 4, 4, "\nEND") == 0; }
+bool NeedsDelimiter(const std::string& sql) {
+  return sql.size() >= 4 && sql.compare(sql.size() - 4, 4, "\nEND") == 0;
+}
 
 std::string ConsoleText(const std::vector<std::string>& statements, size_t begin, size_t end) {
   std::string text;

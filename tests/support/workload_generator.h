@@ -52,7 +52,19 @@ class WorkloadGenerator {
   std::vector<std::string> Next(int count);
 
  private:
-  enum class Type { kInt, kBigInt, kDecimal, kDouble, kVarchar, kText, kDateTime, kTimestamp, kDate, kBool, kEnum };
+  enum class Type {
+    kInt,
+    kBigInt,
+    kDecimal,
+    kDouble,
+    kVarchar,
+    kText,
+    kDateTime,
+    kTimestamp,
+    kDate,
+    kBool,
+    kEnum
+  };
   struct Column {
     std::string name;
     Type type;
@@ -178,7 +190,6 @@ class WorkloadGenerator {
   std::string ColumnList(const std::vector<const Column*>& columns, bool with_id);
   const Variable* VariableOf(VariableKind kind);
 
-
   std::mt19937_64 engine_;
   std::vector<std::string> out_;
   int target_ = 0;
@@ -188,7 +199,7 @@ class WorkloadGenerator {
   std::string current_database_;
   int table_counter_ = 0;
   int name_counter_ = 0;
-  int program_counter_ = 0;  // names of triggers, routines and refused tables
+  int program_counter_ = 0;        // names of triggers, routines and refused tables
   std::vector<Routine> routines_;  // on the server, callable or not
 };
 

@@ -56,8 +56,8 @@ void WorkloadGenerator::InsertOnDuplicateKeyUpdate() {
   const int rows = Percent(70) ? 1 : Between(2, 4);
   for (int i = 0; i < rows; ++i) {
     if (i) sql += ", ";
-    sql += "(" + IdValue(table, Percent(40)) + ", " + CodeValue(table) + ", " + Value(table.columns[2]) + ", " +
-           std::to_string(Between(1, 9)) + ")";
+    sql += "(" + IdValue(table, Percent(40)) + ", " + CodeValue(table) + ", " + Value(table.columns[2]) +
+           ", " + std::to_string(Between(1, 9)) + ")";
   }
   sql += " ON DUPLICATE KEY UPDATE qty = qty + VALUES(qty)";
   if (Percent(50)) sql += ", name = VALUES(name)";
@@ -89,8 +89,9 @@ void WorkloadGenerator::InsertSelect() {
   const Table& source = AnyTable();
   if (!target.auto_increment) return Insert();
   const int name_length = target.columns[2].length;
-  std::string sql = "INSERT INTO " + Ref(target) + " (name, qty) SELECT LEFT(name, " + std::to_string(name_length) +
-                    "), qty + 1 FROM " + Ref(source) + " WHERE " + Where(source) + " ORDER BY id";
+  std::string sql = "INSERT INTO " + Ref(target) + " (name, qty) SELECT LEFT(name, " +
+                    std::to_string(name_length) + "), qty + 1 FROM " + Ref(source) + " WHERE " +
+                    Where(source) + " ORDER BY id";
   if (Percent(50)) sql += " LIMIT " + std::to_string(Between(1, 5));
   target.ids_used += 5;
   Emit(sql);
@@ -106,14 +107,14 @@ void WorkloadGenerator::InsertChildOfLastInsert() {
     case 0:
       if (parent != nullptr) {
         if (table.auto_increment) ++table.ids_used;
-        std::string sql = "INSERT INTO " + Ref(table) + " (" + std::string(table.auto_increment ? "" : "id, ") +
-                          "name, parent) VALUES (" + (table.auto_increment ? "" : IdValue(table, true) + ", ") +
+        std::string sql = "INSERT INTO " + Ref(table) + " (" +
+                          std::string(table.auto_increment ? "" : "id, ") + "name, parent) VALUES (" +
+                          (table.auto_increment ? "" : IdValue(table, true) + ", ") +
                           "'child of last', LAST_INSERT_ID())";
         return Emit(sql);
       }
       [[fallthrough]];
-    case 1:
-      return Emit("UPDATE " + Ref(table) + " SET qty = qty + 1 WHERE id = LAST_INSERT_ID()");
+    case 1: return Emit("UPDATE " + Ref(table) + " SET qty = qty + 1 WHERE id = LAST_INSERT_ID()");
     default:
       std::erase_if(variables_, [](const Variable& v) { return v.name == "last"; });
       variables_.push_back({"last", VariableKind::kInt});
@@ -147,8 +148,8 @@ void WorkloadGenerator::Update() {
   sql += assignments + " WHERE " + Where(table);
   // RAND() or a variable assigned per row gives each row its own value:
   // visit them in key order, as on every node.
-  const bool order_matters = assignments.find("RAND(") != std::string::npos ||
-                             assignments.find(":=") != std::string::npos;
+  const bool order_matters =
+      assignments.find("RAND(") != std::string::npos || assignments.find(":=") != std::string::npos;
   if (order_matters || Percent(20)) {
     sql += Percent(50) ? " ORDER BY id" : " ORDER BY id DESC";
     if (Percent(50)) sql += " LIMIT " + std::to_string(Between(1, 10));
@@ -168,7 +169,8 @@ void WorkloadGenerator::Delete() {
   Table& table = AnyTable();
   const int roll = static_cast<int>(Below(100));
   if (roll < 35) {
-    return Emit("DELETE FROM " + Ref(table) + " WHERE id = " + std::to_string(Between(1, table.ids_used + 1)));
+    return Emit("DELETE FROM " + Ref(table) +
+                " WHERE id = " + std::to_string(Between(1, table.ids_used + 1)));
   }
   if (roll < 70) {
     return Emit("DELETE FROM " + Ref(table) + " WHERE " + Where(table) + " ORDER BY id" +
@@ -203,8 +205,8 @@ void WorkloadGenerator::EdgeCase() {
       // DECIMAL on the master. They travel as literals of their type now.)
       const Variable* variable = VariableOf(VariableKind::kInt);
       if (variable == nullptr) return SetVariable();
-      return Emit("UPDATE " + Ref(table) + " SET name = CONCAT(@" + variable->name + " / 3) WHERE id = " +
-                  std::to_string(Between(1, table.ids_used + 1)));
+      return Emit("UPDATE " + Ref(table) + " SET name = CONCAT(@" + variable->name +
+                  " / 3) WHERE id = " + std::to_string(Between(1, table.ids_used + 1)));
     }
     case 2: {
       // MariaDB drops the tables that exist and then reports the missing
@@ -223,9 +225,10 @@ void WorkloadGenerator::EdgeCase() {
       if (!table.auto_increment || Remaining() < 2) return Insert();
       const std::string code = std::to_string(table.ids_used * 2 + 1000 + Between(0, 1000));
       table.ids_used += 2;
-      Emit("INSERT INTO " + Ref(table) + " (code, name) VALUES (NULL, 'first'), (" + code + ", 'second'), (" + code +
-           ", 'duplicate')");
-      return Emit("INSERT INTO " + Ref(table) + " (name, qty) VALUES ('after a failed insert', LAST_INSERT_ID())");
+      Emit("INSERT INTO " + Ref(table) + " (code, name) VALUES (NULL, 'first'), (" + code + ", 'second'), (" +
+           code + ", 'duplicate')");
+      return Emit("INSERT INTO " + Ref(table) +
+                  " (name, qty) VALUES ('after a failed insert', LAST_INSERT_ID())");
     }
     case 5: {
       // RAND() in a DDL. (Was: the master shipped no RAND() seeds with DDL,

@@ -61,7 +61,8 @@ void WorkloadGenerator::CreateTrigger() {
       break;
     case 2:
       event = "DELETE";
-      body = "INSERT INTO wl.audit (source, ref, n, note) VALUES (" + source + ", OLD.id, OLD.qty, CONCAT('at ', NOW(6)))";
+      body = "INSERT INTO wl.audit (source, ref, n, note) VALUES (" + source +
+             ", OLD.id, OLD.qty, CONCAT('at ', NOW(6)))";
       break;
     case 3:
       timing = "BEFORE";
@@ -72,7 +73,9 @@ void WorkloadGenerator::CreateTrigger() {
       // A compound body: the console reads it between DELIMITER lines.
       timing = "BEFORE";
       event = "UPDATE";
-      body = "BEGIN\n  IF NEW.qty < 0 THEN\n    SET NEW.qty = 0;\n  END IF;\n  SET NEW.name = LEFT(COALESCE(NEW.name, OLD.name), 24);\nEND";
+      body =
+          "BEGIN\n  IF NEW.qty < 0 THEN\n    SET NEW.qty = 0;\n  END IF;\n  SET NEW.name = "
+          "LEFT(COALESCE(NEW.name, OLD.name), 24);\nEND";
       break;
     case 5:
       timing = "BEFORE";
@@ -85,8 +88,8 @@ void WorkloadGenerator::CreateTrigger() {
              ", NEW.id);\n  INSERT INTO wl.audit (source, n) VALUES (" + source + ", NEW.qty * 2);\nEND";
       break;
   }
-  Emit("CREATE TRIGGER " + Quoted(table.database) + "." + name + " " + timing + " " + event + " ON " + Ref(table) +
-       " FOR EACH ROW " + body);
+  Emit("CREATE TRIGGER " + Quoted(table.database) + "." + name + " " + timing + " " + event + " ON " +
+       Ref(table) + " FOR EACH ROW " + body);
   table.triggers.push_back(name);
 }
 
@@ -112,8 +115,8 @@ void WorkloadGenerator::CreateProcedure(const std::string& database, const std::
   Table& target = *keyed[Below(keyed.size())];
   const std::string table = Quoted(target.database) + "." + Quoted(target.name);
   // k: the id, a: qty, b: name.
-  std::string sql = "CREATE PROCEDURE " + Quoted(database) + "." + name +
-                    "(IN k BIGINT, IN a INT, IN b VARCHAR(40))";
+  std::string sql =
+      "CREATE PROCEDURE " + Quoted(database) + "." + name + "(IN k BIGINT, IN a INT, IN b VARCHAR(40))";
   const std::string insert = "INSERT INTO " + table + " (id, name, qty) VALUES (k, LEFT(b, 24), a)";
   if (Percent(50)) {
     sql += " " + insert;
@@ -159,8 +162,8 @@ void WorkloadGenerator::RedefineRoutine() {
   const size_t index = Below(routines_.size());
   const Routine old = routines_[index];
   routines_.erase(routines_.begin() + static_cast<std::ptrdiff_t>(index));
-  Emit(std::string(old.procedure ? "DROP PROCEDURE IF EXISTS " : "DROP FUNCTION IF EXISTS ") + Quoted(old.database) +
-       "." + old.name);
+  Emit(std::string(old.procedure ? "DROP PROCEDURE IF EXISTS " : "DROP FUNCTION IF EXISTS ") +
+       Quoted(old.database) + "." + old.name);
   if (Percent(50)) return CreateProcedure(old.database, old.name);
   CreateFunction(old.database, old.name);
 }
@@ -169,8 +172,8 @@ void WorkloadGenerator::DropRoutine() {
   if (routines_.empty()) return CreateRoutine();
   const size_t index = Below(routines_.size());
   const Routine& routine = routines_[index];
-  Emit(std::string(routine.procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") + Quoted(routine.database) + "." +
-       routine.name);
+  Emit(std::string(routine.procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") + Quoted(routine.database) +
+       "." + routine.name);
   routines_.erase(routines_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
@@ -200,7 +203,8 @@ void WorkloadGenerator::CallProcedure(const Routine& routine) {
   // An explicit id (or a taken one: a duplicate key); the target has no
   // AUTO_INCREMENT column (CreateProcedure).
   const std::string id = IdValue(target, Percent(85));
-  Emit("CALL " + RoutineRef(routine) + "(" + id + ", " + std::to_string(Between(-5, 500)) + ", " + Text(24) + ")");
+  Emit("CALL " + RoutineRef(routine) + "(" + id + ", " + std::to_string(Between(-5, 500)) + ", " + Text(24) +
+       ")");
 }
 
 // A function that writes, called from a read, DO or SET: the master runs
@@ -216,8 +220,8 @@ void WorkloadGenerator::CallFunction(const Routine& routine) {
       ++table.ids_used;
       return Emit("INSERT INTO " + Ref(table) + " (name, qty) VALUES ('by function', " + call + ")");
     case 3:
-      return Emit("UPDATE " + Ref(table) + " SET qty = " + call + " WHERE id = " +
-                  std::to_string(Between(1, table.ids_used + 1)));
+      return Emit("UPDATE " + Ref(table) + " SET qty = " + call +
+                  " WHERE id = " + std::to_string(Between(1, table.ids_used + 1)));
     default: {
       std::erase_if(variables_, [](const Variable& v) { return v.name == "v4"; });
       variables_.push_back({"v4", VariableKind::kInt});
@@ -241,8 +245,8 @@ void WorkloadGenerator::Refused() {
     case 4: return Emit("LOAD DATA INFILE '/tmp/wl.csv' INTO TABLE " + Ref(table));
     case 5: return Emit("INSERT INTO " + Ref(table) + " (name, qty) VALUES ('port', @@port)");
     case 6:
-      return Emit("CREATE TABLE " + std::string(kDatabases[Below(2)]) + ".m" + std::to_string(++program_counter_) +
-                  " (id INT PRIMARY KEY, v INT) ENGINE=MyISAM");
+      return Emit("CREATE TABLE " + std::string(kDatabases[Below(2)]) + ".m" +
+                  std::to_string(++program_counter_) + " (id INT PRIMARY KEY, v INT) ENGINE=MyISAM");
     case 7: return Emit("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     case 8: return Emit("UPDATE " + Ref(table) + " SET qty = @@server_id WHERE id = 1");
     default:

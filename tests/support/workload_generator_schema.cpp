@@ -63,8 +63,8 @@ void WorkloadGenerator::CreateTableLike() {
   copy.name = "t" + std::to_string(++table_counter_);
   copy.ids_used = 0;
   copy.triggers.clear();  // LIKE copies no triggers
-  Emit("CREATE TABLE " + Quoted(copy.database) + "." + Quoted(copy.name) + " LIKE " + Quoted(source.database) + "." +
-       Quoted(source.name));
+  Emit("CREATE TABLE " + Quoted(copy.database) + "." + Quoted(copy.name) + " LIKE " +
+       Quoted(source.database) + "." + Quoted(source.name));
   if (Remaining() > 0 && Percent(70)) {
     copy.ids_used = source.ids_used;
     Emit("INSERT INTO " + Quoted(copy.database) + "." + Quoted(copy.name) + " SELECT * FROM " +
@@ -143,7 +143,9 @@ void WorkloadGenerator::CreateIndex() {
   for (Column& column : table.columns) {
     if (column.name != "id" && column.name != "code") candidates.push_back(&column);
   }
-  auto part = [](const Column& column) { return column.type == Type::kText ? column.name + "(12)" : column.name; };
+  auto part = [](const Column& column) {
+    return column.type == Type::kText ? column.name + "(12)" : column.name;
+  };
   Column* first = candidates[Below(candidates.size())];
   Column* second = candidates[Below(candidates.size())];
   std::string columns = part(*first);

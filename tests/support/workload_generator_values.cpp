@@ -21,12 +21,36 @@ struct Piece {
   int chars;  // code points
 };
 constexpr Piece kPieces[] = {
-    {"apple", 5},       {"pear", 4},         {"Zürich", 6},      {"naïve", 5},        {"Ærø", 3},
-    {"日本語", 3},      {"中文", 2},         {"한국어", 3},      {"Ωμέγα", 5},        {"ß", 1},
-    {"😀", 1},          {"🚀", 1},           {"👍🏽", 2},          {"🇩🇪", 2},            {"€", 1},
-    {"O'Brien", 7},     {"it''s", 5},        {"back\\slash", 10}, {"\\", 1},           {"\"dq\"", 4},
-    {"semi;colon", 10}, {"-- not a comment", 16}, {"/* nor this */", 14}, {"tab\there", 8}, {"new\nline", 8},
-    {"%_", 2},          {"NULL", 4},         {" ", 1},           {"x", 1},            {"\\n", 2},
+    {"apple", 5},
+    {"pear", 4},
+    {"Zürich", 6},
+    {"naïve", 5},
+    {"Ærø", 3},
+    {"日本語", 3},
+    {"中文", 2},
+    {"한국어", 3},
+    {"Ωμέγα", 5},
+    {"ß", 1},
+    {"😀", 1},
+    {"🚀", 1},
+    {"👍🏽", 2},
+    {"🇩🇪", 2},
+    {"€", 1},
+    {"O'Brien", 7},
+    {"it''s", 5},
+    {"back\\slash", 10},
+    {"\\", 1},
+    {"\"dq\"", 4},
+    {"semi;colon", 10},
+    {"-- not a comment", 16},
+    {"/* nor this */", 14},
+    {"tab\there", 8},
+    {"new\nline", 8},
+    {"%_", 2},
+    {"NULL", 4},
+    {" ", 1},
+    {"x", 1},
+    {"\\n", 2},
 };
 
 }  // namespace
@@ -135,7 +159,8 @@ std::string WorkloadGenerator::Literal(const Column& column) {
   switch (column.type) {
     case Type::kInt: return std::to_string(Between(-50, 1000));
     case Type::kBigInt: return std::to_string(static_cast<int64_t>(Below(9'000'000'000'000'000ULL)));
-    case Type::kDecimal: return std::to_string(Between(-99999, 99999)) + "." + std::to_string(Between(10, 99));
+    case Type::kDecimal:
+      return std::to_string(Between(-99999, 99999)) + "." + std::to_string(Between(10, 99));
     case Type::kDouble: return std::to_string(Between(-5000, 5000)) + ".25";
     case Type::kVarchar: return Text(column.length);
     case Type::kText: return Text(60);
@@ -257,7 +282,8 @@ std::string WorkloadGenerator::Assignment(const Table& table) {
   switch (column.type) {
     case Type::kVarchar:
       if (Percent(40)) {
-        return name + " = CONCAT(LEFT(COALESCE(" + name + ", ''), " + std::to_string(column.length - 2) + "), 'ü✓')";
+        return name + " = CONCAT(LEFT(COALESCE(" + name + ", ''), " + std::to_string(column.length - 2) +
+               "), 'ü✓')";
       }
       if (Percent(20)) return name + " = " + (Percent(50) ? "UPPER(" : "REVERSE(") + name + ")";
       break;
@@ -288,7 +314,8 @@ std::string WorkloadGenerator::Where(const Table& table) {
     case 1:
       return "id IN (" + std::to_string(Between(1, top)) + ", " + std::to_string(Between(1, top)) + ", " +
              std::to_string(Between(1, top)) + ")";
-    case 2: return Percent(50) ? "code IS NULL" : "code IS NOT NULL AND code < " + std::to_string(Between(1, top));
+    case 2:
+      return Percent(50) ? "code IS NULL" : "code IS NOT NULL AND code < " + std::to_string(Between(1, top));
     case 3: return "qty " + std::string(Percent(50) ? "> " : "< ") + std::to_string(Between(-10, 300));
     case 4: return "name LIKE " + std::string(Percent(50) ? "'%a%'" : "'%😀%'");
     case 5: return "id % " + std::to_string(Between(2, 9)) + " = " + std::to_string(Between(0, 1));

@@ -61,7 +61,8 @@ TEST_F(ConfigTest, MasterFileIsParsedWithCommentsAndLists) {
 }
 
 TEST_F(ConfigTest, FlagsOverrideTheFile) {
-  const std::string path = Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_port = 3310\n");
+  const std::string path =
+      Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_port = 3310\n");
   MasterConfig config;
   ParseResult result = LoadMaster(path, &config, {"--mysql_port", "4000", "--console", "off"});
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
@@ -79,7 +80,8 @@ TEST_F(ConfigTest, MissingSecretNamesFileAndKey) {
 }
 
 TEST_F(ConfigTest, MalformedNumberNamesFileAndKey) {
-  const std::string path = Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_port = many\n");
+  const std::string path =
+      Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_port = many\n");
   MasterConfig config;
   ParseResult result = LoadMaster(path, &config);
   EXPECT_FALSE(result.status.ok());
@@ -88,7 +90,8 @@ TEST_F(ConfigTest, MalformedNumberNamesFileAndKey) {
 }
 
 TEST_F(ConfigTest, UnknownKeyIsAnErrorNotIgnored) {
-  const std::string path = Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_prot = 3310\n");
+  const std::string path =
+      Write("master.ini", "cluster_secret = \"a-long-enough-secret\"\nmysql_prot = 3310\n");
   MasterConfig config;
   ParseResult result = LoadMaster(path, &config);
   EXPECT_FALSE(result.status.ok());
@@ -123,10 +126,11 @@ TEST_F(ConfigTest, ClientEndpointIsOffByDefaultAndTakesUserPasswordPairs) {
   EXPECT_EQ(off.client_address, "127.0.0.1");
 
   MasterConfig on;
-  ParseResult result = LoadMaster(Write("on.ini", "cluster_secret = \"a-long-enough-secret\"\n"
-                                                   "client_port = 4406\n"
-                                                   "client_users = \"app:s3cret, report:with:colon\"\n"
-                                                   "client_max_connections = 7\n"),
+  ParseResult result = LoadMaster(Write("on.ini",
+                                        "cluster_secret = \"a-long-enough-secret\"\n"
+                                        "client_port = 4406\n"
+                                        "client_users = \"app:s3cret, report:with:colon\"\n"
+                                        "client_max_connections = 7\n"),
                                   &on);
   ASSERT_TRUE(result.status.ok()) << result.status.ToString();
   EXPECT_EQ(on.client_port, 4406);
@@ -140,8 +144,8 @@ TEST_F(ConfigTest, ClientEndpointIsOffByDefaultAndTakesUserPasswordPairs) {
 
 TEST_F(ConfigTest, ClientEndpointNeedsUsersWithPasswords) {
   MasterConfig no_users;
-  ParseResult result =
-      LoadMaster(Write("a.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_port = 4406\n"), &no_users);
+  ParseResult result = LoadMaster(
+      Write("a.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_port = 4406\n"), &no_users);
   EXPECT_NE(result.status.message().find("key 'client_users'"), std::string::npos) << result.status.message();
   MasterConfig no_password;
   result = LoadMaster(Write("b.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_users = app:\n"),
@@ -149,20 +153,22 @@ TEST_F(ConfigTest, ClientEndpointNeedsUsersWithPasswords) {
   EXPECT_NE(result.status.message().find("user 'app' has no password"), std::string::npos)
       << result.status.message();
   MasterConfig no_colon;
-  result = LoadMaster(Write("c.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_users = justapassword\n"),
-                      &no_colon);
+  result = LoadMaster(
+      Write("c.ini", "cluster_secret = \"a-long-enough-secret\"\nclient_users = justapassword\n"), &no_colon);
   EXPECT_FALSE(result.status.ok());
-  EXPECT_EQ(result.status.message().find("justapassword"), std::string::npos) << "the entry may be a password";
+  EXPECT_EQ(result.status.message().find("justapassword"), std::string::npos)
+      << "the entry may be a password";
 }
 
 TEST_F(ConfigTest, HttpKeysAreParsedAndMistakesNamed) {
   const std::string base = "cluster_secret = \"a-long-enough-secret\"\nslaves = s1, s2\n";
   MasterConfig good;
-  ASSERT_TRUE(LoadMaster(Write("h.ini", base + "http_address = 0.0.0.0\nhttp_port = 9000\n"
-                                               "http_token = \"0123456789abcdef\"\n"
-                                               "slave_mysql_addresses = s1=10.0.0.1:3306, s2=10.0.0.2:3306\n"),
-                         &good)
-                  .status.ok());
+  ASSERT_TRUE(
+      LoadMaster(Write("h.ini", base + "http_address = 0.0.0.0\nhttp_port = 9000\n"
+                                       "http_token = \"0123456789abcdef\"\n"
+                                       "slave_mysql_addresses = s1=10.0.0.1:3306, s2=10.0.0.2:3306\n"),
+                 &good)
+          .status.ok());
   EXPECT_EQ(good.http.address, "0.0.0.0");
   EXPECT_EQ(good.http.port, 9000);
   EXPECT_EQ(good.slave_mysql_addresses, (std::vector<std::string>{"s1=10.0.0.1:3306", "s2=10.0.0.2:3306"}));
@@ -177,15 +183,19 @@ TEST_F(ConfigTest, HttpKeysAreParsedAndMistakesNamed) {
                 .find("t.ini: key 'http_token'"),
             std::string::npos);
   MasterConfig unknown_slave;
-  ParseResult result = LoadMaster(Write("u.ini", base + "slave_http_addresses = s3=127.0.0.1:8083\n"), &unknown_slave);
-  EXPECT_NE(result.status.message().find("key 'slave_http_addresses': 's3' is not in 'slaves'"), std::string::npos)
+  ParseResult result =
+      LoadMaster(Write("u.ini", base + "slave_http_addresses = s3=127.0.0.1:8083\n"), &unknown_slave);
+  EXPECT_NE(result.status.message().find("key 'slave_http_addresses': 's3' is not in 'slaves'"),
+            std::string::npos)
       << result.status.message();
   MasterConfig bad_address;
   result = LoadMaster(Write("v.ini", base + "slave_mysql_addresses = s1=localhost\n"), &bad_address);
-  EXPECT_NE(result.status.message().find("key 'slave_mysql_addresses'"), std::string::npos) << result.status.message();
+  EXPECT_NE(result.status.message().find("key 'slave_mysql_addresses'"), std::string::npos)
+      << result.status.message();
   SlaveConfig slave;
-  result = LoadSlave(Write("w.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\nhttp_port = 99999\n"),
-                     &slave);
+  result = LoadSlave(
+      Write("w.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\nhttp_port = 99999\n"),
+      &slave);
   EXPECT_NE(result.status.message().find("http_port"), std::string::npos) << result.status.message();
 }
 
@@ -195,7 +205,8 @@ TEST_F(ConfigTest, HeartbeatTimeoutMustExceedInterval) {
                                         "cluster_secret = \"a-long-enough-secret\"\n"
                                         "heartbeat_interval_ms = 1000\nheartbeat_timeout_ms = 500\n"),
                                   &config);
-  EXPECT_NE(result.status.message().find("heartbeat_timeout_ms"), std::string::npos) << result.status.message();
+  EXPECT_NE(result.status.message().find("heartbeat_timeout_ms"), std::string::npos)
+      << result.status.message();
 }
 
 TEST_F(ConfigTest, SlaveNeedsItsNameAndAValidConsoleMode) {
@@ -206,11 +217,13 @@ TEST_F(ConfigTest, SlaveNeedsItsNameAndAValidConsoleMode) {
             std::string::npos);
   SlaveConfig bad_console;
   ParseResult result = LoadSlave(
-      Write("t.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\nconsole = maybe\n"), &bad_console);
+      Write("t.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\nconsole = maybe\n"),
+      &bad_console);
   EXPECT_NE(result.status.message().find("key 'console'"), std::string::npos) << result.status.message();
   SlaveConfig good;
-  ASSERT_TRUE(LoadSlave(Write("u.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n"
-                                       "master_host = 10.0.0.5\nmaster_port = 4500\n"),
+  ASSERT_TRUE(LoadSlave(Write("u.ini",
+                              "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n"
+                              "master_host = 10.0.0.5\nmaster_port = 4500\n"),
                         &good)
                   .status.ok());
   EXPECT_EQ(good.master_host, "10.0.0.5");
@@ -229,8 +242,10 @@ TEST_F(ConfigTest, ConsoleSocketDefaultsPerNodeAndCanBeTurnedOff) {
   ASSERT_TRUE(LoadSlave(Write("c.ini", base + "console_socket = off\n"), &off).status.ok());
   EXPECT_TRUE(off.console_socket.empty());
   SlaveConfig too_long;
-  ParseResult result = LoadSlave(Write("d.ini", base + "console_socket = /" + std::string(120, 'x') + "\n"), &too_long);
-  EXPECT_NE(result.status.message().find("d.ini: key 'console_socket'"), std::string::npos) << result.status.message();
+  ParseResult result =
+      LoadSlave(Write("d.ini", base + "console_socket = /" + std::string(120, 'x') + "\n"), &too_long);
+  EXPECT_NE(result.status.message().find("d.ini: key 'console_socket'"), std::string::npos)
+      << result.status.message();
   EXPECT_NE(result.status.message().find("at most 107"), std::string::npos) << result.status.message();
 }
 

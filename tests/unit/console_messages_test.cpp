@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ddb/protocol/query_reply.h"
 #include "ddb/base/wire.h"
+#include "ddb/protocol/query_reply.h"
 #include "round_trip.h"
 
 namespace ddb {

@@ -83,7 +83,8 @@ TEST(ConsoleTest, DdbWarningsPrintAfterFailuresAndInfoLinesToo) {
   backend.next_result.warnings = {"attach failed"};
   std::string printed;
   EXPECT_EQ(RunConsole("SELECT 1;\n", backend, &printed), 1);
-  EXPECT_NE(printed.find("ERROR: the daemon is gone\nWarning (ddb): attach failed\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("ERROR: the daemon is gone\nWarning (ddb): attach failed\n"), std::string::npos)
+      << printed;
 
   backend.next_result.info = "Database changed";
   backend.next_result.warnings = {"a new session"};
@@ -168,7 +169,8 @@ TEST(ConsoleTest, CtrlCWhileAStatementRunsCancelsItAndTheConsoleGoesOn) {
   user.join();
   EXPECT_EQ(reader.interrupts, 1);
   ASSERT_EQ(backend.statements.size(), 2u);
-  EXPECT_NE(out.str().find("cancelling\nERROR 1317 (70100): Query execution was interrupted"), std::string::npos)
+  EXPECT_NE(out.str().find("cancelling\nERROR 1317 (70100): Query execution was interrupted"),
+            std::string::npos)
       << out.str();
 }
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/endian/conversion.hpp>
 #include <gtest/gtest.h>
+#include <boost/endian/conversion.hpp>
 
 #include "byte_strings.h"
 
@@ -64,7 +64,7 @@ TEST_F(FrameTest, HeaderBytesAreBigEndian) {
   EXPECT_EQ(frame_[4], 0);
   EXPECT_EQ(frame_[5], 1);  // version
   EXPECT_EQ(frame_[6], 0);
-  EXPECT_EQ(frame_[7], 6);  // kRecord
+  EXPECT_EQ(frame_[7], 6);    // kRecord
   EXPECT_EQ(frame_[11], 12);  // length
 }
 

@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ddb/base/asio.h"
 #include "byte_strings.h"
+#include "ddb/base/asio.h"
 
 namespace ddb {
 namespace {
@@ -65,9 +65,7 @@ class FramedSocketTest : public ::testing::Test {
   }
 
   // Writes raw bytes from the client, bypassing the framing.
-  void WriteRaw(const std::vector<uint8_t>& bytes) {
-    asio::write(client_->socket(), asio::buffer(bytes));
-  }
+  void WriteRaw(const std::vector<uint8_t>& bytes) { asio::write(client_->socket(), asio::buffer(bytes)); }
 
   asio::io_context io_;
   std::unique_ptr<FramedSocket> client_;
@@ -232,8 +230,7 @@ TEST_F(FramedSocketTest, CloseAfterAFrameDeliversTheFrameFirst) {
   client_->Close();
   Frame frame;
   EXPECT_TRUE(Run(server_->ReadFrame(&frame, milliseconds(2000))).ok());
-  EXPECT_EQ(Run(server_->ReadFrame(&frame, milliseconds(2000))).code(),
-            Status::Code::kUnavailable);
+  EXPECT_EQ(Run(server_->ReadFrame(&frame, milliseconds(2000))).code(), Status::Code::kUnavailable);
 }
 
 TEST_F(FramedSocketTest, CloseInsideAHeaderIsUnavailableNotClean) {

@@ -20,8 +20,10 @@ TEST(HaproxyConfigTest, ChecksEachSlaveThroughItsHealthPort) {
   ASSERT_TRUE(BuildHaproxyConfig(TwoSlaves(), &cfg).ok());
   EXPECT_NE(cfg.find("    bind 127.0.0.1:3306\n"), std::string::npos) << cfg;
   EXPECT_NE(cfg.find("option httpchk GET /health"), std::string::npos);
-  EXPECT_NE(cfg.find("    server s1 10.0.0.1:3306 check addr 10.0.0.1 port 8081\n"), std::string::npos) << cfg;
-  EXPECT_NE(cfg.find("    server s2 10.0.0.2:3307 check addr 10.0.0.2 port 8082\n"), std::string::npos) << cfg;
+  EXPECT_NE(cfg.find("    server s1 10.0.0.1:3306 check addr 10.0.0.1 port 8081\n"), std::string::npos)
+      << cfg;
+  EXPECT_NE(cfg.find("    server s2 10.0.0.2:3307 check addr 10.0.0.2 port 8082\n"), std::string::npos)
+      << cfg;
 }
 
 TEST(HaproxyConfigTest, AMissingAddressNamesTheFileKeyAndSlave) {

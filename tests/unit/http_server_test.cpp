@@ -98,10 +98,11 @@ TEST(HttpServerLimitTest, ConnectionsBeyondTheLimitAreClosedUntilOneEnds) {
   ASSERT_TRUE(server.Start().ok());
   {
     testing::RawConnection idle(server.port());  // holds the only slot
-    ASSERT_TRUE(testing::WaitFor([&] { return HttpGet(server.port(), "/h").status == 0; },
-                                 std::chrono::seconds(5)));
+    ASSERT_TRUE(
+        testing::WaitFor([&] { return HttpGet(server.port(), "/h").status == 0; }, std::chrono::seconds(5)));
   }
-  EXPECT_TRUE(testing::WaitFor([&] { return HttpGet(server.port(), "/h").status == 200; }, std::chrono::seconds(5)));
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return HttpGet(server.port(), "/h").status == 200; }, std::chrono::seconds(5)));
 }
 
 TEST(QueryStringTest, DecodesPairs) {

@@ -100,7 +100,9 @@ class LinkChannelTest : public ::testing::Test {
     auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(payload));
     std::future<Status> write = asio::co_spawn(
         peer_->socket().get_executor(),
-        [peer = peer_, type, bytes]() -> asio::awaitable<Status> { co_return co_await peer->WriteFrame(type, *bytes); },
+        [peer = peer_, type, bytes]() -> asio::awaitable<Status> {
+          co_return co_await peer->WriteFrame(type, *bytes);
+        },
         asio::use_future);
     if (!Ready(write)) return Status::TimedOut("peer write did not finish");
     return write.get();
@@ -132,7 +134,8 @@ TEST_F(LinkChannelTest, SendsFromSeveralThreadsArriveAllAndInEachThreadsOrder) {
   for (int t = 0; t < kThreads; ++t) {
     senders.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        channel_->Send(MessageType::kForwardEnd, Numbered(t * 1000000 + i), [&](const Status&) { ++rejected; });
+        channel_->Send(MessageType::kForwardEnd, Numbered(t * 1000000 + i),
+                       [&](const Status&) { ++rejected; });
       }
     });
   }
@@ -271,9 +274,11 @@ TEST_F(LinkChannelTest, ClosesOnceKeepingTheFirstReasonAndRejectsWhatIsQueued) {
   };
   // Queued before Run: no writer has taken them yet.
   OnStrand([&] {
-    for (uint64_t n = 1; n <= 3; ++n) EXPECT_TRUE(channel_->Enqueue(MessageType::kForwardEnd,
-                                                                   std::make_shared<const std::vector<uint8_t>>(Numbered(n)),
-                                                                   note).ok());
+    for (uint64_t n = 1; n <= 3; ++n)
+      EXPECT_TRUE(channel_
+                      ->Enqueue(MessageType::kForwardEnd,
+                                std::make_shared<const std::vector<uint8_t>>(Numbered(n)), note)
+                      .ok());
   });
   channel_->Close(Status::Unavailable("first"));
   channel_->Close(Status::Unavailable("second"));

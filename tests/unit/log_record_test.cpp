@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/endian/conversion.hpp>
 #include <gtest/gtest.h>
+#include <boost/endian/conversion.hpp>
 
 namespace ddb {
 namespace {
@@ -44,8 +44,7 @@ TEST(LogRecordTest, BodyRoundTripsKindAndStatements) {
 TEST(LogRecordTest, PayloadRoundTripsWholeRecord) {
   const LogRecord original = SampleRecord();
   const std::vector<uint8_t> body = EncodeRecordBody(original);
-  const std::vector<uint8_t> payload =
-      EncodeRecordPayload(original.seq, original.committed_at_micros, body);
+  const std::vector<uint8_t> payload = EncodeRecordPayload(original.seq, original.committed_at_micros, body);
   EXPECT_EQ(payload.size(), 16 + body.size());
   LogRecord decoded;
   ASSERT_TRUE(DecodeRecordPayload(payload, &decoded).ok());
@@ -58,15 +57,14 @@ TEST(LogRecordTest, DdlWithNoSettingsRoundTrips) {
   original.kind = RecordKind::kDdl;
   original.statements.push_back({"CREATE TABLE t (id INT PRIMARY KEY)", "shop", 5, {}});
   LogRecord decoded;
-  ASSERT_TRUE(
-      DecodeRecordPayload(EncodeRecordPayload(1, 0, EncodeRecordBody(original)), &decoded).ok());
+  ASSERT_TRUE(DecodeRecordPayload(EncodeRecordPayload(1, 0, EncodeRecordBody(original)), &decoded).ok());
   EXPECT_EQ(decoded, original);
 }
 
 TEST(LogRecordTest, TruncatedAtEveryLengthFailsCleanly) {
   const LogRecord original = SampleRecord();
-  const std::vector<uint8_t> payload = EncodeRecordPayload(
-      original.seq, original.committed_at_micros, EncodeRecordBody(original));
+  const std::vector<uint8_t> payload =
+      EncodeRecordPayload(original.seq, original.committed_at_micros, EncodeRecordBody(original));
   for (size_t n = 0; n < payload.size(); ++n) {
     LogRecord decoded;
     Status s = DecodeRecordPayload(std::span<const uint8_t>(payload.data(), n), &decoded);

@@ -90,8 +90,8 @@ TEST(MessagesTest, SubscribeIsEightBigEndianBytes) {
 }
 
 TEST(MessagesTest, ErrorRoundTrips) {
-  const ErrorMessage d = RoundTrip(
-      ErrorMessage{ErrorCode::kVersionUnsupported, "protocol version 2, this node speaks 1"});
+  const ErrorMessage d =
+      RoundTrip(ErrorMessage{ErrorCode::kVersionUnsupported, "protocol version 2, this node speaks 1"});
   EXPECT_EQ(d.code, ErrorCode::kVersionUnsupported);
   EXPECT_EQ(d.message, "protocol version 2, this node speaks 1");
 }

@@ -24,9 +24,9 @@ std::vector<uint8_t> ClientResponse(uint32_t capabilities, const std::string& us
   return w.Take();
 }
 
-constexpr uint32_t kPyMySqlFlags = kClientLongPassword | kClientLongFlag | kClientProtocol41 | kClientTransactions |
-                                   kClientSecureConnection | kClientMultiResults | kClientPluginAuth |
-                                   kClientPluginAuthLenencData | kClientConnectAttrs;
+constexpr uint32_t kPyMySqlFlags = kClientLongPassword | kClientLongFlag | kClientProtocol41 |
+                                   kClientTransactions | kClientSecureConnection | kClientMultiResults |
+                                   kClientPluginAuth | kClientPluginAuthLenencData | kClientConnectAttrs;
 
 TEST(MySqlHandshakeTest, GreetingCarriesVersionScrambleAndPlugin) {
   Greeting greeting;
@@ -40,9 +40,9 @@ TEST(MySqlHandshakeTest, GreetingCarriesVersionScrambleAndPlugin) {
   uint32_t id = 0;
   uint8_t filler = 1, charset = 0, data_length = 0;
   uint16_t low = 0, status = 0, high = 0;
-  ASSERT_TRUE(r.U8(&protocol) && r.NulTerminated(&version) && r.U32(&id) && r.Bytes(8, &part1) && r.U8(&filler) &&
-              r.U16(&low) && r.U8(&charset) && r.U16(&status) && r.U16(&high) && r.U8(&data_length) &&
-              r.Skip(10) && r.NulTerminated(&part2) && r.NulTerminated(&plugin));
+  ASSERT_TRUE(r.U8(&protocol) && r.NulTerminated(&version) && r.U32(&id) && r.Bytes(8, &part1) &&
+              r.U8(&filler) && r.U16(&low) && r.U8(&charset) && r.U16(&status) && r.U16(&high) &&
+              r.U8(&data_length) && r.Skip(10) && r.NulTerminated(&part2) && r.NulTerminated(&plugin));
   EXPECT_EQ(protocol, 10);
   EXPECT_EQ(version, "10.11.19-MariaDB-ddb");
   EXPECT_EQ(id, 0x01020304u);
@@ -58,9 +58,9 @@ TEST(MySqlHandshakeTest, GreetingCarriesVersionScrambleAndPlugin) {
 TEST(MySqlHandshakeTest, ResponseDecodesUserTokenDatabaseAndPlugin) {
   const std::string token = NativePasswordToken("secret", "abcdefghij0123456789");
   HandshakeResponse response;
-  ASSERT_TRUE(DecodeHandshakeResponse(
-                  ClientResponse(kPyMySqlFlags | kClientConnectWithDb, "app", token, "shop", "mysql_native_password"),
-                  &response)
+  ASSERT_TRUE(DecodeHandshakeResponse(ClientResponse(kPyMySqlFlags | kClientConnectWithDb, "app", token,
+                                                     "shop", "mysql_native_password"),
+                                      &response)
                   .ok());
   EXPECT_EQ(response.user, "app");
   EXPECT_EQ(response.auth_response, token);
@@ -90,7 +90,8 @@ TEST(MySqlHandshakeTest, GarbageAndTruncationAreRefused) {
   HandshakeResponse response;
   const std::vector<uint8_t> garbage = {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P'};
   EXPECT_FALSE(DecodeHandshakeResponse(garbage, &response).ok());
-  std::vector<uint8_t> full = ClientResponse(kPyMySqlFlags, "app", std::string(20, 'x'), "", "mysql_native_password");
+  std::vector<uint8_t> full =
+      ClientResponse(kPyMySqlFlags, "app", std::string(20, 'x'), "", "mysql_native_password");
   // Cut inside the token: its length says 20 bytes follow.
   full.resize(4 + 4 + 1 + 23 + 4 + 1 + 10);
   const Status s = DecodeHandshakeResponse(full, &response);

@@ -37,8 +37,8 @@ TEST(MySqlResponsesTest, OkCarriesCountersStatusAndLengthEncodedInfo) {
   uint64_t affected = 0, insert_id = 0;
   uint16_t status = 0, warnings = 9;
   std::string info;
-  ASSERT_TRUE(r.U8(&marker) && r.LengthEncodedInt(&affected) && r.LengthEncodedInt(&insert_id) && r.U16(&status) &&
-              r.U16(&warnings) && r.LengthEncodedString(&info));
+  ASSERT_TRUE(r.U8(&marker) && r.LengthEncodedInt(&affected) && r.LengthEncodedInt(&insert_id) &&
+              r.U16(&status) && r.U16(&warnings) && r.LengthEncodedString(&info));
   EXPECT_EQ(marker, 0x00);
   EXPECT_EQ(affected, 300u);
   EXPECT_EQ(insert_id, 7u);
@@ -68,8 +68,8 @@ TEST(MySqlResponsesTest, ResultSetIsCountColumnsEofRowsEof) {
   ASSERT_TRUE(column.LengthEncodedString(&catalog) && column.LengthEncodedString(&schema) &&
               column.LengthEncodedString(&table) && column.LengthEncodedString(&org_table) &&
               column.LengthEncodedString(&name) && column.LengthEncodedString(&org_name) &&
-              column.LengthEncodedInt(&fixed) && column.U16(&charset) && column.U32(&length) && column.U8(&type) &&
-              column.U16(&flags));
+              column.LengthEncodedInt(&fixed) && column.U16(&charset) && column.U32(&length) &&
+              column.U8(&type) && column.U16(&flags));
   EXPECT_EQ(catalog, "def");
   EXPECT_EQ(name, "id");
   EXPECT_EQ(fixed, 0x0Cu);

@@ -36,24 +36,30 @@ TEST(ReplaySafetyTest, LimitWithoutOrderByIsUnsafeForUpdateDeleteAndInsertSelect
 }
 
 TEST(ReplaySafetyTest, ColumnDefaultOfRandIsUnsafeButRandInTheStatementIsNot) {
-  EXPECT_NE(InspectForReplay("ALTER TABLE t ADD COLUMN r DOUBLE DEFAULT (RAND())").unsafe_reason.find("DEFAULT (RAND())"),
+  EXPECT_NE(InspectForReplay("ALTER TABLE t ADD COLUMN r DOUBLE DEFAULT (RAND())")
+                .unsafe_reason.find("DEFAULT (RAND())"),
             std::string::npos);
-  EXPECT_FALSE(InspectForReplay("CREATE TABLE t (id INT, r DOUBLE DEFAULT (1 + RAND() * 2))").unsafe_reason.empty());
+  EXPECT_FALSE(
+      InspectForReplay("CREATE TABLE t (id INT, r DOUBLE DEFAULT (1 + RAND() * 2))").unsafe_reason.empty());
   // Seeds travel with the statement: RAND() outside a DEFAULT replays.
-  EXPECT_TRUE(InspectForReplay("CREATE TABLE t (PRIMARY KEY (id)) AS SELECT id, RAND() AS r FROM u ORDER BY id")
-                  .unsafe_reason.empty());
+  EXPECT_TRUE(
+      InspectForReplay("CREATE TABLE t (PRIMARY KEY (id)) AS SELECT id, RAND() AS r FROM u ORDER BY id")
+          .unsafe_reason.empty());
   EXPECT_TRUE(InspectForReplay("CREATE TABLE t (id INT DEFAULT (2 + 3), r DOUBLE) SELECT RAND() AS r")
                   .unsafe_reason.empty());
-  EXPECT_TRUE(InspectForReplay("CREATE TABLE t (at DATETIME DEFAULT CURRENT_TIMESTAMP)").unsafe_reason.empty());
+  EXPECT_TRUE(
+      InspectForReplay("CREATE TABLE t (at DATETIME DEFAULT CURRENT_TIMESTAMP)").unsafe_reason.empty());
 }
 
 TEST(ReplaySafetyTest, NoticesOnDuplicateKeyUpdate) {
-  EXPECT_TRUE(InspectForReplay("INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1").updates_on_duplicate_key);
+  EXPECT_TRUE(InspectForReplay("INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = a + 1")
+                  .updates_on_duplicate_key);
   EXPECT_FALSE(InspectForReplay("INSERT INTO t VALUES ('on duplicate key')").updates_on_duplicate_key);
 }
 
 TEST(ReplaySafetyTest, FindsUserVariablesOnceEachButNotSystemVariables) {
-  const ReplayTraits traits = InspectForReplay("INSERT INTO t VALUES (@x, @y, @x, @@session.sql_mode, @`odd name`)");
+  const ReplayTraits traits =
+      InspectForReplay("INSERT INTO t VALUES (@x, @y, @x, @@session.sql_mode, @`odd name`)");
   EXPECT_EQ(traits.user_variables, (std::vector<std::string>{"x", "y", "`odd name`"}));
 }
 

@@ -22,8 +22,7 @@ M RoundTrip(const M& original) {
 
   for (size_t n = 0; n < bytes.size(); ++n) {
     M partial;
-    EXPECT_EQ(Decode(std::span<const uint8_t>(bytes.data(), n), &partial).code(),
-              Status::Code::kCorruption)
+    EXPECT_EQ(Decode(std::span<const uint8_t>(bytes.data(), n), &partial).code(), Status::Code::kCorruption)
         << "prefix of " << n << " bytes";
   }
   std::vector<uint8_t> longer = bytes;

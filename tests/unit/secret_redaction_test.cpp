@@ -21,7 +21,8 @@ TEST(PasswordHashTest, MatchesWhatTheServerComputes) {
   EXPECT_EQ(NativePasswordHash("password"), kHashOfPassword);
   EXPECT_EQ(NativePasswordHash("pw"), kHashOfPw);
   EXPECT_EQ(NativePasswordHash("p'q"), "*125FF172822FA2CEA2B7BDA5B5E899B4B8A11879");
-  EXPECT_EQ(NativePasswordHash("p\xC3\xA4ssw\xC3\xB6rd"), "*0225EC5004ABB0B8CB557541FE53DE1A5D8CC825");  // UTF-8
+  EXPECT_EQ(NativePasswordHash("p\xC3\xA4ssw\xC3\xB6rd"),
+            "*0225EC5004ABB0B8CB557541FE53DE1A5D8CC825");  // UTF-8
   EXPECT_EQ(NativePasswordHash(""), "") << "PASSWORD('') is ''";
 }
 
@@ -42,7 +43,8 @@ TEST(SecretRedactionTest, PasswordsAreReplacedByTheirHashes) {
       {"if not exists", "CREATE USER IF NOT EXISTS `u` IDENTIFIED BY 'pw' WITH MAX_QUERIES_PER_HOUR 5",
        "CREATE USER IF NOT EXISTS `u` IDENTIFIED BY PASSWORD " + h + " WITH MAX_QUERIES_PER_HOUR 5"},
       {"several users", "CREATE USER a IDENTIFIED BY 'pw', b, c@h IDENTIFIED BY 'secret'",
-       "CREATE USER a IDENTIFIED BY PASSWORD " + h + ", b, c@h IDENTIFIED BY PASSWORD '" + kHashOfSecret + "'"},
+       "CREATE USER a IDENTIFIED BY PASSWORD " + h + ", b, c@h IDENTIFIED BY PASSWORD '" + kHashOfSecret +
+           "'"},
       {"alter user", "ALTER USER IF EXISTS u IDENTIFIED BY 'pw' PASSWORD EXPIRE NEVER",
        "ALTER USER IF EXISTS u IDENTIFIED BY PASSWORD " + h + " PASSWORD EXPIRE NEVER"},
       {"grant", "GRANT SELECT ON db.* TO u IDENTIFIED BY 'pw' WITH GRANT OPTION",
@@ -62,23 +64,28 @@ TEST(SecretRedactionTest, PasswordsAreReplacedByTheirHashes) {
       {"via native using password()",
        "CREATE USER u IDENTIFIED VIA mysql_native_password USING PASSWORD('pw')",
        "CREATE USER u IDENTIFIED VIA mysql_native_password USING " + h},
-      {"with ... as, quoted plugin", "ALTER USER u IDENTIFIED WITH 'MYSQL_NATIVE_PASSWORD' AS password ( 'pw' )",
+      {"with ... as, quoted plugin",
+       "ALTER USER u IDENTIFIED WITH 'MYSQL_NATIVE_PASSWORD' AS password ( 'pw' )",
        "ALTER USER u IDENTIFIED WITH 'MYSQL_NATIVE_PASSWORD' AS " + h},
       {"chain of plugins",
-       "CREATE USER u IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('pw') OR pam USING 'svc'",
-       "CREATE USER u IDENTIFIED VIA unix_socket OR mysql_native_password USING " + h + " OR pam USING 'svc'"},
+       "CREATE USER u IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('pw') OR pam USING "
+       "'svc'",
+       "CREATE USER u IDENTIFIED VIA unix_socket OR mysql_native_password USING " + h +
+           " OR pam USING 'svc'"},
       {"grant via", "GRANT USAGE ON *.* TO u IDENTIFIED VIA mysql_native_password USING PASSWORD('pw')",
        "GRANT USAGE ON *.* TO u IDENTIFIED VIA mysql_native_password USING " + h},
       {"set password", "SET PASSWORD = PASSWORD('pw')", "SET PASSWORD = " + h},
       {"set password for", "SET PASSWORD FOR 'u'@'%' := password('pw')", "SET PASSWORD FOR 'u'@'%' := " + h},
       {"set password among other items", "SET @a = (1, 2), PASSWORD FOR CURRENT_USER() = PASSWORD('pw')",
        "SET @a = (1, 2), PASSWORD FOR CURRENT_USER() = " + h},
-      {"set statement ... for set password", "SET STATEMENT max_statement_time=1 FOR SET PASSWORD = PASSWORD('pw')",
+      {"set statement ... for set password",
+       "SET STATEMENT max_statement_time=1 FOR SET PASSWORD = PASSWORD('pw')",
        "SET STATEMENT max_statement_time=1 FOR SET PASSWORD = " + h},
       {"executable comment", "CREATE USER u /*!100000 IDENTIFIED BY 'pw' */",
        "CREATE USER u /*!100000 IDENTIFIED BY PASSWORD " + h + " */"},
-      {"mariadb executable comment", "CREATE USER u /*M!100400 IDENTIFIED VIA mysql_native_password USING "
-                                     "PASSWORD('pw') */",
+      {"mariadb executable comment",
+       "CREATE USER u /*M!100400 IDENTIFIED VIA mysql_native_password USING "
+       "PASSWORD('pw') */",
        "CREATE USER u /*M!100400 IDENTIFIED VIA mysql_native_password USING " + h + " */"},
       {"split across executable comment", "CREATE USER u IDENTIFIED /*!BY*/ 'pw'",
        "CREATE USER u IDENTIFIED /*!BY*/ PASSWORD " + h},
@@ -110,7 +117,8 @@ TEST(SecretRedactionTest, StatementsWithoutPlainTextPasswordsAreLoggedAsTyped) {
   const std::vector<UntouchedCase> cases = {
       {"no password", "CREATE USER u"},
       {"hash given", "CREATE USER u IDENTIFIED BY PASSWORD '*D821809F681A40A6E379B50D0463EFAE20BDD122'"},
-      {"plugin hash given", "CREATE USER u IDENTIFIED VIA ed25519 USING 'LIEvGDGjHTmKyz3peLRjPqahOct5n6/BQCNm1bOvot4'"},
+      {"plugin hash given",
+       "CREATE USER u IDENTIFIED VIA ed25519 USING 'LIEvGDGjHTmKyz3peLRjPqahOct5n6/BQCNm1bOvot4'"},
       {"plugin without password", "CREATE USER u IDENTIFIED VIA unix_socket"},
       {"empty password", "CREATE USER u IDENTIFIED BY ''"},
       {"empty password()", "SET PASSWORD = PASSWORD('')"},
@@ -138,8 +146,9 @@ TEST(SecretRedactionTest, StatementsWithoutPlainTextPasswordsAreLoggedAsTyped) {
 TEST(SecretRedactionTest, PasswordsOtherPluginsHashAreRefusedWithoutShowingThem) {
   const std::vector<UntouchedCase> cases = {
       {"ed25519", "CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('hunter2')"},
-      {"second of a chain", "ALTER USER u IDENTIFIED VIA mysql_native_password USING PASSWORD('pw') OR "
-                            "ed25519 USING PASSWORD('hunter2')"},
+      {"second of a chain",
+       "ALTER USER u IDENTIFIED VIA mysql_native_password USING PASSWORD('pw') OR "
+       "ed25519 USING PASSWORD('hunter2')"},
       {"grant", "GRANT USAGE ON *.* TO u IDENTIFIED WITH ed25519 AS PASSWORD('hunter2')"},
       {"old password", "SET PASSWORD FOR u = OLD_PASSWORD('hunter2')"},
       {"executable comment", "CREATE USER u /*!100400 IDENTIFIED VIA ed25519 USING PASSWORD('hunter2') */"},
@@ -148,7 +157,8 @@ TEST(SecretRedactionTest, PasswordsOtherPluginsHashAreRefusedWithoutShowingThem)
     SecretRedaction redaction;
     const Status s = RedactSecrets(c.sql, &redaction);
     ASSERT_EQ(s.code(), Status::Code::kRefused) << c.what;
-    EXPECT_NE(s.message().find("cannot be logged without its plain-text password"), std::string::npos) << c.what;
+    EXPECT_NE(s.message().find("cannot be logged without its plain-text password"), std::string::npos)
+        << c.what;
     EXPECT_NE(s.message().find("give the hash"), std::string::npos) << c.what;
     EXPECT_EQ(s.message().find("hunter2"), std::string::npos) << "the reason must not show the password";
   }
@@ -161,7 +171,8 @@ TEST(SecretRedactionTest, PasswordsOtherPluginsHashAreRefusedWithoutShowingThem)
 TEST(SecretRedactionTest, IncompleteStatementsAreRefused) {
   SecretRedaction redaction;
   EXPECT_EQ(RedactSecrets("CREATE USER u IDENTIFIED BY 'pw", &redaction).code(), Status::Code::kRefused);
-  EXPECT_EQ(RedactSecrets("CREATE USER u /*!100000 IDENTIFIED BY 'pw'", &redaction).code(), Status::Code::kRefused);
+  EXPECT_EQ(RedactSecrets("CREATE USER u /*!100000 IDENTIFIED BY 'pw'", &redaction).code(),
+            Status::Code::kRefused);
 }
 
 TEST(SecretRedactionTest, PasswordCallSplitByAnExecutableCommentIsRefused) {
@@ -177,12 +188,13 @@ TEST(SecretRedactionTest, SetPasswordNamesTheAccountsWhosePluginMustBeNative) {
   SecretRedaction redaction;
   ASSERT_TRUE(RedactSecrets("SET PASSWORD = PASSWORD('pw')", &redaction).ok());
   EXPECT_EQ(redaction.set_password_accounts, std::vector<std::string>{""});
-  ASSERT_TRUE(RedactSecrets("SET PASSWORD FOR  'u'@'%'  = PASSWORD('a'), PASSWORD FOR CURRENT_USER = PASSWORD('b')",
-                            &redaction)
-                  .ok());
+  ASSERT_TRUE(
+      RedactSecrets("SET PASSWORD FOR  'u'@'%'  = PASSWORD('a'), PASSWORD FOR CURRENT_USER = PASSWORD('b')",
+                    &redaction)
+          .ok());
   EXPECT_EQ(redaction.set_password_accounts, (std::vector<std::string>{"'u'@'%'", "CURRENT_USER"}));
-  EXPECT_EQ(redaction.text, "SET PASSWORD FOR  'u'@'%'  = '" + Hash("a") + "', PASSWORD FOR CURRENT_USER = '" +
-                                Hash("b") + "'");
+  EXPECT_EQ(redaction.text, "SET PASSWORD FOR  'u'@'%'  = '" + Hash("a") +
+                                "', PASSWORD FOR CURRENT_USER = '" + Hash("b") + "'");
   ASSERT_TRUE(RedactSecrets("CREATE USER u IDENTIFIED BY 'pw'", &redaction).ok());
   EXPECT_TRUE(redaction.set_password_accounts.empty()) << "IDENTIFIED BY always means mysql_native_password";
 }

@@ -22,15 +22,15 @@ using V = std::vector<std::string>;
 
 TEST(SqlLexerTest, WordsNumbersOperatorsAndSemicolon) {
   EXPECT_EQ(Describe("SELECT a1, 42 FROM t WHERE x>=1.5;"),
-            (V{"word:SELECT", "word:a1", "operator:,", "number:42", "word:FROM", "word:t", "word:WHERE", "word:x",
-               "operator:>=", "number:1.5", "semicolon:;"}));
+            (V{"word:SELECT", "word:a1", "operator:,", "number:42", "word:FROM", "word:t", "word:WHERE",
+               "word:x", "operator:>=", "number:1.5", "semicolon:;"}));
 }
 
 TEST(SqlLexerTest, MultiCharacterOperators) {
   EXPECT_EQ(Describe("a<=>b @x:=1 @@global.y c->>'$.k' d<>e"),
-            (V{"word:a", "operator:<=>", "word:b", "operator:@", "word:x", "operator::=", "number:1", "operator:@@",
-               "word:global", "operator:.", "word:y", "word:c", "operator:->>", "string:'$.k'", "word:d",
-               "operator:<>", "word:e"}));
+            (V{"word:a", "operator:<=>", "word:b", "operator:@", "word:x", "operator::=", "number:1",
+               "operator:@@", "word:global", "operator:.", "word:y", "word:c", "operator:->>", "string:'$.k'",
+               "word:d", "operator:<>", "word:e"}));
 }
 
 TEST(SqlLexerTest, NumberForms) {
@@ -136,7 +136,9 @@ TEST(SqlLexerTest, UnterminatedDoubleQuotedStringEndingInBackslash) {
   EXPECT_EQ(tokens[0].text, "\"abc\\");  // never past the end
 }
 
-TEST(SqlLexerTest, UnterminatedBacktick) { EXPECT_EQ(Describe("USE `db"), (V{"word:USE", "quoted_identifier:`db!"})); }
+TEST(SqlLexerTest, UnterminatedBacktick) {
+  EXPECT_EQ(Describe("USE `db"), (V{"word:USE", "quoted_identifier:`db!"}));
+}
 
 TEST(SqlLexerTest, UnterminatedBlockCommentIsReportedEvenWhenSkippingComments) {
   EXPECT_EQ(Describe("SELECT 1 /* no end"), (V{"word:SELECT", "number:1", "comment:/* no end!"}));
@@ -194,7 +196,8 @@ namespace ddb {
 namespace {
 
 TEST(SqlLexerModeTest, AnsiQuotesMakeDoubleQuotesIdentifiers) {
-  const std::vector<Token> tokens = Tokenize("SELECT \"a\"\"b\" FROM 'x'", false, LexModeFor("REAL_AS_FLOAT,ANSI"));
+  const std::vector<Token> tokens =
+      Tokenize("SELECT \"a\"\"b\" FROM 'x'", false, LexModeFor("REAL_AS_FLOAT,ANSI"));
   ASSERT_EQ(tokens.size(), 4u);
   EXPECT_EQ(tokens[1].kind, TokenKind::kQuotedIdentifier);
   EXPECT_EQ(TokenValue(tokens[1]), "a\"b");

@@ -42,10 +42,11 @@ TEST(StatementClassifierTest, BlankAndCommentOnlyTextIsEmpty) {
 // --- reads ---------------------------------------------------------------
 
 TEST(StatementClassifierTest, SelectShowDescribeExplainHelpAreReads) {
-  for (const char* sql : {"SELECT 1", "SHOW TABLES", "SHOW CREATE TABLE t", "DESCRIBE t", "DESC t",
-                          "EXPLAIN SELECT * FROM t", "EXPLAIN t", "EXPLAIN FORMAT=JSON SELECT 1",
-                          "EXPLAIN EXTENDED SELECT 1", "EXPLAIN DELETE FROM t", "HELP 'select'", "VALUES (1), (2)",
-                          "TABLE t", "SELECT * FROM t FOR UPDATE", "SELECT * FROM t LOCK IN SHARE MODE"}) {
+  for (const char* sql :
+       {"SELECT 1", "SHOW TABLES", "SHOW CREATE TABLE t", "DESCRIBE t", "DESC t", "EXPLAIN SELECT * FROM t",
+        "EXPLAIN t", "EXPLAIN FORMAT=JSON SELECT 1", "EXPLAIN EXTENDED SELECT 1", "EXPLAIN DELETE FROM t",
+        "HELP 'select'", "VALUES (1), (2)", "TABLE t", "SELECT * FROM t FOR UPDATE",
+        "SELECT * FROM t LOCK IN SHARE MODE"}) {
     EXPECT_EQ(KindOf(sql), "read") << sql;
   }
 }
@@ -131,10 +132,11 @@ TEST(StatementClassifierTest, MySqlExplainAnalyzeOfAWriteIsThatWrite) {
 // --- dml -----------------------------------------------------------------
 
 TEST(StatementClassifierTest, DataChangesAreDml) {
-  for (const char* sql : {"INSERT INTO t VALUES (1)", "UPDATE t SET a=1", "DELETE FROM t", "REPLACE INTO t VALUES (1)",
-                          "LOAD DATA INFILE 'f' INTO TABLE t", "LOAD DATA LOCAL INFILE 'f' INTO TABLE t",
-                          "LOAD XML INFILE 'f' INTO TABLE t", "CALL p()", "INSERT INTO t SELECT * FROM u",
-                          "BEGIN NOT ATOMIC SELECT 1; END", "IF 1 THEN DELETE FROM t; END IF"}) {
+  for (const char* sql :
+       {"INSERT INTO t VALUES (1)", "UPDATE t SET a=1", "DELETE FROM t", "REPLACE INTO t VALUES (1)",
+        "LOAD DATA INFILE 'f' INTO TABLE t", "LOAD DATA LOCAL INFILE 'f' INTO TABLE t",
+        "LOAD XML INFILE 'f' INTO TABLE t", "CALL p()", "INSERT INTO t SELECT * FROM u",
+        "BEGIN NOT ATOMIC SELECT 1; END", "IF 1 THEN DELETE FROM t; END IF"}) {
     EXPECT_EQ(KindOf(sql), "dml") << sql;
   }
 }
@@ -144,10 +146,11 @@ TEST(StatementClassifierTest, LoadIndexIsAdmin) { EXPECT_EQ(KindOf("LOAD INDEX I
 // --- ddl -----------------------------------------------------------------
 
 TEST(StatementClassifierTest, SchemaAndAccountChangesAreDdl) {
-  for (const char* sql : {"CREATE TABLE t (a INT)", "DROP TABLE t", "ALTER TABLE t ADD b INT", "TRUNCATE t",
-                          "TRUNCATE TABLE t", "RENAME TABLE a TO b", "GRANT SELECT ON *.* TO u",
-                          "REVOKE ALL ON db.* FROM u", "CREATE TABLE t2 AS SELECT * FROM t", "CREATE TABLE t2 SELECT 1",
-                          "SET PASSWORD FOR u = PASSWORD('x')", "SET DEFAULT ROLE r TO u"}) {
+  for (const char* sql :
+       {"CREATE TABLE t (a INT)", "DROP TABLE t", "ALTER TABLE t ADD b INT", "TRUNCATE t", "TRUNCATE TABLE t",
+        "RENAME TABLE a TO b", "GRANT SELECT ON *.* TO u", "REVOKE ALL ON db.* FROM u",
+        "CREATE TABLE t2 AS SELECT * FROM t", "CREATE TABLE t2 SELECT 1",
+        "SET PASSWORD FOR u = PASSWORD('x')", "SET DEFAULT ROLE r TO u"}) {
     EXPECT_EQ(KindOf(sql), "ddl") << sql;
   }
 }
@@ -163,8 +166,9 @@ TEST(StatementClassifierTest, DdlObjectWord) {
                 .object,
             "VIEW");
   EXPECT_EQ(ClassifyStatement("CREATE DEFINER=CURRENT_USER() PROCEDURE p() SELECT 1").object, "PROCEDURE");
-  EXPECT_EQ(ClassifyStatement("CREATE DEFINER=`a`@`%` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET @x=1").object,
-            "TRIGGER");
+  EXPECT_EQ(
+      ClassifyStatement("CREATE DEFINER=`a`@`%` TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET @x=1").object,
+      "TRIGGER");
   EXPECT_EQ(ClassifyStatement("CREATE USER 'u'@'%'").object, "USER");
   EXPECT_EQ(ClassifyStatement("ALTER ONLINE IGNORE TABLE t ADD c INT").object, "TABLE");
   EXPECT_EQ(ClassifyStatement("RENAME TABLES a TO b").object, "TABLE");
@@ -191,8 +195,9 @@ TEST(StatementClassifierTest, DropPrepareIsNotDdl) { EXPECT_EQ(KindOf("DROP PREP
 // --- transactions --------------------------------------------------------
 
 TEST(StatementClassifierTest, TransactionStart) {
-  for (const char* sql : {"BEGIN", "begin work", "START TRANSACTION", "START TRANSACTION READ ONLY",
-                          "START TRANSACTION READ WRITE", "START TRANSACTION WITH CONSISTENT SNAPSHOT", "BEGIN;"}) {
+  for (const char* sql :
+       {"BEGIN", "begin work", "START TRANSACTION", "START TRANSACTION READ ONLY",
+        "START TRANSACTION READ WRITE", "START TRANSACTION WITH CONSISTENT SNAPSHOT", "BEGIN;"}) {
     EXPECT_EQ(KindOf(sql), "begin") << sql;
   }
   EXPECT_EQ(ClassifyStatement("START TRANSACTION").verb, "START");
@@ -273,11 +278,11 @@ TEST(StatementClassifierTest, LockAndUnlockTables) {
 // --- admin, unknown ------------------------------------------------------
 
 TEST(StatementClassifierTest, AdministrativeStatements) {
-  for (const char* sql : {"FLUSH PRIVILEGES", "OPTIMIZE TABLE t", "CHECK TABLE t", "REPAIR TABLE t", "KILL 12",
-                          "PURGE BINARY LOGS TO 'x'", "RESET MASTER", "INSTALL PLUGIN p SONAME 'p.so'",
-                          "UNINSTALL PLUGIN p", "DO SLEEP(1)", "HANDLER t OPEN", "XA START 'x'",
-                          "PREPARE s FROM 'DELETE FROM t'", "EXECUTE s", "DEALLOCATE PREPARE s", "CHECKSUM TABLE t",
-                          "CHANGE MASTER TO MASTER_HOST='h'", "SHUTDOWN"}) {
+  for (const char* sql :
+       {"FLUSH PRIVILEGES", "OPTIMIZE TABLE t", "CHECK TABLE t", "REPAIR TABLE t", "KILL 12",
+        "PURGE BINARY LOGS TO 'x'", "RESET MASTER", "INSTALL PLUGIN p SONAME 'p.so'", "UNINSTALL PLUGIN p",
+        "DO SLEEP(1)", "HANDLER t OPEN", "XA START 'x'", "PREPARE s FROM 'DELETE FROM t'", "EXECUTE s",
+        "DEALLOCATE PREPARE s", "CHECKSUM TABLE t", "CHANGE MASTER TO MASTER_HOST='h'", "SHUTDOWN"}) {
     EXPECT_EQ(KindOf(sql), "admin") << sql;
   }
 }
@@ -297,9 +302,10 @@ TEST(StatementClassifierTest, ExecutableCommentContentsDecideTheKind) {
   EXPECT_EQ(KindOf("/*!40101 DROP TABLE t */"), "ddl");
   EXPECT_EQ(KindOf("/*! DROP TABLE t */"), "ddl");
   EXPECT_EQ(KindOf("/*!40101 SET @saved_cs_client = @@character_set_client */;"), "set");
-  EXPECT_EQ(KindOf("/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER tr BEFORE INSERT ON t "
-                   "FOR EACH ROW SET NEW.a = 1 */"),
-            "ddl");
+  EXPECT_EQ(
+      KindOf("/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER tr BEFORE INSERT ON t "
+             "FOR EACH ROW SET NEW.a = 1 */"),
+      "ddl");
 }
 
 TEST(StatementClassifierTest, MariaDbExecutableCommentsDecideTheKind) {
@@ -326,8 +332,9 @@ TEST(StatementClassifierTest, PlainCommentsHideTheirContents) {
 // --- quotes, multiple statements, incomplete -----------------------------
 
 TEST(StatementClassifierTest, SemicolonsInQuotesDoNotSeparateStatements) {
-  for (const char* sql : {"SELECT ';DROP TABLE t'", "SELECT \";DROP TABLE t\"", "SELECT `a;DROP TABLE t` FROM t",
-                          "SELECT 'it''s; DROP'", "SELECT 'a\\'; DROP TABLE t'"}) {
+  for (const char* sql :
+       {"SELECT ';DROP TABLE t'", "SELECT \";DROP TABLE t\"", "SELECT `a;DROP TABLE t` FROM t",
+        "SELECT 'it''s; DROP'", "SELECT 'a\\'; DROP TABLE t'"}) {
     const StatementInfo info = ClassifyStatement(sql);
     EXPECT_EQ(info.kind, StatementKind::kRead) << sql;
     EXPECT_FALSE(info.has_multiple_statements) << sql;
@@ -361,8 +368,10 @@ TEST(StatementClassifierTest, RoutineBodyKeepsItsSemicolons) {
   EXPECT_EQ(info.kind, StatementKind::kDdl);
   EXPECT_EQ(info.object, "PROCEDURE");
   EXPECT_FALSE(info.has_multiple_statements);
-  EXPECT_TRUE(ClassifyStatement("CREATE PROCEDURE p() BEGIN SELECT 1; END; DROP TABLE t").has_multiple_statements);
-  EXPECT_FALSE(ClassifyStatement("BEGIN NOT ATOMIC SELECT 1; BEGIN SELECT 2; END; END").has_multiple_statements);
+  EXPECT_TRUE(
+      ClassifyStatement("CREATE PROCEDURE p() BEGIN SELECT 1; END; DROP TABLE t").has_multiple_statements);
+  EXPECT_FALSE(
+      ClassifyStatement("BEGIN NOT ATOMIC SELECT 1; BEGIN SELECT 2; END; END").has_multiple_statements);
 }
 
 TEST(StatementClassifierTest, BeginEndNestingDoesNotHideStatementsAfterARead) {
@@ -371,8 +380,8 @@ TEST(StatementClassifierTest, BeginEndNestingDoesNotHideStatementsAfterARead) {
 }
 
 TEST(StatementClassifierTest, UnterminatedQuotesAndCommentsAreIncomplete) {
-  for (const char* sql : {"SELECT 'abc", "SELECT \"abc", "SELECT `abc", "SELECT 1 /* open", "/*!50100 DROP TABLE t",
-                          "SELECT 'a\\'"}) {
+  for (const char* sql : {"SELECT 'abc", "SELECT \"abc", "SELECT `abc", "SELECT 1 /* open",
+                          "/*!50100 DROP TABLE t", "SELECT 'a\\'"}) {
     EXPECT_TRUE(ClassifyStatement(sql).incomplete) << sql;
     EXPECT_FALSE(AllowedOnSlave(sql)) << sql;
   }
@@ -391,13 +400,30 @@ TEST(StatementClassifierTest, ReadOnlyConsoleAllowsReadsUseAndSessionSet) {
 }
 
 TEST(StatementClassifierTest, ReadOnlyConsoleRefusesEverythingElse) {
-  for (const char* sql :
-       {"INSERT INTO t VALUES (1)", "DROP TABLE t", "/*!40101 DROP TABLE t */", "SET GLOBAL read_only=0",
-        "SET @@global.read_only=0", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT s", "LOCK TABLES t READ", "FLUSH TABLES",
-        "FROBNICATE", "WITH c AS (SELECT 1) DELETE FROM t", "ANALYZE DELETE FROM t", "CALL p()",
-        "SET PASSWORD = 'x'", "SELECT 1; SELECT 2", "LOAD DATA INFILE 'f' INTO TABLE t", "DO 1",
-        "SELECT 1 INTO DUMPFILE 'f'", "REPLACE t VALUES (1)", "/*M!100100 UPDATE t SET a=1 */",
-        "  uPdAtE t SET a=1", "(SELECT 1) INTO OUTFILE 'f'"}) {
+  for (const char* sql : {"INSERT INTO t VALUES (1)",
+                          "DROP TABLE t",
+                          "/*!40101 DROP TABLE t */",
+                          "SET GLOBAL read_only=0",
+                          "SET @@global.read_only=0",
+                          "BEGIN",
+                          "COMMIT",
+                          "ROLLBACK",
+                          "SAVEPOINT s",
+                          "LOCK TABLES t READ",
+                          "FLUSH TABLES",
+                          "FROBNICATE",
+                          "WITH c AS (SELECT 1) DELETE FROM t",
+                          "ANALYZE DELETE FROM t",
+                          "CALL p()",
+                          "SET PASSWORD = 'x'",
+                          "SELECT 1; SELECT 2",
+                          "LOAD DATA INFILE 'f' INTO TABLE t",
+                          "DO 1",
+                          "SELECT 1 INTO DUMPFILE 'f'",
+                          "REPLACE t VALUES (1)",
+                          "/*M!100100 UPDATE t SET a=1 */",
+                          "  uPdAtE t SET a=1",
+                          "(SELECT 1) INTO OUTFILE 'f'"}) {
     EXPECT_FALSE(AllowedOnSlave(sql)) << sql;
   }
 }

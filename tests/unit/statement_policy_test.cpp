@@ -39,16 +39,17 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"DEALLOCATE PREPARE s", ""}, PolicyCase{"RESET QUERY CACHE", ""},
         PolicyCase{"DO SLEEP(0.1)", ""}, PolicyCase{"DO GET_LOCK('x', 1)", ""},
         // What would change data unlogged.
-        PolicyCase{"PREPARE s FROM 'INSERT INTO t VALUES (1)'", "PREPARE"}, PolicyCase{"EXECUTE s", "PREPARE"},
-        PolicyCase{"XA START 'x'", "XA"}, PolicyCase{"DO my_writer(1)", ""},
-        PolicyCase{"LOAD DATA INFILE '/tmp/x' INTO TABLE t", "LOAD DATA"},
+        PolicyCase{"PREPARE s FROM 'INSERT INTO t VALUES (1)'", "PREPARE"},
+        PolicyCase{"EXECUTE s", "PREPARE"}, PolicyCase{"XA START 'x'", "XA"},
+        PolicyCase{"DO my_writer(1)", ""}, PolicyCase{"LOAD DATA INFILE '/tmp/x' INTO TABLE t", "LOAD DATA"},
         PolicyCase{"LOAD DATA LOCAL INFILE 'x' INTO TABLE t", "LOAD DATA"},
         PolicyCase{"INSERT INTO t VALUES (@@port)", "@@port"},
         PolicyCase{"UPDATE t SET host = @@GLOBAL.hostname", "@@hostname"},
         PolicyCase{"CREATE TABLE t AS SELECT @@server_id AS id", "@@server_id"},
         PolicyCase{"CREATE TABLE t (a INT) ENGINE=MyISAM", "MYISAM"},
         PolicyCase{"create table t (a int) engine = memory", "MEMORY"},
-        PolicyCase{"ALTER TABLE t ENGINE = Aria", "ARIA"}, PolicyCase{"CREATE TABLE t (a INT) ENGINE=InnoDB", ""},
+        PolicyCase{"ALTER TABLE t ENGINE = Aria", "ARIA"},
+        PolicyCase{"CREATE TABLE t (a INT) ENGINE=InnoDB", ""},
         PolicyCase{"SET default_storage_engine = MyISAM", "MYISAM"},
         PolicyCase{"SET SESSION default_storage_engine = InnoDB", ""},
         PolicyCase{"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", "REPEATABLE READ"},
@@ -63,10 +64,11 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"GRANT EXECUTE ON PROCEDURE d.p TO u", ""},
         PolicyCase{"INSERT INTO mysql.user (Host) VALUES ('%')", "mysql schema"},
         PolicyCase{"SHUTDOWN", "SHUTDOWN"}, PolicyCase{"BINLOG 'abc'", "BINLOG"},
-        PolicyCase{"CHANGE MASTER TO MASTER_HOST = 'x'", "replication"}, PolicyCase{"START SLAVE", "replication"},
-        PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"},
+        PolicyCase{"CHANGE MASTER TO MASTER_HOST = 'x'", "replication"},
+        PolicyCase{"START SLAVE", "replication"}, PolicyCase{"INSTALL SONAME 'ha_blackhole'", "plugins"},
         PolicyCase{"SET STATEMENT sql_mode = 'ANSI_QUOTES' FOR SELECT 1", "sql_mode"},
-        PolicyCase{"CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (USER 'u', PASSWORD 'p')", "plain text"},
+        PolicyCase{"CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (USER 'u', PASSWORD 'p')",
+                   "plain text"},
         PolicyCase{"DROP SERVER s", ""},
         PolicyCase{"SET STATEMENT max_statement_time = 1 FOR UPDATE t SET a = 1", ""}));
 
@@ -76,7 +78,8 @@ TEST(StatementPolicyTest, StoredFunctionCallsAreToldFromBuiltIns) {
   EXPECT_TRUE(CallsStoredFunction("SELECT d.f()"));
   EXPECT_TRUE(CallsStoredFunction("SELECT `count`(1)"));
   EXPECT_TRUE(CallsStoredFunction("DO app.audit('x')"));
-  EXPECT_FALSE(CallsStoredFunction("SELECT COUNT(*), NOW(), CONCAT(a, 'x'), IF(a, 1, 2) FROM t WHERE id IN (1, 2)"));
+  EXPECT_FALSE(
+      CallsStoredFunction("SELECT COUNT(*), NOW(), CONCAT(a, 'x'), IF(a, 1, 2) FROM t WHERE id IN (1, 2)"));
   EXPECT_FALSE(CallsStoredFunction("SELECT * FROM t JOIN u USING (id) WHERE EXISTS (SELECT 1)"));
   EXPECT_FALSE(CallsStoredFunction("SELECT mariadb_schema.substr('abc', 2)"));
   EXPECT_FALSE(CallsStoredFunction("SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) FROM t"));

@@ -105,7 +105,8 @@ TEST(StatementSplitterTest, BackslashGInsideStringIsText) {
 
 TEST(StatementSplitterTest, ExecutableCommentsPassThroughWhole) {
   EXPECT_EQ(SplitLines({"/*!40101 SET NAMES utf8 */;"}), (V{"/*!40101 SET NAMES utf8 */"}));
-  const std::string trigger = "/*!50003 CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET @a=1; END */";
+  const std::string trigger =
+      "/*!50003 CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW BEGIN SET @a=1; END */";
   EXPECT_EQ(SplitLines({trigger + ";"}), (V{trigger}));
   EXPECT_EQ(SplitLines({"/*M!100100 SELECT 1; */ ;"}), (V{"/*M!100100 SELECT 1; */"}));
 }
@@ -169,7 +170,8 @@ TEST(StatementSplitterTest, FeedInArbitraryChunksGivesTheSameStatements) {
 TEST(StatementSplitterTest, LongStatementFedLineByLine) {
   StatementSplitter splitter;
   std::vector<std::string> lines = {"INSERT INTO t VALUES"};
-  for (int i = 0; i < 20000; ++i) lines.push_back("(" + std::to_string(i) + ", 'v;" + std::to_string(i) + "'),");
+  for (int i = 0; i < 20000; ++i)
+    lines.push_back("(" + std::to_string(i) + ", 'v;" + std::to_string(i) + "'),");
   lines.push_back("(-1, 'end');");
   const V out = SplitLines(splitter, lines);
   ASSERT_EQ(out.size(), 1u);

@@ -25,13 +25,11 @@ inline constexpr size_t kNonceSize = 32;
 // node that cannot draw random bytes must not authenticate anyone.
 std::string RandomNonce();
 
-std::string SlaveProof(std::string_view secret, std::string_view server_nonce,
-                       std::string_view client_nonce, std::string_view node_name,
-                       std::string_view cluster_id);
+std::string SlaveProof(std::string_view secret, std::string_view server_nonce, std::string_view client_nonce,
+                       std::string_view node_name, std::string_view cluster_id);
 
-std::string MasterProof(std::string_view secret, std::string_view server_nonce,
-                        std::string_view client_nonce, std::string_view node_name,
-                        std::string_view cluster_id);
+std::string MasterProof(std::string_view secret, std::string_view server_nonce, std::string_view client_nonce,
+                        std::string_view node_name, std::string_view cluster_id);
 
 // Constant-time comparison (CRYPTO_memcmp) so the time taken leaks nothing
 // about how many leading bytes of a guessed proof were right. Different

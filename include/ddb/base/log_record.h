@@ -33,7 +33,7 @@ struct SessionSetting {
 struct LoggedStatement {
   std::string sql;
   std::string default_database;  // USE'd before the statement on replay; empty = none
-  int64_t timestamp_micros = 0;   // master's session timestamp when it ran (SET TIMESTAMP on replay)
+  int64_t timestamp_micros = 0;  // master's session timestamp when it ran (SET TIMESTAMP on replay)
   std::vector<SessionSetting> settings;
   bool operator==(const LoggedStatement&) const = default;
 };

@@ -14,19 +14,19 @@
 #include <utility>
 #include <vector>
 
-#include "ddb/console/line_reader.h"
-#include "ddb/mysql/mysql_connection.h"
-#include "ddb/console/result_printer.h"
-#include "ddb/sql/statement_splitter.h"
 #include "ddb/base/status.h"
+#include "ddb/console/line_reader.h"
+#include "ddb/console/result_printer.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/sql/statement_splitter.h"
 
 namespace ddb {
 
 struct ExecutionResult {
   Status status;
   QueryResult result;
-  std::string answered_by;  // node that answered a read, when worth saying
-  std::string info;         // replaces "Query OK..." when set, e.g. "Database changed"
+  std::string answered_by;            // node that answered a read, when worth saying
+  std::string info;                   // replaces "Query OK..." when set, e.g. "Database changed"
   std::vector<std::string> warnings;  // from ddb (not MySQL): printed after the result
 };
 
@@ -44,7 +44,8 @@ class ConsoleBackend {
   virtual ~ConsoleBackend() = default;
   virtual ExecutionResult Execute(const std::string& sql) = 0;
   // A backslash command other than the console's own (\q, \h, \G...).
-  virtual CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) = 0;
+  virtual CommandResult RunCommand(const std::string& name, const std::string& argument,
+                                   std::ostream& out) = 0;
   // (command, one-line description) pairs for \help.
   virtual std::vector<std::pair<std::string, std::string>> Commands() const = 0;
   // Shown in the prompt: "ddb-master [shop]> ".
@@ -54,7 +55,9 @@ class ConsoleBackend {
   // thread; Execute does not start a next statement before this returns.
   // Cancels the running statement if that is safe, or explains why not:
   // returns a line to show, empty when there is nothing to say.
-  virtual std::string CancelRunning() { return "this statement cannot be cancelled; waiting for it to finish"; }
+  virtual std::string CancelRunning() {
+    return "this statement cannot be cancelled; waiting for it to finish";
+  }
 };
 
 class Console {

@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "ddb/base/status.h"
 #include "ddb/console/console.h"
 #include "ddb/protocol/messages.h"
-#include "ddb/base/status.h"
 
 namespace ddb {
 

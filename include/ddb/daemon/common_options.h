@@ -5,8 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "ddb/mysql/mysql_connection.h"
 #include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
 
 namespace ddb {
 

@@ -6,8 +6,8 @@
 #include <functional>
 #include <memory>
 
-#include "ddb/daemon/common_options.h"
 #include "ddb/console/console.h"
+#include "ddb/daemon/common_options.h"
 
 namespace spdlog {
 class logger;

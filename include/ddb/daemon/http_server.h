@@ -37,8 +37,8 @@ class logger;
 namespace ddb {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST"...
-  std::string path;    // target without the query string
+  std::string method;                        // "GET", "POST"...
+  std::string path;                          // target without the query string
   std::map<std::string, std::string> query;  // decoded ?a=1&b=2
   std::string body;
 };
@@ -52,7 +52,8 @@ struct HttpResponse {
   static HttpResponse Json(int status, std::string json);
   // Invalid UTF-8 in values (binary columns) is replaced, never an error.
   static HttpResponse Json(int status, const nlohmann::json& value);
-  static HttpResponse Text(int status, std::string text, std::string content_type = "text/plain; charset=utf-8");
+  static HttpResponse Text(int status, std::string text,
+                           std::string content_type = "text/plain; charset=utf-8");
   // {"error": message} with `status`.
   static HttpResponse Error(int status, const std::string& message);
 };

@@ -8,8 +8,8 @@
 
 #include <spdlog/logger.h>
 
-#include "ddb/daemon/common_options.h"
 #include "ddb/base/status.h"
+#include "ddb/daemon/common_options.h"
 
 namespace ddb {
 

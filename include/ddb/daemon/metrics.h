@@ -17,7 +17,8 @@ using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 class MetricsText {
  public:
   void Gauge(const std::string& name, const std::string& help, double value, const MetricLabels& labels = {});
-  void Counter(const std::string& name, const std::string& help, double value, const MetricLabels& labels = {});
+  void Counter(const std::string& name, const std::string& help, double value,
+               const MetricLabels& labels = {});
 
   std::string Render() const;
 

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "ddb/base/log_record.h"
-#include "ddb/mysql/mysql_connection.h"
 #include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
 
 namespace ddb {
 

@@ -48,8 +48,8 @@ enum class MessageType : uint16_t {
   kAck = 7,
   kHeartbeat = 8,
   kError = 9,
-  kQuery = 10,        // master -> slave: run a read on your MySQL (\verify, routed reads)
-  kQueryResult = 11,  // slave -> master: its rows or its error
+  kQuery = 10,          // master -> slave: run a read on your MySQL (\verify, routed reads)
+  kQueryResult = 11,    // slave -> master: its rows or its error
   kForward = 12,        // slave -> master: a write typed at the slave's console
   kForwardResult = 13,  // master -> slave: what the write did on the master
   kForwardEnd = 14,     // slave -> master: a slave console's session ended
@@ -75,8 +75,7 @@ struct FrameHeader {
   uint32_t crc = 0;
 };
 
-std::array<uint8_t, kFrameHeaderSize> EncodeFrameHeader(MessageType type,
-                                                        std::span<const uint8_t> payload);
+std::array<uint8_t, kFrameHeaderSize> EncodeFrameHeader(MessageType type, std::span<const uint8_t> payload);
 
 // Header followed by payload, in one buffer.
 std::vector<uint8_t> EncodeFrame(MessageType type, std::span<const uint8_t> payload);

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "ddb/base/asio.h"
-#include "ddb/protocol/frame.h"
 #include "ddb/base/status.h"
+#include "ddb/protocol/frame.h"
 
 namespace ddb {
 

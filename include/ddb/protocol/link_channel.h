@@ -41,10 +41,10 @@
 #include <vector>
 
 #include "ddb/base/asio.h"
-#include "ddb/protocol/framed_socket.h"
-#include "ddb/protocol/messages.h"
 #include "ddb/base/status.h"
 #include "ddb/base/wake_signal.h"
+#include "ddb/protocol/framed_socket.h"
+#include "ddb/protocol/messages.h"
 
 namespace ddb {
 

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "ddb/base/asio.h"
+#include "ddb/base/status.h"
 #include "ddb/protocol/framed_socket.h"
 #include "ddb/protocol/messages.h"
-#include "ddb/base/status.h"
 
 namespace ddb {
 

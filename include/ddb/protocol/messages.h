@@ -8,14 +8,14 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "ddb/protocol/frame.h"
 #include "ddb/base/log_record.h"
 #include "ddb/base/status.h"
+#include "ddb/protocol/frame.h"
 
 namespace ddb {
 
@@ -135,7 +135,7 @@ struct ForwardRequest {
 struct ForwardReply {
   QueryReply result;  // request_id, outcome, and rows for reads inside a forwarded transaction
   uint64_t affected_rows = 0;
-  uint64_t committed_seq = 0;  // record the statement committed (0: none); the slave waits to apply it
+  uint64_t committed_seq = 0;   // record the statement committed (0: none); the slave waits to apply it
   bool in_transaction = false;  // the master session has a transaction open
   std::string info;
   std::vector<std::string> warnings;

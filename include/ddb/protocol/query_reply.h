@@ -5,9 +5,9 @@
 
 #include <cstdint>
 
-#include "ddb/protocol/messages.h"
-#include "ddb/mysql/mysql_connection.h"
 #include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/protocol/messages.h"
 
 namespace ddb {
 

@@ -31,8 +31,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ddb/sql/sql_lexer.h"
 #include "ddb/base/status.h"
+#include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
 

@@ -51,7 +51,7 @@ LexMode LexModeFor(std::string_view sql_mode);
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  std::string_view text;  // raw bytes of the token, a view into the lexed input
+  std::string_view text;   // raw bytes of the token, a view into the lexed input
   std::size_t offset = 0;  // of text within the lexed input
   // A string, quoted identifier or comment the input ends inside of. An
   // executable comment left open is reported as an empty kComment at the end.

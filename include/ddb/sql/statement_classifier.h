@@ -42,12 +42,13 @@ const char* StatementKindName(StatementKind kind);
 
 struct StatementInfo {
   StatementKind kind = StatementKind::kEmpty;
-  std::string verb;           // first keyword upper-cased: "CREATE", "INSERT", "START", "WITH", "SELECT" for "(SELECT"
+  std::string verb;  // first keyword upper-cased: "CREATE", "INSERT", "START", "WITH", "SELECT" for "(SELECT"
   std::string object;         // DDL: "TABLE", "DATABASE", "SCHEMA", "INDEX", "VIEW", "USER", "PROCEDURE", ...
   bool is_temporary = false;  // CREATE/DROP TEMPORARY TABLE
   std::string use_database;   // kUse: the database name unquoted
-  bool has_multiple_statements = false;  // a ';' followed by more tokens (";" inside BEGIN...END of a routine excepted)
-  bool incomplete = false;               // unterminated quote or comment
+  bool has_multiple_statements =
+      false;                // a ';' followed by more tokens (";" inside BEGIN...END of a routine excepted)
+  bool incomplete = false;  // unterminated quote or comment
   // kSet: changes more than this session (GLOBAL, PERSIST, @@global.x).
   bool sets_global_state = false;
 };

@@ -51,7 +51,7 @@ class StatementSplitter {
   void Consume(std::size_t end);
 
   std::string buffer_;
-  std::size_t head_ = 0;       // buffer_[0, head_) was already returned
+  std::size_t head_ = 0;  // buffer_[0, head_) was already returned
   // Where the next scan resumes: a position outside any quote or comment such
   // that buffer_[head_, scan_from_) holds no terminator. Keeps line-by-line
   // input of a long statement linear rather than quadratic.

@@ -17,8 +17,7 @@ constexpr std::string_view kSlaveProofLabel = "ddb-slave-proof-v1";
 constexpr std::string_view kMasterProofLabel = "ddb-master-proof-v1";
 
 std::string Proof(std::string_view label, std::string_view secret, std::string_view server_nonce,
-                  std::string_view client_nonce, std::string_view node_name,
-                  std::string_view cluster_id) {
+                  std::string_view client_nonce, std::string_view node_name, std::string_view cluster_id) {
   ByteWriter input;
   input.Bytes(label);
   input.Bytes(server_nonce);
@@ -41,23 +40,20 @@ std::string Proof(std::string_view label, std::string_view secret, std::string_v
 
 std::string RandomNonce() {
   std::string nonce(kNonceSize, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(nonce.size())) !=
-      1) {
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(nonce.size())) != 1) {
     std::fputs("ddb: RAND_bytes failed; refusing to continue without a random source\n", stderr);
     std::abort();
   }
   return nonce;
 }
 
-std::string SlaveProof(std::string_view secret, std::string_view server_nonce,
-                       std::string_view client_nonce, std::string_view node_name,
-                       std::string_view cluster_id) {
+std::string SlaveProof(std::string_view secret, std::string_view server_nonce, std::string_view client_nonce,
+                       std::string_view node_name, std::string_view cluster_id) {
   return Proof(kSlaveProofLabel, secret, server_nonce, client_nonce, node_name, cluster_id);
 }
 
-std::string MasterProof(std::string_view secret, std::string_view server_nonce,
-                        std::string_view client_nonce, std::string_view node_name,
-                        std::string_view cluster_id) {
+std::string MasterProof(std::string_view secret, std::string_view server_nonce, std::string_view client_nonce,
+                        std::string_view node_name, std::string_view cluster_id) {
   return Proof(kMasterProofLabel, secret, server_nonce, client_nonce, node_name, cluster_id);
 }
 

@@ -10,7 +10,7 @@ namespace {
 // The fewest bytes one encoded element can take: used to reject a count the
 // remaining bytes could never hold, before reserving memory for it.
 constexpr size_t kMinStatementSize = 4 + 4 + 8 + 4;  // sql, database, timestamp, setting count
-constexpr size_t kMinSettingSize = 4 + 4;             // name, value
+constexpr size_t kMinSettingSize = 4 + 4;            // name, value
 
 Status RecordTruncated(const std::string& what) {
   return Status::Corruption("log record truncated in " + what);
@@ -84,8 +84,7 @@ Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
     statements.push_back(std::move(statement));
   }
   if (!reader.AtEnd()) {
-    return Status::Corruption("log record has " + std::to_string(reader.remaining()) +
-                              " trailing bytes");
+    return Status::Corruption("log record has " + std::to_string(reader.remaining()) + " trailing bytes");
   }
   // Assigned only on success so a failed decode leaves the record untouched.
   record->kind = static_cast<RecordKind>(kind);

@@ -72,7 +72,8 @@ bool Console::HandleLine(const std::string& line) {
   }
   if (!splitter_.HasPending()) {
     if (IsQuit(trimmed)) return false;
-    if (!trimmed.empty() && trimmed[0] == '\\' && trimmed.size() > 1 && trimmed[1] != 'g' && trimmed[1] != 'G') {
+    if (!trimmed.empty() && trimmed[0] == '\\' && trimmed.size() > 1 && trimmed[1] != 'g' &&
+        trimmed[1] != 'G') {
       return HandleCommand(trimmed);
     }
     const std::string lower = Lower(trimmed);
@@ -166,11 +167,8 @@ bool Console::HandleCommand(const std::string& line) {
     return true;
   }
   switch (backend_.RunCommand(name, argument, out_)) {
-    case CommandResult::kDone:
-      break;
-    case CommandResult::kFailed:
-      ++failures_;
-      break;
+    case CommandResult::kDone: break;
+    case CommandResult::kFailed: ++failures_; break;
     case CommandResult::kUnknown:
       ++failures_;
       out_ << "ERROR: unknown command '\\" << name << "'. Type \\help for the list of commands.\n";

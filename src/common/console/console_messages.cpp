@@ -3,9 +3,9 @@
 #include <string>
 #include <utility>
 
-#include "ddb/protocol/query_reply.h"
-#include "ddb/protocol/message_decoding.h"
 #include "ddb/base/wire.h"
+#include "ddb/protocol/message_decoding.h"
+#include "ddb/protocol/query_reply.h"
 
 namespace ddb {
 
@@ -29,7 +29,8 @@ Status Decode(std::span<const uint8_t> payload, ConsoleWelcome* out) {
   if (Status s = GetStrings(r, "console_welcome", "commands", &flat); !s.ok()) return s;
   // Names and descriptions alternate: an odd count would not re-encode.
   if (flat.size() % 2 != 0) return Status::Corruption("console_welcome: a command without its description");
-  for (size_t i = 0; i < flat.size(); i += 2) m.commands.emplace_back(std::move(flat[i]), std::move(flat[i + 1]));
+  for (size_t i = 0; i < flat.size(); i += 2)
+    m.commands.emplace_back(std::move(flat[i]), std::move(flat[i + 1]));
   Status s = FinishMessage(r, "console_welcome");
   if (s.ok()) *out = std::move(m);
   return s;

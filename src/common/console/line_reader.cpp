@@ -46,7 +46,8 @@ class TerminalLineReader : public LineReader {
     // el_wset, not el_set: the narrow EL_ADDFN copies the name and help
     // with wcsdup and never frees them (a leak libedit's own source admits);
     // the wide one keeps these static strings.
-    el_wset(editor_, EL_ADDFN, L"ddb-interrupt", L"drop the line being typed", &TerminalLineReader::OnInterruptKey);
+    el_wset(editor_, EL_ADDFN, L"ddb-interrupt", L"drop the line being typed",
+            &TerminalLineReader::OnInterruptKey);
     el_set(editor_, EL_BIND, "^C", "ddb-interrupt", nullptr);
     el_source(editor_, nullptr);  // ~/.editrc, as the readline emulation read it
   }
@@ -176,6 +177,8 @@ std::unique_ptr<LineReader> MakeTerminalLineReader(const std::string& history_fi
   return std::make_unique<TerminalLineReader>(history_file);
 }
 
-std::unique_ptr<LineReader> MakeStreamLineReader(std::istream& in) { return std::make_unique<StreamLineReader>(in); }
+std::unique_ptr<LineReader> MakeStreamLineReader(std::istream& in) {
+  return std::make_unique<StreamLineReader>(in);
+}
 
 }  // namespace ddb

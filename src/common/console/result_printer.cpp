@@ -88,7 +88,8 @@ std::string FormatElapsed(std::chrono::nanoseconds elapsed) {
 
 void PrintResult(const QueryResult& result, ResultLayout layout, std::chrono::nanoseconds elapsed,
                  const std::string& answered_by, std::ostream& out) {
-  const std::string timing = "(" + (answered_by.empty() ? "" : answered_by + ", ") + FormatElapsed(elapsed) + ")";
+  const std::string timing =
+      "(" + (answered_by.empty() ? "" : answered_by + ", ") + FormatElapsed(elapsed) + ")";
   if (layout == ResultLayout::kBatch) {
     if (result.has_result_set) PrintBatch(result, out);
     return;

@@ -1,11 +1,11 @@
 #include "ddb/daemon/common_options.h"
 
-
 namespace ddb {
 
 void AddHttpOptions(CLI::App& app, HttpOptions* options) {
-  app.add_option("--http_address", options->address,
-                 "Address of the HTTP listener (/health, /metrics, API); loopback unless you need it elsewhere")
+  app.add_option(
+         "--http_address", options->address,
+         "Address of the HTTP listener (/health, /metrics, API); loopback unless you need it elsewhere")
       ->capture_default_str();
   app.add_option("--http_port", options->port, "Port of the HTTP listener; 0 turns it off")
       ->check(CLI::Range(0, 65535))
@@ -18,9 +18,10 @@ void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint) {
   app.add_option("--mysql_port", endpoint->port, "Port of this node's MySQL/MariaDB server")
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
-  app.add_option("--mysql_socket", endpoint->socket,
-                 "Unix socket of this node's MySQL/MariaDB server, when it runs on this host: cheaper than TCP "
-                 "(mysql_host and mysql_port are then not used)");
+  app.add_option(
+      "--mysql_socket", endpoint->socket,
+      "Unix socket of this node's MySQL/MariaDB server, when it runs on this host: cheaper than TCP "
+      "(mysql_host and mysql_port are then not used)");
   app.add_option("--mysql_user", endpoint->user, "MySQL user ddb connects as")->capture_default_str();
   app.add_option("--mysql_password", endpoint->password, "Password of mysql_user");
 }
@@ -47,28 +48,29 @@ void ResolveConsoleMode(ConsoleOptions* options) {
 }
 
 void AddHeartbeatOptions(CLI::App& app, HeartbeatOptions* options) {
-  app.add_option("--heartbeat_interval_ms", options->interval_ms, "Heartbeat interval on the replication link")
+  app.add_option("--heartbeat_interval_ms", options->interval_ms,
+                 "Heartbeat interval on the replication link")
       ->check(CLI::Range(10, 60000))
       ->capture_default_str();
-  app.add_option("--heartbeat_timeout_ms", options->timeout_ms, "Silence after which the peer is declared gone")
+  app.add_option("--heartbeat_timeout_ms", options->timeout_ms,
+                 "Silence after which the peer is declared gone")
       ->check(CLI::Range(50, 600000))
       ->capture_default_str();
 }
 
 Status ValidateHeartbeat(const std::string& config_path, const HeartbeatOptions& options) {
   if (options.timeout_ms <= options.interval_ms) {
-    return Status::InvalidArgument(config_path + ": key 'heartbeat_timeout_ms' (" +
-                                   std::to_string(options.timeout_ms) +
-                                   ") must be larger than heartbeat_interval_ms (" +
-                                   std::to_string(options.interval_ms) + ")");
+    return Status::InvalidArgument(
+        config_path + ": key 'heartbeat_timeout_ms' (" + std::to_string(options.timeout_ms) +
+        ") must be larger than heartbeat_interval_ms (" + std::to_string(options.interval_ms) + ")");
   }
   return Status::Ok();
 }
 
 Status ValidateSecret(const std::string& config_path, const std::string& secret) {
   if (secret.empty()) {
-    return Status::InvalidArgument(config_path +
-                                   ": key 'cluster_secret' is missing (set it in the file or pass --cluster_secret)");
+    return Status::InvalidArgument(
+        config_path + ": key 'cluster_secret' is missing (set it in the file or pass --cluster_secret)");
   }
   if (secret.size() < 16) {
     return Status::InvalidArgument(config_path + ": key 'cluster_secret' is too short (" +

@@ -12,7 +12,8 @@ std::string KeyNamesFromFlags(std::string message) {
   for (size_t i = 0; i < message.size(); ++i) {
     if (message.compare(i, 2, "--") == 0 && (i == 0 || message[i - 1] == ' ' || message[i - 1] == '[')) {
       size_t end = i + 2;
-      while (end < message.size() && (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_')) {
+      while (end < message.size() &&
+             (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_')) {
         ++end;
       }
       out += "key '" + message.substr(i + 2, end - i - 2) + "'";
@@ -33,7 +34,8 @@ void AddConfigFileOption(CLI::App& app, const std::string& default_path, std::st
   app.allow_config_extras(CLI::config_extras_mode::error);
 }
 
-ParseResult ParseArguments(CLI::App& app, int argc, const char* const argv[], const std::string& default_path) {
+ParseResult ParseArguments(CLI::App& app, int argc, const char* const argv[],
+                           const std::string& default_path) {
   ParseResult result;
   // Read the --config value first so errors can name the file actually used.
   std::string config_path = default_path;
@@ -58,7 +60,8 @@ ParseResult ParseArguments(CLI::App& app, int argc, const char* const argv[], co
     }
     result.status = Status::InvalidArgument(config_path + ": " + KeyNamesFromFlags(what));
   } catch (const CLI::FileError& e) {
-    result.status = Status::InvalidArgument(config_path + ": cannot read config file (" + std::string(e.what()) + ")");
+    result.status =
+        Status::InvalidArgument(config_path + ": cannot read config file (" + std::string(e.what()) + ")");
   } catch (const CLI::ParseError& e) {
     result.status = Status::InvalidArgument(config_path + ": " + KeyNamesFromFlags(e.what()));
   }

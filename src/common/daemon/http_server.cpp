@@ -2,8 +2,8 @@
 
 #include <openssl/crypto.h>
 
-#include <array>
 #include <spdlog/spdlog.h>
+#include <array>
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -28,7 +28,8 @@ std::string PercentDecode(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
       out += static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
       i += 2;
     } else {
@@ -58,7 +59,8 @@ std::map<std::string, std::string> ParseQueryString(const std::string& query) {
     const std::string pair = query.substr(start, end - start);
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
-      out[PercentDecode(pair.substr(0, eq))] = eq == std::string::npos ? "" : PercentDecode(pair.substr(eq + 1));
+      out[PercentDecode(pair.substr(0, eq))] =
+          eq == std::string::npos ? "" : PercentDecode(pair.substr(eq + 1));
     }
     start = end + 1;
   }
@@ -145,7 +147,8 @@ class HttpServer::Session {
     std::array<char, 16 * 1024> sink;
     size_t drained = 0;
     while (!ec && drained < 16 * server_.options_.body_limit) {
-      drained += co_await stream_.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+      drained +=
+          co_await stream_.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
     }
   }
 
@@ -199,14 +202,16 @@ void HttpServer::Route(const std::string& method, const std::string& path, Route
   routes_[{method, path}] = RouteEntry{access, work, std::move(handler)};
 }
 
-const HttpServer::RouteEntry* HttpServer::Resolve(const HttpRequest& request, const std::string& authorization,
+const HttpServer::RouteEntry* HttpServer::Resolve(const HttpRequest& request,
+                                                  const std::string& authorization,
                                                   HttpResponse* error) const {
   auto it = routes_.find({request.method, request.path});
   if (it == routes_.end()) {
     bool other_method = false;
     for (const auto& [key, entry] : routes_) other_method = other_method || key.second == request.path;
-    *error = other_method ? HttpResponse::Error(405, "method " + request.method + " not allowed on " + request.path)
-                          : HttpResponse::Error(404, "no such endpoint: " + request.path);
+    *error = other_method
+                 ? HttpResponse::Error(405, "method " + request.method + " not allowed on " + request.path)
+                 : HttpResponse::Error(404, "no such endpoint: " + request.path);
     return nullptr;
   }
   if (it->second.access == RouteAccess::kToken) {
@@ -233,8 +238,8 @@ Status HttpServer::Start() {
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::IoError("cannot listen for HTTP on " + options_.address + ":" + std::to_string(options_.port) +
-                           ": " + ec.message());
+    return Status::IoError("cannot listen for HTTP on " + options_.address + ":" +
+                           std::to_string(options_.port) + ": " + ec.message());
   }
   bound_port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(io_, AcceptLoop(), asio::detached);

@@ -9,10 +9,14 @@ namespace {
 std::string EscapeLabel(const std::string& value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -28,7 +32,8 @@ std::string FormatValue(double value) {
 
 }  // namespace
 
-void MetricsText::Gauge(const std::string& name, const std::string& help, double value, const MetricLabels& labels) {
+void MetricsText::Gauge(const std::string& name, const std::string& help, double value,
+                        const MetricLabels& labels) {
   Add(name, "gauge", help, value, labels);
 }
 

@@ -102,7 +102,8 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptio
   }
   opened->session_id_.connection_id = mysql_thread_id(mysql);
   // The server's version string names the fork ("10.11.6-MariaDB-...").
-  opened->server_is_mariadb_ = std::string_view(mysql_get_server_info(mysql)).find("MariaDB") != std::string_view::npos;
+  opened->server_is_mariadb_ =
+      std::string_view(mysql_get_server_info(mysql)).find("MariaDB") != std::string_view::npos;
   if (options.identify_session) {
     if (Status s = opened->ReadSessionId(&opened->session_id_); !s.ok()) return s;
   }
@@ -156,22 +157,22 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
   return ReadResults(result);
 }
 
-Status MySqlConnection::ExecuteBatch(std::string_view text) {
-  return Execute(text, nullptr);
-}
+Status MySqlConnection::ExecuteBatch(std::string_view text) { return Execute(text, nullptr); }
 
 std::string MySqlConnection::Literal(const SqlParam& value) const {
   if (std::holds_alternative<std::nullptr_t>(value)) return "NULL";
   if (auto* i64 = std::get_if<int64_t>(&value)) return std::to_string(*i64);
   if (auto* u64 = std::get_if<uint64_t>(&value)) return std::to_string(*u64);
-  const std::string& bytes = std::holds_alternative<Blob>(value) ? std::get<Blob>(value).bytes : std::get<std::string>(value);
+  const std::string& bytes =
+      std::holds_alternative<Blob>(value) ? std::get<Blob>(value).bytes : std::get<std::string>(value);
   // mysql_real_escape_string follows the session: backslash escapes, or
   // doubled quotes under NO_BACKSLASH_ESCAPES. Bytes are marked _binary so
   // the server takes them as they are, never as text to validate.
   std::string literal(std::holds_alternative<Blob>(value) ? "_binary'" : "'");
   const size_t start = literal.size();
   literal.resize(start + 2 * bytes.size() + 1);
-  const unsigned long written = mysql_real_escape_string(mysql_, literal.data() + start, bytes.data(), bytes.size());
+  const unsigned long written =
+      mysql_real_escape_string(mysql_, literal.data() + start, bytes.data(), bytes.size());
   literal.resize(start + written);
   literal += '\'';
   return literal;
@@ -189,18 +190,20 @@ Status MySqlConnection::ExecuteWithParams(std::string_view sql_text, const std::
     } else if (c == '\'' || c == '"' || c == '`') {
       quote = c;
     } else if (c == '?') {
-      if (next == params.size()) return Status::InvalidArgument("more placeholders than parameters in: " + std::string(sql_text));
+      if (next == params.size())
+        return Status::InvalidArgument("more placeholders than parameters in: " + std::string(sql_text));
       bound += Literal(params[next++]);
       continue;
     }
     bound += c;
   }
-  if (next != params.size()) return Status::InvalidArgument("more parameters than placeholders in: " + std::string(sql_text));
+  if (next != params.size())
+    return Status::InvalidArgument("more parameters than placeholders in: " + std::string(sql_text));
   return Execute(bound, result);
 }
 
 Status MySqlConnection::UserVariableLiterals(const std::vector<std::string>& names,
-                                            std::vector<std::string>* literals) {
+                                             std::vector<std::string>* literals) {
   if (names.empty()) return Status::Ok();
   // Each variable twice: as itself, whose result column has the variable's
   // type, and QUOTE()d, the literal a string needs.
@@ -235,9 +238,7 @@ Status MySqlConnection::UserVariableLiterals(const std::vector<std::string>& nam
         // An exponent makes the literal a DOUBLE (5.25 alone would be DECIMAL).
         literals->push_back(value->find_first_of("eE") == std::string::npos ? *value + "e0" : *value);
         break;
-      default:
-        literals->push_back(row.at(2 * i + 1).value_or("NULL"));
-        break;
+      default: literals->push_back(row.at(2 * i + 1).value_or("NULL")); break;
     }
   }
   return Status::Ok();
@@ -262,8 +263,7 @@ bool IsConnectionLost(const Status& status) {
     case 1927:  // connection was killed (MariaDB ER_CONNECTION_KILLED)
     case 1053:  // server shutdown in progress
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 

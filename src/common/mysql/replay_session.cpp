@@ -55,8 +55,7 @@ bool IsAlreadyAppliedDdlError(int code) {
     case 1396:  // ER_CANNOT_USER (create/drop user that exists/doesn't)
     case 4090:  // ER_UNKNOWN_VIEW (MariaDB)
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -124,8 +123,8 @@ namespace {
 
 bool ChangesQuoting(const std::string& sql_mode) {
   return sql_mode.find("ANSI_QUOTES") != std::string::npos ||
-         sql_mode.find("NO_BACKSLASH_ESCAPES") != std::string::npos || sql_mode.find("ANSI'") != std::string::npos ||
-         sql_mode.find("ANSI,") != std::string::npos;
+         sql_mode.find("NO_BACKSLASH_ESCAPES") != std::string::npos ||
+         sql_mode.find("ANSI'") != std::string::npos || sql_mode.find("ANSI,") != std::string::npos;
 }
 
 }  // namespace

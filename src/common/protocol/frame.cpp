@@ -62,14 +62,12 @@ uint32_t Crc32c(std::span<const uint8_t> data) {
   return crc.checksum();
 }
 
-std::array<uint8_t, kFrameHeaderSize> EncodeFrameHeader(MessageType type,
-                                                        std::span<const uint8_t> payload) {
+std::array<uint8_t, kFrameHeaderSize> EncodeFrameHeader(MessageType type, std::span<const uint8_t> payload) {
   std::array<uint8_t, kFrameHeaderSize> header{};
   boost::endian::store_big_u32(header.data() + kMagicOffset, kFrameMagic);
   boost::endian::store_big_u16(header.data() + kVersionOffset, kProtocolVersion);
   boost::endian::store_big_u16(header.data() + kTypeOffset, static_cast<uint16_t>(type));
-  boost::endian::store_big_u32(header.data() + kLengthOffset,
-                               static_cast<uint32_t>(payload.size()));
+  boost::endian::store_big_u32(header.data() + kLengthOffset, static_cast<uint32_t>(payload.size()));
   boost::endian::store_big_u32(header.data() + kCrcOffset, Crc32c(payload));
   return header;
 }
@@ -94,8 +92,8 @@ Status DecodeFrameHeader(std::span<const uint8_t, kFrameHeaderSize> bytes, Frame
   // peer deserves "wrong version", not "unknown type".
   const uint16_t version = boost::endian::load_big_u16(bytes.data() + kVersionOffset);
   if (version != kProtocolVersion) {
-    return Status::Refused("protocol version " + std::to_string(version) +
-                           ", this node speaks " + std::to_string(kProtocolVersion));
+    return Status::Refused("protocol version " + std::to_string(version) + ", this node speaks " +
+                           std::to_string(kProtocolVersion));
   }
   const uint16_t type = boost::endian::load_big_u16(bytes.data() + kTypeOffset);
   if (!IsKnownMessageType(type)) {
@@ -103,8 +101,8 @@ Status DecodeFrameHeader(std::span<const uint8_t, kFrameHeaderSize> bytes, Frame
   }
   const uint32_t length = boost::endian::load_big_u32(bytes.data() + kLengthOffset);
   if (length > max_payload) {
-    return Status::Corruption("frame payload of " + std::to_string(length) +
-                              " bytes exceeds the limit of " + std::to_string(max_payload));
+    return Status::Corruption("frame payload of " + std::to_string(length) + " bytes exceeds the limit of " +
+                              std::to_string(max_payload));
   }
   out->version = version;
   out->type = static_cast<MessageType>(type);
@@ -115,14 +113,14 @@ Status DecodeFrameHeader(std::span<const uint8_t, kFrameHeaderSize> bytes, Frame
 
 Status VerifyFramePayload(const FrameHeader& header, std::span<const uint8_t> payload) {
   if (payload.size() != header.payload_length) {
-    return Status::Corruption("frame payload is " + std::to_string(payload.size()) +
-                              " bytes, header says " + std::to_string(header.payload_length));
+    return Status::Corruption("frame payload is " + std::to_string(payload.size()) + " bytes, header says " +
+                              std::to_string(header.payload_length));
   }
   const uint32_t actual = Crc32c(payload);
   if (actual != header.crc) {
     return Status::Corruption(std::string(MessageTypeName(header.type)) +
-                              " frame checksum mismatch: header " + Hex32(header.crc) +
-                              ", payload " + Hex32(actual));
+                              " frame checksum mismatch: header " + Hex32(header.crc) + ", payload " +
+                              Hex32(actual));
   }
   return Status::Ok();
 }

@@ -20,9 +20,8 @@ std::string FormatEndpoint(const tcp::socket& socket) {
 // A lost connection is Unavailable (the caller reconnects or forgets the
 // peer); any other socket failure is an IoError.
 Status SocketError(const boost::system::error_code& ec, const std::string& step) {
-  if (ec == asio::error::eof || ec == asio::error::connection_reset ||
-      ec == asio::error::broken_pipe || ec == asio::error::connection_aborted ||
-      ec == asio::error::not_connected) {
+  if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::error::connection_aborted || ec == asio::error::not_connected) {
     return Status::Unavailable(step + ": " + ec.message());
   }
   return Status::IoError(step + ": " + ec.message());
@@ -83,7 +82,8 @@ Status TimedOut(const char* what, std::chrono::milliseconds timeout) {
 FramedSocket::FramedSocket(tcp::socket socket, uint32_t max_payload)
     : max_payload_(max_payload), peer_(FormatEndpoint(socket)), socket_(std::move(socket)) {}
 
-FramedSocket::FramedSocket(asio::local::stream_protocol::socket socket, std::string peer, uint32_t max_payload)
+FramedSocket::FramedSocket(asio::local::stream_protocol::socket socket, std::string peer,
+                           uint32_t max_payload)
     : max_payload_(max_payload), peer_(std::move(peer)), socket_(std::move(socket)) {}
 
 asio::awaitable<Status> FramedSocket::ReadFrame(Frame* out, std::chrono::milliseconds timeout) {
@@ -108,13 +108,11 @@ asio::awaitable<Status> FramedSocket::ReadFrame(Frame* out, std::chrono::millise
 
   std::vector<uint8_t> payload(header.payload_length);
   if (!payload.empty()) {
-    co_await asio::async_read(socket_, asio::buffer(payload),
-                              asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_read(socket_, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
     if (deadline.expired()) co_return TimedOut("no whole frame", timeout);
     if (ec) {
-      co_return SocketError(ec, std::string("read ") + MessageTypeName(header.type) +
-                                    " payload of " + std::to_string(header.payload_length) +
-                                    " bytes");
+      co_return SocketError(ec, std::string("read ") + MessageTypeName(header.type) + " payload of " +
+                                    std::to_string(header.payload_length) + " bytes");
     }
   }
   s = VerifyFramePayload(header, payload);
@@ -160,8 +158,8 @@ asio::awaitable<Status> FramedSocket::WriteFrames(std::span<const OutgoingFrame>
   for (const OutgoingFrame& frame : frames) {
     if (frame.payload.size() > kMaxFramePayload) {
       co_return Status::InvalidArgument(std::string(MessageTypeName(frame.type)) + " payload of " +
-                                        std::to_string(frame.payload.size()) + " bytes exceeds the limit of " +
-                                        std::to_string(kMaxFramePayload));
+                                        std::to_string(frame.payload.size()) +
+                                        " bytes exceeds the limit of " + std::to_string(kMaxFramePayload));
     }
   }
   std::vector<std::array<uint8_t, kFrameHeaderSize>> headers;
@@ -182,7 +180,8 @@ asio::awaitable<Status> FramedSocket::WriteFrames(std::span<const OutgoingFrame>
   if (ec) {
     // "write 500 record frames" for a batch of records, as before outboxes
     // mixed types.
-    const std::string what = one_type && !frames.empty() ? std::string(MessageTypeName(frames.front().type)) + " " : "";
+    const std::string what =
+        one_type && !frames.empty() ? std::string(MessageTypeName(frames.front().type)) + " " : "";
     co_return SocketError(ec, "write " + std::to_string(frames.size()) + " " + what + "frames");
   }
   co_return Status::Ok();

@@ -35,7 +35,9 @@ LinkChannel::LinkChannel(std::shared_ptr<FramedSocket> socket, LinkChannelOption
 
 void LinkChannel::Handle(MessageType type, Handler handler) { handlers_[type] = std::move(handler); }
 
-void LinkChannel::HandleAsync(MessageType type, AsyncHandler handler) { handlers_[type] = std::move(handler); }
+void LinkChannel::HandleAsync(MessageType type, AsyncHandler handler) {
+  handlers_[type] = std::move(handler);
+}
 
 void LinkChannel::SetHeartbeat(std::function<Frame()> make) { heartbeat_ = std::move(make); }
 
@@ -163,7 +165,8 @@ void LinkChannel::CloseWithError(ErrorCode code, Status reason) {
     ErrorMessage error;
     error.code = code;
     error.message = self->reason_.message();
-    self->outbox_.push_back({MessageType::kError, std::make_shared<const std::vector<uint8_t>>(Encode(error)), {}});
+    self->outbox_.push_back(
+        {MessageType::kError, std::make_shared<const std::vector<uint8_t>>(Encode(error)), {}});
     self->writer_wake_.Notify();
     self->room_.Notify();
   });

@@ -18,7 +18,8 @@ Status GetFlag(ByteReader& r, const char* message, const char* field, bool* out)
   uint8_t value = 0;
   if (!r.U8(&value)) return Truncated(message, field);
   if (value > 1) {
-    return Status::Corruption(std::string(message) + " message has " + field + " flag " + std::to_string(value));
+    return Status::Corruption(std::string(message) + " message has " + field + " flag " +
+                              std::to_string(value));
   }
   *out = value == 1;
   return Status::Ok();

@@ -3,8 +3,8 @@
 #include <string>
 #include <utility>
 
-#include "ddb/protocol/message_decoding.h"
 #include "ddb/base/wire.h"
+#include "ddb/protocol/message_decoding.h"
 
 namespace ddb {
 
@@ -254,7 +254,8 @@ Status Get(ByteReader& r, const char* name, QueryReply* out) {
   if (!r.Bytes(&m.sql_state)) return Truncated(name, "sql_state");
   if (!r.Bytes(&m.message)) return Truncated(name, "message");
   if (!r.U32(&column_count)) return Truncated(name, "column count");
-  if (column_count > r.remaining() / 5) return Status::Corruption(std::string(name) + ": column count exceeds the payload");
+  if (column_count > r.remaining() / 5)
+    return Status::Corruption(std::string(name) + ": column count exceeds the payload");
   for (uint32_t i = 0; i < column_count; ++i) {
     std::string column;
     bool numeric = false;

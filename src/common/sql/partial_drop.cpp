@@ -15,8 +15,8 @@ bool IsWord(const Token& token, const char* word) {
 // the kind of object dropped.
 bool IsMissingObjectError(const std::string& object, int code) {
   if (object == "TABLE" || object == "TABLES") return code == 1051;  // ER_BAD_TABLE_ERROR
-  if (object == "VIEW") return code == 1051 || code == 4090;          // ER_UNKNOWN_VIEW (MariaDB)
-  if (object == "USER" || object == "ROLE") return code == 1396;      // ER_CANNOT_USER
+  if (object == "VIEW") return code == 1051 || code == 4090;         // ER_UNKNOWN_VIEW (MariaDB)
+  if (object == "USER" || object == "ROLE") return code == 1396;     // ER_CANNOT_USER
   return false;
 }
 
@@ -34,7 +34,8 @@ std::optional<std::string> PartialDropStatement(const std::string& sql, const St
   if (!IsMissingObjectError(object, error.mysql_error_code())) return std::nullopt;
   const size_t object_end = tokens[i].end();
   ++i;
-  if (i < tokens.size() && IsWord(tokens[i], "IF")) return std::nullopt;  // IF EXISTS: nothing failed for that
+  if (i < tokens.size() && IsWord(tokens[i], "IF"))
+    return std::nullopt;  // IF EXISTS: nothing failed for that
   // A list of one failed as a whole: nothing was dropped.
   bool has_list = false;
   for (size_t j = i; j < tokens.size(); ++j) {

@@ -57,7 +57,9 @@ bool IsCall(const std::vector<Token>& tokens, size_t i) {
 
 }  // namespace
 
-ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) { return InspectForReplay(Tokenize(sql, false, mode)); }
+ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) {
+  return InspectForReplay(Tokenize(sql, false, mode));
+}
 
 ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
   ReplayTraits traits;
@@ -85,9 +87,10 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
         continue;
       }
       if (default_depth > 0 && upper == "RAND" && IsCall(tokens, i) && traits.unsafe_reason.empty()) {
-        traits.unsafe_reason = "a column DEFAULT (RAND()) draws a new value for every row an INSERT adds "
-                               "without naming the column, which a slave cannot reproduce; leave the default "
-                               "out and write RAND() in the INSERT (ddb ships its seeds)";
+        traits.unsafe_reason =
+            "a column DEFAULT (RAND()) draws a new value for every row an INSERT adds "
+            "without naming the column, which a slave cannot reproduce; leave the default "
+            "out and write RAND() in the INSERT (ddb ships its seeds)";
       }
       if (upper == "LIMIT") has_limit = true;
       if (upper == "SELECT") has_select = true;
@@ -101,8 +104,8 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
         if (upper == "LAST_INSERT_ID") traits.uses_last_insert_id = true;
         for (const UnsafeFunction& unsafe : kUnsafeFunctions) {
           if (upper == unsafe.name && traits.unsafe_reason.empty()) {
-            traits.unsafe_reason = upper + "() gives a different value when a slave replays the statement; " +
-                                   unsafe.advice;
+            traits.unsafe_reason =
+                upper + "() gives a different value when a slave replays the statement; " + unsafe.advice;
           }
         }
       }
@@ -119,7 +122,8 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
   // which a slave need not share.
   if (traits.unsafe_reason.empty() && has_limit && !has_order_by &&
       (verb == "UPDATE" || verb == "DELETE" || ((verb == "INSERT" || verb == "REPLACE") && has_select))) {
-    traits.unsafe_reason = verb + " with LIMIT but no ORDER BY may pick different rows on a slave; add an ORDER BY "
+    traits.unsafe_reason = verb +
+                           " with LIMIT but no ORDER BY may pick different rows on a slave; add an ORDER BY "
                            "on a unique key";
   }
   return traits;

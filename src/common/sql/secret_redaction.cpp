@@ -188,7 +188,8 @@ class Redactor {
     // Removing a span that starts inside an executable comment and ends
     // outside it (or the reverse) would drop one of the comment's markers.
     if (tokens_[i].in_executable_comment != tokens_[i + 3].in_executable_comment) {
-      return Status::Refused("PASSWORD(...) is split by an executable comment (/*! ... */); write it in one piece");
+      return Status::Refused(
+          "PASSWORD(...) is split by an executable comment (/*! ... */); write it in one piece");
     }
     const std::string password = TokenValue(tokens_[i + 2]);
     if (!password.empty()) Replace(i, i + 3, QuotedHash(password));

@@ -6,7 +6,8 @@ namespace ddb {
 namespace {
 
 constexpr std::string_view kThreeCharOperators[] = {"<=>", "->>"};
-constexpr std::string_view kTwoCharOperators[] = {"<=", ">=", "<>", "!=", ":=", "||", "&&", "<<", ">>", "->", "@@"};
+constexpr std::string_view kTwoCharOperators[] = {"<=", ">=", "<>", "!=", ":=", "||",
+                                                  "&&", "<<", ">>", "->", "@@"};
 // MySQL writes 5 version digits ("/*!50100"), MariaDB also 6 ("/*M!100100").
 constexpr std::size_t kMaxVersionDigits = 6;
 
@@ -167,11 +168,13 @@ SqlLexer::CommentResult SqlLexer::LexComment(Token* token) {
 Token SqlLexer::LexToken() {
   const std::size_t begin = pos_;
   const char c = sql_[pos_];
-  if (c == '"' && mode_.ansi_quotes) return LexQuoted(TokenKind::kQuotedIdentifier, /*backslash_escapes=*/false);
+  if (c == '"' && mode_.ansi_quotes)
+    return LexQuoted(TokenKind::kQuotedIdentifier, /*backslash_escapes=*/false);
   if (c == '\'' || c == '"') return LexQuoted(TokenKind::kString, mode_.backslash_escapes);
   if (c == '`') return LexQuoted(TokenKind::kQuotedIdentifier, /*backslash_escapes=*/false);
   // After a name, ".5" is a qualifier plus a name starting with a digit ("db.5t").
-  const bool after_name = previous_kind_ == TokenKind::kWord || previous_kind_ == TokenKind::kQuotedIdentifier;
+  const bool after_name =
+      previous_kind_ == TokenKind::kWord || previous_kind_ == TokenKind::kQuotedIdentifier;
   if (IsDigit(c) || (c == '.' && IsDigit(Peek(1)) && !after_name)) return LexNumber();
   if (IsIdentifierChar(c)) {
     while (pos_ < sql_.size() && IsIdentifierChar(sql_[pos_])) ++pos_;
@@ -256,7 +259,8 @@ Token SqlLexer::LexNumber() {
 std::vector<Token> Tokenize(std::string_view sql, bool keep_comments, LexMode mode) {
   std::vector<Token> tokens;
   SqlLexer lexer(sql, keep_comments, mode);
-  for (Token token = lexer.Next(); token.kind != TokenKind::kEnd; token = lexer.Next()) tokens.push_back(token);
+  for (Token token = lexer.Next(); token.kind != TokenKind::kEnd; token = lexer.Next())
+    tokens.push_back(token);
   return tokens;
 }
 
@@ -281,7 +285,8 @@ std::string AsciiUpper(std::string_view text) {
 }
 
 std::string TokenValue(const Token& token) {
-  if (token.kind != TokenKind::kString && token.kind != TokenKind::kQuotedIdentifier) return std::string(token.text);
+  if (token.kind != TokenKind::kString && token.kind != TokenKind::kQuotedIdentifier)
+    return std::string(token.text);
   const char quote = token.text.front();
   std::string_view body = token.text.substr(1);
   if (!token.unterminated && !body.empty()) body.remove_suffix(1);

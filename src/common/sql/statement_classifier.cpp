@@ -20,43 +20,65 @@ struct VerbKind {
 // Verbs whose first word alone decides the kind. Verbs that need a look at
 // later words (SELECT, SET, BEGIN, LOCK, ...) are handled in Classify().
 constexpr VerbKind kPlainVerbs[] = {
-    {"SHOW", StatementKind::kRead},        {"HELP", StatementKind::kRead},
-    {"INSERT", StatementKind::kDml},       {"UPDATE", StatementKind::kDml},
-    {"DELETE", StatementKind::kDml},       {"REPLACE", StatementKind::kDml},
+    {"SHOW", StatementKind::kRead},
+    {"HELP", StatementKind::kRead},
+    {"INSERT", StatementKind::kDml},
+    {"UPDATE", StatementKind::kDml},
+    {"DELETE", StatementKind::kDml},
+    {"REPLACE", StatementKind::kDml},
     {"CALL", StatementKind::kDml},
     // MariaDB runs compound statements outside stored programs; their body
     // can do anything a CALL can.
-    {"IF", StatementKind::kDml},           {"CASE", StatementKind::kDml},
-    {"LOOP", StatementKind::kDml},         {"REPEAT", StatementKind::kDml},
-    {"WHILE", StatementKind::kDml},        {"FOR", StatementKind::kDml},
-    {"COMMIT", StatementKind::kCommit},    {"SAVEPOINT", StatementKind::kSavepoint},
+    {"IF", StatementKind::kDml},
+    {"CASE", StatementKind::kDml},
+    {"LOOP", StatementKind::kDml},
+    {"REPEAT", StatementKind::kDml},
+    {"WHILE", StatementKind::kDml},
+    {"FOR", StatementKind::kDml},
+    {"COMMIT", StatementKind::kCommit},
+    {"SAVEPOINT", StatementKind::kSavepoint},
     {"RELEASE", StatementKind::kSavepoint},
-    {"FLUSH", StatementKind::kAdmin},      {"OPTIMIZE", StatementKind::kAdmin},
-    {"CHECK", StatementKind::kAdmin},      {"CHECKSUM", StatementKind::kAdmin},
-    {"REPAIR", StatementKind::kAdmin},     {"KILL", StatementKind::kAdmin},
-    {"PURGE", StatementKind::kAdmin},      {"RESET", StatementKind::kAdmin},
-    {"INSTALL", StatementKind::kAdmin},    {"UNINSTALL", StatementKind::kAdmin},
-    {"DO", StatementKind::kAdmin},         {"HANDLER", StatementKind::kAdmin},
-    {"XA", StatementKind::kAdmin},         {"CACHE", StatementKind::kAdmin},
-    {"SHUTDOWN", StatementKind::kAdmin},   {"RESTART", StatementKind::kAdmin},
-    {"CLONE", StatementKind::kAdmin},      {"BINLOG", StatementKind::kAdmin},
-    {"CHANGE", StatementKind::kAdmin},     {"STOP", StatementKind::kAdmin},
-    {"PREPARE", StatementKind::kAdmin},    {"EXECUTE", StatementKind::kAdmin},
-    {"DEALLOCATE", StatementKind::kAdmin}, {"BACKUP", StatementKind::kAdmin},
-    {"SIGNAL", StatementKind::kAdmin},     {"RESIGNAL", StatementKind::kAdmin},
-    {"GET", StatementKind::kAdmin},        {"IMPORT", StatementKind::kAdmin},
+    {"FLUSH", StatementKind::kAdmin},
+    {"OPTIMIZE", StatementKind::kAdmin},
+    {"CHECK", StatementKind::kAdmin},
+    {"CHECKSUM", StatementKind::kAdmin},
+    {"REPAIR", StatementKind::kAdmin},
+    {"KILL", StatementKind::kAdmin},
+    {"PURGE", StatementKind::kAdmin},
+    {"RESET", StatementKind::kAdmin},
+    {"INSTALL", StatementKind::kAdmin},
+    {"UNINSTALL", StatementKind::kAdmin},
+    {"DO", StatementKind::kAdmin},
+    {"HANDLER", StatementKind::kAdmin},
+    {"XA", StatementKind::kAdmin},
+    {"CACHE", StatementKind::kAdmin},
+    {"SHUTDOWN", StatementKind::kAdmin},
+    {"RESTART", StatementKind::kAdmin},
+    {"CLONE", StatementKind::kAdmin},
+    {"BINLOG", StatementKind::kAdmin},
+    {"CHANGE", StatementKind::kAdmin},
+    {"STOP", StatementKind::kAdmin},
+    {"PREPARE", StatementKind::kAdmin},
+    {"EXECUTE", StatementKind::kAdmin},
+    {"DEALLOCATE", StatementKind::kAdmin},
+    {"BACKUP", StatementKind::kAdmin},
+    {"SIGNAL", StatementKind::kAdmin},
+    {"RESIGNAL", StatementKind::kAdmin},
+    {"GET", StatementKind::kAdmin},
+    {"IMPORT", StatementKind::kAdmin},
 };
 
 constexpr std::string_view kDdlVerbs[] = {"CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "GRANT", "REVOKE"};
 
 constexpr std::string_view kDdlObjects[] = {
-    "TABLE", "TABLES",  "DATABASE",   "SCHEMA",  "INDEX",   "VIEW",     "USER",     "ROLE",     "FUNCTION",
-    "PROCEDURE", "TRIGGER", "EVENT", "SEQUENCE", "SERVER", "TABLESPACE", "LOGFILE", "PACKAGE", "INSTANCE"};
+    "TABLE",     "TABLES",  "DATABASE", "SCHEMA",   "INDEX",  "VIEW",       "USER",    "ROLE",    "FUNCTION",
+    "PROCEDURE", "TRIGGER", "EVENT",    "SEQUENCE", "SERVER", "TABLESPACE", "LOGFILE", "PACKAGE", "INSTANCE"};
 
 // Words that may sit between a DDL verb and its object: CREATE OR REPLACE
 // UNIQUE INDEX, ALTER ONLINE IGNORE TABLE, CREATE AGGREGATE FUNCTION...
-constexpr std::string_view kDdlModifiers[] = {"UNIQUE", "FULLTEXT", "SPATIAL", "ONLINE", "OFFLINE", "IGNORE",
-                                              "AGGREGATE", "NO_WRITE_TO_BINLOG", "LOCAL", "UNDO"};
+constexpr std::string_view kDdlModifiers[] = {"UNIQUE",  "FULLTEXT", "SPATIAL",   "ONLINE",
+                                              "OFFLINE", "IGNORE",   "AGGREGATE", "NO_WRITE_TO_BINLOG",
+                                              "LOCAL",   "UNDO"};
 
 // Statements that open a compound block (MariaDB runs them outside routines).
 constexpr std::string_view kCompoundVerbs[] = {"BEGIN", "IF", "CASE", "LOOP", "REPEAT", "WHILE", "FOR"};
@@ -151,13 +173,15 @@ StatementInfo ClassifyWith(StatementInfo info, Tokens t) {
   while (true) {
     ++i;  // the name
     if (IsOperator(t, i, "(")) i = SkipParentheses(t, i);
-    if (!IsWord(t, i, "AS") || !IsOperator(t, i + 1, "(")) return WithKind(std::move(info), StatementKind::kUnknown);
+    if (!IsWord(t, i, "AS") || !IsOperator(t, i + 1, "("))
+      return WithKind(std::move(info), StatementKind::kUnknown);
     i = SkipParentheses(t, i + 1);
     if (!IsOperator(t, i, ",")) break;
     ++i;
   }
   const StatementInfo inner = Classify(t.subspan(i));
-  return WithKind(std::move(info), inner.kind == StatementKind::kEmpty ? StatementKind::kUnknown : inner.kind);
+  return WithKind(std::move(info),
+                  inner.kind == StatementKind::kEmpty ? StatementKind::kUnknown : inner.kind);
 }
 
 // EXPLAIN/DESCRIBE only plan a statement, except MySQL's EXPLAIN ANALYZE, which
@@ -168,7 +192,8 @@ StatementInfo ClassifyExplain(StatementInfo info, Tokens t) {
   i = SkipFormatOption(t, i);
   if (IsWord(t, i, "ANALYZE")) {
     const StatementInfo inner = Classify(t.subspan(SkipFormatOption(t, i + 1)));
-    if (inner.kind == StatementKind::kDml || inner.kind == StatementKind::kDdl || inner.kind == StatementKind::kAdmin) {
+    if (inner.kind == StatementKind::kDml || inner.kind == StatementKind::kDdl ||
+        inner.kind == StatementKind::kAdmin) {
       return WithKind(std::move(info), inner.kind);
     }
   }
@@ -204,7 +229,8 @@ StatementInfo ClassifySet(StatementInfo info, Tokens t) {
       if (IsOperator(t, i, ")")) --depth;
       if (depth == 0 && IsWord(t, i, "FOR")) {
         StatementInfo inner = Classify(t.subspan(i + 1));
-        return inner.kind == StatementKind::kEmpty ? WithKind(std::move(info), StatementKind::kUnknown) : inner;
+        return inner.kind == StatementKind::kEmpty ? WithKind(std::move(info), StatementKind::kUnknown)
+                                                   : inner;
       }
     }
     return WithKind(std::move(info), StatementKind::kSet);
@@ -285,11 +311,13 @@ StatementInfo Classify(Tokens t) {
     return WithKind(std::move(info), compound ? StatementKind::kDml : StatementKind::kUnknown);
   }
   if (verb == "START") {
-    return WithKind(std::move(info), IsWord(t, 1, "TRANSACTION") ? StatementKind::kBegin : StatementKind::kAdmin);
+    return WithKind(std::move(info),
+                    IsWord(t, 1, "TRANSACTION") ? StatementKind::kBegin : StatementKind::kAdmin);
   }
   if (verb == "ROLLBACK") {
     const std::size_t i = IsWord(t, 1, "WORK") ? 2 : 1;
-    return WithKind(std::move(info), IsWord(t, i, "TO") ? StatementKind::kSavepoint : StatementKind::kRollback);
+    return WithKind(std::move(info),
+                    IsWord(t, i, "TO") ? StatementKind::kSavepoint : StatementKind::kRollback);
   }
   if (verb == "USE") {
     if (t.size() > 1) info.use_database = TokenValue(t[1]);
@@ -321,7 +349,8 @@ std::size_t CompoundEnd(Tokens t, std::size_t begin) {
   for (std::size_t i = begin; i < t.size(); ++i) {
     if (t[i].kind == TokenKind::kSemicolon && depth == 0) return i;
     if (IsAnyWord(t, i, {"BEGIN", "CASE"})) ++depth;
-    if (IsWord(t, i, "END") && !IsAnyWord(t, i + 1, {"IF", "LOOP", "WHILE", "REPEAT", "FOR"}) && depth > 0) --depth;
+    if (IsWord(t, i, "END") && !IsAnyWord(t, i + 1, {"IF", "LOOP", "WHILE", "REPEAT", "FOR"}) && depth > 0)
+      --depth;
   }
   return t.size();
 }
@@ -347,7 +376,9 @@ const char* StatementKindName(StatementKind kind) {
   return "?";
 }
 
-StatementInfo ClassifyStatement(std::string_view sql, LexMode mode) { return ClassifyTokens(Tokenize(sql, false, mode)); }
+StatementInfo ClassifyStatement(std::string_view sql, LexMode mode) {
+  return ClassifyTokens(Tokenize(sql, false, mode));
+}
 
 StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
   bool incomplete = false;
@@ -364,8 +395,9 @@ StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
 
   StatementInfo info = Classify(all.subspan(begin, end - begin));
   if (MayHoldCompoundBody(info)) end = CompoundEnd(all, begin);
-  info.has_multiple_statements = std::any_of(all.begin() + static_cast<std::ptrdiff_t>(end), all.end(),
-                                             [](const Token& token) { return token.kind != TokenKind::kSemicolon; });
+  info.has_multiple_statements =
+      std::any_of(all.begin() + static_cast<std::ptrdiff_t>(end), all.end(),
+                  [](const Token& token) { return token.kind != TokenKind::kSemicolon; });
   info.incomplete = incomplete;
   return info;
 }

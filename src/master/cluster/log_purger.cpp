@@ -17,7 +17,8 @@ constexpr uint64_t kPurgeChunk = 5000;
 
 Status LoadSavedPositions(MySqlConnection& connection, std::map<std::string, uint64_t>* positions) {
   QueryResult result;
-  if (Status s = connection.Execute("SELECT name, acked_seq FROM ddb_meta.slave_positions", &result); !s.ok()) {
+  if (Status s = connection.Execute("SELECT name, acked_seq FROM ddb_meta.slave_positions", &result);
+      !s.ok()) {
     return s;
   }
   for (const auto& row : result.rows) (*positions)[row[0].value_or("")] = std::stoull(row[1].value_or("0"));
@@ -30,7 +31,9 @@ LogPurger::LogPurger(MySqlEndpoint endpoint, const SlaveRegistry& registry, Rete
 
 LogPurger::~LogPurger() { Stop(); }
 
-void LogPurger::Start() { thread_ = std::thread([this] { Run(); }); }
+void LogPurger::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void LogPurger::Stop() {
   {
@@ -43,7 +46,8 @@ void LogPurger::Stop() {
 
 void LogPurger::Run() {
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!wakeup_.wait_for(lock, std::chrono::milliseconds(options_.purge_interval_ms), [this] { return stop_; })) {
+  while (!wakeup_.wait_for(lock, std::chrono::milliseconds(options_.purge_interval_ms),
+                           [this] { return stop_; })) {
     lock.unlock();
     uint64_t purged = 0;
     if (Status s = PurgeOnce(&purged); !s.ok()) {
@@ -110,10 +114,10 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
     // covers: a reader sees both or neither, so a purged record can never
     // be taken for a gap.
     QueryResult chunk;
-    if (Status s = connection_->ExecuteWithParams(
-            "SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM (SELECT seq FROM ddb_meta.replication_log WHERE seq <= ? "
-            "ORDER BY seq LIMIT ?) oldest",
-            {limit, kPurgeChunk}, &chunk);
+    if (Status s = connection_->ExecuteWithParams("SELECT COALESCE(MAX(seq), 0), COUNT(*) FROM (SELECT seq "
+                                                  "FROM ddb_meta.replication_log WHERE seq <= ? "
+                                                  "ORDER BY seq LIMIT ?) oldest",
+                                                  {limit, kPurgeChunk}, &chunk);
         !s.ok()) {
       return s;
     }
@@ -127,7 +131,8 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
           "UPDATE ddb_meta.log_state SET purged_through = GREATEST(purged_through, ?) WHERE id = 1", {bound});
     }
     if (s.ok()) {
-      s = connection_->ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq <= ?", {bound}, &deleted);
+      s = connection_->ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq <= ?", {bound},
+                                         &deleted);
     }
     if (s.ok()) s = connection_->Execute("COMMIT");
     if (!s.ok()) {

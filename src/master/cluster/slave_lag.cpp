@@ -4,7 +4,8 @@
 
 namespace ddb {
 
-std::optional<double> SlaveLagSeconds(const SlaveStatus& slave, const RecentRecords& recent, int64_t now_micros) {
+std::optional<double> SlaveLagSeconds(const SlaveStatus& slave, const RecentRecords& recent,
+                                      int64_t now_micros) {
   if (!slave.acked_known) return std::nullopt;
   if (slave.acked_seq >= recent.last_seq()) return 0.0;
   std::optional<int64_t> oldest_unapplied = recent.CommittedAt(slave.acked_seq + 1);

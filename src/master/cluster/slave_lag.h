@@ -11,6 +11,7 @@
 namespace ddb {
 
 // nullopt while unknown (the slave never reported a position).
-std::optional<double> SlaveLagSeconds(const SlaveStatus& slave, const RecentRecords& recent, int64_t now_micros);
+std::optional<double> SlaveLagSeconds(const SlaveStatus& slave, const RecentRecords& recent,
+                                      int64_t now_micros);
 
 }  // namespace ddb

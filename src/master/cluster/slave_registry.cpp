@@ -54,7 +54,8 @@ std::string SlaveRegistry::SetNames(const std::vector<std::string>& names) {
   }
   for (auto& stop : to_stop) stop();
   if (added.empty() && removed.empty()) return "slaves unchanged";
-  return "slaves added: " + (added.empty() ? "none" : added) + "; removed: " + (removed.empty() ? "none" : removed);
+  return "slaves added: " + (added.empty() ? "none" : added) +
+         "; removed: " + (removed.empty() ? "none" : removed);
 }
 
 bool SlaveRegistry::Knows(const std::string& name) const {
@@ -117,9 +118,7 @@ void SlaveRegistry::Acked(const std::string& name, uint64_t link_id, const Ack& 
   }
   status.last_seen_micros = now_micros;
   switch (ack.applier) {
-    case ApplierReport::kRunning:
-      status.applier_problem.clear();
-      break;
+    case ApplierReport::kRunning: status.applier_problem.clear(); break;
     case ApplierReport::kMySqlDown:
       status.applier_problem = "applier waiting for its MySQL: " + ack.error;
       break;
@@ -151,8 +150,8 @@ void SlaveRegistry::SetLive(const std::string& name, uint64_t link_id, bool live
   }
 }
 
-Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request, std::chrono::milliseconds timeout,
-                                 QueryResult* result) const {
+Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request,
+                                 std::chrono::milliseconds timeout, QueryResult* result) const {
   std::function<void(QueryRequest, QueryCallback)> query;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -166,9 +165,12 @@ Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request, 
   // The answer arrives on the io thread; the promise outlives a timed-out wait.
   auto answer = std::make_shared<std::promise<std::pair<Status, QueryResult>>>();
   std::future<std::pair<Status, QueryResult>> future = answer->get_future();
-  query(std::move(request), [answer](Status status, QueryResult rows) { answer->set_value({std::move(status), std::move(rows)}); });
+  query(std::move(request), [answer](Status status, QueryResult rows) {
+    answer->set_value({std::move(status), std::move(rows)});
+  });
   if (future.wait_for(timeout) != std::future_status::ready) {
-    return Status::TimedOut("slave '" + name + "' did not answer within " + std::to_string(timeout.count()) + " ms");
+    return Status::TimedOut("slave '" + name + "' did not answer within " + std::to_string(timeout.count()) +
+                            " ms");
   }
   auto [status, rows] = future.get();
   *result = std::move(rows);
@@ -195,7 +197,8 @@ int SlaveRegistry::CountAcked(uint64_t seq) const {
   return CountAckedLocked(seq);
 }
 
-int SlaveRegistry::WaitForAcks(uint64_t seq, int count, std::chrono::steady_clock::time_point deadline) const {
+int SlaveRegistry::WaitForAcks(uint64_t seq, int count,
+                               std::chrono::steady_clock::time_point deadline) const {
   std::unique_lock<std::mutex> lock(mutex_);
   acked_.wait_until(lock, deadline, [&] { return CountAckedLocked(seq) >= count; });
   return CountAckedLocked(seq);

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "ddb/protocol/messages.h"
-#include "ddb/mysql/mysql_connection.h"
 #include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/protocol/messages.h"
 
 namespace ddb {
 
@@ -23,7 +23,7 @@ using QueryCallback = std::function<void(Status, QueryResult)>;
 
 // What the registry may ask of a slave's current link.
 struct SlaveHooks {
-  std::function<void()> stop;                           // close the link
+  std::function<void()> stop;                              // close the link
   std::function<void(QueryRequest, QueryCallback)> query;  // run a read on the slave
 };
 
@@ -39,17 +39,17 @@ const char* SlaveStateName(SlaveState state);
 struct SlaveStatus {
   std::string name;
   SlaveState state = SlaveState::kNeverConnected;
-  uint64_t acked_seq = 0;        // newest record the slave applied durably
-  bool acked_known = false;      // false until the slave first reported a position
+  uint64_t acked_seq = 0;                 // newest record the slave applied durably
+  bool acked_known = false;               // false until the slave first reported a position
   int64_t acked_committed_at_micros = 0;  // master commit time of acked_seq
-  std::string applier_problem;   // the slave's applier: stopped on an error, or waiting for MySQL
-  std::string peer;              // "ip:port" of the current or last link
-  int64_t last_seen_micros = 0;  // last frame received
-  std::string last_error;        // why the last link ended, if it failed
+  std::string applier_problem;            // the slave's applier: stopped on an error, or waiting for MySQL
+  std::string peer;                       // "ip:port" of the current or last link
+  int64_t last_seen_micros = 0;           // last frame received
+  std::string last_error;                 // why the last link ended, if it failed
   // Counters since the master started, for /metrics.
-  uint64_t records_sent = 0;     // records written to this slave's links
-  uint64_t connects = 0;         // links that authenticated
-  uint64_t disconnects = 0;      // links that ended
+  uint64_t records_sent = 0;  // records written to this slave's links
+  uint64_t connects = 0;      // links that authenticated
+  uint64_t disconnects = 0;   // links that ended
 };
 
 class SlaveRegistry {

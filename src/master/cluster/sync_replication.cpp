@@ -21,7 +21,8 @@ std::string SyncReplication::AwaitSlaves(uint64_t seq) {
       // write: then waiting for this one costs an apply, not a catch-up.
       if (registry_.CountAcked(seq - 1) < settings.slaves) return "";
       state_.degraded = false;
-      logger_->info("sync_slaves: {} slaves caught up at #{}; writes wait for them again", settings.slaves, seq - 1);
+      logger_->info("sync_slaves: {} slaves caught up at #{}; writes wait for them again", settings.slaves,
+                    seq - 1);
     }
   }
   const int acked =
@@ -34,8 +35,9 @@ std::string SyncReplication::AwaitSlaves(uint64_t seq) {
     state_.degraded = true;
     state_.degraded_since_micros = NowMicros();
     state_.degraded_at_seq = seq;
-    logger_->warn("sync_slaves: only {} of {} slaves acknowledged #{} within {} ms; asynchronous until they catch up",
-                  acked, settings.slaves, seq, settings.timeout.count());
+    logger_->warn(
+        "sync_slaves: only {} of {} slaves acknowledged #{} within {} ms; asynchronous until they catch up",
+        acked, settings.slaves, seq, settings.timeout.count());
   }
   return "sync_slaves = " + std::to_string(settings.slaves) + ": only " + std::to_string(acked) +
          " slave(s) applied #" + std::to_string(seq) + " within " + std::to_string(settings.timeout.count()) +

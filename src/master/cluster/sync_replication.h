@@ -38,7 +38,8 @@ struct SyncState {
 class SyncReplication {
  public:
   // `registry` must outlive this object.
-  SyncReplication(const SlaveRegistry& registry, SyncSettings settings, std::shared_ptr<spdlog::logger> logger);
+  SyncReplication(const SlaveRegistry& registry, SyncSettings settings,
+                  std::shared_ptr<spdlog::logger> logger);
 
   // Called once record `seq` is committed. Returns a warning for the user
   // when the write did not get its acknowledgements (empty otherwise).

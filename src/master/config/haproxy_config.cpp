@@ -16,13 +16,14 @@ Status AddressesByName(const MasterConfig& config, const char* key, const std::v
                        std::map<std::string, HostPort>* out) {
   for (const std::string& item : items) {
     NamedAddress parsed;
-    if (Status s = ParseNamedAddress(item, &parsed); !s.ok()) return ConfigKeyError(config.config_path, key, s.message());
+    if (Status s = ParseNamedAddress(item, &parsed); !s.ok())
+      return ConfigKeyError(config.config_path, key, s.message());
     (*out)[parsed.name] = parsed.address;
   }
   for (const std::string& slave : config.slaves) {
     if (!out->count(slave)) {
-      return ConfigKeyError(config.config_path, key, "no address for slave '" + slave + "' (write " + slave +
-                                                         "=host:port)");
+      return ConfigKeyError(config.config_path, key,
+                            "no address for slave '" + slave + "' (write " + slave + "=host:port)");
     }
   }
   return Status::Ok();
@@ -63,10 +64,12 @@ Status ParseNamedAddress(const std::string& text, NamedAddress* out) {
 Status BuildHaproxyConfig(const MasterConfig& config, std::string* out) {
   if (config.slaves.empty()) return ConfigKeyError(config.config_path, "slaves", "no slaves to balance over");
   std::map<std::string, HostPort> mysql, http;
-  if (Status s = AddressesByName(config, "slave_mysql_addresses", config.slave_mysql_addresses, &mysql); !s.ok()) {
+  if (Status s = AddressesByName(config, "slave_mysql_addresses", config.slave_mysql_addresses, &mysql);
+      !s.ok()) {
     return s;
   }
-  if (Status s = AddressesByName(config, "slave_http_addresses", config.slave_http_addresses, &http); !s.ok()) {
+  if (Status s = AddressesByName(config, "slave_http_addresses", config.slave_http_addresses, &http);
+      !s.ok()) {
     return s;
   }
   HostPort bind;

@@ -47,20 +47,23 @@ Status Validate(const MasterConfig& config) {
                           "client_port is set, so the MySQL endpoint needs at least one user:password");
   }
   if (!config.http_token.empty() && config.http_token.size() < 16) {
-    return ConfigKeyError(config.config_path, "http_token", "must be at least 16 characters (or empty: API off)");
+    return ConfigKeyError(config.config_path, "http_token",
+                          "must be at least 16 characters (or empty: API off)");
   }
   for (const auto& [key, items] : {std::pair{"slave_mysql_addresses", &config.slave_mysql_addresses},
                                    std::pair{"slave_http_addresses", &config.slave_http_addresses}}) {
     for (const std::string& item : *items) {
       NamedAddress parsed;
-      if (Status s = ParseNamedAddress(item, &parsed); !s.ok()) return ConfigKeyError(config.config_path, key, s.message());
+      if (Status s = ParseNamedAddress(item, &parsed); !s.ok())
+        return ConfigKeyError(config.config_path, key, s.message());
       if (!seen.count(parsed.name)) {
         return ConfigKeyError(config.config_path, key, "'" + parsed.name + "' is not in 'slaves'");
       }
     }
   }
   if (HostPort bind; !ParseHostPort(config.haproxy_bind, &bind).ok()) {
-    return ConfigKeyError(config.config_path, "haproxy_bind", "'" + config.haproxy_bind + "' is not host:port");
+    return ConfigKeyError(config.config_path, "haproxy_bind",
+                          "'" + config.haproxy_bind + "' is not host:port");
   }
   if (config.recent_records == 0) {
     return ConfigKeyError(config.config_path, "recent_records", "must be at least 1");
@@ -74,7 +77,8 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   CLI::App app("ddb-master: executes SQL on its MySQL, logs every change and streams it to the slaves",
                "ddb-master");
   AddConfigFileOption(app, "config/master.ini", &config->config_path);
-  app.add_option("--node_name", config->node_name, "Name of this node in status and logs")->capture_default_str();
+  app.add_option("--node_name", config->node_name, "Name of this node in status and logs")
+      ->capture_default_str();
   app.add_option("--cluster_secret", config->cluster_secret,
                  "Shared secret of the cluster (HMAC key; never sent over the wire)");
   app.add_option("--replication_address", config->replication_address, "Address slaves dial")
@@ -83,16 +87,18 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
       ->check(CLI::Range(1, 65535))
       ->capture_default_str();
   std::vector<std::string> slaves;
-  app.add_option("--slaves", slaves, "Comma-separated names of the slaves this master serves")->delimiter(',');
+  app.add_option("--slaves", slaves, "Comma-separated names of the slaves this master serves")
+      ->delimiter(',');
   app.add_option("--recent_records", config->recent_records, "Log records kept in memory for live slaves")
       ->capture_default_str();
   app.add_option("--handshake_timeout_ms", config->handshake_timeout_ms,
                  "A connection that has not authenticated by then is closed")
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
-  app.add_option("--unsafe_statements", config->unsafe_statements,
-                 "refuse: statements whose replay could differ (UUID(), LIMIT without ORDER BY...) are not run; "
-                 "warn: run them with a warning")
+  app.add_option(
+         "--unsafe_statements", config->unsafe_statements,
+         "refuse: statements whose replay could differ (UUID(), LIMIT without ORDER BY...) are not run; "
+         "warn: run them with a warning")
       ->check(CLI::IsMember({"refuse", "warn"}))
       ->capture_default_str();
   app.add_option("--log_retention_seconds", config->log_retention_seconds,
@@ -102,9 +108,10 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   app.add_option("--purge_interval_ms", config->purge_interval_ms, "How often the purge runs")
       ->check(CLI::Range(100, 86400000))
       ->capture_default_str();
-  app.add_option("--read_from", config->read_from,
-                 "slaves: reads at the master console go round robin to slaves that are online, within max_lag "
-                 "and have the session's last write; master: every read runs on the master")
+  app.add_option(
+         "--read_from", config->read_from,
+         "slaves: reads at the master console go round robin to slaves that are online, within max_lag "
+         "and have the session's last write; master: every read runs on the master")
       ->check(CLI::IsMember({"slaves", "master"}))
       ->capture_default_str();
   app.add_option("--max_lag_seconds", config->max_lag_seconds, "A slave further behind gets no reads")
@@ -119,9 +126,10 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
                  "A write returns only once this many slaves applied it (0: asynchronous)")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
-  app.add_option("--sync_timeout_ms", config->sync_timeout_ms,
-                 "How long a write waits for sync_slaves acknowledgements before the master goes asynchronous "
-                 "(degraded) until enough slaves catch up")
+  app.add_option(
+         "--sync_timeout_ms", config->sync_timeout_ms,
+         "How long a write waits for sync_slaves acknowledgements before the master goes asynchronous "
+         "(degraded) until enough slaves catch up")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
   app.add_option("--client_address", config->client_address,
@@ -151,8 +159,9 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
       ->check(CLI::Range(int64_t{1}, int64_t{31536000}))
       ->capture_default_str();
   AddHttpOptions(app, &config->http);
-  app.add_option("--http_token", config->http_token,
-                 "Bearer token for the JSON API and the dashboard's SQL box (at least 16 characters; empty: API off)");
+  app.add_option(
+      "--http_token", config->http_token,
+      "Bearer token for the JSON API and the dashboard's SQL box (at least 16 characters; empty: API off)");
   std::vector<std::string> mysql_addresses, http_addresses;
   app.add_option("--slave_mysql_addresses", mysql_addresses,
                  "For --haproxy-config: name=host:port of each slave's MySQL, comma-separated")
@@ -160,7 +169,8 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   app.add_option("--slave_http_addresses", http_addresses,
                  "For --haproxy-config: name=host:port of each slave's HTTP listener (its /health)")
       ->delimiter(',');
-  app.add_option("--haproxy_bind", config->haproxy_bind, "For --haproxy-config: where HAProxy listens for reads")
+  app.add_option("--haproxy_bind", config->haproxy_bind,
+                 "For --haproxy-config: where HAProxy listens for reads")
       ->capture_default_str();
   app.add_flag("--haproxy-config", config->print_haproxy_config,
                "Print an haproxy.cfg balancing reads over the slaves, then exit")

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "client_session.h"
 #include "ddb/daemon/common_options.h"
 #include "ddb/daemon/config_parser.h"
 #include "ddb/mysql/mysql_connection.h"
-#include "client_session.h"
 
 namespace ddb {
 

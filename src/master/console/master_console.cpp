@@ -16,7 +16,8 @@ std::string SecondsAgo(int64_t then_micros, int64_t now_micros) {
 
 }  // namespace
 
-QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentRecords& recent, int64_t now_micros) {
+QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentRecords& recent,
+                        int64_t now_micros) {
   const uint64_t last_seq = recent.last_seq();
   QueryResult table;
   table.has_result_set = true;
@@ -47,8 +48,8 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
                              ConsistencyCheck& verify, ReadRouter& router, SyncReplication& sync,
-                             std::string master_name, std::string cluster_id, std::function<std::string()> reload,
-                             MySqlEndpoint mysql)
+                             std::string master_name, std::string cluster_id,
+                             std::function<std::string()> reload, MySqlEndpoint mysql)
     : session_(session),
       recent_(recent),
       registry_(registry),
@@ -79,7 +80,8 @@ std::string MasterConsole::CancelRunning() {
   uint64_t connection_id = 0;
   {
     std::lock_guard<std::mutex> lock(running_mutex_);
-    if (!running_read_) return "Ctrl-C: a write is not cancelled once sent (its commit may be under way); waiting for it";
+    if (!running_read_)
+      return "Ctrl-C: a write is not cancelled once sent (its commit may be under way); waiting for it";
     connection_id = running_connection_;
   }
   if (connection_id == 0) return "Ctrl-C: this session has no MySQL connection to cancel on yet; waiting";
@@ -99,7 +101,8 @@ std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const
           {"sync_slaves [N]", "writes return once N slaves applied them (0: asynchronous); no N: show"}};
 }
 
-CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
+CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument,
+                                        std::ostream& out) {
   if (name == "status" || name == "s") {
     PrintStatus(out);
     return CommandResult::kDone;
@@ -156,7 +159,8 @@ CommandResult MasterConsole::RunCommand(const std::string& name, const std::stri
       out << VerifyJson(report) << "\n";
     } else {
       out << "verified at log position #" << report.position << "\n";
-      PrintResult(VerifyTable(report), ResultLayout::kTable, std::chrono::steady_clock::now() - start, "", out);
+      PrintResult(VerifyTable(report), ResultLayout::kTable, std::chrono::steady_clock::now() - start, "",
+                  out);
       out << (report.all_equal ? "all nodes equal" : "NODES DIFFER (or were not checked)") << "\n\n";
     }
     return report.all_equal ? CommandResult::kDone : CommandResult::kFailed;
@@ -186,7 +190,8 @@ void MasterConsole::PrintStatus(std::ostream& out) const {
       << "cluster:     " << cluster_id_ << "\n"
       << "log:         last seq #" << recent_.last_seq() << "; retained " << retained << "\n"
       << "sync:        " << sync_.Describe() << "\n"
-      << "session:     database " << (session_.current_database().empty() ? "(none)" : session_.current_database())
+      << "session:     database "
+      << (session_.current_database().empty() ? "(none)" : session_.current_database())
       << (session_.in_transaction() ? ", transaction open" : "") << "\n\n";
   const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
   PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);

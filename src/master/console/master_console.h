@@ -5,8 +5,8 @@
 #include <functional>
 #include <mutex>
 
-#include "ddb/console/console.h"
 #include "consistency_check.h"
+#include "ddb/console/console.h"
 #include "read_router.h"
 #include "recent_records.h"
 #include "slave_registry.h"
@@ -58,6 +58,7 @@ class MasterConsole : public ConsoleBackend {
 
 // The slaves table of \status, as rows. Lag is the age of the oldest record a
 // slave has not applied, like MySQL's Seconds_Behind_Master.
-QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentRecords& recent, int64_t now_micros);
+QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentRecords& recent,
+                        int64_t now_micros);
 
 }  // namespace ddb

@@ -41,8 +41,8 @@ Status SocketError(const std::string& what) { return Status::IoError(what + ": "
 
 }  // namespace
 
-ClientServer::ClientServer(ClientEndpointOptions options, size_t max_connections, SqlSessionFactory make_session,
-                           std::shared_ptr<spdlog::logger> logger)
+ClientServer::ClientServer(ClientEndpointOptions options, size_t max_connections,
+                           SqlSessionFactory make_session, std::shared_ptr<spdlog::logger> logger)
     : options_(std::move(options)),
       max_connections_(max_connections),
       make_session_(std::move(make_session)),
@@ -138,8 +138,8 @@ void ClientServer::Serve(int fd, const std::string& peer) {
   if (clients_.size() >= max_connections_) {
     // As MySQL does: an ERR in place of the greeting, then close.
     uint8_t sequence = 0;
-    const std::vector<uint8_t> bytes =
-        mysql::FramePayload(mysql::EncodeErr(kErrorTooManyConnections, "08004", "Too many connections"), &sequence);
+    const std::vector<uint8_t> bytes = mysql::FramePayload(
+        mysql::EncodeErr(kErrorTooManyConnections, "08004", "Too many connections"), &sequence);
     socket->WriteAll(bytes, std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
     logger_->warn("client {} refused: client_max_connections ({}) reached", peer, max_connections_);
     return;

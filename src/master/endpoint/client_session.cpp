@@ -22,25 +22,23 @@ enum Command : uint8_t {
 };
 
 // MySQL error codes the endpoint itself sends.
-constexpr uint16_t kErrorUnknownCommand = 1047;      // ER_UNKNOWN_COM_ERROR, 08S01
-constexpr uint16_t kErrorAccessDenied = 1045;        // ER_ACCESS_DENIED_ERROR, 28000
-constexpr uint16_t kErrorHandshake = 1043;           // ER_HANDSHAKE_ERROR, 08S01
-constexpr uint16_t kErrorEmptyQuery = 1065;          // ER_EMPTY_QUERY, 42000
-constexpr uint16_t kErrorPacketTooLarge = 1153;      // ER_NET_PACKET_TOO_LARGE, 08S01
-constexpr uint16_t kErrorUnknown = 1105;             // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
+constexpr uint16_t kErrorUnknownCommand = 1047;  // ER_UNKNOWN_COM_ERROR, 08S01
+constexpr uint16_t kErrorAccessDenied = 1045;    // ER_ACCESS_DENIED_ERROR, 28000
+constexpr uint16_t kErrorHandshake = 1043;       // ER_HANDSHAKE_ERROR, 08S01
+constexpr uint16_t kErrorEmptyQuery = 1065;      // ER_EMPTY_QUERY, 42000
+constexpr uint16_t kErrorPacketTooLarge = 1153;  // ER_NET_PACKET_TOO_LARGE, 08S01
+constexpr uint16_t kErrorUnknown = 1105;         // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
 // The master's own MySQL is unreachable. The connector reports that with a
 // client-side code (2002, 2013...), and libmariadb rejects a server's ERR
 // carrying a client-side code ("ERROR 2027 Received malformed packet"), so
 // the client gets the server code MariaDB uses when it cannot reach the
 // server behind it (ER_CONNECT_TO_FOREIGN_DATA_SOURCE) with ddb's cause.
-constexpr uint16_t kErrorCannotReachMySql = 1429;    // HY000
+constexpr uint16_t kErrorCannotReachMySql = 1429;  // HY000
 // The handshake response is a few hundred bytes; more is not a client.
 constexpr size_t kMaxHandshakeBytes = 64 * 1024;
 constexpr size_t kWriteBatchBytes = 256 * 1024;
 
-bool IsBlank(const std::string& sql) {
-  return sql.find_first_not_of(" \t\r\n;") == std::string::npos;
-}
+bool IsBlank(const std::string& sql) { return sql.find_first_not_of(" \t\r\n;") == std::string::npos; }
 
 }  // namespace
 
@@ -65,7 +63,8 @@ void ClientSession::Run() {
       if (s.code() == Status::Code::kInvalidArgument) {
         SendError(kErrorPacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes");
       }
-      Drop(s.code() == Status::Code::kTimedOut ? "idle for longer than client_idle_timeout_seconds" : s.ToString());
+      Drop(s.code() == Status::Code::kTimedOut ? "idle for longer than client_idle_timeout_seconds"
+                                               : s.ToString());
       return;
     }
     if (!Serve(command)) break;
@@ -127,8 +126,8 @@ bool ClientSession::Authenticate() {
   // Same answer for an unknown user and a wrong password, as MySQL gives.
   if (user == nullptr || !mysql::CheckNativePassword(token, greeting.scramble, user->password)) {
     SendError(kErrorAccessDenied, "28000",
-              "Access denied for user '" + response.user + "'@'" + socket_->host() + "' (using password: " +
-                  (token.empty() ? "NO" : "YES") + ")");
+              "Access denied for user '" + response.user + "'@'" + socket_->host() +
+                  "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
     Drop("access denied for user '" + response.user + "'");
     return false;
   }
@@ -187,17 +186,10 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
   }
   const std::string argument(command.begin() + 1, command.end());
   switch (command[0]) {
-    case kComQuit:
-      return false;
-    case kComQuery:
-      RunQuery(argument);
-      break;
-    case kComInitDb:
-      Reply(session_->Execute("USE " + QuoteIdentifier(argument)));
-      break;
-    case kComPing:
-      SendOk();
-      break;
+    case kComQuit: return false;
+    case kComQuery: RunQuery(argument); break;
+    case kComInitDb: Reply(session_->Execute("USE " + QuoteIdentifier(argument))); break;
+    case kComPing: SendOk(); break;
     case kComResetConnection: {
       // A fresh session (its MySQL connection closes, rolling back what was
       // open) with the same database and character set, as MySQL keeps them.
@@ -250,7 +242,8 @@ uint16_t ClientSession::ServerStatus() const {
 
 Status ClientSession::ReadPacket(bool new_command, std::vector<uint8_t>* payload) {
   const bool authenticated = session_ != nullptr;
-  const Clock::time_point deadline = authenticated ? Clock::now() + options_.idle_timeout : handshake_deadline_;
+  const Clock::time_point deadline =
+      authenticated ? Clock::now() + options_.idle_timeout : handshake_deadline_;
   const size_t max_payload = authenticated ? options_.max_packet_bytes : kMaxHandshakeBytes;
   return mysql::ReadPacket([&](uint8_t* out, size_t n) { return socket_->ReadExactly(out, n, deadline); },
                            max_payload, new_command, &sequence_id_, payload);
@@ -290,8 +283,9 @@ Status ClientSession::SendError(uint16_t code, const std::string& sql_state, con
 
 Status ClientSession::SendError(const Status& status) {
   if (status.code() == Status::Code::kMySql && IsConnectionLost(status)) {
-    return SendError(kErrorCannotReachMySql, "HY000",
-                     "ddb master cannot reach its MySQL at " + options_.mysql_address + ": " + status.message());
+    return SendError(
+        kErrorCannotReachMySql, "HY000",
+        "ddb master cannot reach its MySQL at " + options_.mysql_address + ": " + status.message());
   }
   // MySQL's own errors pass through unchanged; ddb's refusals (unsafe
   // statements, ddb_meta...) are "unknown errors" with ddb's explanation.

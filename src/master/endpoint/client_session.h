@@ -52,8 +52,8 @@ using SqlSessionFactory = std::function<std::unique_ptr<SqlSession>()>;
 class ClientSession {
  public:
   // `options` and `logger` must outlive the session.
-  ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t connection_id, const ClientEndpointOptions& options,
-                SqlSessionFactory make_session, spdlog::logger& logger);
+  ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t connection_id,
+                const ClientEndpointOptions& options, SqlSessionFactory make_session, spdlog::logger& logger);
 
   // Serves the client until it quits, times out, breaks the protocol or the
   // socket is shut down.

@@ -36,8 +36,8 @@ enum Capability : uint32_t {
 // SSL, compression, multi-statements, CLIENT_DEPRECATE_EOF, session tracking.
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientProtocol41 | kClientInteractive |
-    kClientTransactions | kClientSecureConnection | kClientMultiResults | kClientPluginAuth | kClientConnectAttrs |
-    kClientPluginAuthLenencData;
+    kClientTransactions | kClientSecureConnection | kClientMultiResults | kClientPluginAuth |
+    kClientConnectAttrs | kClientPluginAuthLenencData;
 
 // Server status flags, sent in OK and EOF packets.
 enum ServerStatus : uint16_t {
@@ -61,8 +61,8 @@ struct HandshakeResponse {
   uint8_t charset = 0;
   std::string user;
   std::string auth_response;
-  std::string database;     // when kClientConnectWithDb
-  std::string auth_plugin;  // when kClientPluginAuth; may be empty
+  std::string database;      // when kClientConnectWithDb
+  std::string auth_plugin;   // when kClientPluginAuth; may be empty
   bool ssl_request = false;  // the short packet asking for TLS, which ddb does not offer
 };
 // Fails (kCorruption, naming the field) on a payload that does not decode,

@@ -155,8 +155,8 @@ Status ReadPacket(const ReadExactly& read, size_t max_payload, bool restart_sequ
     if (first && restart_sequence) {
       *sequence_id = sequence;
     } else if (sequence != *sequence_id) {
-      return Status::Corruption("packet out of order: sequence id " + std::to_string(sequence) + ", expected " +
-                                std::to_string(*sequence_id));
+      return Status::Corruption("packet out of order: sequence id " + std::to_string(sequence) +
+                                ", expected " + std::to_string(*sequence_id));
     }
     first = false;
     ++*sequence_id;

@@ -27,8 +27,8 @@ ColumnType TypeOf(const QueryResult& result, size_t column) {
 }
 
 bool IsNumber(uint8_t mysql_type) {
-  return (mysql_type >= 1 && mysql_type <= 5) || mysql_type == 8 || mysql_type == 9 || mysql_type == kTypeNewDecimal ||
-         mysql_type == 0;
+  return (mysql_type >= 1 && mysql_type <= 5) || mysql_type == 8 || mysql_type == 9 ||
+         mysql_type == kTypeNewDecimal || mysql_type == 0;
 }
 
 std::vector<uint8_t> EncodeColumn(const std::string& name, const ColumnType& type, uint8_t charset) {
@@ -87,7 +87,8 @@ std::vector<uint8_t> EncodeEof(uint16_t status) {
   return w.Take();
 }
 
-std::vector<std::vector<uint8_t>> EncodeResultSet(const QueryResult& result, uint8_t charset, uint16_t status) {
+std::vector<std::vector<uint8_t>> EncodeResultSet(const QueryResult& result, uint8_t charset,
+                                                  uint16_t status) {
   std::vector<std::vector<uint8_t>> payloads;
   payloads.reserve(result.columns.size() + result.rows.size() + 3);
   PayloadWriter count;

@@ -28,6 +28,7 @@ std::vector<uint8_t> EncodeEof(uint16_t status);
 // definition per column, EOF, one text row per row, EOF. Columns without a
 // ColumnType are described as text (or as numbers where `numeric` says so).
 // `charset` is the client's character set, reported for text columns.
-std::vector<std::vector<uint8_t>> EncodeResultSet(const QueryResult& result, uint8_t charset, uint16_t status);
+std::vector<std::vector<uint8_t>> EncodeResultSet(const QueryResult& result, uint8_t charset,
+                                                  uint16_t status);
 
 }  // namespace ddb::mysql

@@ -23,7 +23,7 @@ nlohmann::json ResultJson(const std::string& sql, const ExecutionResult& execute
   out["elapsed_ms"] = elapsed_ms;
   if (!executed.status.ok()) {
     out["error"] = executed.status.code() == Status::Code::kMySql ? executed.status.ToString()
-                                                                   : executed.status.message();
+                                                                  : executed.status.message();
     return out;
   }
   const QueryResult& result = executed.result;
@@ -66,39 +66,40 @@ HttpResponse QueryEndpoint(const MasterHttpContext& context, const HttpRequest& 
 }
 
 bool ParseUnsigned(const std::string& text, uint64_t* out) {
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
   *out = std::stoull(text);
   return true;
 }
 
 HttpResponse LogEndpoint(const MasterHttpContext& context, const HttpRequest& request) {
   uint64_t after = 0, limit = 50;
-  if (auto it = request.query.find("after"); it != request.query.end() && !ParseUnsigned(it->second, &after)) {
+  if (auto it = request.query.find("after");
+      it != request.query.end() && !ParseUnsigned(it->second, &after)) {
     return HttpResponse::Error(400, "'after' must be a sequence number");
   }
-  if (auto it = request.query.find("limit"); it != request.query.end() &&
-                                             (!ParseUnsigned(it->second, &limit) || limit == 0 ||
-                                              limit > kMaxLogRecordsPerRequest)) {
+  if (auto it = request.query.find("limit");
+      it != request.query.end() &&
+      (!ParseUnsigned(it->second, &limit) || limit == 0 || limit > kMaxLogRecordsPerRequest)) {
     return HttpResponse::Error(400, "'limit' must be 1.." + std::to_string(kMaxLogRecordsPerRequest));
   }
   nlohmann::json records;
   if (Status s = ReadLogJson(context.mysql, after, context.recent.last_seq(), limit, &records); !s.ok()) {
     return HttpResponse::Error(503, "reading the log table failed: " + s.ToString());
   }
-  return HttpResponse::Json(200, nlohmann::json{{"after", after}, {"last_seq", context.recent.last_seq()},
-                                                {"records", std::move(records)}});
+  return HttpResponse::Json(
+      200, nlohmann::json{
+               {"after", after}, {"last_seq", context.recent.last_seq()}, {"records", std::move(records)}});
 }
 
 }  // namespace
 
 nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_micros) {
   const uint64_t last_seq = context.recent.last_seq();
-  nlohmann::json master{{"name", context.master_name},
-                        {"role", "master"},
-                        {"state", "online"},
-                        {"cluster_id", context.cluster_id},
-                        {"last_seq", last_seq},
-                        {"last_committed_at_micros", context.recent.last_committed_at_micros()}};
+  nlohmann::json master{
+      {"name", context.master_name}, {"role", "master"},
+      {"state", "online"},           {"cluster_id", context.cluster_id},
+      {"last_seq", last_seq},        {"last_committed_at_micros", context.recent.last_committed_at_micros()}};
   nlohmann::json slaves = nlohmann::json::array();
   for (const SlaveStatus& slave : context.registry.Snapshot()) {
     nlohmann::json item{{"name", slave.name},
@@ -109,21 +110,24 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
                         {"connects", slave.connects}};
     item["acked_seq"] = slave.acked_known ? nlohmann::json(slave.acked_seq) : nlohmann::json(nullptr);
     // Records the master holds that the slave has not applied: its queue.
-    item["behind_records"] =
-        slave.acked_known ? nlohmann::json(last_seq > slave.acked_seq ? last_seq - slave.acked_seq : 0)
-                          : nlohmann::json(nullptr);
+    item["behind_records"] = slave.acked_known
+                                 ? nlohmann::json(last_seq > slave.acked_seq ? last_seq - slave.acked_seq : 0)
+                                 : nlohmann::json(nullptr);
     const std::optional<double> lag = SlaveLagSeconds(slave, context.recent, now_micros);
     item["lag_seconds"] = lag ? nlohmann::json(*lag) : nlohmann::json(nullptr);
     item["last_seen_seconds_ago"] =
-        slave.last_seen_micros ? nlohmann::json(static_cast<double>(now_micros - slave.last_seen_micros) / 1e6)
-                               : nlohmann::json(nullptr);
+        slave.last_seen_micros
+            ? nlohmann::json(static_cast<double>(now_micros - slave.last_seen_micros) / 1e6)
+            : nlohmann::json(nullptr);
     item["last_error"] = slave.applier_problem.empty() ? slave.last_error : slave.applier_problem;
     slaves.push_back(std::move(item));
   }
-  return nlohmann::json{{"master", std::move(master)}, {"slaves", std::move(slaves)}, {"now_micros", now_micros}};
+  return nlohmann::json{
+      {"master", std::move(master)}, {"slaves", std::move(slaves)}, {"now_micros", now_micros}};
 }
 
-nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql, const std::string& database) {
+nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql,
+                            const std::string& database) {
   StatementSplitter splitter;
   splitter.Feed(sql);
   splitter.Feed("\n");
@@ -133,7 +137,8 @@ nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string&
   if (std::string rest = splitter.TakePending(); !rest.empty()) statements.push_back(rest);
   if (statements.empty()) return nlohmann::json{{"error", "no statement in \"sql\""}};
   if (statements.size() > kMaxStatementsPerQuery) {
-    return nlohmann::json{{"error", "at most " + std::to_string(kMaxStatementsPerQuery) + " statements per request"}};
+    return nlohmann::json{
+        {"error", "at most " + std::to_string(kMaxStatementsPerQuery) + " statements per request"}};
   }
 
   SqlSession session(context.mysql, context.log, context.session_options, context.router, context.sync);
@@ -150,7 +155,8 @@ nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string&
     if (failed) break;
     const auto start = std::chrono::steady_clock::now();
     const ExecutionResult executed = session.Execute(statement);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     results.push_back(ResultJson(statement, executed, ms));
     failed = !executed.status.ok();
   }
@@ -172,7 +178,8 @@ Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t hori
   uint64_t purged_through = 0;
   if (Status s = reader.PurgedThrough(&purged_through); !s.ok()) return s;
   std::vector<EncodedRecordPtr> encoded;
-  if (Status s = reader.ReadAfter(std::max(after_seq, purged_through), horizon, limit, &encoded); !s.ok()) return s;
+  if (Status s = reader.ReadAfter(std::max(after_seq, purged_through), horizon, limit, &encoded); !s.ok())
+    return s;
   nlohmann::json records = nlohmann::json::array();
   for (const EncodedRecordPtr& one : encoded) {
     LogRecord record;
@@ -197,13 +204,16 @@ void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
   server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     // A master whose MySQL is gone can neither write nor log: not healthy,
     // whatever else still runs.
-    const MySqlReachability mysql = context.mysql_probe ? context.mysql_probe->Current() : MySqlReachability{};
+    const MySqlReachability mysql =
+        context.mysql_probe ? context.mysql_probe->Current() : MySqlReachability{};
     if (!mysql.reachable) {
-      return HttpResponse::Json(503, nlohmann::json{{"status", "unavailable"}, {"role", "master"},
-                                                    {"cause", mysql.cause}, {"last_seq", context.recent.last_seq()}});
+      return HttpResponse::Json(503, nlohmann::json{{"status", "unavailable"},
+                                                    {"role", "master"},
+                                                    {"cause", mysql.cause},
+                                                    {"last_seq", context.recent.last_seq()}});
     }
-    return HttpResponse::Json(200, nlohmann::json{{"status", "ok"}, {"role", "master"},
-                                                  {"last_seq", context.recent.last_seq()}});
+    return HttpResponse::Json(
+        200, nlohmann::json{{"status", "ok"}, {"role", "master"}, {"last_seq", context.recent.last_seq()}});
   });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Text(200, MasterMetrics(context.recent, context.registry, NowMicros()),

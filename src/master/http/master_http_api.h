@@ -32,8 +32,8 @@ struct MasterHttpContext {
   MySqlEndpoint mysql;
   ReplicationLog* log;
   SessionOptions session_options;
-  ReadRouter* router;  // may be null: reads run on the master
-  SyncReplication* sync = nullptr;  // may be null: writes never wait for slaves
+  ReadRouter* router;                       // may be null: reads run on the master
+  SyncReplication* sync = nullptr;          // may be null: writes never wait for slaves
   const MySqlProbe* mysql_probe = nullptr;  // may be null: /health does not look at MySQL
 };
 
@@ -48,7 +48,8 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
 // (after USE `database` when given), stops at the first failure, and rolls
 // back a transaction the request leaves open. Reads routed to a slave see
 // every record committed before the request started.
-nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql, const std::string& database);
+nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql,
+                            const std::string& database);
 
 // Committed records with seq > after_seq, decoded.
 Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t horizon, size_t limit,

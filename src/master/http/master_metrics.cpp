@@ -15,18 +15,21 @@ std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& regi
     const bool up = slave.state == SlaveState::kOnline || slave.state == SlaveState::kCatchingUp ||
                     slave.state == SlaveState::kError;
     connected += up ? 1 : 0;
-    metrics.Gauge("ddb_master_slave_up", "1 while the slave's replication link is connected", up ? 1 : 0, labels);
+    metrics.Gauge("ddb_master_slave_up", "1 while the slave's replication link is connected", up ? 1 : 0,
+                  labels);
     metrics.Gauge("ddb_master_slave_online", "1 while the slave is fed live and its applier runs",
                   slave.state == SlaveState::kOnline ? 1 : 0, labels);
     if (slave.acked_known) {
       metrics.Gauge("ddb_master_slave_acked_seq", "Newest record the slave applied durably",
                     static_cast<double>(slave.acked_seq), labels);
-      metrics.Gauge("ddb_master_slave_lag_records", "Records committed on the master that the slave has not applied",
-                    static_cast<double>(recent.last_seq() > slave.acked_seq ? recent.last_seq() - slave.acked_seq : 0),
-                    labels);
+      metrics.Gauge(
+          "ddb_master_slave_lag_records", "Records committed on the master that the slave has not applied",
+          static_cast<double>(recent.last_seq() > slave.acked_seq ? recent.last_seq() - slave.acked_seq : 0),
+          labels);
     }
     if (const auto lag = SlaveLagSeconds(slave, recent, now_micros)) {
-      metrics.Gauge("ddb_master_slave_lag_seconds", "Age of the oldest record the slave has not applied", *lag, labels);
+      metrics.Gauge("ddb_master_slave_lag_seconds", "Age of the oldest record the slave has not applied",
+                    *lag, labels);
     }
     metrics.Counter("ddb_master_slave_records_sent_total", "Records written to the slave's links",
                     static_cast<double>(slave.records_sent), labels);
@@ -34,10 +37,12 @@ std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& regi
                     static_cast<double>(slave.connects), labels);
     metrics.Counter("ddb_master_slave_disconnects_total", "Replication links that ended",
                     static_cast<double>(slave.disconnects), labels);
-    metrics.Gauge("ddb_master_slave_applier_error", "1 while the slave's applier is stopped on a record or waiting",
+    metrics.Gauge("ddb_master_slave_applier_error",
+                  "1 while the slave's applier is stopped on a record or waiting",
                   slave.applier_problem.empty() ? 0 : 1, labels);
   }
-  metrics.Gauge("ddb_master_slaves_configured", "Slaves in the master's config", static_cast<double>(slaves.size()));
+  metrics.Gauge("ddb_master_slaves_configured", "Slaves in the master's config",
+                static_cast<double>(slaves.size()));
   metrics.Gauge("ddb_master_slaves_connected", "Slaves with a replication link now", connected);
   return metrics.Render();
 }

@@ -22,7 +22,10 @@ Status CheckOnce(const MySqlEndpoint& endpoint, std::unique_ptr<MySqlConnection>
 
 MySqlProbe::MySqlProbe(MySqlEndpoint endpoint, std::chrono::milliseconds interval,
                        std::chrono::milliseconds answer_timeout, std::shared_ptr<spdlog::logger> logger)
-    : endpoint_(std::move(endpoint)), interval_(interval), answer_timeout_(answer_timeout), logger_(std::move(logger)) {}
+    : endpoint_(std::move(endpoint)),
+      interval_(interval),
+      answer_timeout_(answer_timeout),
+      logger_(std::move(logger)) {}
 
 MySqlProbe::~MySqlProbe() { Stop(); }
 
@@ -36,8 +39,7 @@ void MySqlProbe::Stop() {
   // A check stuck on a hung server would hold shutdown until the connector
   // gives up; past answer_timeout the thread is left to finish on its own
   // (it only touches what it shares with us through shared_).
-  const bool finished =
-      shared_->wakeup.wait_for(lock, answer_timeout_, [this] { return shared_->finished; });
+  const bool finished = shared_->wakeup.wait_for(lock, answer_timeout_, [this] { return shared_->finished; });
   lock.unlock();
   if (finished) {
     thread_.join();
@@ -48,8 +50,7 @@ void MySqlProbe::Stop() {
 
 MySqlReachability MySqlProbe::Current() const {
   std::lock_guard<std::mutex> lock(shared_->mutex);
-  const std::string where =
-      "ddb master cannot reach its MySQL at " + endpoint_.Address() + ": ";
+  const std::string where = "ddb master cannot reach its MySQL at " + endpoint_.Address() + ": ";
   if (shared_->asking && std::chrono::steady_clock::now() - shared_->asked_at > answer_timeout_) {
     return {false, where + "no answer for more than " + std::to_string(answer_timeout_.count()) + " ms"};
   }
@@ -57,8 +58,8 @@ MySqlReachability MySqlProbe::Current() const {
   return {};
 }
 
-void MySqlProbe::Run(std::shared_ptr<Shared> shared, MySqlEndpoint endpoint, std::chrono::milliseconds interval,
-                     std::shared_ptr<spdlog::logger> logger) {
+void MySqlProbe::Run(std::shared_ptr<Shared> shared, MySqlEndpoint endpoint,
+                     std::chrono::milliseconds interval, std::shared_ptr<spdlog::logger> logger) {
   std::unique_ptr<MySqlConnection> connection;
   std::unique_lock<std::mutex> lock(shared->mutex);
   while (!shared->stop) {

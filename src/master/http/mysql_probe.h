@@ -31,8 +31,8 @@ struct MySqlReachability {
 
 class MySqlProbe {
  public:
-  MySqlProbe(MySqlEndpoint endpoint, std::chrono::milliseconds interval, std::chrono::milliseconds answer_timeout,
-             std::shared_ptr<spdlog::logger> logger);
+  MySqlProbe(MySqlEndpoint endpoint, std::chrono::milliseconds interval,
+             std::chrono::milliseconds answer_timeout, std::shared_ptr<spdlog::logger> logger);
   ~MySqlProbe();
   MySqlProbe(const MySqlProbe&) = delete;
   MySqlProbe& operator=(const MySqlProbe&) = delete;

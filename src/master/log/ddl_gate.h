@@ -51,7 +51,7 @@ class DdlGate {
   const std::chrono::milliseconds max_closed_;
   std::mutex mutex_;
   std::condition_variable opened_;
-  int closers_ = 0;                                 // guarded by mutex_
+  int closers_ = 0;                                  // guarded by mutex_
   std::chrono::steady_clock::time_point closed_at_;  // guarded by mutex_
 };
 

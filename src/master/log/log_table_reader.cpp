@@ -32,8 +32,8 @@ Status LogTableReader::ReadAfter(uint64_t after_seq, uint64_t horizon, size_t li
   if (result.rows.empty()) return Status::Corruption("ddb_meta.log_state has no row");
   const uint64_t purged_through = std::stoull(result.rows[0][0].value_or("0"));
   if (purged_through > after_seq) {
-    return Status::NotFound("the records after #" + std::to_string(after_seq) + " were purged (the log keeps #" +
-                            std::to_string(purged_through + 1) + " on)");
+    return Status::NotFound("the records after #" + std::to_string(after_seq) +
+                            " were purged (the log keeps #" + std::to_string(purged_through + 1) + " on)");
   }
   uint64_t next = after_seq + 1;
   int64_t last_committed_at = 0;
@@ -50,7 +50,8 @@ Status LogTableReader::ReadAfter(uint64_t after_seq, uint64_t horizon, size_t li
     record->seq = seq;
     record->committed_at_micros = committed_at;
     record->payload = EncodeRecordPayload(
-        seq, committed_at, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+        seq, committed_at,
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
     out->push_back(std::move(record));
     last_committed_at = committed_at;
     next = seq + 1;
@@ -58,7 +59,8 @@ Status LogTableReader::ReadAfter(uint64_t after_seq, uint64_t horizon, size_t li
   // Fewer rows than asked for: nothing else exists up to the horizon, so the
   // rest of the range is gaps too.
   if (result.rows.size() < limit || !result.rows.back()[1]) {
-    for (; next <= horizon && out->size() < limit; ++next) out->push_back(MakeGapRecord(next, last_committed_at != 0 ? last_committed_at : NowMicros()));
+    for (; next <= horizon && out->size() < limit; ++next)
+      out->push_back(MakeGapRecord(next, last_committed_at != 0 ? last_committed_at : NowMicros()));
   }
   return Status::Ok();
 }

@@ -24,17 +24,20 @@ Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& s
   if (Status s = connection.ReadSessionId(&mine); !s.ok()) return s;
   // After a restart the old session is certainly gone, and its id may now
   // belong to someone else: never kill then.
-  const bool same_server_run = std::llabs(mine.server_started_at - session.server_started_at) <= kStartTimeSlackSeconds;
+  const bool same_server_run =
+      std::llabs(mine.server_started_at - session.server_started_at) <= kStartTimeSlackSeconds;
   if (same_server_run && session.connection_id != 0) {
     Status killed = connection.Execute("KILL CONNECTION " + std::to_string(session.connection_id));
-    if (!killed.ok() && !(killed.code() == Status::Code::kMySql && killed.mysql_error_code() == kErrorNoSuchThread)) {
+    if (!killed.ok() &&
+        !(killed.code() == Status::Code::kMySql && killed.mysql_error_code() == kErrorNoSuchThread)) {
       return killed;
     }
     const auto deadline = std::chrono::steady_clock::now() + kSessionEndDeadline;
     for (;;) {
       QueryResult present;
-      if (Status s = connection.ExecuteWithParams("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?",
-                                                {session.connection_id}, &present);
+      if (Status s =
+              connection.ExecuteWithParams("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?",
+                                           {session.connection_id}, &present);
           !s.ok()) {
         return s;
       }
@@ -47,7 +50,8 @@ Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& s
     }
   }
   QueryResult row;
-  if (Status s = connection.ExecuteWithParams("SELECT state FROM ddb_meta.replication_log WHERE seq = ?", {seq}, &row);
+  if (Status s = connection.ExecuteWithParams("SELECT state FROM ddb_meta.replication_log WHERE seq = ?",
+                                              {seq}, &row);
       !s.ok()) {
     return s;
   }
@@ -59,7 +63,8 @@ Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& s
   return Status::Ok();
 }
 
-LostCommits::LostCommits(MySqlEndpoint endpoint, CommitSequencer* sequencer, std::shared_ptr<spdlog::logger> logger)
+LostCommits::LostCommits(MySqlEndpoint endpoint, CommitSequencer* sequencer,
+                         std::shared_ptr<spdlog::logger> logger)
     : endpoint_(std::move(endpoint)), sequencer_(sequencer), logger_(std::move(logger)) {
   thread_ = std::thread([this] { Run(); });
 }

@@ -3,63 +3,67 @@
 namespace ddb {
 
 Status CreateMasterSchema(MySqlConnection& connection) {
-  return ExecuteAll(connection, {
-      "CREATE DATABASE IF NOT EXISTS ddb_meta",
-      "CREATE TABLE IF NOT EXISTS ddb_meta.cluster ("
-      " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
-      " cluster_id VARCHAR(64) NOT NULL,"
-      " created_at DATETIME(6) NOT NULL"
-      ") ENGINE=InnoDB",
-      // One row per committed transaction or DDL. `body` is the encoded
-      // statements with their replay context (see log_record.h); `state` is
-      // 'pending' only while a DDL runs (DDL commits implicitly, so it cannot
-      // share a transaction with its log row).
-      "CREATE TABLE IF NOT EXISTS ddb_meta.replication_log ("
-      " seq BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
-      " committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
-      " kind TINYINT UNSIGNED NOT NULL COMMENT '1 transaction, 2 DDL',"
-      " state ENUM('pending','done') NOT NULL,"
-      " body LONGBLOB NOT NULL"
-      ") ENGINE=InnoDB",
-      // Everything up to purged_through was purged: a slave positioned
-      // before it must be re-seeded. Numbers above it that are missing from
-      // the log are gaps (allocated, never committed). A log that predates
-      // this table starts out purged up to just before its oldest row.
-      "CREATE TABLE IF NOT EXISTS ddb_meta.log_state ("
-      " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
-      " purged_through BIGINT UNSIGNED NOT NULL"
-      ") ENGINE=InnoDB",
-      "INSERT IGNORE INTO ddb_meta.log_state "
-      "SELECT 1, COALESCE(MIN(seq), 1) - 1 FROM ddb_meta.replication_log",
-      // A transaction's log row and its COMMIT in one round trip. It runs
-      // inside the session's open transaction: if the insert fails, the
-      // COMMIT is never reached and the caller rolls back. An autocommit
-      // statement ran with autocommit off (SqlSession): p_autocommit turns
-      // it back on after the COMMIT.
-      "CREATE OR REPLACE PROCEDURE ddb_meta.commit_record("
-      " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB, IN p_autocommit TINYINT)"
-      " SQL SECURITY INVOKER"
-      " BEGIN"
-      "  INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
-      "  VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
-      "  COMMIT;"
-      "  SET autocommit = p_autocommit;"
-      " END",
-      // Acknowledged positions, so purging and \status survive a restart.
-      "CREATE TABLE IF NOT EXISTS ddb_meta.slave_positions ("
-      " name VARCHAR(64) NOT NULL PRIMARY KEY,"
-      " acked_seq BIGINT UNSIGNED NOT NULL,"
-      " updated_at DATETIME(6) NOT NULL"
-      ") ENGINE=InnoDB",
-  });
+  return ExecuteAll(
+      connection,
+      {
+          "CREATE DATABASE IF NOT EXISTS ddb_meta",
+          "CREATE TABLE IF NOT EXISTS ddb_meta.cluster ("
+          " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+          " cluster_id VARCHAR(64) NOT NULL,"
+          " created_at DATETIME(6) NOT NULL"
+          ") ENGINE=InnoDB",
+          // One row per committed transaction or DDL. `body` is the encoded
+          // statements with their replay context (see log_record.h); `state` is
+          // 'pending' only while a DDL runs (DDL commits implicitly, so it cannot
+          // share a transaction with its log row).
+          "CREATE TABLE IF NOT EXISTS ddb_meta.replication_log ("
+          " seq BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
+          " committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
+          " kind TINYINT UNSIGNED NOT NULL COMMENT '1 transaction, 2 DDL',"
+          " state ENUM('pending','done') NOT NULL,"
+          " body LONGBLOB NOT NULL"
+          ") ENGINE=InnoDB",
+          // Everything up to purged_through was purged: a slave positioned
+          // before it must be re-seeded. Numbers above it that are missing from
+          // the log are gaps (allocated, never committed). A log that predates
+          // this table starts out purged up to just before its oldest row.
+          "CREATE TABLE IF NOT EXISTS ddb_meta.log_state ("
+          " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+          " purged_through BIGINT UNSIGNED NOT NULL"
+          ") ENGINE=InnoDB",
+          "INSERT IGNORE INTO ddb_meta.log_state "
+          "SELECT 1, COALESCE(MIN(seq), 1) - 1 FROM ddb_meta.replication_log",
+          // A transaction's log row and its COMMIT in one round trip. It runs
+          // inside the session's open transaction: if the insert fails, the
+          // COMMIT is never reached and the caller rolls back. An autocommit
+          // statement ran with autocommit off (SqlSession): p_autocommit turns
+          // it back on after the COMMIT.
+          "CREATE OR REPLACE PROCEDURE ddb_meta.commit_record("
+          " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB, IN p_autocommit TINYINT)"
+          " SQL SECURITY INVOKER"
+          " BEGIN"
+          "  INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
+          "  VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
+          "  COMMIT;"
+          "  SET autocommit = p_autocommit;"
+          " END",
+          // Acknowledged positions, so purging and \status survive a restart.
+          "CREATE TABLE IF NOT EXISTS ddb_meta.slave_positions ("
+          " name VARCHAR(64) NOT NULL PRIMARY KEY,"
+          " acked_seq BIGINT UNSIGNED NOT NULL,"
+          " updated_at DATETIME(6) NOT NULL"
+          ") ENGINE=InnoDB",
+      });
 }
 
 Status LoadOrCreateClusterId(MySqlConnection& connection, std::string* cluster_id) {
-  if (Status s = connection.Execute("INSERT IGNORE INTO ddb_meta.cluster VALUES (1, UUID(), NOW(6))"); !s.ok()) {
+  if (Status s = connection.Execute("INSERT IGNORE INTO ddb_meta.cluster VALUES (1, UUID(), NOW(6))");
+      !s.ok()) {
     return s;
   }
   QueryResult result;
-  if (Status s = connection.Execute("SELECT cluster_id FROM ddb_meta.cluster WHERE id = 1", &result); !s.ok()) {
+  if (Status s = connection.Execute("SELECT cluster_id FROM ddb_meta.cluster WHERE id = 1", &result);
+      !s.ok()) {
     return s;
   }
   if (result.rows.empty() || !result.rows[0][0]) return Status::NotFound("ddb_meta.cluster has no row");

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <thread>
 
+#include "ddb/mysql/replay_session.h"
 #include "ddb/protocol/frame.h"
 #include "ddb/sql/partial_drop.h"
-#include "ddb/mysql/replay_session.h"
 
 namespace ddb {
 namespace {
@@ -16,7 +16,8 @@ namespace {
 // The log insert and the COMMIT in one round trip (master_schema.cpp).
 constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?, ?)";
 constexpr const char* kInsertPendingDdlSql =
-    "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body) VALUES (?, ?, 2, 'pending', ?)";
+    "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body) VALUES (?, ?, 2, 'pending', "
+    "?)";
 constexpr const char* kMarkDoneSql =
     "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?";
 
@@ -57,8 +58,8 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
         if (!applied.ok()) break;
       }
     }
-    if (applied.ok() || (applied.code() == Status::Code::kMySql &&
-                         IsAlreadyAppliedDdlError(applied.mysql_error_code()))) {
+    if (applied.ok() ||
+        (applied.code() == Status::Code::kMySql && IsAlreadyAppliedDdlError(applied.mysql_error_code()))) {
       logger.warn("recovery: pending DDL #{} is applied; marking it done ({})", seq,
                   applied.ok() ? "re-executed" : applied.ToString());
       // A multi-object DROP fails on re-execution for the names it dropped
@@ -78,9 +79,10 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
         return s;
       }
     } else {
-      logger.warn("recovery: pending DDL #{} did not take effect ({}); removed from the log, never shipped", seq,
-                  applied.ToString());
-      if (Status s = connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {seq});
+      logger.warn("recovery: pending DDL #{} did not take effect ({}); removed from the log, never shipped",
+                  seq, applied.ToString());
+      if (Status s =
+              connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {seq});
           !s.ok()) {
         return s;
       }
@@ -123,8 +125,8 @@ Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& lo
   return LoadLastSeq(*connection, last_seq);
 }
 
-Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
-                              uint64_t* seq_out, bool* session_lost) {
+Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements,
+                              bool autocommit, uint64_t* seq_out, bool* session_lost) {
   if (session_lost != nullptr) *session_lost = false;
   if (unsettled_ddl_.load() != 0) {
     std::unique_lock<std::shared_mutex> exclusive(barrier_);
@@ -140,9 +142,8 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
   record.seq = sequencer_.Allocate();
   record.committed_at_micros = NowMicros();
   EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
-  const Status s =
-      connection.ExecuteWithParams(kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body),
-                                                    int64_t{autocommit ? 1 : 0}});
+  const Status s = connection.ExecuteWithParams(
+      kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body), int64_t{autocommit ? 1 : 0}});
   if (s.ok()) {
     sequencer_.Committed(std::move(encoded));
     *seq_out = record.seq;
@@ -164,11 +165,11 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
     *seq_out = record.seq;
     return Status::Ok();
   }
-  const std::string outcome = committed.has_value()
-                                  ? " (the transaction did not commit; nothing was logged)"
-                                  : " (whether the transaction committed is not known yet: #" +
-                                        std::to_string(record.seq) +
-                                        " is settled as soon as the master's MySQL answers; read your data back)";
+  const std::string outcome =
+      committed.has_value()
+          ? " (the transaction did not commit; nothing was logged)"
+          : " (whether the transaction committed is not known yet: #" + std::to_string(record.seq) +
+                " is settled as soon as the master's MySQL answers; read your data back)";
   return Status::MySql(s.mysql_error_code(), s.sql_state(), s.message() + outcome);
 }
 
@@ -181,14 +182,15 @@ Status ReplicationLog::CheckRecordFits(MySqlConnection& connection, size_t body_
     if (Status s = connection.Execute("SELECT @@global.max_allowed_packet", &packet); !s.ok()) return s;
     const uint64_t max_packet = std::stoull(packet.rows.at(0).at(0).value_or("0"));
     const uint64_t room = kRecordEnvelopeBytes;
-    max_record_bytes_ = std::min<uint64_t>(kMaxFramePayload - room, max_packet > 2 * room ? max_packet / 2 - room : 0);
+    max_record_bytes_ =
+        std::min<uint64_t>(kMaxFramePayload - room, max_packet > 2 * room ? max_packet / 2 - room : 0);
   }
   if (body_bytes <= max_record_bytes_.load()) return Status::Ok();
-  return Status::Refused("the transaction is too large to replicate: its log record would be " +
-                         std::to_string(body_bytes) + " bytes, over the limit of " +
-                         std::to_string(max_record_bytes_.load()) +
-                         " (half the master MySQL's max_allowed_packet, at most the replication link's frame); it "
-                         "was rolled back -- split it into smaller transactions");
+  return Status::Refused(
+      "the transaction is too large to replicate: its log record would be " + std::to_string(body_bytes) +
+      " bytes, over the limit of " + std::to_string(max_record_bytes_.load()) +
+      " (half the master MySQL's max_allowed_packet, at most the replication link's frame); it "
+      "was rolled back -- split it into smaller transactions");
 }
 
 Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement statement,
@@ -205,11 +207,13 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
   // Each bookkeeping write is committed explicitly: in a session with
   // autocommit=0 it would otherwise wait in an open transaction that a later
   // ROLLBACK could undo.
-  Status pending = connection.ExecuteWithParams(kInsertPendingDdlSql, {record.seq, NowMicros(), AsBlob(body)});
+  Status pending =
+      connection.ExecuteWithParams(kInsertPendingDdlSql, {record.seq, NowMicros(), AsBlob(body)});
   if (pending.ok()) pending = connection.Execute("COMMIT");
   if (!pending.ok()) {
     if (IsConnectionLost(pending)) {
-      static_cast<void>(SettleDdl(session, record.seq));  // the row may have committed: finish it as recovery would
+      static_cast<void>(
+          SettleDdl(session, record.seq));  // the row may have committed: finish it as recovery would
     } else {
       sequencer_.TakeBack(record.seq);
     }
@@ -226,7 +230,8 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
       record.statements[0].sql = *partial;
       const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
       const int64_t committed_at = NowMicros();
-      Status logged = connection.ExecuteWithParams(kMarkDoneSql, {committed_at, AsBlob(partial_body), record.seq});
+      Status logged =
+          connection.ExecuteWithParams(kMarkDoneSql, {committed_at, AsBlob(partial_body), record.seq});
       if (logged.ok()) logged = connection.Execute("COMMIT");
       if (!logged.ok()) {
         // Still pending: settling re-executes the original, which fails for
@@ -240,12 +245,14 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
       *seq_out = record.seq;
       return executed;
     }
-    Status removed = connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
+    Status removed =
+        connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
     if (removed.ok()) removed = connection.Execute("COMMIT");
     if (removed.ok()) {
       sequencer_.TakeBack(record.seq);  // never published, and nothing came after it
     } else {
-      static_cast<void>(SettleDdl(session, record.seq));  // re-executes it, fails the same way, and removes it
+      static_cast<void>(
+          SettleDdl(session, record.seq));  // re-executes it, fails the same way, and removes it
     }
     return executed;
   }
@@ -280,9 +287,9 @@ Status ReplicationLog::SettleLeftoverDdlLocked() {
   const uint64_t seq = unsettled_ddl_.load();
   if (seq == 0) return Status::Ok();
   auto unsettled = [seq](const Status& why) {
-    return Status::Unavailable("DDL #" + std::to_string(seq) +
-                               " lost its answer and cannot be settled yet, so no write can commit after it: " +
-                               why.ToString());
+    return Status::Unavailable(
+        "DDL #" + std::to_string(seq) +
+        " lost its answer and cannot be settled yet, so no write can commit after it: " + why.ToString());
   };
   std::unique_ptr<MySqlConnection> connection;
   if (Status s = MySqlConnection::Open(endpoint_, &connection); !s.ok()) return unsettled(s);
@@ -295,7 +302,8 @@ Status ReplicationLog::SettleLeftoverDdlLocked() {
   }
   QueryResult row;
   if (Status s = connection->ExecuteWithParams(
-          "SELECT committed_at, body FROM ddb_meta.replication_log WHERE seq = ? AND state = 'done'", {seq}, &row);
+          "SELECT committed_at, body FROM ddb_meta.replication_log WHERE seq = ? AND state = 'done'", {seq},
+          &row);
       !s.ok()) {
     return unsettled(s);
   }

@@ -34,11 +34,11 @@
 #include <vector>
 
 #include "commit_sequencer.h"
-#include "ddl_gate.h"
 #include "ddb/base/clock.h"
 #include "ddb/base/log_record.h"
-#include "ddb/mysql/mysql_connection.h"
 #include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
+#include "ddl_gate.h"
 #include "lost_commits.h"
 #include "recent_records.h"
 
@@ -65,16 +65,16 @@ class ReplicationLog {
   // caller rolls back; when `session_lost` comes back true the connection
   // is gone (even if the commit itself was settled as done) and must be
   // reopened.
-  Status Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit, uint64_t* seq,
-                bool* session_lost = nullptr);
+  Status Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
+                uint64_t* seq, bool* session_lost = nullptr);
 
   // Logs `statement` pending, runs `execute` (which runs the DDL on
   // `connection`), then marks it done; if `execute` fails the log row is
   // removed and the error returned. A multi-object DROP that failed part way
   // (PartialDropStatement) is logged as what it did, and its error returned
   // with `seq` set.
-  Status RunDdl(MySqlConnection& connection, LoggedStatement statement, const std::function<Status()>& execute,
-                uint64_t* seq);
+  Status RunDdl(MySqlConnection& connection, LoggedStatement statement,
+                const std::function<Status()>& execute, uint64_t* seq);
 
   // Sessions wait here before starting a transaction while a DDL waits for
   // its metadata locks (see ddl_gate.h).

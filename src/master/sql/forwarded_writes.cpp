@@ -48,7 +48,8 @@ ForwardedWrites::~ForwardedWrites() {
 }
 
 void ForwardedWrites::ReapFinishedLocked() {
-  std::erase_if(ending_, [](const std::unique_ptr<ForwardedSession>& session) { return session->finished(); });
+  std::erase_if(ending_,
+                [](const std::unique_ptr<ForwardedSession>& session) { return session->finished(); });
 }
 
 void ForwardedWrites::Submit(const std::string& slave, uint64_t link_id, ForwardRequest request,
@@ -61,7 +62,8 @@ void ForwardedWrites::Submit(const std::string& slave, uint64_t link_id, Forward
     size_t open = 0;
     for (const auto& [other, session] : sessions_) open += std::get<0>(other) == slave ? 1 : 0;
     if (open >= kMaxSessionsPerSlave) {
-      logger_->warn("slave '{}' asked for more than {} forwarding sessions; refused", slave, kMaxSessionsPerSlave);
+      logger_->warn("slave '{}' asked for more than {} forwarding sessions; refused", slave,
+                    kMaxSessionsPerSlave);
       done(ErrorReply(request.request_id,
                       Status::Refused("too many forwarding sessions from slave '" + slave + "'")));
       return;

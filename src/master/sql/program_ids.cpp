@@ -19,7 +19,8 @@ bool IsDot(const Token& token) { return token.kind == TokenKind::kOperator && to
 
 template <typename Words>
 bool IsAnyKeyword(const Token& token, const Words& words) {
-  return std::any_of(std::begin(words), std::end(words), [&](std::string_view w) { return IsKeyword(token, w); });
+  return std::any_of(std::begin(words), std::end(words),
+                     [&](std::string_view w) { return IsKeyword(token, w); });
 }
 
 // The [schema.]table starting at tokens[at]; false when no name is there.
@@ -46,7 +47,8 @@ size_t SkipIfExists(const std::vector<Token>& tokens, size_t at) {
 }
 
 // The name after the first `object` keyword (CREATE ... TABLE [IF NOT EXISTS] name).
-bool NameAfter(const std::vector<Token>& tokens, std::string_view object, TableName* name, size_t* after = nullptr) {
+bool NameAfter(const std::vector<Token>& tokens, std::string_view object, TableName* name,
+               size_t* after = nullptr) {
   for (size_t i = 1; i < tokens.size(); ++i) {
     if (IsKeyword(tokens[i], object)) return ReadTableName(tokens, SkipIfExists(tokens, i + 1), name, after);
   }
@@ -66,8 +68,10 @@ std::vector<TableName> Resolved(std::vector<TableName> names, const std::string&
 }
 
 constexpr const char* kWhy =
-    "ids generated inside a trigger, stored function, procedure or compound block come from each server's own "
-    "counter, which rolled-back inserts and concurrent transactions move differently on the master, so a slave "
+    "ids generated inside a trigger, stored function, procedure or compound block come from each server's "
+    "own "
+    "counter, which rolled-back inserts and concurrent transactions move differently on the master, so a "
+    "slave "
     "would store other ids (MariaDB's statement binlog calls this unsafe too)";
 
 // The body's INSERTs into tables with an AUTO_INCREMENT column.
@@ -90,10 +94,11 @@ Status CheckBody(MySqlConnection& connection, const std::vector<Token>& tokens, 
   if (Status s = connection.ExecuteWithParams(sql, params, &found); !s.ok()) return s;
   if (found.rows.empty()) return Status::Ok();
   const auto& row = found.rows[0];
-  return Status::Refused(what + " inserts into " + row[0].value_or("") + "." + row[1].value_or("") + ", whose " +
-                         row[2].value_or("") + " is AUTO_INCREMENT: " + kWhy +
-                         "; give the column its value in the body, drop AUTO_INCREMENT from it, or run the INSERT "
-                         "from the client, whose generated ids ddb logs (nothing was changed)");
+  return Status::Refused(
+      what + " inserts into " + row[0].value_or("") + "." + row[1].value_or("") + ", whose " +
+      row[2].value_or("") + " is AUTO_INCREMENT: " + kWhy +
+      "; give the column its value in the body, drop AUTO_INCREMENT from it, or run the INSERT "
+      "from the client, whose generated ids ddb logs (nothing was changed)");
 }
 
 // CREATE or ALTER TABLE giving `table` an AUTO_INCREMENT column while a
@@ -103,17 +108,20 @@ Status CheckTable(MySqlConnection& connection, const TableName& table, LexMode m
   Status s = connection.ExecuteWithParams(
       "SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS "
       "WHERE LOCATE(?, ACTION_STATEMENT) > 0 UNION ALL "
-      "SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES "
+      "SELECT LOWER(ROUTINE_TYPE), ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION FROM "
+      "information_schema.ROUTINES "
       "WHERE LOCATE(?, ROUTINE_DEFINITION) > 0",
       {table.table, table.table}, &programs);
   if (!s.ok()) return s;
   for (const auto& row : programs.rows) {
     const std::string body = row[3].value_or("");
-    const std::vector<TableName> targets = Resolved(InsertTargets(Tokenize(body, false, mode)), row[1].value_or(""));
+    const std::vector<TableName> targets =
+        Resolved(InsertTargets(Tokenize(body, false, mode)), row[1].value_or(""));
     if (std::find(targets.begin(), targets.end(), table) == targets.end()) continue;
     return Status::Refused(row[0].value_or("") + " " + row[1].value_or("") + "." + row[2].value_or("") +
-                           " inserts into " + Qualified(table) + ", so an AUTO_INCREMENT column there would have " +
-                           kWhy + "; drop or change the " + row[0].value_or("") + " first (nothing was changed)");
+                           " inserts into " + Qualified(table) +
+                           ", so an AUTO_INCREMENT column there would have " + kWhy +
+                           "; drop or change the " + row[0].value_or("") + " first (nothing was changed)");
   }
   return Status::Ok();
 }
@@ -131,7 +139,8 @@ std::vector<TableName> InsertTargets(const std::vector<Token>& tokens) {
     // INSERT, UPDATE ON), the string functions INSERT(...) and REPLACE(...).
     if (at >= tokens.size() || IsKeyword(tokens[at], "ON")) continue;
     TableName target;
-    if (ReadTableName(tokens, at, &target) && std::find(targets.begin(), targets.end(), target) == targets.end()) {
+    if (ReadTableName(tokens, at, &target) &&
+        std::find(targets.begin(), targets.end(), target) == targets.end()) {
       targets.push_back(std::move(target));
     }
   }
@@ -172,10 +181,12 @@ Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& st
     return CheckBody(connection, tokens, current_database, "the compound block");
   }
   // Every statement passes here: only a table's DDL pays for the scan.
-  if (info.kind != StatementKind::kDdl || (info.verb != "CREATE" && info.verb != "ALTER") || info.object != "TABLE") {
+  if (info.kind != StatementKind::kDdl || (info.verb != "CREATE" && info.verb != "ALTER") ||
+      info.object != "TABLE") {
     return Status::Ok();
   }
-  if (std::none_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "AUTO_INCREMENT"); })) {
+  if (std::none_of(tokens.begin(), tokens.end(),
+                   [](const Token& t) { return IsKeyword(t, "AUTO_INCREMENT"); })) {
     return Status::Ok();
   }
   TableName table;

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/parsed_statement.h"
-#include "ddb/base/status.h"
 
 namespace ddb {
 

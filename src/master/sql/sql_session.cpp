@@ -5,8 +5,8 @@
 #include <optional>
 #include <thread>
 
-#include "ddb/sql/replay_safety.h"
 #include "ddb/mysql/replay_session.h"
+#include "ddb/sql/replay_safety.h"
 #include "ddb/sql/sql_lexer.h"
 #include "program_ids.h"
 #include "statement_policy.h"
@@ -14,7 +14,7 @@
 namespace ddb {
 namespace {
 
-constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
+constexpr int kErrorDeadlock = 1213;         // InnoDB rolled the whole transaction back
 constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was busy
 
 ExecutionResult Ok(QueryResult result = QueryResult()) {
@@ -44,15 +44,16 @@ bool MentionsAutocommit(const std::vector<Token>& tokens) {
 
 }  // namespace
 
-SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options, ReadRouter* router,
-                       SyncReplication* sync)
+SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options,
+                       ReadRouter* router, SyncReplication* sync)
     : endpoint_(std::move(endpoint)), log_(log), options_(options), router_(router), sync_(sync) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
   MySqlEndpoint endpoint = endpoint_;
   endpoint.database = database_;
-  if (Status s = MySqlConnection::Open(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_); !s.ok()) {
+  if (Status s = MySqlConnection::Open(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_);
+      !s.ok()) {
     connection_.reset();
     return s;
   }
@@ -72,8 +73,9 @@ ExecutionResult SqlSession::Fail(Status status) {
     const bool had_transaction = in_transaction_ && !pending_.empty();
     DropConnection();
     if (had_transaction) {
-      status = Status::MySql(status.mysql_error_code(), status.sql_state(),
-                             status.message() + " (the open transaction was rolled back; nothing was logged)");
+      status =
+          Status::MySql(status.mysql_error_code(), status.sql_state(),
+                        status.message() + " (the open transaction was rolled back; nothing was logged)");
     }
   }
   ExecutionResult outcome;
@@ -105,9 +107,11 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
   }
   if (info.kind != StatementKind::kRead && TouchesMetaSchema(parsed.tokens)) {
-    return Fail(Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
+    return Fail(
+        Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
   }
-  if (std::string refusal = RefusalFor(parsed); !refusal.empty()) return Fail(Status::Refused(std::move(refusal)));
+  if (std::string refusal = RefusalFor(parsed); !refusal.empty())
+    return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
   // A stored function may write: a read, DO or SET (SET @v = f()) that
@@ -148,8 +152,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     case StatementKind::kLockTables:
       return Fail(Status::Refused("LOCK TABLES is not replicated by ddb; use a transaction instead"));
     case StatementKind::kEmpty: return Ok();
-    case StatementKind::kUnknown:
-      break;
+    case StatementKind::kUnknown: break;
   }
   return Fail(Status::Refused("ddb does not know whether '" + info.verb +
                               "' changes data, so it was not executed (nothing replicated)"));
@@ -158,15 +161,16 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
 bool SqlSession::Routable(const ParsedStatement& parsed) const {
   const StatementInfo& info = parsed.info;
   if (in_transaction_ || !autocommit_) return false;  // a transaction's reads see its own snapshot and writes
-  static const char* const kRoutedShows[] = {"TABLES", "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
-                                             "INDEXES", "KEYS", "CREATE", "FULL", "TABLE"};
+  static const char* const kRoutedShows[] = {"TABLES",  "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
+                                             "INDEXES", "KEYS",      "CREATE",  "FULL",    "TABLE"};
   const std::vector<Token>& tokens = parsed.tokens;
   if (info.verb == "SHOW") {
     if (tokens.size() < 2) return false;
     bool listed = false;
     for (const char* word : kRoutedShows) listed = listed || IsKeyword(tokens[1], word);
     if (!listed) return false;  // SHOW STATUS, PROCESSLIST, WARNINGS... are about this server
-  } else if (info.verb != "SELECT" && info.verb != "DESCRIBE" && info.verb != "DESC" && info.verb != "EXPLAIN") {
+  } else if (info.verb != "SELECT" && info.verb != "DESCRIBE" && info.verb != "DESC" &&
+             info.verb != "EXPLAIN") {
     return false;
   }
   for (const Token& token : tokens) {
@@ -229,7 +233,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   }
   const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   QueryResult result;
-  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, autocommit_statement, &result); !s.ok()) {
+  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, autocommit_statement, &result);
+      !s.ok()) {
     if (probe && probe->zeroed && !IsConnectionLost(s)) {
       // Give the session back its LAST_INSERT_ID(); the statement's own error is what the user needs.
       static_cast<void>(connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe->before) + ")"));
@@ -298,9 +303,9 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement
   return outcome;
 }
 
-Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
-                                                const std::vector<SessionSetting>& context, QueryResult* result,
-                                                uint64_t* seq) {
+Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql,
+                                                int64_t timestamp, const std::vector<SessionSetting>& context,
+                                                QueryResult* result, uint64_t* seq) {
   // A DDL waits for the metadata locks of other sessions' open transactions
   // on its table. Waiting under the commit lock would stop every session's
   // commits, and deadlock with a session whose COMMIT needs the commit lock
@@ -312,22 +317,27 @@ Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const st
   if (Status s = connection_->Execute("SELECT @@session.lock_wait_timeout", &saved); !s.ok()) return s;
   const std::string wait_seconds = saved.rows.at(0).at(0).value_or("86400");
   if (Status s = connection_->Execute("SET SESSION lock_wait_timeout = 0"); !s.ok()) return s;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::stod(wait_seconds));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(std::stod(wait_seconds));
   // Shut once the locks were found busy: no new transaction starts, the
   // open ones drain, and a try soon after finds the locks free.
   std::optional<DdlGate::Closed> gate_closed;
   Status s;
-  for (auto pause = std::chrono::milliseconds(1);; pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
+  for (auto pause = std::chrono::milliseconds(1);;
+       pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
     const auto tried_at = std::chrono::steady_clock::now();
-    s = log_->RunDdl(*connection_, MakeLogged(logged_sql, timestamp, context),
-                     [&] { return connection_->Execute(sql, result); }, seq);
-    const bool metadata_lock_busy = s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorLockWaitTimeout &&
+    s = log_->RunDdl(
+        *connection_, MakeLogged(logged_sql, timestamp, context),
+        [&] { return connection_->Execute(sql, result); }, seq);
+    const bool metadata_lock_busy = s.code() == Status::Code::kMySql &&
+                                    s.mysql_error_code() == kErrorLockWaitTimeout &&
                                     std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);
     if (!metadata_lock_busy || std::chrono::steady_clock::now() + pause > deadline) break;
     if (!gate_closed) gate_closed.emplace(log_->ddl_gate());
     std::this_thread::sleep_for(pause);
   }
-  if (Status restored = connection_->Execute("SET SESSION lock_wait_timeout = " + wait_seconds); !restored.ok()) {
+  if (Status restored = connection_->Execute("SET SESSION lock_wait_timeout = " + wait_seconds);
+      !restored.ok()) {
     return s.ok() ? restored : s;
   }
   return s;
@@ -419,7 +429,8 @@ Status SqlSession::CommitOpenTransaction() {
     if (autocommit_) {
       EndAutocommitStatement();
     } else {
-      static_cast<void>(connection_->Execute("ROLLBACK"));  // fails only when the connection is gone, which ends it too
+      static_cast<void>(
+          connection_->Execute("ROLLBACK"));  // fails only when the connection is gone, which ends it too
     }
   }
   if (!s.ok()) return s;
@@ -428,8 +439,9 @@ Status SqlSession::CommitOpenTransaction() {
     // Committed, but a statement that follows in this call (BEGIN, DDL...)
     // needs a session again.
     if (Status reopened = EnsureConnected(); !reopened.ok()) {
-      return Status::Unavailable("the transaction committed (#" + std::to_string(seq) +
-                                 "), then the connection to the master's MySQL was lost: " + reopened.ToString());
+      return Status::Unavailable(
+          "the transaction committed (#" + std::to_string(seq) +
+          "), then the connection to the master's MySQL was lost: " + reopened.ToString());
     }
   }
   return Status::Ok();

@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "ddb/console/console.h"
 #include "ddb/base/log_record.h"
+#include "ddb/console/console.h"
 #include "ddb/mysql/mysql_connection.h"
-#include "ddb/sql/replay_safety.h"
 #include "ddb/sql/parsed_statement.h"
+#include "ddb/sql/replay_safety.h"
 #include "read_router.h"
 #include "replication_log.h"
 #include "sync_replication.h"
@@ -46,8 +46,8 @@ class SqlSession {
  public:
   // `log`, `router` and `sync` must outlive the session; without a router
   // every read runs on the master, without `sync` no write waits for slaves.
-  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {}, ReadRouter* router = nullptr,
-             SyncReplication* sync = nullptr);
+  SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {},
+             ReadRouter* router = nullptr, SyncReplication* sync = nullptr);
 
   // Runs one statement (no terminator). A statement that committed a record
   // returns once `sync_slaves` slaves applied it (or with a warning).
@@ -81,8 +81,9 @@ class SqlSession {
   ExecutionResult RunDdl(const std::string& sql, const ParsedStatement& parsed);
   // Runs a DDL through ReplicationLog::RunDdl without holding the commit
   // lock while it waits for other sessions' metadata locks.
-  Status RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql, int64_t timestamp,
-                                      const std::vector<SessionSetting>& context, QueryResult* result, uint64_t* seq);
+  Status RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql,
+                                      int64_t timestamp, const std::vector<SessionSetting>& context,
+                                      QueryResult* result, uint64_t* seq);
   ExecutionResult RunBegin(const std::string& sql);
   ExecutionResult RunCommit();
   ExecutionResult RunRollback(const std::string& sql);
@@ -105,7 +106,8 @@ class SqlSession {
   // LAST_INSERT_ID() to 0 (see SettleDuplicateKeyInsertId); with `autocommit_off`, also
   // turns autocommit off (an autocommit statement's transaction, until
   // ReplicationLog::Commit turns it on again). One round trip.
-  Status PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id = false, bool autocommit_off = false);
+  Status PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id = false,
+                      bool autocommit_off = false);
   // Runs a write with `clock`, in as few round trips as the server allows.
   Status ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
                           bool autocommit_off, QueryResult* result);

@@ -45,15 +45,16 @@ Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<
   return Status::Ok();
 }
 
-Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
-                                    bool autocommit_off, QueryResult* result) {
+Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& clock,
+                                    bool zero_last_insert_id, bool autocommit_off, QueryResult* result) {
   // Inside a transaction, a statement that needs neither autocommit turned
   // off nor LAST_INSERT_ID() zeroed carries its clock itself: MariaDB's SET
   // STATEMENT sets the timestamp for that statement only, so it costs no
   // round trip of its own (and leaves nothing pinned).
   if (!zero_last_insert_id && !autocommit_off && connection_->server_is_mariadb()) {
     Status s = connection_->Execute(
-        "SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql, result);
+        "SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql,
+        result);
     // A syntax error ran nothing: run it as typed for MariaDB's own answer
     // (and in case the statement is one SET STATEMENT cannot wrap).
     if (s.ok() || s.code() != Status::Code::kMySql || s.mysql_error_code() != kErrorSyntax) return s;
@@ -95,14 +96,16 @@ Status SqlSession::TextToLog(const std::string& sql, const std::vector<Token>& t
   // '*HASH' is mysql_native_password's, which a slave refuses for any other.
   for (const std::string& account : redaction.set_password_accounts) {
     QueryResult shown;
-    if (Status s = connection_->Execute("SHOW CREATE USER " + (account.empty() ? "CURRENT_USER()" : account), &shown);
+    if (Status s = connection_->Execute("SHOW CREATE USER " + (account.empty() ? "CURRENT_USER()" : account),
+                                        &shown);
         !s.ok()) {
       return s;
     }
     if (!shown.rows.empty() && shown.rows[0].at(0).value_or("").find("IDENTIFIED VIA") != std::string::npos) {
-      return Status::Refused("SET PASSWORD for an account that does not use mysql_native_password cannot be logged "
-                             "without its plain-text password; use ALTER USER ... IDENTIFIED VIA <plugin> USING "
-                             "'<hash>'");
+      return Status::Refused(
+          "SET PASSWORD for an account that does not use mysql_native_password cannot be logged "
+          "without its plain-text password; use ALTER USER ... IDENTIFIED VIA <plugin> USING "
+          "'<hash>'");
     }
   }
   *logged = std::move(redaction.text);
@@ -145,7 +148,8 @@ Status SqlSession::UnpinTimestamp() {
 Status SqlSession::RefreshSessionState() {
   QueryResult result;
   if (Status s = connection_->Execute(
-          SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE(), @@session.tx_isolation", &result);
+          SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE(), @@session.tx_isolation",
+          &result);
       !s.ok()) {
     return s;
   }
@@ -154,7 +158,8 @@ Status SqlSession::RefreshSessionState() {
   settings_.clear();
   for (size_t i = 0; i < variables.size(); ++i) {
     const std::string value = row[i].value_or("");
-    settings_.push_back({variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
+    settings_.push_back(
+        {variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
     if (std::string_view(variables[i].name) == "sql_mode") lex_mode_ = LexModeFor(value);
   }
   autocommit_ = row[variables.size()].value_or("1") != "0";

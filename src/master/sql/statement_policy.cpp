@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "ddb/sql/builtin_functions.h"
 #include "ddb/mysql/replay_session.h"
+#include "ddb/sql/builtin_functions.h"
 #include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
@@ -36,51 +36,58 @@ constexpr LocalVerb kLocalVerbs[] = {
     {"GET", nullptr},  // GET DIAGNOSTICS
     {"BACKUP", nullptr},
     {"DEALLOCATE", nullptr},
-    {"DROP", nullptr},  // DROP PREPARE
+    {"DROP", nullptr},    // DROP PREPARE
     {"SELECT", nullptr},  // ... INTO OUTFILE/DUMPFILE: a file on the master's host
     {"WITH", nullptr},
     {"VALUES", nullptr},
     {"TABLE", nullptr},
     {"UNLOCK", nullptr},
     {"XA",
-     "XA transactions are not replicated by ddb: a prepared branch commits outside its log; use BEGIN ... COMMIT"},
+     "XA transactions are not replicated by ddb: a prepared branch commits outside its log; use BEGIN ... "
+     "COMMIT"},
     {"PREPARE",
-     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement itself, "
+     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement "
+     "itself, "
      "with the values in it (client-side parameters)"},
     {"EXECUTE",
-     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement itself, "
+     "server-side prepared texts (PREPARE/EXECUTE) run outside ddb's statement log; send the statement "
+     "itself, "
      "with the values in it (client-side parameters)"},
     {"SHUTDOWN", "that would stop the master's MySQL server; stop ddb-master and its server from the host"},
     {"RESTART", "that would restart the master's MySQL server; restart it from the host"},
     {"BINLOG", "BINLOG applies raw binary-log events, which ddb cannot log or replay"},
-    {"CHANGE", "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
-    {"START", "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
+    {"CHANGE",
+     "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
+    {"START",
+     "ddb replicates this server itself; MariaDB's own replication would apply changes ddb never logs"},
     {"STOP", "ddb replicates this server itself; MariaDB's own replication is not managed through ddb"},
     {"RESET", "RESET acts on this server's replication state and logs, which ddb does not manage"},
     {"CLONE", "CLONE copies a server behind the log's back; seed slaves with ddb instead"},
     {"IMPORT", "IMPORT TABLE brings in data ddb never logged; load it with INSERT statements"},
     {"INSTALL", "plugins change what each server can do; install them on every node with the mariadb client"},
-    {"UNINSTALL", "plugins change what each server can do; uninstall them on every node with the mariadb client"},
+    {"UNINSTALL",
+     "plugins change what each server can do; uninstall them on every node with the mariadb client"},
     {"DO", nullptr},  // built-in functions only: one that calls a stored function is logged as a write
 };
 
 // Words that may stand before '(' without calling a function: operators
 // and clauses (IN (1, 2), VALUES (...), USING (id), OVER (...)).
 constexpr std::string_view kWordsBeforeParentheses[] = {
-    "ALL",     "AND",     "ANY",       "AS",       "ASC",      "BETWEEN", "BY",        "CASE",      "COLLATE",
-    "CROSS",   "DESC",    "DISTINCT",  "DIV",      "ELSE",     "ESCAPE",  "EXCEPT",    "EXISTS",    "FOR",
-    "FORCE",   "FROM",    "HAVING",    "IGNORE",   "IN",       "INDEX",   "INNER",     "INTERSECT", "INTO",
-    "IS",      "JOIN",    "KEY",       "LATERAL",  "LIKE",     "LIMIT",   "NATURAL",   "NOT",       "OFFSET",
-    "ON",      "OR",      "OUTER",     "OVER",     "PARTITION", "RECURSIVE", "REGEXP", "RETURNING", "RLIKE",
-    "ROW",     "ROWS",    "SELECT",    "SET",      "SOME",     "STRAIGHT_JOIN", "TABLE", "THEN",    "UNION",
-    "USE",     "USING",   "VALUE",     "VALUES",   "WHEN",     "WHERE",   "WINDOW",    "WITH",      "XOR",
-    "AGAINST", "PRIMARY", "UNIQUE",    "CHECK",    "REFERENCES", "CONSTRAINT", "DEFAULT", "DO",     "CALL",
-    "RETURN",  "IF",      "WHILE",     "REPEAT",   "UNTIL",    "ELSEIF",  "DECLARE",   "PROCEDURE", "FUNCTION",
-    "TRIGGER", "VIEW",    "EVENT",     "INSERT",   "REPLACE",  "UPDATE",  "DELETE",    "SAVEPOINT", "HANDLER",
-    "SQL",     "SECURITY", "DEFINER",  "INTERVAL"};
+    "ALL",       "AND",       "ANY",           "AS",         "ASC",        "BETWEEN", "BY",      "CASE",
+    "COLLATE",   "CROSS",     "DESC",          "DISTINCT",   "DIV",        "ELSE",    "ESCAPE",  "EXCEPT",
+    "EXISTS",    "FOR",       "FORCE",         "FROM",       "HAVING",     "IGNORE",  "IN",      "INDEX",
+    "INNER",     "INTERSECT", "INTO",          "IS",         "JOIN",       "KEY",     "LATERAL", "LIKE",
+    "LIMIT",     "NATURAL",   "NOT",           "OFFSET",     "ON",         "OR",      "OUTER",   "OVER",
+    "PARTITION", "RECURSIVE", "REGEXP",        "RETURNING",  "RLIKE",      "ROW",     "ROWS",    "SELECT",
+    "SET",       "SOME",      "STRAIGHT_JOIN", "TABLE",      "THEN",       "UNION",   "USE",     "USING",
+    "VALUE",     "VALUES",    "WHEN",          "WHERE",      "WINDOW",     "WITH",    "XOR",     "AGAINST",
+    "PRIMARY",   "UNIQUE",    "CHECK",         "REFERENCES", "CONSTRAINT", "DEFAULT", "DO",      "CALL",
+    "RETURN",    "IF",        "WHILE",         "REPEAT",     "UNTIL",      "ELSEIF",  "DECLARE", "PROCEDURE",
+    "FUNCTION",  "TRIGGER",   "VIEW",          "EVENT",      "INSERT",     "REPLACE", "UPDATE",  "DELETE",
+    "SAVEPOINT", "HANDLER",   "SQL",           "SECURITY",   "DEFINER",    "INTERVAL"};
 
-constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",     "MEMORY", "HEAP",  "ARIA",     "CSV",
-                                                         "ARCHIVE",    "MRG_MYISAM", "MERGE", "BLACKHOLE"};
+constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",  "MEMORY",     "HEAP",  "ARIA",     "CSV",
+                                                         "ARCHIVE", "MRG_MYISAM", "MERGE", "BLACKHOLE"};
 
 // Stored programs and compound blocks: the statements they hold run too.
 constexpr std::string_view kRoutineObjects[] = {"PROCEDURE", "FUNCTION", "TRIGGER", "PACKAGE"};
@@ -108,7 +115,8 @@ std::string RefuseLocal(const StatementInfo& info, const std::vector<Token>& tok
   for (const LocalVerb& local : kLocalVerbs) {
     if (local.verb != info.verb) continue;
     if (local.refusal == nullptr) return "";
-    if (info.verb == "RESET" && tokens.size() >= 3 && IsKeyword(tokens[1], "QUERY") && IsKeyword(tokens[2], "CACHE")) {
+    if (info.verb == "RESET" && tokens.size() >= 3 && IsKeyword(tokens[1], "QUERY") &&
+        IsKeyword(tokens[2], "CACHE")) {
       return "";
     }
     return std::string(info.verb) + " is not run by ddb: " + local.refusal;
@@ -124,7 +132,8 @@ std::string RefuseServerVariables(const std::vector<Token>& tokens) {
     if (!IsOperatorToken(tokens[i], "@@")) continue;
     size_t name = i + 1;
     if (name + 2 < tokens.size() && IsOperatorToken(tokens[name + 1], ".") &&
-        (IsKeyword(tokens[name], "SESSION") || IsKeyword(tokens[name], "GLOBAL") || IsKeyword(tokens[name], "LOCAL"))) {
+        (IsKeyword(tokens[name], "SESSION") || IsKeyword(tokens[name], "GLOBAL") ||
+         IsKeyword(tokens[name], "LOCAL"))) {
       name += 2;
     }
     if (!IsNameToken(tokens[name])) continue;
@@ -136,8 +145,10 @@ std::string RefuseServerVariables(const std::vector<Token>& tokens) {
                     [&](const ReplicatedVariable& v) { return variable == v.name; })) {
       continue;
     }
-    return "@@" + variable + " has each server's own value, so a slave replaying this write would store its own; "
-           "SELECT @@" + variable + " first and write the value (nothing was changed)";
+    return "@@" + variable +
+           " has each server's own value, so a slave replaying this write would store its own; "
+           "SELECT @@" +
+           variable + " first and write the value (nothing was changed)";
   }
   return "";
 }
@@ -154,8 +165,10 @@ std::string RefuseNonTransactionalEngine(const std::vector<Token>& tokens) {
     if (value >= tokens.size()) break;
     const std::string engine = AsciiUpper(TokenValue(tokens[value]));
     if (Contains(kNonTransactionalEngines, engine)) {
-      return "ENGINE=" + engine + " is not transactional: a rolled-back transaction keeps its rows on the master "
-             "and a crash can leave a slave's copy and its position apart; ddb replicates InnoDB tables (nothing "
+      return "ENGINE=" + engine +
+             " is not transactional: a rolled-back transaction keeps its rows on the master "
+             "and a crash can leave a slave's copy and its position apart; ddb replicates InnoDB tables "
+             "(nothing "
              "was changed)";
     }
   }
@@ -168,8 +181,10 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
     // it; that statement itself names no RAND(), so no seeds go with it.
     if (IsKeyword(tokens[0], "CREATE") && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() &&
         IsOperatorToken(tokens[i + 1], "(")) {
-      return "the body calls RAND(), whose values a slave cannot reproduce for the statements that fire or call "
-             "it; pass the random value in as a parameter, or write RAND() in the statement itself (its seeds are "
+      return "the body calls RAND(), whose values a slave cannot reproduce for the statements that fire or "
+             "call "
+             "it; pass the random value in as a parameter, or write RAND() in the statement itself (its "
+             "seeds are "
              "logged)";
     }
     for (std::string_view word : kUnloggableInBodies) {
@@ -191,7 +206,8 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
 // replicate them.
 std::string RefuseSystemSchemaWrite(const std::vector<Token>& tokens) {
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (IsNameToken(tokens[i]) && AsciiUpper(TokenValue(tokens[i])) == "MYSQL" && IsOperatorToken(tokens[i + 1], ".")) {
+    if (IsNameToken(tokens[i]) && AsciiUpper(TokenValue(tokens[i])) == "MYSQL" &&
+        IsOperatorToken(tokens[i + 1], ".")) {
       return "ddb does not replicate direct writes to the mysql schema; use CREATE USER, GRANT and the like";
     }
   }
@@ -212,14 +228,17 @@ bool LowersIsolation(const std::vector<Token>& tokens) {
     if (value == "ISOLATION" || value == "TX_ISOLATION" || value == "TRANSACTION_ISOLATION") {
       mentions_isolation = true;
     }
-    if (value.find("COMMITTED") != std::string::npos) weak_level = true;  // READ COMMITTED, 'READ-UNCOMMITTED'
+    if (value.find("COMMITTED") != std::string::npos)
+      weak_level = true;  // READ COMMITTED, 'READ-UNCOMMITTED'
   }
   return mentions_isolation && weak_level;
 }
 
 }  // namespace
 
-bool CallsStoredFunction(std::string_view sql, LexMode mode) { return CallsStoredFunction(Tokenize(sql, false, mode)); }
+bool CallsStoredFunction(std::string_view sql, LexMode mode) {
+  return CallsStoredFunction(Tokenize(sql, false, mode));
+}
 
 // Tokens as Tokenize gives them: comments are skipped already (an
 // unterminated one, last, matters to no check here).
@@ -255,17 +274,18 @@ std::string RefusalFor(const ParsedStatement& statement) {
     for (const Token& token : tokens) {
       if (IsKeyword(token, "FOR")) break;
       if (IsKeyword(token, "SQL_MODE")) {
-        return "SET STATEMENT sql_mode = ... FOR changes how the server reads quotes for one statement, so ddb "
+        return "SET STATEMENT sql_mode = ... FOR changes how the server reads quotes for one statement, so "
+               "ddb "
                "could not judge it; SET sql_mode first, then run the statement";
       }
     }
   }
   switch (info.kind) {
-    case StatementKind::kAdmin:
-      return RefuseLocal(info, tokens);
+    case StatementKind::kAdmin: return RefuseLocal(info, tokens);
     case StatementKind::kDml: {
       if (info.verb == "LOAD") {
-        return "LOAD DATA reads a file on the master's host (or, LOCAL, the client's) that slaves cannot read; "
+        return "LOAD DATA reads a file on the master's host (or, LOCAL, the client's) that slaves cannot "
+               "read; "
                "load the rows with INSERT ... VALUES batches (nothing was changed)";
       }
       if (std::string refusal = RefuseSystemSchemaWrite(tokens); !refusal.empty()) return refusal;
@@ -276,12 +296,14 @@ std::string RefusalFor(const ParsedStatement& statement) {
     }
     case StatementKind::kDdl: {
       if (info.object == "SERVER" && info.verb != "DROP" &&
-          std::any_of(tokens.begin(), tokens.end(), [](const Token& t) { return IsKeyword(t, "PASSWORD"); })) {
+          std::any_of(tokens.begin(), tokens.end(),
+                      [](const Token& t) { return IsKeyword(t, "PASSWORD"); })) {
         return "a server definition's PASSWORD option has no hash form, so it would be logged in plain text; "
                "create the server on each node with the mariadb client";
       }
       if (info.object == "EVENT" && info.verb != "DROP") {
-        return "events run inside the server, outside ddb's log: their writes would not replicate (and a copy on "
+        return "events run inside the server, outside ddb's log: their writes would not replicate (and a "
+               "copy on "
                "each slave would write on its own); schedule the statement from a client instead";
       }
       if (std::string refusal = RefuseNonTransactionalEngine(tokens); !refusal.empty()) return refusal;
@@ -292,13 +314,14 @@ std::string RefusalFor(const ParsedStatement& statement) {
     }
     case StatementKind::kSet:
       if (LowersIsolation(tokens)) {
-        return "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and other "
-               "statements that read one table to write another could read rows a slave replaying in commit order "
+        return "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and "
+               "other "
+               "statements that read one table to write another could read rows a slave replaying in commit "
+               "order "
                "would not see (nothing was changed)";
       }
       return RefuseNonTransactionalEngine(tokens);
-    default:
-      return "";
+    default: return "";
   }
 }
 

@@ -4,9 +4,9 @@
 
 namespace ddb {
 
-ReplicationServer::ReplicationServer(asio::io_context& io, const LinkSettings& settings, RecentRecords& recent,
-                                     SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger,
-                                     ForwardedWrites* forwarded)
+ReplicationServer::ReplicationServer(asio::io_context& io, const LinkSettings& settings,
+                                     RecentRecords& recent, SlaveRegistry& registry,
+                                     std::shared_ptr<spdlog::logger> logger, ForwardedWrites* forwarded)
     : io_(io),
       settings_(settings),
       recent_(recent),
@@ -52,7 +52,8 @@ asio::awaitable<void> ReplicationServer::AcceptLoop() {
     // Each link on a strand of its own (LinkChannel's contract), should the
     // io_context ever run on more than one thread.
     const asio::any_io_executor strand = asio::make_strand(io_);
-    tcp::socket socket = co_await acceptor_.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor_.async_accept(strand, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) break;
       // Out of file descriptors and the like: say so, and pause rather than

@@ -41,7 +41,8 @@ std::string Describe(const Status& reason) {
 // Decodes a slave's frame; a payload that does not decode is a verdict.
 template <typename Message>
 Status DecodeFrom(const Frame& frame, const char* what, Message* out) {
-  if (Status s = Decode(frame.payload, out); !s.ok()) return Verdict(std::string("bad ") + what + " frame: " + s.ToString());
+  if (Status s = Decode(frame.payload, out); !s.ok())
+    return Verdict(std::string("bad ") + what + " frame: " + s.ToString());
   return Status::Ok();
 }
 
@@ -63,8 +64,9 @@ LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
 
 SlaveLink::SlaveLink(tcp::socket socket, LinkContext context)
     : context_(std::move(context)),
-      channel_(std::make_shared<LinkChannel>(std::make_shared<FramedSocket>(std::move(socket), kMaxSlaveFramePayload),
-                                             ChannelOptions(context_.settings.heartbeat))),
+      channel_(std::make_shared<LinkChannel>(
+          std::make_shared<FramedSocket>(std::move(socket), kMaxSlaveFramePayload),
+          ChannelOptions(context_.settings.heartbeat))),
       records_(channel_->executor()) {}
 
 SlaveLink::~SlaveLink() {
@@ -72,7 +74,8 @@ SlaveLink::~SlaveLink() {
 }
 
 void SlaveLink::Start() {
-  asio::co_spawn(channel_->executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
+  asio::co_spawn(
+      channel_->executor(), [self = shared_from_this()] { return self->Run(); }, asio::detached);
 }
 
 void SlaveLink::Stop() { channel_->Close(Verdict("the master is shutting down")); }
@@ -85,8 +88,8 @@ void SlaveLink::Query(QueryRequest request, QueryCallback done) {
     self->pending_queries_.emplace(id, std::move(done));
     auto payload = std::make_shared<const std::vector<uint8_t>>(Encode(request));
     SlaveLink* link = self.get();
-    const Status queued = self->channel_->Enqueue(MessageType::kQuery, std::move(payload),
-                                                  [link, id](const Status& why) { link->FailQuery(id, why); });
+    const Status queued = self->channel_->Enqueue(
+        MessageType::kQuery, std::move(payload), [link, id](const Status& why) { link->FailQuery(id, why); });
     if (!queued.ok()) self->FailQuery(id, queued);
   });
 }
@@ -122,8 +125,9 @@ asio::awaitable<void> SlaveLink::Run() {
                         after_seq);
   InstallHandlers();
   sent_seq_ = after_seq;
-  asio::co_spawn(channel_->executor(), [self = shared_from_this(), after_seq] { return self->Stream(after_seq); },
-                 asio::detached);
+  asio::co_spawn(
+      channel_->executor(), [self = shared_from_this(), after_seq] { return self->Stream(after_seq); },
+      asio::detached);
   const std::string reason = Describe(co_await channel_->Run());
   records_.Notify();  // the streamer sees the closed channel and ends
   for (auto& [id, done] : pending_queries_) {
@@ -161,8 +165,8 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     co_return Status::Refused(why);
   }
   if (!hello.cluster_id.empty() && hello.cluster_id != settings.cluster_id) {
-    const std::string why = "slave belongs to cluster " + hello.cluster_id + ", this master is cluster " +
-                            settings.cluster_id;
+    const std::string why =
+        "slave belongs to cluster " + hello.cluster_id + ", this master is cluster " + settings.cluster_id;
     co_await SendError(socket, ErrorCode::kClusterMismatch, why);
     co_return Status::Refused(why);
   }
@@ -172,8 +176,8 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   challenge.server_nonce = RandomNonce();
   if (Status s = co_await SendMessage(socket, MessageType::kChallenge, challenge); !s.ok()) co_return s;
   AuthResponse response;
-  if (Status s = co_await ReceiveMessage(socket, MessageType::kAuthResponse, &response,
-                                         settings.handshake_timeout);
+  if (Status s =
+          co_await ReceiveMessage(socket, MessageType::kAuthResponse, &response, settings.handshake_timeout);
       !s.ok()) {
     co_return s;
   }
@@ -192,7 +196,8 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   if (Status s = co_await SendMessage(socket, MessageType::kAuthResult, result); !s.ok()) co_return s;
 
   Subscribe subscribe;
-  if (Status s = co_await ReceiveMessage(socket, MessageType::kSubscribe, &subscribe, settings.handshake_timeout);
+  if (Status s =
+          co_await ReceiveMessage(socket, MessageType::kSubscribe, &subscribe, settings.handshake_timeout);
       !s.ok()) {
     co_return s;
   }
@@ -212,7 +217,9 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     LogTableReader* reader = table_reader_.get();
     Status s = co_await asio::co_spawn(
         context_.table_workers,
-        [reader, &purged_through]() -> asio::awaitable<Status> { co_return reader->PurgedThrough(&purged_through); },
+        [reader, &purged_through]() -> asio::awaitable<Status> {
+          co_return reader->PurgedThrough(&purged_through);
+        },
         asio::use_awaitable);
     if (!s.ok()) co_return Status::Unavailable("reading the log table: " + s.ToString());
     if (purged_through > subscribe.after_seq) {
@@ -228,7 +235,8 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   std::weak_ptr<SlaveLink> weak = weak_from_this();
   SlaveHooks hooks;
   hooks.stop = [weak] {
-    if (auto self = weak.lock()) self->channel_->Close(Verdict("replaced by a newer connection of the same slave"));
+    if (auto self = weak.lock())
+      self->channel_->Close(Verdict("replaced by a newer connection of the same slave"));
   };
   hooks.query = [weak](QueryRequest request, QueryCallback done) {
     if (auto self = weak.lock()) {
@@ -275,7 +283,8 @@ void SlaveLink::InstallHandlers() {
   });
   channel.Handle(MessageType::kError, [](const Frame& frame) {
     ErrorMessage error;
-    return Verdict(Decode(frame.payload, &error).ok() ? "slave reported: " + error.message : "bad error frame");
+    return Verdict(Decode(frame.payload, &error).ok() ? "slave reported: " + error.message
+                                                      : "bad error frame");
   });
   channel.SetHeartbeat([this] {
     Heartbeat heartbeat;

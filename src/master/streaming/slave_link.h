@@ -21,10 +21,10 @@
 #include <string>
 
 #include "ddb/base/asio.h"
+#include "ddb/base/wake_signal.h"
 #include "ddb/daemon/common_options.h"
 #include "ddb/protocol/link_channel.h"
 #include "ddb/protocol/messages.h"
-#include "ddb/base/wake_signal.h"
 #include "forwarded_writes.h"
 #include "log_table_reader.h"
 #include "recent_records.h"

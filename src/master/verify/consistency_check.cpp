@@ -17,7 +17,8 @@ std::string Cell(const QueryResult& result, size_t row, size_t column) {
 
 }  // namespace
 
-ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, const SlaveRegistry& registry, const RecentRecords& recent)
+ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, const SlaveRegistry& registry,
+                                   const RecentRecords& recent)
     : endpoint_(std::move(master)), registry_(registry), recent_(recent) {}
 
 Status ConsistencyCheck::WaitForSlaves(VerifyReport* report, std::vector<std::string>* checked) {
@@ -63,10 +64,10 @@ Status ConsistencyCheck::ChunkQueries(const std::string& db, const std::string& 
     return s;
   }
   QueryResult key;
-  if (Status s = connection_->ExecuteWithParams(
-          "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? "
-          "AND constraint_name = 'PRIMARY' ORDER BY ordinal_position",
-          {db, table}, &key);
+  if (Status s = connection_->ExecuteWithParams("SELECT column_name FROM information_schema.key_column_usage "
+                                                "WHERE table_schema = ? AND table_name = ? "
+                                                "AND constraint_name = 'PRIMARY' ORDER BY ordinal_position",
+                                                {db, table}, &key);
       !s.ok()) {
     return s;
   }
@@ -80,8 +81,8 @@ Status ConsistencyCheck::ChunkQueries(const std::string& db, const std::string& 
     nulls += std::string(i ? ", " : "") + "ISNULL(" + column + ")";
   }
   const std::string qualified = QuoteIdentifier(db) + "." + QuoteIdentifier(table);
-  const std::string select = "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#'" + values + ", CONCAT(" + nulls +
-                             ")))), 0) FROM " + qualified;
+  const std::string select = "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#'" + values + ", CONCAT(" +
+                             nulls + ")))), 0) FROM " + qualified;
   if (key.rows.empty()) {  // no primary key: the whole table in one chunk
     queries->push_back(select);
     return Status::Ok();
@@ -103,7 +104,8 @@ Status ConsistencyCheck::ChunkQueries(const std::string& db, const std::string& 
       return Status::Ok();
     }
     const std::string upper = *boundary.rows[0][0];
-    queries->push_back(select + (lower.empty() ? " WHERE " : where + " AND ") + pk + " <= " + QuoteString(upper));
+    queries->push_back(select + (lower.empty() ? " WHERE " : where + " AND ") + pk +
+                       " <= " + QuoteString(upper));
     lower = upper;
   }
 }
@@ -116,7 +118,8 @@ Status ConsistencyCheck::Run(VerifyReport* report) {
   if (Status s = WaitForSlaves(report, &checked); !s.ok()) return s;
   QueryResult tables;
   if (Status s = connection_->Execute(
-          "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND "
+          "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+          "AND "
           "table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'ddb_meta') "
           "ORDER BY table_schema, table_name",
           &tables);
@@ -145,8 +148,9 @@ Status ConsistencyCheck::Run(VerifyReport* report) {
         request.sql = chunks[c];
         Status s = registry_.QuerySlave(slave, std::move(request), kSlaveQueryTimeout, &sum);
         if (!s.ok()) {
-          result = s.code() == Status::Code::kMySql && s.mysql_error_code() == 1146 ? "DIFFERS: table missing"
-                                                                                    : "error: " + s.ToString();
+          result = s.code() == Status::Code::kMySql && s.mysql_error_code() == 1146
+                       ? "DIFFERS: table missing"
+                       : "error: " + s.ToString();
         } else if (Cell(sum, 0, 0) + "/" + Cell(sum, 0, 1) != master_sums[c]) {
           result = "DIFFERS: chunk " + std::to_string(c + 1) + " of " + std::to_string(chunks.size()) + " (" +
                    Cell(sum, 0, 0) + " rows vs " + master_sums[c].substr(0, master_sums[c].find('/')) +
@@ -176,7 +180,7 @@ QueryResult VerifyTable(const VerifyReport& report) {
     for (const std::string& slave : report.slave_names) {
       auto skipped = report.skipped.find(slave);
       auto checked = verdict.slaves.find(slave);
-      row.emplace_back(checked != verdict.slaves.end() ? checked->second
+      row.emplace_back(checked != verdict.slaves.end()   ? checked->second
                        : skipped != report.skipped.end() ? skipped->second
                                                          : "not checked");
     }
@@ -192,7 +196,8 @@ std::string VerifyJson(const VerifyReport& report) {
   json["skipped"] = report.skipped;
   json["tables"] = nlohmann::json::array();
   for (const TableVerdict& verdict : report.tables) {
-    json["tables"].push_back({{"table", verdict.table}, {"master_rows", verdict.master_rows}, {"slaves", verdict.slaves}});
+    json["tables"].push_back(
+        {{"table", verdict.table}, {"master_rows", verdict.master_rows}, {"slaves", verdict.slaves}});
   }
   return json.dump();
 }

@@ -26,7 +26,9 @@ Applier::Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& st
 
 Applier::~Applier() { Stop(); }
 
-void Applier::Start() { thread_ = std::thread([this] { Run(); }); }
+void Applier::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Applier::Stop() {
   stop_ = true;
@@ -81,8 +83,8 @@ bool Applier::EnsureConnected() {
     }
     connection_.reset();
     status_.SetApplier(ApplierState::kMySqlDown, s.ToString());
-    logger_->warn("applier cannot reach MySQL at {}: {}; retrying in {} ms", endpoint_.Describe(), s.ToString(),
-                  delay.count());
+    logger_->warn("applier cannot reach MySQL at {}: {}; retrying in {} ms", endpoint_.Describe(),
+                  s.ToString(), delay.count());
     {
       // Back-off that Stop() can cut short.
       std::unique_lock<std::mutex> lock(operator_mutex_);
@@ -238,9 +240,10 @@ Status Applier::ApplyDdl(const LogRecord& record, std::string* failed_statement)
   for (const LoggedStatement& statement : record.statements) {
     Status s = replay_->Execute(statement);
     if (s.ok()) continue;
-    if (just_connected_ && s.code() == Status::Code::kMySql && IsAlreadyAppliedDdlError(s.mysql_error_code())) {
-      logger_->warn("DDL #{} was already applied before a restart ({}); moving the position past it", record.seq,
-                    s.ToString());
+    if (just_connected_ && s.code() == Status::Code::kMySql &&
+        IsAlreadyAppliedDdlError(s.mysql_error_code())) {
+      logger_->warn("DDL #{} was already applied before a restart ({}); moving the position past it",
+                    record.seq, s.ToString());
       continue;
     }
     *failed_statement = statement.sql;

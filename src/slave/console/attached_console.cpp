@@ -1,8 +1,8 @@
 #include "attached_console.h"
 
 #include "ddb/console/console_messages.h"
-#include "ddb/protocol/message_io.h"
 #include "ddb/mysql/mysql_connection.h"
+#include "ddb/protocol/message_io.h"
 #include "local_socket.h"
 
 namespace ddb {
@@ -32,10 +32,13 @@ Status AttachedConsole::Connect(const std::string& socket_path, std::unique_ptr<
   }
   auto framed = std::make_unique<FramedSocket>(std::move(socket), "daemon at " + socket_path);
   ConsoleWelcome welcome;
-  Status s = RunBlocking(*io, ReceiveMessage(*framed, MessageType::kConsoleWelcome, &welcome, kWelcomeDeadline));
+  Status s =
+      RunBlocking(*io, ReceiveMessage(*framed, MessageType::kConsoleWelcome, &welcome, kWelcomeDeadline));
   if (!s.ok()) {
-    if (s.code() == Status::Code::kRefused) return Status::Refused("the daemon at " + socket_path + " refused: " + s.message());
-    return Status::Unavailable("the daemon at " + socket_path + " did not welcome this console: " + s.ToString());
+    if (s.code() == Status::Code::kRefused)
+      return Status::Refused("the daemon at " + socket_path + " refused: " + s.message());
+    return Status::Unavailable("the daemon at " + socket_path +
+                               " did not welcome this console: " + s.ToString());
   }
   out->reset(new AttachedConsole(std::move(io), std::move(framed), socket_path));
   (*out)->node_name_ = std::move(welcome.node_name);
@@ -58,9 +61,10 @@ Status AttachedConsole::Reattach(std::vector<std::string>* notes) {
   node_name_ = std::move(fresh->node_name_);
   commands_ = std::move(fresh->commands_);
   lost_ = false;
-  notes->push_back("attached again to the ddb-slave daemon at " + path_ +
-                   ": this is a new session, so a transaction that was open before is gone (rolled back on the "
-                   "master) and session variables are reset");
+  notes->push_back(
+      "attached again to the ddb-slave daemon at " + path_ +
+      ": this is a new session, so a transaction that was open before is gone (rolled back on the "
+      "master) and session variables are reset");
   return database_.empty() ? Status::Ok() : UseDatabase(database_, notes);
 }
 
@@ -72,14 +76,15 @@ Status AttachedConsole::UseDatabase(const std::string& database, std::vector<std
       !s.ok()) {
     return s;
   }
-  if (!outcome.result.ok) notes->push_back("could not select database " + database + ": " + outcome.result.message);
+  if (!outcome.result.ok)
+    notes->push_back("could not select database " + database + ": " + outcome.result.message);
   database_ = outcome.database;
   return Status::Ok();
 }
 
 template <typename Request, typename Answer>
-Status AttachedConsole::Exchange(MessageType type, const Request& request, MessageType expected, Answer* answer,
-                                 std::vector<std::string>* notes) {
+Status AttachedConsole::Exchange(MessageType type, const Request& request, MessageType expected,
+                                 Answer* answer, std::vector<std::string>* notes) {
   // A daemon that went away while the user was typing has not seen this
   // request: attach again and send it, as the mariadb client does.
   if (!lost_ && PeerHasHungUp(socket_->socket().native_handle())) {
@@ -109,7 +114,8 @@ ExecutionResult AttachedConsole::Execute(const std::string& sql) {
   ConsoleOutcome outcome;
   std::vector<std::string> notes;
   ExecutionResult result;
-  if (Status s = Exchange(MessageType::kConsoleStatement, statement, MessageType::kConsoleOutcome, &outcome, &notes);
+  if (Status s =
+          Exchange(MessageType::kConsoleStatement, statement, MessageType::kConsoleOutcome, &outcome, &notes);
       s.ok()) {
     database_ = outcome.database;
     result = OutcomeResult(std::move(outcome));
@@ -120,13 +126,15 @@ ExecutionResult AttachedConsole::Execute(const std::string& sql) {
   return result;
 }
 
-CommandResult AttachedConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
+CommandResult AttachedConsole::RunCommand(const std::string& name, const std::string& argument,
+                                          std::ostream& out) {
   ConsoleCommand command;
   command.name = name;
   command.argument = argument;
   ConsoleCommandOutput output;
   std::vector<std::string> notes;
-  Status s = Exchange(MessageType::kConsoleCommand, command, MessageType::kConsoleCommandOutput, &output, &notes);
+  Status s =
+      Exchange(MessageType::kConsoleCommand, command, MessageType::kConsoleCommandOutput, &output, &notes);
   PrintDdbWarnings(notes, out);
   if (!s.ok()) {
     out << "ERROR: " << s.message() << "\n";

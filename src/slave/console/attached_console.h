@@ -45,7 +45,8 @@ class AttachedConsole : public ConsoleBackend {
   std::string CurrentDatabase() const override { return database_; }
 
  private:
-  AttachedConsole(std::unique_ptr<asio::io_context> io, std::unique_ptr<FramedSocket> socket, std::string path);
+  AttachedConsole(std::unique_ptr<asio::io_context> io, std::unique_ptr<FramedSocket> socket,
+                  std::string path);
 
   // After the daemon was lost: attaches again, selects the database the lost
   // session had, and adds what the user must know to `notes`.

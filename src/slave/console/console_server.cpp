@@ -41,13 +41,15 @@ std::vector<uint8_t> EncodeOutcome(ExecutionResult outcome, const std::string& d
 class ConsoleServer::Session {
  public:
   Session(std::unique_ptr<asio::io_context> io, LocalSocket socket, uint64_t id, const SlaveConfig& config,
-          const SlaveStatusBoard& status, Applier& applier, MasterLink* link, std::shared_ptr<spdlog::logger> logger)
+          const SlaveStatusBoard& status, Applier& applier, MasterLink* link,
+          std::shared_ptr<spdlog::logger> logger)
       : io_(std::move(io)),
         socket_(std::move(socket), "console " + std::to_string(id)),
         id_(id),
-        forwarder_(link == nullptr ? nullptr
-                                   : std::make_unique<WriteForwarder>(
-                                         *link, status, std::chrono::milliseconds(config.forward_wait_ms), id)),
+        forwarder_(link == nullptr
+                       ? nullptr
+                       : std::make_unique<WriteForwarder>(
+                             *link, status, std::chrono::milliseconds(config.forward_wait_ms), id)),
         console_(std::make_unique<SlaveConsole>(config, &status, &applier, forwarder_.get())),
         logger_(std::move(logger)),
         thread_([this] { Serve(); }) {}
@@ -92,7 +94,8 @@ class ConsoleServer::Session {
       ConsoleStatement statement;
       if (Status s = Decode(frame.payload, &statement); !s.ok()) return s;
       ExecutionResult outcome = console_->Execute(statement.sql);
-      return Send(MessageType::kConsoleOutcome, EncodeOutcome(std::move(outcome), console_->CurrentDatabase()));
+      return Send(MessageType::kConsoleOutcome,
+                  EncodeOutcome(std::move(outcome), console_->CurrentDatabase()));
     }
     if (frame.type == MessageType::kConsoleCommand) {
       ConsoleCommand command;
@@ -103,8 +106,8 @@ class ConsoleServer::Session {
       output.output = out.str();
       return Send(MessageType::kConsoleCommandOutput, Encode(output));
     }
-    const Status unexpected =
-        Status::Corruption(std::string("unexpected ") + MessageTypeName(frame.type) + " frame from the console");
+    const Status unexpected = Status::Corruption(std::string("unexpected ") + MessageTypeName(frame.type) +
+                                                 " frame from the console");
     RunBlocking(*io_, SendError(socket_, ErrorCode::kProtocol, unexpected.message()));
     return unexpected;
   }
@@ -148,13 +151,15 @@ Status ConsoleServer::Start() {
   const fs::file_status existing = fs::symlink_status(path, fs_error);
   if (fs::exists(existing)) {
     if (!fs::is_socket(existing)) {
-      return Status::InvalidArgument(where + " exists and is not a socket; name a path the daemon may create");
+      return Status::InvalidArgument(where +
+                                     " exists and is not a socket; name a path the daemon may create");
     }
     boost::system::error_code ec;
     LocalSocket probe(io_);
     probe.connect(endpoint, ec);
     if (!ec) {
-      return Status::Refused(where + " is in use: a ddb-slave daemon is already running there (set "
+      return Status::Refused(where +
+                             " is in use: a ddb-slave daemon is already running there (set "
                              "console_socket to another path for a second slave on this machine)");
     }
     // Nobody listens: a daemon that was killed left it behind.

@@ -50,8 +50,8 @@ class ConsoleServer {
 
   // Everything referenced must outlive the server; `link` is null when
   // writes are not forwarded (forward_writes = false).
-  ConsoleServer(asio::io_context& io, const SlaveConfig& config, const SlaveStatusBoard& status, Applier& applier,
-                MasterLink* link, std::shared_ptr<spdlog::logger> logger);
+  ConsoleServer(asio::io_context& io, const SlaveConfig& config, const SlaveStatusBoard& status,
+                Applier& applier, MasterLink* link, std::shared_ptr<spdlog::logger> logger);
   ~ConsoleServer();
   ConsoleServer(const ConsoleServer&) = delete;
   ConsoleServer& operator=(const ConsoleServer&) = delete;
@@ -80,8 +80,8 @@ class ConsoleServer {
   bool listening_ = false;  // the socket file is ours to remove
 
   std::mutex mutex_;
-  bool stopping_ = false;                           // guarded by mutex_
-  std::vector<std::unique_ptr<Session>> sessions_;  // guarded by mutex_
+  bool stopping_ = false;                                 // guarded by mutex_
+  std::vector<std::unique_ptr<Session>> sessions_;        // guarded by mutex_
   uint64_t next_session_id_ = kDaemonConsoleSession + 1;  // io thread only
 };
 

@@ -39,7 +39,8 @@ ExecutionResult FallbackConsole::Execute(const std::string& sql) {
   return result;
 }
 
-CommandResult FallbackConsole::RunCommand(const std::string& name, const std::string& argument, std::ostream& out) {
+CommandResult FallbackConsole::RunCommand(const std::string& name, const std::string& argument,
+                                          std::ostream& out) {
   std::vector<std::string> notes;
   ConsoleBackend& backend = Next(&notes);
   PrintDdbWarnings(notes, out);

@@ -4,9 +4,7 @@
 #include "ddb/sql/statement_classifier.h"
 
 namespace ddb {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, const std::string& master,
                          const std::string& dml_advice) {
@@ -21,12 +19,12 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
     case StatementKind::kBegin:
     case StatementKind::kCommit:
     case StatementKind::kRollback:
-    case StatementKind::kSavepoint:
-      return "";
+    case StatementKind::kSavepoint: return "";
     case StatementKind::kSet:
       // SET GLOBAL changes the server for everyone and could turn off what
       // keeps this replica equal to the master.
-      if (info.sets_global_state) return "SET GLOBAL" + where + "slaves take server settings from their config";
+      if (info.sets_global_state)
+        return "SET GLOBAL" + where + "slaves take server settings from their config";
       return "";
     case StatementKind::kDdl:
       return verb + where + "schema changes are made at the master (" + master +
@@ -37,8 +35,7 @@ std::string SlaveRefusal(const std::string& sql, const std::string& slave_name, 
              dml_advice;
     case StatementKind::kLockTables:
     case StatementKind::kAdmin:
-    case StatementKind::kUnknown:
-      break;
+    case StatementKind::kUnknown: break;
   }
   return verb + where + "a slave console answers reads only";
 }
@@ -73,10 +70,10 @@ bool SlaveConsole::ForwardsToMaster(const StatementInfo& info) const {
       case StatementKind::kBegin:
       case StatementKind::kCommit:
       case StatementKind::kRollback:
-      case StatementKind::kSavepoint:
-        return true;
+      case StatementKind::kSavepoint: return true;
       default:
-        return false;  // USE and SET stay local (and reach the master with the next statement); DDL is refused
+        return false;  // USE and SET stay local (and reach the master with the next statement); DDL is
+                       // refused
     }
   }
   return info.kind == StatementKind::kDml || info.kind == StatementKind::kBegin;
@@ -90,8 +87,10 @@ ExecutionResult SlaveConsole::Execute(const std::string& sql) {
   const std::string master = "ddb-master on " + config_.master_host;
   std::string dml_advice;
   if (forwarder_ == nullptr && config_.forward_writes && config_.attach) {
-    dml_advice = " (a console attached to the running ddb-slave daemon forwards writes; this one found no daemon "
-                 "at " + config_.console_socket + ")";
+    dml_advice =
+        " (a console attached to the running ddb-slave daemon forwards writes; this one found no daemon "
+        "at " +
+        config_.console_socket + ")";
   } else if (!config_.forward_writes) {
     dml_advice = " (forward_writes = false in " + config_.config_path + ")";
   }
@@ -157,8 +156,8 @@ void SlaveConsole::PrintStoredPosition(std::ostream& out) {
   QueryResult result;
   Status s = EnsureConnected();
   if (s.ok()) {
-    s = connection_->Execute(
-        "SELECT cluster_id, seq, applied_at FROM ddb_meta.applied_position WHERE id = 1", &result);
+    s = connection_->Execute("SELECT cluster_id, seq, applied_at FROM ddb_meta.applied_position WHERE id = 1",
+                             &result);
   }
   out << "slave:       " << config_.node_name << " (no daemon answers at " << config_.console_socket
       << ": this console reads this slave's MySQL only)\n";
@@ -167,7 +166,8 @@ void SlaveConsole::PrintStoredPosition(std::ostream& out) {
     return;
   }
   out << "cluster:     " << result.rows[0][0].value_or("") << "\n"
-      << "applied:     #" << result.rows[0][1].value_or("0") << " at " << result.rows[0][2].value_or("") << "\n\n";
+      << "applied:     #" << result.rows[0][1].value_or("0") << " at " << result.rows[0][2].value_or("")
+      << "\n\n";
 }
 
 void SlaveConsole::PrintStatus(std::ostream& out) const {
@@ -175,9 +175,12 @@ void SlaveConsole::PrintStatus(std::ostream& out) const {
   const uint64_t behind = s.master_last_seq > s.applied_seq ? s.master_last_seq - s.applied_seq : 0;
   out << "slave:       " << config_.node_name << "\n"
       << "cluster:     " << (s.cluster_id.empty() ? "(not joined yet)" : s.cluster_id) << "\n"
-      << "master:      " << config_.master_host << ":" << config_.master_port << " — " << LinkStateName(s.link)
-      << (s.link_detail.empty() ? "" : " (" + s.link_detail + ")") << "\n"
-      << "state:       " << (s.link != LinkState::kConnected ? "offline" : behind == 0 ? "online" : "catching up")
+      << "master:      " << config_.master_host << ":" << config_.master_port << " — "
+      << LinkStateName(s.link) << (s.link_detail.empty() ? "" : " (" + s.link_detail + ")") << "\n"
+      << "state:       "
+      << (s.link != LinkState::kConnected ? "offline"
+          : behind == 0                   ? "online"
+                                          : "catching up")
       << "\n"
       << "applied:     #" << s.applied_seq << " (master at #" << s.master_last_seq << ", " << behind
       << " behind)\n";

@@ -11,8 +11,9 @@ Status Validate(const SlaveConfig& config) {
                                    ": key 'node_name' is missing (the name the master knows this slave by)");
   }
   if (!std::regex_match(config.node_name, std::regex("[A-Za-z0-9_.-]{1,64}"))) {
-    return ConfigKeyError(config.config_path, "node_name",
-                          "'" + config.node_name + "' is not a valid node name (letters, digits, '_', '.', '-')");
+    return ConfigKeyError(
+        config.config_path, "node_name",
+        "'" + config.node_name + "' is not a valid node name (letters, digits, '_', '.', '-')");
   }
   if (Status s = ValidateSecret(config.config_path, config.cluster_secret); !s.ok()) return s;
   if (Status s = ValidateHeartbeat(config.config_path, config.heartbeat); !s.ok()) return s;
@@ -20,12 +21,14 @@ Status Validate(const SlaveConfig& config) {
   // sockaddr_un holds 108 bytes with the terminating NUL.
   constexpr size_t kMaxSocketPath = 107;
   if (config.console_socket.size() > kMaxSocketPath) {
-    return ConfigKeyError(config.config_path, "console_socket",
-                          "'" + config.console_socket + "' is " + std::to_string(config.console_socket.size()) +
-                              " bytes long; a unix socket path has at most " + std::to_string(kMaxSocketPath));
+    return ConfigKeyError(
+        config.config_path, "console_socket",
+        "'" + config.console_socket + "' is " + std::to_string(config.console_socket.size()) +
+            " bytes long; a unix socket path has at most " + std::to_string(kMaxSocketPath));
   }
   if (config.reconnect_max_ms < config.reconnect_min_ms) {
-    return ConfigKeyError(config.config_path, "reconnect_max_ms", "must not be smaller than reconnect_min_ms");
+    return ConfigKeyError(config.config_path, "reconnect_max_ms",
+                          "must not be smaller than reconnect_min_ms");
   }
   return Status::Ok();
 }
@@ -45,7 +48,8 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   app.add_option("--reconnect_min_ms", config->reconnect_min_ms, "First reconnect delay")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
-  app.add_option("--reconnect_max_ms", config->reconnect_max_ms, "Longest reconnect delay (exponential back-off)")
+  app.add_option("--reconnect_max_ms", config->reconnect_max_ms,
+                 "Longest reconnect delay (exponential back-off)")
       ->check(CLI::Range(10, 600000))
       ->capture_default_str();
   app.add_option("--apply_batch_records", config->apply_batch_records,
@@ -63,9 +67,10 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
                  "How long a forwarded write waits for the master's answer, then for this slave to apply it")
       ->check(CLI::Range(100, 3600000))
       ->capture_default_str();
-  app.add_flag("--attach", config->attach,
-               "Open a console attached to the running daemon (console_socket): reads here, writes forwarded, "
-               "\\status, \\retry, \\skip; without a daemon, a read-only console on this slave's MySQL");
+  app.add_flag(
+      "--attach", config->attach,
+      "Open a console attached to the running daemon (console_socket): reads here, writes forwarded, "
+      "\\status, \\retry, \\skip; without a daemon, a read-only console on this slave's MySQL");
   app.add_option("--console_socket", config->console_socket,
                  "Local socket where consoles attach to the daemon (off: none) [default: "
                  "/tmp/ddb-slave-<node_name>.sock]");

@@ -16,13 +16,13 @@ struct SlaveConfig {
   std::string master_host = "127.0.0.1";
   uint16_t master_port = 4407;
   MySqlEndpoint mysql;
-  int reconnect_min_ms = 100;   // first retry after losing the master
-  int reconnect_max_ms = 5000;  // back-off ceiling
+  int reconnect_min_ms = 100;        // first retry after losing the master
+  int reconnect_max_ms = 5000;       // back-off ceiling
   size_t apply_batch_records = 100;  // consecutive records applied in one transaction
   size_t queue_records = 2000;       // received, not yet applied (bounds memory)
-  bool forward_writes = true;   // DML at this console runs on the master
-  int forward_wait_ms = 10000;  // for the master's answer, then for applying it here
-  bool attach = false;  // a console attached to the running daemon through console_socket
+  bool forward_writes = true;        // DML at this console runs on the master
+  int forward_wait_ms = 10000;       // for the master's answer, then for applying it here
+  bool attach = false;               // a console attached to the running daemon through console_socket
   // The daemon's local socket for attached consoles; "off" (or empty): none.
   // Default /tmp/ddb-slave-<node_name>.sock.
   std::string console_socket;

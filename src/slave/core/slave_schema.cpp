@@ -3,17 +3,18 @@
 namespace ddb {
 
 Status CreateSlaveSchema(MySqlConnection& connection) {
-  return ExecuteAll(connection, {
-      "CREATE DATABASE IF NOT EXISTS ddb_meta",
-      "CREATE TABLE IF NOT EXISTS ddb_meta.applied_position ("
-      " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
-      " cluster_id VARCHAR(64) NOT NULL DEFAULT '',"
-      " seq BIGINT UNSIGNED NOT NULL,"
-      " master_committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
-      " applied_at DATETIME(6) NOT NULL"
-      ") ENGINE=InnoDB",
-      "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
-  });
+  return ExecuteAll(connection,
+                    {
+                        "CREATE DATABASE IF NOT EXISTS ddb_meta",
+                        "CREATE TABLE IF NOT EXISTS ddb_meta.applied_position ("
+                        " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+                        " cluster_id VARCHAR(64) NOT NULL DEFAULT '',"
+                        " seq BIGINT UNSIGNED NOT NULL,"
+                        " master_committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
+                        " applied_at DATETIME(6) NOT NULL"
+                        ") ENGINE=InnoDB",
+                        "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
+                    });
 }
 
 Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
@@ -32,15 +33,16 @@ Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
 
 Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id) {
   return connection.ExecuteWithParams("UPDATE ddb_meta.applied_position SET cluster_id = ? WHERE id = 1",
-                                    {cluster_id});
+                                      {cluster_id});
 }
 
 Status AcquireApplierLock(MySqlConnection& connection) {
   QueryResult result;
   if (Status s = connection.Execute("SELECT GET_LOCK('ddb_meta.applier', 0)", &result); !s.ok()) return s;
   if (result.rows.empty() || result.rows[0][0].value_or("0") != "1") {
-    return Status::Refused("another ddb-slave is already applying to this MySQL (it holds the lock "
-                           "'ddb_meta.applier'); use --attach for a console beside it");
+    return Status::Refused(
+        "another ddb-slave is already applying to this MySQL (it holds the lock "
+        "'ddb_meta.applier'); use --attach for a console beside it");
   }
   return Status::Ok();
 }
@@ -52,7 +54,8 @@ Status CheckNoOtherApplier(MySqlConnection& connection) {
 
 Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros) {
   return connection.ExecuteWithParams(
-      "UPDATE ddb_meta.applied_position SET seq = ?, master_committed_at = ?, applied_at = SYSDATE(6) WHERE id = 1",
+      "UPDATE ddb_meta.applied_position SET seq = ?, master_committed_at = ?, applied_at = SYSDATE(6) WHERE "
+      "id = 1",
       {seq, master_committed_at_micros});  // SYSDATE: the replayed session clock is the master's
 }
 

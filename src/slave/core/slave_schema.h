@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "ddb/mysql/mysql_connection.h"
 #include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
 
 namespace ddb {
 

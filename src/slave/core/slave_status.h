@@ -30,8 +30,8 @@ struct SlaveStatusSnapshot {
   uint64_t received_seq = 0;
   uint64_t master_last_seq = 0;  // newest seq the master has reported
   ApplierState applier = ApplierState::kStarting;
-  ApplyError apply_error;    // when applier == kError
-  std::string mysql_error;   // when applier == kMySqlDown
+  ApplyError apply_error;        // when applier == kError
+  std::string mysql_error;       // when applier == kMySqlDown
   uint64_t records_applied = 0;  // since start
   // Master commit time of the oldest record received and not yet applied
   // (0: none pending); the lag in seconds is its age.

@@ -27,8 +27,8 @@ SlaveHealth CheckSlaveHealth(const SlaveStatusSnapshot& status, double max_lag_s
   return {true, "ok"};
 }
 
-nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapshot& status, double max_lag_seconds,
-                               int64_t now_micros) {
+nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapshot& status,
+                               double max_lag_seconds, int64_t now_micros) {
   const SlaveHealth health = CheckSlaveHealth(status, max_lag_seconds, now_micros);
   const std::optional<double> lag = SlaveLagSeconds(status, now_micros);
   nlohmann::json out{
@@ -40,8 +40,10 @@ nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapsho
       {"applied_seq", status.applied_seq},
       {"received_seq", status.received_seq},
       {"master_last_seq", status.master_last_seq},
-      {"queue_records", status.received_seq > status.applied_seq ? status.received_seq - status.applied_seq : 0},
-      {"lag_records", status.master_last_seq > status.applied_seq ? status.master_last_seq - status.applied_seq : 0},
+      {"queue_records",
+       status.received_seq > status.applied_seq ? status.received_seq - status.applied_seq : 0},
+      {"lag_records",
+       status.master_last_seq > status.applied_seq ? status.master_last_seq - status.applied_seq : 0},
       {"lag_seconds", lag ? nlohmann::json(*lag) : nlohmann::json(nullptr)},
       {"applier", ApplierStateName(status.applier)},
       {"records_applied", status.records_applied},
@@ -64,9 +66,11 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_secon
   const auto seq = [](uint64_t value) { return static_cast<double>(value); };
   metrics.Gauge("ddb_slave_applied_seq", "Newest record applied and committed here", seq(status.applied_seq));
   metrics.Gauge("ddb_slave_received_seq", "Newest record received from the master", seq(status.received_seq));
-  metrics.Gauge("ddb_slave_master_last_seq", "Newest record the master has reported", seq(status.master_last_seq));
-  metrics.Gauge("ddb_slave_lag_records", "Records the master committed that this slave has not applied",
-                seq(status.master_last_seq > status.applied_seq ? status.master_last_seq - status.applied_seq : 0));
+  metrics.Gauge("ddb_slave_master_last_seq", "Newest record the master has reported",
+                seq(status.master_last_seq));
+  metrics.Gauge(
+      "ddb_slave_lag_records", "Records the master committed that this slave has not applied",
+      seq(status.master_last_seq > status.applied_seq ? status.master_last_seq - status.applied_seq : 0));
   if (const auto lag = SlaveLagSeconds(status, now_micros)) {
     metrics.Gauge("ddb_slave_lag_seconds", "Age of the oldest record not applied here", *lag);
   }
@@ -79,7 +83,8 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_secon
   metrics.Counter("ddb_slave_link_connects_total", "Links to the master that authenticated",
                   seq(status.link_connects));
   metrics.Counter("ddb_slave_apply_errors_total", "Records the applier stopped on", seq(status.apply_errors));
-  metrics.Gauge("ddb_slave_link_up", "1 while linked to the master", status.link == LinkState::kConnected ? 1 : 0);
+  metrics.Gauge("ddb_slave_link_up", "1 while linked to the master",
+                status.link == LinkState::kConnected ? 1 : 0);
   metrics.Gauge("ddb_slave_applier_running", "1 while the applier runs (not stopped on an error or waiting)",
                 status.applier == ApplierState::kRunning ? 1 : 0);
   metrics.Gauge("ddb_slave_healthy", "1 when /health answers 200",
@@ -89,7 +94,8 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_secon
 
 void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context) {
   server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    const SlaveHealth health = CheckSlaveHealth(context.status.Snapshot(), context.max_lag_seconds, NowMicros());
+    const SlaveHealth health =
+        CheckSlaveHealth(context.status.Snapshot(), context.max_lag_seconds, NowMicros());
     return HttpResponse::Json(health.healthy ? 200 : 503,
                               nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
                                              {"reason", health.reason},
@@ -100,7 +106,8 @@ void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context) {
         200, SlaveStatusJson(context.name, context.status.Snapshot(), context.max_lag_seconds, NowMicros()));
   });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    return HttpResponse::Text(200, SlaveMetrics(context.status.Snapshot(), context.max_lag_seconds, NowMicros()),
+    return HttpResponse::Text(200,
+                              SlaveMetrics(context.status.Snapshot(), context.max_lag_seconds, NowMicros()),
                               MetricsText::kContentType);
   });
 }

@@ -21,8 +21,8 @@ struct SlaveHealth {
 
 SlaveHealth CheckSlaveHealth(const SlaveStatusSnapshot& status, double max_lag_seconds, int64_t now_micros);
 
-nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapshot& status, double max_lag_seconds,
-                               int64_t now_micros);
+nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapshot& status,
+                               double max_lag_seconds, int64_t now_micros);
 
 std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_seconds, int64_t now_micros);
 

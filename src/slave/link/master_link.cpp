@@ -31,9 +31,9 @@ LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
 
 }  // namespace
 
-MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
-                       QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
-                       std::function<Status(const std::string&)> remember_cluster,
+MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue,
+                       SlaveStatusBoard& status, QueryWorker& queries, std::string cluster_id,
+                       uint64_t applied_seq, std::function<Status(const std::string&)> remember_cluster,
                        std::shared_ptr<spdlog::logger> logger)
     : strand_(asio::make_strand(io)),
       config_(config),
@@ -95,8 +95,8 @@ void MasterLink::Forward(ForwardRequest request, uint64_t required_link, Forward
                                                      "sent; nothing ran"),
                ForwardReply());
     };
-    const Status queued = channel_->Enqueue(MessageType::kForward,
-                                            std::make_shared<const std::vector<uint8_t>>(Encode(request)), not_sent);
+    const Status queued = channel_->Enqueue(
+        MessageType::kForward, std::make_shared<const std::vector<uint8_t>>(Encode(request)), not_sent);
     if (!queued.ok()) not_sent(queued);
   });
 }
@@ -152,8 +152,8 @@ asio::awaitable<void> MasterLink::Run() {
     status_.SetLink(result.code() == Status::Code::kRefused ? LinkState::kRefused : LinkState::kConnecting,
                     result.ToString());
     // A refusal (wrong secret, unknown name) needs an operator: retry slowly.
-    const auto wait = result.code() == Status::Code::kRefused ? std::chrono::milliseconds(config_.reconnect_max_ms)
-                                                              : delay;
+    const auto wait =
+        result.code() == Status::Code::kRefused ? std::chrono::milliseconds(config_.reconnect_max_ms) : delay;
     backoff.expires_after(wait);
     co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     delay = std::min(delay * 2, std::chrono::milliseconds(config_.reconnect_max_ms));
@@ -166,8 +166,8 @@ asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
   channel_ = channel;  // Stop closes it, even during the handshake
   Status s = co_await Handshake(channel->socket());
   if (s.ok()) {
-    logger_->info("connected to master {} (cluster {}), receiving after #{}", channel->socket().peer(), cluster_id_,
-                  received_seq_);
+    logger_->info("connected to master {} (cluster {}), receiving after #{}", channel->socket().peer(),
+                  cluster_id_, received_seq_);
     status_.SetLink(LinkState::kConnected, channel->socket().peer());
     ++link_number_;
     InstallHandlers(*channel);
@@ -199,8 +199,8 @@ asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
                               ", this slave belongs to cluster " + cluster_id_);
   }
   AuthResponse response;
-  response.proof = SlaveProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce, config_.node_name,
-                              challenge.cluster_id);
+  response.proof = SlaveProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce,
+                              config_.node_name, challenge.cluster_id);
   if (Status s = co_await SendMessage(socket, MessageType::kAuthResponse, response); !s.ok()) co_return s;
   AuthResult result;
   if (Status s = co_await ReceiveMessage(socket, MessageType::kAuthResult, &result, timeout); !s.ok()) {
@@ -226,9 +226,8 @@ asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
 }
 
 void MasterLink::InstallHandlers(LinkChannel& channel) {
-  channel.HandleAsync(MessageType::kRecord, [this, &channel](const Frame& frame) {
-    return ReceiveRecord(channel, frame);
-  });
+  channel.HandleAsync(MessageType::kRecord,
+                      [this, &channel](const Frame& frame) { return ReceiveRecord(channel, frame); });
   channel.Handle(MessageType::kHeartbeat, [this](const Frame& frame) {
     Heartbeat heartbeat;
     if (Status s = Decode(frame.payload, &heartbeat); !s.ok()) return s;
@@ -264,14 +263,16 @@ void MasterLink::InstallHandlers(LinkChannel& channel) {
     if (Status s = Decode(frame.payload, &request); !s.ok()) return s;
     // Answered on the worker thread, on the link that asked: a later link's
     // master never gets it.
-    queries_.Submit(std::move(request), [weak = channel.weak_from_this(), logger = logger_](QueryReply reply) {
-      auto link = weak.lock();
-      if (!link) return;
-      LinkChannel* raw = link.get();  // the channel calls the rejection itself: alive
-      link->Send(MessageType::kQueryResult, Encode(reply), [raw, logger](const Status& why) {
-        if (raw->open()) logger->warn("an answer to the master's query was not sent: {}", why.ToString());
-      });
-    });
+    queries_.Submit(std::move(request),
+                    [weak = channel.weak_from_this(), logger = logger_](QueryReply reply) {
+                      auto link = weak.lock();
+                      if (!link) return;
+                      LinkChannel* raw = link.get();  // the channel calls the rejection itself: alive
+                      link->Send(MessageType::kQueryResult, Encode(reply), [raw, logger](const Status& why) {
+                        if (raw->open())
+                          logger->warn("an answer to the master's query was not sent: {}", why.ToString());
+                      });
+                    });
     return Status::Ok();
   });
   channel.SetHeartbeat([this] { return BuildAck(); });

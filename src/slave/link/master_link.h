@@ -21,10 +21,10 @@
 #include <string>
 
 #include "apply_queue.h"
-#include "query_worker.h"
 #include "ddb/base/asio.h"
-#include "ddb/protocol/link_channel.h"
 #include "ddb/base/wake_signal.h"
+#include "ddb/protocol/link_channel.h"
+#include "query_worker.h"
 #include "slave_config.h"
 #include "slave_status.h"
 
@@ -40,7 +40,8 @@ class MasterLink {
   // (called on the link's strand). All references must outlive the link.
   MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
              QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
-             std::function<Status(const std::string&)> remember_cluster, std::shared_ptr<spdlog::logger> logger);
+             std::function<Status(const std::string&)> remember_cluster,
+             std::shared_ptr<spdlog::logger> logger);
 
   void Start();
   void Stop();
@@ -86,9 +87,9 @@ class MasterLink {
   std::atomic<uint64_t> link_number_{0};
 
   // Strand only, like everything below.
-  uint64_t received_seq_;                   // newest record handed to the queue (or applied)
-  std::shared_ptr<LinkChannel> channel_;    // the session's, from connect to close
-  bool linked_ = false;                     // channel_ passed the handshake and runs
+  uint64_t received_seq_;                              // newest record handed to the queue (or applied)
+  std::shared_ptr<LinkChannel> channel_;               // the session's, from connect to close
+  bool linked_ = false;                                // channel_ passed the handshake and runs
   std::map<uint64_t, ForwardCallback> forwards_sent_;  // forwarded statements awaiting the master's answer
   uint64_t next_forward_id_ = 1;
   WakeSignal space_;  // the apply queue has room

@@ -10,7 +10,9 @@ QueryWorker::QueryWorker(MySqlEndpoint endpoint) : endpoint_(std::move(endpoint)
 
 QueryWorker::~QueryWorker() { Stop(); }
 
-void QueryWorker::Start() { thread_ = std::thread([this] { Run(); }); }
+void QueryWorker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void QueryWorker::Stop() {
   {

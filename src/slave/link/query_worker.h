@@ -12,9 +12,9 @@
 #include <mutex>
 #include <thread>
 
-#include "ddb/protocol/messages.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/mysql/replay_session.h"
+#include "ddb/protocol/messages.h"
 
 namespace ddb {
 

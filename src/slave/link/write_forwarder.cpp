@@ -15,8 +15,8 @@ constexpr size_t kMaxRememberedSets = 256;
 
 }  // namespace
 
-WriteForwarder::WriteForwarder(MasterLink& link, const SlaveStatusBoard& status, std::chrono::milliseconds wait,
-                               uint64_t session_id)
+WriteForwarder::WriteForwarder(MasterLink& link, const SlaveStatusBoard& status,
+                               std::chrono::milliseconds wait, uint64_t session_id)
     : link_(link), status_(status), wait_(wait), session_id_(session_id) {}
 
 WriteForwarder::~WriteForwarder() {
@@ -80,7 +80,8 @@ ExecutionResult WriteForwarder::Forward(const std::string& sql, const std::strin
       outcome.status = Status::Refused("replaying '" + sets_[sets_sent_] +
                                        "' in this console's session on the master failed, so nothing was "
                                        "forwarded (that SET is dropped; the next statement goes ahead "
-                                       "without it): " + failed.ToString());
+                                       "without it): " +
+                                       failed.ToString());
       sets_.erase(sets_.begin() + static_cast<std::ptrdiff_t>(sets_sent_));
       return outcome;
     }
