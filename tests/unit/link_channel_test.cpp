@@ -62,7 +62,9 @@ class LinkChannelTest : public ::testing::Test {
   void TearDown() override {
     if (channel_) channel_->Close(Status::Unavailable("test over"));
     asio::post(peer_->socket().get_executor(), [peer = peer_] { peer->Close(); });
-    if (run_.valid()) EXPECT_TRUE(Ready(run_)) << "Run did not return after Close";
+    if (run_.valid()) {
+      EXPECT_TRUE(Ready(run_)) << "Run did not return after Close";
+    }
     work_.reset();
     io_.stop();
     io_thread_.join();

@@ -140,7 +140,9 @@ void ClientServer::Serve(int fd, const std::string& peer) {
     uint8_t sequence = 0;
     const std::vector<uint8_t> bytes = mysql::FramePayload(
         mysql::EncodeErr(kErrorTooManyConnections, "08004", "Too many connections"), &sequence);
-    socket->WriteAll(bytes, std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+    // Refused either way: whether the ERR arrives changes nothing here.
+    static_cast<void>(
+        socket->WriteAll(bytes, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
     logger_->warn("client {} refused: client_max_connections ({}) reached", peer, max_connections_);
     return;
   }

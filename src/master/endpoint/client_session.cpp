@@ -68,6 +68,10 @@ void ClientSession::Run() {
       return;
     }
     if (!Serve(command)) break;
+    if (!reply_failure_.ok()) {
+      Drop("sending a reply: " + reply_failure_.ToString());
+      return;
+    }
   }
   logger_.debug("client {} (#{}) disconnected", socket_->peer(), connection_id_);
 }
@@ -148,7 +152,12 @@ bool ClientSession::Authenticate() {
     Drop("selecting database '" + response.database + "': " + s.ToString());
     return false;
   }
-  return SendOk().ok();
+  SendOk();
+  if (!reply_failure_.ok()) {
+    Drop("sending the login's OK: " + reply_failure_.ToString());
+    return false;
+  }
+  return true;
 }
 
 Status ClientSession::ApplyCharset(uint8_t charset) {
@@ -227,7 +236,7 @@ void ClientSession::Reply(const ExecutionResult& outcome) {
   }
   const QueryResult& result = outcome.result;
   if (result.has_result_set) {
-    SendAll(mysql::EncodeResultSet(result, charset_, ServerStatus()));
+    SendReply(mysql::EncodeResultSet(result, charset_, ServerStatus()));
     return;
   }
   SendOk(result.affected_rows, result.insert_id, result.server_info);
@@ -268,32 +277,37 @@ Status ClientSession::SendAll(const std::vector<std::vector<uint8_t>>& payloads)
   return socket_->WriteAll(batch, deadline);
 }
 
-Status ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info) {
+void ClientSession::SendReply(const std::vector<std::vector<uint8_t>>& payloads) {
+  if (Status s = SendAll(payloads); !s.ok() && reply_failure_.ok()) reply_failure_ = s;
+}
+
+void ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info) {
   mysql::OkInfo ok;
   ok.affected_rows = affected_rows;
   ok.insert_id = insert_id;
   ok.status = ServerStatus();
   ok.info = info;
-  return Send(mysql::EncodeOk(ok));
+  SendReply({mysql::EncodeOk(ok)});
 }
 
-Status ClientSession::SendError(uint16_t code, const std::string& sql_state, const std::string& message) {
-  return Send(mysql::EncodeErr(code, sql_state, message));
+void ClientSession::SendError(uint16_t code, const std::string& sql_state, const std::string& message) {
+  SendReply({mysql::EncodeErr(code, sql_state, message)});
 }
 
-Status ClientSession::SendError(const Status& status) {
+void ClientSession::SendError(const Status& status) {
   if (status.code() == Status::Code::kMySql && IsConnectionLost(status)) {
-    return SendError(
-        kErrorCannotReachMySql, "HY000",
-        "ddb master cannot reach its MySQL at " + options_.mysql_address + ": " + status.message());
+    SendError(kErrorCannotReachMySql, "HY000",
+              "ddb master cannot reach its MySQL at " + options_.mysql_address + ": " + status.message());
+    return;
   }
   // MySQL's own errors pass through unchanged; ddb's refusals (unsafe
   // statements, ddb_meta...) are "unknown errors" with ddb's explanation.
   if (status.code() == Status::Code::kMySql && status.mysql_error_code() > 0 &&
       status.mysql_error_code() <= 0xFFFF) {
-    return SendError(static_cast<uint16_t>(status.mysql_error_code()), status.sql_state(), status.message());
+    SendError(static_cast<uint16_t>(status.mysql_error_code()), status.sql_state(), status.message());
+    return;
   }
-  return SendError(kErrorUnknown, "HY000", status.message());
+  SendError(kErrorUnknown, "HY000", status.message());
 }
 
 }  // namespace ddb

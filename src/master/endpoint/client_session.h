@@ -81,9 +81,13 @@ class ClientSession {
   Status ReadPacket(bool new_command, std::vector<uint8_t>* payload);
   Status Send(const std::vector<uint8_t>& payload);
   Status SendAll(const std::vector<std::vector<uint8_t>>& payloads);
-  Status SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "");
-  Status SendError(uint16_t code, const std::string& sql_state, const std::string& message);
-  Status SendError(const Status& status);
+  // Replies. One that cannot be sent means the client is gone: the first
+  // such failure is kept in reply_failure_ and the session ends after the
+  // command at hand, so no caller has a send status to look at.
+  void SendReply(const std::vector<std::vector<uint8_t>>& payloads);
+  void SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "");
+  void SendError(uint16_t code, const std::string& sql_state, const std::string& message);
+  void SendError(const Status& status);
   uint16_t ServerStatus() const;
   // One log line naming the client, then the session ends.
   void Drop(const std::string& reason);
@@ -97,6 +101,7 @@ class ClientSession {
   std::string user_;
   uint8_t charset_ = 0;
   uint8_t sequence_id_ = 0;
+  Status reply_failure_;
   std::chrono::steady_clock::time_point handshake_deadline_;
 };
 

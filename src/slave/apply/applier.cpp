@@ -199,7 +199,7 @@ bool Applier::ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status)
     replay_->Forget();
     // A failed statement leaves the transaction open; a lost connection
     // ends it anyway.
-    if (!IsConnectionLost(*status)) static_cast<void>(connection_->Execute("ROLLBACK"));
+    if (!IsConnectionLost(*status)) AbandonTransaction();
   }
   return true;
 }
@@ -211,7 +211,7 @@ Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string
       Committed(run.back().seq, run.back().committed_at_micros, run.size());
       return batch;
     }
-    if (IsConnectionLost(batch)) return batch;
+    if (IsConnectionLost(batch) || !connection_) return batch;
     // A statement failed: apply the run again one statement at a time, which
     // names the statement and its error exactly.
   }
@@ -220,7 +220,7 @@ Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string
     for (const LoggedStatement& statement : record.statements) {
       if (Status s = replay_->Execute(statement); !s.ok()) {
         *failed_statement = statement.sql;
-        connection_->Execute("ROLLBACK");
+        AbandonTransaction();
         return s;
       }
     }
@@ -228,12 +228,22 @@ Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string
   const LogRecord& last = run.back();
   if (Status s = UpdatePosition(*connection_, last.seq, last.committed_at_micros); !s.ok()) {
     *failed_statement = "(position update)";
-    connection_->Execute("ROLLBACK");
+    AbandonTransaction();
     return s;
   }
   if (Status s = connection_->Execute("COMMIT"); !s.ok()) return s;
   Committed(last.seq, last.committed_at_micros, run.size());
   return Status::Ok();
+}
+
+void Applier::AbandonTransaction() {
+  Status s = connection_->Execute("ROLLBACK");
+  if (s.ok()) return;
+  // The transaction must not stay open: the next START TRANSACTION would
+  // commit its first statements. Closing the connection rolls it back.
+  logger_->warn("applier: ROLLBACK failed ({}); reconnecting to end the transaction", s.ToString());
+  replay_.reset();
+  connection_.reset();
 }
 
 Status Applier::ApplyDdl(const LogRecord& record, std::string* failed_statement) {

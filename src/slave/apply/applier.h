@@ -66,6 +66,9 @@ class Applier {
   // having sent nothing. `status` is the batch's outcome.
   bool ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status);
   Status ApplyDdl(const LogRecord& record, std::string* failed_statement);
+  // ROLLBACK after a failed statement; when that fails too, drops the
+  // connection (and the replay session on it), which rolls back as well.
+  void AbandonTransaction();
   void WaitForOperator();
   void Committed(uint64_t seq, int64_t committed_at, size_t records);
 
