@@ -20,8 +20,9 @@ class SyncReplicationTest : public ::testing::Test {
   }
 
   SyncReplication Make(int slaves, milliseconds timeout) {
-    return SyncReplication(registry_, SyncSettings{slaves, timeout},
-                           std::make_shared<spdlog::logger>("sync", std::make_shared<spdlog::sinks::null_sink_mt>()));
+    return SyncReplication(
+        registry_, SyncSettings{slaves, timeout},
+        std::make_shared<spdlog::logger>("sync", std::make_shared<spdlog::sinks::null_sink_mt>()));
   }
 
   void Acknowledge(uint64_t link, const std::string& name, uint64_t seq) {
