@@ -15,7 +15,11 @@ bool IsName(const Token& token) {
   return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
 }
 
-bool IsDot(const Token& token) { return token.kind == TokenKind::kOperator && token.text == "."; }
+bool IsOperator(const Token& token, std::string_view op) {
+  return token.kind == TokenKind::kOperator && token.text == op;
+}
+
+bool IsDot(const Token& token) { return IsOperator(token, "."); }
 
 template <typename Words>
 bool IsAnyKeyword(const Token& token, const Words& words) {
@@ -68,11 +72,9 @@ std::vector<TableName> Resolved(std::vector<TableName> names, const std::string&
 }
 
 constexpr const char* kWhy =
-    "ids generated inside a trigger, stored function, procedure or compound block come from each server's "
-    "own "
-    "counter, which rolled-back inserts and concurrent transactions move differently on the master, so a "
-    "slave "
-    "would store other ids (MariaDB's statement binlog calls this unsafe too)";
+    "ids generated inside a trigger, stored function, procedure or compound block come from each "
+    "server's own counter, which rolled-back inserts and concurrent transactions move differently on "
+    "the master, so a slave would store other ids (MariaDB's statement binlog calls this unsafe too)";
 
 // The body's INSERTs into tables with an AUTO_INCREMENT column.
 Status CheckBody(MySqlConnection& connection, const std::vector<Token>& tokens, const std::string& schema,
@@ -122,6 +124,102 @@ Status CheckTable(MySqlConnection& connection, const TableName& table, LexMode m
                            " inserts into " + Qualified(table) +
                            ", so an AUTO_INCREMENT column there would have " + kWhy +
                            "; drop or change the " + row[0].value_or("") + " first (nothing was changed)");
+  }
+  return Status::Ok();
+}
+
+// The index after "WAIT n" or "NOWAIT" at tokens[at], or `at`.
+size_t SkipWait(const std::vector<Token>& tokens, size_t at) {
+  if (at < tokens.size() && IsKeyword(tokens[at], "NOWAIT")) return at + 1;
+  if (at + 1 < tokens.size() && IsKeyword(tokens[at], "WAIT")) return at + 2;
+  return at;
+}
+
+// A table whose columns arrive under another name.
+struct NewName {
+  TableName source;
+  TableName target;
+};
+
+// RENAME TABLE a TO b[, c TO d...]: MariaDB's form, IF EXISTS and WAIT included.
+std::vector<NewName> RenamePairs(const std::vector<Token>& tokens) {
+  std::vector<NewName> pairs;
+  size_t at = 2;
+  while (true) {
+    NewName pair;
+    if (!ReadTableName(tokens, SkipIfExists(tokens, at), &pair.source, &at)) break;
+    at = SkipWait(tokens, at);
+    if (at >= tokens.size() || !IsKeyword(tokens[at], "TO")) break;
+    if (!ReadTableName(tokens, at + 1, &pair.target, &at)) break;
+    pairs.push_back(std::move(pair));
+    if (at >= tokens.size() || !IsOperator(tokens[at], ",")) break;
+    ++at;
+  }
+  return pairs;
+}
+
+// ALTER TABLE a ... RENAME [TO | AS] b (not RENAME COLUMN, INDEX or KEY).
+std::vector<NewName> AlterRenamePairs(const std::vector<Token>& tokens) {
+  NewName pair;
+  size_t at = 0;
+  if (!NameAfter(tokens, "TABLE", &pair.source, &at)) return {};
+  for (; at < tokens.size(); ++at) {
+    if (!IsKeyword(tokens[at], "RENAME") || at + 1 >= tokens.size()) continue;
+    size_t name = at + 1;
+    if (IsKeyword(tokens[name], "COLUMN") || IsKeyword(tokens[name], "INDEX") ||
+        IsKeyword(tokens[name], "KEY")) {
+      continue;
+    }
+    if (IsKeyword(tokens[name], "TO") || IsKeyword(tokens[name], "AS")) ++name;
+    if (ReadTableName(tokens, name, &pair.target)) return {pair};
+  }
+  return {};
+}
+
+// CREATE TABLE b LIKE a, CREATE TABLE b (LIKE a): b gets a's AUTO_INCREMENT.
+std::vector<NewName> LikePairs(const std::vector<Token>& tokens) {
+  NewName pair;
+  size_t at = 0;
+  if (!NameAfter(tokens, "TABLE", &pair.target, &at)) return {};
+  if (at < tokens.size() && IsOperator(tokens[at], "(")) ++at;
+  if (at >= tokens.size() || !IsKeyword(tokens[at], "LIKE")) return {};
+  if (!ReadTableName(tokens, at + 1, &pair.source)) return {};
+  return {pair};
+}
+
+// Statements that give a table's columns, AUTO_INCREMENT included, a name
+// without writing AUTO_INCREMENT: RENAME, ALTER ... RENAME, CREATE ... LIKE.
+std::vector<NewName> TablesTakingNewNames(const StatementInfo& info, const std::vector<Token>& tokens) {
+  if (info.kind != StatementKind::kDdl || (info.object != "TABLE" && info.object != "TABLES")) return {};
+  if (info.verb == "RENAME") return RenamePairs(tokens);
+  if (info.verb == "ALTER") return AlterRenamePairs(tokens);
+  if (info.verb == "CREATE") return LikePairs(tokens);
+  return {};
+}
+
+Status HasAutoIncrement(MySqlConnection& connection, const TableName& table, bool* has) {
+  QueryResult found;
+  Status s = connection.ExecuteWithParams(
+      "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
+      "AND EXTRA LIKE '%auto_increment%' LIMIT 1",
+      {table.schema, table.table}, &found);
+  *has = s.ok() && !found.rows.empty();
+  return s;
+}
+
+// Refused when a table with an AUTO_INCREMENT column would take the name of
+// a table a program inserts into.
+Status CheckNewNames(MySqlConnection& connection, std::vector<NewName> pairs,
+                     const std::string& current_database, LexMode mode) {
+  for (NewName& pair : pairs) {
+    for (TableName* name : {&pair.source, &pair.target}) {
+      if (name->schema.empty()) name->schema = current_database;
+    }
+    if (pair.source.schema.empty() || pair.target.schema.empty()) continue;  // fails on its own
+    bool has = false;
+    if (Status s = HasAutoIncrement(connection, pair.source, &has); !s.ok()) return s;
+    if (!has) continue;
+    if (Status s = CheckTable(connection, pair.target, mode); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -180,11 +278,14 @@ Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& st
   if (info.kind == StatementKind::kDml && IsCompoundVerb(info.verb)) {
     return CheckBody(connection, tokens, current_database, "the compound block");
   }
-  // Every statement passes here: only a table's DDL pays for the scan.
-  if (info.kind != StatementKind::kDdl || (info.verb != "CREATE" && info.verb != "ALTER") ||
-      info.object != "TABLE") {
+  // Every statement passes here: only a table's DDL pays for the scans.
+  if (info.kind != StatementKind::kDdl || (info.object != "TABLE" && info.object != "TABLES")) {
     return Status::Ok();
   }
+  if (std::vector<NewName> pairs = TablesTakingNewNames(info, tokens); !pairs.empty()) {
+    if (Status s = CheckNewNames(connection, std::move(pairs), current_database, mode); !s.ok()) return s;
+  }
+  if (info.verb != "CREATE" && info.verb != "ALTER") return Status::Ok();
   if (std::none_of(tokens.begin(), tokens.end(),
                    [](const Token& t) { return IsKeyword(t, "AUTO_INCREMENT"); })) {
     return Status::Ok();

@@ -39,8 +39,9 @@ std::vector<TableName> InsertTargets(const std::vector<Token>& tokens);
 std::string ProgramSchema(const std::vector<Token>& tokens, const std::string& current_database);
 
 // Refused when `statement` creates a program (or runs a compound block) that
-// inserts into a table with an AUTO_INCREMENT column, or creates or alters a
-// table to have one while a program inserts into it; the reason names the
+// inserts into a table with an AUTO_INCREMENT column, or creates, alters or
+// renames a table to have one (AUTO_INCREMENT written, CREATE TABLE ... LIKE,
+// RENAME TABLE, ALTER TABLE ... RENAME) while a program inserts into it; the reason names the
 // table and the program. Asks the master's catalog (information_schema), so
 // only statements of those kinds cost a query. Other statements: Ok.
 Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& statement,
