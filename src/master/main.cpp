@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
     logger->info("config reloaded: {}", change);
     return change;
   };
-  ConsistencyCheck verify(config.mysql, registry, recent);
+  ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
                         config.mysql);
   const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });

@@ -48,7 +48,8 @@ TEST(VerifyTest, EqualNodesAreReportedEqualAndADriftedChunkIsNamed) {
   for (const auto& table : report["tables"]) {
     if (table["table"] == "v.big") {
       EXPECT_EQ(table["slaves"]["slave1"], "ok");
-      EXPECT_EQ(table["slaves"]["slave2"], "DIFFERS: chunk 2 of 3 (1000 rows vs 1000 on the master)");
+      EXPECT_EQ(table["slaves"]["slave2"],
+                "DIFFERS: chunk 2 of 3, 1000 < id <= 2000 (1000 rows vs 1000 on the master)");
     }
   }
   // A scripted console reports the failed check in its exit status.

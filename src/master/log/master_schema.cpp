@@ -1,9 +1,11 @@
 #include "master_schema.h"
 
+#include "ddb/mysql/checksum_schema.h"
+
 namespace ddb {
 
 Status CreateMasterSchema(MySqlConnection& connection) {
-  return ExecuteAll(
+  Status s = ExecuteAll(
       connection,
       {
           "CREATE DATABASE IF NOT EXISTS ddb_meta",
@@ -54,6 +56,8 @@ Status CreateMasterSchema(MySqlConnection& connection) {
           " updated_at DATETIME(6) NOT NULL"
           ") ENGINE=InnoDB",
       });
+  if (s.ok()) s = CreateChecksumSchema(connection);
+  return s;
 }
 
 Status LoadOrCreateClusterId(MySqlConnection& connection, std::string* cluster_id) {

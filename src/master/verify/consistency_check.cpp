@@ -4,160 +4,210 @@
 
 #include <thread>
 
+#include "ddb/base/clock.h"
+
 namespace ddb {
 namespace {
 
 constexpr uint64_t kChunkRows = 1000;
 constexpr auto kCatchUpDeadline = std::chrono::seconds(60);
 constexpr auto kSlaveQueryTimeout = std::chrono::seconds(60);
+// The context every node computes a checksum in (the routine itself keeps
+// its sql_mode): TIMESTAMP columns read in UTC, and the call's literal
+// parsed with backslash escapes whatever the applier's last statement set.
+constexpr const char* kSqlMode = "'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'";
+constexpr const char* kTimeZone = "'+00:00'";
+// Results older than this are deleted by the next check, on every node.
+constexpr uint64_t kKeepResultsMicros = 24ull * 3600 * 1000000;
 
 std::string Cell(const QueryResult& result, size_t row, size_t column) {
   return result.rows.at(row).at(column).value_or("");
 }
 
+// "rows/crc", or "" for a NULL result (the node could not read the chunk).
+std::string SumOf(const QueryResult& result, size_t row, size_t first_column) {
+  const auto& cells = result.rows.at(row);
+  if (!cells.at(first_column) || !cells.at(first_column + 1)) return "";
+  return *cells[first_column] + "/" + *cells[first_column + 1];
+}
+
+std::string RowsOf(const std::string& sum) { return sum.substr(0, sum.find('/')); }
+
 }  // namespace
 
-ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, const SlaveRegistry& registry,
-                                   const RecentRecords& recent)
-    : endpoint_(std::move(master)), registry_(registry), recent_(recent) {}
+ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry)
+    : endpoint_(std::move(master)), log_(log), registry_(registry) {}
 
-Status ConsistencyCheck::WaitForSlaves(VerifyReport* report, std::vector<std::string>* checked) {
-  report->position = recent_.last_seq();
-  const auto deadline = std::chrono::steady_clock::now() + kCatchUpDeadline;
-  for (const SlaveStatus& slave : registry_.Snapshot()) {
-    report->slave_names.push_back(slave.name);
-    if (slave.state == SlaveState::kNeverConnected || slave.state == SlaveState::kOffline) {
-      report->skipped[slave.name] = std::string(SlaveStateName(slave.state)) + ": not checked";
-      continue;
-    }
-    checked->push_back(slave.name);
+Status ConsistencyCheck::Connect() {
+  if (connection_) return Status::Ok();
+  Status s = MySqlConnection::Open(endpoint_, &connection_);
+  if (s.ok()) {
+    s = connection_->Execute(std::string("SET SESSION sql_mode = ") + kSqlMode +
+                             ", time_zone = " + kTimeZone + ", autocommit = 0");
   }
-  // Poll the acknowledged positions: acks arrive on their own.
-  for (;;) {
-    bool all_there = true;
-    for (const SlaveStatus& slave : registry_.Snapshot()) {
-      if (std::find(checked->begin(), checked->end(), slave.name) == checked->end()) continue;
-      if (slave.acked_seq < report->position) all_there = false;
-    }
-    if (all_there) return Status::Ok();
-    if (std::chrono::steady_clock::now() > deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  for (const SlaveStatus& slave : registry_.Snapshot()) {
-    auto it = std::find(checked->begin(), checked->end(), slave.name);
-    if (it == checked->end() || slave.acked_seq >= report->position) continue;
-    report->skipped[slave.name] = "did not reach #" + std::to_string(report->position) + " (at #" +
-                                  std::to_string(slave.acked_seq) + "): not checked";
-    checked->erase(it);
-  }
-  return Status::Ok();
+  if (!s.ok()) connection_.reset();
+  return s;
 }
 
-Status ConsistencyCheck::ChunkQueries(const std::string& db, const std::string& table,
-                                      std::vector<std::string>* queries) {
-  QueryResult columns;
-  if (Status s = connection_->ExecuteWithParams(
-          "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-          "ORDER BY ordinal_position",
-          {db, table}, &columns);
-      !s.ok()) {
-    return s;
-  }
-  QueryResult key;
-  if (Status s = connection_->ExecuteWithParams("SELECT column_name FROM information_schema.key_column_usage "
-                                                "WHERE table_schema = ? AND table_name = ? "
-                                                "AND constraint_name = 'PRIMARY' ORDER BY ordinal_position",
-                                                {db, table}, &key);
-      !s.ok()) {
-    return s;
-  }
-  // One CRC per row over every column, NULLs told apart from empty strings by
-  // the trailing ISNULL flags; BIT_XOR makes the chunk's sum order-free.
-  std::string values;
-  std::string nulls;
-  for (size_t i = 0; i < columns.rows.size(); ++i) {
-    const std::string column = QuoteIdentifier(Cell(columns, i, 0));
-    values += ", " + column;
-    nulls += std::string(i ? ", " : "") + "ISNULL(" + column + ")";
-  }
-  const std::string qualified = QuoteIdentifier(db) + "." + QuoteIdentifier(table);
-  const std::string select = "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#'" + values + ", CONCAT(" +
-                             nulls + ")))), 0) FROM " + qualified;
-  if (key.rows.empty()) {  // no primary key: the whole table in one chunk
-    queries->push_back(select);
-    return Status::Ok();
-  }
-  // Chunk on the first primary-key column, walking its values in order.
-  const std::string pk = QuoteIdentifier(Cell(key, 0, 0));
-  std::string lower;
-  for (;;) {
-    QueryResult boundary;
-    const std::string where = lower.empty() ? "" : " WHERE " + pk + " > " + QuoteString(lower);
-    if (Status s = connection_->Execute("SELECT " + pk + " FROM " + qualified + where + " ORDER BY " + pk +
-                                            " LIMIT 1 OFFSET " + std::to_string(kChunkRows - 1),
-                                        &boundary);
-        !s.ok()) {
-      return s;
-    }
-    if (boundary.rows.empty() || !boundary.rows[0][0]) {
-      queries->push_back(select + where);
-      return Status::Ok();
-    }
-    const std::string upper = *boundary.rows[0][0];
-    queries->push_back(select + (lower.empty() ? " WHERE " : where + " AND ") + pk +
-                       " <= " + QuoteString(upper));
-    lower = upper;
-  }
-}
-
-Status ConsistencyCheck::Run(VerifyReport* report) {
-  if (!connection_) {
-    if (Status s = MySqlConnection::Open(endpoint_, &connection_); !s.ok()) return s;
-  }
-  std::vector<std::string> checked;
-  if (Status s = WaitForSlaves(report, &checked); !s.ok()) return s;
+Status ConsistencyCheck::ListTables(std::vector<ChunkPlan>* plans) {
   QueryResult tables;
   if (Status s = connection_->Execute(
           "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-          "AND "
-          "table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'ddb_meta') "
+          "AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'ddb_meta') "
           "ORDER BY table_schema, table_name",
           &tables);
       !s.ok()) {
     return s;
   }
   for (size_t t = 0; t < tables.rows.size(); ++t) {
-    const std::string db = Cell(tables, t, 0);
-    const std::string table = Cell(tables, t, 1);
+    ChunkPlan plan;
+    if (Status s = PlanChunks(*connection_, Cell(tables, t, 0), Cell(tables, t, 1), kChunkRows, &plan);
+        !s.ok()) {
+      return s;
+    }
+    plans->push_back(std::move(plan));
+  }
+  // The boundaries were read in a snapshot of their own: end it, so each
+  // chunk's transaction reads the rows as they are when it runs.
+  return connection_->Execute("COMMIT");
+}
+
+Status ConsistencyCheck::LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan& plan, size_t index,
+                                  uint64_t* seq, std::string* sum) {
+  const std::string& condition = plan.conditions[index];
+  const std::string select = plan.aggregate + (condition.empty() ? "" : " WHERE " + condition);
+  std::vector<LoggedStatement> statements;
+  if (chunk == 1) {
+    statements.push_back({"DELETE FROM ddb_meta.checksums WHERE run_id < " +
+                              std::to_string(run > kKeepResultsMicros ? run - kKeepResultsMicros : 0),
+                          "",
+                          NowMicros(),
+                          {}});
+  }
+  statements.push_back({"CALL ddb_meta.checksum_chunk(" + std::to_string(run) + ", " + std::to_string(chunk) +
+                            ", " + QuoteString(plan.table) + ", " + QuoteString(select) + ")",
+                        "",
+                        NowMicros(),
+                        {{"sql_mode", kSqlMode}, {"time_zone", kTimeZone}}});
+  Status s;
+  for (const LoggedStatement& statement : statements) {
+    if (s.ok()) s = connection_->Execute(statement.sql);
+  }
+  QueryResult result;
+  if (s.ok()) {
+    s = connection_->Execute("SELECT row_count, crc FROM ddb_meta.checksums WHERE run_id = " +
+                                 std::to_string(run) + " AND chunk = " + std::to_string(chunk),
+                             &result);
+  }
+  if (s.ok() && (result.rows.empty() || (*sum = SumOf(result, 0, 0)).empty())) {
+    s = Status::Unavailable("the master could not checksum " + plan.table + " (" + plan.ranges[index] +
+                            "): a lock wait or deadlock; run \\verify again");
+  }
+  if (!s.ok()) {
+    connection_.reset();  // closing the session rolls the chunk's transaction back
+    return s;
+  }
+  bool session_lost = false;
+  s = log_.Commit(*connection_, std::move(statements), false, seq, &session_lost);
+  if (!s.ok() || session_lost) connection_.reset();
+  return s;
+}
+
+Status ConsistencyCheck::WaitForSlaves(VerifyReport* report, std::vector<std::string>* checked) {
+  const auto deadline = std::chrono::steady_clock::now() + kCatchUpDeadline;
+  for (const SlaveStatus& slave : registry_.Snapshot()) report->slave_names.push_back(slave.name);
+  // Poll the acknowledged positions: acks arrive on their own. A slave that
+  // is offline now computes its sums when it applies the records; this
+  // report cannot wait for it.
+  for (;;) {
+    bool waiting = false;
+    for (const SlaveStatus& slave : registry_.Snapshot()) {
+      const bool connected =
+          slave.state != SlaveState::kNeverConnected && slave.state != SlaveState::kOffline;
+      if (connected && slave.acked_seq < report->position) waiting = true;
+    }
+    if (!waiting || std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (const SlaveStatus& slave : registry_.Snapshot()) {
+    if (slave.acked_seq >= report->position) {
+      checked->push_back(slave.name);
+    } else if (slave.state == SlaveState::kNeverConnected || slave.state == SlaveState::kOffline) {
+      report->skipped[slave.name] = std::string(SlaveStateName(slave.state)) + ": not checked";
+    } else {
+      report->skipped[slave.name] = "did not reach #" + std::to_string(report->position) + " (at #" +
+                                    std::to_string(slave.acked_seq) + "): not checked";
+    }
+  }
+  return Status::Ok();
+}
+
+Status ConsistencyCheck::SlaveSums(const std::string& slave, uint64_t run, ChunkSums* sums) const {
+  QueryRequest request;
+  request.sql = "SELECT chunk, row_count, crc FROM ddb_meta.checksums WHERE run_id = " + std::to_string(run);
+  QueryResult result;
+  if (Status s = registry_.QuerySlave(slave, std::move(request), kSlaveQueryTimeout, &result); !s.ok()) {
+    return s;
+  }
+  for (size_t row = 0; row < result.rows.size(); ++row) {
+    (*sums)[static_cast<uint32_t>(std::stoul(Cell(result, row, 0)))] = SumOf(result, row, 1);
+  }
+  return Status::Ok();
+}
+
+Status ConsistencyCheck::Run(VerifyReport* report) {
+  if (Status s = Connect(); !s.ok()) return s;
+  const uint64_t run = static_cast<uint64_t>(NowMicros());
+  std::vector<ChunkPlan> plans;
+  if (Status s = ListTables(&plans); !s.ok()) {
+    connection_.reset();
+    return s;
+  }
+  // The master's sums, by chunk number across all tables.
+  ChunkSums master;
+  std::vector<uint32_t> first_chunk;  // per plan
+  uint32_t next_chunk = 1;
+  for (const ChunkPlan& plan : plans) {
+    first_chunk.push_back(next_chunk);
+    for (size_t c = 0; c < plan.conditions.size(); ++c, ++next_chunk) {
+      if (Status s = Connect(); !s.ok()) return s;
+      if (Status s = LogChunk(run, next_chunk, plan, c, &report->position, &master[next_chunk]); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  std::vector<std::string> checked;
+  if (Status s = WaitForSlaves(report, &checked); !s.ok()) return s;
+  std::map<std::string, ChunkSums> slaves;
+  std::map<std::string, std::string> errors;
+  for (const std::string& slave : checked) {
+    if (Status s = SlaveSums(slave, run, &slaves[slave]); !s.ok()) errors[slave] = "error: " + s.ToString();
+  }
+  for (size_t p = 0; p < plans.size(); ++p) {
+    const ChunkPlan& plan = plans[p];
     TableVerdict verdict;
-    verdict.table = db + "." + table;
-    std::vector<std::string> chunks;
-    if (Status s = ChunkQueries(db, table, &chunks); !s.ok()) return s;
-    std::vector<std::string> master_sums;
-    for (const std::string& chunk : chunks) {
-      QueryResult sum;
-      if (Status s = connection_->Execute(chunk, &sum); !s.ok()) return s;
-      verdict.master_rows += std::stoull(Cell(sum, 0, 0));
-      master_sums.push_back(Cell(sum, 0, 0) + "/" + Cell(sum, 0, 1));
+    verdict.table = plan.table;
+    const size_t chunks = plan.conditions.size();
+    for (size_t c = 0; c < chunks; ++c) {
+      verdict.master_rows += std::stoull(RowsOf(master[first_chunk[p] + static_cast<uint32_t>(c)]));
     }
     for (const std::string& slave : checked) {
-      std::string result = "ok";
-      for (size_t c = 0; c < chunks.size() && result == "ok"; ++c) {
-        QueryResult sum;
-        QueryRequest request;
-        request.sql = chunks[c];
-        Status s = registry_.QuerySlave(slave, std::move(request), kSlaveQueryTimeout, &sum);
-        if (!s.ok()) {
-          result = s.code() == Status::Code::kMySql && s.mysql_error_code() == 1146
-                       ? "DIFFERS: table missing"
-                       : "error: " + s.ToString();
-        } else if (Cell(sum, 0, 0) + "/" + Cell(sum, 0, 1) != master_sums[c]) {
-          result = "DIFFERS: chunk " + std::to_string(c + 1) + " of " + std::to_string(chunks.size()) + " (" +
-                   Cell(sum, 0, 0) + " rows vs " + master_sums[c].substr(0, master_sums[c].find('/')) +
+      std::string result = plan.not_checkable.empty() ? "ok" : plan.not_checkable;
+      if (errors.count(slave)) result = errors[slave];
+      for (size_t c = 0; c < chunks && result == "ok"; ++c) {
+        const std::string& ours = master[first_chunk[p] + static_cast<uint32_t>(c)];
+        auto theirs = slaves[slave].find(first_chunk[p] + static_cast<uint32_t>(c));
+        if (theirs == slaves[slave].end()) {
+          result = "error: no checksum for chunk " + std::to_string(c + 1) + " on the slave";
+        } else if (theirs->second.empty()) {
+          result = "DIFFERS: table missing or unreadable";
+        } else if (theirs->second != ours) {
+          result = "DIFFERS: chunk " + std::to_string(c + 1) + " of " + std::to_string(chunks) + ", " +
+                   plan.ranges[c] + " (" + RowsOf(theirs->second) + " rows vs " + RowsOf(ours) +
                    " on the master)";
         }
       }
-      if (result != "ok") report->all_equal = false;
+      if (result != "ok" && result.rfind("not checkable", 0) != 0) report->all_equal = false;
       verdict.slaves[slave] = result;
     }
     report->tables.push_back(std::move(verdict));

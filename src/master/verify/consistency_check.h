@@ -1,11 +1,12 @@
-// ConsistencyCheck: \verify. Brings the slaves to the master's position,
-// checksums every replicated table on every node in primary-key chunks (like
-// pt-table-checksum: a big table is read a thousand rows at a time, so no
-// long-held snapshot or lock), and reports node x table.
+// ConsistencyCheck: \verify, exact while writers run.
 //
-// The slaves' checksums are computed by the slaves themselves, over their
-// replication links. The console that runs the check is the only writer
-// while it runs; with concurrent writers a chunk may differ transiently.
+// Each chunk of each table (chunk_plan.h) is checksummed by a logged write,
+// `CALL ddb_meta.checksum_chunk(...)` (ddb/mysql/checksum_schema.h): on the
+// master its locking read sees exactly the rows committed before it in log
+// order, and every slave runs the same call at the same position of the log,
+// so equal nodes give equal sums however busy the master is. The master
+// compares its results with each slave's once the slave has applied the last
+// chunk. Like pt-table-checksum, but exact: the sums travel in ddb's own log.
 #pragma once
 
 #include <chrono>
@@ -14,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "chunk_plan.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "recent_records.h"
+#include "replication_log.h"
 #include "slave_registry.h"
 
 namespace ddb {
@@ -27,7 +30,7 @@ struct TableVerdict {
 };
 
 struct VerifyReport {
-  uint64_t position = 0;  // the log position every checked slave had reached
+  uint64_t position = 0;  // the record of the last chunk: a slave is compared once it applied it
   std::vector<std::string> slave_names;
   std::map<std::string, std::string> skipped;  // slave -> why it was not checked
   std::vector<TableVerdict> tables;
@@ -36,17 +39,26 @@ struct VerifyReport {
 
 class ConsistencyCheck {
  public:
-  ConsistencyCheck(MySqlEndpoint master, const SlaveRegistry& registry, const RecentRecords& recent);
+  ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry);
 
   Status Run(VerifyReport* report);
 
  private:
+  // One chunk's result on one node: "rows/crc", or "" when the node could
+  // not read the chunk (a missing table, say).
+  using ChunkSums = std::map<uint32_t, std::string>;
+
+  Status Connect();
+  Status ListTables(std::vector<ChunkPlan>* plans);
+  // Checksums chunk `index` of `plan` on the master through the log.
+  Status LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan& plan, size_t index, uint64_t* seq,
+                  std::string* sum);
   Status WaitForSlaves(VerifyReport* report, std::vector<std::string>* checked);
-  Status ChunkQueries(const std::string& db, const std::string& table, std::vector<std::string>* queries);
+  Status SlaveSums(const std::string& slave, uint64_t run, ChunkSums* sums) const;
 
   const MySqlEndpoint endpoint_;
+  ReplicationLog& log_;
   const SlaveRegistry& registry_;
-  const RecentRecords& recent_;
   std::unique_ptr<MySqlConnection> connection_;
 };
 

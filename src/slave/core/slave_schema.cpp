@@ -1,20 +1,24 @@
 #include "slave_schema.h"
 
+#include "ddb/mysql/checksum_schema.h"
+
 namespace ddb {
 
 Status CreateSlaveSchema(MySqlConnection& connection) {
-  return ExecuteAll(connection,
-                    {
-                        "CREATE DATABASE IF NOT EXISTS ddb_meta",
-                        "CREATE TABLE IF NOT EXISTS ddb_meta.applied_position ("
-                        " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
-                        " cluster_id VARCHAR(64) NOT NULL DEFAULT '',"
-                        " seq BIGINT UNSIGNED NOT NULL,"
-                        " master_committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
-                        " applied_at DATETIME(6) NOT NULL"
-                        ") ENGINE=InnoDB",
-                        "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
-                    });
+  Status s = ExecuteAll(connection,
+                        {
+                            "CREATE DATABASE IF NOT EXISTS ddb_meta",
+                            "CREATE TABLE IF NOT EXISTS ddb_meta.applied_position ("
+                            " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
+                            " cluster_id VARCHAR(64) NOT NULL DEFAULT '',"
+                            " seq BIGINT UNSIGNED NOT NULL,"
+                            " master_committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
+                            " applied_at DATETIME(6) NOT NULL"
+                            ") ENGINE=InnoDB",
+                            "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
+                        });
+  if (s.ok()) s = CreateChecksumSchema(connection);
+  return s;
 }
 
 Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
