@@ -1,5 +1,7 @@
 #include "master_console.h"
 
+#include <sstream>
+
 #include "replication_log.h"
 #include "slave_lag.h"
 
@@ -93,12 +95,14 @@ std::string MasterConsole::CancelRunning() {
 }
 
 std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const {
-  return {{"status", "this master, its log position and every configured slave"},
-          {"slaves", "the slaves table only"},
-          {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"},
-          {"verify [json]", "checksum every table on every node and show differences"},
-          {"read_from slaves|master", "where reads at this console go"},
-          {"sync_slaves [N]", "writes return once N slaves applied them (0: asynchronous); no N: show"}};
+  return {
+      {"status", "this master, its log position and every configured slave"},
+      {"slaves", "the slaves table only"},
+      {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"},
+      {"verify [json]", "checksum every table on every node and show differences"},
+      {"repair DB.TABLE [CHUNK]", "rewrite on the slaves the chunks of a table that differ, then verify it"},
+      {"read_from slaves|master", "where reads at this console go"},
+      {"sync_slaves [N]", "writes return once N slaves applied them (0: asynchronous); no N: show"}};
 }
 
 CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument,
@@ -165,7 +169,46 @@ CommandResult MasterConsole::RunCommand(const std::string& name, const std::stri
     }
     return report.all_equal ? CommandResult::kDone : CommandResult::kFailed;
   }
+  if (name == "repair") return Repair(argument, out);
   return CommandResult::kUnknown;
+}
+
+CommandResult MasterConsole::Repair(const std::string& argument, std::ostream& out) {
+  std::istringstream words(argument);
+  std::string table;
+  std::string chunk_word;
+  std::string extra;
+  words >> table >> chunk_word >> extra;
+  size_t chunk = 0;
+  if (!chunk_word.empty()) {
+    try {
+      size_t used = 0;
+      chunk = std::stoul(chunk_word, &used);
+      if (used != chunk_word.size()) chunk = 0;
+    } catch (const std::exception&) {
+      chunk = 0;
+    }
+  }
+  if (table.empty() || !extra.empty() || (!chunk_word.empty() && chunk == 0)) {
+    out << "ERROR: \\repair takes a table as database.table and, optionally, a chunk number from \\verify\n";
+    return CommandResult::kFailed;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  RepairReport report;
+  if (Status s = verify_.Repair(table, chunk, &report); !s.ok()) {
+    out << "ERROR: repair failed: " << s.ToString() << "\n";
+    return CommandResult::kFailed;
+  }
+  if (report.chunks_rewritten == 0) {
+    out << table << ": no chunk differs on any checked slave; nothing rewritten\n";
+  } else {
+    out << table << ": rewrote " << report.chunks_rewritten << " chunk(s), " << report.rows_rewritten
+        << " row(s), on the slaves through the log; checked again at #" << report.after.position << ":\n";
+  }
+  PrintResult(VerifyTable(report.after), ResultLayout::kTable, std::chrono::steady_clock::now() - start, "",
+              out);
+  out << (report.after.all_equal ? "all nodes equal" : "NODES DIFFER (or were not checked)") << "\n\n";
+  return report.after.all_equal ? CommandResult::kDone : CommandResult::kFailed;
 }
 
 void MasterConsole::PrintStatus(std::ostream& out) const {

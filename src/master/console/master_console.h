@@ -38,6 +38,7 @@ class MasterConsole : public ConsoleBackend {
 
  private:
   void PrintStatus(std::ostream& out) const;
+  CommandResult Repair(const std::string& argument, std::ostream& out);
 
   SqlSession& session_;
   const RecentRecords& recent_;

@@ -26,6 +26,8 @@ Status ColumnsAndKey(MySqlConnection& connection, const std::string& db, const s
 
 Status PlanChunks(MySqlConnection& connection, const std::string& db, const std::string& table,
                   uint64_t chunk_rows, ChunkPlan* plan) {
+  plan->schema = db;
+  plan->name = table;
   plan->table = db + "." + table;
   QueryResult columns;
   QueryResult key;
@@ -38,6 +40,7 @@ Status PlanChunks(MySqlConnection& connection, const std::string& db, const std:
     nulls += std::string(i ? ", " : "") + "ISNULL(" + column + ")";
   }
   const std::string qualified = QuoteIdentifier(db) + "." + QuoteIdentifier(table);
+  plan->qualified = qualified;
   plan->aggregate = "COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#'" + values + ", CONCAT(" + nulls +
                     ")))), 0) FROM " + qualified;
   if (key.rows.empty()) {

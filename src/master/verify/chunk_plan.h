@@ -13,7 +13,10 @@
 namespace ddb {
 
 struct ChunkPlan {
+  std::string schema;
+  std::string name;
   std::string table;      // db.table, as reports name it
+  std::string qualified;  // `db`.`table`
   std::string aggregate;  // "COUNT(*), COALESCE(BIT_XOR(CRC32(...)), 0) FROM `db`.`table`"
   // One per chunk: the WHERE clause ("" for a whole table) and the key range
   // in words, for the report ("id <= 1000", "1000 < id <= 2000").

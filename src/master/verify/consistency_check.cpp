@@ -4,6 +4,10 @@
 
 #include <thread>
 
+#include <algorithm>
+
+#include "check_context.h"
+#include "chunk_repair.h"
 #include "ddb/base/clock.h"
 
 namespace ddb {
@@ -12,11 +16,6 @@ namespace {
 constexpr uint64_t kChunkRows = 1000;
 constexpr auto kCatchUpDeadline = std::chrono::seconds(60);
 constexpr auto kSlaveQueryTimeout = std::chrono::seconds(60);
-// The context every node computes a checksum in (the routine itself keeps
-// its sql_mode): TIMESTAMP columns read in UTC, and the call's literal
-// parsed with backslash escapes whatever the applier's last statement set.
-constexpr const char* kSqlMode = "'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'";
-constexpr const char* kTimeZone = "'+00:00'";
 // Results older than this are deleted by the next check, on every node.
 constexpr uint64_t kKeepResultsMicros = 24ull * 3600 * 1000000;
 
@@ -33,6 +32,36 @@ std::string SumOf(const QueryResult& result, size_t row, size_t first_column) {
 
 std::string RowsOf(const std::string& sum) { return sum.substr(0, sum.find('/')); }
 
+// What a slave shows for `plan`, whose chunks are numbered from `first`:
+// "ok", or its first difference. Every differing chunk's index is added to
+// `differing`.
+std::string SlaveVerdict(const ChunkPlan& plan, uint32_t first, const std::map<uint32_t, std::string>& master,
+                         const std::map<uint32_t, std::string>& theirs, std::vector<size_t>* differing) {
+  std::string result = "ok";
+  const size_t chunks = plan.conditions.size();
+  for (size_t c = 0; c < chunks; ++c) {
+    const uint32_t number = first + static_cast<uint32_t>(c);
+    const std::string& ours = master.at(number);
+    auto it = theirs.find(number);
+    std::string difference;
+    if (it == theirs.end()) {
+      if (result == "ok") result = "error: no checksum for chunk " + std::to_string(c + 1) + " on the slave";
+      continue;
+    }
+    if (it->second.empty()) {
+      difference = "DIFFERS: table missing or unreadable";
+    } else if (it->second != ours) {
+      difference = "DIFFERS: chunk " + std::to_string(c + 1) + " of " + std::to_string(chunks) + ", " +
+                   plan.ranges[c] + " (" + RowsOf(it->second) + " rows vs " + RowsOf(ours) +
+                   " on the master)";
+    }
+    if (difference.empty()) continue;
+    differing->push_back(c);
+    if (result == "ok") result = difference;
+  }
+  return result;
+}
+
 }  // namespace
 
 ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry)
@@ -42,22 +71,24 @@ Status ConsistencyCheck::Connect() {
   if (connection_) return Status::Ok();
   Status s = MySqlConnection::Open(endpoint_, &connection_);
   if (s.ok()) {
-    s = connection_->Execute(std::string("SET SESSION sql_mode = ") + kSqlMode +
-                             ", time_zone = " + kTimeZone + ", autocommit = 0");
+    s = connection_->Execute(CheckSettingsSql(true) + ", autocommit = 0");
   }
   if (!s.ok()) connection_.reset();
   return s;
 }
 
-Status ConsistencyCheck::ListTables(std::vector<ChunkPlan>* plans) {
+Status ConsistencyCheck::ListTables(const std::string& only, std::vector<ChunkPlan>* plans) {
   QueryResult tables;
-  if (Status s = connection_->Execute(
+  if (Status s = connection_->ExecuteWithParams(
           "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
           "AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'ddb_meta') "
-          "ORDER BY table_schema, table_name",
-          &tables);
+          "AND (? = '' OR CONCAT(table_schema, '.', table_name) = ?) ORDER BY table_schema, table_name",
+          {only, only}, &tables);
       !s.ok()) {
     return s;
+  }
+  if (!only.empty() && tables.rows.empty()) {
+    return Status::NotFound("no table " + only + " on the master (name it as database.table)");
   }
   for (size_t t = 0; t < tables.rows.size(); ++t) {
     ChunkPlan plan;
@@ -86,9 +117,7 @@ Status ConsistencyCheck::LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan&
   }
   statements.push_back({"CALL ddb_meta.checksum_chunk(" + std::to_string(run) + ", " + std::to_string(chunk) +
                             ", " + QuoteString(plan.table) + ", " + QuoteString(select) + ")",
-                        "",
-                        NowMicros(),
-                        {{"sql_mode", kSqlMode}, {"time_zone", kTimeZone}}});
+                        "", NowMicros(), CheckSettings(true)});
   Status s;
   for (const LoggedStatement& statement : statements) {
     if (s.ok()) s = connection_->Execute(statement.sql);
@@ -155,11 +184,11 @@ Status ConsistencyCheck::SlaveSums(const std::string& slave, uint64_t run, Chunk
   return Status::Ok();
 }
 
-Status ConsistencyCheck::Run(VerifyReport* report) {
+Status ConsistencyCheck::Run(VerifyReport* report, const std::string& table) {
   if (Status s = Connect(); !s.ok()) return s;
   const uint64_t run = static_cast<uint64_t>(NowMicros());
-  std::vector<ChunkPlan> plans;
-  if (Status s = ListTables(&plans); !s.ok()) {
+  std::vector<ChunkPlan>& plans = report->plans;
+  if (Status s = ListTables(table, &plans); !s.ok()) {
     connection_.reset();
     return s;
   }
@@ -192,28 +221,52 @@ Status ConsistencyCheck::Run(VerifyReport* report) {
       verdict.master_rows += std::stoull(RowsOf(master[first_chunk[p] + static_cast<uint32_t>(c)]));
     }
     for (const std::string& slave : checked) {
-      std::string result = plan.not_checkable.empty() ? "ok" : plan.not_checkable;
-      if (errors.count(slave)) result = errors[slave];
-      for (size_t c = 0; c < chunks && result == "ok"; ++c) {
-        const std::string& ours = master[first_chunk[p] + static_cast<uint32_t>(c)];
-        auto theirs = slaves[slave].find(first_chunk[p] + static_cast<uint32_t>(c));
-        if (theirs == slaves[slave].end()) {
-          result = "error: no checksum for chunk " + std::to_string(c + 1) + " on the slave";
-        } else if (theirs->second.empty()) {
-          result = "DIFFERS: table missing or unreadable";
-        } else if (theirs->second != ours) {
-          result = "DIFFERS: chunk " + std::to_string(c + 1) + " of " + std::to_string(chunks) + ", " +
-                   plan.ranges[c] + " (" + RowsOf(theirs->second) + " rows vs " + RowsOf(ours) +
-                   " on the master)";
-        }
-      }
+      std::string result = !plan.not_checkable.empty() ? plan.not_checkable
+                           : errors.count(slave)       ? errors[slave]
+                                                 : SlaveVerdict(plan, first_chunk[p], master, slaves[slave],
+                                                                &verdict.differing_chunks);
       if (result != "ok" && result.rfind("not checkable", 0) != 0) report->all_equal = false;
       verdict.slaves[slave] = result;
     }
+    std::sort(verdict.differing_chunks.begin(), verdict.differing_chunks.end());
+    verdict.differing_chunks.erase(
+        std::unique(verdict.differing_chunks.begin(), verdict.differing_chunks.end()),
+        verdict.differing_chunks.end());
     report->tables.push_back(std::move(verdict));
   }
   if (checked.empty() && !report->slave_names.empty()) report->all_equal = false;
   return Status::Ok();
+}
+
+Status ConsistencyCheck::Repair(const std::string& table, size_t chunk, RepairReport* report) {
+  report->table = table;
+  VerifyReport before;
+  if (Status s = Run(&before, table); !s.ok()) return s;
+  const ChunkPlan& plan = before.plans.at(0);
+  if (!plan.not_checkable.empty()) return Status::Refused(table + " is " + plan.not_checkable);
+  std::vector<size_t> chunks;
+  if (chunk != 0) {
+    if (chunk > plan.conditions.size()) {
+      return Status::InvalidArgument(table + " has " + std::to_string(plan.conditions.size()) +
+                                     " chunk(s) now, not " + std::to_string(chunk));
+    }
+    chunks.push_back(chunk - 1);
+  } else {
+    chunks = before.tables.at(0).differing_chunks;
+  }
+  for (size_t index : chunks) {
+    if (Status s = Connect(); !s.ok()) return s;
+    uint64_t rows = 0;
+    uint64_t seq = 0;
+    if (Status s = RewriteChunk(*connection_, log_, plan, index, &rows, &seq); !s.ok()) {
+      connection_.reset();  // rolls the locking read back
+      return s;
+    }
+    ++report->chunks_rewritten;
+    report->rows_rewritten += rows;
+  }
+  // Checked again: the new checksums come after the rewrite in the log.
+  return Run(&report->after, table);
 }
 
 QueryResult VerifyTable(const VerifyReport& report) {

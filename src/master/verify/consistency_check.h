@@ -27,6 +27,7 @@ struct TableVerdict {
   std::string table;  // db.table
   uint64_t master_rows = 0;
   std::map<std::string, std::string> slaves;  // slave -> "ok" or what differs
+  std::vector<size_t> differing_chunks;       // indices into the plan's chunks, on any slave
 };
 
 struct VerifyReport {
@@ -34,14 +35,28 @@ struct VerifyReport {
   std::vector<std::string> slave_names;
   std::map<std::string, std::string> skipped;  // slave -> why it was not checked
   std::vector<TableVerdict> tables;
+  std::vector<ChunkPlan> plans;  // one per table, as checked
   bool all_equal = true;
+};
+
+struct RepairReport {
+  std::string table;
+  size_t chunks_rewritten = 0;
+  uint64_t rows_rewritten = 0;
+  VerifyReport after;  // the table checked again once the slaves applied the rewrite
 };
 
 class ConsistencyCheck {
  public:
   ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry);
 
-  Status Run(VerifyReport* report);
+  // Every table, or only `table` (db.table) when it is not empty.
+  Status Run(VerifyReport* report, const std::string& table = "");
+
+  // \repair: checks `table`, rewrites on the slaves the chunks that differ
+  // (or only chunk `chunk`, 1-based, when it is not 0) through the log, and
+  // checks it again.
+  Status Repair(const std::string& table, size_t chunk, RepairReport* report);
 
  private:
   // One chunk's result on one node: "rows/crc", or "" when the node could
@@ -49,7 +64,7 @@ class ConsistencyCheck {
   using ChunkSums = std::map<uint32_t, std::string>;
 
   Status Connect();
-  Status ListTables(std::vector<ChunkPlan>* plans);
+  Status ListTables(const std::string& only, std::vector<ChunkPlan>* plans);
   // Checksums chunk `index` of `plan` on the master through the log.
   Status LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan& plan, size_t index, uint64_t* seq,
                   std::string* sum);
