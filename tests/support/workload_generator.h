@@ -223,4 +223,8 @@ std::vector<std::string> GenerateWorkloadStatements(uint64_t seed, int statement
 // The same as console input (ConsoleText).
 std::string GenerateWorkload(uint64_t seed, int statements);
 
+// The seeds random_workload_test runs, each on a cluster of its own, and
+// workload_generator_test checks without MySQL.
+inline constexpr uint64_t kWorkloadSeeds[] = {20240611, 7, 31337};
+
 }  // namespace ddb::testing

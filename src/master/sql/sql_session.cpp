@@ -14,8 +14,7 @@
 namespace ddb {
 namespace {
 
-constexpr int kErrorDeadlock = 1213;         // InnoDB rolled the whole transaction back
-constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was busy
+constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
 
 ExecutionResult Ok(QueryResult result = QueryResult()) {
   ExecutionResult outcome;
@@ -267,80 +266,6 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);
   return outcome;
-}
-
-ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement& parsed) {
-  const StatementInfo& info = parsed.info;
-  if (info.is_temporary) {
-    return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
-  }
-  // Before anything runs: a password that cannot be logged as a hash must
-  // refuse the statement, as the master could not log it once it ran.
-  std::string logged_sql;
-  if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
-  const ReplayTraits traits = InspectForReplay(parsed.tokens);
-  std::vector<SessionSetting> context;
-  std::vector<std::string> warnings;
-  if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
-  if (in_transaction_) {
-    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
-  }
-  const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
-  const int64_t timestamp = clock.micros;
-  if (Status s = PinTimestamp(clock); !s.ok()) return Fail(s);
-  QueryResult result;
-  uint64_t seq = 0;
-  Status s = RunDdlWithoutBlockingCommits(sql, logged_sql, timestamp, context, &result, &seq);
-  if (seq != 0) last_write_seq_ = seq;  // set even by a DROP that failed part way
-  if (!s.ok()) return Fail(s);
-  // DROP DATABASE of the current database leaves the session without one.
-  QueryResult current;
-  if (connection_->Execute("SELECT DATABASE()", &current).ok() && !current.rows.empty()) {
-    database_ = current.rows[0][0].value_or("");
-  }
-  ExecutionResult outcome = Ok(std::move(result));
-  outcome.warnings = std::move(warnings);
-  return outcome;
-}
-
-Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql,
-                                                int64_t timestamp, const std::vector<SessionSetting>& context,
-                                                QueryResult* result, uint64_t* seq) {
-  // A DDL waits for the metadata locks of other sessions' open transactions
-  // on its table. Waiting under the commit lock would stop every session's
-  // commits, and deadlock with a session whose COMMIT needs the commit lock
-  // to end the very transaction the DDL waits for. So each try takes its
-  // metadata locks without waiting (lock_wait_timeout = 0); when they are
-  // busy, the commit lock is released and the DDL tried again, for as long
-  // as this session's own lock_wait_timeout allows.
-  QueryResult saved;
-  if (Status s = connection_->Execute("SELECT @@session.lock_wait_timeout", &saved); !s.ok()) return s;
-  const std::string wait_seconds = saved.rows.at(0).at(0).value_or("86400");
-  if (Status s = connection_->Execute("SET SESSION lock_wait_timeout = 0"); !s.ok()) return s;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(std::stod(wait_seconds));
-  // Shut once the locks were found busy: no new transaction starts, the
-  // open ones drain, and a try soon after finds the locks free.
-  std::optional<DdlGate::Closed> gate_closed;
-  Status s;
-  for (auto pause = std::chrono::milliseconds(1);;
-       pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
-    const auto tried_at = std::chrono::steady_clock::now();
-    s = log_->RunDdl(
-        *connection_, MakeLogged(logged_sql, timestamp, context),
-        [&] { return connection_->Execute(sql, result); }, seq);
-    const bool metadata_lock_busy = s.code() == Status::Code::kMySql &&
-                                    s.mysql_error_code() == kErrorLockWaitTimeout &&
-                                    std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);
-    if (!metadata_lock_busy || std::chrono::steady_clock::now() + pause > deadline) break;
-    if (!gate_closed) gate_closed.emplace(log_->ddl_gate());
-    std::this_thread::sleep_for(pause);
-  }
-  if (Status restored = connection_->Execute("SET SESSION lock_wait_timeout = " + wait_seconds);
-      !restored.ok()) {
-    return s.ok() ? restored : s;
-  }
-  return s;
 }
 
 ExecutionResult SqlSession::RunBegin(const std::string& sql) {
