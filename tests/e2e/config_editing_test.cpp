@@ -270,6 +270,29 @@ TEST(ConfigEditingTest, SighupAppliesLiveKeysAndReportsWhatNeedsARestart) {
   EXPECT_EQ(HttpPost(cluster.master_http_port(), "/api/reload", "", "wrong-token-0123456789").status, 401);
 }
 
+TEST(ConfigEditingTest, SlaveSighupAppliesItsLiveKeys) {
+  Cluster cluster(ClusterOptions{.slaves = 1});
+  cluster.StartAll();
+  auto max_lag = [&] {
+    const nlohmann::json json =
+        nlohmann::json::parse(HttpGet(cluster.slave_http_port(0), "/api/status").body, nullptr, false);
+    return json.is_object() ? json.value("max_lag_seconds", -1.0) : -1.0;
+  };
+  ASSERT_TRUE(WaitFor([&] { return max_lag() == 5.0; }, seconds(20)));
+  SetKey(cluster.slave_config(0), "max_lag_seconds", "0.5");
+  SetKey(cluster.slave_config(0), "apply_batch_records", "7");
+  ASSERT_TRUE(cluster.slave_process(0)->Signal(SIGHUP));
+  EXPECT_TRUE(WaitFor([&] { return max_lag() == 0.5; }, seconds(10))) << cluster.SlaveLog(0);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return std::regex_search(cluster.SlaveLog(0),
+                                 std::regex("\\| apply_batch_records +\\| 100 +\\| 7 +\\| needs a restart"));
+      },
+      seconds(10)))
+      << cluster.SlaveLog(0);
+  EXPECT_TRUE(cluster.slave_process(0)->Running()) << "SIGHUP reloads, it does not stop the slave";
+}
+
 TEST(ConfigEditingTest, ReloadOfABrokenFileChangesNothingAndSaysWhy) {
   Cluster cluster(ClusterOptions{.slaves = 1});
   cluster.StartAll();
