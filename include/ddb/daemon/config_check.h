@@ -50,6 +50,11 @@ bool TcpPortFree(const std::string& address, uint16_t port, std::string* error);
 Status HttpGet(const std::string& address, uint16_t port, const std::string& target, const std::string& token,
                std::chrono::milliseconds deadline, int* status, std::string* body);
 
+// A file the daemon writes (log_file...): its directory exists and is
+// writable. Empty `path`: nothing to check.
+void CheckWritableFile(const std::string& file, const std::string& key, const std::string& path,
+                       CheckReport* report);
+
 // A port this node needs: key, address, port.
 struct NodePort {
   std::string key;

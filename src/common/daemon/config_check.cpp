@@ -1,8 +1,11 @@
 #include "ddb/daemon/config_check.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -175,6 +178,20 @@ Status HttpGet(const std::string& address, uint16_t port, const std::string& tar
   *status = static_cast<int>(response.result_int());
   *body = response.body();
   return Status::Ok();
+}
+
+void CheckWritableFile(const std::string& file, const std::string& key, const std::string& path,
+                       CheckReport* report) {
+  if (path.empty()) return;
+  std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  if (!std::filesystem::is_directory(directory)) {
+    report->Problem(file + ": key '" + key + "': directory " + directory.string() + " does not exist");
+  } else if (::access(directory.c_str(), W_OK) != 0) {
+    report->Problem(file + ": key '" + key + "': directory " + directory.string() + " is not writable");
+  } else {
+    report->Ok(key + " " + path + " can be written");
+  }
 }
 
 void CheckPorts(const std::string& file, const std::vector<NodePort>& ports, bool own_daemon,

@@ -97,6 +97,7 @@ int RunMasterCheck(const MasterConfig& config, const ParseResult& parsed, std::o
   report.AddParse(parsed, config.config_path);
   if (parsed.read) {
     CheckMySqlAccount(config.config_path, config.mysql, MySqlRole::kMaster, &report);
+    CheckWritableFile(config.config_path, "log_file", config.logging.log_file, &report);
     std::vector<NodePort> ports = {{"replication_port", config.replication_address, config.replication_port}};
     if (config.http.port != 0) ports.push_back({"http_port", config.http.address, config.http.port});
     if (config.client_port != 0) ports.push_back({"client_port", config.client_address, config.client_port});

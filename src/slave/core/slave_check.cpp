@@ -31,6 +31,7 @@ int RunSlaveCheck(const SlaveConfig& config, const ParseResult& parsed, std::ost
   report.AddParse(parsed, config.config_path);
   if (parsed.read) {
     CheckMySqlAccount(config.config_path, config.mysql, MySqlRole::kSlave, &report);
+    CheckWritableFile(config.config_path, "log_file", config.logging.log_file, &report);
     if (config.http.port != 0) {
       std::string detail;
       const bool own = OwnDaemonAnswers(config, &detail);
