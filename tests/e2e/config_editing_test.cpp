@@ -246,8 +246,13 @@ TEST(ConfigEditingTest, SighupAppliesLiveKeysAndReportsWhatNeedsARestart) {
                       std::to_string(new_port) + " +\\| needs a restart")))
       << log;
 
-  // Applied: the new level shows at once; the old port is still in force.
+  // Applied: the new level shows at once (a debug line, written to the file
+  // with the next info line: the console's \reload below); the old port is
+  // still in force.
   ASSERT_TRUE(ExecuteThroughEndpoint(cluster, {"SELECT 1"}).ok());
+  // \reload at the console says the same, and POST /api/reload answers JSON.
+  const std::string console = cluster.SqlOutput("\\reload");
+  EXPECT_NE(console.find("needs a restart"), std::string::npos) << console;
   EXPECT_TRUE(WaitFor([&] { return cluster.MasterLog().find("logged in as 'app'") != std::string::npos; },
                       seconds(10)))
       << cluster.MasterLog();
@@ -257,9 +262,6 @@ TEST(ConfigEditingTest, SighupAppliesLiveKeysAndReportsWhatNeedsARestart) {
   EXPECT_EQ(values["replication_port"], std::to_string(cluster.replication_port()));
   EXPECT_EQ(values["cluster_secret"], "********");
 
-  // \reload at the console says the same, and POST /api/reload answers JSON.
-  const std::string console = cluster.SqlOutput("\\reload");
-  EXPECT_NE(console.find("needs a restart"), std::string::npos) << console;
   const HttpReply reply =
       HttpPost(cluster.master_http_port(), "/api/reload", "", cluster.options().http_token);
   ASSERT_EQ(reply.status, 200) << reply.body;
