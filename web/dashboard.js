@@ -6,11 +6,13 @@
 const TOKEN_KEY = 'ddb.http_token';
 const POLL_MS = 1000;
 const HISTORY = 120;  // lag samples kept per slave (two minutes at 1 s)
+const CONFIG_EVERY = 10;  // polls between two reads of /api/config
 const COLORS = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f'];
 
 const lagHistory = new Map();  // slave name -> [lag seconds or null]
 let lastLogSeq = -1;
 let pollTimer = null;
+let polls = 0;
 
 function $(id) { return document.getElementById(id); }
 
@@ -156,6 +158,38 @@ async function refreshLog(lastSeq) {
   $('log').querySelector('tbody').replaceChildren(...rows);
 }
 
+function renderReload(last) {
+  const box = $('last-reload');
+  if (!last) {
+    box.replaceChildren(el('div', 'no reload since the master started', 'hint'));
+    return;
+  }
+  const when = new Date(last.at_micros / 1000).toLocaleString();
+  if (!last.ok) {
+    box.replaceChildren(el('div', 'last reload (' + when + ') failed, nothing changed: ' + last.error, 'error'));
+    return;
+  }
+  const lines = last.changes.map(c => c.key + ': ' + c.old + ' -> ' + c.new + ' — ' +
+      (c.applied ? 'applied' : c.restart_needed ? 'needs a restart' : 'NOT applied') + (c.note ? ' (' + c.note + ')' : ''));
+  box.replaceChildren(el('div', 'last reload (' + when + '): ' + (lines.length ? '' : 'nothing changed'), 'hint'),
+                      el('pre', lines.join('\n'), 'statements'));
+}
+
+async function refreshConfig() {
+  const { status, body } = await api('/api/config');
+  if (status !== 200) return;
+  renderReload(body.last_reload);
+  const rows = body.keys.map(k => {
+    const row = document.createElement('tr');
+    row.appendChild(el('td', k.key));
+    row.appendChild(el('td', k.value));
+    row.appendChild(el('td', k.source));
+    row.appendChild(el('td', k.change));
+    return row;
+  });
+  $('config').querySelector('tbody').replaceChildren(...rows);
+}
+
 // A refused token is dropped and asked for again. Returns whether it was that.
 function forgetTokenIfRefused(error) {
   if (!(error instanceof Unauthorized)) return false;
@@ -175,6 +209,7 @@ async function poll() {
     recordLag(body);
     drawChart();
     await refreshLog(body.master.last_seq);
+    if (polls++ % CONFIG_EVERY === 0) await refreshConfig();
   } catch (e) {
     if (!forgetTokenIfRefused(e)) setConnection('master unreachable: ' + e.message, 'bad');
   }

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "client_server.h"
@@ -13,9 +14,11 @@
 #include "forwarded_writes.h"
 #include "haproxy_config.h"
 #include "log_purger.h"
+#include "master_check.h"
 #include "master_config.h"
 #include "master_console.h"
 #include "master_http_api.h"
+#include "master_reload.h"
 #include "master_schema.h"
 #include "mysql_probe.h"
 #include "read_router.h"
@@ -28,7 +31,9 @@
 namespace {
 
 int Fail(const std::string& message) {
-  std::cerr << "ddb-master: " << message << std::endl;
+  std::istringstream lines(message);
+  for (std::string line; std::getline(lines, line);) std::cerr << "ddb-master: " << line << "\n";
+  std::cerr.flush();
   return 1;
 }
 
@@ -44,7 +49,23 @@ int main(int argc, char** argv) {
     std::cout << parsed.output;
     return 0;
   }
+  if (config.commands.check) return RunMasterCheck(config, parsed, std::cout);
   if (!parsed.status.ok()) return Fail(parsed.status.message());
+  if (config.commands.print) {
+    std::cout << PrintSettings(config.settings);
+    return 0;
+  }
+  if (!config.commands.init_path.empty()) {
+    if (Status s = WriteInitialConfig(config.commands.init_path,
+                                      "ddb master configuration, written by ddb-master --init-config.",
+                                      config.settings, {"cluster_secret", "http_token"});
+        !s.ok()) {
+      return Fail(s.message());
+    }
+    std::cout << "wrote " << config.commands.init_path
+              << " (fresh cluster_secret and http_token; give the slaves the same cluster_secret)\n";
+    return 0;
+  }
   if (config.print_haproxy_config) {
     std::string haproxy;
     if (Status s = BuildHaproxyConfig(config, &haproxy); !s.ok()) return Fail(s.message());
@@ -114,6 +135,10 @@ int main(int argc, char** argv) {
   routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
   routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
   ReadRouter router(registry, recent, routing);
+  // \reload, SIGHUP and POST /api/reload: one reloader, one reload at a time.
+  const std::unique_ptr<ConfigReloader> reloader =
+      MakeMasterReloader(argc, argv, config, MasterLiveParts{registry, sync, router, purger, *logging},
+                         logging->For("master.config"));
   // Before the replication server starts: a port clash ends the daemon at once.
   // The dashboard and API: their own thread, SQL on their own sessions.
   MasterHttpContext http_context{config.node_name, cluster_id, recent, registry, config.mysql, &log,
@@ -123,6 +148,7 @@ int main(int argc, char** argv) {
   MySqlProbe mysql_probe(config.mysql, std::chrono::seconds(1), std::chrono::seconds(5),
                          logging->For("master.mysql"));
   http_context.mysql_probe = &mysql_probe;
+  http_context.reloader = reloader.get();
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     http = std::make_unique<HttpServer>(
@@ -173,22 +199,13 @@ int main(int argc, char** argv) {
                last_seq, config.replication_address, config.replication_port);
 
   SqlSession session(config.mysql, &log, session_options, &router, &sync);
-  // Reloading applies the slave list; other keys take effect at restart.
-  auto reload = [&]() -> std::string {
-    MasterConfig fresh;
-    const ParseResult reparsed = LoadMasterConfig(argc, argv, &fresh);
-    if (!reparsed.status.ok()) {
-      logger->warn("config reload failed, nothing changed: {}", reparsed.status.message());
-      return "reload failed, nothing changed: " + reparsed.status.message();
-    }
-    const std::string change = registry.SetNames(fresh.slaves);
-    logger->info("config reloaded: {}", change);
-    return change;
-  };
+  // Reloading applies every key that can change live; the others are
+  // reported as needing a restart.
+  auto reload = [&reloader]() -> std::string { return ReloadText(reloader->Reload()); };
   ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
                         config.mysql);
-  const int failures = RunForeground(config.console, console, *logger, [&reload] { reload(); });
+  const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();
   if (http) http->Stop();

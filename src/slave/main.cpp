@@ -2,18 +2,21 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "applier.h"
 #include "apply_queue.h"
 #include "attached_console.h"
 #include "console_server.h"
+#include "ddb/daemon/config_reload.h"
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
 #include "fallback_console.h"
 #include "master_link.h"
 #include "query_worker.h"
+#include "slave_check.h"
 #include "slave_config.h"
 #include "slave_console.h"
 #include "slave_http_api.h"
@@ -24,7 +27,9 @@
 namespace {
 
 int Fail(const std::string& message) {
-  std::cerr << "ddb-slave: " << message << std::endl;
+  std::istringstream lines(message);
+  for (std::string line; std::getline(lines, line);) std::cerr << "ddb-slave: " << line << "\n";
+  std::cerr.flush();
   return 1;
 }
 
@@ -40,7 +45,26 @@ int main(int argc, char** argv) {
     std::cout << parsed.output;
     return 0;
   }
+  if (config.commands.check) return RunSlaveCheck(config, parsed, std::cout);
   if (!parsed.status.ok()) return Fail(parsed.status.message());
+  if (config.commands.print) {
+    std::cout << PrintSettings(config.settings);
+    return 0;
+  }
+  if (!config.commands.init_path.empty()) {
+    if (config.node_name.empty())
+      return Fail("--init-config needs --node_name (the name the master knows it by)");
+    if (Status s = WriteInitialConfig(config.commands.init_path,
+                                      "ddb slave configuration, written by ddb-slave --init-config.",
+                                      config.settings, {"cluster_secret"});
+        !s.ok()) {
+      return Fail(s.message());
+    }
+    std::cout
+        << "wrote " << config.commands.init_path
+        << " (a fresh cluster_secret: replace it with the master's unless given with --cluster_secret)\n";
+    return 0;
+  }
 
   std::unique_ptr<Logging> logging;
   if (Status s = Logging::Open(config.logging, &logging); !s.ok())
@@ -140,8 +164,25 @@ int main(int argc, char** argv) {
         std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
                                          ConsoleServer::kDaemonConsoleSession);
   }
+  // SIGHUP: log_level and max_lag_seconds change live; the rest at restart.
+  auto fresh = std::make_shared<SlaveConfig>();
+  ConfigReloader reloader(
+      config.settings,
+      [&argc, &argv, fresh](KeySettings* settings) {
+        *fresh = SlaveConfig();
+        const ParseResult reparsed = LoadSlaveConfig(argc, argv, fresh.get());
+        if (!reparsed.status.ok()) return reparsed.status;
+        *settings = fresh->settings;
+        return Status::Ok();
+      },
+      [&](const std::string& key) -> KeyApplied {
+        if (key == "log_level") logging->SetLevel(fresh->logging.log_level);
+        if (key == "max_lag_seconds") http_context.max_lag_seconds = fresh->max_lag_seconds;
+        return {};
+      },
+      logger);
   SlaveConsole console(config, &status, &applier, forwarder.get());
-  const int failures = RunForeground(config.console, console, *logger);
+  const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader.Reload(); });
 
   if (http) http->Stop();
   // Attached consoles end first: a statement they run may wait for the link.

@@ -80,6 +80,19 @@ async function main() {
     await page.waitForFunction(
       xss => [...document.querySelectorAll('#log pre')].some(p => p.textContent.includes(xss)), XSS,
       { timeout: 10000 });
+    // The effective configuration, secrets masked: the token typed above
+    // is never on the page.
+    await page.locator('#config tbody tr').first().waitFor({ state: 'attached' });
+    const configRows = await page.locator('#config tbody tr').evaluateAll(
+      rows => rows.map(row => [...row.querySelectorAll('td')].map(td => td.textContent)));
+    const tokenRow = configRows.find(row => row[0] === 'http_token');
+    check(tokenRow && tokenRow[1] === '********', 'http_token not shown masked: ' + JSON.stringify(tokenRow));
+    check(configRows.some(row => row[0] === 'max_lag_seconds' && row[3] === 'live'),
+          'max_lag_seconds not listed as live: ' + JSON.stringify(configRows));
+    check(!(await page.locator('#config').textContent()).includes(token), 'the token is shown in the config table');
+    check((await page.locator('#last-reload').textContent()).includes('no reload since the master started'),
+          'last reload not shown');
+    console.log('configuration shown with secrets masked');
     await page.waitForTimeout(1500);  // a few lag samples in the chart
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log('screenshot written to ' + screenshot);

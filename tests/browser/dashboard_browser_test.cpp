@@ -1,8 +1,9 @@
 // The dashboard in a real browser: Debian's chromium, headless, driven by
 // playwright-core (dashboard.mjs) against a real cluster. The page asks for
 // the token, shows both slaves online, runs CREATE/INSERT/SELECT in its SQL
-// box and shows the rows, shows a stopped slave offline within the heartbeat
-// timeout, and shows "<script>alert(1)</script>" as text (no dialog fires).
+// box and shows the rows, shows the effective configuration with the token
+// masked, shows a stopped slave offline within the heartbeat timeout, and
+// shows "<script>alert(1)</script>" as text (no dialog fires).
 // It leaves a screenshot in the cluster's directory, and refreshes the one in
 // docs/dashboard.png when DDB_UPDATE_SCREENSHOT=1 (a test run must not change
 // the source tree).

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ddb/daemon/config_check.h"
 #include "master_config.h"
 #include "slave_config.h"
 
@@ -247,6 +248,72 @@ TEST_F(ConfigTest, ConsoleSocketDefaultsPerNodeAndCanBeTurnedOff) {
   EXPECT_NE(result.status.message().find("d.ini: key 'console_socket'"), std::string::npos)
       << result.status.message();
   EXPECT_NE(result.status.message().find("at most 107"), std::string::npos) << result.status.message();
+}
+
+TEST_F(ConfigTest, EveryProblemIsListedNotOnlyTheFirst) {
+  const std::string path = Write("m.ini",
+                                 "cluster_secret = short\n"
+                                 "mysql_port = many\n"
+                                 "mysql_prot = 3310\n"
+                                 "heartbeat_interval_ms = 1000\nheartbeat_timeout_ms = 500\n"
+                                 "log_level = loud\n"
+                                 "mysql_user = a\nmysql_user = b\n");
+  MasterConfig config;
+  ParseResult result = LoadMaster(path, &config);
+  const std::string message = result.status.message();
+  for (const std::string& expected : std::vector<std::string>{
+           path + ": key 'mysql_port'", path + ": unknown key 'mysql_prot'",
+           "key 'cluster_secret' is too short", "key 'heartbeat_timeout_ms'", "key 'log_level': 'loud'",
+           "key 'mysql_user': set twice (lines 7 and 8); keep one"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << expected << " in:\n" << message;
+  }
+  EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 5) << message;  // six lines
+}
+
+TEST_F(ConfigTest, SettingsSayWhereEachValueCameFrom) {
+  const std::string path =
+      Write("m.ini", "# comment\ncluster_secret = \"a-long-enough-secret\"\nmysql_port = 3310\n");
+  MasterConfig config;
+  ASSERT_TRUE(LoadMaster(path, &config, {"--node_name", "alpha"}).status.ok());
+  const KeySetting* port = FindSetting(config.settings, "mysql_port");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->value, "3310");
+  EXPECT_EQ(port->source, path + ":3");
+  EXPECT_EQ(FindSetting(config.settings, "node_name")->source, "flag");
+  EXPECT_EQ(FindSetting(config.settings, "replication_port")->source, "default");
+  EXPECT_EQ(FindSetting(config.settings, "replication_port")->value, "4407");
+  EXPECT_EQ(FindSetting(config.settings, "cluster_secret")->Shown(), "********");
+  EXPECT_EQ(FindSetting(config.settings, "max_lag_seconds")->change, KeyChange::kLive);
+  EXPECT_EQ(FindSetting(config.settings, "replication_port")->change, KeyChange::kRestart);
+}
+
+TEST_F(ConfigTest, ShippedConfigsHaveNoProblem) {
+  MasterConfig master;
+  ParseResult result = LoadMaster(DDB_SOURCE_DIR "/config/master.ini", &master);
+  EXPECT_TRUE(result.status.ok()) << result.status.message();
+  for (const char* file : {"/config/slave1.ini", "/config/slave2.ini"}) {
+    SlaveConfig slave;
+    result = LoadSlave(std::string(DDB_SOURCE_DIR) + file, &slave);
+    EXPECT_TRUE(result.status.ok()) << result.status.message();
+  }
+}
+
+TEST(MissingPrivilegesTest, AllPrivilegesOrTheNeededOnesOnDdbMetaSuffice) {
+  EXPECT_TRUE(MissingPrivileges({"GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"},
+                                MySqlRole::kSlave)
+                  .empty());
+  EXPECT_TRUE(
+      MissingPrivileges({"GRANT USAGE ON *.* TO `ddb`@`%`",
+                         "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON `ddb\\_meta`.* TO `ddb`@`%`"},
+                        MySqlRole::kMaster)
+          .empty());
+  const std::vector<std::string> missing =
+      MissingPrivileges({"GRANT SELECT, INSERT ON *.* TO `ro`@`%`"}, MySqlRole::kMaster);
+  EXPECT_EQ(missing, (std::vector<std::string>{"UPDATE on ddb_meta.*", "DELETE on ddb_meta.*",
+                                               "CREATE on ddb_meta.*"}));
+  EXPECT_FALSE(
+      MissingPrivileges({"GRANT ALL PRIVILEGES ON `ddb_meta`.* TO `s`@`%`"}, MySqlRole::kSlave).empty())
+      << "a slave replays every statement: it needs more than ddb_meta";
 }
 
 }  // namespace

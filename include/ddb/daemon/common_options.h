@@ -6,6 +6,8 @@
 #include <string>
 
 #include "ddb/base/status.h"
+#include "ddb/daemon/config_keys.h"
+#include "ddb/daemon/config_parser.h"
 #include "ddb/mysql/mysql_connection.h"
 
 namespace ddb {
@@ -35,18 +37,37 @@ struct HttpOptions {
   uint16_t port = 0;
 };
 
-void AddHttpOptions(CLI::App& app, HttpOptions* options);
-void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint);
-void AddLoggingOptions(CLI::App& app, LoggingOptions* options);
-void AddConsoleOptions(CLI::App& app, ConsoleOptions* options);
-void AddHeartbeatOptions(CLI::App& app, HeartbeatOptions* options);
+void AddHttpOptions(CLI::App& app, ConfigKeys& keys, HttpOptions* options);
+void AddMySqlOptions(CLI::App& app, ConfigKeys& keys, MySqlEndpoint* endpoint);
+void AddLoggingOptions(CLI::App& app, ConfigKeys& keys, LoggingOptions* options);
+void AddConsoleOptions(CLI::App& app, ConfigKeys& keys, ConsoleOptions* options);
+void AddHeartbeatOptions(CLI::App& app, ConfigKeys& keys, HeartbeatOptions* options);
+
+// What a daemon is asked to do with its config instead of running.
+struct ConfigCommands {
+  bool check = false;                   // --check: validate, probe MySQL and ports, exit
+  bool print = false;                   // --print-config: effective values and sources, exit
+  std::string init_path;                // --init-config PATH: write a new commented config, exit
+  std::vector<std::string> peer_files;  // --check a.ini b.ini...: the files after the first
+};
+
+// Adds --check, --print-config and --init-config (command-line only).
+void AddConfigCommands(CLI::App& app, ConfigCommands* commands);
+
+// True when `args` ask for --init-config (no config file is read then).
+bool WantsInitConfig(const std::vector<std::string>& args);
+
+// argv without the program name, with "--check FILE [FILE...]" turned into
+// "--check --config FILE" and the other files moved to `peer_files`.
+std::vector<std::string> CommandLineArguments(int argc, const char* const argv[],
+                                              std::vector<std::string>* peer_files);
 
 // Turns the parsed console mode name into `mode`.
 void ResolveConsoleMode(ConsoleOptions* options);
 
 // Checks of values CLI11 cannot express (e.g. timeout > interval).
-Status ValidateHeartbeat(const std::string& config_path, const HeartbeatOptions& options);
-Status ValidateSecret(const std::string& config_path, const std::string& secret);
-Status ValidateLogging(const std::string& config_path, const LoggingOptions& options);
+void ValidateHeartbeat(const HeartbeatOptions& options, ConfigProblems* problems);
+void ValidateSecret(const std::string& secret, ConfigProblems* problems);
+void ValidateLogging(const LoggingOptions& options, ConfigProblems* problems);
 
 }  // namespace ddb

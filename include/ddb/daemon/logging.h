@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,17 @@ class Logging {
 
   std::shared_ptr<spdlog::logger> For(const std::string& component) const;
 
+  // log_level on reload: every component's logger, and those made later.
+  // Thread-safe (spdlog's level is atomic).
+  void SetLevel(const std::string& level);
+
  private:
   Logging(std::vector<spdlog::sink_ptr> sinks, spdlog::level::level_enum level);
 
   std::vector<spdlog::sink_ptr> sinks_;
-  spdlog::level::level_enum level_;
+  mutable std::mutex mutex_;
+  spdlog::level::level_enum level_;                             // guarded by mutex_
+  mutable std::vector<std::weak_ptr<spdlog::logger>> loggers_;  // guarded by mutex_
 };
 
 }  // namespace ddb

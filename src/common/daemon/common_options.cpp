@@ -2,43 +2,82 @@
 
 namespace ddb {
 
-void AddHttpOptions(CLI::App& app, HttpOptions* options) {
-  app.add_option(
-         "--http_address", options->address,
-         "Address of the HTTP listener (/health, /metrics, API); loopback unless you need it elsewhere")
-      ->capture_default_str();
-  app.add_option("--http_port", options->port, "Port of the HTTP listener; 0 turns it off")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+void AddHttpOptions(CLI::App& app, ConfigKeys& keys, HttpOptions* options) {
+  keys.Restart(app.add_option(
+      "--http_address", options->address,
+      "Address of the HTTP listener (/health, /metrics, API); loopback unless you need it elsewhere"));
+  keys.Restart(app.add_option("--http_port", options->port, "Port of the HTTP listener; 0 turns it off")
+                   ->check(CLI::Range(0, 65535)));
 }
 
-void AddMySqlOptions(CLI::App& app, MySqlEndpoint* endpoint) {
-  app.add_option("--mysql_host", endpoint->host, "Host of this node's MySQL/MariaDB server")
-      ->capture_default_str();
-  app.add_option("--mysql_port", endpoint->port, "Port of this node's MySQL/MariaDB server")
-      ->check(CLI::Range(1, 65535))
-      ->capture_default_str();
-  app.add_option(
+void AddMySqlOptions(CLI::App& app, ConfigKeys& keys, MySqlEndpoint* endpoint) {
+  keys.Restart(app.add_option("--mysql_host", endpoint->host, "Host of this node's MySQL/MariaDB server"));
+  keys.Restart(app.add_option("--mysql_port", endpoint->port, "Port of this node's MySQL/MariaDB server")
+                   ->check(CLI::Range(1, 65535)));
+  keys.Restart(app.add_option(
       "--mysql_socket", endpoint->socket,
       "Unix socket of this node's MySQL/MariaDB server, when it runs on this host: cheaper than TCP "
-      "(mysql_host and mysql_port are then not used)");
-  app.add_option("--mysql_user", endpoint->user, "MySQL user ddb connects as")->capture_default_str();
-  app.add_option("--mysql_password", endpoint->password, "Password of mysql_user");
+      "(mysql_host and mysql_port are then not used)"));
+  keys.Restart(app.add_option("--mysql_user", endpoint->user, "MySQL user ddb connects as"));
+  keys.Secret(app.add_option("--mysql_password", endpoint->password, "Password of mysql_user"));
 }
 
-void AddLoggingOptions(CLI::App& app, LoggingOptions* options) {
-  app.add_option("--log_file", options->log_file, "Log file (empty: standard error)");
-  app.add_option("--log_level", options->log_level, "trace, debug, info, warn, error or off")
-      ->capture_default_str();
+void AddLoggingOptions(CLI::App& app, ConfigKeys& keys, LoggingOptions* options) {
+  keys.Restart(app.add_option("--log_file", options->log_file, "Log file (empty: standard error)"));
+  keys.Live(app.add_option("--log_level", options->log_level, "trace, debug, info, warn, error or off"));
 }
 
-void AddConsoleOptions(CLI::App& app, ConsoleOptions* options) {
-  app.add_option("--console", options->mode_name,
-                 "auto: console when stdin is a terminal; on: read statements from stdin; off: headless")
-      ->check(CLI::IsMember({"auto", "on", "off"}, CLI::ignore_case))
-      ->capture_default_str();
-  app.add_option("--history_file", options->history_file, "Console history file (empty: none)");
-  app.add_flag("--batch", options->batch, "Print results tab-separated, like mariadb --batch");
+void AddConsoleOptions(CLI::App& app, ConfigKeys& keys, ConsoleOptions* options) {
+  keys.Restart(
+      app.add_option("--console", options->mode_name,
+                     "auto: console when stdin is a terminal; on: read statements from stdin; off: headless")
+          ->check(CLI::IsMember({"auto", "on", "off"}, CLI::ignore_case)));
+  keys.Restart(app.add_option("--history_file", options->history_file, "Console history file (empty: none)"));
+  keys.Restart(app.add_flag("--batch", options->batch, "Print results tab-separated, like mariadb --batch"));
+}
+
+void AddConfigCommands(CLI::App& app, ConfigCommands* commands) {
+  app.add_flag("--check", commands->check,
+               "Check the config and exit: every key, MySQL reachable with enough privileges, ports free or "
+               "held by this node's running daemon; --check FILE [PEER FILE...] checks FILE and its peers' "
+               "names and secret against it")
+      ->configurable(false);
+  app.add_flag("--print-config", commands->print,
+               "Print the effective configuration, one key per line with where its value came from "
+               "(default, file:line, flag, environment), secrets masked, and exit")
+      ->configurable(false);
+  app.add_option("--init-config", commands->init_path,
+                 "Write a fully commented config for a new node, with a fresh random secret, to this path "
+                 "(never over an existing file) and exit; flags given with it are written as values")
+      ->configurable(false);
+}
+
+bool WantsInitConfig(const std::vector<std::string>& args) {
+  for (const std::string& arg : args) {
+    if (arg == "--init-config" || arg.rfind("--init-config=", 0) == 0) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> CommandLineArguments(int argc, const char* const argv[],
+                                              std::vector<std::string>* peer_files) {
+  std::vector<std::string> args;
+  bool after_check = false, config_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (after_check && !arg.empty() && arg[0] != '-') {
+      if (!config_given) {
+        args.insert(args.end(), {"--config", arg});
+        config_given = true;
+      } else {
+        peer_files->push_back(arg);
+      }
+      continue;
+    }
+    after_check = arg == "--check";
+    args.push_back(arg);
+  }
+  return args;
 }
 
 void ResolveConsoleMode(ConsoleOptions* options) {
@@ -47,45 +86,42 @@ void ResolveConsoleMode(ConsoleOptions* options) {
   options->mode = name == "on" ? ConsoleMode::kOn : name == "off" ? ConsoleMode::kOff : ConsoleMode::kAuto;
 }
 
-void AddHeartbeatOptions(CLI::App& app, HeartbeatOptions* options) {
-  app.add_option("--heartbeat_interval_ms", options->interval_ms,
-                 "Heartbeat interval on the replication link")
-      ->check(CLI::Range(10, 60000))
-      ->capture_default_str();
-  app.add_option("--heartbeat_timeout_ms", options->timeout_ms,
-                 "Silence after which the peer is declared gone")
-      ->check(CLI::Range(50, 600000))
-      ->capture_default_str();
+void AddHeartbeatOptions(CLI::App& app, ConfigKeys& keys, HeartbeatOptions* options) {
+  keys.Restart(app.add_option("--heartbeat_interval_ms", options->interval_ms,
+                              "Heartbeat interval on the replication link")
+                   ->check(CLI::Range(10, 60000)));
+  keys.Restart(app.add_option("--heartbeat_timeout_ms", options->timeout_ms,
+                              "Silence after which the peer is declared gone")
+                   ->check(CLI::Range(50, 600000)));
 }
 
-Status ValidateHeartbeat(const std::string& config_path, const HeartbeatOptions& options) {
+void ValidateHeartbeat(const HeartbeatOptions& options, ConfigProblems* problems) {
   if (options.timeout_ms <= options.interval_ms) {
-    return Status::InvalidArgument(
-        config_path + ": key 'heartbeat_timeout_ms' (" + std::to_string(options.timeout_ms) +
-        ") must be larger than heartbeat_interval_ms (" + std::to_string(options.interval_ms) + ")");
+    problems->Add("heartbeat_timeout_ms", std::to_string(options.timeout_ms) +
+                                              " must be larger than heartbeat_interval_ms (" +
+                                              std::to_string(options.interval_ms) + ")");
   }
-  return Status::Ok();
 }
 
-Status ValidateSecret(const std::string& config_path, const std::string& secret) {
+void ValidateSecret(const std::string& secret, ConfigProblems* problems) {
+  if (problems->Has("cluster_secret")) return;  // did not parse: already said
   if (secret.empty()) {
-    return Status::InvalidArgument(
-        config_path + ": key 'cluster_secret' is missing (set it in the file or pass --cluster_secret)");
+    problems->AddLine("cluster_secret", problems->file() +
+                                            ": key 'cluster_secret' is missing (set it in the file or pass "
+                                            "--cluster_secret)");
+  } else if (secret.size() < 16) {
+    problems->AddLine("cluster_secret", problems->file() + ": key 'cluster_secret' is too short (" +
+                                            std::to_string(secret.size()) + " characters; at least 16)");
   }
-  if (secret.size() < 16) {
-    return Status::InvalidArgument(config_path + ": key 'cluster_secret' is too short (" +
-                                   std::to_string(secret.size()) + " characters; at least 16)");
-  }
-  return Status::Ok();
 }
 
-Status ValidateLogging(const std::string& config_path, const LoggingOptions& options) {
+void ValidateLogging(const LoggingOptions& options, ConfigProblems* problems) {
   static const char* const kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   for (const char* level : kLevels) {
-    if (options.log_level == level) return Status::Ok();
+    if (options.log_level == level) return;
   }
-  return Status::InvalidArgument(config_path + ": key 'log_level': '" + options.log_level +
-                                 "' is not one of trace, debug, info, warn, error, off");
+  problems->Add("log_level",
+                "'" + options.log_level + "' is not one of trace, debug, info, warn, error, off");
 }
 
 }  // namespace ddb

@@ -26,12 +26,24 @@ Status Logging::Open(const LoggingOptions& options, std::unique_ptr<Logging>* ou
 
 std::shared_ptr<spdlog::logger> Logging::For(const std::string& component) const {
   auto logger = std::make_shared<spdlog::logger>(component, sinks_.begin(), sinks_.end());
-  logger->set_level(level_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    logger->set_level(level_);
+    loggers_.push_back(logger);
+  }
   logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [%n] %v");
   // Warnings and errors reach the file at once: they are what an operator
   // reads after a crash.
   logger->flush_on(spdlog::level::info);
   return logger;
+}
+
+void Logging::SetLevel(const std::string& level) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  level_ = spdlog::level::from_str(level);
+  for (const std::weak_ptr<spdlog::logger>& weak : loggers_) {
+    if (auto logger = weak.lock()) logger->set_level(level_);
+  }
 }
 
 }  // namespace ddb

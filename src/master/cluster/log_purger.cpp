@@ -27,7 +27,21 @@ Status LoadSavedPositions(MySqlConnection& connection, std::map<std::string, uin
 
 LogPurger::LogPurger(MySqlEndpoint endpoint, const SlaveRegistry& registry, RetentionOptions options,
                      std::shared_ptr<spdlog::logger> logger)
-    : endpoint_(std::move(endpoint)), registry_(registry), options_(options), logger_(std::move(logger)) {}
+    : endpoint_(std::move(endpoint)), registry_(registry), logger_(std::move(logger)), options_(options) {}
+
+RetentionOptions LogPurger::Options() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return options_;
+}
+
+void LogPurger::SetOptions(RetentionOptions options) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    options_ = options;
+    rescheduled_ = true;
+  }
+  wakeup_.notify_all();
+}
 
 LogPurger::~LogPurger() { Stop(); }
 
@@ -46,8 +60,15 @@ void LogPurger::Stop() {
 
 void LogPurger::Run() {
   std::unique_lock<std::mutex> lock(mutex_);
-  while (!wakeup_.wait_for(lock, std::chrono::milliseconds(options_.purge_interval_ms),
-                           [this] { return stop_; })) {
+  for (;;) {
+    wakeup_.wait_for(lock, std::chrono::milliseconds(options_.purge_interval_ms),
+                     [this] { return stop_ || rescheduled_; });
+    if (stop_) return;
+    if (rescheduled_) {  // a new interval: wait for it from now
+      rescheduled_ = false;
+      continue;
+    }
+    const int64_t retention_seconds = options_.retention_seconds;
     lock.unlock();
     uint64_t purged = 0;
     if (Status s = PurgeOnce(&purged); !s.ok()) {
@@ -55,7 +76,7 @@ void LogPurger::Run() {
       connection_.reset();
     } else if (purged > 0) {
       logger_->info("purged {} log records acknowledged by every slave and older than {} s", purged,
-                    options_.retention_seconds);
+                    retention_seconds);
     }
     lock.lock();
   }
@@ -100,7 +121,7 @@ Status LogPurger::PurgeOnce(uint64_t* purged) {
   // ... and no younger than the retention. Numbers grow with commit time
   // (give or take the moments between allocation and COMMIT), so this is a
   // prefix of the log.
-  const int64_t cutoff = NowMicros() - options_.retention_seconds * 1000000;
+  const int64_t cutoff = NowMicros() - Options().retention_seconds * 1000000;
   QueryResult old_enough;
   if (Status s = connection_->ExecuteWithParams(
           "SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log WHERE seq <= ? AND committed_at < ?",

@@ -43,18 +43,24 @@ class LogPurger {
   // One pass (also run by the thread every purge interval).
   Status PurgeOnce(uint64_t* purged);
 
+  // Config reload: the next wait is for the new interval, the next pass
+  // uses the new retention.
+  void SetOptions(RetentionOptions options);
+
  private:
   void Run();
   Status SavePositions();
 
   const MySqlEndpoint endpoint_;
   const SlaveRegistry& registry_;
-  const RetentionOptions options_;
+  RetentionOptions Options();
   std::shared_ptr<spdlog::logger> logger_;
   std::unique_ptr<MySqlConnection> connection_;
   std::mutex mutex_;
   std::condition_variable wakeup_;
-  bool stop_ = false;
+  RetentionOptions options_;  // guarded by mutex_
+  bool rescheduled_ = false;  // guarded by mutex_: the interval changed, wait afresh
+  bool stop_ = false;         // guarded by mutex_
   std::thread thread_;
 };
 

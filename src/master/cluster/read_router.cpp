@@ -15,19 +15,30 @@ constexpr auto kCatchUpPoll = std::chrono::milliseconds(2);
 }  // namespace
 
 ReadRouter::ReadRouter(const SlaveRegistry& registry, const RecentRecords& recent, ReadRouting routing)
-    : registry_(registry), recent_(recent), routing_(routing), from_slaves_(routing.from_slaves) {}
+    : registry_(registry),
+      recent_(recent),
+      read_timeout_(routing.read_timeout),
+      from_slaves_(routing.from_slaves),
+      max_lag_seconds_(routing.max_lag_seconds),
+      read_your_writes_wait_ms_(routing.read_your_writes_wait.count()) {}
+
+void ReadRouter::SetLimits(double max_lag_seconds, std::chrono::milliseconds read_your_writes_wait) {
+  max_lag_seconds_ = max_lag_seconds;
+  read_your_writes_wait_ms_ = read_your_writes_wait.count();
+}
 
 std::vector<std::string> ReadRouter::Candidates(uint64_t min_seq) {
   const auto now = std::chrono::steady_clock::now();
   const int64_t now_micros = NowMicros();
   std::vector<std::string> candidates;
+  const double max_lag_seconds = max_lag_seconds_;
   std::lock_guard<std::mutex> lock(benched_mutex_);
   for (const SlaveStatus& slave : registry_.Snapshot()) {
     if (slave.state != SlaveState::kOnline || slave.acked_seq < min_seq) continue;
     auto benched = benched_until_.find(slave.name);
     if (benched != benched_until_.end() && benched->second > now) continue;
     const std::optional<double> lag = SlaveLagSeconds(slave, recent_, now_micros);
-    if (!lag || *lag > routing_.max_lag_seconds) continue;
+    if (!lag || *lag > max_lag_seconds) continue;
     candidates.push_back(slave.name);
   }
   return candidates;
@@ -36,7 +47,8 @@ std::vector<std::string> ReadRouter::Candidates(uint64_t min_seq) {
 bool ReadRouter::TryRead(const QueryRequest& request, uint64_t min_seq, QueryResult* result,
                          std::string* answered_by) {
   if (!from_slaves_) return false;
-  const auto deadline = std::chrono::steady_clock::now() + routing_.read_your_writes_wait;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(read_your_writes_wait_ms_.load());
   std::vector<std::string> candidates = Candidates(min_seq);
   while (candidates.empty() && std::chrono::steady_clock::now() < deadline) {
     // Wait for a slave to apply the session's last write (acks come by
@@ -48,7 +60,7 @@ bool ReadRouter::TryRead(const QueryRequest& request, uint64_t min_seq, QueryRes
   for (size_t i = 0; i < candidates.size(); ++i) {
     const std::string& slave = candidates[(start + i) % candidates.size()];
     QueryResult rows;
-    Status s = registry_.QuerySlave(slave, request, routing_.read_timeout, &rows);
+    Status s = registry_.QuerySlave(slave, request, read_timeout_, &rows);
     if (s.ok()) {
       *result = std::move(rows);
       *answered_by = slave;

@@ -44,14 +44,19 @@ class ReadRouter {
 
   void set_from_slaves(bool from_slaves) { from_slaves_ = from_slaves; }
   bool from_slaves() const { return from_slaves_; }
+  // Config reload: max_lag_seconds and read_your_writes_wait_ms.
+  void SetLimits(double max_lag_seconds, std::chrono::milliseconds read_your_writes_wait);
 
  private:
   std::vector<std::string> Candidates(uint64_t min_seq);
 
   const SlaveRegistry& registry_;
   const RecentRecords& recent_;
-  const ReadRouting routing_;
+  const std::chrono::milliseconds read_timeout_;
+  // Live settings (config reload), read by every routed read without a lock.
   std::atomic<bool> from_slaves_;
+  std::atomic<double> max_lag_seconds_;
+  std::atomic<int64_t> read_your_writes_wait_ms_;
   std::atomic<size_t> next_{0};
   std::mutex benched_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> benched_until_;

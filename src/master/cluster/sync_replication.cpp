@@ -57,6 +57,11 @@ Status SyncReplication::SetRequired(int slaves) {
   return Status::Ok();
 }
 
+void SyncReplication::SetTimeout(std::chrono::milliseconds timeout) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  state_.settings.timeout = timeout;
+}
+
 SyncState SyncReplication::State() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return state_;

@@ -47,6 +47,8 @@ class SyncReplication {
 
   // `\sync_slaves N`. Leaves degraded mode: the next write waits again.
   Status SetRequired(int slaves);
+  // sync_timeout_ms on reload: for the writes that start waiting after it.
+  void SetTimeout(std::chrono::milliseconds timeout);
 
   SyncState State() const;
   // One line for \status, e.g. "2 slaves, timeout 10000 ms (degraded: ...)".

@@ -48,9 +48,25 @@ struct MasterConfig {
   bool print_haproxy_config = false;
   LoggingOptions logging;
   ConsoleOptions console;
+  ConfigCommands commands;
+  KeySettings settings;  // every key's effective value and where it came from
 };
 
-// Parses argv and the config file. On --help, result.exit_now is set.
+// The key table of master.ini: every key as a CLI11 option bound to a field
+// of `config` (--help, --print-config, reload, docs/configuration.md).
+class MasterConfigSchema : public ConfigSchema {
+ public:
+  // `init`: for --init-config, no config file is read.
+  explicit MasterConfigSchema(MasterConfig* config, bool init = false);
+  void Finish() override;
+
+ private:
+  MasterConfig* config_;
+  std::vector<std::string> slaves_, client_users_, mysql_addresses_, http_addresses_;
+};
+
+// Parses argv and the config file, and checks every key: all problems in
+// result.status, one per line. On --help, result.exit_now is set.
 ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* config);
 
 }  // namespace ddb

@@ -98,7 +98,7 @@ std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const
   return {
       {"status", "this master, its log position and every configured slave"},
       {"slaves", "the slaves table only"},
-      {"reload", "re-read the config file: slaves added or removed (also SIGHUP)"},
+      {"reload", "re-read the config file and apply every key that can change live (also SIGHUP)"},
       {"verify [json]", "checksum every table on every node and show differences"},
       {"repair DB.TABLE [CHUNK]", "rewrite on the slaves the chunks of a table that differ, then verify it"},
       {"read_from slaves|master", "where reads at this console go"},

@@ -200,6 +200,35 @@ Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t hori
   return Status::Ok();
 }
 
+nlohmann::json ReloadJson(const ReloadOutcome& outcome) {
+  nlohmann::json changes = nlohmann::json::array();
+  for (const ReloadChange& change : outcome.changes) {
+    changes.push_back({{"key", change.key},
+                       {"old", change.old_value},
+                       {"new", change.new_value},
+                       {"change", KeyChangeName(change.change)},
+                       {"applied", change.applied},
+                       {"restart_needed", change.change == KeyChange::kRestart},
+                       {"note", change.note}});
+  }
+  nlohmann::json out{{"ok", outcome.ok}, {"changes", std::move(changes)}, {"at_micros", outcome.at_micros}};
+  if (!outcome.ok) out["error"] = outcome.error;
+  return out;
+}
+
+nlohmann::json ConfigJson(const ConfigReloader& reloader) {
+  nlohmann::json keys = nlohmann::json::array();
+  for (const KeySetting& setting : reloader.Current()) {
+    keys.push_back({{"key", setting.name},
+                    {"value", setting.Shown()},
+                    {"source", setting.source},
+                    {"change", KeyChangeName(setting.change)}});
+  }
+  const ReloadOutcome last = reloader.Last();
+  return nlohmann::json{{"keys", std::move(keys)},
+                        {"last_reload", last.at_micros == 0 ? nlohmann::json(nullptr) : ReloadJson(last)}};
+}
+
 void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
   server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     // A master whose MySQL is gone can neither write nor log: not healthy,
@@ -226,6 +255,16 @@ void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
                [&context](const HttpRequest& request) { return QueryEndpoint(context, request); });
   server.Route("GET", "/api/log", RouteAccess::kToken, RouteWork::kBlocking,
                [&context](const HttpRequest& request) { return LogEndpoint(context, request); });
+  if (context.reloader == nullptr) return;
+  // A reload reads the file and may wait for the registry: not on the io thread.
+  server.Route("POST", "/api/reload", RouteAccess::kToken, RouteWork::kBlocking,
+               [&context](const HttpRequest&) {
+                 const ReloadOutcome outcome = context.reloader->Reload();
+                 return HttpResponse::Json(outcome.ok ? 200 : 400, ReloadJson(outcome));
+               });
+  server.Route("GET", "/api/config", RouteAccess::kToken, RouteWork::kQuick, [&context](const HttpRequest&) {
+    return HttpResponse::Json(200, ConfigJson(*context.reloader));
+  });
 }
 
 }  // namespace ddb

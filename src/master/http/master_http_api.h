@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ddb/daemon/config_reload.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "mysql_probe.h"
@@ -35,6 +36,7 @@ struct MasterHttpContext {
   ReadRouter* router;                       // may be null: reads run on the master
   SyncReplication* sync = nullptr;          // may be null: writes never wait for slaves
   const MySqlProbe* mysql_probe = nullptr;  // may be null: /health does not look at MySQL
+  ConfigReloader* reloader = nullptr;       // may be null: no /api/reload, no /api/config
 };
 
 // Limits of one /api/query request.
@@ -54,6 +56,12 @@ nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string&
 // Committed records with seq > after_seq, decoded.
 Status ReadLogJson(const MySqlEndpoint& mysql, uint64_t after_seq, uint64_t horizon, size_t limit,
                    nlohmann::json* out);
+
+// POST /api/reload's answer: ok, error, and each changed key.
+nlohmann::json ReloadJson(const ReloadOutcome& outcome);
+// GET /api/config's answer: every key (secrets masked), its source, whether
+// it changes live, and the last reload.
+nlohmann::json ConfigJson(const ConfigReloader& reloader);
 
 // Adds every master route to `server`.
 void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context);

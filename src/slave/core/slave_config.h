@@ -32,8 +32,24 @@ struct SlaveConfig {
 
   LoggingOptions logging;
   ConsoleOptions console;
+  ConfigCommands commands;
+  KeySettings settings;  // every key's effective value and where it came from
 };
 
+// The key table of slave.ini: every key as a CLI11 option bound to a field of
+// `config` (--help, --print-config, reload, docs/configuration.md).
+class SlaveConfigSchema : public ConfigSchema {
+ public:
+  // `init`: for --init-config, no config file is read.
+  explicit SlaveConfigSchema(SlaveConfig* config, bool init = false);
+  void Finish() override;
+
+ private:
+  SlaveConfig* config_;
+};
+
+// Parses argv and the config file, and checks every key: all problems in
+// result.status, one per line. On --help, result.exit_now is set.
 ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* config);
 
 }  // namespace ddb

@@ -4,6 +4,7 @@
 // needs a token (docs/api.md).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -28,8 +29,8 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_secon
 
 struct SlaveHttpContext {
   std::string name;
-  const SlaveStatusBoard& status;  // must outlive the server's Stop()
-  double max_lag_seconds;
+  const SlaveStatusBoard& status;       // must outlive the server's Stop()
+  std::atomic<double> max_lag_seconds;  // a config reload changes it while the server runs
 };
 
 void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context);

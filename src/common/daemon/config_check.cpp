@@ -1,0 +1,214 @@
+#include "ddb/daemon/config_check.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "ddb/base/asio.h"
+
+namespace ddb {
+// As in http_server.cpp (a unity build may put both in one unit).
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string Upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// "GRANT SELECT, INSERT ON `ddb\_meta`.* TO ..." → privileges {SELECT,
+// INSERT} on scope "ddb_meta.*" (quotes and LIKE escapes removed).
+bool ParseGrant(const std::string& line, std::set<std::string>* privileges, std::string* scope) {
+  const std::string upper = Upper(line);
+  if (upper.rfind("GRANT ", 0) != 0) return false;
+  const size_t on = upper.find(" ON ");
+  if (on == std::string::npos) return false;
+  for (std::string item : SplitList(upper.substr(6, on - 6))) {
+    if (const size_t paren = item.find('('); paren != std::string::npos) item.erase(paren);  // column grants
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    privileges->insert(item);
+  }
+  const size_t to = upper.find(" TO ", on);
+  scope->clear();
+  for (char c : line.substr(on + 4, to == std::string::npos ? std::string::npos : to - on - 4)) {
+    if (c != '`' && c != '\\') scope->push_back(c);
+  }
+  return true;
+}
+
+// Privileges ddb's own schema needs (the log, positions, cluster id).
+const std::vector<std::string> kMetaPrivileges = {"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE"};
+// What replaying any statement of the cluster needs, on every database.
+const std::vector<std::string> kReplayPrivileges = {"SELECT", "INSERT", "UPDATE", "DELETE",
+                                                    "CREATE", "DROP",   "ALTER",  "INDEX"};
+
+asio::awaitable<void> Get(beast::tcp_stream& stream, tcp::endpoint endpoint,
+                          http::request<http::string_body>& request,
+                          http::response<http::string_body>& response) {
+  co_await stream.async_connect(endpoint, asio::use_awaitable);
+  co_await http::async_write(stream, request, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  co_await http::async_read(stream, buffer, response, asio::use_awaitable);
+}
+
+}  // namespace
+
+void CheckReport::Problem(const std::string& what) {
+  lines_.push_back("PROBLEM: " + what);
+  ++problems_;
+}
+
+void CheckReport::AddParse(const ParseResult& parsed, const std::string& file) {
+  if (parsed.status.ok()) {
+    Ok(file + ": every key parses and is valid");
+    return;
+  }
+  std::istringstream lines(parsed.status.message());
+  for (std::string line; std::getline(lines, line);) Problem(line);
+}
+
+std::string CheckReport::Text(const std::string& program) const {
+  std::string out;
+  for (const std::string& line : lines_) out += line + "\n";
+  out += program + " --check: " +
+         (problems_ == 0 ? std::string("all well") : std::to_string(problems_) + " problem(s)") + "\n";
+  return out;
+}
+
+std::vector<std::string> MissingPrivileges(const std::vector<std::string>& grants, MySqlRole role) {
+  std::set<std::string> global, meta;
+  for (const std::string& line : grants) {
+    std::set<std::string> privileges;
+    std::string scope;
+    if (!ParseGrant(line, &privileges, &scope)) continue;
+    if (scope == "*.*") global.insert(privileges.begin(), privileges.end());
+    if (scope == "*.*" || scope == "ddb_meta.*") meta.insert(privileges.begin(), privileges.end());
+  }
+  std::vector<std::string> missing;
+  auto need = [&missing](const std::set<std::string>& held, const std::vector<std::string>& wanted,
+                         const std::string& where) {
+    if (held.count("ALL PRIVILEGES") || held.count("ALL")) return;
+    for (const std::string& privilege : wanted) {
+      if (!held.count(privilege)) missing.push_back(privilege + " on " + where);
+    }
+  };
+  need(meta, kMetaPrivileges, "ddb_meta.*");
+  if (role == MySqlRole::kSlave) need(global, kReplayPrivileges, "*.* (a slave replays every statement)");
+  return missing;
+}
+
+void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, MySqlRole role,
+                       CheckReport* report) {
+  std::unique_ptr<MySqlConnection> connection;
+  if (Status s = MySqlConnection::Open(endpoint, &connection); !s.ok()) {
+    report->Problem(file + ": MySQL at " + endpoint.Describe() +
+                    " (keys mysql_*): cannot connect: " + s.ToString());
+    return;
+  }
+  QueryResult grants;
+  if (Status s = connection->Execute("SHOW GRANTS FOR CURRENT_USER()", &grants); !s.ok()) {
+    report->Problem(file + ": MySQL at " + endpoint.Describe() + ": SHOW GRANTS failed: " + s.ToString());
+    return;
+  }
+  std::vector<std::string> lines;
+  for (const auto& row : grants.rows) {
+    if (!row.empty() && row[0]) lines.push_back(*row[0]);
+  }
+  const std::vector<std::string> missing = MissingPrivileges(lines, role);
+  if (missing.empty()) {
+    report->Ok("MySQL at " + endpoint.Describe() + " reachable, privileges sufficient");
+    return;
+  }
+  std::string list;
+  for (const std::string& one : missing) list += (list.empty() ? "" : ", ") + one;
+  report->Problem(file + ": key 'mysql_user': " + endpoint.Describe() + " lacks " + list);
+}
+
+bool TcpPortFree(const std::string& address, uint16_t port, std::string* error) {
+  asio::io_context io;
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address, ec);
+  if (ec) {
+    *error = "'" + address + "' is not an IP address";
+    return false;
+  }
+  // As the daemons bind: SO_REUSEADDR, so a port left in TIME_WAIT counts as free.
+  tcp::acceptor acceptor(io);
+  acceptor.open(ip.is_v6() ? tcp::v6() : tcp::v4(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(tcp::endpoint(ip, port), ec);
+  if (!ec) return true;
+  *error = ec.message();
+  return false;
+}
+
+Status HttpGet(const std::string& address, uint16_t port, const std::string& target, const std::string& token,
+               std::chrono::milliseconds deadline, int* status, std::string* body) {
+  *status = 0;
+  asio::io_context io;
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address, ec);
+  if (ec) return Status::InvalidArgument("'" + address + "' is not an IP address");
+  beast::tcp_stream stream(io);
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, address + ":" + std::to_string(port));
+  if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
+  request.keep_alive(false);
+  http::response<http::string_body> response;
+  // The stream's timer cancels whatever is pending at the deadline.
+  stream.expires_after(deadline);
+  std::string failure;
+  asio::co_spawn(io, Get(stream, tcp::endpoint(ip, port), request, response), [&](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  });
+  io.run();
+  if (!failure.empty()) return Status::Unavailable(address + ":" + std::to_string(port) + ": " + failure);
+  *status = static_cast<int>(response.result_int());
+  *body = response.body();
+  return Status::Ok();
+}
+
+void CheckWritableFile(const std::string& file, const std::string& key, const std::string& path,
+                       CheckReport* report) {
+  if (path.empty()) return;
+  std::filesystem::path directory = std::filesystem::path(path).parent_path();
+  if (directory.empty()) directory = ".";
+  if (!std::filesystem::is_directory(directory)) {
+    report->Problem(file + ": key '" + key + "': directory " + directory.string() + " does not exist");
+  } else if (::access(directory.c_str(), W_OK) != 0) {
+    report->Problem(file + ": key '" + key + "': directory " + directory.string() + " is not writable");
+  } else {
+    report->Ok(key + " " + path + " can be written");
+  }
+}
+
+void CheckPorts(const std::string& file, const std::vector<NodePort>& ports, bool own_daemon,
+                const std::string& own_daemon_detail, CheckReport* report) {
+  for (const NodePort& port : ports) {
+    const std::string where = port.address + ":" + std::to_string(port.port);
+    std::string error;
+    if (TcpPortFree(port.address, port.port, &error)) {
+      report->Ok(port.key + " " + where + " is free");
+    } else if (own_daemon) {
+      report->Ok(port.key + " " + where + " is held by this node's running daemon (" + own_daemon_detail +
+                 ")");
+    } else {
+      report->Problem(file + ": key '" + port.key + "': " + where + " cannot be bound (" + error +
+                      ") and this node's daemon does not answer there: another process holds it");
+    }
+  }
+}
+
+}  // namespace ddb
