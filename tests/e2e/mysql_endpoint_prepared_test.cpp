@@ -215,8 +215,23 @@ TEST_F(PreparedStatementTest, PlaceholdersAreOnlyWhereMySqlSeesThem) {
   } catch (const sql::SQLException& e) {
     EXPECT_EQ(e.getErrorCode(), 1146) << e.what();
   }
+  // Under NO_BACKSLASH_ESCAPES a backslash is an ordinary character and only
+  // the quote is doubled: values still go in and come back as they were.
+  Run("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+  auto plain = Prepare("INSERT INTO q (id, s) VALUES (?, ?)");
+  plain->setInt(1, 7);
+  plain->setString(2, "a\\'b\\");
+  ASSERT_EQ(plain->executeUpdate(), 1);
+  auto back = Prepare("SELECT s FROM q WHERE s = ?");
+  back->setString(1, "a\\'b\\");
+  row.reset(back->executeQuery());
+  ASSERT_TRUE(row->next());
+  EXPECT_EQ(std::string(row->getString(1)), "a\\'b\\");
+
   ExpectSlavesEqual("q");
-  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT CONCAT(id, ' ', s) FROM ps.q"), "-5 what? '?'");
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT CONCAT(id, ' ', s) FROM ps.q WHERE id = -5"),
+            "-5 what? '?'");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT s FROM ps.q WHERE id = 7"), "a\\'b\\");
 }
 
 }  // namespace
