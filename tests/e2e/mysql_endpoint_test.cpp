@@ -350,6 +350,23 @@ try:
 except pymysql.err.MySQLError as e:
     assert e.args[0] == 1047, e.args
 c.ping(reconnect=False)
+# A prepared statement executed with its parameters cut short, or one that
+# does not exist: ERR, and the session goes on.
+c._execute_command(COMMAND.COM_STMT_PREPARE, "DO ?")
+prepare_ok = c._read_packet().get_all_data()
+assert prepare_ok[0] == 0 and prepare_ok[5:9] == b"\x00\x00\x01\x00", prepare_ok  # no column, one '?'
+
+c._read_packet()  # the parameter's definition
+c._read_packet()  # EOF
+statement_id = prepare_ok[1:5]
+for execute in (statement_id + b"\x00\x01\x00\x00\x00", b"\x63\x00\x00\x00\x00\x01\x00\x00\x00"):
+    c._execute_command(COMMAND.COM_STMT_EXECUTE, execute)
+    try:
+        c._read_packet()
+        raise SystemExit("a malformed COM_STMT_EXECUTE answered without an error")
+    except pymysql.err.MySQLError as e:
+        assert e.args[0] in (1835, 1243), e.args
+c.ping(reconnect=False)
 cur = c.cursor()
 cur.execute("SELECT 1")
 assert cur.fetchone() == (1,)
