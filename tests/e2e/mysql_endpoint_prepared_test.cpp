@@ -10,9 +10,11 @@
 #include <gtest/gtest.h>
 #include <mysql_driver.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cluster.h"
+#include "http_client.h"
 
 namespace ddb::testing {
 namespace {
@@ -180,6 +182,14 @@ TEST_F(PreparedStatementTest, ARepeatedUpdateReplicatesEveryValue) {
   update->close();
 
   ExpectSlavesEqual("c");
+  // The log holds the last execute as a statement with its values in place.
+  const uint64_t last = cluster_->MasterLastSeq();
+  const HttpReply log = HttpGet(cluster_->master_http_port(), "/api/log?after=" + std::to_string(last - 1),
+                                ClusterOptions().http_token);
+  ASSERT_EQ(log.status, 200) << log.body;
+  EXPECT_EQ(nlohmann::json::parse(log.body)["records"][0]["statements"][0]["sql"],
+            "UPDATE c SET n = n + 300000900, note = 'round \\'300\\'' WHERE id = 1")
+      << log.body;
   int64_t total = 0;
   for (int round = 1; round <= 300; ++round) total += round * 1000003LL;
   EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT SUM(n) FROM ps.c"), std::to_string(total));

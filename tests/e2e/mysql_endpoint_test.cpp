@@ -355,7 +355,6 @@ c.ping(reconnect=False)
 c._execute_command(COMMAND.COM_STMT_PREPARE, "DO ?")
 prepare_ok = c._read_packet().get_all_data()
 assert prepare_ok[0] == 0 and prepare_ok[5:9] == b"\x00\x00\x01\x00", prepare_ok  # no column, one '?'
-
 c._read_packet()  # the parameter's definition
 c._read_packet()  # EOF
 statement_id = prepare_ok[1:5]
