@@ -45,6 +45,10 @@ TEST(PreparedStatementTest, PlaceholdersInStringsAndCommentsAreNone) {
   // Under NO_BACKSLASH_ESCAPES 'a\' ends at its second quote.
   EXPECT_EQ(FindPlaceholders(R"(SELECT 'a\', ?, 'b')", {}).size(), 0u);
   EXPECT_EQ(FindPlaceholders(R"(SELECT 'a\', ?, 'b')", {.backslash_escapes = false}).size(), 1u);
+  // Prepared in one sql_mode, executed in another.
+  const PreparedStatement statement = Prepared(R"(SELECT 'a\', ?, 'b', ?)");
+  EXPECT_TRUE(statement.PlaceholdersStayUnder({}));
+  EXPECT_FALSE(statement.PlaceholdersStayUnder({.backslash_escapes = false}));
 }
 
 TEST(PreparedStatementTest, IntegersFloatsAndNullBecomeExactLiterals) {

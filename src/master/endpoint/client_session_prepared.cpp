@@ -75,6 +75,12 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
               "Unknown prepared statement handler given to mysqld_stmt_execute");
     return;
   }
+  if (!statement->PlaceholdersStayUnder(session_->lex_mode())) {
+    SendError(kErrorPlaceholders, "HY000",
+              "the session's sql_mode changed where this statement's '?' placeholders are since it was "
+              "prepared; prepare it again");
+    return;
+  }
   // The cursor flags are not honoured: the whole result comes at once,
   // which clients read as MySQL's answer when it opens no cursor.
   uint8_t flags = 0;

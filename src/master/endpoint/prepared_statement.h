@@ -34,6 +34,11 @@ class PreparedStatement {
   // answered when it prepared the same text.
   PreparedStatement(std::string sql, std::vector<size_t> placeholders, StatementShape shape);
 
+  // Whether the placeholders are where they were at prepare when the text
+  // is read under `mode` (the session's sql_mode may have changed since:
+  // NO_BACKSLASH_ESCAPES can move a '?' into or out of a string).
+  bool PlaceholdersStayUnder(LexMode mode) const { return FindPlaceholders(sql_, mode) == placeholders_; }
+
   const StatementShape& shape() const { return shape_; }
   size_t param_count() const { return placeholders_.size(); }
 
