@@ -286,12 +286,14 @@ TEST_F(MySqlEndpointTest, PyMySqlWithParametersAndTransactions) {
 
 TEST_F(MySqlEndpointTest, SysbenchWriteOnlyAndReadWriteLeaveEverySlaveEqual) {
   ASSERT_EQ(Endpoint("CREATE DATABASE sbtest;").exit_code, 0);
-  const std::vector<std::string> common = {"--db-driver=mysql", "--mysql-host=127.0.0.1",
+  const std::vector<std::string> common = {"--db-driver=mysql",
+                                           "--mysql-host=127.0.0.1",
                                            "--mysql-port=" + std::to_string(cluster_->client_port()),
-                                           "--mysql-user=app", "--mysql-password=app-pw", "--mysql-db=sbtest",
-                                           "--tables=2", "--table-size=1000",
-                                           // Server-side prepared statements are not offered by the endpoint.
-                                           "--db-ps-mode=disable"};
+                                           "--mysql-user=app",
+                                           "--mysql-password=app-pw",
+                                           "--mysql-db=sbtest",
+                                           "--tables=2",
+                                           "--table-size=1000"};
   auto sysbench = [&](const std::string& workload, const std::string& command,
                       std::vector<std::string> extra) {
     std::vector<std::string> argv = {"sysbench", workload};
@@ -302,6 +304,11 @@ TEST_F(MySqlEndpointTest, SysbenchWriteOnlyAndReadWriteLeaveEverySlaveEqual) {
   };
   ProgramRun prepared = sysbench("oltp_write_only", "prepare", {});
   ASSERT_EQ(prepared.exit_code, 0) << prepared.output;
+  auto master_status = [&](const std::string& name) {
+    return std::stoll(cluster_->master_db().QueryValue(
+        "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '" + name + "'"));
+  };
+  const int64_t prepares_before = master_status("COM_STMT_PREPARE");
   for (const std::string workload : {"oltp_write_only", "oltp_read_write"}) {
     const ProgramRun run = sysbench(workload, "run", {"--threads=4", "--time=12", "--report-interval=0"});
     ASSERT_EQ(run.exit_code, 0) << workload << "\n" << run.output;
@@ -310,6 +317,11 @@ TEST_F(MySqlEndpointTest, SysbenchWriteOnlyAndReadWriteLeaveEverySlaveEqual) {
     ASSERT_TRUE(std::regex_search(run.output, match, std::regex(R"(transactions:\s+(\d+))"))) << run.output;
     EXPECT_GT(std::stoll(match[1]), 100) << workload << "\n" << run.output;
   }
+  // sysbench's default --db-ps-mode prepared its statements on the endpoint
+  // (each prepare is described by the master's MariaDB), and every execute
+  // ran there as text with its values, the form that is logged.
+  EXPECT_GE(master_status("COM_STMT_PREPARE") - prepares_before, 8 * 2);
+  EXPECT_EQ(master_status("COM_STMT_EXECUTE"), 0);
   ExpectSlavesEqual("sbtest", {"sbtest1", "sbtest2"});
 }
 
@@ -331,12 +343,28 @@ from pymysql.constants import COMMAND
 
 c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw", autocommit=True)
 # A command ddb does not implement gets an ERR, and the session goes on.
-c._execute_command(COMMAND.COM_STMT_PREPARE, "SELECT 1")
+c._execute_command(COMMAND.COM_TIME, "")
 try:
     c._read_packet()
-    raise SystemExit("COM_STMT_PREPARE answered without an error")
+    raise SystemExit("COM_TIME answered without an error")
 except pymysql.err.MySQLError as e:
     assert e.args[0] == 1047, e.args
+c.ping(reconnect=False)
+# A prepared statement executed with its parameters cut short, or one that
+# does not exist: ERR, and the session goes on.
+c._execute_command(COMMAND.COM_STMT_PREPARE, "DO ?")
+prepare_ok = c._read_packet().get_all_data()
+assert prepare_ok[0] == 0 and prepare_ok[5:9] == b"\x00\x00\x01\x00", prepare_ok  # no column, one '?'
+c._read_packet()  # the parameter's definition
+c._read_packet()  # EOF
+statement_id = prepare_ok[1:5]
+for execute in (statement_id + b"\x00\x01\x00\x00\x00", b"\x63\x00\x00\x00\x00\x01\x00\x00\x00"):
+    c._execute_command(COMMAND.COM_STMT_EXECUTE, execute)
+    try:
+        c._read_packet()
+        raise SystemExit("a malformed COM_STMT_EXECUTE answered without an error")
+    except pymysql.err.MySQLError as e:
+        assert e.args[0] in (1835, 1243), e.args
 c.ping(reconnect=False)
 cur = c.cursor()
 cur.execute("SELECT 1")

@@ -80,6 +80,14 @@ struct Blob {
 };
 using SqlParam = std::variant<std::nullptr_t, int64_t, uint64_t, std::string, Blob>;
 
+// What the server answers when it prepares a statement: how many '?'
+// parameters it takes and the columns of its result (none for a write).
+struct StatementShape {
+  uint32_t param_count = 0;
+  std::vector<std::string> columns;
+  std::vector<ColumnType> column_types;
+};
+
 // Names one server session even across a restart of the server (which
 // starts numbering connections again): its CONNECTION_ID() and when the
 // server started. Used to find and end a session whose answer was lost.
@@ -127,6 +135,11 @@ class MySqlConnection {
   // connection and a statement handle per text.
   Status ExecuteWithParams(std::string_view sql, const std::vector<SqlParam>& params,
                            QueryResult* result = nullptr);
+
+  // Prepares `sql` on the server and closes it again without running it:
+  // the shape a server-side PREPARE of it has, or the server's error for it
+  // (a missing table, a syntax error). One round trip.
+  Status DescribeStatement(std::string_view sql, StatementShape* shape);
 
   // The session's user variables `names` (without '@', as written in SQL:
   // x or `x`) as SQL literals that

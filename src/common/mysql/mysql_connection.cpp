@@ -54,6 +54,11 @@ struct FreeResult {
 };
 using ResultRows = std::unique_ptr<MYSQL_RES, FreeResult>;
 
+struct CloseStatement {
+  void operator()(MYSQL_STMT* statement) const { mysql_stmt_close(statement); }
+};
+using PreparedHandle = std::unique_ptr<MYSQL_STMT, CloseStatement>;
+
 }  // namespace
 
 std::string MySqlEndpoint::Describe() const {
@@ -158,6 +163,26 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
 }
 
 Status MySqlConnection::ExecuteBatch(std::string_view text) { return Execute(text, nullptr); }
+
+Status MySqlConnection::DescribeStatement(std::string_view sql, StatementShape* shape) {
+  PreparedHandle statement(mysql_stmt_init(mysql_));
+  if (!statement) return LastError();
+  if (mysql_stmt_prepare(statement.get(), sql.data(), sql.size()) != 0) {
+    return Status::MySql(static_cast<int>(mysql_stmt_errno(statement.get())),
+                         mysql_stmt_sqlstate(statement.get()), mysql_stmt_error(statement.get()));
+  }
+  *shape = StatementShape();
+  shape->param_count = static_cast<uint32_t>(mysql_stmt_param_count(statement.get()));
+  ResultRows metadata(mysql_stmt_result_metadata(statement.get()));
+  if (!metadata) return Status::Ok();  // no result set: a write, SET...
+  const unsigned int count = mysql_num_fields(metadata.get());
+  const MYSQL_FIELD* fields = mysql_fetch_fields(metadata.get());
+  for (unsigned int i = 0; i < count; ++i) {
+    shape->columns.emplace_back(fields[i].name, fields[i].name_length);
+    shape->column_types.push_back(TypeOf(fields[i]));
+  }
+  return Status::Ok();
+}
 
 std::string MySqlConnection::Literal(const SqlParam& value) const {
   if (std::holds_alternative<std::nullptr_t>(value)) return "NULL";

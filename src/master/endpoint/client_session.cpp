@@ -18,6 +18,11 @@ enum Command : uint8_t {
   kComInitDb = 0x02,
   kComQuery = 0x03,
   kComPing = 0x0E,
+  kComStmtPrepare = 0x16,
+  kComStmtExecute = 0x17,
+  kComStmtSendLongData = 0x18,
+  kComStmtClose = 0x19,
+  kComStmtReset = 0x1A,
   kComResetConnection = 0x1F,
 };
 
@@ -162,6 +167,7 @@ bool ClientSession::Authenticate() {
 
 Status ClientSession::ApplyCharset(uint8_t charset) {
   charset_ = mysql::kDefaultCharset;
+  utf8_client_ = true;
   // The session's MySQL connection speaks utf8mb4 already.
   if (charset == 0 || charset == mysql::kDefaultCharset) return Status::Ok();
   // The id is one byte from the client, so the statement is fixed text.
@@ -174,7 +180,10 @@ Status ClientSession::ApplyCharset(uint8_t charset) {
   }
   ExecutionResult set = session_->Execute("SET NAMES " + QuoteString(*found.result.rows[0][0]) + " COLLATE " +
                                           QuoteString(*found.result.rows[0][1]));
-  if (set.status.ok()) charset_ = charset;
+  if (set.status.ok()) {
+    charset_ = charset;
+    utf8_client_ = found.result.rows[0][0]->starts_with("utf8");
+  }
   return set.status;
 }
 
@@ -199,11 +208,17 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
     case kComQuery: RunQuery(argument); break;
     case kComInitDb: Reply(session_->Execute("USE " + QuoteIdentifier(argument))); break;
     case kComPing: SendOk(); break;
+    case kComStmtPrepare: PrepareStatement(argument); break;
+    case kComStmtExecute: ExecuteStatement(command); break;
+    case kComStmtSendLongData: AppendLongData(command); break;  // no reply, as in MySQL
+    case kComStmtClose: CloseStatement(command); break;         // no reply either
+    case kComStmtReset: ResetStatement(command); break;
     case kComResetConnection: {
       // A fresh session (its MySQL connection closes, rolling back what was
       // open) with the same database and character set, as MySQL keeps them.
       const std::string database = session_->current_database();
       session_ = make_session_();
+      statements_.clear();  // prepared statements end with the session, as in MySQL
       Status s = ApplyCharset(charset_);
       if (s.ok()) s = ApplyDatabase(database);
       if (s.ok()) {
@@ -214,7 +229,7 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
       break;
     }
     default:
-      // Server-side prepared statements, COM_FIELD_LIST, COM_CHANGE_USER...
+      // COM_STMT_FETCH, COM_FIELD_LIST, COM_CHANGE_USER...
       SendError(kErrorUnknownCommand, "08S01", "Unknown command");
       break;
   }

@@ -6,7 +6,9 @@
 // statement through the client's own SqlSession (the same write path as the
 // console: executed, logged, replicated), and the outcome goes back as OK,
 // ERR (MySQL's code, SQLSTATE and message passed through) or a text result
-// set. Commands ddb does not implement get an ERR; the connection stays.
+// set. Server-side prepared statements (COM_STMT_*) run as text with their
+// bound values in place and answer in the binary protocol
+// (client_session_prepared.cpp). Commands ddb does not implement get an ERR; the connection stays.
 //
 // A client that breaks the protocol (a packet too big, out of order, or not
 // a handshake) is disconnected with one log line naming it; a silent one by
@@ -18,9 +20,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "client_socket.h"
+#include "prepared_statement.h"
 #include "sql_session.h"
 
 namespace spdlog {
@@ -70,6 +74,16 @@ class ClientSession {
   bool Serve(const std::vector<uint8_t>& command);
   void RunQuery(const std::string& sql);
   void Reply(const ExecutionResult& outcome);
+  // Server-side prepared statements (client_session_prepared.cpp). Each
+  // gets the whole command packet.
+  void PrepareStatement(const std::string& sql);
+  void ExecuteStatement(const std::vector<uint8_t>& command);
+  void AppendLongData(const std::vector<uint8_t>& command);
+  void CloseStatement(const std::vector<uint8_t>& command);
+  void ResetStatement(const std::vector<uint8_t>& command);
+  // The statement a COM_STMT_* names, or nullptr; `reader` is left after
+  // the statement id.
+  PreparedStatement* FindStatement(mysql::PayloadReader* reader);
   // Applies the character set the client asked for in its handshake.
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);
@@ -100,6 +114,9 @@ class ClientSession {
   std::unique_ptr<SqlSession> session_;
   std::string user_;
   uint8_t charset_ = 0;
+  bool utf8_client_ = true;  // charset_ is a UTF-8 one
+  std::unordered_map<uint32_t, std::unique_ptr<PreparedStatement>> statements_;
+  uint32_t last_statement_id_ = 0;
   uint8_t sequence_id_ = 0;
   Status reply_failure_;
   std::chrono::steady_clock::time_point handshake_deadline_;

@@ -1,5 +1,6 @@
 #include "mysql_responses.h"
 
+#include "mysql_binary_values.h"
 #include "mysql_packet.h"
 
 namespace ddb::mysql {
@@ -15,9 +16,14 @@ constexpr uint16_t kUnsignedFlag = 32;
 constexpr uint16_t kBinaryFlag = 128;
 constexpr uint16_t kNumFlag = 32768;
 
-constexpr uint8_t kTypeNewDecimal = 246;
+bool IsNumber(uint8_t mysql_type) {
+  return (mysql_type >= 1 && mysql_type <= 5) || mysql_type == 8 || mysql_type == 9 ||
+         mysql_type == kTypeNewDecimal || mysql_type == 0;
+}
 
-ColumnType TypeOf(const QueryResult& result, size_t column) {
+}  // namespace
+
+ColumnType ResultColumnType(const QueryResult& result, size_t column) {
   if (column < result.column_types.size()) return result.column_types[column];
   ColumnType type;
   // A numeric column of a result ddb or a slave built: DECIMAL keeps every
@@ -26,12 +32,8 @@ ColumnType TypeOf(const QueryResult& result, size_t column) {
   return type;
 }
 
-bool IsNumber(uint8_t mysql_type) {
-  return (mysql_type >= 1 && mysql_type <= 5) || mysql_type == 8 || mysql_type == 9 ||
-         mysql_type == kTypeNewDecimal || mysql_type == 0;
-}
-
-std::vector<uint8_t> EncodeColumn(const std::string& name, const ColumnType& type, uint8_t charset) {
+std::vector<uint8_t> EncodeColumnDefinition(const std::string& name, const ColumnType& type,
+                                            uint8_t charset) {
   PayloadWriter w;
   w.LengthEncodedString("def");
   w.LengthEncodedString("");  // schema
@@ -53,8 +55,6 @@ std::vector<uint8_t> EncodeColumn(const std::string& name, const ColumnType& typ
   w.U16(0);
   return w.Take();
 }
-
-}  // namespace
 
 std::vector<uint8_t> EncodeOk(const OkInfo& ok) {
   PayloadWriter w;
@@ -95,7 +95,7 @@ std::vector<std::vector<uint8_t>> EncodeResultSet(const QueryResult& result, uin
   count.LengthEncodedInt(result.columns.size());
   payloads.push_back(count.Take());
   for (size_t i = 0; i < result.columns.size(); ++i) {
-    payloads.push_back(EncodeColumn(result.columns[i], TypeOf(result, i), charset));
+    payloads.push_back(EncodeColumnDefinition(result.columns[i], ResultColumnType(result, i), charset));
   }
   payloads.push_back(EncodeEof(status));
   for (const auto& row : result.rows) {

@@ -24,6 +24,15 @@ std::vector<uint8_t> EncodeErr(uint16_t code, const std::string& sql_state, cons
 
 std::vector<uint8_t> EncodeEof(uint16_t status);
 
+// The type a result's column is described with: MySQL's own when the result
+// came from MySQL, else DECIMAL for numbers (exact whatever the digits) and
+// text for the rest.
+ColumnType ResultColumnType(const QueryResult& result, size_t column);
+
+// One column definition (protocol 4.1). `charset` is the client's, reported
+// for text columns.
+std::vector<uint8_t> EncodeColumnDefinition(const std::string& name, const ColumnType& type, uint8_t charset);
+
 // A result set as the payloads to send in order: column count, one column
 // definition per column, EOF, one text row per row, EOF. Columns without a
 // ColumnType are described as text (or as numbers where `numeric` says so).

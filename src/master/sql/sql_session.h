@@ -53,6 +53,14 @@ class SqlSession {
   // returns once `sync_slaves` slaves applied it (or with a warning).
   ExecutionResult Execute(const std::string& sql);
 
+  // What a server-side PREPARE of `sql` answers (parameters, result
+  // columns) or MySQL's error for it, without running it
+  // (sql_session_describe.cpp).
+  Status Describe(const std::string& sql, StatementShape* shape);
+  // How this session's server reads quotes (its sql_mode): how a value must
+  // be quoted to be read back as itself.
+  const LexMode& lex_mode() const { return lex_mode_; }
+
   const std::string& current_database() const { return database_; }
   bool in_transaction() const { return in_transaction_; }
   bool autocommit() const { return autocommit_; }

@@ -1,0 +1,138 @@
+// ClientSession's server-side prepared statements: COM_STMT_PREPARE,
+// _EXECUTE, _SEND_LONG_DATA, _CLOSE and _RESET.
+//
+// PREPARE asks the session's MySQL to prepare the same text (and closes it
+// again): MySQL's errors and result columns are the ones a client of MySQL
+// would get. ddb's lexer finds the placeholders, and both must agree on
+// their number, or ddb could put a value where MySQL sees none. EXECUTE
+// runs the text with the values in place through the session (classified,
+// refused or logged like a COM_QUERY) and answers a read with a binary
+// result set.
+#include <spdlog/spdlog.h>
+
+#include <span>
+
+#include "client_session.h"
+#include "mysql_prepared_responses.h"
+#include "mysql_responses.h"
+
+namespace ddb {
+namespace {
+
+constexpr uint16_t kErrorUnknownStatement = 1243;   // ER_UNKNOWN_STMT_HANDLER, HY000
+constexpr uint16_t kErrorMalformedPacket = 1835;    // ER_MALFORMED_PACKET, HY000
+constexpr uint16_t kErrorTooManyStatements = 1461;  // ER_MAX_PREPARED_STMT_COUNT_REACHED, 42000
+constexpr uint16_t kErrorPlaceholders = 1105;       // ER_UNKNOWN_ERROR: ddb's own refusal
+// MySQL's default max_prepared_stmt_count is for the whole server; one
+// client holding this many has lost track of its statements.
+constexpr size_t kMaxStatementsPerClient = 16382;
+
+std::span<const uint8_t> AfterCommandByte(const std::vector<uint8_t>& command) {
+  return std::span<const uint8_t>(command).subspan(1);
+}
+
+}  // namespace
+
+PreparedStatement* ClientSession::FindStatement(mysql::PayloadReader* reader) {
+  uint32_t id = 0;
+  if (!reader->U32(&id)) return nullptr;
+  const auto found = statements_.find(id);
+  return found == statements_.end() ? nullptr : found->second.get();
+}
+
+void ClientSession::PrepareStatement(const std::string& sql) {
+  if (statements_.size() >= kMaxStatementsPerClient) {
+    SendError(kErrorTooManyStatements, "42000",
+              "Can't create more than max_prepared_stmt_count statements (current value: " +
+                  std::to_string(kMaxStatementsPerClient) + ")");
+    return;
+  }
+  StatementShape shape;
+  if (Status s = session_->Describe(sql, &shape); !s.ok()) {
+    SendError(s);
+    return;
+  }
+  std::vector<size_t> placeholders = FindPlaceholders(sql, session_->lex_mode());
+  if (placeholders.size() != shape.param_count) {
+    SendError(kErrorPlaceholders, "HY000",
+              "ddb finds " + std::to_string(placeholders.size()) +
+                  " '?' placeholders in this statement and MySQL " + std::to_string(shape.param_count) +
+                  "; it cannot be prepared through ddb");
+    return;
+  }
+  const uint32_t id = ++last_statement_id_;
+  std::vector<std::vector<uint8_t>> reply = mysql::EncodePrepareOk(id, shape, charset_, ServerStatus());
+  statements_.emplace(id,
+                      std::make_unique<PreparedStatement>(sql, std::move(placeholders), std::move(shape)));
+  SendReply(reply);
+}
+
+void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
+  mysql::PayloadReader reader(AfterCommandByte(command));
+  PreparedStatement* statement = FindStatement(&reader);
+  if (statement == nullptr) {
+    SendError(kErrorUnknownStatement, "HY000",
+              "Unknown prepared statement handler given to mysqld_stmt_execute");
+    return;
+  }
+  if (!statement->PlaceholdersStayUnder(session_->lex_mode())) {
+    SendError(kErrorPlaceholders, "HY000",
+              "the session's sql_mode changed where this statement's '?' placeholders are since it was "
+              "prepared; prepare it again");
+    return;
+  }
+  // The cursor flags are not honoured: the whole result comes at once,
+  // which clients read as MySQL's answer when it opens no cursor.
+  uint8_t flags = 0;
+  uint32_t iterations = 0;
+  std::string sql;
+  Status bound = reader.U8(&flags) && reader.U32(&iterations)
+                     ? statement->Bind(&reader,
+                                       {.backslash_escapes = session_->lex_mode().backslash_escapes,
+                                        .utf8_text = utf8_client_},
+                                       &sql)
+                     : Status::InvalidArgument("COM_STMT_EXECUTE ends before its iteration count");
+  if (!bound.ok()) {
+    SendError(kErrorMalformedPacket, "HY000", "Malformed communication packet: " + bound.message());
+    return;
+  }
+  const ExecutionResult outcome = session_->Execute(sql);
+  if (outcome.status.ok() && outcome.result.has_result_set) {
+    SendReply(mysql::EncodeBinaryResultSet(outcome.result, charset_, ServerStatus()));
+    return;
+  }
+  Reply(outcome);
+}
+
+void ClientSession::AppendLongData(const std::vector<uint8_t>& command) {
+  mysql::PayloadReader reader(AfterCommandByte(command));
+  PreparedStatement* statement = FindStatement(&reader);
+  uint16_t param = 0;
+  // No reply is allowed here: bytes for an unknown statement or parameter
+  // are dropped, and the execute that follows finds the value missing.
+  if (statement == nullptr || !reader.U16(&param)) return;
+  if (!statement->AppendLongData(param, reader.Rest())) {
+    logger_.debug("client {} (#{}) sent long data for parameter {} of a statement with {}", socket_->peer(),
+                  connection_id_, param, statement->param_count());
+  }
+}
+
+void ClientSession::CloseStatement(const std::vector<uint8_t>& command) {
+  mysql::PayloadReader reader(AfterCommandByte(command));
+  uint32_t id = 0;
+  if (reader.U32(&id)) statements_.erase(id);
+}
+
+void ClientSession::ResetStatement(const std::vector<uint8_t>& command) {
+  mysql::PayloadReader reader(AfterCommandByte(command));
+  PreparedStatement* statement = FindStatement(&reader);
+  if (statement == nullptr) {
+    SendError(kErrorUnknownStatement, "HY000",
+              "Unknown prepared statement handler given to mysqld_stmt_reset");
+    return;
+  }
+  statement->Reset();
+  SendOk();
+}
+
+}  // namespace ddb

@@ -1,0 +1,15 @@
+// SqlSession::Describe: the endpoint's server-side prepared statements learn
+// a statement's parameters and result columns from the session's own MySQL,
+// which knows its tables and their types; the statement itself runs later,
+// as text, through Execute.
+#include "sql_session.h"
+
+namespace ddb {
+
+Status SqlSession::Describe(const std::string& sql, StatementShape* shape) {
+  if (Status s = EnsureConnected(); !s.ok()) return Fail(std::move(s)).status;
+  if (Status s = connection_->DescribeStatement(sql, shape); !s.ok()) return Fail(std::move(s)).status;
+  return Status::Ok();
+}
+
+}  // namespace ddb
