@@ -79,6 +79,19 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
                  "/health answers 503 (load balancers take this slave out) when it is further behind")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  app.add_flag("--seed", config->seed,
+               "Copy the master's data and position into this slave's empty MySQL, then exit "
+               "(start the daemon afterwards)");
+  app.add_option("--seed-from", config->seed_from,
+                 "Like --seed, from another slave: a name in seed_sources, or its HTTP host:port");
+  app.add_flag(
+      "--force", config->force,
+      "With --seed/--seed-from: drop what this slave's MySQL holds first (a purged or broken slave)");
+  app.add_option("--master_http_address", config->master_http_address,
+                 "host:port of the master's HTTP server, for --seed [default: master_host:8080]");
+  app.add_option("--seed_sources", config->seed_sources,
+                 "For --seed-from: name=host:port of other slaves' HTTP servers")
+      ->delimiter(',');
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);
@@ -92,6 +105,7 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   } else if (config->console_socket == "off") {
     config->console_socket.clear();
   }
+  if (config->master_http_address.empty()) config->master_http_address = config->master_host + ":8080";
   ResolveConsoleMode(&config->console);
   result.status = Validate(*config);
   return result;
