@@ -17,7 +17,7 @@ Status CreateSlaveSchema(MySqlConnection& connection) {
                     });
 }
 
-Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
+Status SeedUnfinished(MySqlConnection& connection, bool* unfinished) {
   QueryResult seeding;
   if (Status s = connection.Execute(
           "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ddb_meta' AND TABLE_NAME = "
@@ -26,7 +26,14 @@ Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
       !s.ok()) {
     return s;
   }
-  if (!seeding.rows.empty() && seeding.rows[0][0].value_or("0") != "0") {
+  *unfinished = !seeding.rows.empty() && seeding.rows[0][0].value_or("0") != "0";
+  return Status::Ok();
+}
+
+Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
+  bool unfinished_seed = false;
+  if (Status s = SeedUnfinished(connection, &unfinished_seed); !s.ok()) return s;
+  if (unfinished_seed) {
     return Status::Refused(
         "a seed of this slave's MySQL did not finish (ddb_meta.seeding exists): it holds part of a "
         "snapshot; run ddb-slave --seed --force (or --seed-from) again");

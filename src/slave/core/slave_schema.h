@@ -30,6 +30,8 @@ Status CheckNoOtherApplier(MySqlConnection& connection);
 
 // Seeding (slave/seed): the mark set before the first statement is loaded,
 // and the position stored (and the mark cleared) once the whole snapshot is.
+// Whether the mark of a seed that did not finish is there.
+Status SeedUnfinished(MySqlConnection& connection, bool* unfinished);
 Status MarkSeeding(MySqlConnection& connection, const std::string& source);
 Status StoreSeededPosition(MySqlConnection& connection, const std::string& cluster_id, uint64_t seq,
                            int64_t master_committed_at_micros);

@@ -65,19 +65,17 @@ Status DescribeContents(MySqlConnection& connection, std::vector<std::string>* d
   for (const auto& row : schemas.rows) {
     if (!IsSystemSchema(row[0].value_or(""))) databases->push_back(row[0].value_or(""));
   }
-  QueryResult state;
-  if (Status s = connection.Execute(
-          "SELECT (SELECT seq FROM ddb_meta.applied_position WHERE id = 1), (SELECT COUNT(*) FROM "
-          "information_schema.TABLES WHERE TABLE_SCHEMA = 'ddb_meta' AND TABLE_NAME = 'seeding')",
-          &state);
+  QueryResult position;
+  if (Status s = connection.Execute("SELECT seq FROM ddb_meta.applied_position WHERE id = 1", &position);
       !s.ok()) {
     return s;
   }
-  const std::string seq = state.rows.at(0).at(0).value_or("0");
+  bool unfinished_seed = false;
+  if (Status s = SeedUnfinished(connection, &unfinished_seed); !s.ok()) return s;
+  const std::string seq = position.rows.empty() ? "0" : position.rows[0][0].value_or("0");
   for (const std::string& name : *databases) *what += (what->empty() ? "databases " : ", ") + name;
   if (seq != "0") *what += (what->empty() ? "" : "; ") + std::string("applied position #") + seq;
-  if (state.rows.at(0).at(1).value_or("0") != "0")
-    *what += (what->empty() ? "" : "; ") + std::string("an unfinished seed");
+  if (unfinished_seed) *what += (what->empty() ? "" : "; ") + std::string("an unfinished seed");
   return Status::Ok();
 }
 
@@ -142,6 +140,10 @@ Status RunSeed(const SlaveConfig& config, std::ostream& out, bool on_terminal) {
     return Status::Refused("this slave's MySQL at " + config.mysql.Describe() + " is not empty (" + contents +
                            "); seeding replaces all of it: add --force to do so");
   }
+  out << "seed: target " << config.mysql.Describe()
+      << (contents.empty() ? " is empty"
+                           : " holds " + contents + ": replaced once the source is checked (--force)")
+      << std::endl;
   QueryResult stored;
   if (Status s = target->Execute("SELECT cluster_id FROM ddb_meta.applied_position WHERE id = 1", &stored);
       !s.ok()) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include <boost/beast/core.hpp>
@@ -49,7 +50,9 @@ asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const Bod
 
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
-  parser.body_limit(boost::none);  // a snapshot has no size limit; it is never held whole
+  // A snapshot has no size limit (it is never held whole). Not boost::none:
+  // Boost 1.74 compares a Content-Length with it as if it were 0.
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return Status::IoError("reading the answer of " + where + ": " + ec.message());
   const int status = parser.get().result_int();
