@@ -20,6 +20,7 @@
 #include "master_http_api.h"
 #include "master_reload.h"
 #include "master_schema.h"
+#include "master_snapshot.h"
 #include "mysql_probe.h"
 #include "read_router.h"
 #include "replication_log.h"
@@ -156,6 +157,8 @@ int main(int argc, char** argv) {
         logging->For("master.http"));
     AddMasterRoutes(*http, http_context);
     AddDashboardRoutes(*http);
+    AddMasterSnapshotRoute(*http, config.node_name, cluster_id, config.cluster_secret, config.mysql, &log,
+                           logging->For("master.snapshot"));
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
     logger->info("dashboard and API at http://{}:{}/{}", config.http.address, http->port(),
                  config.http_token.empty() ? " (API off: no http_token)" : "");

@@ -1,6 +1,8 @@
 // ddb-slave: wires the parts together; each part lives in its own file.
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -16,11 +18,13 @@
 #include "fallback_console.h"
 #include "master_link.h"
 #include "query_worker.h"
+#include "seed_command.h"
 #include "slave_check.h"
 #include "slave_config.h"
 #include "slave_console.h"
 #include "slave_http_api.h"
 #include "slave_schema.h"
+#include "slave_snapshot.h"
 #include "slave_status.h"
 #include "write_forwarder.h"
 
@@ -71,6 +75,10 @@ int main(int argc, char** argv) {
     return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For(config.node_name);
 
+  if (config.seed || !config.seed_from.empty()) {
+    const Status seeded = RunSeed(config, std::cout, isatty(STDOUT_FILENO) != 0);
+    return seeded.ok() ? 0 : Fail(seeded.message());
+  }
   if (config.attach) {
     if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
     std::unique_ptr<AttachedConsole> attached;
@@ -122,6 +130,8 @@ int main(int argc, char** argv) {
     http = std::make_unique<HttpServer>(HttpServerOptions{config.http.address, config.http.port, ""},
                                         logging->For("http"));
     AddSlaveRoutes(*http, http_context);
+    AddSlaveSnapshotRoute(*http, config.node_name, config.cluster_secret, config.mysql,
+                          logging->For("snapshot"));
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
     logger->info("health and metrics at http://{}:{}/health", config.http.address, http->port());
   }

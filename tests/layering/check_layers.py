@@ -15,7 +15,7 @@ import re
 import sys
 
 # Bottom first; each folder may use every folder before it.
-LAYERS = ["base", "sql", "mysql", "protocol", "console", "daemon"]
+LAYERS = ["base", "sql", "mysql", "protocol", "console", "daemon", "snapshot"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"ddb/([a-z_]+)/[^"]+"')
 
 

@@ -43,11 +43,24 @@ struct HttpRequest {
   std::string body;
 };
 
+// A response body made piece by piece, for bodies too large to hold (a
+// snapshot): Next runs on the worker pool, one call at a time, and each
+// piece is written (chunked transfer encoding) before the next is asked for,
+// so memory holds one piece. An empty piece with Ok ends the body; an error
+// ends the connection without the last chunk, so the client sees a
+// truncated body, never a complete-looking one.
+class HttpBodySource {
+ public:
+  virtual ~HttpBodySource() = default;
+  [[nodiscard]] virtual Status Next(std::string* piece) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  std::shared_ptr<HttpBodySource> body_source;               // set: streamed instead of `body`
 
   static HttpResponse Json(int status, std::string json);
   // Invalid UTF-8 in values (binary columns) is replaced, never an error.

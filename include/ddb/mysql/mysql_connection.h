@@ -156,6 +156,7 @@ class MySqlConnection {
   Status ReadSessionId(MySqlSessionId* id);
 
  private:
+  friend class RowCursor;  // row_cursor.h: reads a result row by row on this connection
   explicit MySqlConnection(MySqlEndpoint endpoint);
   Status LastError() const;
   // Reads every result of the statement just sent; the first into `result`.

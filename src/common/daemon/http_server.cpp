@@ -130,6 +130,10 @@ class HttpServer::Session {
       if (const RouteEntry* route = server_.Resolve(request, authorization, &response)) {
         response = co_await Call(*route, request);
       }
+      if (response.body_source) {
+        co_await WriteStreamed(std::move(response), version);  // its end closes the connection
+        break;
+      }
       if (!co_await Write(std::move(response), version, keep_alive) || !keep_alive) break;
     }
     boost::system::error_code ignored;
@@ -183,6 +187,51 @@ class HttpServer::Session {
     boost::system::error_code ec;
     co_await http::async_write(stream_, out, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
+  }
+
+  // A body_source's pieces as chunks, each asked for on the worker pool once
+  // the previous one is written: a slow client slows the source down, and
+  // memory holds one piece. Each write has the read timeout as deadline.
+  asio::awaitable<void> WriteStreamed(HttpResponse response, unsigned version) {
+    http::response<http::empty_body> head{static_cast<http::status>(response.status), version};
+    head.set(http::field::server, "ddb");
+    head.set(http::field::content_type, response.content_type);
+    head.set(http::field::cache_control, "no-store");
+    for (auto& [name, value] : response.headers) head.set(name, value);
+    head.keep_alive(false);
+    head.chunked(true);
+    http::response_serializer<http::empty_body> serializer{head};
+    boost::system::error_code ec;
+    stream_.expires_after(server_.options_.read_timeout);
+    co_await http::async_write_header(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    // Declared once, outside the loop: the pieces' storage must outlive each
+    // write, and GCC 12 mishandles objects declared inside a coroutine's loop.
+    std::shared_ptr<HttpBodySource> source = response.body_source;
+    auto piece = std::make_shared<std::string>();
+    auto produce = [source, piece]() -> asio::awaitable<Status> {
+      try {
+        co_return source->Next(piece.get());
+      } catch (const std::exception& e) {
+        co_return Status::IoError(std::string("internal error: ") + e.what());
+      }
+    };
+    Status produced;
+    while (!ec) {
+      stream_.expires_never();  // the source may take its time (a big table's first rows)
+      produced = co_await asio::co_spawn(server_.workers_, produce, asio::use_awaitable);
+      if (!produced.ok()) {
+        server_.logger_->warn("streamed response cut short: {}", produced.ToString());
+        co_return;  // no last chunk: the client sees the body is incomplete
+      }
+      stream_.expires_after(server_.options_.read_timeout);
+      if (piece->empty()) {
+        co_await asio::async_write(stream_, http::make_chunk_last(),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        co_return;
+      }
+      co_await asio::async_write(stream_, http::make_chunk(asio::const_buffer(piece->data(), piece->size())),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
 
   HttpServer& server_;

@@ -272,6 +272,26 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
   return Status::Ok();
 }
 
+Status ReplicationLog::RunQuiesced(const std::function<Status(uint64_t published)>& quiet,
+                                   std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    {
+      std::unique_lock<std::shared_mutex> exclusive(barrier_);
+      if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
+      // Under the exclusive barrier only a lost commit's number can still be
+      // in flight: its session may yet commit, so no position is exact.
+      if (sequencer_.in_flight() == 0) return quiet(sequencer_.published());
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::Unavailable(
+          "a commit whose answer was lost is not settled yet (the master's MySQL "
+          "may be unreachable); try again");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 Status ReplicationLog::SettleDdl(const MySqlSessionId& session, uint64_t seq) {
   unsettled_ddl_session_ = session;
   unsettled_ddl_ = seq;

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -75,6 +76,14 @@ class ReplicationLog {
   // with `seq` set.
   Status RunDdl(MySqlConnection& connection, LoggedStatement statement,
                 const std::function<Status()>& execute, uint64_t* seq);
+
+  // Runs `quiet` holding the barrier exclusively at a moment when every
+  // number handed out is published: no commit window is open, no DDL runs,
+  // and the table holds exactly the records up to `published` (committed or
+  // gaps). A snapshot started in `quiet` holds that position. Waits up to
+  // `patience` for a commit whose answer was lost to be settled.
+  Status RunQuiesced(const std::function<Status(uint64_t published)>& quiet,
+                     std::chrono::milliseconds patience);
 
   // Sessions wait here before starting a transaction while a DDL waits for
   // its metadata locks (see ddl_gate.h).

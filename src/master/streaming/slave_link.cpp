@@ -225,7 +225,7 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     if (purged_through > subscribe.after_seq) {
       const std::string why = "slave needs the records after #" + std::to_string(subscribe.after_seq) +
                               " but the log now starts at #" + std::to_string(purged_through + 1) +
-                              " (older records were purged); re-seed this slave from a copy of another node";
+                              " (older records were purged); re-seed this slave: ddb-slave --seed --force";
       co_await SendError(socket, ErrorCode::kPositionPurged, why);
       co_return Status::Refused(why);
     }

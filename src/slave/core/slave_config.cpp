@@ -83,6 +83,21 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
   AddHeartbeatOptions(app, keys, &config->heartbeat);
   AddLoggingOptions(app, keys, &config->logging);
   AddConsoleOptions(app, keys, &config->console);
+  // Commands, not keys: seeding runs instead of the daemon.
+  app.add_flag("--seed", config->seed,
+               "Copy the master's data and position into this slave's empty MySQL, then exit "
+               "(start the daemon afterwards)");
+  app.add_option("--seed-from", config->seed_from,
+                 "Like --seed, from another slave: a name in seed_sources, or its HTTP host:port");
+  app.add_flag(
+      "--force", config->force,
+      "With --seed/--seed-from: drop what this slave's MySQL holds first (a purged or broken slave)");
+  keys.Restart(
+      app.add_option("--master_http_address", config->master_http_address,
+                     "host:port of the master's HTTP server, for --seed [default: master_host:8080]"));
+  keys.Restart(app.add_option("--seed_sources", config->seed_sources,
+                              "For --seed-from: name=host:port of other slaves' HTTP servers")
+                   ->delimiter(','));
 }
 
 void SlaveConfigSchema::Finish() {
@@ -93,6 +108,7 @@ void SlaveConfigSchema::Finish() {
   } else if (config->console_socket == "off") {
     config->console_socket.clear();
   }
+  if (config->master_http_address.empty()) config->master_http_address = config->master_host + ":8080";
   ResolveConsoleMode(&config->console);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ddb/daemon/common_options.h"
 #include "ddb/daemon/config_parser.h"
@@ -29,6 +30,16 @@ struct SlaveConfig {
   HeartbeatOptions heartbeat;
   HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
   double max_lag_seconds = 5.0;         // /health answers 503 beyond this
+
+  // Seeding (docs/operations.md, "Adding a slave"): --seed copies the
+  // master's data and position, --seed-from NAME another slave's; NAME is
+  // looked up in seed_sources ("name=host:port" of each slave's HTTP), or is
+  // host:port itself. --force replaces what this slave's MySQL holds.
+  bool seed = false;
+  std::string seed_from;
+  bool force = false;
+  std::string master_http_address;  // host:port of the master's HTTP; empty: master_host:8080
+  std::vector<std::string> seed_sources;
 
   LoggingOptions logging;
   ConsoleOptions console;

@@ -21,7 +21,27 @@ Status CreateSlaveSchema(MySqlConnection& connection) {
   return s;
 }
 
+Status SeedUnfinished(MySqlConnection& connection, bool* unfinished) {
+  QueryResult seeding;
+  if (Status s = connection.Execute(
+          "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ddb_meta' AND TABLE_NAME = "
+          "'seeding'",
+          &seeding);
+      !s.ok()) {
+    return s;
+  }
+  *unfinished = !seeding.rows.empty() && seeding.rows[0][0].value_or("0") != "0";
+  return Status::Ok();
+}
+
 Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
+  bool unfinished_seed = false;
+  if (Status s = SeedUnfinished(connection, &unfinished_seed); !s.ok()) return s;
+  if (unfinished_seed) {
+    return Status::Refused(
+        "a seed of this slave's MySQL did not finish (ddb_meta.seeding exists): it holds part of a "
+        "snapshot; run ddb-slave --seed --force (or --seed-from) again");
+  }
   QueryResult result;
   if (Status s = connection.Execute(
           "SELECT cluster_id, seq, master_committed_at FROM ddb_meta.applied_position WHERE id = 1", &result);
@@ -38,6 +58,28 @@ Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
 Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id) {
   return connection.ExecuteWithParams("UPDATE ddb_meta.applied_position SET cluster_id = ? WHERE id = 1",
                                       {cluster_id});
+}
+
+Status MarkSeeding(MySqlConnection& connection, const std::string& source) {
+  if (Status s = connection.Execute(
+          "CREATE TABLE IF NOT EXISTS ddb_meta.seeding (source VARCHAR(200) NOT NULL, started_at DATETIME(6) "
+          "NOT NULL) ENGINE=InnoDB");
+      !s.ok()) {
+    return s;
+  }
+  return connection.ExecuteWithParams("INSERT INTO ddb_meta.seeding VALUES (?, NOW(6))", {source});
+}
+
+Status StoreSeededPosition(MySqlConnection& connection, const std::string& cluster_id, uint64_t seq,
+                           int64_t master_committed_at_micros) {
+  if (Status s = connection.ExecuteWithParams(
+          "UPDATE ddb_meta.applied_position SET cluster_id = ?, seq = ?, master_committed_at = ?, applied_at "
+          "= NOW(6) WHERE id = 1",
+          {cluster_id, seq, master_committed_at_micros});
+      !s.ok()) {
+    return s;
+  }
+  return connection.Execute("DROP TABLE ddb_meta.seeding");
 }
 
 Status AcquireApplierLock(MySqlConnection& connection) {

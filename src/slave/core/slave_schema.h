@@ -16,6 +16,8 @@ struct StoredPosition {
 };
 
 Status CreateSlaveSchema(MySqlConnection& connection);
+// Fails with Refused while a seed is marked in progress (a copy half loaded
+// must never be applied to: the daemon would replay on partial data).
 Status LoadPosition(MySqlConnection& connection, StoredPosition* position);
 Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id);
 
@@ -25,6 +27,14 @@ Status AcquireApplierLock(MySqlConnection& connection);
 // Fails with Refused when another daemon holds the lock (checked at start, for
 // a clear message before anything runs).
 Status CheckNoOtherApplier(MySqlConnection& connection);
+
+// Seeding (slave/seed): the mark set before the first statement is loaded,
+// and the position stored (and the mark cleared) once the whole snapshot is.
+// Whether the mark of a seed that did not finish is there.
+Status SeedUnfinished(MySqlConnection& connection, bool* unfinished);
+Status MarkSeeding(MySqlConnection& connection, const std::string& source);
+Status StoreSeededPosition(MySqlConnection& connection, const std::string& cluster_id, uint64_t seq,
+                           int64_t master_committed_at_micros);
 
 // The statement that moves the position; runs inside the apply transaction.
 Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros);

@@ -1,0 +1,120 @@
+#include "snapshot_fetch.h"
+
+#include <array>
+#include <charconv>
+#include <limits>
+#include <optional>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ddb/base/asio.h"
+
+namespace ddb {
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+constexpr size_t kErrorBodyLimit = 64 * 1024;
+
+std::string ErrorText(int status, const std::string& body) {
+  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()) {
+    return parsed["error"].get<std::string>() + " (HTTP " + std::to_string(status) + ")";
+  }
+  return "HTTP " + std::to_string(status) + ": " + body.substr(0, 300);
+}
+
+asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const BodySink& sink,
+                              std::chrono::seconds read_timeout) {
+  auto executor = co_await asio::this_coro::executor;
+  const std::string where = "http://" + address.Describe() + target.substr(0, target.find('?'));
+  boost::system::error_code ec;
+  tcp::resolver resolver(executor);
+  auto endpoints = co_await resolver.async_resolve(address.host, std::to_string(address.port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Status::Unavailable("cannot resolve " + address.host + ": " + ec.message());
+  beast::tcp_stream stream(executor);
+  stream.expires_after(kConnectTimeout);
+  co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Status::Unavailable("cannot connect to " + address.Describe() + ": " + ec.message());
+  http::request<http::empty_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, address.host);
+  request.set(http::field::user_agent, "ddb-slave");
+  stream.expires_after(read_timeout);
+  co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Status::IoError("sending the request to " + where + ": " + ec.message());
+
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  // A snapshot has no size limit (it is never held whole). Not boost::none:
+  // Boost 1.74 compares a Content-Length with it as if it were 0.
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Status::IoError("reading the answer of " + where + ": " + ec.message());
+  const int status = parser.get().result_int();
+  std::string error_body;
+  std::array<char, 64 * 1024> piece;
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    stream.expires_after(read_timeout);
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      co_return Status::IoError("the stream from " + where + " broke off: " + ec.message() +
+                                (ec == beast::error::timeout ? " (no data within the timeout)" : ""));
+    }
+    const std::string_view got(piece.data(), piece.size() - parser.get().body().size);
+    if (status != 200) {
+      if (error_body.size() < kErrorBodyLimit) error_body.append(got);
+      continue;
+    }
+    if (Status s = sink(got); !s.ok()) co_return s;
+  }
+  if (status != 200) co_return Status::Refused(where + " answered: " + ErrorText(status, error_body));
+  co_return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseHttpAddress(const std::string& text, HttpAddress* out) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status::InvalidArgument("'" + text + "' is not host:port");
+  unsigned port = 0;
+  const char* begin = text.data() + colon + 1;
+  const char* end = text.data() + text.size();
+  const auto [last, error] = std::from_chars(begin, end, port);
+  if (error != std::errc() || last != end || port == 0 || port > 65535) {
+    return Status::InvalidArgument("'" + text + "' has no valid port after the last ':'");
+  }
+  out->host = text.substr(0, colon);
+  out->port = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+Status FetchStreamed(const HttpAddress& address, const std::string& target, const BodySink& sink,
+                     std::chrono::seconds read_timeout) {
+  asio::io_context io;
+  std::optional<Status> result;
+  asio::co_spawn(io, Fetch(address, target, sink, read_timeout),
+                 [&result](std::exception_ptr failure, Status status) {
+                   if (failure) {
+                     try {
+                       std::rethrow_exception(failure);
+                     } catch (const std::exception& e) {
+                       result = Status::IoError(std::string("fetching the snapshot: ") + e.what());
+                       return;
+                     }
+                   }
+                   result = std::move(status);
+                 });
+  io.run();
+  return result.value_or(Status::IoError("fetching the snapshot ended without an outcome"));
+}
+
+}  // namespace ddb

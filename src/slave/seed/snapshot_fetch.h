@@ -1,0 +1,34 @@
+// Fetches a snapshot stream over HTTP (Boost.Beast), handing each piece of
+// the body to a sink as it arrives: nothing is staged in memory or on disk.
+// Every connect and read has a deadline; a body cut off before its last
+// chunk is an error.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "ddb/base/status.h"
+
+namespace ddb {
+
+struct HttpAddress {
+  std::string host;
+  uint16_t port = 0;
+  std::string Describe() const { return host + ":" + std::to_string(port); }
+};
+
+// "host:port" (the port after the last ':').
+Status ParseHttpAddress(const std::string& text, HttpAddress* out);
+
+// Called for each piece of the body; an error stops the fetch with it.
+using BodySink = std::function<Status(std::string_view piece)>;
+
+// GET `target` from `address`. A status other than 200 fails with the
+// source's {"error": ...} text.
+Status FetchStreamed(const HttpAddress& address, const std::string& target, const BodySink& sink,
+                     std::chrono::seconds read_timeout);
+
+}  // namespace ddb

@@ -1,0 +1,235 @@
+// Seeding a slave (ddb-slave --seed / --seed-from): a new slave gets a
+// consistent copy of a node's data and position while clients keep writing
+// on the master, then streams from exactly that position and ends equal to
+// the master. A target that holds data is refused without --force; a source
+// that cannot prove it belongs to the slave's cluster is refused.
+#include <gtest/gtest.h>
+
+#include "cluster.h"
+#include "endpoint_clients.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr int kNewSlave = 2;  // slave3: configured on the master, started only after its seed
+
+class SeedingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ClusterOptions options;
+    options.slaves = 3;
+    options.mysql_endpoint = true;
+    cluster_ = std::make_unique<Cluster>(options);
+    cluster_->StartMaster();
+    cluster_->StartSlave(0);
+    cluster_->StartSlave(1);
+  }
+
+  // Tables of every kind of value a copy can get wrong, a generated column
+  // and a view, with rows, all written through the master.
+  void CreateData() {
+    std::vector<std::string> setup = {
+        "CREATE DATABASE shop",
+        "CREATE TABLE shop.items (id INT AUTO_INCREMENT PRIMARY KEY, client INT NOT NULL, n INT NOT NULL, "
+        "name VARCHAR(100), price DECIMAL(30,10), data VARBINARY(64))",
+        "CREATE TABLE shop.odd (id INT PRIMARY KEY, t TEXT, b BLOB, d DATETIME(6), f DOUBLE, bits BIT(8), "
+        "e ENUM('a','b'), u VARCHAR(20) CHARACTER SET latin1, doubled INT AS (id * 2) PERSISTENT)",
+        "INSERT INTO shop.odd (id, t, b, d, f, bits, e, u) VALUES (1, 'it''s\\na \\\\ \"line\";\\n', "
+        "X'00FF27220A5C', '2024-01-02 "
+        "03:04:05.123456', 1.5e-7, b'10100101', 'b', 'caf\xC3\xA9'), (2, '', X'', NULL, -0.1, b'0', NULL, "
+        "NULL), (3, NULL, NULL, '0000-00-00 00:00:00', 1e300, NULL, 'a', '')",
+        "CREATE VIEW shop.per_client AS SELECT client, COUNT(*) AS c FROM shop.items GROUP BY client",
+        "CREATE DATABASE `we``ird db`",
+        "CREATE TABLE `we``ird db`.`t``1` (a BIGINT UNSIGNED, b CHAR(3))",
+        "INSERT INTO `we``ird db`.`t``1` VALUES (18446744073709551615, 'x y'), (NULL, NULL)",
+    };
+    for (int batch = 0; batch < 10; ++batch) {
+      std::string insert = "INSERT INTO shop.items (client, n, name, price, data) VALUES ";
+      for (int row = 0; row < 200; ++row) {
+        const std::string n = std::to_string(batch * 200 + row);
+        insert += (row ? ", " : "") + std::string("(9, ") + n + ", 'row " + n + "', 12345678901234567890." +
+                  n + ", X'" + (row % 2 ? "00" : "FF") + "')";
+      }
+      setup.push_back(insert);
+    }
+    const Status s = ExecuteThroughEndpoint(*cluster_, setup);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  // ddb-slave for slave3 with `args` after its config; its exit code and output.
+  int RunSlaveCommand(const std::vector<std::string>& args, std::string* output) {
+    std::vector<std::string> argv = {DDB_SLAVE_BINARY, "--config", cluster_->slave_config(kNewSlave).string(),
+                                     "--master_http_address",
+                                     "127.0.0.1:" + std::to_string(cluster_->master_http_port())};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ChildProcess command(argv, cluster_->dir() / ("seed-" + std::to_string(++commands_) + ".log"));
+    int code = -1;
+    EXPECT_TRUE(command.WaitForExit(seconds(120), &code)) << "the seed did not end within 120 s";
+    *output = command.ReadLog();
+    return code;
+  }
+
+  // The first rows of shop.items that differ between the master and slave
+  // `i`, for a failure message that shows what went wrong.
+  std::string ItemsDifferences(int i) {
+    const std::string query = "SELECT id, client, n, name, price, HEX(data) FROM shop.items ORDER BY id";
+    const auto master = cluster_->master_db().Query(query);
+    const auto slave = cluster_->slave_db(i).Query(query);
+    std::string out = "master has " + std::to_string(master.size()) + " rows, slave" + std::to_string(i + 1) +
+                      " " + std::to_string(slave.size()) + "\n";
+    auto row_text = [](const std::vector<std::string>& row) {
+      std::string text;
+      for (const std::string& value : row) text += value + " | ";
+      return text;
+    };
+    for (size_t r = 0, shown = 0; r < std::max(master.size(), slave.size()) && shown < 5; ++r) {
+      const std::string m = r < master.size() ? row_text(master[r]) : "(none)";
+      const std::string s = r < slave.size() ? row_text(slave[r]) : "(none)";
+      if (m == s) continue;
+      out += "master: " + m + "\nslave:  " + s + "\n";
+      ++shown;
+    }
+    return out;
+  }
+
+  void ExpectEqualToTheMaster() {
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(120), {0, kNewSlave}))
+        << "master #" << cluster_->MasterLastSeq() << ", slave3 #" << cluster_->SlaveSeq(kNewSlave) << "\n"
+        << cluster_->SlaveLog(kNewSlave);
+    for (const char* table : {"items", "odd"})
+      cluster_->ExpectTableEqualEverywhere("shop", table, {0, kNewSlave});
+    if (HasFailure()) ADD_FAILURE() << ItemsDifferences(0) << ItemsDifferences(kNewSlave);
+    cluster_->ExpectTableEqualEverywhere("we`ird db", "t`1", {kNewSlave});
+    EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT SUM(c) FROM shop.per_client"),
+              cluster_->master_db().QueryValue("SELECT SUM(c) FROM shop.per_client"));
+    EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT SUM(doubled) FROM shop.odd"),
+              cluster_->master_db().QueryValue("SELECT SUM(doubled) FROM shop.odd"));
+  }
+
+  std::unique_ptr<Cluster> cluster_;
+  int commands_ = 0;
+};
+
+// Each client inserts and updates its own rows, autocommit and in
+// transactions, until stopped.
+void Write(const Cluster& cluster, int client, const std::atomic<bool>& stop, ClientTally* tally) {
+  Status error;
+  std::unique_ptr<MySqlConnection> connection =
+      ConnectWithin(ClientEndpoint(cluster, "shop"), seconds(30), &error);
+  if (!connection) return tally->Count(error, "connect");
+  const std::string c = std::to_string(client);
+  for (int64_t n = 0; !stop; ++n) {
+    const std::string v = std::to_string(n);
+    const std::vector<std::string> work =
+        n % 3 == 0
+            ? std::vector<std::string>{"BEGIN",
+                                       "INSERT INTO items (client, n, name, price, data) VALUES (" + c +
+                                           ", " + v + ", 'tx " + v + "', " + v + ".5, X'0A0B')",
+                                       "UPDATE items SET n = n + 1, price = price * 2 WHERE client = " + c +
+                                           " ORDER BY id DESC LIMIT 2",
+                                       "COMMIT"}
+            : std::vector<std::string>{"INSERT INTO items (client, n, name) VALUES (" + c + ", " + v +
+                                       ", 'it''s " + v + "')"};
+    const Status s = ExecuteEach(*connection, work);
+    if (s.ok()) {
+      ++tally->commits;
+    } else {
+      tally->Count(s, work.back());
+      static_cast<void>(connection->Execute("ROLLBACK"));  // a failed transaction ends here either way
+    }
+  }
+}
+
+TEST_F(SeedingTest, ANewSlaveSeededFromTheMasterWhileFourClientsWriteEndsEqualToIt) {
+  CreateData();
+  std::vector<ClientTally> tallies(4);
+  auto clients = std::make_unique<ClientThreads>(
+      4, [this, &tallies](int i, const std::atomic<bool>& stop) { Write(*cluster_, i, stop, &tallies[i]); });
+  // Writes are under way before the snapshot starts.
+  ASSERT_TRUE(WaitFor([this] { return cluster_->MasterLastSeq() > 200; }, seconds(60)));
+  std::string output;
+  const int code = RunSlaveCommand({"--seed"}, &output);
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_NE(output.find("seed: snapshot of master at #"), std::string::npos) << output;
+  EXPECT_NE(output.find("seed: target"), std::string::npos) << output;
+  const uint64_t seeded = cluster_->SlaveSeq(kNewSlave);
+  EXPECT_GT(seeded, 200u);
+  EXPECT_NE(output.find("position #" + std::to_string(seeded)), std::string::npos) << output;
+  // More writes after the snapshot, which the slave must stream.
+  ASSERT_TRUE(WaitFor([this, seeded] { return cluster_->MasterLastSeq() > seeded + 100; }, seconds(60)));
+  cluster_->StartSlave(kNewSlave);
+  ASSERT_TRUE(WaitFor([this, seeded] { return cluster_->SlaveSeq(kNewSlave) > seeded; }, seconds(60)))
+      << cluster_->SlaveLog(kNewSlave);
+  clients->Stop();
+  ClientTally total;
+  for (const ClientTally& tally : tallies) total += tally;
+  EXPECT_EQ(total.unexpected, 0) << total.Describe();
+  EXPECT_GT(total.commits, 0);
+  ExpectEqualToTheMaster();
+}
+
+TEST_F(SeedingTest, ANonEmptyTargetIsRefusedWithoutForceAndReplacedWithIt) {
+  CreateData();
+  cluster_->slave_db(kNewSlave).Execute("CREATE DATABASE stale");
+  cluster_->slave_db(kNewSlave).Execute("CREATE TABLE stale.t (a INT)");
+  std::string output;
+  EXPECT_NE(RunSlaveCommand({"--seed"}, &output), 0);
+  EXPECT_NE(output.find("is not empty (databases stale)"), std::string::npos) << output;
+  EXPECT_NE(output.find("--force"), std::string::npos) << output;
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                                                     "SCHEMA_NAME = 'stale'"),
+            "1");
+
+  ASSERT_EQ(RunSlaveCommand({"--seed", "--force"}, &output), 0) << output;
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                                                     "SCHEMA_NAME = 'stale'"),
+            "0");
+  cluster_->StartSlave(kNewSlave);
+  ExpectEqualToTheMaster();
+}
+
+TEST_F(SeedingTest, ASlaveSeededFromAnotherSlaveEndsEqualToTheMaster) {
+  CreateData();
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60), {0}));
+  std::string output;
+  const std::string slave1 = "slave1=127.0.0.1:" + std::to_string(cluster_->slave_http_port(0));
+  ASSERT_EQ(
+      RunSlaveCommand({"--seed-from", "slave1", "--seed_sources", "slave9=127.0.0.1:1, " + slave1}, &output),
+      0)
+      << output;
+  EXPECT_NE(output.find("seed: snapshot of slave1 at #" + std::to_string(cluster_->SlaveSeq(0))),
+            std::string::npos)
+      << output;
+  EXPECT_NE(RunSlaveCommand({"--seed-from", "slave7"}, &output), 0);
+  EXPECT_NE(output.find("no such name in 'seed_sources'"), std::string::npos) << output;
+  cluster_->StartSlave(kNewSlave);
+  const Status s = ExecuteThroughEndpoint(
+      *cluster_, {"INSERT INTO shop.items (client, n, name) VALUES (5, 1, 'after the seed')",
+                  "UPDATE shop.odd SET t = CONCAT(t, '+') WHERE id = 1"});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ExpectEqualToTheMaster();
+}
+
+TEST_F(SeedingTest, ASourceOfAnotherClusterOrWithoutTheSecretIsRefused) {
+  CreateData();
+  std::string output;
+  EXPECT_NE(RunSlaveCommand({"--seed", "--cluster_secret", "not-the-cluster-secret-0123"}, &output), 0);
+  EXPECT_NE(output.find("not signed with this cluster's cluster_secret"), std::string::npos) << output;
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'shop'"),
+            "0");
+
+  ASSERT_EQ(RunSlaveCommand({"--seed"}, &output), 0) << output;
+  cluster_->slave_db(kNewSlave).Execute(
+      "UPDATE ddb_meta.applied_position SET cluster_id = 'another-cluster'");
+  EXPECT_NE(RunSlaveCommand({"--seed", "--force"}, &output), 0);
+  EXPECT_NE(output.find("this slave to cluster another-cluster"), std::string::npos) << output;
+  // Refused before anything was dropped.
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT COUNT(*) FROM shop.odd"), "3");
+}
+
+}  // namespace
+}  // namespace ddb::testing
