@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 
 #include "child_process.h"
 #include "cluster.h"
@@ -75,5 +76,12 @@ class MySqlEndpointTest : public ::testing::Test {
   std::unique_ptr<Cluster> cluster_;
   int runs_ = 0;
 };
+
+// The first line of `output` that starts with "ERROR".
+inline std::string ErrorLine(const std::string& output) {
+  std::smatch match;
+  if (std::regex_search(output, match, std::regex("ERROR[^\n]*"))) return match.str();
+  return "";
+}
 
 }  // namespace ddb::testing

@@ -15,13 +15,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// The first line of `output` that starts with "ERROR".
-std::string ErrorLine(const std::string& output) {
-  std::smatch match;
-  if (std::regex_search(output, match, std::regex("ERROR[^\n]*"))) return match.str();
-  return "";
-}
-
 TEST_F(MySqlEndpointTest, MariadbClientWritesReachEverySlave) {
   ProgramRun run = Endpoint(
       "CREATE DATABASE shop;\n"
