@@ -124,7 +124,10 @@ TEST(VerifyUnderLoadTest, EqualNodesAreEqualInEveryRunAndADriftedRangeIsNamed) {
     EXPECT_EQ(table["slaves"]["slave1"], "ok") << name;
     if (name == "w.t3") {
       const std::string verdict = table["slaves"]["slave2"];
-      EXPECT_EQ(verdict.rfind("DIFFERS: chunk 2 of 3, 1000 < id <= 2000", 0), 0u) << verdict;
+      // The writers' inserts may have made a fourth chunk by now.
+      EXPECT_EQ(verdict.rfind("DIFFERS: chunk 2 of ", 0), 0u) << verdict;
+      EXPECT_NE(verdict.find(", 1000 < id <= 2000 (1000 rows vs 1000 on the master)"), std::string::npos)
+          << verdict;
     } else {
       EXPECT_EQ(table["slaves"]["slave2"], "ok") << name;
     }

@@ -14,6 +14,9 @@ namespace ddb {
 namespace {
 
 constexpr uint64_t kChunkRows = 1000;
+constexpr int kAttempts = 10;  // per chunk, against deadlocks with the writers
+constexpr int kErrorDeadlock = 1213;
+constexpr int kErrorLockWaitTimeout = 1205;
 constexpr auto kCatchUpDeadline = std::chrono::seconds(60);
 constexpr auto kSlaveQueryTimeout = std::chrono::seconds(60);
 // Results older than this are deleted by the next check, on every node.
@@ -75,6 +78,25 @@ Status ConsistencyCheck::Connect() {
   }
   if (!s.ok()) connection_.reset();
   return s;
+}
+
+Status ConsistencyCheck::Retrying(const std::function<Status()>& attempt) {
+  Status s;
+  for (int tries = 1;; ++tries) {
+    s = Connect();
+    if (s.ok()) s = attempt();
+    if (s.ok()) return s;
+    connection_.reset();  // rolls back whatever the attempt left open
+    // A chunk's locking read competes with the writers for row locks, as
+    // their own transactions do: a deadlock or lock wait ends the attempt,
+    // and the chunk is read again from the start.
+    const bool lost_to_a_writer =
+        (s.code() == Status::Code::kMySql &&
+         (s.mysql_error_code() == kErrorDeadlock || s.mysql_error_code() == kErrorLockWaitTimeout)) ||
+        s.code() == Status::Code::kUnavailable;
+    if (!lost_to_a_writer || tries == kAttempts) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 * tries));
+  }
 }
 
 Status ConsistencyCheck::ListTables(const std::string& only, std::vector<ChunkPlan>* plans) {
@@ -199,8 +221,9 @@ Status ConsistencyCheck::Run(VerifyReport* report, const std::string& table) {
   for (const ChunkPlan& plan : plans) {
     first_chunk.push_back(next_chunk);
     for (size_t c = 0; c < plan.conditions.size(); ++c, ++next_chunk) {
-      if (Status s = Connect(); !s.ok()) return s;
-      if (Status s = LogChunk(run, next_chunk, plan, c, &report->position, &master[next_chunk]); !s.ok()) {
+      if (Status s = Retrying(
+              [&] { return LogChunk(run, next_chunk, plan, c, &report->position, &master[next_chunk]); });
+          !s.ok()) {
         return s;
       }
     }
@@ -258,8 +281,8 @@ Status ConsistencyCheck::Repair(const std::string& table, size_t chunk, RepairRe
     if (Status s = Connect(); !s.ok()) return s;
     uint64_t rows = 0;
     uint64_t seq = 0;
-    if (Status s = RewriteChunk(*connection_, log_, plan, index, &rows, &seq); !s.ok()) {
-      connection_.reset();  // rolls the locking read back
+    if (Status s = Retrying([&] { return RewriteChunk(*connection_, log_, plan, index, &rows, &seq); });
+        !s.ok()) {
       return s;
     }
     ++report->chunks_rewritten;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,6 +65,9 @@ class ConsistencyCheck {
   using ChunkSums = std::map<uint32_t, std::string>;
 
   Status Connect();
+  // Runs `attempt` on a connected session, again (on a fresh session) when
+  // it lost a deadlock or lock wait to a writer.
+  Status Retrying(const std::function<Status()>& attempt);
   Status ListTables(const std::string& only, std::vector<ChunkPlan>* plans);
   // Checksums chunk `index` of `plan` on the master through the log.
   Status LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan& plan, size_t index, uint64_t* seq,
