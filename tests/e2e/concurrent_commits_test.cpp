@@ -119,7 +119,8 @@ void RunTransfers(Cluster& cluster, int client, const std::atomic<bool>& stop, C
       tally->Count(s, "a transfer " + Str(src) + " -> " + Str(dst));
       // A deadlock has already rolled everything back; a lock wait timeout
       // only the statement. Either way the transaction ends here.
-      connection->Execute("ROLLBACK");
+      static_cast<void>(
+          connection->Execute("ROLLBACK"));  // failing, it lost the connection and the transaction with it
     } else if (roll_back) {
       ++tally->rollbacks;
     } else {
@@ -224,7 +225,8 @@ void RunOwnTableWriter(Cluster& cluster, int writer, const std::atomic<bool>& st
       // Readers' shared locks cover whole tables, so a writer can deadlock
       // with one; its keys are then simply not used again.
       tally->Count(s, "a transaction on " + table);
-      connection->Execute("ROLLBACK");
+      static_cast<void>(
+          connection->Execute("ROLLBACK"));  // failing, it lost the connection and the transaction with it
     }
   }
 }
@@ -262,7 +264,8 @@ void RunCrossTableReader(Cluster& cluster, int reader, const std::atomic<bool>& 
       ++tally->commits;
     } else {
       tally->Count(s, "a summary of " + a + " and " + b);
-      connection->Execute("ROLLBACK");
+      static_cast<void>(
+          connection->Execute("ROLLBACK"));  // failing, it lost the connection and the transaction with it
     }
   }
 }
