@@ -1,5 +1,9 @@
 #include "ddb/daemon/common_options.h"
 
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+
 namespace ddb {
 
 void AddHttpOptions(CLI::App& app, HttpOptions* options) {
@@ -9,6 +13,26 @@ void AddHttpOptions(CLI::App& app, HttpOptions* options) {
       ->capture_default_str();
   app.add_option("--http_port", options->port, "Port of the HTTP listener; 0 turns it off")
       ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+}
+
+void AddTlsOptions(CLI::App& app, TlsOptions* options) {
+  app.add_option("--tls_cert_file", options->files.cert_file,
+                 "PEM certificate (chain) this node presents: the master's on its replication port and "
+                 "HTTPS, a slave's as its client certificate and on HTTPS");
+  app.add_option("--tls_key_file", options->files.key_file, "PEM private key of tls_cert_file");
+  app.add_option("--tls_ca_file", options->files.ca_file,
+                 "PEM CA certificate(s) that sign the peers' certificates: a slave checks the master's "
+                 "against it (and then always uses TLS), the master its slaves' with "
+                 "tls_require_client_cert");
+  app.add_option("--require_tls", options->require,
+                 "auto: TLS on every surface not on loopback; true: on every surface; false: never "
+                 "required")
+      ->check(CLI::IsMember({"auto", "true", "false"}))
+      ->capture_default_str();
+  app.add_option("--allow_insecure", options->allow_insecure,
+                 "true: start even without the TLS require_tls asks for, or with a shipped demo secret "
+                 "beyond loopback (each logged as a warning)")
       ->capture_default_str();
 }
 
@@ -70,11 +94,35 @@ Status ValidateHeartbeat(const std::string& config_path, const HeartbeatOptions&
 Status ValidateSecret(const std::string& config_path, const std::string& secret) {
   if (secret.empty()) {
     return Status::InvalidArgument(
-        config_path + ": key 'cluster_secret' is missing (set it in the file or pass --cluster_secret)");
+        config_path +
+        ": key 'cluster_secret' is missing (set it in the file, in a file named by "
+        "cluster_secret_file, or in the environment as DDB_CLUSTER_SECRET)");
   }
   if (secret.size() < 16) {
     return Status::InvalidArgument(config_path + ": key 'cluster_secret' is too short (" +
                                    std::to_string(secret.size()) + " characters; at least 16)");
+  }
+  return Status::Ok();
+}
+
+Status ResolveSecret(const std::string& config_path, const std::string& key, const std::string& file,
+                     const char* env, std::string* value) {
+  if (!file.empty()) {
+    if (!value->empty()) {
+      return Status::InvalidArgument(config_path + ": keys '" + key + "' and '" + key +
+                                     "_file' are both set: keep one");
+    }
+    std::ifstream in(file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      return Status::InvalidArgument(config_path + ": key '" + key + "_file': cannot read '" + file + "'");
+    }
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    *value = line;
+    return Status::Ok();
+  }
+  if (value->empty() && env != nullptr) {
+    if (const char* from_env = std::getenv(env)) *value = from_env;
   }
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 #include "master_config.h"
 
 #include "haproxy_config.h"
+#include "master_exposure.h"
 
 #include <regex>
 #include <set>
@@ -68,6 +69,7 @@ Status Validate(const MasterConfig& config) {
   if (config.recent_records == 0) {
     return ConfigKeyError(config.config_path, "recent_records", "must be at least 1");
   }
+  if (Status s = ReviewMasterExposure(config, nullptr); !s.ok()) return s;
   return Status::Ok();
 }
 
@@ -81,6 +83,8 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
       ->capture_default_str();
   app.add_option("--cluster_secret", config->cluster_secret,
                  "Shared secret of the cluster (HMAC key; never sent over the wire)");
+  app.add_option("--cluster_secret_file", config->cluster_secret_file,
+                 "File whose first line is the cluster secret (instead of cluster_secret)");
   app.add_option("--replication_address", config->replication_address, "Address slaves dial")
       ->capture_default_str();
   app.add_option("--replication_port", config->replication_port, "Port slaves dial")
@@ -162,6 +166,12 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   app.add_option(
       "--http_token", config->http_token,
       "Bearer token for the JSON API and the dashboard's SQL box (at least 16 characters; empty: API off)");
+  app.add_option("--http_token_file", config->http_token_file,
+                 "File whose first line is the http_token (instead of http_token)");
+  AddTlsOptions(app, &config->tls);
+  app.add_option("--tls_require_client_cert", config->tls_require_client_cert,
+                 "true: slaves must present a certificate (tls_cert_file) signed by a CA in tls_ca_file")
+      ->capture_default_str();
   std::vector<std::string> mysql_addresses, http_addresses;
   app.add_option("--slave_mysql_addresses", mysql_addresses,
                  "For --haproxy-config: name=host:port of each slave's MySQL, comma-separated")
@@ -204,7 +214,13 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
   for (const std::string& item : http_addresses) {
     for (std::string& one : SplitList(item)) config->slave_http_addresses.push_back(std::move(one));
   }
-  result.status = Validate(*config);
+  result.status = ResolveSecret(config->config_path, "cluster_secret", config->cluster_secret_file,
+                                "DDB_CLUSTER_SECRET", &config->cluster_secret);
+  if (result.status.ok()) {
+    result.status = ResolveSecret(config->config_path, "http_token", config->http_token_file,
+                                  "DDB_HTTP_TOKEN", &config->http_token);
+  }
+  if (result.status.ok()) result.status = Validate(*config);
   return result;
 }
 

@@ -30,6 +30,7 @@ Status Validate(const SlaveConfig& config) {
     return ConfigKeyError(config.config_path, "reconnect_max_ms",
                           "must not be smaller than reconnect_min_ms");
   }
+  if (Status s = ReviewSlaveExposure(config, nullptr); !s.ok()) return s;
   return Status::Ok();
 }
 
@@ -40,6 +41,8 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   AddConfigFileOption(app, "config/slave1.ini", &config->config_path);
   app.add_option("--node_name", config->node_name, "Name of this slave (must be in the master's 'slaves')");
   app.add_option("--cluster_secret", config->cluster_secret, "Shared secret of the cluster (HMAC key)");
+  app.add_option("--cluster_secret_file", config->cluster_secret_file,
+                 "File whose first line is the cluster secret (instead of cluster_secret)");
   app.add_option("--master_host", config->master_host, "Host of the master's replication port")
       ->capture_default_str();
   app.add_option("--master_port", config->master_port, "The master's replication port")
@@ -79,6 +82,9 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
                  "/health answers 503 (load balancers take this slave out) when it is further behind")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  AddTlsOptions(app, &config->tls);
+  app.add_option("--tls_server_name", config->tls_server_name,
+                 "Name (DNS name or IP address) the master's certificate must hold [default: master_host]");
   AddMySqlOptions(app, &config->mysql);
   AddHeartbeatOptions(app, &config->heartbeat);
   AddLoggingOptions(app, &config->logging);
@@ -93,7 +99,9 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
     config->console_socket.clear();
   }
   ResolveConsoleMode(&config->console);
-  result.status = Validate(*config);
+  result.status = ResolveSecret(config->config_path, "cluster_secret", config->cluster_secret_file,
+                                "DDB_CLUSTER_SECRET", &config->cluster_secret);
+  if (result.status.ok()) result.status = Validate(*config);
   return result;
 }
 
