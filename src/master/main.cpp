@@ -17,6 +17,7 @@
 #include "master_check.h"
 #include "master_config.h"
 #include "master_console.h"
+#include "master_exposure.h"
 #include "master_http_api.h"
 #include "master_reload.h"
 #include "master_schema.h"
@@ -78,6 +79,19 @@ int main(int argc, char** argv) {
   if (Status s = Logging::Open(config.logging, &logging); !s.ok())
     return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For("master");
+  for (const std::string& warning : MasterSecurityWarnings(config)) logger->warn("{}", warning);
+  // TLS on the replication port (and, without client certificates, HTTPS).
+  std::shared_ptr<ssl::context> link_tls, http_tls;
+  if (!config.tls.files.cert_file.empty()) {
+    if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, config.tls_require_client_cert,
+                                        &link_tls);
+        !s.ok()) {
+      return Fail(s.message());
+    }
+    if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, false, &http_tls); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
 
   std::unique_ptr<MySqlConnection> bootstrap;
   if (Status s = MySqlConnection::Open(config.mysql, &bootstrap); !s.ok()) {
@@ -119,6 +133,7 @@ int main(int argc, char** argv) {
   link_settings.handshake_timeout = std::chrono::milliseconds(config.handshake_timeout_ms);
   link_settings.heartbeat = config.heartbeat;
   link_settings.mysql = config.mysql;
+  link_settings.tls = link_tls;
 
   SessionOptions session_options;
   session_options.refuse_unsafe = config.unsafe_statements == "refuse";
@@ -152,16 +167,16 @@ int main(int argc, char** argv) {
   http_context.reloader = reloader.get();
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
-    http = std::make_unique<HttpServer>(
-        HttpServerOptions{config.http.address, config.http.port, config.http_token},
-        logging->For("master.http"));
+    HttpServerOptions http_options{config.http.address, config.http.port, config.http_token};
+    http_options.tls = http_tls;
+    http = std::make_unique<HttpServer>(http_options, logging->For("master.http"));
     AddMasterRoutes(*http, http_context);
     AddDashboardRoutes(*http);
     AddMasterSnapshotRoute(*http, config.node_name, cluster_id, config.cluster_secret, config.mysql, &log,
                            logging->For("master.snapshot"));
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
-    logger->info("dashboard and API at http://{}:{}/{}", config.http.address, http->port(),
-                 config.http_token.empty() ? " (API off: no http_token)" : "");
+    logger->info("dashboard and API at {}://{}:{}/{}", http_tls ? "https" : "http", config.http.address,
+                 http->port(), config.http_token.empty() ? " (API off: no http_token)" : "");
   }
   asio::io_context io;
   auto work = asio::make_work_guard(io);
@@ -198,8 +213,11 @@ int main(int argc, char** argv) {
     logger->info("MySQL endpoint ready on {}:{} for {} user(s)", config.client_address, config.client_port,
                  config.client_users.size());
   }
-  logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{}", config.node_name, cluster_id,
-               last_seq, config.replication_address, config.replication_port);
+  logger->info("master '{}' of cluster {} ready: log at #{}, slaves dial {}:{} ({})", config.node_name,
+               cluster_id, last_seq, config.replication_address, config.replication_port,
+               !link_tls                        ? "plain TCP"
+               : config.tls_require_client_cert ? "TLS, client certificates required"
+                                                : "TLS");
 
   SqlSession session(config.mysql, &log, session_options, &router, &sync);
   // Reloading applies every key that can change live; the others are

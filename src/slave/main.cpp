@@ -79,6 +79,23 @@ int main(int argc, char** argv) {
     const Status seeded = RunSeed(config, std::cout, isatty(STDOUT_FILENO) != 0);
     return seeded.ok() ? 0 : Fail(seeded.message());
   }
+
+  if (!config.attach) {
+    for (const std::string& warning : SlaveSecurityWarnings(config)) logger->warn("{}", warning);
+  }
+  // TLS on the link (the master's certificate checked) and on HTTPS.
+  std::shared_ptr<ssl::context> link_tls, http_tls;
+  if (!config.attach && LinkUsesTls(config)) {
+    if (Status s = MakeTlsClientContext(config.config_path, config.tls.files, &link_tls); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+  if (!config.attach && !config.tls.files.cert_file.empty()) {
+    if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, false, &http_tls); !s.ok()) {
+      return Fail(s.message());
+    }
+  }
+
   if (config.attach) {
     if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
     std::unique_ptr<AttachedConsole> attached;
@@ -127,13 +144,15 @@ int main(int argc, char** argv) {
   SlaveHttpContext http_context{config.node_name, status, config.max_lag_seconds};
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
-    http = std::make_unique<HttpServer>(HttpServerOptions{config.http.address, config.http.port, ""},
-                                        logging->For("http"));
+    HttpServerOptions http_options{config.http.address, config.http.port, ""};
+    http_options.tls = http_tls;
+    http = std::make_unique<HttpServer>(http_options, logging->For("http"));
     AddSlaveRoutes(*http, http_context);
     AddSlaveSnapshotRoute(*http, config.node_name, config.cluster_secret, config.mysql,
                           logging->For("snapshot"));
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
-    logger->info("health and metrics at http://{}:{}/health", config.http.address, http->port());
+    logger->info("health and metrics at {}://{}:{}/health", http_tls ? "https" : "http", config.http.address,
+                 http->port());
   }
   ApplyQueue queue(config.queue_records);
   Applier applier(config.mysql, queue, status, config.apply_batch_records, position, logging->For("applier"));
@@ -149,7 +168,7 @@ int main(int argc, char** argv) {
         Status s = MySqlConnection::Open(config.mysql, &connection);
         return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
       },
-      logging->For("link"));
+      logging->For("link"), link_tls);
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
   // Before the link and applier start, like the HTTP port: a socket taken by
   // another daemon ends this one at once.
@@ -165,8 +184,8 @@ int main(int argc, char** argv) {
   applier.Start();
   link.Start();
   std::thread io_thread([&io] { io.run(); });
-  logger->info("slave '{}' started at #{}, master {}:{}", config.node_name, position.seq, config.master_host,
-               config.master_port);
+  logger->info("slave '{}' started at #{}, master {}:{} ({})", config.node_name, position.seq,
+               config.master_host, config.master_port, link_tls ? "TLS" : "plain TCP");
 
   std::unique_ptr<WriteForwarder> forwarder;
   if (config.forward_writes) {

@@ -169,6 +169,14 @@ def fail(demo, message):
     sys.exit(1)
 
 
+def read_log(demo, name):
+    try:
+        with open(os.path.join(demo.run, name), errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 def started(demo):
     if not demo.read_until(re.escape(PROMPT), 240):
         fail(demo, "no master prompt within 240 s")
@@ -176,6 +184,19 @@ def started(demo):
     expected = {"master-db", "slave1-db", "slave2-db", "slave1", "slave2", "master"}
     if set(pids) != expected:
         fail(demo, f"the demo recorded {sorted(pids)}, expected {sorted(expected)}")
+    # TLS on: the demo made its CA and certificates, the master requires the
+    # slaves' certificates, and both slaves linked over TLS.
+    for name in ("ca.pem", "master.pem", "master.key", "slave1.pem", "slave2.pem"):
+        if not os.path.exists(os.path.join(demo.run, "tls", name)):
+            fail(demo, f"the demo made no tls/{name}")
+    if "(TLS, client certificates required)" not in read_log(demo, "master.log"):
+        fail(demo, "the master did not start with TLS and client certificates")
+    deadline = time.monotonic() + 60
+    while not all("(TLS)" in read_log(demo, f"{n}.log") and "connected to master" in read_log(demo, f"{n}.log")
+                  for n in ("slave1", "slave2")):
+        if time.monotonic() > deadline:
+            fail(demo, "the slaves did not link to the master over TLS within 60 s")
+        time.sleep(0.2)
     return pids
 
 

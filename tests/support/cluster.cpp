@@ -15,6 +15,11 @@ Cluster::Cluster(ClusterOptions options)
       replication_port_(FreeLoopbackPort()),
       master_http_port_(FreeLoopbackPort()) {
   if (options_.mysql_endpoint) client_port_ = FreeLoopbackPort();
+  if (options_.tls) {
+    ca_ = std::make_unique<TestCa>(dir() / "tls", "ddb cluster CA");
+    ca_->Issue("master");
+    for (int i = 0; i < options_.slaves; ++i) ca_->Issue("slave" + std::to_string(i + 1));
+  }
   master_db_ = MariaDbInstance::Start(dir() / "master-db");
   for (int i = 0; i < options_.slaves; ++i) {
     slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
@@ -68,6 +73,12 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
          << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
          << "http_port = " << master_http_port_ << "\n"
          << "http_token = \"" << options_.http_token << "\"\n";
+  if (options_.tls) {
+    master << "tls_cert_file = \"" << (dir() / "tls" / "master.pem").string() << "\"\n"
+           << "tls_key_file = \"" << (dir() / "tls" / "master.key").string() << "\"\n"
+           << "tls_ca_file = \"" << ca_->ca_file().string() << "\"\n"
+           << "tls_require_client_cert = " << (options_.tls_client_certs ? "true" : "false") << "\n";
+  }
   if (options_.mysql_endpoint) {
     master << "client_port = " << client_port_ << "\n"
            << "client_users = \"" << kClientUser << ":" << kClientPassword << "\"\n";
@@ -111,6 +122,14 @@ std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const s
       << "max_lag_seconds = " << options_.slave_max_lag_seconds << "\n"
       << "log_file = \"" << (dir() / (name + ".log")).string() << "\"\n"
       << "console_socket = \"" << (dir() / (name + ".sock")).string() << "\"\n";
+  // Slaves the Cluster did not plan get no certificate of their own.
+  if (options_.tls) {
+    out << "tls_ca_file = \"" << ca_->ca_file().string() << "\"\n";
+    if (std::filesystem::exists(dir() / "tls" / (name + ".pem"))) {
+      out << "tls_cert_file = \"" << (dir() / "tls" / (name + ".pem")).string() << "\"\n"
+          << "tls_key_file = \"" << (dir() / "tls" / (name + ".key")).string() << "\"\n";
+    }
+  }
   return path;
 }
 

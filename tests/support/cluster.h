@@ -14,6 +14,7 @@
 #include "child_process.h"
 #include "console_process.h"
 #include "mariadb_instance.h"
+#include "test_certificates.h"
 #include "wait.h"
 
 namespace ddb::testing {
@@ -30,6 +31,13 @@ struct ClusterOptions {
   std::string http_token = "test-http-token-0123456789";
   // Each slave's max_lag_seconds: beyond it its /health answers 503.
   double slave_max_lag_seconds = 5.0;
+  // TLS on the replication link and every daemon's HTTP: the Cluster makes a
+  // private CA (ca()) and a certificate for each node (SAN localhost,
+  // 127.0.0.1); slaves check the master's against the CA and present their
+  // own (a client certificate, and their HTTPS one).
+  bool tls = false;
+  // With tls: the master requires the slaves' client certificates.
+  bool tls_client_certs = false;
 };
 
 inline constexpr const char* kClientUser = "app";
@@ -93,6 +101,10 @@ class Cluster {
   // Where slave i's daemon listens for attached consoles.
   std::filesystem::path console_socket(int i) const;
 
+  // The cluster's CA (with ClusterOptions::tls; null otherwise).
+  TestCa* ca() { return ca_.get(); }
+  const std::filesystem::path& ca_file() const { return ca_->ca_file(); }
+
   MariaDbInstance& master_db() { return *master_db_; }
   MariaDbInstance& slave_db(int i) { return *slave_dbs_[i]; }
   int slave_count() const { return static_cast<int>(slave_dbs_.size()); }
@@ -139,6 +151,7 @@ class Cluster {
   uint16_t client_port_ = 0;
   uint16_t master_http_port_;
   std::vector<uint16_t> slave_http_ports_;  // of slave1.. (other names get none)
+  std::unique_ptr<TestCa> ca_;
   std::unique_ptr<MariaDbInstance> master_db_;
   std::vector<std::unique_ptr<MariaDbInstance>> slave_dbs_;
   std::unique_ptr<ChildProcess> master_;

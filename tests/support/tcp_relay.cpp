@@ -27,6 +27,12 @@ struct TcpRelay::Connection {
   explicit Connection(tcp::socket accepted) : client(std::move(accepted)), upstream(client.get_executor()) {}
   tcp::socket client;
   tcp::socket upstream;
+  // The TLS record stream from the target, as TamperTls parses it.
+  uint8_t header[5] = {};
+  size_t header_got = 0;
+  size_t body_left = 0;   // bytes of the current record's body still to come
+  size_t change_at = 0;   // body bytes still to pass before the one to change; SIZE_MAX: none
+  bool tampered = false;  // one record per connection
 };
 
 TcpRelay::TcpRelay(uint16_t target_port)
@@ -51,6 +57,36 @@ TcpRelay::~TcpRelay() {
 }
 
 void TcpRelay::Blackhole(bool on) { blackhole_.store(on); }
+
+void TcpRelay::TamperTls(bool on, size_t min_record_bytes) {
+  tamper_min_bytes_.store(min_record_bytes);
+  tamper_.store(on);
+}
+
+void TcpRelay::Tamper(Connection& c, uint8_t* bytes, size_t n) {
+  constexpr uint8_t kApplicationData = 23;
+  for (size_t i = 0; i < n; ++i) {
+    if (c.body_left == 0) {
+      c.header[c.header_got++] = bytes[i];
+      if (c.header_got < 5) continue;
+      c.header_got = 0;
+      c.body_left = (size_t{c.header[3]} << 8) | c.header[4];
+      c.change_at = SIZE_MAX;
+      if (tamper_.load() && !c.tampered && c.header[0] == kApplicationData &&
+          c.body_left >= tamper_min_bytes_.load()) {
+        c.change_at = c.body_left / 2;
+      }
+      continue;
+    }
+    if (c.change_at == 0) {
+      bytes[i] ^= 0x20;
+      c.tampered = true;
+      ++tampered_;
+    }
+    --c.change_at;
+    --c.body_left;
+  }
+}
 
 void TcpRelay::Close() {
   std::promise<void> done;
@@ -100,12 +136,12 @@ asio::awaitable<void> TcpRelay::Relay(std::shared_ptr<Connection> connection) {
   }
   connection->upstream.set_option(tcp::no_delay(true), ec);
   connection->client.set_option(tcp::no_delay(true), ec);
-  asio::co_spawn(io_, Forward(connection, connection->client, connection->upstream), asio::detached);
-  asio::co_spawn(io_, Forward(connection, connection->upstream, connection->client), asio::detached);
+  asio::co_spawn(io_, Forward(connection, connection->client, connection->upstream, false), asio::detached);
+  asio::co_spawn(io_, Forward(connection, connection->upstream, connection->client, true), asio::detached);
 }
 
 asio::awaitable<void> TcpRelay::Forward(std::shared_ptr<Connection> connection, tcp::socket& from,
-                                        tcp::socket& to) {
+                                        tcp::socket& to, bool from_target) {
   std::array<uint8_t, 16 * 1024> buffer;
   boost::system::error_code ec;
   while (true) {
@@ -116,6 +152,7 @@ asio::awaitable<void> TcpRelay::Forward(std::shared_ptr<Connection> connection, 
       dropped_ += n;
       continue;
     }
+    if (from_target) Tamper(*connection, buffer.data(), n);
     {
       std::lock_guard<std::mutex> lock(captured_mutex_);
       captured_.append(reinterpret_cast<const char*>(buffer.data()), n);

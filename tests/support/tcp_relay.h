@@ -44,6 +44,17 @@ class TcpRelay {
   // again; connections whose end closed meanwhile are closed now.
   void Blackhole(bool on);
 
+  // A man in the middle of a TLS link. On: in each relayed connection, the
+  // first TLS application-data record from the target (the master) to the
+  // client whose body holds at least `min_record_bytes` gets one byte of its
+  // body changed on the way; everything else passes as it is. A record is
+  // parsed from its 5-byte header (type, version, length), so the change
+  // lands inside the encrypted payload, never in a header. Off: relays
+  // faithfully again.
+  void TamperTls(bool on, size_t min_record_bytes = 1);
+  // Records changed so far.
+  int records_tampered() const { return tampered_.load(); }
+
   // Stops listening and closes every relayed connection on both sides (the
   // ends see an orderly close). Waits until done. Idempotent.
   void Close();
@@ -61,7 +72,10 @@ class TcpRelay {
 
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> Relay(std::shared_ptr<Connection> connection);
-  asio::awaitable<void> Forward(std::shared_ptr<Connection> connection, tcp::socket& from, tcp::socket& to);
+  asio::awaitable<void> Forward(std::shared_ptr<Connection> connection, tcp::socket& from, tcp::socket& to,
+                                bool from_target);
+  // TamperTls's work on a chunk going from the target to the client.
+  void Tamper(Connection& connection, uint8_t* bytes, size_t n);
   void CloseOnIoThread();
 
   asio::io_context io_;  // declared first: outlives the sockets below
@@ -76,6 +90,9 @@ class TcpRelay {
   mutable std::mutex captured_mutex_;
   std::string captured_;  // guarded by captured_mutex_
   std::atomic<uint64_t> dropped_{0};
+  std::atomic<bool> tamper_{false};
+  std::atomic<size_t> tamper_min_bytes_{1};
+  std::atomic<int> tampered_{0};
   bool closed_ = false;                                 // io thread only
   std::vector<std::weak_ptr<Connection>> connections_;  // io thread only
   std::thread thread_;

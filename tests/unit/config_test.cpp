@@ -165,7 +165,7 @@ TEST_F(ConfigTest, HttpKeysAreParsedAndMistakesNamed) {
   const std::string base = "cluster_secret = \"a-long-enough-secret\"\nslaves = s1, s2\n";
   MasterConfig good;
   ASSERT_TRUE(
-      LoadMaster(Write("h.ini", base + "http_address = 0.0.0.0\nhttp_port = 9000\n"
+      LoadMaster(Write("h.ini", base + "http_address = 0.0.0.0\nhttp_port = 9000\nallow_insecure = true\n"
                                        "http_token = \"0123456789abcdef\"\n"
                                        "slave_mysql_addresses = s1=10.0.0.1:3306, s2=10.0.0.2:3306\n"),
                  &good)

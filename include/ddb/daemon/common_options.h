@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ddb/base/status.h"
+#include "ddb/base/tls.h"
 #include "ddb/daemon/config_keys.h"
 #include "ddb/daemon/config_parser.h"
 #include "ddb/mysql/mysql_connection.h"
@@ -37,7 +38,16 @@ struct HttpOptions {
   uint16_t port = 0;
 };
 
+// TLS on the daemon's network surfaces, and whether it may start exposed
+// without it (docs/security.md).
+struct TlsOptions {
+  TlsFiles files;                // tls_cert_file, tls_key_file, tls_ca_file
+  std::string require = "auto";  // require_tls: auto (where not on loopback), true, false
+  bool allow_insecure = false;   // start despite missing TLS or a demo secret, with a warning
+};
+
 void AddHttpOptions(CLI::App& app, ConfigKeys& keys, HttpOptions* options);
+void AddTlsOptions(CLI::App& app, ConfigKeys& keys, TlsOptions* options);
 void AddMySqlOptions(CLI::App& app, ConfigKeys& keys, MySqlEndpoint* endpoint);
 void AddLoggingOptions(CLI::App& app, ConfigKeys& keys, LoggingOptions* options);
 void AddConsoleOptions(CLI::App& app, ConfigKeys& keys, ConsoleOptions* options);
@@ -68,6 +78,11 @@ void ResolveConsoleMode(ConsoleOptions* options);
 // Checks of values CLI11 cannot express (e.g. timeout > interval).
 void ValidateHeartbeat(const HeartbeatOptions& options, ConfigProblems* problems);
 void ValidateSecret(const std::string& secret, ConfigProblems* problems);
+// A secret given as its value (`key`) or as a file (`key`_file, whose first
+// line is the secret); both at once is a problem. (The environment,
+// DDB_<KEY>, is read with every other key.)
+void ResolveSecretFile(const std::string& key, const std::string& file, std::string* value,
+                       ConfigProblems* problems);
 void ValidateLogging(const LoggingOptions& options, ConfigProblems* problems);
 
 }  // namespace ddb

@@ -5,6 +5,10 @@
 // replication link, and a worker pool for handlers that block (SQL, log
 // table reads): the HTTP io thread only parses, routes and writes.
 //
+// HTTPS when given a TLS context (HttpServerOptions::tls): a TLS client and
+// a plain one are told apart by their first bytes, and the plain one gets a
+// 400 saying the port speaks HTTPS.
+//
 // Hostile or broken clients: every read has a deadline, request bodies and
 // headers are size-limited, malformed requests get 400 and the connection is
 // closed. Routes marked kToken need "Authorization: Bearer <token>"; the
@@ -29,6 +33,7 @@
 
 #include "ddb/base/asio.h"
 #include "ddb/base/status.h"
+#include "ddb/base/tls.h"
 
 namespace spdlog {
 class logger;
@@ -88,6 +93,9 @@ struct HttpServerOptions {
   std::chrono::milliseconds read_timeout{30000};  // per request, headers and body
   int workers = 2;
   int max_connections = 128;  // more are closed at once: a flood cannot pile up sessions
+  // HTTPS with this context (tls_cert_file): a plain-HTTP request gets one
+  // 400 in plain text saying so. Null: plain HTTP.
+  std::shared_ptr<ssl::context> tls;
 };
 
 class HttpServer {
@@ -116,9 +124,12 @@ class HttpServer {
     RouteWork work;
     Handler handler;
   };
+  template <typename Stream>
   class Session;
 
   asio::awaitable<void> AcceptLoop();
+  // One connection: TLS first when the server has it, then its Session.
+  asio::awaitable<void> Serve(tcp::socket socket);
   // Finds the route and checks the token; fills `error` when refused.
   const RouteEntry* Resolve(const HttpRequest& request, const std::string& authorization,
                             HttpResponse* error) const;

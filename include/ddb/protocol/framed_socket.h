@@ -1,6 +1,11 @@
 // FramedSocket: one stream connection that carries whole frames (frame.h):
 // a TCP replication link, or an attached console's local (unix) socket.
 //
+// The bytes go over the socket itself, or, once StartTls has run, through a
+// TLS session on it (ddb/base/tls.h): the replication link's handshake and
+// every frame after it are then encrypted and authenticated, and a byte
+// changed on the way fails the read with the TLS layer's reason.
+//
 // Owns its socket: the connection closes when the FramedSocket goes. Used
 // from C++20 coroutines on one executor (or strand); it is not thread-safe.
 // The FramedSocket must outlive every awaitable it returns.
@@ -12,12 +17,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "ddb/base/asio.h"
 #include "ddb/base/status.h"
+#include "ddb/base/tls.h"
 #include "ddb/protocol/frame.h"
 
 namespace ddb {
@@ -72,15 +80,41 @@ class FramedSocket {
   asio::awaitable<Status> WriteFrames(std::span<const OutgoingFrame> frames,
                                       std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
+  // Runs the TLS handshake over the connection as `role` (the master is the
+  // server, a slave the client); from then on every frame goes through TLS.
+  // Call once, before any frame. `prepare` sets up the session before the
+  // handshake (a client's expected peer name). `timeout` (if > 0) bounds the
+  // handshake like a frame. A failure says why in words (the certificate's
+  // verdict included); Refused when the peer's certificate was not accepted
+  // or the peer refused ours, so the caller can tell an operator's problem
+  // from a lost connection.
+  asio::awaitable<Status> StartTls(ssl::context& context, ssl::stream_base::handshake_type role,
+                                   std::chrono::milliseconds timeout = std::chrono::milliseconds(0),
+                                   std::function<Status(SSL*)> prepare = {});
+  bool tls() const { return tls_ != nullptr; }
+  // Waits (at most `timeout`, if > 0) for the peer's first byte and returns
+  // it without consuming it: a server tells a TLS client (kTlsHandshakeRecord)
+  // from a plain one. Before StartTls.
+  asio::awaitable<Status> PeekByte(uint8_t* out, std::chrono::milliseconds timeout);
+  // The alert refusing this end's certificate, when the TLS peer sent one
+  // to end a handshake, read or write ("tlsv13 alert certificate required": under TLS 1.3 a server's verdict
+  // on the client's certificate arrives after the client's handshake ended).
+  const std::string& tls_alert() const { return tls_alert_; }
+  // The TLS session (after StartTls), e.g. for the peer's certificate.
+  SSL* tls_session() { return tls_ ? tls_->native_handle() : nullptr; }
+
   using Socket = asio::generic::stream_protocol::socket;
-  Socket& socket() { return socket_; }
+  using TlsStream = ssl::stream<Socket>;
+  // The connection's socket (under TLS, the one TLS runs on).
+  Socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
 
   // "ip:port" of a TCP peer captured at construction (IPv6 as "[ip]:port"),
   // for log lines; "unknown" if the socket was not connected.
   std::string peer() const { return peer_; }
 
-  // Shutdown + close, ignoring errors; safe to call twice. Pending operations
-  // complete with an error.
+  // Shutdown + close of the socket (no TLS close_notify: a frame is whole or
+  // missing, so a cut cannot truncate one unnoticed), ignoring errors; safe
+  // to call twice. Pending operations complete with an error.
   void Close();
 
   // Raises or lowers the read limit, e.g. once the peer has authenticated.
@@ -89,9 +123,18 @@ class FramedSocket {
  private:
   // Declared in this order so peer_ is read from a TCP socket before it is
   // moved into socket_.
+  // Notes a TLS alert from the peer in `ec`.
+  void NoteAlert(const boost::system::error_code& ec);
+  template <typename Buffers>
+  asio::awaitable<size_t> ReadAll(const Buffers& buffers, boost::system::error_code* ec);
+  template <typename Buffers>
+  asio::awaitable<size_t> WriteAll(const Buffers& buffers, boost::system::error_code* ec);
+
   uint32_t max_payload_;
   std::string peer_;
-  Socket socket_;
+  Socket socket_;                   // moved into tls_ by StartTls
+  std::unique_ptr<TlsStream> tls_;  // null: plain
+  std::string tls_alert_;
 };
 
 }  // namespace ddb

@@ -88,6 +88,7 @@ enum class ErrorCode : uint16_t {
   kPositionPurged = 6,
   kPositionAhead = 7,
   kInternal = 8,
+  kTlsRequired = 9,  // sent in plain text to a plain peer on a port that speaks TLS only
 };
 
 // "protocol", "version_unsupported", ...; "unknown" otherwise.

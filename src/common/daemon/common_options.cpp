@@ -1,5 +1,8 @@
 #include "ddb/daemon/common_options.h"
 
+#include <cctype>
+#include <fstream>
+
 namespace ddb {
 
 void AddHttpOptions(CLI::App& app, ConfigKeys& keys, HttpOptions* options) {
@@ -8,6 +11,24 @@ void AddHttpOptions(CLI::App& app, ConfigKeys& keys, HttpOptions* options) {
       "Address of the HTTP listener (/health, /metrics, API); loopback unless you need it elsewhere"));
   keys.Restart(app.add_option("--http_port", options->port, "Port of the HTTP listener; 0 turns it off")
                    ->check(CLI::Range(0, 65535)));
+}
+
+void AddTlsOptions(CLI::App& app, ConfigKeys& keys, TlsOptions* options) {
+  keys.Restart(app.add_option("--tls_cert_file", options->files.cert_file,
+                              "PEM certificate (chain) this node presents: the master's on its replication "
+                              "port and HTTPS, a slave's as its client certificate and on HTTPS"));
+  keys.Restart(app.add_option("--tls_key_file", options->files.key_file, "PEM private key of tls_cert_file"));
+  keys.Restart(app.add_option("--tls_ca_file", options->files.ca_file,
+                              "PEM CA certificate(s) that sign the peers' certificates: a slave checks the "
+                              "master's against it (and then always uses TLS), the master its slaves' with "
+                              "tls_require_client_cert"));
+  keys.Restart(app.add_option("--require_tls", options->require,
+                              "auto: TLS on every surface not on loopback; true: on every surface; false: "
+                              "never required")
+                   ->check(CLI::IsMember({"auto", "true", "false"})));
+  keys.Restart(app.add_option("--allow_insecure", options->allow_insecure,
+                              "true: start even without the TLS require_tls asks for, or with a shipped demo "
+                              "secret beyond loopback (each logged as a warning)"));
 }
 
 void AddMySqlOptions(CLI::App& app, ConfigKeys& keys, MySqlEndpoint* endpoint) {
@@ -106,13 +127,33 @@ void ValidateHeartbeat(const HeartbeatOptions& options, ConfigProblems* problems
 void ValidateSecret(const std::string& secret, ConfigProblems* problems) {
   if (problems->Has("cluster_secret")) return;  // did not parse: already said
   if (secret.empty()) {
-    problems->AddLine("cluster_secret", problems->file() +
-                                            ": key 'cluster_secret' is missing (set it in the file or pass "
-                                            "--cluster_secret)");
+    problems->AddLine("cluster_secret",
+                      problems->file() +
+                          ": key 'cluster_secret' is missing (set it in the file, in a file "
+                          "named by cluster_secret_file, or in the environment as "
+                          "DDB_CLUSTER_SECRET)");
   } else if (secret.size() < 16) {
     problems->AddLine("cluster_secret", problems->file() + ": key 'cluster_secret' is too short (" +
                                             std::to_string(secret.size()) + " characters; at least 16)");
   }
+}
+
+void ResolveSecretFile(const std::string& key, const std::string& file, std::string* value,
+                       ConfigProblems* problems) {
+  if (file.empty()) return;
+  if (!value->empty()) {
+    problems->AddLine(key + "_file", problems->file() + ": keys '" + key + "' and '" + key +
+                                         "_file' are both set: keep one");
+    return;
+  }
+  std::ifstream in(file);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    problems->Add(key + "_file", "cannot read '" + file + "'");
+    return;
+  }
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+  *value = line;
 }
 
 void ValidateLogging(const LoggingOptions& options, ConfigProblems* problems) {

@@ -7,6 +7,7 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 namespace ddb {
@@ -41,6 +42,13 @@ std::string PercentDecode(const std::string& text) {
 
 // Constant-time for equal lengths, so the token cannot be guessed byte by
 // byte from response times.
+std::string FormatPeer(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint endpoint = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
 bool TokenMatches(const std::string& authorization, const std::string& token) {
   static constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() != kBearer.size() + token.size()) return false;
@@ -90,29 +98,44 @@ HttpResponse HttpResponse::Error(int status, const std::string& message) {
   return Json(status, nlohmann::json{{"error", message}});
 }
 
+namespace {
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+}  // namespace
+
 // One client connection: reads requests (keep-alive), answers each, closes
-// on error, timeout or "Connection: close". Owned by its coroutine.
+// on error, timeout or "Connection: close". Owned by its coroutine. `Stream`
+// is a TCP stream, or a TLS stream on one whose handshake is done; `buffer`
+// holds what was read before (the bytes that showed it was TLS or not).
+template <typename Stream>
 class HttpServer::Session {
  public:
-  Session(HttpServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(HttpServer& server, Stream stream, beast::flat_buffer buffer)
+      : server_(server), stream_(std::move(stream)), buffer_(std::move(buffer)) {}
 
   asio::awaitable<void> Run() {
-    beast::flat_buffer buffer;
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(server_.options_.body_limit);
       parser.header_limit(16 * 1024);
-      stream_.expires_after(server_.options_.read_timeout);
+      lowest().expires_after(server_.options_.read_timeout);
       boost::system::error_code ec;
-      co_await http::async_read(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::end_of_stream || ec == asio::error::eof) break;  // the client is done
+      co_await http::async_read(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == ssl::error::stream_truncated) {
+        break;  // the client is done
+      }
       if (ec == beast::error::timeout) break;
       if (ec) {
+        if (IsTlsError(ec)) break;  // nothing can be said over a broken TLS session
         // Malformed or too large: say so once, then close.
         const int status = ec == http::error::body_limit ? 413 : 400;
         co_await Write(HttpResponse::Error(status, "bad request: " + ec.message()), 11, false);
         co_await LingeringClose();
-        break;
+        co_return;
       }
       const http::request<http::string_body>& raw = parser.get();
       HttpRequest request;
@@ -136,18 +159,38 @@ class HttpServer::Session {
       }
       if (!co_await Write(std::move(response), version, keep_alive) || !keep_alive) break;
     }
-    boost::system::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_await EndSending();
+  }
+
+  // A plain-HTTP request on the HTTPS port: one answer in plain text saying
+  // so, then close.
+  asio::awaitable<void> RefusePlain() {
+    co_await Write(HttpResponse::Error(400, "this port speaks HTTPS: use https://"), 11, false);
+    co_await LingeringClose();
   }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // Tells the client nothing more comes: TCP's FIN, or TLS's close_notify
+  // (bounded: a client that is gone already makes it fail at once).
+  asio::awaitable<void> EndSending() {
+    boost::system::error_code ec;
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(2));
+      co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+  }
+
   // The client may still be sending the body we refused: closing now would
   // reset the connection and destroy our answer in its receive buffer. So
   // stop sending, and read and drop its input for a bounded time and amount.
   asio::awaitable<void> LingeringClose() {
     boost::system::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.expires_after(std::chrono::seconds(2));
+    if constexpr (!kTls) stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().expires_after(std::chrono::seconds(2));
     std::array<char, 16 * 1024> sink;
     size_t drained = 0;
     while (!ec && drained < 16 * server_.options_.body_limit) {
@@ -168,7 +211,7 @@ class HttpServer::Session {
     if (route.work == RouteWork::kQuick) co_return run();
     // No deadline while the handler works: a long statement is not the
     // client's fault. The worker finishes even if the client goes away.
-    stream_.expires_never();
+    lowest().expires_never();
     co_return co_await asio::co_spawn(
         server_.workers_, [run]() -> asio::awaitable<HttpResponse> { co_return run(); }, asio::use_awaitable);
   }
@@ -179,11 +222,12 @@ class HttpServer::Session {
     out.set(http::field::content_type, response.content_type);
     out.set(http::field::cache_control, "no-store");
     out.set("X-Content-Type-Options", "nosniff");
+    if constexpr (kTls) out.set(http::field::strict_transport_security, "max-age=31536000");
     for (auto& [name, value] : response.headers) out.set(name, value);
     out.keep_alive(keep_alive);
     out.body() = std::move(response.body);
     out.prepare_payload();
-    stream_.expires_after(server_.options_.read_timeout);
+    lowest().expires_after(server_.options_.read_timeout);
     boost::system::error_code ec;
     co_await http::async_write(stream_, out, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
@@ -202,7 +246,7 @@ class HttpServer::Session {
     head.chunked(true);
     http::response_serializer<http::empty_body> serializer{head};
     boost::system::error_code ec;
-    stream_.expires_after(server_.options_.read_timeout);
+    lowest().expires_after(server_.options_.read_timeout);
     co_await http::async_write_header(stream_, serializer, asio::redirect_error(asio::use_awaitable, ec));
     // Declared once, outside the loop: the pieces' storage must outlive each
     // write, and GCC 12 mishandles objects declared inside a coroutine's loop.
@@ -217,13 +261,13 @@ class HttpServer::Session {
     };
     Status produced;
     while (!ec) {
-      stream_.expires_never();  // the source may take its time (a big table's first rows)
+      lowest().expires_never();  // the source may take its time (a big table's first rows)
       produced = co_await asio::co_spawn(server_.workers_, produce, asio::use_awaitable);
       if (!produced.ok()) {
         server_.logger_->warn("streamed response cut short: {}", produced.ToString());
         co_return;  // no last chunk: the client sees the body is incomplete
       }
-      stream_.expires_after(server_.options_.read_timeout);
+      lowest().expires_after(server_.options_.read_timeout);
       if (piece->empty()) {
         co_await asio::async_write(stream_, http::make_chunk_last(),
                                    asio::redirect_error(asio::use_awaitable, ec));
@@ -235,8 +279,41 @@ class HttpServer::Session {
   }
 
   HttpServer& server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
 };
+
+asio::awaitable<void> HttpServer::Serve(tcp::socket socket) {
+  PlainStream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  if (!options_.tls) {
+    co_await Session<PlainStream>(*this, std::move(stream), std::move(buffer)).Run();
+    co_return;
+  }
+  // HTTPS: the first bytes tell a TLS client from a plain one.
+  boost::system::error_code ec;
+  stream.expires_after(options_.read_timeout);
+  const bool tls =
+      co_await beast::async_detect_ssl(stream, buffer, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  if (!tls) {
+    logger_->debug("plain HTTP on the HTTPS port from {}: answered 400", FormatPeer(stream.socket()));
+    co_await Session<PlainStream>(*this, std::move(stream), std::move(buffer)).RefusePlain();
+    co_return;
+  }
+  const std::string peer = FormatPeer(stream.socket());
+  TlsStream secured(std::move(stream), *options_.tls);
+  const size_t used = co_await secured.async_handshake(ssl::stream_base::server, buffer.data(),
+                                                       asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    // Most often a client that does not trust this certificate (it says so
+    // in an alert); its side tells its user.
+    logger_->debug("TLS handshake with HTTP client {} failed: {}", peer, DescribeTlsError(ec));
+    co_return;
+  }
+  buffer.consume(used);
+  co_await Session<TlsStream>(*this, std::move(secured), std::move(buffer)).Run();
+}
 
 HttpServer::HttpServer(HttpServerOptions options, std::shared_ptr<spdlog::logger> logger)
     : options_(std::move(options)),
@@ -326,11 +403,10 @@ asio::awaitable<void> HttpServer::AcceptLoop() {
       continue;  // the socket closes as it goes out of scope
     }
     ++open_sessions_;
-    auto session = std::make_shared<Session>(*this, std::move(socket));
     asio::co_spawn(
         io_,
-        [this, session]() -> asio::awaitable<void> {
-          co_await session->Run();
+        [this, socket = std::move(socket)]() mutable -> asio::awaitable<void> {
+          co_await Serve(std::move(socket));
           --open_sessions_;
         },
         asio::detached);

@@ -86,6 +86,11 @@ Status DecodeFrameHeader(std::span<const uint8_t, kFrameHeaderSize> bytes, Frame
                          uint32_t max_payload) {
   const uint32_t magic = boost::endian::load_big_u32(bytes.data() + kMagicOffset);
   if (magic != kFrameMagic) {
+    // A TLS handshake record (0x16 0x03 ...): a peer with TLS on.
+    if ((magic >> 24) == 0x16 && ((magic >> 16) & 0xFF) == 0x03) {
+      return Status::Corruption("bad frame magic " + Hex32(magic) +
+                                " (a TLS handshake: the peer has TLS on and this end does not)");
+    }
     return Status::Corruption("bad frame magic " + Hex32(magic) + " (not a ddb peer?)");
   }
   // Checked before the type: a newer protocol may have added types, and the

@@ -18,12 +18,16 @@ std::string FormatEndpoint(const tcp::socket& socket) {
 }
 
 // A lost connection is Unavailable (the caller reconnects or forgets the
-// peer); any other socket failure is an IoError.
+// peer); a TLS alert refusing this end's certificate is Refused; any other socket failure, a record that
+// failed TLS's integrity check included, is an IoError.
 Status SocketError(const boost::system::error_code& ec, const std::string& step) {
   if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-      ec == asio::error::connection_aborted || ec == asio::error::not_connected) {
-    return Status::Unavailable(step + ": " + ec.message());
+      ec == asio::error::connection_aborted || ec == asio::error::not_connected ||
+      ec == ssl::error::stream_truncated) {
+    return Status::Unavailable(step + ": " + (IsTlsError(ec) ? DescribeTlsError(ec) : ec.message()));
   }
+  if (IsTlsCertificateAlert(ec)) return Status::Refused(step + ": TLS: " + DescribeTlsError(ec));
+  if (IsTlsError(ec)) return Status::IoError(step + ": TLS: " + DescribeTlsError(ec));
   return Status::IoError(step + ": " + ec.message());
 }
 
@@ -86,15 +90,73 @@ FramedSocket::FramedSocket(asio::local::stream_protocol::socket socket, std::str
                            uint32_t max_payload)
     : max_payload_(max_payload), peer_(std::move(peer)), socket_(std::move(socket)) {}
 
-asio::awaitable<Status> FramedSocket::ReadFrame(Frame* out, std::chrono::milliseconds timeout) {
+void FramedSocket::NoteAlert(const boost::system::error_code& ec) {
+  if (IsTlsCertificateAlert(ec) && tls_alert_.empty()) tls_alert_ = DescribeTlsError(ec);
+}
+
+template <typename Buffers>
+asio::awaitable<size_t> FramedSocket::ReadAll(const Buffers& buffers, boost::system::error_code* ec) {
+  if (!tls_)
+    co_return co_await asio::async_read(socket_, buffers, asio::redirect_error(asio::use_awaitable, *ec));
+  const size_t n = co_await asio::async_read(*tls_, buffers, asio::redirect_error(asio::use_awaitable, *ec));
+  NoteAlert(*ec);
+  co_return n;
+}
+
+template <typename Buffers>
+asio::awaitable<size_t> FramedSocket::WriteAll(const Buffers& buffers, boost::system::error_code* ec) {
+  if (!tls_)
+    co_return co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, *ec));
+  const size_t n = co_await asio::async_write(*tls_, buffers, asio::redirect_error(asio::use_awaitable, *ec));
+  NoteAlert(*ec);
+  co_return n;
+}
+
+asio::awaitable<Status> FramedSocket::StartTls(ssl::context& context, ssl::stream_base::handshake_type role,
+                                               std::chrono::milliseconds timeout,
+                                               std::function<Status(SSL*)> prepare) {
+  if (tls_) co_return Status::InvalidArgument("TLS is already on");
+  tls_ = std::make_unique<TlsStream>(std::move(socket_), context);
+  if (prepare) {
+    if (Status s = prepare(tls_->native_handle()); !s.ok()) co_return s;
+  }
+  Deadline deadline(socket(), timeout);
+  boost::system::error_code ec;
+  co_await tls_->async_handshake(role, asio::redirect_error(asio::use_awaitable, ec));
+  if (deadline.expired()) co_return TimedOut("no TLS handshake", timeout);
+  if (!ec) co_return Status::Ok();
+  NoteAlert(ec);
+  const std::string why = "TLS handshake failed: " + DescribeTlsError(ec, tls_->native_handle());
+  // Our verdict on the peer's certificate, or the peer's on ours.
+  if (SSL_get_verify_result(tls_->native_handle()) != X509_V_OK || IsTlsCertificateRefusal(ec)) {
+    co_return Status::Refused(why);
+  }
+  if (ec == asio::error::eof || ec == ssl::error::stream_truncated || ec == asio::error::connection_reset) {
+    co_return Status::Unavailable(why);
+  }
+  co_return Status::IoError(why);
+}
+
+asio::awaitable<Status> FramedSocket::PeekByte(uint8_t* out, std::chrono::milliseconds timeout) {
+  if (tls_) co_return Status::InvalidArgument("TLS is already on");
   Deadline deadline(socket_, timeout);
+  boost::system::error_code ec;
+  const size_t got = co_await socket_.async_receive(asio::buffer(out, 1), asio::socket_base::message_peek,
+                                                    asio::redirect_error(asio::use_awaitable, ec));
+  if (deadline.expired()) co_return TimedOut("no first byte", timeout);
+  if (ec == asio::error::eof || (!ec && got == 0)) co_return Status::Unavailable("connection closed by peer");
+  if (ec) co_return SocketError(ec, "read the first byte");
+  co_return Status::Ok();
+}
+
+asio::awaitable<Status> FramedSocket::ReadFrame(Frame* out, std::chrono::milliseconds timeout) {
+  Deadline deadline(socket(), timeout);
   boost::system::error_code ec;
 
   std::array<uint8_t, kFrameHeaderSize> header_bytes;
-  const size_t got = co_await asio::async_read(socket_, asio::buffer(header_bytes),
-                                               asio::redirect_error(asio::use_awaitable, ec));
+  const size_t got = co_await ReadAll(asio::buffer(header_bytes), &ec);
   if (deadline.expired()) co_return TimedOut("no frame", timeout);
-  if (ec == asio::error::eof && got == 0) {
+  if ((ec == asio::error::eof || ec == ssl::error::stream_truncated) && got == 0) {
     co_return Status::Unavailable("connection closed by peer");
   }
   if (ec) {
@@ -108,7 +170,7 @@ asio::awaitable<Status> FramedSocket::ReadFrame(Frame* out, std::chrono::millise
 
   std::vector<uint8_t> payload(header.payload_length);
   if (!payload.empty()) {
-    co_await asio::async_read(socket_, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
+    co_await ReadAll(asio::buffer(payload), &ec);
     if (deadline.expired()) co_return TimedOut("no whole frame", timeout);
     if (ec) {
       co_return SocketError(ec, std::string("read ") + MessageTypeName(header.type) + " payload of " +
@@ -133,12 +195,12 @@ asio::awaitable<Status> FramedSocket::WriteFrame(MessageType type, std::span<con
                                       std::to_string(payload.size()) + " bytes exceeds the limit of " +
                                       std::to_string(kMaxFramePayload));
   }
-  Deadline deadline(socket_, timeout);
+  Deadline deadline(socket(), timeout);
   const std::array<uint8_t, kFrameHeaderSize> header = EncodeFrameHeader(type, payload);
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(header),
                                                      asio::buffer(payload.data(), payload.size())};
   boost::system::error_code ec;
-  co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  co_await WriteAll(buffers, &ec);
   if (deadline.expired()) co_return TimedOut("could not write frame", timeout);
   if (ec) co_return SocketError(ec, std::string("write ") + MessageTypeName(type) + " frame");
   co_return Status::Ok();
@@ -173,9 +235,9 @@ asio::awaitable<Status> FramedSocket::WriteFrames(std::span<const OutgoingFrame>
     buffers.push_back(asio::buffer(headers.back()));
     buffers.push_back(asio::buffer(frame.payload.data(), frame.payload.size()));
   }
-  Deadline deadline(socket_, timeout);
+  Deadline deadline(socket(), timeout);
   boost::system::error_code ec;
-  co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  co_await WriteAll(buffers, &ec);
   if (deadline.expired()) co_return TimedOut("could not write frames", timeout);
   if (ec) {
     // "write 500 record frames" for a batch of records, as before outboxes
@@ -189,9 +251,10 @@ asio::awaitable<Status> FramedSocket::WriteFrames(std::span<const OutgoingFrame>
 
 void FramedSocket::Close() {
   boost::system::error_code ignored;
-  if (!socket_.is_open()) return;
-  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-  socket_.close(ignored);
+  Socket& socket = this->socket();
+  if (!socket.is_open()) return;
+  socket.shutdown(asio::socket_base::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
 }  // namespace ddb

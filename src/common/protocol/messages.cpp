@@ -18,6 +18,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPositionPurged: return "position_purged";
     case ErrorCode::kPositionAhead: return "position_ahead";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kTlsRequired: return "tls_required";
   }
   return "unknown";
 }

@@ -1,6 +1,7 @@
 #include "master_config.h"
 
 #include "haproxy_config.h"
+#include "master_exposure.h"
 
 #include <algorithm>
 #include <regex>
@@ -63,6 +64,8 @@ void Validate(const MasterConfig& config, ConfigProblems* problems) {
   if (config.recent_records == 0) {
     problems->Add("recent_records", "must be at least 1");
   }
+  // Exposure last: it reads values the checks above vouch for.
+  if (Status s = ReviewMasterExposure(config, nullptr); !s.ok()) problems->AddLine("", s.message());
 }
 
 }  // namespace
@@ -78,6 +81,8 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
   keys.Restart(app.add_option("--node_name", config->node_name, "Name of this node in status and logs"));
   keys.Secret(app.add_option("--cluster_secret", config->cluster_secret,
                              "Shared secret of the cluster (HMAC key; never sent over the wire)"));
+  keys.Restart(app.add_option("--cluster_secret_file", config->cluster_secret_file,
+                              "File whose first line is the cluster secret (instead of cluster_secret)"));
   keys.Restart(app.add_option("--replication_address", config->replication_address, "Address slaves dial"));
   keys.Restart(app.add_option("--replication_port", config->replication_port, "Port slaves dial")
                    ->check(CLI::Range(1, 65535)));
@@ -156,6 +161,12 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
   keys.Secret(app.add_option(
       "--http_token", config->http_token,
       "Bearer token for the JSON API and the dashboard's SQL box (at least 16 characters; empty: API off)"));
+  keys.Restart(app.add_option("--http_token_file", config->http_token_file,
+                              "File whose first line is the http_token (instead of http_token)"));
+  AddTlsOptions(app, keys, &config->tls);
+  keys.Restart(app.add_option(
+      "--tls_require_client_cert", config->tls_require_client_cert,
+      "true: slaves must present a certificate (tls_cert_file) signed by a CA in tls_ca_file"));
   // Read by --haproxy-config only: a running daemon has nothing to apply.
   keys.Live(app.add_option("--slave_mysql_addresses", mysql_addresses_,
                            "For --haproxy-config: name=host:port of each slave's MySQL, comma-separated")
@@ -211,6 +222,8 @@ ParseResult LoadMasterConfig(int argc, const char* const argv[], MasterConfig* c
     schema.Finish();
     config->commands.peer_files = std::move(peer_files);
     config->settings = schema.keys().Settings(args, config->config_path);
+    ResolveSecretFile("cluster_secret", config->cluster_secret_file, &config->cluster_secret, &problems);
+    ResolveSecretFile("http_token", config->http_token_file, &config->http_token, &problems);
     // A config being made is checked once written (--check), not before.
     if (!init) Validate(*config, &problems);
   }

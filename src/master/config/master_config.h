@@ -15,6 +15,7 @@ struct MasterConfig {
   std::string config_path;
   std::string node_name = "master";
   std::string cluster_secret;
+  std::string cluster_secret_file;  // or the secret in this file (or DDB_CLUSTER_SECRET)
   std::string replication_address = "127.0.0.1";
   uint16_t replication_port = 4407;
   std::vector<std::string> slaves;  // names the master knows and queues for
@@ -39,7 +40,11 @@ struct MasterConfig {
   int64_t client_idle_timeout_seconds = 28800;
   HeartbeatOptions heartbeat;
   HttpOptions http{"127.0.0.1", 8080};
-  std::string http_token;  // bearer token of the API and the dashboard's SQL box
+  std::string http_token;       // bearer token of the API and the dashboard's SQL box
+  std::string http_token_file;  // or the token in this file (or DDB_HTTP_TOKEN)
+  // TLS on the replication port and HTTP (docs/security.md).
+  TlsOptions tls;
+  bool tls_require_client_cert = false;  // slaves must present a certificate signed by tls_ca_file
   // For `--haproxy-config`: each slave's MySQL address and HTTP (health)
   // address, "name=host:port" items, and where HAProxy listens for reads.
   std::vector<std::string> slave_mysql_addresses;

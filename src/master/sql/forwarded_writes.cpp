@@ -3,6 +3,7 @@
 #include "forwarded_session.h"
 
 #include "ddb/protocol/query_reply.h"
+#include "ddb/sql/statement_classifier.h"
 
 namespace ddb {
 namespace {
@@ -18,6 +19,36 @@ ForwardReply ErrorReply(uint64_t request_id, const Status& status) {
 }
 
 }  // namespace
+
+Status CheckForwardable(const std::string& sql) {
+  const StatementInfo info = ClassifyStatement(sql);
+  const std::string what = info.verb.empty() ? "this statement" : info.verb;
+  const std::string refused =
+      " is refused in a forwarded session: a slave console forwards only DML, "
+      "transaction control, reads and session SET";
+  if (info.has_multiple_statements) return Status::Refused("several statements at once" + refused);
+  if (info.incomplete) return Status::Refused("an incomplete statement" + refused);
+  switch (info.kind) {
+    case StatementKind::kRead:
+    case StatementKind::kDml:
+    case StatementKind::kBegin:
+    case StatementKind::kCommit:
+    case StatementKind::kRollback:
+    case StatementKind::kSavepoint: return Status::Ok();
+    case StatementKind::kSet:
+      if (!info.sets_global_state) return Status::Ok();
+      return Status::Refused("SET GLOBAL" + refused);
+    case StatementKind::kDdl:
+      return Status::Refused(what + (info.object.empty() ? "" : " " + info.object) + refused +
+                             " (schema and account changes are made at the master)");
+    case StatementKind::kEmpty:
+    case StatementKind::kUse:
+    case StatementKind::kLockTables:
+    case StatementKind::kAdmin:
+    case StatementKind::kUnknown: break;
+  }
+  return Status::Refused(what + refused);
+}
 
 ForwardReply RunForwarded(SqlSession& session, const ForwardRequest& request) {
   // The slave console's current database decides what unqualified names mean.
@@ -54,6 +85,13 @@ void ForwardedWrites::ReapFinishedLocked() {
 
 void ForwardedWrites::Submit(const std::string& slave, uint64_t link_id, ForwardRequest request,
                              ReplyCallback done) {
+  if (Status allowed = CheckForwardable(request.sql); !allowed.ok()) {
+    // A real slave never sends it: a forged or broken peer, worth a line.
+    logger_->warn("slave '{}' forwarded a statement no slave console sends; refused: {}", slave,
+                  allowed.message());
+    done(ErrorReply(request.request_id, allowed));
+    return;
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   ReapFinishedLocked();
   const Key key{slave, link_id, request.session_id};

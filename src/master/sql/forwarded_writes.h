@@ -8,7 +8,9 @@
 // statements are blocking MySQL calls; one waiting for a lock must not hold
 // up the io thread or another slave's session). When a slave's link closes,
 // its sessions end and MySQL rolls back whatever transaction was open, as it
-// does for a client that disconnects.
+// does for a client that disconnects. The master checks each statement
+// itself (CheckForwardable): the slave's own rule is no guard against a
+// slave that breaks it.
 //
 // Thread-safe.
 #pragma once
@@ -66,6 +68,13 @@ class ForwardedWrites {
   Sessions sessions_;
   std::vector<std::unique_ptr<ForwardedSession>> ending_;  // joined once their worker is done
 };
+
+// Whether the master runs `sql` forwarded by a slave: only what a slave
+// console forwards (DML, transaction control, reads, session SET), one
+// statement at a time, whatever the slave claims. Refused, with the reason,
+// otherwise: an authenticated peer still cannot change schemas, accounts or
+// the server's settings through a forwarding session.
+Status CheckForwardable(const std::string& sql);
 
 // Runs one forwarded statement in `session` and describes the outcome.
 ForwardReply RunForwarded(SqlSession& session, const ForwardRequest& request);

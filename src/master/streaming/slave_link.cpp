@@ -115,7 +115,10 @@ void SlaveLink::AnswerQuery(QueryReply reply) {
 
 asio::awaitable<void> SlaveLink::Run() {
   uint64_t after_seq = 0;
-  if (Status s = co_await Handshake(&after_seq); !s.ok()) {
+  // (No co_await inside ?: : GCC 12 miscompiles it.)
+  Status s = co_await Secure();
+  if (s.ok()) s = co_await Handshake(&after_seq);
+  if (!s.ok()) {
     context_.logger->warn("replication connection from {}{} refused: {}", channel_->socket().peer(),
                           name_.empty() ? "" : " (slave '" + name_ + "')", s.ToString());
     channel_->Close(s);
@@ -137,6 +140,31 @@ asio::awaitable<void> SlaveLink::Run() {
   if (context_.forwarded != nullptr) context_.forwarded->EndSessions(name_, link_id_);
   context_.registry.Disconnected(name_, link_id_, reason);
   context_.logger->warn("slave '{}' ({}) disconnected: {}", name_, channel_->socket().peer(), reason);
+}
+
+asio::awaitable<Status> SlaveLink::Secure() {
+  const LinkSettings& settings = context_.settings;
+  if (!settings.tls) co_return Status::Ok();
+  FramedSocket& socket = channel_->socket();
+  uint8_t first = 0;
+  if (Status s = co_await socket.PeekByte(&first, settings.handshake_timeout); !s.ok()) co_return s;
+  if (first == kTlsHandshakeRecord) {
+    co_return co_await socket.StartTls(*settings.tls, ssl::stream_base::server, settings.handshake_timeout);
+  }
+  // A plain peer. A plain slave says Hello first: read it (so the close is
+  // orderly, not a reset that could destroy the answer), then say why.
+  Frame frame;
+  if (Status s = co_await socket.ReadFrame(&frame, settings.handshake_timeout); !s.ok()) {
+    co_return Status::Refused("plain text on the TLS replication port: " + s.ToString());
+  }
+  Hello hello;
+  if (frame.type == MessageType::kHello && Decode(frame.payload, &hello).ok()) name_ = hello.node_name;
+  co_await SendError(socket, ErrorCode::kTlsRequired,
+                     "this master accepts only TLS on its replication port: give the slave tls_ca_file "
+                     "(the CA of the master's certificate)");
+  co_return Status::Refused(
+      "a plain-text connection on the TLS replication port (the slave needs TLS on: "
+      "tls_ca_file)");
 }
 
 asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {

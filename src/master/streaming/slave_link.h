@@ -21,6 +21,7 @@
 #include <string>
 
 #include "ddb/base/asio.h"
+#include "ddb/base/tls.h"
 #include "ddb/base/wake_signal.h"
 #include "ddb/daemon/common_options.h"
 #include "ddb/protocol/link_channel.h"
@@ -43,6 +44,10 @@ struct LinkSettings {
   std::chrono::milliseconds handshake_timeout{5000};
   HeartbeatOptions heartbeat;
   MySqlEndpoint mysql;  // for reading the log table
+  // TLS on the replication port (tls_cert_file): every connection must
+  // start with a TLS handshake, and the HMAC handshake runs inside it. Null:
+  // plain TCP.
+  std::shared_ptr<ssl::context> tls;
 };
 
 // Everything a link uses that outlives it.
@@ -70,6 +75,8 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
 
  private:
   asio::awaitable<void> Run();
+  // TLS first when the port has it: a plain peer is told so and refused.
+  asio::awaitable<Status> Secure();
   asio::awaitable<Status> Handshake(uint64_t* after_seq);
   void InstallHandlers();
   asio::awaitable<void> Stream(uint64_t after_seq);

@@ -29,6 +29,8 @@ void Validate(const SlaveConfig& config, ConfigProblems* problems) {
   if (config.reconnect_max_ms < config.reconnect_min_ms) {
     problems->Add("reconnect_max_ms", "must not be smaller than reconnect_min_ms");
   }
+  // Exposure last: it reads values the checks above vouch for.
+  if (Status s = ReviewSlaveExposure(config, nullptr); !s.ok()) problems->AddLine("", s.message());
 }
 
 }  // namespace
@@ -44,6 +46,8 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
                               "Name of this slave (must be in the master's 'slaves')"));
   keys.Secret(
       app.add_option("--cluster_secret", config->cluster_secret, "Shared secret of the cluster (HMAC key)"));
+  keys.Restart(app.add_option("--cluster_secret_file", config->cluster_secret_file,
+                              "File whose first line is the cluster secret (instead of cluster_secret)"));
   keys.Restart(app.add_option("--master_host", config->master_host, "Host of the master's replication port"));
   keys.Restart(app.add_option("--master_port", config->master_port, "The master's replication port")
                    ->check(CLI::Range(1, 65535)));
@@ -79,6 +83,10 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
       app.add_option("--max_lag_seconds", config->max_lag_seconds,
                      "/health answers 503 (load balancers take this slave out) when it is further behind")
           ->check(CLI::Range(0.0, 86400.0)));
+  AddTlsOptions(app, keys, &config->tls);
+  keys.Restart(app.add_option(
+      "--tls_server_name", config->tls_server_name,
+      "Name (DNS name or IP address) the master's certificate must hold [default: master_host]"));
   AddMySqlOptions(app, keys, &config->mysql);
   AddHeartbeatOptions(app, keys, &config->heartbeat);
   AddLoggingOptions(app, keys, &config->logging);
@@ -122,6 +130,7 @@ ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* con
   if (ParseArguments(schema.app(), args, &problems, &result)) {
     schema.Finish();
     config->settings = schema.keys().Settings(args, config->config_path);
+    ResolveSecretFile("cluster_secret", config->cluster_secret_file, &config->cluster_secret, &problems);
     if (!config->console_socket.empty())
       OverrideSetting(&config->settings, "console_socket", config->console_socket);
     // A config being made is checked once written (--check), not before.

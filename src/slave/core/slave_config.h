@@ -14,6 +14,7 @@ struct SlaveConfig {
   std::string config_path;
   std::string node_name;
   std::string cluster_secret;
+  std::string cluster_secret_file;  // or the secret in this file (or DDB_CLUSTER_SECRET)
   std::string master_host = "127.0.0.1";
   uint16_t master_port = 4407;
   MySqlEndpoint mysql;
@@ -30,6 +31,9 @@ struct SlaveConfig {
   HeartbeatOptions heartbeat;
   HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
   double max_lag_seconds = 5.0;         // /health answers 503 beyond this
+  // TLS on the link to the master and on HTTP (docs/security.md).
+  TlsOptions tls;
+  std::string tls_server_name;  // the name the master's certificate must hold; empty: master_host
 
   // Seeding (docs/operations.md, "Adding a slave"): --seed copies the
   // master's data and position, --seed-from NAME another slave's; NAME is
@@ -62,5 +66,15 @@ class SlaveConfigSchema : public ConfigSchema {
 // Parses argv and the config file, and checks every key: all problems in
 // result.status, one per line. On --help, result.exit_now is set.
 ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* config);
+
+// Whether the link to the master runs TLS: tls_ca_file is set, or
+// require_tls asks for it at master_host.
+bool LinkUsesTls(const SlaveConfig& config);
+// Refuses a start that would expose a surface without the TLS require_tls
+// asks for, or with a demo secret beyond loopback; with allow_insecure,
+// `warnings` (may be null) gets each instead.
+Status ReviewSlaveExposure(const SlaveConfig& config, std::vector<std::string>* warnings);
+// Everything to warn about at start (also secrets in files others can read).
+std::vector<std::string> SlaveSecurityWarnings(const SlaveConfig& config);
 
 }  // namespace ddb

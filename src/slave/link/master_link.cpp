@@ -10,6 +10,15 @@ namespace ddb {
 namespace {
 
 constexpr size_t kMaxAckErrorBytes = 4096;
+
+// The master ended the TLS session with an alert: it did not accept this
+// slave's certificate, or wanted one (under TLS 1.3 that verdict arrives
+// after the slave's own handshake ended, on the first read).
+Status RefusedByMaster(const std::string& alert) {
+  return Status::Refused("the master refused this slave's TLS connection (" + alert +
+                         "; does the master require a client certificate signed by its tls_ca_file: this "
+                         "slave's tls_cert_file and tls_key_file?)");
+}
 // What the slave queues for the master: answers to queries, forwarded
 // statements and their session ends. Consoles wait for each answer and the
 // master's queries for theirs, so this is far more than a live link holds.
@@ -34,7 +43,7 @@ LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
 MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue,
                        SlaveStatusBoard& status, QueryWorker& queries, std::string cluster_id,
                        uint64_t applied_seq, std::function<Status(const std::string&)> remember_cluster,
-                       std::shared_ptr<spdlog::logger> logger)
+                       std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> tls)
     : strand_(asio::make_strand(io)),
       config_(config),
       queue_(queue),
@@ -43,6 +52,7 @@ MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQue
       cluster_id_(std::move(cluster_id)),
       remember_cluster_(std::move(remember_cluster)),
       logger_(std::move(logger)),
+      tls_(std::move(tls)),
       applied_seq_(applied_seq),
       received_seq_(applied_seq),
       space_(strand_) {
@@ -164,7 +174,9 @@ asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
   auto channel = std::make_shared<LinkChannel>(std::make_shared<FramedSocket>(std::move(raw_socket)),
                                                ChannelOptions(config_.heartbeat));
   channel_ = channel;  // Stop closes it, even during the handshake
-  Status s = co_await Handshake(channel->socket());
+  Status s = co_await Secure(channel->socket());
+  if (s.ok()) s = co_await Handshake(channel->socket());
+  if (!s.ok() && !channel->socket().tls_alert().empty()) s = RefusedByMaster(channel->socket().tls_alert());
   if (s.ok()) {
     logger_->info("connected to master {} (cluster {}), receiving after #{}", channel->socket().peer(),
                   cluster_id_, received_seq_);
@@ -180,6 +192,31 @@ asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
   }
   channel_.reset();
   FailForwards();
+  co_return s;
+}
+
+asio::awaitable<Status> MasterLink::Secure(FramedSocket& socket) {
+  if (!tls_) co_return Status::Ok();
+  const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
+  const std::string expected =
+      config_.tls_server_name.empty() ? config_.master_host : config_.tls_server_name;
+  const Status s = co_await socket.StartTls(*tls_, ssl::stream_base::client, timeout,
+                                            [&expected](SSL* ssl) { return ExpectPeerName(ssl, expected); });
+  if (s.ok()) co_return s;
+  SSL* session = socket.tls_session();
+  if (session != nullptr && SSL_get_verify_result(session) != X509_V_OK) {
+    // This slave refuses the master: an operator must fix a certificate.
+    co_return Status::Refused("the master's certificate was not accepted (" + s.message() +
+                              "; checked against tls_ca_file " +
+                              (config_.tls.files.ca_file.empty() ? std::string("(the system's CAs)")
+                                                                 : "'" + config_.tls.files.ca_file + "'") +
+                              " for the name '" + expected + "')");
+  }
+  if (!socket.tls_alert().empty()) co_return RefusedByMaster(socket.tls_alert());
+  if (s.code() == Status::Code::kUnavailable) {
+    // A plain master reads the TLS greeting as a bad frame and hangs up.
+    co_return Status::Unavailable(s.message() + " (is TLS on at the master: tls_cert_file?)");
+  }
   co_return s;
 }
 

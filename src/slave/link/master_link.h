@@ -22,6 +22,7 @@
 
 #include "apply_queue.h"
 #include "ddb/base/asio.h"
+#include "ddb/base/tls.h"
 #include "ddb/base/wake_signal.h"
 #include "ddb/protocol/link_channel.h"
 #include "query_worker.h"
@@ -38,10 +39,12 @@ class MasterLink {
  public:
   // `remember_cluster` stores the cluster id the first time this slave joins
   // (called on the link's strand). All references must outlive the link.
+  // `tls`: the link runs TLS (the master's certificate checked against the
+  // config's tls_ca_file and name); null: plain TCP.
   MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
              QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
              std::function<Status(const std::string&)> remember_cluster,
-             std::shared_ptr<spdlog::logger> logger);
+             std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> tls = nullptr);
 
   void Start();
   void Stop();
@@ -68,6 +71,8 @@ class MasterLink {
  private:
   asio::awaitable<void> Run();
   asio::awaitable<Status> Session(tcp::socket socket);
+  // The TLS handshake, when the link has TLS; its failure in words.
+  asio::awaitable<Status> Secure(FramedSocket& socket);
   asio::awaitable<Status> Handshake(FramedSocket& socket);
   void InstallHandlers(LinkChannel& channel);
   asio::awaitable<Status> ReceiveRecord(LinkChannel& channel, const Frame& frame);
@@ -83,6 +88,7 @@ class MasterLink {
   std::string cluster_id_;
   std::function<Status(const std::string&)> remember_cluster_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::shared_ptr<ssl::context> tls_;
   std::atomic<uint64_t> applied_seq_;
   std::atomic<uint64_t> link_number_{0};
 

@@ -120,7 +120,15 @@ Status PrepareTarget(MySqlConnection& target, const std::vector<std::string>& da
 Status RunSeed(const SlaveConfig& config, std::ostream& out, bool on_terminal) {
   Source source;
   if (Status s = FindSource(config, &source); !s.ok()) return s;
-  out << "seed: source " << source.name << " at http://" << source.address.Describe() << std::endl;
+  // A cluster whose link is TLS serves HTTPS too (the same certificates).
+  FetchTls tls;
+  if (LinkUsesTls(config)) {
+    if (Status s = MakeTlsClientContext(config.config_path, config.tls.files, &tls.context); !s.ok())
+      return s;
+    if (config.seed_from.empty()) tls.server_name = config.tls_server_name;
+  }
+  out << "seed: source " << source.name << " at " << (tls.context ? "https://" : "http://")
+      << source.address.Describe() << std::endl;
 
   std::unique_ptr<MySqlConnection> target;
   if (Status s = MySqlConnection::Open(config.mysql, &target); !s.ok()) {
@@ -179,7 +187,7 @@ Status RunSeed(const SlaveConfig& config, std::ostream& out, bool on_terminal) {
         }
         return s;
       },
-      kReadTimeout);
+      kReadTimeout, tls);
   if (on_terminal) out << "\r\x1b[K" << std::flush;
   if (fetched.ok()) fetched = loader.Finish();
   if (!fetched.ok()) {

@@ -7,6 +7,7 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include "ddb/base/asio.h"
@@ -28,23 +29,17 @@ std::string ErrorText(int status, const std::string& body) {
   return "HTTP " + std::to_string(status) + ": " + body.substr(0, 300);
 }
 
-asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const BodySink& sink,
-                              std::chrono::seconds read_timeout) {
-  auto executor = co_await asio::this_coro::executor;
-  const std::string where = "http://" + address.Describe() + target.substr(0, target.find('?'));
+// Sends the request over `stream` (connected, TLS handshake done) and hands
+// the body to `sink`.
+template <typename Stream>
+asio::awaitable<Status> Transfer(Stream& stream, const HttpAddress& address, const std::string& target,
+                                 const std::string& where, const BodySink& sink,
+                                 std::chrono::seconds read_timeout) {
   boost::system::error_code ec;
-  tcp::resolver resolver(executor);
-  auto endpoints = co_await resolver.async_resolve(address.host, std::to_string(address.port),
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return Status::Unavailable("cannot resolve " + address.host + ": " + ec.message());
-  beast::tcp_stream stream(executor);
-  stream.expires_after(kConnectTimeout);
-  co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return Status::Unavailable("cannot connect to " + address.Describe() + ": " + ec.message());
   http::request<http::empty_body> request{http::verb::get, target, 11};
   request.set(http::field::host, address.host);
   request.set(http::field::user_agent, "ddb-slave");
-  stream.expires_after(read_timeout);
+  beast::get_lowest_layer(stream).expires_after(read_timeout);
   co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return Status::IoError("sending the request to " + where + ": " + ec.message());
 
@@ -61,7 +56,7 @@ asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const Bod
   while (!parser.is_done()) {
     parser.get().body().data = piece.data();
     parser.get().body().size = piece.size();
-    stream.expires_after(read_timeout);
+    beast::get_lowest_layer(stream).expires_after(read_timeout);
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
@@ -77,6 +72,35 @@ asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const Bod
   }
   if (status != 200) co_return Status::Refused(where + " answered: " + ErrorText(status, error_body));
   co_return Status::Ok();
+}
+
+asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const BodySink& sink,
+                              std::chrono::seconds read_timeout, FetchTls tls) {
+  auto executor = co_await asio::this_coro::executor;
+  const std::string where =
+      (tls.context ? "https://" : "http://") + address.Describe() + target.substr(0, target.find('?'));
+  boost::system::error_code ec;
+  tcp::resolver resolver(executor);
+  auto endpoints = co_await resolver.async_resolve(address.host, std::to_string(address.port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Status::Unavailable("cannot resolve " + address.host + ": " + ec.message());
+  beast::tcp_stream tcp_stream(executor);
+  tcp_stream.expires_after(kConnectTimeout);
+  co_await tcp_stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return Status::Unavailable("cannot connect to " + address.Describe() + ": " + ec.message());
+  if (!tls.context) co_return co_await Transfer(tcp_stream, address, target, where, sink, read_timeout);
+
+  beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *tls.context);
+  const std::string expected = tls.server_name.empty() ? address.host : tls.server_name;
+  if (Status s = ExpectPeerName(tls_stream.native_handle(), expected); !s.ok()) co_return s;
+  beast::get_lowest_layer(tls_stream).expires_after(kConnectTimeout);
+  co_await tls_stream.async_handshake(ssl::stream_base::client,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    co_return Status::Refused("TLS with " + address.Describe() +
+                              " failed: " + DescribeTlsError(ec, tls_stream.native_handle()));
+  }
+  co_return co_await Transfer(tls_stream, address, target, where, sink, read_timeout);
 }
 
 }  // namespace
@@ -98,10 +122,10 @@ Status ParseHttpAddress(const std::string& text, HttpAddress* out) {
 }
 
 Status FetchStreamed(const HttpAddress& address, const std::string& target, const BodySink& sink,
-                     std::chrono::seconds read_timeout) {
+                     std::chrono::seconds read_timeout, const FetchTls& tls) {
   asio::io_context io;
   std::optional<Status> result;
-  asio::co_spawn(io, Fetch(address, target, sink, read_timeout),
+  asio::co_spawn(io, Fetch(address, target, sink, read_timeout, tls),
                  [&result](std::exception_ptr failure, Status status) {
                    if (failure) {
                      try {
