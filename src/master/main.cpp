@@ -8,6 +8,7 @@
 #include "client_server.h"
 #include "consistency_check.h"
 #include "dashboard_assets.h"
+#include "ddb/daemon/exposure.h"
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
@@ -167,7 +168,10 @@ int main(int argc, char** argv) {
   http_context.reloader = reloader.get();
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
-    HttpServerOptions http_options{config.http.address, config.http.port, config.http_token};
+    HttpServerOptions http_options;
+    http_options.address = config.http.address;
+    http_options.port = config.http.port;
+    http_options.token = config.http_token;
     http_options.tls = http_tls;
     http = std::make_unique<HttpServer>(http_options, logging->For("master.http"));
     AddMasterRoutes(*http, http_context);
@@ -195,6 +199,8 @@ int main(int argc, char** argv) {
     endpoint.max_packet_bytes = config.client_max_packet_bytes;
     endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
     endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
+    endpoint.tls = http_tls;  // the same certificate; clients are not asked for one
+    endpoint.require_tls = TlsRequired(config.tls, config.client_address);
     client_server = std::make_unique<ClientServer>(
         endpoint, config.client_max_connections,
         [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },

@@ -144,7 +144,9 @@ int main(int argc, char** argv) {
   SlaveHttpContext http_context{config.node_name, status, config.max_lag_seconds};
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
-    HttpServerOptions http_options{config.http.address, config.http.port, ""};
+    HttpServerOptions http_options;
+    http_options.address = config.http.address;
+    http_options.port = config.http.port;
     http_options.tls = http_tls;
     http = std::make_unique<HttpServer>(http_options, logging->For("http"));
     AddSlaveRoutes(*http, http_context);

@@ -48,6 +48,10 @@ TEST(BadInputTest, MasterWithUnreachableMySqlSaysSoInOneLineAndExits) {
   const uint16_t nothing_listens = FreeLoopbackPort();
   std::ofstream(dir.path() / "master.ini") << "cluster_secret = \"0123456789abcdef-secret\"\n"
                                            << "mysql_port = " << nothing_listens << "\n";
+  // Readable by its owner only, as a file holding a secret should be (else
+  // a warning about that comes first).
+  std::filesystem::permissions(dir.path() / "master.ini",
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   ChildProcess master(
       {DDB_MASTER_BINARY, "--config", (dir.path() / "master.ini").string(), "--console", "off"},
       dir.path() / "out.log");

@@ -26,9 +26,12 @@ class MySqlEndpointTest : public ::testing::Test {
  protected:
   void SetUp() override { StartCluster({}); }
 
-  void StartCluster(std::vector<std::string> master_args) {
+  // `tls`: the cluster's private CA signs every node's certificate
+  // (Cluster::ca_file()), and the master's endpoint offers TLS.
+  void StartCluster(std::vector<std::string> master_args, bool tls = false) {
     ClusterOptions options;
     options.mysql_endpoint = true;
+    options.tls = tls;
     cluster_ = std::make_unique<Cluster>(options);
     cluster_->StartMaster(std::move(master_args));
     cluster_->StartSlave(0);

@@ -25,13 +25,9 @@ std::vector<Surface> MasterSurfaces(const MasterConfig& config) {
                         {{"http_token", config.http_token}}});
   }
   if (config.client_port != 0) {
-    Surface endpoint{"the MySQL endpoint",
-                     "client_address",
-                     config.client_address,
-                     false,
-                     "the MySQL endpoint has no TLS yet: keep it on loopback (reach it through an SSH tunnel "
-                     "or a TLS proxy)",
-                     {}};
+    // With a certificate, clients that ask get TLS, and where require_tls
+    // asks for it, a client that does not is refused (ERR 3159).
+    Surface endpoint{"the MySQL endpoint", "client_address", config.client_address, tls, kTlsKeys, {}};
     for (const ClientUser& user : config.client_users)
       endpoint.secrets.push_back({"client_users", user.password});
     surfaces.push_back(std::move(endpoint));

@@ -27,12 +27,13 @@ enum Command : uint8_t {
 };
 
 // MySQL error codes the endpoint itself sends.
-constexpr uint16_t kErrorUnknownCommand = 1047;  // ER_UNKNOWN_COM_ERROR, 08S01
-constexpr uint16_t kErrorAccessDenied = 1045;    // ER_ACCESS_DENIED_ERROR, 28000
-constexpr uint16_t kErrorHandshake = 1043;       // ER_HANDSHAKE_ERROR, 08S01
-constexpr uint16_t kErrorEmptyQuery = 1065;      // ER_EMPTY_QUERY, 42000
-constexpr uint16_t kErrorPacketTooLarge = 1153;  // ER_NET_PACKET_TOO_LARGE, 08S01
-constexpr uint16_t kErrorUnknown = 1105;         // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
+constexpr uint16_t kErrorUnknownCommand = 1047;     // ER_UNKNOWN_COM_ERROR, 08S01
+constexpr uint16_t kErrorAccessDenied = 1045;       // ER_ACCESS_DENIED_ERROR, 28000
+constexpr uint16_t kErrorHandshake = 1043;          // ER_HANDSHAKE_ERROR, 08S01
+constexpr uint16_t kErrorInsecureTransport = 3159;  // ER_SECURE_TRANSPORT_REQUIRED, 08004
+constexpr uint16_t kErrorEmptyQuery = 1065;         // ER_EMPTY_QUERY, 42000
+constexpr uint16_t kErrorPacketTooLarge = 1153;     // ER_NET_PACKET_TOO_LARGE, 08S01
+constexpr uint16_t kErrorUnknown = 1105;            // ER_UNKNOWN_ERROR, HY000: ddb's own refusals
 // The master's own MySQL is unreachable. The connector reports that with a
 // client-side code (2002, 2013...), and libmariadb rejects a server's ERR
 // carrying a client-side code ("ERROR 2027 Received malformed packet"), so
@@ -59,7 +60,8 @@ ClientSession::ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t conn
 void ClientSession::Run() {
   handshake_deadline_ = Clock::now() + options_.handshake_timeout;
   if (!Authenticate()) return;
-  logger_.debug("client {} (#{}) logged in as '{}'", socket_->peer(), connection_id_, user_);
+  logger_.debug("client {} (#{}) logged in as '{}'{}", socket_->peer(), connection_id_, user_,
+                socket_->tls() ? " over " + socket_->TlsDescription() : "");
   std::vector<uint8_t> command;
   while (true) {
     Status s = ReadPacket(true, &command);
@@ -86,33 +88,53 @@ void ClientSession::Drop(const std::string& reason) {
                user_.empty() ? "" : ", user '" + user_ + "'", reason);
 }
 
+bool ClientSession::ReadHandshakeResponse(mysql::HandshakeResponse* response) {
+  std::vector<uint8_t> payload;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (Status s = ReadPacket(false, &payload); !s.ok()) {
+      Drop(s.code() == Status::Code::kTimedOut ? "no handshake within client_handshake_timeout_ms"
+                                               : "reading the handshake: " + s.ToString());
+      return false;
+    }
+    if (Status s = mysql::DecodeHandshakeResponse(payload, response); !s.ok()) {
+      SendError(kErrorHandshake, "08S01", "Bad handshake");
+      Drop("bad handshake: " + s.message());
+      return false;
+    }
+    if (!response->ssl_request) break;
+    if (!options_.tls || socket_->tls()) {
+      SendError(kErrorHandshake, "08S01", "ddb's MySQL endpoint does not offer SSL; connect without it");
+      Drop("asked for SSL, which is not offered");
+      return false;
+    }
+    // The full handshake response follows inside TLS.
+    if (Status s = socket_->StartTls(*options_.tls, handshake_deadline_); !s.ok()) {
+      Drop(s.ToString());
+      return false;
+    }
+  }
+  if (options_.require_tls && !socket_->tls()) {
+    SendError(kErrorInsecureTransport, "08004",
+              "Connections using insecure transport are prohibited while --require_secure_transport=ON.");
+    Drop("connected without TLS, which require_tls asks for");
+    return false;
+  }
+  return true;
+}
+
 bool ClientSession::Authenticate() {
   mysql::Greeting greeting;
   greeting.server_version = options_.server_version;
   greeting.connection_id = connection_id_;
   greeting.scramble = mysql::MakeScramble();
+  if (options_.tls) greeting.capabilities |= mysql::kClientSsl;
   sequence_id_ = 0;
   if (Status s = Send(mysql::EncodeGreeting(greeting)); !s.ok()) {
     Drop("sending the greeting: " + s.ToString());
     return false;
   }
-  std::vector<uint8_t> payload;
-  if (Status s = ReadPacket(false, &payload); !s.ok()) {
-    Drop(s.code() == Status::Code::kTimedOut ? "no handshake within client_handshake_timeout_ms"
-                                             : "reading the handshake: " + s.ToString());
-    return false;
-  }
   mysql::HandshakeResponse response;
-  if (Status s = mysql::DecodeHandshakeResponse(payload, &response); !s.ok()) {
-    SendError(kErrorHandshake, "08S01", "Bad handshake");
-    Drop("bad handshake: " + s.message());
-    return false;
-  }
-  if (response.ssl_request) {
-    SendError(kErrorHandshake, "08S01", "ddb's MySQL endpoint does not offer SSL; connect without it");
-    Drop("asked for SSL, which is not offered");
-    return false;
-  }
+  if (!ReadHandshakeResponse(&response)) return false;
   std::string token = response.auth_response;
   if (!response.auth_plugin.empty() && response.auth_plugin != mysql::kNativePasswordPlugin) {
     // A MySQL 8 client starts with caching_sha2_password: ask it for a

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "client_socket.h"
+#include "mysql_handshake.h"
 #include "prepared_statement.h"
 #include "sql_session.h"
 
@@ -47,6 +48,11 @@ struct ClientEndpointOptions {
   // Where the sessions' MySQL is ("127.0.0.1:3307"): named in the error a
   // client gets when the master cannot reach it.
   std::string mysql_address;
+  // TLS for clients that ask (the master's tls_cert_file); null: not
+  // offered. With require_tls, a client that does not ask is refused
+  // (ERR 3159, as MariaDB's require_secure_transport).
+  std::shared_ptr<ssl::context> tls;
+  bool require_tls = false;
 };
 
 // Makes the SqlSession of one client (its own MySQL connection, state, log
@@ -70,6 +76,9 @@ class ClientSession {
   // The connection phase; false when the client is to be disconnected
   // (ERR already sent where the protocol allows one).
   bool Authenticate();
+  // Reads the handshake response, upgrading to TLS first when the client
+  // asks; false when the client is to be disconnected.
+  bool ReadHandshakeResponse(mysql::HandshakeResponse* response);
   // One command; false when the connection ends.
   bool Serve(const std::vector<uint8_t>& command);
   void RunQuery(const std::string& sql);

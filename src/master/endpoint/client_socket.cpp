@@ -1,5 +1,8 @@
 #include "client_socket.h"
 
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,7 +15,10 @@ namespace ddb {
 
 ClientSocket::ClientSocket(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {}
 
-ClientSocket::~ClientSocket() { ::close(fd_); }
+ClientSocket::~ClientSocket() {
+  if (tls_ != nullptr) SSL_free(tls_);
+  ::close(fd_);
+}
 
 std::string ClientSocket::host() const {
   const size_t colon = peer_.rfind(':');
@@ -30,8 +36,58 @@ Status ClientSocket::Wait(short events, Clock::time_point deadline, const char* 
   }
 }
 
+Status ClientSocket::StartTls(ssl::context& context, Clock::time_point deadline) {
+  if (tls_ != nullptr) return Status::InvalidArgument("TLS is already on");
+  // OpenSSL reads and writes the descriptor itself: non-blocking, so every
+  // wait goes through poll with the deadline.
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK) < 0) {
+    return Status::IoError(std::string("fcntl: ") + std::strerror(errno));
+  }
+  tls_ = SSL_new(context.native_handle());
+  if (tls_ == nullptr || SSL_set_fd(tls_, fd_) != 1) {
+    return Status::IoError("TLS: cannot set up the connection (out of memory?)");
+  }
+  while (true) {
+    ERR_clear_error();
+    const int result = SSL_accept(tls_);
+    if (result == 1) return Status::Ok();
+    if (Status s = WaitForTls(result, deadline, "in the TLS handshake"); !s.ok()) return s;
+  }
+}
+
+std::string ClientSocket::TlsDescription() const {
+  if (tls_ == nullptr) return "";
+  return std::string(SSL_get_version(tls_)) + " " + SSL_get_cipher_name(tls_);
+}
+
+Status ClientSocket::WaitForTls(int result, Clock::time_point deadline, const char* what) {
+  const int error = SSL_get_error(tls_, result);
+  if (error == SSL_ERROR_WANT_READ) return Wait(POLLIN, deadline, what);
+  if (error == SSL_ERROR_WANT_WRITE) return Wait(POLLOUT, deadline, what);
+  if (error == SSL_ERROR_ZERO_RETURN) return Status::Unavailable("client closed the TLS connection");
+  if (error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+    return errno == 0 || errno == ECONNRESET ? Status::Unavailable("client closed the connection")
+                                             : Status::IoError(std::string("TLS: ") + std::strerror(errno));
+  }
+  const unsigned long reason = ERR_get_error();
+  char text[256] = "unknown error";
+  if (reason != 0) ERR_error_string_n(reason, text, sizeof text);
+  ERR_clear_error();
+  return Status::IoError(std::string("TLS ") + what + ": " + text);
+}
+
 Status ClientSocket::ReadExactly(uint8_t* out, size_t n, Clock::time_point deadline) {
   size_t done = 0;
+  while (tls_ != nullptr && done < n) {
+    ERR_clear_error();
+    const int got = SSL_read(tls_, out + done, static_cast<int>(std::min<size_t>(n - done, INT32_MAX)));
+    if (got > 0) {
+      done += static_cast<size_t>(got);
+    } else if (Status s = WaitForTls(got, deadline, "waiting for the client"); !s.ok()) {
+      return s;
+    }
+  }
   while (done < n) {
     if (Status s = Wait(POLLIN, deadline, "waiting for the client"); !s.ok()) return s;
     const ssize_t got = ::recv(fd_, out + done, n - done, MSG_DONTWAIT);
@@ -47,6 +103,16 @@ Status ClientSocket::ReadExactly(uint8_t* out, size_t n, Clock::time_point deadl
 
 Status ClientSocket::WriteAll(std::span<const uint8_t> bytes, Clock::time_point deadline) {
   size_t done = 0;
+  while (tls_ != nullptr && done < bytes.size()) {
+    ERR_clear_error();
+    const int sent = SSL_write(tls_, bytes.data() + done,
+                               static_cast<int>(std::min<size_t>(bytes.size() - done, INT32_MAX)));
+    if (sent > 0) {
+      done += static_cast<size_t>(sent);
+    } else if (Status s = WaitForTls(sent, deadline, "writing to the client"); !s.ok()) {
+      return s;
+    }
+  }
   while (done < bytes.size()) {
     if (Status s = Wait(POLLOUT, deadline, "writing to the client"); !s.ok()) return s;
     const ssize_t sent = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);

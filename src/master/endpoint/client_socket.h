@@ -1,6 +1,8 @@
 // ClientSocket: one accepted TCP connection of the MySQL endpoint, with
 // blocking reads and writes that each take a deadline, so a silent or
-// stalled client cannot hold a session thread forever.
+// stalled client cannot hold a session thread forever. After StartTls
+// (the client's SSLRequest), the same calls go through TLS (OpenSSL on the
+// descriptor, non-blocking, waited for with poll under the same deadlines).
 //
 // Owns the file descriptor (closed by the destructor). Used by its session's
 // thread; Shutdown() may be called from any thread to wake that thread up
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "ddb/base/status.h"
+#include "ddb/base/tls.h"
 
 namespace ddb {
 
@@ -31,6 +34,14 @@ class ClientSocket {
   // Writes all of `bytes` by `deadline` (never raises SIGPIPE).
   Status WriteAll(std::span<const uint8_t> bytes, Clock::time_point deadline);
 
+  // The server side of a TLS handshake with `context`, by `deadline`.
+  // Fails naming what OpenSSL refused (no common protocol version, a bad
+  // record, a client certificate not accepted).
+  Status StartTls(ssl::context& context, Clock::time_point deadline);
+  bool tls() const { return tls_ != nullptr; }
+  // "TLSv1.3 TLS_AES_256_GCM_SHA384", or "" without TLS.
+  std::string TlsDescription() const;
+
   // Ends both directions: blocked reads and writes return at once.
   void Shutdown();
 
@@ -44,8 +55,14 @@ class ClientSocket {
   // Waits until the socket is ready for `events` or the deadline passes.
   Status Wait(short events, Clock::time_point deadline, const char* what);
 
+  // After an SSL_read/SSL_write/SSL_accept that returned `result` (<= 0):
+  // waits for what OpenSSL wants (readable or writable) and returns Ok to
+  // try again, or the failure.
+  Status WaitForTls(int result, Clock::time_point deadline, const char* what);
+
   const int fd_;
   const std::string peer_;
+  SSL* tls_ = nullptr;  // owned; set by StartTls
 };
 
 }  // namespace ddb

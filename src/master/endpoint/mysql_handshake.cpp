@@ -22,10 +22,10 @@ std::vector<uint8_t> EncodeGreeting(const Greeting& greeting) {
   w.U32(greeting.connection_id);
   w.Raw(std::string_view(greeting.scramble).substr(0, 8));
   w.U8(0);
-  w.U16(static_cast<uint16_t>(kServerCapabilities & 0xFFFF));
+  w.U16(static_cast<uint16_t>(greeting.capabilities & 0xFFFF));
   w.U8(kDefaultCharset);
   w.U16(greeting.status);
-  w.U16(static_cast<uint16_t>(kServerCapabilities >> 16));
+  w.U16(static_cast<uint16_t>(greeting.capabilities >> 16));
   w.U8(static_cast<uint8_t>(kScrambleBytes + 1));
   w.Zeros(10);
   w.NulTerminated(std::string_view(greeting.scramble).substr(8));

@@ -32,8 +32,9 @@ enum Capability : uint32_t {
   kClientDeprecateEof = 1u << 24,
 };
 
-// What ddb's endpoint offers. Not offered, so clients do not use them:
-// SSL, compression, multi-statements, CLIENT_DEPRECATE_EOF, session tracking.
+// What ddb's endpoint offers (plus kClientSsl when it has a certificate).
+// Not offered, so clients do not use them: compression, multi-statements,
+// CLIENT_DEPRECATE_EOF, session tracking.
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientProtocol41 | kClientInteractive |
     kClientTransactions | kClientSecureConnection | kClientMultiResults | kClientPluginAuth |
@@ -52,6 +53,7 @@ struct Greeting {
   uint32_t connection_id = 0;
   std::string scramble;  // kScrambleBytes
   uint16_t status = kStatusAutocommit;
+  uint32_t capabilities = kServerCapabilities;
 };
 std::vector<uint8_t> EncodeGreeting(const Greeting& greeting);
 
@@ -63,7 +65,7 @@ struct HandshakeResponse {
   std::string auth_response;
   std::string database;      // when kClientConnectWithDb
   std::string auth_plugin;   // when kClientPluginAuth; may be empty
-  bool ssl_request = false;  // the short packet asking for TLS, which ddb does not offer
+  bool ssl_request = false;  // the short packet asking for TLS; the full one follows inside it
 };
 // Fails (kCorruption, naming the field) on a payload that does not decode,
 // and (kInvalidArgument) for a client without CLIENT_PROTOCOL_41.

@@ -88,7 +88,11 @@ asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const Bod
   tcp_stream.expires_after(kConnectTimeout);
   co_await tcp_stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return Status::Unavailable("cannot connect to " + address.Describe() + ": " + ec.message());
-  if (!tls.context) co_return co_await Transfer(tcp_stream, address, target, where, sink, read_timeout);
+  Status result;
+  if (!tls.context) {
+    result = co_await Transfer(tcp_stream, address, target, where, sink, read_timeout);
+    co_return result;
+  }
 
   beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *tls.context);
   const std::string expected = tls.server_name.empty() ? address.host : tls.server_name;
@@ -100,7 +104,8 @@ asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const Bod
     co_return Status::Refused("TLS with " + address.Describe() +
                               " failed: " + DescribeTlsError(ec, tls_stream.native_handle()));
   }
-  co_return co_await Transfer(tls_stream, address, target, where, sink, read_timeout);
+  result = co_await Transfer(tls_stream, address, target, where, sink, read_timeout);
+  co_return result;
 }
 
 }  // namespace
