@@ -34,6 +34,7 @@
 #include "ddb/base/asio.h"
 #include "ddb/base/status.h"
 #include "ddb/base/tls.h"
+#include "ddb/daemon/query_string.h"
 
 namespace spdlog {
 class logger;
@@ -145,8 +146,5 @@ class HttpServer {
   int open_sessions_ = 0;  // io thread only
   bool started_ = false;
 };
-
-// Splits "a=1&b=x%20y" into decoded pairs (for tests and the server).
-std::map<std::string, std::string> ParseQueryString(const std::string& query);
 
 }  // namespace ddb
