@@ -29,6 +29,7 @@ struct TableVerdict {
   uint64_t master_rows = 0;
   std::map<std::string, std::string> slaves;  // slave -> "ok" or what differs
   std::vector<size_t> differing_chunks;       // indices into the plan's chunks, on any slave
+  std::map<size_t, std::vector<std::string>> differing_slaves;  // chunk index -> the slaves it differs on
 };
 
 struct VerifyReport {
@@ -53,6 +54,15 @@ class ConsistencyCheck {
 
   // Every table, or only `table` (db.table) when it is not empty.
   Status Run(VerifyReport* report, const std::string& table = "");
+
+  // Called after each chunk with how long it took (its retries included),
+  // before the next: continuous mode pauses there. A failure ends the run
+  // with it.
+  using ChunkHook = std::function<Status(std::chrono::steady_clock::duration took)>;
+  void SetChunkHook(ChunkHook hook) { after_chunk_ = std::move(hook); }
+
+  // The tables a run would check, as db.table, in the order it checks them.
+  Status TableNames(std::vector<std::string>* tables);
 
   // \repair: checks `table`, rewrites on the slaves the chunks that differ
   // (or only chunk `chunk`, 1-based, when it is not 0) through the log, and
@@ -79,6 +89,7 @@ class ConsistencyCheck {
   ReplicationLog& log_;
   const SlaveRegistry& registry_;
   std::unique_ptr<MySqlConnection> connection_;
+  ChunkHook after_chunk_;
 };
 
 // The report as the console prints it: a node x table grid.
