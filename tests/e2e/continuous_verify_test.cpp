@@ -2,7 +2,7 @@
 // write: passes report every table equal, a row changed behind ddb's back on
 // one slave is found within one pass, named by table, key range and slave in
 // GET /api/verify, /metrics and \status, and POST /api/repair makes the slave
-// equal again while the writers go on.
+// equal again while the writers go on; with a slave down, tables are unknown.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -131,6 +131,15 @@ TEST_F(ContinuousVerifyTest, ADriftedRowIsFoundWithinOnePassAndRepairedOverTheAp
   for (const ClientTally& tally : tallies) total += tally;
   EXPECT_GT(total.commits, 100) << total.Describe();
   EXPECT_EQ(total.unexpected, 0) << total.Describe();
+
+  // A slave that is down cannot be compared: every table is unknown, and
+  // says why.
+  cluster_.StopSlave(1);
+  results = AfterPasses(2);
+  for (const auto& table : results["tables"]) {
+    EXPECT_EQ(table["state"], "unknown") << table.dump(1);
+    EXPECT_EQ(table["reason"], "slave2: offline: not checked") << table.dump(1);
+  }
 }
 
 }  // namespace
