@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "cluster.h"
 #include "endpoint_clients.h"
 #include "http_client.h"
@@ -55,7 +57,9 @@ class ContinuousVerifyTest : public ::testing::Test {
 };
 
 TEST_F(ContinuousVerifyTest, ADriftedRowIsFoundWithinOnePassAndRepairedOverTheApiUnderLoad) {
-  cluster_.StartMaster({"--verify_interval_seconds", "1"});
+  // In the file, not a flag, so that a reload can turn it off below.
+  std::ofstream(cluster_.master_config(), std::ios::app) << "verify_interval_seconds = 1\n";
+  cluster_.StartMaster();
   for (int i = 0; i < cluster_.slave_count(); ++i) cluster_.StartSlave(i);
   VerifyLoad load;
   load.tables = 3;
@@ -140,6 +144,22 @@ TEST_F(ContinuousVerifyTest, ADriftedRowIsFoundWithinOnePassAndRepairedOverTheAp
     EXPECT_EQ(table["state"], "unknown") << table.dump(1);
     EXPECT_EQ(table["reason"], "slave2: offline: not checked") << table.dump(1);
   }
+
+  // A reload turns continuous mode off; POST /api/verify still runs a pass.
+  cluster_.WriteMasterConfig({"slave1", "slave2"});
+  const HttpReply reloaded = HttpPost(cluster_.master_http_port(), "/api/reload", "", token());
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_NE(reloaded.body.find(R"("key":"verify_interval_seconds")"), std::string::npos) << reloaded.body;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        results = Results();
+        return results["interval_seconds"] == 0 && !results["running"].get<bool>();
+      },
+      seconds(60), std::chrono::milliseconds(100)))
+      << results.dump(1);
+  const uint64_t passes_off = Passes(results);
+  EXPECT_EQ(HttpPost(cluster_.master_http_port(), "/api/verify", "", token()).status, 202);
+  EXPECT_TRUE(WaitFor([&] { return Passes(Results()) == passes_off + 1; }, seconds(60)));
 }
 
 }  // namespace
