@@ -93,6 +93,18 @@ async function main() {
     check((await page.locator('#last-reload').textContent()).includes('no reload since the master started'),
           'last reload not shown');
     console.log('configuration shown with secrets masked');
+
+    // Consistency: "Verify now" checks every table; the new one is equal
+    // on both slaves, so it gets no Repair button.
+    await page.click('#verify-now');
+    // A locator, not waitForFunction: its polling evaluates strings, which
+    // the page's Content-Security-Policy forbids.
+    await page.locator('#verify tbody tr:has(td:text-is("browser.fruit")) td.verify-equal')
+      .waitFor({ timeout: 30000 });
+    check(await page.locator('#verify tbody button').count() === 0, 'a Repair button on an equal table');
+    check((await page.locator('#verify-progress').textContent()).includes('continuous mode off'),
+          'continuous mode not shown off: ' + await page.locator('#verify-progress').textContent());
+    console.log('Verify now: browser.fruit shown equal');
     await page.waitForTimeout(1500);  // a few lag samples in the chart
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log('screenshot written to ' + screenshot);

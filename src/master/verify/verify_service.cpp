@@ -54,12 +54,15 @@ void VerifyService::SetPacing(VerifyPacing pacing) {
 }
 
 bool VerifyService::RequestPass() {
+  // Read before the request wakes the thread, which then marks its own pass
+  // as running.
+  const bool running = results_.Progress().running;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     requested_ = true;
   }
   wakeup_.notify_all();
-  return results_.Progress().running;
+  return running;
 }
 
 Status VerifyService::Repair(const std::string& table, size_t chunk, RepairReport* report) {
