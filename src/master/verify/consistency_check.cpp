@@ -193,6 +193,7 @@ Status ConsistencyCheck::WaitForSlaves(VerifyReport* report, std::vector<std::st
       if (connected && slave.acked_seq < report->position) waiting = true;
     }
     if (!waiting || std::chrono::steady_clock::now() > deadline) break;
+    if (stopping_ && stopping_()) return Status::Unavailable("the check was stopped");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (const SlaveStatus& slave : registry_.Snapshot()) {

@@ -60,6 +60,9 @@ class ConsistencyCheck {
   // with it.
   using ChunkHook = std::function<Status(std::chrono::steady_clock::duration took)>;
   void SetChunkHook(ChunkHook hook) { after_chunk_ = std::move(hook); }
+  // Asked while the run waits for the slaves to apply its records: true
+  // ends the run at once (the daemon is stopping).
+  void SetStopCheck(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
 
   // The tables a run would check, as db.table, in the order it checks them.
   Status TableNames(std::vector<std::string>* tables);
@@ -90,6 +93,7 @@ class ConsistencyCheck {
   const SlaveRegistry& registry_;
   std::unique_ptr<MySqlConnection> connection_;
   ChunkHook after_chunk_;
+  std::function<bool()> stopping_;
 };
 
 // The report as the console prints it: a node x table grid.

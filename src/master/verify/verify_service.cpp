@@ -19,6 +19,10 @@ VerifyService::VerifyService(MySqlEndpoint master, ReplicationLog& log, const Sl
       walker_(std::move(master), log, registry),
       pacing_(pacing) {
   walker_.SetChunkHook([this](std::chrono::steady_clock::duration took) { return Pause(took); });
+  walker_.SetStopCheck([this] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stop_;
+  });
   results_.UpdateProgress([&](PassProgress& progress) {
     progress.interval_seconds = pacing.interval_seconds;
     progress.busy_percent = pacing.busy_percent;
