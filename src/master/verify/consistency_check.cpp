@@ -130,6 +130,7 @@ Status ConsistencyCheck::ListTables(const std::string& only, std::vector<ChunkPl
 
 Status ConsistencyCheck::TableNames(std::vector<std::string>* tables) {
   return Retrying([&] {
+    tables->clear();  // of a failed attempt
     QueryResult result;
     Status s = connection_->Execute(std::string("SELECT CONCAT(table_schema, '.', table_name) ") +
                                         kUserTables + " ORDER BY table_schema, table_name",

@@ -141,8 +141,15 @@ void VerifyService::Pass() {
       logger_->warn("continuous verification of {} failed: {}", table, s.ToString());
     }
   }
-  size_t differing = results_.ChunksDiffering();
-  if (differing > 0) logger_->warn("continuous verification: {} chunk(s) differ on a slave", differing);
+  // Logged when it changes, not at every pass.
+  const size_t differing = results_.ChunksDiffering();
+  if (differing > 0 && differing != last_differing_) {
+    logger_->warn("continuous verification: {} chunk(s) differ on a slave (GET /api/verify, \\status)",
+                  differing);
+  } else if (differing == 0 && last_differing_ > 0) {
+    logger_->info("continuous verification: every chunk checked is equal again");
+  }
+  last_differing_ = differing;
   results_.UpdateProgress([&](PassProgress& progress) {
     progress.running = false;
     progress.current_table.clear();

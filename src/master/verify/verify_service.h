@@ -71,8 +71,9 @@ class VerifyService {
   const SlaveRegistry& registry_;
   VerifyResults& results_;
   std::shared_ptr<spdlog::logger> logger_;
-  ConsistencyCheck walker_;  // the thread's own session
-  std::mutex repair_mutex_;  // one repair at a time
+  ConsistencyCheck walker_;    // the thread's own session
+  std::mutex repair_mutex_;    // one repair at a time
+  size_t last_differing_ = 0;  // the walker thread's: at the end of its last pass
 
   std::mutex mutex_;
   std::condition_variable wakeup_;
