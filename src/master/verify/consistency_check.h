@@ -56,8 +56,8 @@ class ConsistencyCheck {
   Status Run(VerifyReport* report, const std::string& table = "");
 
   // Called after each chunk with how long it took (its retries included),
-  // before the next: continuous mode pauses there. A failure ends the run
-  // with it.
+  // before the next, and after the planning of the chunks with how long
+  // that took: continuous mode pauses there. A failure ends the run with it.
   using ChunkHook = std::function<Status(std::chrono::steady_clock::duration took)>;
   void SetChunkHook(ChunkHook hook) { after_chunk_ = std::move(hook); }
   // Asked while the run waits for the slaves to apply its records: true
