@@ -18,6 +18,10 @@ void VerifyMetrics(const VerifyResults& verify, MetricsText* metrics) {
   const PassProgress progress = verify.Progress();
   metrics->Counter("ddb_verify_passes_total", "Continuous verification passes completed",
                    static_cast<double>(progress.passes_completed));
+  metrics->Counter("ddb_verify_busy_seconds_total",
+                   "Time continuous verification spent reading chunks (its pauses keep this within "
+                   "verify_busy_percent)",
+                   progress.busy_seconds);
   metrics->Gauge("ddb_verify_last_pass_completed_seconds",
                  "Unix time the last continuous verification pass ended (0: none yet)",
                  static_cast<double>(progress.last_pass_completed_micros) / 1e6);

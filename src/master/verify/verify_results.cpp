@@ -131,6 +131,7 @@ nlohmann::json VerifyResultsJson(const VerifyResults& results) {
                         {"last_pass_started_micros", progress.last_pass_started_micros},
                         {"last_pass_completed_micros", progress.last_pass_completed_micros},
                         {"last_error", progress.last_error},
+                        {"busy_seconds", progress.busy_seconds},
                         {"chunks_differing", results.ChunksDiffering()},
                         {"tables", std::move(tables)}};
 }

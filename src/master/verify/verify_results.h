@@ -57,6 +57,9 @@ struct PassProgress {
   int64_t last_pass_started_micros = 0;
   int64_t last_pass_completed_micros = 0;
   std::string last_error;  // of the last pass; "" when it went through
+  // Time the walker spent reading chunks and their boundaries, since the
+  // start: its pauses keep this within busy_percent of the time it runs.
+  double busy_seconds = 0;
 };
 
 // One table's result from a report that checked it.

@@ -102,6 +102,8 @@ void VerifyService::Run() {
 }
 
 Status VerifyService::Pause(std::chrono::steady_clock::duration took) {
+  results_.UpdateProgress(
+      [&](PassProgress& progress) { progress.busy_seconds += std::chrono::duration<double>(took).count(); });
   std::unique_lock<std::mutex> lock(mutex_);
   const int percent = std::clamp(pacing_.busy_percent, 1, 100);
   wakeup_.wait_for(lock, took * (100 - percent) / percent, [this] { return stop_; });
