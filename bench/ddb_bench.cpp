@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::Range(1, 8));
+  app.add_option("--sysbench-verify-interval", sysbench.verify_interval_seconds,
+                 "Also each ddb setup with continuous verification every this many seconds (0: not)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
   app.add_option("--sysbench-tables", sysbench.tables.tables, "sysbench --tables")->capture_default_str();
   app.add_option("--sysbench-table-size", sysbench.tables.table_size, "sysbench --table-size")
       ->capture_default_str();

@@ -35,10 +35,12 @@ testing::ClusterOptions ClusterOptionsFor(const DdbOptions& options) {
 }  // namespace
 
 DdbSetup::DdbSetup(DdbOptions options) : options_(options), cluster_(ClusterOptionsFor(options)) {
-  master_ = std::make_unique<PipedConsole>(
-      std::vector<std::string>{DDB_MASTER_BINARY, "--config", cluster_.master_config().string(), "--console",
-                               "on"},
-      cluster_.dir() / "master-console.log");
+  std::vector<std::string> argv = {DDB_MASTER_BINARY, "--config", cluster_.master_config().string(),
+                                   "--console", "on"};
+  if (options_.verify_interval_seconds > 0) {
+    argv.insert(argv.end(), {"--verify_interval_seconds", std::to_string(options_.verify_interval_seconds)});
+  }
+  master_ = std::make_unique<PipedConsole>(argv, cluster_.dir() / "master-console.log");
   const bool ready = testing::WaitFor(
       [&] { return cluster_.MasterLog().find("ready: log at") != std::string::npos || !master_->Running(); },
       kStartDeadline);

@@ -23,6 +23,8 @@ struct DdbOptions {
   int heartbeat_interval_ms = 500;
   // The master's MySQL endpoint on, for clients such as sysbench.
   bool mysql_endpoint = false;
+  // The master's verify_interval_seconds (0: continuous verification off).
+  int verify_interval_seconds = 0;
 };
 
 class DdbSetup : public Setup {

@@ -29,6 +29,7 @@ Started Start(const SweepSetup& which, const SweepOptions& options) {
   ddb.slaves = which.ddb_slaves;
   ddb.heartbeat_interval_ms = options.heartbeat_interval_ms;
   ddb.mysql_endpoint = true;
+  ddb.verify_interval_seconds = which.verify_interval_seconds;
   auto cluster = std::make_unique<DdbSetup>(ddb);
   const uint16_t port = cluster->client_port();
   return {std::move(cluster), {port, testing::kClientUser, testing::kClientPassword}};
@@ -51,8 +52,13 @@ bool ReplicasEqual(Setup& setup, int tables) {
 std::vector<SweepSetup> SweepSetups(const SweepOptions& options) {
   std::vector<SweepSetup> setups = {{"plain", "plain MariaDB", 0}, {"native", "MariaDB + native replica", 0}};
   for (int slaves : options.ddb_slaves) {
-    setups.push_back({"ddb" + std::to_string(slaves),
-                      "ddb, " + std::to_string(slaves) + (slaves == 1 ? " slave" : " slaves"), slaves});
+    const std::string label = "ddb, " + std::to_string(slaves) + (slaves == 1 ? " slave" : " slaves");
+    setups.push_back({"ddb" + std::to_string(slaves), label, slaves});
+    if (options.verify_interval_seconds > 0) {
+      setups.push_back({"ddb" + std::to_string(slaves) + "v",
+                        label + ", verify every " + std::to_string(options.verify_interval_seconds) + " s",
+                        slaves, options.verify_interval_seconds});
+    }
   }
   return setups;
 }

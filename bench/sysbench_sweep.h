@@ -23,18 +23,24 @@ struct SweepOptions {
   std::vector<int> threads = {1, 4, 16, 64};
   std::vector<std::string> tests = {"oltp_write_only", "oltp_read_write"};
   std::vector<int> ddb_slaves = {1, 2};  // one ddb setup per entry
+  // > 0: each ddb setup also once more with continuous verification
+  // (verify_interval_seconds) at this interval, to measure what it costs.
+  int verify_interval_seconds = 0;
   SysbenchTables tables;
   int heartbeat_interval_ms = 500;  // ddb daemons'
 };
 
-// One system under test: "plain", "native", or "ddb<N>" (N slaves).
+// One system under test: "plain", "native", "ddb<N>" (N slaves), or
+// "ddb<N>v" (N slaves, continuous verification on).
 struct SweepSetup {
   std::string key;     // CSV column prefix
   std::string label;   // table heading
   int ddb_slaves = 0;  // 0: a MariaDB setup
+  int verify_interval_seconds = 0;
 };
 
-// plain, native, then one ddb setup per SweepOptions::ddb_slaves entry.
+// plain, native, then one ddb setup per SweepOptions::ddb_slaves entry (two
+// with verify_interval_seconds).
 std::vector<SweepSetup> SweepSetups(const SweepOptions& options);
 
 // One measurement.

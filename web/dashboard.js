@@ -7,6 +7,7 @@ const TOKEN_KEY = 'ddb.http_token';
 const POLL_MS = 1000;
 const HISTORY = 120;  // lag samples kept per slave (two minutes at 1 s)
 const CONFIG_EVERY = 10;  // polls between two reads of /api/config
+const VERIFY_EVERY = 5;  // polls between two reads of /api/verify
 const COLORS = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f'];
 
 const lagHistory = new Map();  // slave name -> [lag seconds or null]
@@ -190,6 +191,65 @@ async function refreshConfig() {
   $('config').querySelector('tbody').replaceChildren(...rows);
 }
 
+function ago(micros) {
+  if (!micros) return 'never';
+  return Math.max(0, Math.round((Date.now() - micros / 1000) / 1000)) + ' s ago';
+}
+
+function verifyRow(t) {
+  const row = document.createElement('tr');
+  row.appendChild(el('td', t.table));
+  row.appendChild(el('td', t.state, 'verify-' + t.state));
+  row.appendChild(el('td', ago(t.checked_at_micros)));
+  const details = t.state === 'unknown' ? t.reason : t.differences.map(d =>
+      'chunk ' + d.chunk + ' of ' + d.chunks + ' (' + d.range + ') on ' + d.slaves.join(', ')).join('; ');
+  row.appendChild(el('td', details));
+  const cell = document.createElement('td');
+  if (t.state === 'differs') {
+    const button = el('button', 'Repair');
+    button.type = 'button';
+    button.addEventListener('click', () => repairTable(t.table, button));
+    cell.appendChild(button);
+  }
+  row.appendChild(cell);
+  return row;
+}
+
+async function refreshVerify() {
+  const { status, body } = await api('/api/verify');
+  if (status !== 200) return;
+  let text = body.interval_seconds ? 'continuous mode: a pass every ' + body.interval_seconds + ' s, at most ' +
+      body.busy_percent + '% of the time' : 'continuous mode off (verify_interval_seconds = 0)';
+  text += ' · ' + body.passes_completed + ' pass(es) done, last ' + ago(body.last_pass_completed_micros);
+  if (body.running) text += ' · checking ' + (body.current_table || 'the table list') + ' now';
+  if (body.last_error) text += ' · last pass failed: ' + body.last_error;
+  $('verify-progress').textContent = text;
+  $('verify').querySelector('tbody').replaceChildren(...body.tables.map(verifyRow));
+}
+
+async function postVerify(path, payload, button) {
+  button.disabled = true;
+  $('verify-message').replaceChildren(el('div', 'working…', 'hint'));
+  try {
+    const { status, body } = await api(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    const ok = status >= 200 && status < 300;
+    const text = body.error || body.note || (body.table + ': rewrote ' + body.chunks_rewritten + ' chunk(s), ' +
+        body.rows_rewritten + ' row(s); ' + (body.all_equal ? 'all nodes equal' : 'nodes still differ'));
+    $('verify-message').replaceChildren(el('div', text, ok ? 'hint' : 'error'));
+    await refreshVerify();
+  } catch (e) {
+    if (!forgetTokenIfRefused(e)) $('verify-message').replaceChildren(el('div', 'request failed: ' + e.message, 'error'));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function repairTable(table, button) { return postVerify('/api/repair', { table }, button); }
+
 // A refused token is dropped and asked for again. Returns whether it was that.
 function forgetTokenIfRefused(error) {
   if (!(error instanceof Unauthorized)) return false;
@@ -209,6 +269,7 @@ async function poll() {
     recordLag(body);
     drawChart();
     await refreshLog(body.master.last_seq);
+    if (polls % VERIFY_EVERY === 0) await refreshVerify();
     if (polls++ % CONFIG_EVERY === 0) await refreshConfig();
   } catch (e) {
     if (!forgetTokenIfRefused(e)) setConnection('master unreachable: ' + e.message, 'bad');
@@ -296,6 +357,7 @@ function init() {
     showTokenPanel('');
   });
   $('sql-form').addEventListener('submit', runSql);
+  $('verify-now').addEventListener('click', () => postVerify('/api/verify', {}, $('verify-now')));
   if (token()) startPolling(); else showTokenPanel('');
 }
 

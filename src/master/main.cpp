@@ -30,6 +30,8 @@
 #include "slave_registry.h"
 #include "sql_session.h"
 #include "sync_replication.h"
+#include "verify_routes.h"
+#include "verify_service.h"
 
 namespace {
 
@@ -152,10 +154,15 @@ int main(int argc, char** argv) {
   routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
   routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
   ReadRouter router(registry, recent, routing);
+  // Continuous verification: a thread and a MySQL session of its own.
+  VerifyResults verify_results;
+  VerifyService verify_service(config.mysql, log, registry, verify_results,
+                               {config.verify_interval_seconds, config.verify_busy_percent},
+                               logging->For("master.verify"));
   // \reload, SIGHUP and POST /api/reload: one reloader, one reload at a time.
-  const std::unique_ptr<ConfigReloader> reloader =
-      MakeMasterReloader(argc, argv, config, MasterLiveParts{registry, sync, router, purger, *logging},
-                         logging->For("master.config"));
+  const std::unique_ptr<ConfigReloader> reloader = MakeMasterReloader(
+      argc, argv, config, MasterLiveParts{registry, sync, router, purger, *logging, verify_service},
+      logging->For("master.config"));
   // Before the replication server starts: a port clash ends the daemon at once.
   // The dashboard and API: their own thread, SQL on their own sessions.
   MasterHttpContext http_context{config.node_name, cluster_id, recent, registry, config.mysql, &log,
@@ -166,6 +173,7 @@ int main(int argc, char** argv) {
                          logging->For("master.mysql"));
   http_context.mysql_probe = &mysql_probe;
   http_context.reloader = reloader.get();
+  http_context.verify = &verify_results;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     HttpServerOptions http_options;
@@ -176,6 +184,7 @@ int main(int argc, char** argv) {
     http = std::make_unique<HttpServer>(http_options, logging->For("master.http"));
     AddMasterRoutes(*http, http_context);
     AddDashboardRoutes(*http);
+    AddVerifyRoutes(*http, verify_results, verify_service);
     AddMasterSnapshotRoute(*http, config.node_name, cluster_id, config.cluster_secret, config.mysql, &log,
                            logging->For("master.snapshot"));
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
@@ -213,6 +222,7 @@ int main(int argc, char** argv) {
   server.Start();
   purger.Start();
   mysql_probe.Start();
+  verify_service.Start();
   std::thread io_thread([&io] { io.run(); });
   if (client_server) {
     client_server->Start();
@@ -230,12 +240,13 @@ int main(int argc, char** argv) {
   // reported as needing a restart.
   auto reload = [&reloader]() -> std::string { return ReloadText(reloader->Reload()); };
   ConsistencyCheck verify(config.mysql, log, registry);
-  MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
-                        config.mysql);
+  MasterConsole console(session, recent, registry, verify, verify_results, router, sync, config.node_name,
+                        cluster_id, reload, config.mysql);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();
   if (http) http->Stop();
+  verify_service.Stop();  // before the link: a pass under way may wait for the slaves' acks
   purger.Stop();
   mysql_probe.Stop();
   server.Stop();

@@ -2,9 +2,10 @@
 // running ddb master: started by dashboard_browser_test, which owns the
 // cluster. Usage:
 //   node dashboard.mjs <dashboard url> <token> <screenshot path> <offline deadline ms>
-// It prints "STOP_SLAVE2" when the first part is done and waits for a line on
-// stdin saying the test stopped slave2; it ends with "PASS" (exit 0) or an
-// error (exit 1). Every wait has a deadline.
+// It prints "DRIFT_SLAVE2" and waits for a line on stdin saying the test
+// changed a row on slave2's MariaDB, then "STOP_SLAVE2" and waits for one
+// saying the test stopped slave2; it ends with "PASS" (exit 0) or an error
+// (exit 1). Every wait has a deadline.
 import { chromium } from 'playwright-core';
 import readline from 'node:readline';
 
@@ -29,6 +30,20 @@ async function waitForState(page, node, state, deadlineMs) {
     await page.waitForTimeout(100);
   }
   throw new Error(`${node} not shown '${state}' within ${deadlineMs} ms (shows '${await stateOf(page, node)}')`);
+}
+
+// Prints `request` for the test and waits for its answer, `expected`.
+async function askTest(request, expected) {
+  console.log(request);
+  const reply = await Promise.race([
+    stdinLines.next(),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`the test did not answer ${request} in time`)), 60000)),
+  ]);
+  check(!reply.done && reply.value.trim() === expected, 'unexpected reply from the test: ' + JSON.stringify(reply));
+}
+
+function verifyCell(table, state) {
+  return `#verify tbody tr:has(td:text-is("${table}")) td.verify-${state}`;
 }
 
 async function main() {
@@ -93,16 +108,35 @@ async function main() {
     check((await page.locator('#last-reload').textContent()).includes('no reload since the master started'),
           'last reload not shown');
     console.log('configuration shown with secrets masked');
+
+    // Consistency: "Verify now" checks every table; the new one is equal
+    // on both slaves, so it gets no Repair button.
+    await page.click('#verify-now');
+    // A locator, not waitForFunction: its polling evaluates strings, which
+    // the page's Content-Security-Policy forbids.
+    await page.locator(verifyCell('browser.fruit', 'equal')).waitFor({ timeout: 30000 });
+    check(await page.locator('#verify tbody button').count() === 0, 'a Repair button on an equal table');
+    check((await page.locator('#verify-progress').textContent()).includes('continuous mode off'),
+          'continuous mode not shown off: ' + await page.locator('#verify-progress').textContent());
+    console.log('Verify now: browser.fruit shown equal');
+
+    // A row changed on slave2 behind ddb's back: the next check shows the
+    // table differing, and its Repair button makes it equal again.
+    await askTest('DRIFT_SLAVE2', 'drifted');
+    await page.click('#verify-now');
+    await page.locator(verifyCell('browser.fruit', 'differs')).waitFor({ timeout: 30000 });
+    const row = page.locator('#verify tbody tr:has(td:text-is("browser.fruit"))');
+    check((await row.textContent()).includes('on slave2'), 'the difference does not name slave2: ' +
+          await row.textContent());
+    await row.locator('button').click();
+    await page.locator('#verify-message').filter({ hasText: 'all nodes equal' }).waitFor({ timeout: 60000 });
+    await page.locator(verifyCell('browser.fruit', 'equal')).waitFor({ timeout: 30000 });
+    console.log('Repair: browser.fruit shown equal again');
     await page.waitForTimeout(1500);  // a few lag samples in the chart
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log('screenshot written to ' + screenshot);
 
-    console.log('STOP_SLAVE2');
-    const reply = await Promise.race([
-      stdinLines.next(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('the test did not stop slave2 in time')), 60000)),
-    ]);
-    check(!reply.done && reply.value.trim() === 'stopped', 'unexpected reply from the test: ' + JSON.stringify(reply));
+    await askTest('STOP_SLAVE2', 'stopped');
     const took = await waitForState(page, 'slave2', 'offline', offlineDeadline);
     console.log(`slave2 shown offline ${took} ms after it stopped (deadline ${offlineDeadline} ms)`);
     check((await stateOf(page, 'slave1')) === 'online', 'slave1 no longer online');

@@ -2,7 +2,9 @@
 // playwright-core (dashboard.mjs) against a real cluster. The page asks for
 // the token, shows both slaves online, runs CREATE/INSERT/SELECT in its SQL
 // box and shows the rows, shows the effective configuration with the token
-// masked, shows a stopped slave offline within the heartbeat timeout, and
+// masked, shows its table equal after "Verify now", differing once a row is
+// changed on slave2's MariaDB and equal again after its Repair button, shows
+// a stopped slave offline within the heartbeat timeout, and
 // shows "<script>alert(1)</script>" as text (no dialog fires).
 // It leaves a screenshot in the cluster's directory, and refreshes the one in
 // docs/dashboard.png when DDB_UPDATE_SCREENSHOT=1 (a test run must not change
@@ -43,14 +45,24 @@ TEST(DashboardBrowserTest, ShowsTheClusterRunsSqlAndEscapesValues) {
                         screenshot.string(), std::to_string(offline_deadline_ms)},
                        cluster.dir() / "browser.log", ChildProcess::StdinMode::kPipe);
 
-  const bool asked = WaitFor(
-      [&] {
-        const std::string log = browser.ReadLog();
-        return log.find("STOP_SLAVE2") != std::string::npos || log.find("FAIL") != std::string::npos ||
-               !browser.Running();
-      },
-      seconds(120), std::chrono::milliseconds(100));
-  ASSERT_TRUE(asked && browser.ReadLog().find("STOP_SLAVE2") != std::string::npos) << browser.ReadLog();
+  // The page asks for `request` (a line of its log) and waits for the answer.
+  const auto asked = [&](const std::string& request) {
+    const bool printed = WaitFor(
+        [&] {
+          const std::string log = browser.ReadLog();
+          return log.find(request) != std::string::npos || log.find("FAIL") != std::string::npos ||
+                 !browser.Running();
+        },
+        seconds(120), std::chrono::milliseconds(100));
+    return printed && browser.ReadLog().find(request) != std::string::npos;
+  };
+  ASSERT_TRUE(asked("DRIFT_SLAVE2")) << browser.ReadLog();
+  ASSERT_TRUE(cluster.WaitForSlavesCaughtUp(seconds(30)));
+  cluster.slave_db(1).Execute("UPDATE browser.fruit SET name = 'drifted' WHERE id = 1");
+  ASSERT_TRUE(browser.WriteStdin("drifted\n")) << browser.ReadLog();
+  ASSERT_TRUE(asked("STOP_SLAVE2")) << browser.ReadLog();
+  // The Repair button made slave2 equal again.
+  cluster.ExpectTableEqualEverywhere("browser", "fruit");
   cluster.StopSlave(1);
   ASSERT_TRUE(browser.WriteStdin("stopped\n")) << browser.ReadLog();
 

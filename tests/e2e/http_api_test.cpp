@@ -59,6 +59,9 @@ TEST_F(HttpApiTest, EveryApiEndpointRefusesARequestWithoutTheRightToken) {
   for (const std::string& bad : {std::string(), std::string("wrong-token-wrong-token")}) {
     EXPECT_EQ(HttpGet(port_, "/api/status", bad).status, 401);
     EXPECT_EQ(HttpGet(port_, "/api/log?after=0", bad).status, 401);
+    EXPECT_EQ(HttpGet(port_, "/api/verify", bad).status, 401);
+    EXPECT_EQ(HttpPost(port_, "/api/verify", "", bad).status, 401);
+    EXPECT_EQ(HttpPost(port_, "/api/repair", R"({"table": "ddb_meta.checksums"})", bad).status, 401);
     const HttpReply query = HttpPost(port_, "/api/query", R"({"sql": "CREATE DATABASE nope"})", bad);
     EXPECT_EQ(query.status, 401);
     EXPECT_EQ(query.headers.count("access-control-allow-origin"), 0u);

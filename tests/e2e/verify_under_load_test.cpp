@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <random>
-
 #include "cluster.h"
 #include "endpoint_clients.h"
+#include "verify_load.h"
 
 namespace ddb::testing {
 namespace {
@@ -16,53 +15,7 @@ namespace {
 using std::chrono::seconds;
 
 constexpr int kTables = 5;
-constexpr int kRows = 2500;  // three chunks of at most 1000 rows per table
 constexpr int kClients = 8;
-
-std::string Table(int t) { return "w.t" + std::to_string(t); }
-
-// Updates, inserts and deletes on every table, in autocommit statements and
-// small transactions, until `stop`. Only columns n and ts change on the
-// first kRows rows, so a test can drift column s there unseen by the load.
-void Write(Cluster& cluster, int client, const std::atomic<bool>& stop, ClientTally* tally) {
-  std::mt19937 random(9100 + client);
-  Status error;
-  std::unique_ptr<MySqlConnection> connection =
-      ConnectWithin(ClientEndpoint(cluster, "w"), seconds(30), &error);
-  if (!connection) return tally->Count(error, "connect");
-  int64_t next_id = 1000000 * (client + 1);
-  std::vector<int64_t> mine;
-  while (!stop) {
-    const std::string table = Table(std::uniform_int_distribution<int>(1, kTables)(random));
-    const std::string id = std::to_string(std::uniform_int_distribution<int>(1, kRows)(random));
-    std::vector<std::string> statements;
-    switch (std::uniform_int_distribution<int>(0, 3)(random)) {
-      case 0: statements = {"UPDATE " + table + " SET n = n + 1, ts = NOW(6) WHERE id = " + id}; break;
-      case 1:
-        mine.push_back(next_id);
-        statements = {"INSERT INTO " + table + " (id, n, s) VALUES (" + std::to_string(next_id++) + ", " +
-                      id + ", 'new')"};
-        break;
-      case 2:
-        if (mine.empty()) continue;
-        statements = {"DELETE FROM " + table + " WHERE id = " + std::to_string(mine.back())};
-        mine.pop_back();
-        break;
-      default:
-        statements = {
-            "BEGIN", "UPDATE " + table + " SET n = n - 1 WHERE id = " + id,
-            "UPDATE " + table + " SET n = n + 2 WHERE id = " + std::to_string(kRows + 1 - std::stoi(id)),
-            "COMMIT"};
-        break;
-    }
-    if (Status s = ExecuteEach(*connection, statements); s.ok()) {
-      ++tally->commits;
-    } else {
-      tally->Count(s, statements.back());
-      static_cast<void>(connection->Execute("ROLLBACK"));  // ends whatever the failure left open
-    }
-  }
-}
 
 nlohmann::json VerifyJsonReport(Cluster& cluster) {
   cluster.SqlAndWait("\\verify json", std::chrono::seconds(120));
@@ -80,14 +33,8 @@ TEST(VerifyUnderLoadTest, EqualNodesAreEqualInEveryRunAndADriftedRangeIsNamed) {
   options.mysql_endpoint = true;
   Cluster cluster(options);
   cluster.StartAll();
-  std::vector<std::string> setup = {"CREATE DATABASE w", "USE w"};
-  for (int t = 1; t <= kTables; ++t) {
-    setup.push_back("CREATE TABLE " + Table(t) +
-                    " (id BIGINT PRIMARY KEY, n INT NOT NULL, s VARCHAR(40), ts TIMESTAMP(6) NULL)");
-    setup.push_back("INSERT INTO " + Table(t) +
-                    " SELECT seq, seq % 97, CONCAT('row ', seq), NULL FROM seq_1_to_" +
-                    std::to_string(kRows));
-  }
+  const VerifyLoad load;
+  std::vector<std::string> setup = load.Setup();
   // Every kind of value a repair must carry exactly; the load leaves it alone.
   setup.push_back(
       "CREATE TABLE w.types (id INT PRIMARY KEY, b VARBINARY(16), f FLOAT, d DOUBLE, x DECIMAL(30,10), "
@@ -104,7 +51,7 @@ TEST(VerifyUnderLoadTest, EqualNodesAreEqualInEveryRunAndADriftedRangeIsNamed) {
 
   std::vector<ClientTally> tallies(kClients);
   ClientThreads writers(kClients, [&](int client, const std::atomic<bool>& stop) {
-    Write(cluster, client, stop, &tallies[client]);
+    load.Write(cluster, client, stop, &tallies[client]);
   });
   for (int run = 1; run <= 10; ++run) {
     const nlohmann::json report = VerifyJsonReport(cluster);

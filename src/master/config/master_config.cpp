@@ -131,6 +131,18 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
              "How long a write waits for sync_slaves acknowledgements before the master goes asynchronous "
              "(degraded) until enough slaves catch up")
           ->check(CLI::Range(1, 3600000)));
+  keys.Live(
+      app.add_option(
+             "--verify_interval_seconds", config->verify_interval_seconds,
+             "Continuous verification: every table is checked chunk by chunk, as by \\verify, this many "
+             "seconds after the previous pass ended (0: off; results in \\status, GET /api/verify, "
+             "/metrics)")
+          ->check(CLI::Range(int64_t{0}, int64_t{30} * 24 * 3600)));
+  keys.Live(app.add_option(
+                   "--verify_busy_percent", config->verify_busy_percent,
+                   "Continuous verification's share of the time: after each chunk it pauses (100 / this - 1) "
+                   "times as long as the chunk took")
+                ->check(CLI::Range(1, 100)));
   keys.Restart(
       app.add_option("--client_address", config->client_address,
                      "Address of the MySQL-protocol endpoint for applications and the mariadb client"));

@@ -30,6 +30,9 @@ struct MasterConfig {
   int read_your_writes_wait_ms = 500;
   int sync_slaves = 0;  // 0: asynchronous
   int sync_timeout_ms = 10000;
+  // Continuous verification (0: off) and its share of the master's time.
+  int64_t verify_interval_seconds = 0;
+  int verify_busy_percent = 5;
   // The MySQL-protocol endpoint for applications (client_port 0: off).
   std::string client_address = "127.0.0.1";
   uint16_t client_port = 0;

@@ -28,6 +28,10 @@ KeyApplied ApplyMasterKey(const std::string& key, const MasterConfig& fresh, Mas
     parts.purger.SetOptions({fresh.log_retention_seconds, fresh.purge_interval_ms});
     return {true, ""};
   }
+  if (key == "verify_interval_seconds" || key == "verify_busy_percent") {
+    parts.verify.SetPacing({fresh.verify_interval_seconds, fresh.verify_busy_percent});
+    return {true, ""};
+  }
   if (key == "slave_mysql_addresses" || key == "slave_http_addresses" || key == "haproxy_bind") {
     return {true, "read by --haproxy-config only"};
   }

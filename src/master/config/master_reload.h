@@ -9,6 +9,7 @@
 #include "read_router.h"
 #include "slave_registry.h"
 #include "sync_replication.h"
+#include "verify_service.h"
 
 namespace ddb {
 
@@ -19,6 +20,7 @@ struct MasterLiveParts {
   ReadRouter& router;
   LogPurger& purger;
   Logging& logging;
+  VerifyService& verify;
 };
 
 // Applies `fresh`'s value of live key `key`. Keys come in the key table's

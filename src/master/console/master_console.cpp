@@ -49,13 +49,14 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 }
 
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                             ConsistencyCheck& verify, ReadRouter& router, SyncReplication& sync,
-                             std::string master_name, std::string cluster_id,
+                             ConsistencyCheck& verify, VerifyResults& verify_results, ReadRouter& router,
+                             SyncReplication& sync, std::string master_name, std::string cluster_id,
                              std::function<std::string()> reload, MySqlEndpoint mysql)
     : session_(session),
       recent_(recent),
       registry_(registry),
       verify_(verify),
+      verify_results_(verify_results),
       router_(router),
       sync_(sync),
       master_name_(std::move(master_name)),
@@ -159,6 +160,7 @@ CommandResult MasterConsole::RunCommand(const std::string& name, const std::stri
       out << "ERROR: verify failed: " << s.ToString() << "\n";
       return CommandResult::kFailed;
     }
+    verify_results_.Record(report, NowMicros());
     if (argument == "json") {
       out << VerifyJson(report) << "\n";
     } else {
@@ -199,6 +201,7 @@ CommandResult MasterConsole::Repair(const std::string& argument, std::ostream& o
     out << "ERROR: repair failed: " << s.ToString() << "\n";
     return CommandResult::kFailed;
   }
+  verify_results_.Record(report.after, NowMicros());
   if (report.chunks_rewritten == 0) {
     out << table << ": no chunk differs on any checked slave; nothing rewritten\n";
   } else {
@@ -238,6 +241,8 @@ void MasterConsole::PrintStatus(std::ostream& out) const {
       << (session_.in_transaction() ? ", transaction open" : "") << "\n\n";
   const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
   PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);
+  out << "\n";
+  PrintVerifyResults(verify_results_, NowMicros(), out);
 }
 
 }  // namespace ddb

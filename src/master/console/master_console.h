@@ -12,6 +12,7 @@
 #include "slave_registry.h"
 #include "sql_session.h"
 #include "sync_replication.h"
+#include "verify_results.h"
 
 namespace ddb {
 
@@ -20,8 +21,9 @@ class MasterConsole : public ConsoleBackend {
   // All references must outlive the console.
   // `reload` re-reads the config file and returns what changed (\reload).
   MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
-                ConsistencyCheck& verify, ReadRouter& router, SyncReplication& sync, std::string master_name,
-                std::string cluster_id, std::function<std::string()> reload, MySqlEndpoint mysql);
+                ConsistencyCheck& verify, VerifyResults& verify_results, ReadRouter& router,
+                SyncReplication& sync, std::string master_name, std::string cluster_id,
+                std::function<std::string()> reload, MySqlEndpoint mysql);
 
   ExecutionResult Execute(const std::string& sql) override;
   CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -44,6 +46,7 @@ class MasterConsole : public ConsoleBackend {
   const RecentRecords& recent_;
   const SlaveRegistry& registry_;
   ConsistencyCheck& verify_;
+  VerifyResults& verify_results_;  // \verify and \repair add theirs; \status shows them
   ReadRouter& router_;
   SyncReplication& sync_;
   const std::string master_name_;

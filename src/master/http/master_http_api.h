@@ -21,6 +21,7 @@
 #include "slave_registry.h"
 #include "sql_session.h"
 #include "sync_replication.h"
+#include "verify_results.h"
 
 namespace ddb {
 
@@ -37,6 +38,7 @@ struct MasterHttpContext {
   SyncReplication* sync = nullptr;          // may be null: writes never wait for slaves
   const MySqlProbe* mysql_probe = nullptr;  // may be null: /health does not look at MySQL
   ConfigReloader* reloader = nullptr;       // may be null: no /api/reload, no /api/config
+  const VerifyResults* verify = nullptr;    // may be null: /metrics without the checks' results
 };
 
 // Limits of one /api/query request.

@@ -3,8 +3,34 @@
 #include "slave_lag.h"
 
 namespace ddb {
+namespace {
 
-std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& registry, int64_t now_micros) {
+void VerifyMetrics(const VerifyResults& verify, MetricsText* metrics) {
+  metrics->Gauge("ddb_verify_chunks_differing",
+                 "Chunks that differed on a slave when their table was last checked",
+                 static_cast<double>(verify.ChunksDiffering()));
+  size_t tables[3] = {0, 0, 0};
+  for (const TableResult& table : verify.Tables()) ++tables[static_cast<int>(table.state)];
+  for (TableState state : {TableState::kEqual, TableState::kDiffers, TableState::kUnknown}) {
+    metrics->Gauge("ddb_verify_tables", "Tables by the result of their last check",
+                   static_cast<double>(tables[static_cast<int>(state)]), {{"state", TableStateName(state)}});
+  }
+  const PassProgress progress = verify.Progress();
+  metrics->Counter("ddb_verify_passes_total", "Continuous verification passes completed",
+                   static_cast<double>(progress.passes_completed));
+  metrics->Counter("ddb_verify_busy_seconds_total",
+                   "Time continuous verification spent reading chunks (its pauses keep this within "
+                   "verify_busy_percent)",
+                   progress.busy_seconds);
+  metrics->Gauge("ddb_verify_last_pass_completed_seconds",
+                 "Unix time the last continuous verification pass ended (0: none yet)",
+                 static_cast<double>(progress.last_pass_completed_micros) / 1e6);
+}
+
+}  // namespace
+
+std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& registry, int64_t now_micros,
+                          const VerifyResults* verify) {
   MetricsText metrics;
   metrics.Gauge("ddb_master_last_seq", "Sequence number of the newest committed log record",
                 static_cast<double>(recent.last_seq()));
@@ -44,6 +70,7 @@ std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& regi
   metrics.Gauge("ddb_master_slaves_configured", "Slaves in the master's config",
                 static_cast<double>(slaves.size()));
   metrics.Gauge("ddb_master_slaves_connected", "Slaves with a replication link now", connected);
+  if (verify != nullptr) VerifyMetrics(*verify, &metrics);
   return metrics.Render();
 }
 

@@ -1,5 +1,6 @@
 // The master's Prometheus /metrics page: log position, and per slave its
-// state, position, lag, records shipped and link counts.
+// state, position, lag, records shipped and link counts; the consistency
+// checks' last results.
 #pragma once
 
 #include <cstdint>
@@ -8,9 +9,12 @@
 #include "ddb/daemon/metrics.h"
 #include "recent_records.h"
 #include "slave_registry.h"
+#include "verify_results.h"
 
 namespace ddb {
 
-std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& registry, int64_t now_micros);
+// `verify` may be null: no verification metrics.
+std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& registry, int64_t now_micros,
+                          const VerifyResults* verify = nullptr);
 
 }  // namespace ddb

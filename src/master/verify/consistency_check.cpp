@@ -19,6 +19,10 @@ constexpr int kErrorDeadlock = 1213;
 constexpr int kErrorLockWaitTimeout = 1205;
 constexpr auto kCatchUpDeadline = std::chrono::seconds(60);
 constexpr auto kSlaveQueryTimeout = std::chrono::seconds(60);
+// Every base table outside the system schemas and ddb's own.
+constexpr const char* kUserTables =
+    "FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+    "AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'ddb_meta')";
 // Results older than this are deleted by the next check, on every node.
 constexpr uint64_t kKeepResultsMicros = 24ull * 3600 * 1000000;
 
@@ -102,9 +106,8 @@ Status ConsistencyCheck::Retrying(const std::function<Status()>& attempt) {
 Status ConsistencyCheck::ListTables(const std::string& only, std::vector<ChunkPlan>* plans) {
   QueryResult tables;
   if (Status s = connection_->ExecuteWithParams(
-          "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-          "AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'ddb_meta') "
-          "AND (? = '' OR CONCAT(table_schema, '.', table_name) = ?) ORDER BY table_schema, table_name",
+          std::string("SELECT table_schema, table_name ") + kUserTables +
+              " AND (? = '' OR CONCAT(table_schema, '.', table_name) = ?) ORDER BY table_schema, table_name",
           {only, only}, &tables);
       !s.ok()) {
     return s;
@@ -123,6 +126,19 @@ Status ConsistencyCheck::ListTables(const std::string& only, std::vector<ChunkPl
   // The boundaries were read in a snapshot of their own: end it, so each
   // chunk's transaction reads the rows as they are when it runs.
   return connection_->Execute("COMMIT");
+}
+
+Status ConsistencyCheck::TableNames(std::vector<std::string>* tables) {
+  return Retrying([&] {
+    tables->clear();  // of a failed attempt
+    QueryResult result;
+    Status s = connection_->Execute(std::string("SELECT CONCAT(table_schema, '.', table_name) ") +
+                                        kUserTables + " ORDER BY table_schema, table_name",
+                                    &result);
+    for (size_t t = 0; s.ok() && t < result.rows.size(); ++t) tables->push_back(Cell(result, t, 0));
+    // A snapshot of its own ended, as ListTables does.
+    return s.ok() ? connection_->Execute("COMMIT") : s;
+  });
 }
 
 Status ConsistencyCheck::LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan& plan, size_t index,
@@ -178,6 +194,7 @@ Status ConsistencyCheck::WaitForSlaves(VerifyReport* report, std::vector<std::st
       if (connected && slave.acked_seq < report->position) waiting = true;
     }
     if (!waiting || std::chrono::steady_clock::now() > deadline) break;
+    if (stopping_ && stopping_()) return Status::Unavailable("the check was stopped");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (const SlaveStatus& slave : registry_.Snapshot()) {
@@ -210,9 +227,15 @@ Status ConsistencyCheck::Run(VerifyReport* report, const std::string& table) {
   if (Status s = Connect(); !s.ok()) return s;
   const uint64_t run = static_cast<uint64_t>(NowMicros());
   std::vector<ChunkPlan>& plans = report->plans;
+  const auto planning = std::chrono::steady_clock::now();
   if (Status s = ListTables(table, &plans); !s.ok()) {
     connection_.reset();
     return s;
+  }
+  // Finding a large table's chunk boundaries reads its whole key: paced
+  // like a chunk.
+  if (after_chunk_) {
+    if (Status s = after_chunk_(std::chrono::steady_clock::now() - planning); !s.ok()) return s;
   }
   // The master's sums, by chunk number across all tables.
   ChunkSums master;
@@ -221,10 +244,14 @@ Status ConsistencyCheck::Run(VerifyReport* report, const std::string& table) {
   for (const ChunkPlan& plan : plans) {
     first_chunk.push_back(next_chunk);
     for (size_t c = 0; c < plan.conditions.size(); ++c, ++next_chunk) {
+      const auto started = std::chrono::steady_clock::now();
       if (Status s = Retrying(
               [&] { return LogChunk(run, next_chunk, plan, c, &report->position, &master[next_chunk]); });
           !s.ok()) {
         return s;
+      }
+      if (after_chunk_) {
+        if (Status s = after_chunk_(std::chrono::steady_clock::now() - started); !s.ok()) return s;
       }
     }
   }
@@ -244,10 +271,15 @@ Status ConsistencyCheck::Run(VerifyReport* report, const std::string& table) {
       verdict.master_rows += std::stoull(RowsOf(master[first_chunk[p] + static_cast<uint32_t>(c)]));
     }
     for (const std::string& slave : checked) {
+      std::vector<size_t> differing;
       std::string result = !plan.not_checkable.empty() ? plan.not_checkable
-                           : errors.count(slave)       ? errors[slave]
-                                                 : SlaveVerdict(plan, first_chunk[p], master, slaves[slave],
-                                                                &verdict.differing_chunks);
+                           : errors.count(slave)
+                               ? errors[slave]
+                               : SlaveVerdict(plan, first_chunk[p], master, slaves[slave], &differing);
+      for (size_t c : differing) {
+        verdict.differing_chunks.push_back(c);
+        verdict.differing_slaves[c].push_back(slave);
+      }
       if (result != "ok" && result.rfind("not checkable", 0) != 0) report->all_equal = false;
       verdict.slaves[slave] = result;
     }

@@ -29,6 +29,7 @@ struct TableVerdict {
   uint64_t master_rows = 0;
   std::map<std::string, std::string> slaves;  // slave -> "ok" or what differs
   std::vector<size_t> differing_chunks;       // indices into the plan's chunks, on any slave
+  std::map<size_t, std::vector<std::string>> differing_slaves;  // chunk index -> the slaves it differs on
 };
 
 struct VerifyReport {
@@ -53,6 +54,18 @@ class ConsistencyCheck {
 
   // Every table, or only `table` (db.table) when it is not empty.
   Status Run(VerifyReport* report, const std::string& table = "");
+
+  // Called after each chunk with how long it took (its retries included),
+  // before the next, and after the planning of the chunks with how long
+  // that took: continuous mode pauses there. A failure ends the run with it.
+  using ChunkHook = std::function<Status(std::chrono::steady_clock::duration took)>;
+  void SetChunkHook(ChunkHook hook) { after_chunk_ = std::move(hook); }
+  // Asked while the run waits for the slaves to apply its records: true
+  // ends the run at once (the daemon is stopping).
+  void SetStopCheck(std::function<bool()> stopping) { stopping_ = std::move(stopping); }
+
+  // The tables a run would check, as db.table, in the order it checks them.
+  Status TableNames(std::vector<std::string>* tables);
 
   // \repair: checks `table`, rewrites on the slaves the chunks that differ
   // (or only chunk `chunk`, 1-based, when it is not 0) through the log, and
@@ -79,6 +92,8 @@ class ConsistencyCheck {
   ReplicationLog& log_;
   const SlaveRegistry& registry_;
   std::unique_ptr<MySqlConnection> connection_;
+  ChunkHook after_chunk_;
+  std::function<bool()> stopping_;
 };
 
 // The report as the console prints it: a node x table grid.
