@@ -11,6 +11,7 @@
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "endpoint_reads.h"
 #include "forwarded_writes.h"
 #include "haproxy_config.h"
 #include "log_purger.h"
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
   routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
   ReadRouter router(registry, recent, routing);
+  EndpointReads endpoint_reads(config.node_name);
   // \reload, SIGHUP and POST /api/reload: one reloader, one reload at a time.
   const std::unique_ptr<ConfigReloader> reloader =
       MakeMasterReloader(argc, argv, config, MasterLiveParts{registry, sync, router, purger, *logging},
@@ -150,6 +152,7 @@ int main(int argc, char** argv) {
                          logging->For("master.mysql"));
   http_context.mysql_probe = &mysql_probe;
   http_context.reloader = reloader.get();
+  http_context.endpoint_reads = &endpoint_reads;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     http = std::make_unique<HttpServer>(
@@ -169,8 +172,8 @@ int main(int argc, char** argv) {
   if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
     return Fail(s.message());
   }
-  // Endpoint clients read from the master: a slave's answer carries no
-  // column types, and applications convert values by type.
+  // Endpoint clients' reads are routed like the console's; the endpoint
+  // gives a slave's answer the master's column types (slave_result_types.h).
   std::unique_ptr<ClientServer> client_server;
   if (config.client_port != 0) {
     ClientEndpointOptions endpoint;
@@ -180,9 +183,10 @@ int main(int argc, char** argv) {
     endpoint.max_packet_bytes = config.client_max_packet_bytes;
     endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
     endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
+    endpoint.reads = &endpoint_reads;
     client_server = std::make_unique<ClientServer>(
         endpoint, config.client_max_connections,
-        [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
+        [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, &router, &sync); },
         logging->For("master.client"));
     if (Status s = client_server->Listen(config.client_address, config.client_port); !s.ok()) {
       return Fail(s.message());
@@ -207,7 +211,7 @@ int main(int argc, char** argv) {
   auto reload = [&reloader]() -> std::string { return ReloadText(reloader->Reload()); };
   ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
-                        config.mysql);
+                        config.mysql, &endpoint_reads);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();

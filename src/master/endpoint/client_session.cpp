@@ -2,10 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "ddb/sql/statement_splitter.h"
 #include "mysql_handshake.h"
 #include "mysql_native_password.h"
 #include "mysql_packet.h"
 #include "mysql_responses.h"
+#include "read_routing_rules.h"
 
 namespace ddb {
 namespace {
@@ -23,6 +27,7 @@ enum Command : uint8_t {
   kComStmtSendLongData = 0x18,
   kComStmtClose = 0x19,
   kComStmtReset = 0x1A,
+  kComSetOption = 0x1B,
   kComResetConnection = 0x1F,
 };
 
@@ -44,6 +49,22 @@ constexpr size_t kMaxHandshakeBytes = 64 * 1024;
 constexpr size_t kWriteBatchBytes = 256 * 1024;
 
 bool IsBlank(const std::string& sql) { return sql.find_first_not_of(" \t\r\n;") == std::string::npos; }
+
+// COM_SET_OPTION's options.
+constexpr uint16_t kMultiStatementsOn = 0;
+constexpr uint16_t kMultiStatementsOff = 1;
+
+// The statements of a COM_QUERY text, cut at ';' outside quotes and
+// comments as the mariadb client cuts a script.
+std::vector<std::string> SplitStatements(const std::string& text) {
+  StatementSplitter splitter;
+  splitter.Feed(text);
+  std::vector<std::string> statements;
+  SplitStatement statement;
+  while (splitter.Next(&statement)) statements.push_back(std::move(statement.sql));
+  if (std::string rest = splitter.TakePending(); !rest.empty()) statements.push_back(std::move(rest));
+  return statements;
+}
 
 }  // namespace
 
@@ -141,6 +162,7 @@ bool ClientSession::Authenticate() {
     return false;
   }
   user_ = user->name;
+  multi_statements_ = (response.capabilities & mysql::kClientMultiStatements) != 0;
   session_ = make_session_();
   if (Status s = ReachMySql(); !s.ok()) {
     SendError(s);
@@ -189,7 +211,7 @@ Status ClientSession::ApplyCharset(uint8_t charset) {
 
 Status ClientSession::ReachMySql() {
   // The session connects on its first statement; this is that statement.
-  return session_->Execute("SELECT 1").status;
+  return session_->Execute("/* ddb:master */ SELECT 1").status;
 }
 
 Status ClientSession::ApplyDatabase(const std::string& database) {
@@ -213,6 +235,17 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
     case kComStmtSendLongData: AppendLongData(command); break;  // no reply, as in MySQL
     case kComStmtClose: CloseStatement(command); break;         // no reply either
     case kComStmtReset: ResetStatement(command); break;
+    case kComSetOption: {
+      mysql::PayloadReader reader(std::span<const uint8_t>(command).subspan(1));
+      uint16_t option = 0;
+      if (!reader.U16(&option) || (option != kMultiStatementsOn && option != kMultiStatementsOff)) {
+        SendError(kErrorUnknownCommand, "08S01", "Unknown command");
+        break;
+      }
+      multi_statements_ = option == kMultiStatementsOn;
+      SendReply({mysql::EncodeEof(ServerStatus())});  // MySQL answers COM_SET_OPTION with EOF
+      break;
+    }
     case kComResetConnection: {
       // A fresh session (its MySQL connection closes, rolling back what was
       // open) with the same database and character set, as MySQL keeps them.
@@ -241,7 +274,37 @@ void ClientSession::RunQuery(const std::string& sql) {
     SendError(kErrorEmptyQuery, "42000", "Query was empty");
     return;
   }
-  Reply(session_->Execute(sql));
+  if (!multi_statements_ || sql.find(';') == std::string::npos ||
+      !ParseStatement(sql, session_->lex_mode()).info.has_multiple_statements) {
+    Reply(Execute(sql, ""));
+    return;
+  }
+  // CLIENT_MULTI_STATEMENTS: each statement runs (classified, refused,
+  // logged) as if sent alone, and answers with its own result; all but the
+  // last say another follows. The first error ends the command, as in MySQL.
+  const std::vector<std::string> statements = SplitStatements(sql);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const ExecutionResult outcome = Execute(statements[i], "");
+    more_results_ = outcome.status.ok() && i + 1 < statements.size();
+    Reply(outcome);
+    more_results_ = false;
+    if (!outcome.status.ok()) break;
+  }
+}
+
+ExecutionResult ClientSession::Execute(const std::string& sql, const std::string& prepared_sql) {
+  ExecutionResult outcome = session_->Execute(sql);
+  const bool by_slave = !outcome.answered_by.empty() && outcome.answered_by != "master";
+  if (by_slave && !slave_result_types_.Fill(*session_, sql, prepared_sql, &outcome.result)) {
+    // The master answers a read whose types cannot be told for sure; a
+    // read runs the same there.
+    outcome = session_->Execute("/* " + std::string(kMasterHint) + " */ " + sql);
+  }
+  if (options_.reads != nullptr && outcome.status.ok() && outcome.result.has_result_set) {
+    options_.reads->Count(outcome.answered_by);
+    if (outcome.answered_by == "master") options_.reads->CountFallback();  // a slave could have answered
+  }
+  return outcome;
 }
 
 void ClientSession::Reply(const ExecutionResult& outcome) {
@@ -254,13 +317,15 @@ void ClientSession::Reply(const ExecutionResult& outcome) {
     SendReply(mysql::EncodeResultSet(result, charset_, ServerStatus()));
     return;
   }
-  SendOk(result.affected_rows, result.insert_id, result.server_info);
+  SendOk(result.affected_rows, result.insert_id, result.server_info,
+         static_cast<uint16_t>(std::min<uint32_t>(result.warning_count, 0xFFFF)));
 }
 
 uint16_t ClientSession::ServerStatus() const {
   uint16_t status = 0;
   if (session_ && session_->in_transaction()) status |= mysql::kStatusInTransaction;
   if (!session_ || session_->autocommit()) status |= mysql::kStatusAutocommit;
+  if (more_results_) status |= mysql::kStatusMoreResultsExist;
   return status;
 }
 
@@ -296,8 +361,10 @@ void ClientSession::SendReply(const std::vector<std::vector<uint8_t>>& payloads)
   if (Status s = SendAll(payloads); !s.ok() && reply_failure_.ok()) reply_failure_ = s;
 }
 
-void ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info) {
+void ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info,
+                           uint16_t warnings) {
   mysql::OkInfo ok;
+  ok.warnings = warnings;
   ok.affected_rows = affected_rows;
   ok.insert_id = insert_id;
   ok.status = ServerStatus();

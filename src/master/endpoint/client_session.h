@@ -6,7 +6,9 @@
 // statement through the client's own SqlSession (the same write path as the
 // console: executed, logged, replicated), and the outcome goes back as OK,
 // ERR (MySQL's code, SQLSTATE and message passed through) or a text result
-// set. Server-side prepared statements (COM_STMT_*) run as text with their
+// set; with CLIENT_MULTI_STATEMENTS, one of those per statement of the text. Reads outside a transaction may
+// be answered by a slave, with the master's column types (read_routing_rules.h, slave_result_types.h).
+// Server-side prepared statements (COM_STMT_*) run as text with their
 // bound values in place and answer in the binary protocol
 // (client_session_prepared.cpp). Commands ddb does not implement get an ERR; the connection stays.
 //
@@ -24,7 +26,9 @@
 #include <vector>
 
 #include "client_socket.h"
+#include "endpoint_reads.h"
 #include "prepared_statement.h"
+#include "slave_result_types.h"
 #include "sql_session.h"
 
 namespace spdlog {
@@ -47,6 +51,8 @@ struct ClientEndpointOptions {
   // Where the sessions' MySQL is ("127.0.0.1:3307"): named in the error a
   // client gets when the master cannot reach it.
   std::string mysql_address;
+  // Counts which node answered each read (may be null); outlives the server.
+  EndpointReads* reads = nullptr;
 };
 
 // Makes the SqlSession of one client (its own MySQL connection, state, log
@@ -73,6 +79,11 @@ class ClientSession {
   // One command; false when the connection ends.
   bool Serve(const std::vector<uint8_t>& command);
   void RunQuery(const std::string& sql);
+  // Runs one statement of the client's (`prepared_sql`: the prepared
+  // statement it came from, or ""). A read a slave answered gets the
+  // master's column types, or is answered by the master when they are not
+  // known for sure; every read is counted by the node that answered it.
+  ExecutionResult Execute(const std::string& sql, const std::string& prepared_sql);
   void Reply(const ExecutionResult& outcome);
   // Server-side prepared statements (client_session_prepared.cpp). Each
   // gets the whole command packet.
@@ -99,7 +110,8 @@ class ClientSession {
   // such failure is kept in reply_failure_ and the session ends after the
   // command at hand, so no caller has a send status to look at.
   void SendReply(const std::vector<std::vector<uint8_t>>& payloads);
-  void SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "");
+  void SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "",
+              uint16_t warnings = 0);
   void SendError(uint16_t code, const std::string& sql_state, const std::string& message);
   void SendError(const Status& status);
   uint16_t ServerStatus() const;
@@ -115,9 +127,12 @@ class ClientSession {
   std::string user_;
   uint8_t charset_ = 0;
   bool utf8_client_ = true;  // charset_ is a UTF-8 one
+  SlaveResultTypes slave_result_types_;
   std::unordered_map<uint32_t, std::unique_ptr<PreparedStatement>> statements_;
   uint32_t last_statement_id_ = 0;
   uint8_t sequence_id_ = 0;
+  bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, or COM_SET_OPTION turned it on
+  bool more_results_ = false;      // the reply being sent is not the command's last result
   Status reply_failure_;
   std::chrono::steady_clock::time_point handshake_deadline_;
 };

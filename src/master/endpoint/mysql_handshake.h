@@ -33,16 +33,17 @@ enum Capability : uint32_t {
 };
 
 // What ddb's endpoint offers. Not offered, so clients do not use them:
-// SSL, compression, multi-statements, CLIENT_DEPRECATE_EOF, session tracking.
+// SSL, compression, CLIENT_DEPRECATE_EOF, session tracking.
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientProtocol41 | kClientInteractive |
-    kClientTransactions | kClientSecureConnection | kClientMultiResults | kClientPluginAuth |
-    kClientConnectAttrs | kClientPluginAuthLenencData;
+    kClientTransactions | kClientSecureConnection | kClientMultiStatements | kClientMultiResults |
+    kClientPluginAuth | kClientConnectAttrs | kClientPluginAuthLenencData;
 
 // Server status flags, sent in OK and EOF packets.
 enum ServerStatus : uint16_t {
   kStatusInTransaction = 1,
   kStatusAutocommit = 2,
+  kStatusMoreResultsExist = 8,  // another result of the same command follows
 };
 
 inline constexpr uint8_t kDefaultCharset = 45;  // utf8mb4_general_ci

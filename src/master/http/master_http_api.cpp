@@ -245,8 +245,9 @@ void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
         200, nlohmann::json{{"status", "ok"}, {"role", "master"}, {"last_seq", context.recent.last_seq()}});
   });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    return HttpResponse::Text(200, MasterMetrics(context.recent, context.registry, NowMicros()),
-                              MetricsText::kContentType);
+    return HttpResponse::Text(
+        200, MasterMetrics(context.recent, context.registry, context.endpoint_reads, NowMicros()),
+        MetricsText::kContentType);
   });
   server.Route("GET", "/api/status", RouteAccess::kToken, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Json(200, MasterStatusJson(context, NowMicros()));
