@@ -152,7 +152,9 @@ int main(int argc, char** argv) {
                          logging->For("master.mysql"));
   http_context.mysql_probe = &mysql_probe;
   http_context.reloader = reloader.get();
-  http_context.endpoint_reads = &endpoint_reads;
+  const EndpointReads* counted_reads =
+      config.client_port != 0 ? &endpoint_reads : nullptr;  // no endpoint: none
+  http_context.endpoint_reads = counted_reads;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     http = std::make_unique<HttpServer>(
@@ -211,7 +213,7 @@ int main(int argc, char** argv) {
   auto reload = [&reloader]() -> std::string { return ReloadText(reloader->Reload()); };
   ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, router, sync, config.node_name, cluster_id, reload,
-                        config.mysql, &endpoint_reads);
+                        config.mysql, counted_reads);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();

@@ -1,8 +1,10 @@
 // The endpoint as MariaDB answers: several statements in one packet
 // (CLIENT_MULTI_STATEMENTS), each run and logged as if sent alone; the OK
 // packet's warning count and SHOW WARNINGS for the user's own statement;
-// MariaDB's syntax error for text it cannot parse.
+// MariaDB's syntax error for text it cannot parse; COM_CHANGE_USER and
+// COM_FIELD_LIST through libmariadb's own calls.
 #include <gtest/gtest.h>
+#include <mysql.h>
 
 #include "endpoint_clients.h"
 #include "mysql_endpoint_fixture.h"
@@ -76,6 +78,47 @@ TEST_F(MySqlEndpointTest, MultiStatementsWarningsAndSyntaxErrorsAreAnsweredAsByM
   EXPECT_EQ(cluster_->slave_db(0).QueryValue(
                 "SELECT GROUP_CONCAT(CONCAT(id, COALESCE(name, '')) ORDER BY id) FROM m.t"),
             "1one,2TWO,3,5five");
+}
+
+TEST_F(MySqlEndpointTest, ChangeUserStartsAFreshSessionAndFieldListDescribesATable) {
+  ASSERT_TRUE(ExecuteThroughEndpoint(
+                  *cluster_, {"CREATE DATABASE f", "CREATE TABLE f.t (id INT PRIMARY KEY, name VARCHAR(20))"})
+                  .ok());
+  MYSQL* client = mysql_init(nullptr);
+  ASSERT_NE(client, nullptr);
+  ASSERT_NE(mysql_real_connect(client, "127.0.0.1", kClientUser, kClientPassword, nullptr,
+                               cluster_->client_port(), nullptr, 0),
+            nullptr)
+      << mysql_error(client);
+  ASSERT_EQ(mysql_query(client, "SET @x = 5"), 0) << mysql_error(client);
+  // A fresh session: user variables gone, the database the command names.
+  ASSERT_EQ(mysql_change_user(client, kClientUser, kClientPassword, "f"), 0) << mysql_error(client);
+  ASSERT_EQ(mysql_query(client, "SELECT @x IS NULL, DATABASE()"), 0) << mysql_error(client);
+  MYSQL_RES* result = mysql_store_result(client);
+  ASSERT_NE(result, nullptr);
+  MYSQL_ROW row = mysql_fetch_row(result);
+  ASSERT_NE(row, nullptr);
+  EXPECT_STREQ(row[0], "1");
+  EXPECT_STREQ(row[1], "f");
+  mysql_free_result(result);
+  // The columns of a table, with their types.
+  MYSQL_RES* fields = mysql_list_fields(client, "t", nullptr);
+  ASSERT_NE(fields, nullptr) << mysql_error(client);
+  ASSERT_EQ(mysql_num_fields(fields), 2u);
+  EXPECT_STREQ(mysql_fetch_field_direct(fields, 0)->name, "id");
+  EXPECT_EQ(mysql_fetch_field_direct(fields, 0)->type, MYSQL_TYPE_LONG);
+  EXPECT_STREQ(mysql_fetch_field_direct(fields, 1)->name, "name");
+  EXPECT_EQ(mysql_fetch_field_direct(fields, 1)->type, MYSQL_TYPE_VAR_STRING);
+  mysql_free_result(fields);
+  EXPECT_EQ(mysql_list_fields(client, "no_such_table", nullptr), nullptr);
+  EXPECT_EQ(mysql_errno(client), 1146u) << mysql_error(client);
+  // The session works on after both.
+  ASSERT_EQ(mysql_query(client, "INSERT INTO t VALUES (1, 'after')"), 0) << mysql_error(client);
+  // Wrong credentials: refused as at login.
+  EXPECT_NE(mysql_change_user(client, kClientUser, "wrong", nullptr), 0);
+  EXPECT_EQ(mysql_errno(client), 1045u) << mysql_error(client);
+  mysql_close(client);
+  ExpectSlavesEqual("f", {"t"});
 }
 
 }  // namespace

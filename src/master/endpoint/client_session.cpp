@@ -21,7 +21,9 @@ enum Command : uint8_t {
   kComQuit = 0x01,
   kComInitDb = 0x02,
   kComQuery = 0x03,
+  kComFieldList = 0x04,
   kComPing = 0x0E,
+  kComChangeUser = 0x11,
   kComStmtPrepare = 0x16,
   kComStmtExecute = 0x17,
   kComStmtSendLongData = 0x18,
@@ -134,34 +136,11 @@ bool ClientSession::Authenticate() {
     Drop("asked for SSL, which is not offered");
     return false;
   }
-  std::string token = response.auth_response;
-  if (!response.auth_plugin.empty() && response.auth_plugin != mysql::kNativePasswordPlugin) {
-    // A MySQL 8 client starts with caching_sha2_password: ask it for a
-    // mysql_native_password answer to the same scramble instead.
-    if (Status s = Send(mysql::EncodeAuthSwitch(mysql::kNativePasswordPlugin, greeting.scramble)); !s.ok()) {
-      Drop("sending the auth switch: " + s.ToString());
-      return false;
-    }
-    std::vector<uint8_t> answer;
-    if (Status s = ReadPacket(false, &answer); !s.ok()) {
-      Drop("reading the auth switch response: " + s.ToString());
-      return false;
-    }
-    token.assign(answer.begin(), answer.end());
-  }
-  const ClientUser* user = nullptr;
-  for (const ClientUser& candidate : options_.users) {
-    if (candidate.name == response.user) user = &candidate;
-  }
-  // Same answer for an unknown user and a wrong password, as MySQL gives.
-  if (user == nullptr || !mysql::CheckNativePassword(token, greeting.scramble, user->password)) {
-    SendError(kErrorAccessDenied, "28000",
-              "Access denied for user '" + response.user + "'@'" + socket_->host() +
-                  "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
-    Drop("access denied for user '" + response.user + "'");
-    return false;
-  }
+  scramble_ = greeting.scramble;
+  const ClientUser* user = CheckCredentials(response);
+  if (user == nullptr) return false;
   user_ = user->name;
+  capabilities_ = response.capabilities;
   multi_statements_ = (response.capabilities & mysql::kClientMultiStatements) != 0;
   session_ = make_session_();
   if (Status s = ReachMySql(); !s.ok()) {
@@ -185,6 +164,37 @@ bool ClientSession::Authenticate() {
     return false;
   }
   return true;
+}
+
+const ClientUser* ClientSession::CheckCredentials(const mysql::HandshakeResponse& response) {
+  std::string token = response.auth_response;
+  if (!response.auth_plugin.empty() && response.auth_plugin != mysql::kNativePasswordPlugin) {
+    // A MySQL 8 client starts with caching_sha2_password: ask it for a
+    // mysql_native_password answer to the same scramble instead.
+    if (Status s = Send(mysql::EncodeAuthSwitch(mysql::kNativePasswordPlugin, scramble_)); !s.ok()) {
+      Drop("sending the auth switch: " + s.ToString());
+      return nullptr;
+    }
+    std::vector<uint8_t> answer;
+    if (Status s = ReadPacket(false, &answer); !s.ok()) {
+      Drop("reading the auth switch response: " + s.ToString());
+      return nullptr;
+    }
+    token.assign(answer.begin(), answer.end());
+  }
+  const ClientUser* user = nullptr;
+  for (const ClientUser& candidate : options_.users) {
+    if (candidate.name == response.user) user = &candidate;
+  }
+  // Same answer for an unknown user and a wrong password, as MySQL gives.
+  if (user == nullptr || !mysql::CheckNativePassword(token, scramble_, user->password)) {
+    SendError(kErrorAccessDenied, "28000",
+              "Access denied for user '" + response.user + "'@'" + socket_->host() +
+                  "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
+    Drop("access denied for user '" + response.user + "'");
+    return nullptr;
+  }
+  return user;
 }
 
 Status ClientSession::ApplyCharset(uint8_t charset) {
@@ -247,22 +257,18 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
       break;
     }
     case kComResetConnection: {
-      // A fresh session (its MySQL connection closes, rolling back what was
-      // open) with the same database and character set, as MySQL keeps them.
-      const std::string database = session_->current_database();
-      session_ = make_session_();
-      statements_.clear();  // prepared statements end with the session, as in MySQL
-      Status s = ApplyCharset(charset_);
-      if (s.ok()) s = ApplyDatabase(database);
-      if (s.ok()) {
+      // A fresh session with the same database and character set, as MySQL keeps them.
+      if (Status s = RestartSession(charset_, session_->current_database()); s.ok()) {
         SendOk();
       } else {
         SendError(s);
       }
       break;
     }
+    case kComChangeUser: return ChangeUser(command);
+    case kComFieldList: ListFields(command); break;
     default:
-      // COM_STMT_FETCH, COM_FIELD_LIST, COM_CHANGE_USER...
+      // COM_STMT_FETCH, COM_BINLOG_DUMP...
       SendError(kErrorUnknownCommand, "08S01", "Unknown command");
       break;
   }

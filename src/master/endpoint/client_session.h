@@ -10,7 +10,8 @@
 // be answered by a slave, with the master's column types (read_routing_rules.h, slave_result_types.h).
 // Server-side prepared statements (COM_STMT_*) run as text with their
 // bound values in place and answer in the binary protocol
-// (client_session_prepared.cpp). Commands ddb does not implement get an ERR; the connection stays.
+// (client_session_prepared.cpp); COM_CHANGE_USER and COM_FIELD_LIST are in
+// client_session_commands.cpp. Commands ddb does not implement get an ERR; the connection stays.
 //
 // A client that breaks the protocol (a packet too big, out of order, or not
 // a handshake) is disconnected with one log line naming it; a silent one by
@@ -27,6 +28,7 @@
 
 #include "client_socket.h"
 #include "endpoint_reads.h"
+#include "mysql_handshake.h"
 #include "prepared_statement.h"
 #include "slave_result_types.h"
 #include "sql_session.h"
@@ -95,6 +97,20 @@ class ClientSession {
   // The statement a COM_STMT_* names, or nullptr; `reader` is left after
   // the statement id.
   PreparedStatement* FindStatement(mysql::PayloadReader* reader);
+  // Checks the user and password of a handshake response or COM_CHANGE_USER
+  // against scramble_ (switching the client to mysql_native_password
+  // first if it started with another plugin). nullptr when refused: the ERR
+  // is sent and the reason logged.
+  const ClientUser* CheckCredentials(const mysql::HandshakeResponse& response);
+  // COM_CHANGE_USER (client_session_commands.cpp): a fresh session as
+  // another user; false when the credentials are refused (the connection
+  // ends, as in MySQL).
+  bool ChangeUser(const std::vector<uint8_t>& command);
+  // COM_FIELD_LIST: the columns of a table, as column definitions.
+  void ListFields(const std::vector<uint8_t>& command);
+  // A new SqlSession (the old one's MySQL connection closes, rolling back
+  // what was open; prepared statements end) with `charset` and `database`.
+  Status RestartSession(uint8_t charset, const std::string& database);
   // Applies the character set the client asked for in its handshake.
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);
@@ -125,6 +141,8 @@ class ClientSession {
   spdlog::logger& logger_;
   std::unique_ptr<SqlSession> session_;
   std::string user_;
+  std::string scramble_;       // the greeting's, answered by logins and COM_CHANGE_USER
+  uint32_t capabilities_ = 0;  // the client's, from its handshake
   uint8_t charset_ = 0;
   bool utf8_client_ = true;  // charset_ is a UTF-8 one
   SlaveResultTypes slave_result_types_;

@@ -70,6 +70,12 @@ struct HandshakeResponse {
 // and (kInvalidArgument) for a client without CLIENT_PROTOCOL_41.
 Status DecodeHandshakeResponse(std::span<const uint8_t> payload, HandshakeResponse* out);
 
+// COM_CHANGE_USER's payload (after the command byte), laid out by the
+// `capabilities` the client announced at login: user, auth response,
+// database, character set, auth plugin. Fails (kCorruption, naming the
+// field) on a payload that does not decode.
+Status DecodeChangeUser(std::span<const uint8_t> payload, uint32_t capabilities, HandshakeResponse* out);
+
 // Asks the client to answer `scramble` with `plugin` instead.
 std::vector<uint8_t> EncodeAuthSwitch(const std::string& plugin, const std::string& scramble);
 
