@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <mysql_driver.h>
 
+#include <iostream>
 #include <map>
 #include <regex>
 
@@ -287,6 +288,8 @@ TEST_F(EndpointRoutingTest, SysbenchReadOnlySendsMostReadsToTheSlaves) {
       total += delta;
       if (node != "master") slaves += delta;
     }
+    std::cout << "oltp_read_only, skip_trx " << (skip_trx ? "on" : "off") << ": " << slaves << " of " << total
+              << " reads answered by slaves" << std::endl;
     ASSERT_GT(total, 1000) << run.output;
     if (skip_trx) {
       EXPECT_GE(slaves / total, 0.6) << Metrics();
