@@ -12,6 +12,7 @@
 
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "endpoint_clients.h"
@@ -187,6 +188,12 @@ TEST_F(EndpointRoutingTest, ReadsAreAnsweredBySlavesWithTheMastersTypes) {
   EXPECT_GE(Delta(after, before, "slave1"), 4) << Metrics();
   EXPECT_GE(Delta(after, before, "slave2"), 4) << Metrics();
   EXPECT_EQ(Delta(after, before, "slave1") + Delta(after, before, "slave2"), 4 + 6 + 4) << Metrics();
+  // /api/status says the same.
+  const HttpReply status = HttpGet(cluster_->master_http_port(), "/api/status", ClusterOptions().http_token);
+  ASSERT_EQ(status.status, 200) << status.body;
+  const nlohmann::json reads = nlohmann::json::parse(status.body)["endpoint_reads"];
+  EXPECT_EQ(reads.value("slave1", -1.0), Count(after, "slave1")) << status.body;
+  EXPECT_EQ(reads.value("slave2", -1.0), Count(after, "slave2")) << status.body;
 }
 
 TEST_F(EndpointRoutingTest, TransactionsLockingReadsSessionStateAndTheHintStayOnTheMaster) {
