@@ -32,7 +32,8 @@ bool PlaceholdersOnlyFilter(const std::string& sql, LexMode mode) {
 }
 
 const SlaveResultTypes::Described& SlaveResultTypes::Describe(SqlSession& session, const std::string& sql) {
-  const std::string key = session.current_database() + '\0' + sql;
+  // Column lengths are counted in the results' character set.
+  const std::string key = session.current_database() + '\0' + session.results_charset() + '\0' + sql;
   const uint64_t schema_changes = session.schema_changes();
   auto found = described_.find(key);
   if (found != described_.end() && found->second.schema_changes == schema_changes) return found->second;

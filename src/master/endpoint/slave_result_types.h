@@ -4,11 +4,12 @@
 // A slave answers a routed read with names and text values only (the
 // replication link's QueryReply carries no column types). The master's own
 // MySQL describes the same statement without running it (a prepare, no
-// execution), and the description is kept per statement text until any DDL
-// runs on the master. A prepared statement is described once from its text
-// with its '?' placeholders when they cannot change what the result's
-// columns are (they all come after the only SELECT's FROM); else, and for
-// text statements, the text that ran is described.
+// execution), and the description is kept per statement text (database and
+// character set) until any DDL runs on the master. A prepared statement is
+// described once from its text with its '?' placeholders when they cannot
+// change what the result's columns are (they all come after the only
+// SELECT's FROM); else, and for text statements, the text that ran is
+// described.
 //
 // One per endpoint client; not thread-safe.
 #pragma once
@@ -45,7 +46,8 @@ class SlaveResultTypes {
   };
   const Described& Describe(SqlSession& session, const std::string& sql);
 
-  std::unordered_map<std::string, Described> described_;  // by database + '\0' + text
+  // By database, results character set and text.
+  std::unordered_map<std::string, Described> described_;
 };
 
 }  // namespace ddb

@@ -78,6 +78,8 @@ class SqlSession {
   // The variable of the SET that keeps this session's reads on the master
   // (a slave's read would not see its effect); empty while reads may route.
   const std::string& reads_pinned_by() const { return reads_pinned_by_; }
+  // @@character_set_results as a literal: result columns are described in it.
+  const std::string& results_charset() const { return results_charset_; }
   // Counts the DDL statements the master has run (any session): what a
   // statement's result columns are may have changed when it moved.
   uint64_t schema_changes() const { return log_ != nullptr ? log_->ddl_count() : 0; }
