@@ -12,6 +12,7 @@
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "endpoint_reads.h"
 #include "forwarded_writes.h"
 #include "haproxy_config.h"
 #include "log_purger.h"
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
   VerifyService verify_service(config.mysql, log, registry, verify_results,
                                {config.verify_interval_seconds, config.verify_busy_percent},
                                logging->For("master.verify"));
+  EndpointReads endpoint_reads(config.node_name);
   // \reload, SIGHUP and POST /api/reload: one reloader, one reload at a time.
   const std::unique_ptr<ConfigReloader> reloader = MakeMasterReloader(
       argc, argv, config, MasterLiveParts{registry, sync, router, purger, *logging, verify_service},
@@ -174,6 +176,9 @@ int main(int argc, char** argv) {
   http_context.mysql_probe = &mysql_probe;
   http_context.reloader = reloader.get();
   http_context.verify = &verify_results;
+  const EndpointReads* counted_reads =
+      config.client_port != 0 ? &endpoint_reads : nullptr;  // no endpoint: none
+  http_context.endpoint_reads = counted_reads;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     HttpServerOptions http_options;
@@ -197,8 +202,8 @@ int main(int argc, char** argv) {
   if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
     return Fail(s.message());
   }
-  // Endpoint clients read from the master: a slave's answer carries no
-  // column types, and applications convert values by type.
+  // Endpoint clients' reads are routed like the console's; the endpoint
+  // gives a slave's answer the master's column types (slave_result_types.h).
   std::unique_ptr<ClientServer> client_server;
   if (config.client_port != 0) {
     ClientEndpointOptions endpoint;
@@ -210,9 +215,10 @@ int main(int argc, char** argv) {
     endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
     endpoint.tls = http_tls;  // the same certificate; clients are not asked for one
     endpoint.require_tls = TlsRequired(config.tls, config.client_address);
+    endpoint.reads = &endpoint_reads;
     client_server = std::make_unique<ClientServer>(
         endpoint, config.client_max_connections,
-        [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
+        [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, &router, &sync); },
         logging->For("master.client"));
     if (Status s = client_server->Listen(config.client_address, config.client_port); !s.ok()) {
       return Fail(s.message());
@@ -241,7 +247,7 @@ int main(int argc, char** argv) {
   auto reload = [&reloader]() -> std::string { return ReloadText(reloader->Reload()); };
   ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, verify_results, router, sync, config.node_name,
-                        cluster_id, reload, config.mysql);
+                        cluster_id, reload, config.mysql, counted_reads);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();

@@ -61,7 +61,7 @@ TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
   const uint64_t seq = cluster_->MasterLastSeq();
   for (const std::string sql :
        {"INSERT INTO d.nope VALUES (1);", "INSERT INTO d.t VALUES (1);", "CREATE TABLE d.t (id INT);",
-        "USE nowhere;", "SELECT missing_column FROM d.t;"}) {
+        "USE nowhere;", "SELECT missing_column FROM d.t;", "SELEKT 1;"}) {
     const ProgramRun via_ddb = Endpoint(sql);
     const ProgramRun direct = Mariadb(cluster_->master_db().port(), "root", "", sql);
     EXPECT_EQ(via_ddb.exit_code, 1) << sql << "\n" << via_ddb.output;
@@ -128,14 +128,15 @@ except pymysql.err.IntegrityError as e:
 c.rollback()
 
 # Each connection is its own session: uncommitted changes stay invisible to
-# the other, session variables stay with their session.
+# the other, session variables stay with their session. The other session
+# reads the first one's commits on the master: a slave may not have them yet.
 other = connect(database="py", autocommit=True)
 ocur = other.cursor()
 cur.execute("UPDATE t SET qty = qty + 100 WHERE name = %s", ("a",))
-ocur.execute("SELECT qty FROM t WHERE name = 'a'")
+ocur.execute("/* ddb:master */ SELECT qty FROM t WHERE name = 'a'")
 assert ocur.fetchone()[0] == 1
 c.commit()
-ocur.execute("SELECT qty FROM t WHERE name = 'a'")
+ocur.execute("/* ddb:master */ SELECT qty FROM t WHERE name = 'a'")
 assert ocur.fetchone()[0] == 101
 ocur.execute("SET @x = 5")
 ocur.execute("SELECT @x + 1")
@@ -194,7 +195,7 @@ assert time.time() - started < 5, "COMMIT waited %.1f s" % (time.time() - starte
 thread.join(20)
 assert altered.is_set(), "the ALTER did not finish: %r" % failure
 cur = bystander.cursor()
-cur.execute("SELECT extra FROM t WHERE name = 'before alter'")
+cur.execute("/* ddb:master */ SELECT extra FROM t WHERE name = 'before alter'")
 assert cur.fetchone()[0] == 7
 print("ddl wait: all good")
 )PY";

@@ -116,6 +116,28 @@ TEST(MySqlHandshakeTest, SslRequestIsRecognised) {
   EXPECT_TRUE(response.ssl_request);
 }
 
+TEST(MySqlHandshakeTest, ChangeUserDecodesAsLaidOutByTheLoginsCapabilities) {
+  PayloadWriter w;
+  w.NulTerminated("app");
+  w.U8(3);
+  w.Raw("tok");
+  w.NulTerminated("shop");
+  w.U16(33);
+  w.NulTerminated("mysql_native_password");
+  const std::vector<uint8_t> bytes = w.Take();
+  HandshakeResponse out;
+  ASSERT_TRUE(DecodeChangeUser(bytes, kPyMySqlFlags, &out).ok());
+  EXPECT_EQ(out.user, "app");
+  EXPECT_EQ(out.auth_response, "tok");
+  EXPECT_EQ(out.database, "shop");
+  EXPECT_EQ(out.charset, 33);
+  EXPECT_EQ(out.auth_plugin, "mysql_native_password");
+  // Cut short anywhere before the database: refused, naming the field.
+  const Status cut = DecodeChangeUser(std::span(bytes).first(6), kPyMySqlFlags, &out);
+  EXPECT_FALSE(cut.ok());
+  EXPECT_NE(cut.message().find("auth response"), std::string::npos) << cut.ToString();
+}
+
 TEST(MySqlHandshakeTest, AuthSwitchNamesThePluginAndResendsTheScramble) {
   const std::vector<uint8_t> bytes = EncodeAuthSwitch("mysql_native_password", "abcdefghij0123456789");
   PayloadReader r(bytes);

@@ -114,6 +114,18 @@ TEST_F(ReadRouterTest, NoSlaveWithTheWriteMeansTheMasterReadsAfterTheWait) {
   EXPECT_TRUE(by.empty());
 }
 
+TEST_F(ReadRouterTest, NoSlaveOnlineMeansTheMasterReadsWithoutWaiting) {
+  for (const char* name : {"s1", "s2"}) registry_.Disconnected(name, links_[name], "gone");
+  ReadRouting routing;
+  routing.read_your_writes_wait = milliseconds(5000);
+  ReadRouter router(registry_, recent_, routing);
+  QueryResult result;
+  std::string by;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(router.TryRead({}, 11, &result, &by));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000)) << "nothing to wait for";
+}
+
 TEST_F(ReadRouterTest, ASlaveTooFarBehindIsSkipped) {
   // s1 applied #1, committed a minute ago; #2 on have left the two-record
   // window, so its lag is bounded by #1's commit time: 60 s > 5 s.

@@ -98,7 +98,7 @@ TEST(VerifyResultsTest, ResultsShowInJsonStatusAndMetrics) {
 
   RecentRecords recent(10, 0);
   SlaveRegistry registry({"slave1", "slave2"});
-  const std::string metrics = MasterMetrics(recent, registry, 3'000'000, &results);
+  const std::string metrics = MasterMetrics(recent, registry, nullptr, 3'000'000, &results);
   EXPECT_NE(metrics.find("\nddb_verify_chunks_differing 1\n"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("ddb_verify_tables{state=\"equal\"} 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("ddb_verify_passes_total 3"), std::string::npos) << metrics;

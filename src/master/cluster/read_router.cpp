@@ -27,18 +27,23 @@ void ReadRouter::SetLimits(double max_lag_seconds, std::chrono::milliseconds rea
   read_your_writes_wait_ms_ = read_your_writes_wait.count();
 }
 
-std::vector<std::string> ReadRouter::Candidates(uint64_t min_seq) {
+std::vector<std::string> ReadRouter::Candidates(uint64_t min_seq, bool* may_catch_up) {
   const auto now = std::chrono::steady_clock::now();
   const int64_t now_micros = NowMicros();
   std::vector<std::string> candidates;
   const double max_lag_seconds = max_lag_seconds_;
   std::lock_guard<std::mutex> lock(benched_mutex_);
+  *may_catch_up = false;
   for (const SlaveStatus& slave : registry_.Snapshot()) {
-    if (slave.state != SlaveState::kOnline || slave.acked_seq < min_seq) continue;
+    if (slave.state != SlaveState::kOnline) continue;
     auto benched = benched_until_.find(slave.name);
     if (benched != benched_until_.end() && benched->second > now) continue;
     const std::optional<double> lag = SlaveLagSeconds(slave, recent_, now_micros);
     if (!lag || *lag > max_lag_seconds) continue;
+    if (slave.acked_seq < min_seq) {
+      *may_catch_up = true;  // live and close: it may apply the session's write in a moment
+      continue;
+    }
     candidates.push_back(slave.name);
   }
   return candidates;
@@ -49,12 +54,14 @@ bool ReadRouter::TryRead(const QueryRequest& request, uint64_t min_seq, QueryRes
   if (!from_slaves_) return false;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(read_your_writes_wait_ms_.load());
-  std::vector<std::string> candidates = Candidates(min_seq);
-  while (candidates.empty() && std::chrono::steady_clock::now() < deadline) {
-    // Wait for a slave to apply the session's last write (acks come by
-    // themselves) rather than read stale data.
+  bool may_catch_up = false;
+  std::vector<std::string> candidates = Candidates(min_seq, &may_catch_up);
+  // Wait for a slave to apply the session's last write (acks come by
+  // themselves) rather than read stale data; with no slave online and
+  // close enough to, the master reads at once.
+  while (candidates.empty() && may_catch_up && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(kCatchUpPoll);
-    candidates = Candidates(min_seq);
+    candidates = Candidates(min_seq, &may_catch_up);
   }
   const size_t start = next_++;
   for (size_t i = 0; i < candidates.size(); ++i) {

@@ -2,9 +2,10 @@
 // ever returning data older than the session's own last write.
 //
 // A slave qualifies when it is online, within max_lag_seconds, and has
-// applied the session's last write (read-your-writes); if none does, the
-// router waits up to read_your_writes_wait for one to catch up, then gives
-// up and the caller reads from the master. A slave that fails a read (link
+// applied the session's last write (read-your-writes); if none does but one
+// is only short of that write, the router waits up to read_your_writes_wait
+// for it to catch up, then gives up and the caller reads from the master
+// (at once when no slave is online and within max_lag_seconds at all). A slave that fails a read (link
 // error, timeout) is benched for a few seconds and the read is tried
 // elsewhere, so the user sees one answer, never an internal error.
 //
@@ -48,7 +49,9 @@ class ReadRouter {
   void SetLimits(double max_lag_seconds, std::chrono::milliseconds read_your_writes_wait);
 
  private:
-  std::vector<std::string> Candidates(uint64_t min_seq);
+  // The slaves that may answer now. `may_catch_up`: another is online and
+  // within max_lag_seconds, only short of `min_seq` (worth waiting for).
+  std::vector<std::string> Candidates(uint64_t min_seq, bool* may_catch_up);
 
   const SlaveRegistry& registry_;
   const RecentRecords& recent_;

@@ -111,8 +111,9 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
   keys.Live(
       app.add_option(
              "--read_from", config->read_from,
-             "slaves: reads at the master console go round robin to slaves that are online, within max_lag "
-             "and have the session's last write; master: every read runs on the master")
+             "slaves: reads at the master console and the MySQL endpoint go round robin to slaves that are "
+             "online, within max_lag and have the session's last write; master: every read runs on the "
+             "master")
           ->check(CLI::IsMember({"slaves", "master"})));
   keys.Live(
       app.add_option("--max_lag_seconds", config->max_lag_seconds, "A slave further behind gets no reads")

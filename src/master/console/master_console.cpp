@@ -51,7 +51,8 @@ QueryResult SlavesTable(const std::vector<SlaveStatus>& slaves, const RecentReco
 MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
                              ConsistencyCheck& verify, VerifyResults& verify_results, ReadRouter& router,
                              SyncReplication& sync, std::string master_name, std::string cluster_id,
-                             std::function<std::string()> reload, MySqlEndpoint mysql)
+                             std::function<std::string()> reload, MySqlEndpoint mysql,
+                             const EndpointReads* endpoint_reads)
     : session_(session),
       recent_(recent),
       registry_(registry),
@@ -62,7 +63,8 @@ MasterConsole::MasterConsole(SqlSession& session, const RecentRecords& recent, c
       master_name_(std::move(master_name)),
       cluster_id_(std::move(cluster_id)),
       reload_(std::move(reload)),
-      mysql_(std::move(mysql)) {}
+      mysql_(std::move(mysql)),
+      endpoint_reads_(endpoint_reads) {}
 
 ExecutionResult MasterConsole::Execute(const std::string& sql) {
   {
@@ -238,7 +240,10 @@ void MasterConsole::PrintStatus(std::ostream& out) const {
       << "sync:        " << sync_.Describe() << "\n"
       << "session:     database "
       << (session_.current_database().empty() ? "(none)" : session_.current_database())
-      << (session_.in_transaction() ? ", transaction open" : "") << "\n\n";
+      << (session_.in_transaction() ? ", transaction open" : "") << "\n";
+  if (endpoint_reads_ != nullptr)
+    out << "endpoint:    reads answered by " << endpoint_reads_->Describe() << "\n";
+  out << "\n";
   const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
   PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);
   out << "\n";

@@ -7,6 +7,7 @@
 
 #include "consistency_check.h"
 #include "ddb/console/console.h"
+#include "endpoint_reads.h"
 #include "read_router.h"
 #include "recent_records.h"
 #include "slave_registry.h"
@@ -23,7 +24,8 @@ class MasterConsole : public ConsoleBackend {
   MasterConsole(SqlSession& session, const RecentRecords& recent, const SlaveRegistry& registry,
                 ConsistencyCheck& verify, VerifyResults& verify_results, ReadRouter& router,
                 SyncReplication& sync, std::string master_name, std::string cluster_id,
-                std::function<std::string()> reload, MySqlEndpoint mysql);
+                std::function<std::string()> reload, MySqlEndpoint mysql,
+                const EndpointReads* endpoint_reads = nullptr);
 
   ExecutionResult Execute(const std::string& sql) override;
   CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -53,6 +55,7 @@ class MasterConsole : public ConsoleBackend {
   const std::string cluster_id_;
   std::function<std::string()> reload_;
   const MySqlEndpoint mysql_;
+  const EndpointReads* const endpoint_reads_;  // null: no MySQL endpoint
   // What runs now, for CancelRunning on another thread. Set before a
   // statement runs and cleared after it.
   std::mutex running_mutex_;

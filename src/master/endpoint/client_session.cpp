@@ -2,10 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "ddb/sql/statement_splitter.h"
 #include "mysql_handshake.h"
 #include "mysql_native_password.h"
 #include "mysql_packet.h"
 #include "mysql_responses.h"
+#include "read_routing_rules.h"
 
 namespace ddb {
 namespace {
@@ -17,12 +21,15 @@ enum Command : uint8_t {
   kComQuit = 0x01,
   kComInitDb = 0x02,
   kComQuery = 0x03,
+  kComFieldList = 0x04,
   kComPing = 0x0E,
+  kComChangeUser = 0x11,
   kComStmtPrepare = 0x16,
   kComStmtExecute = 0x17,
   kComStmtSendLongData = 0x18,
   kComStmtClose = 0x19,
   kComStmtReset = 0x1A,
+  kComSetOption = 0x1B,
   kComResetConnection = 0x1F,
 };
 
@@ -45,6 +52,22 @@ constexpr size_t kMaxHandshakeBytes = 64 * 1024;
 constexpr size_t kWriteBatchBytes = 256 * 1024;
 
 bool IsBlank(const std::string& sql) { return sql.find_first_not_of(" \t\r\n;") == std::string::npos; }
+
+// COM_SET_OPTION's options.
+constexpr uint16_t kMultiStatementsOn = 0;
+constexpr uint16_t kMultiStatementsOff = 1;
+
+// The statements of a COM_QUERY text, cut at ';' outside quotes and
+// comments as the mariadb client cuts a script.
+std::vector<std::string> SplitStatements(const std::string& text) {
+  StatementSplitter splitter;
+  splitter.Feed(text);
+  std::vector<std::string> statements;
+  SplitStatement statement;
+  while (splitter.Next(&statement)) statements.push_back(std::move(statement.sql));
+  if (std::string rest = splitter.TakePending(); !rest.empty()) statements.push_back(std::move(rest));
+  return statements;
+}
 
 }  // namespace
 
@@ -135,34 +158,12 @@ bool ClientSession::Authenticate() {
   }
   mysql::HandshakeResponse response;
   if (!ReadHandshakeResponse(&response)) return false;
-  std::string token = response.auth_response;
-  if (!response.auth_plugin.empty() && response.auth_plugin != mysql::kNativePasswordPlugin) {
-    // A MySQL 8 client starts with caching_sha2_password: ask it for a
-    // mysql_native_password answer to the same scramble instead.
-    if (Status s = Send(mysql::EncodeAuthSwitch(mysql::kNativePasswordPlugin, greeting.scramble)); !s.ok()) {
-      Drop("sending the auth switch: " + s.ToString());
-      return false;
-    }
-    std::vector<uint8_t> answer;
-    if (Status s = ReadPacket(false, &answer); !s.ok()) {
-      Drop("reading the auth switch response: " + s.ToString());
-      return false;
-    }
-    token.assign(answer.begin(), answer.end());
-  }
-  const ClientUser* user = nullptr;
-  for (const ClientUser& candidate : options_.users) {
-    if (candidate.name == response.user) user = &candidate;
-  }
-  // Same answer for an unknown user and a wrong password, as MySQL gives.
-  if (user == nullptr || !mysql::CheckNativePassword(token, greeting.scramble, user->password)) {
-    SendError(kErrorAccessDenied, "28000",
-              "Access denied for user '" + response.user + "'@'" + socket_->host() +
-                  "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
-    Drop("access denied for user '" + response.user + "'");
-    return false;
-  }
+  scramble_ = greeting.scramble;
+  const ClientUser* user = CheckCredentials(response);
+  if (user == nullptr) return false;
   user_ = user->name;
+  capabilities_ = response.capabilities;
+  multi_statements_ = (response.capabilities & mysql::kClientMultiStatements) != 0;
   session_ = make_session_();
   if (Status s = ReachMySql(); !s.ok()) {
     SendError(s);
@@ -185,6 +186,37 @@ bool ClientSession::Authenticate() {
     return false;
   }
   return true;
+}
+
+const ClientUser* ClientSession::CheckCredentials(const mysql::HandshakeResponse& response) {
+  std::string token = response.auth_response;
+  if (!response.auth_plugin.empty() && response.auth_plugin != mysql::kNativePasswordPlugin) {
+    // A MySQL 8 client starts with caching_sha2_password: ask it for a
+    // mysql_native_password answer to the same scramble instead.
+    if (Status s = Send(mysql::EncodeAuthSwitch(mysql::kNativePasswordPlugin, scramble_)); !s.ok()) {
+      Drop("sending the auth switch: " + s.ToString());
+      return nullptr;
+    }
+    std::vector<uint8_t> answer;
+    if (Status s = ReadPacket(false, &answer); !s.ok()) {
+      Drop("reading the auth switch response: " + s.ToString());
+      return nullptr;
+    }
+    token.assign(answer.begin(), answer.end());
+  }
+  const ClientUser* user = nullptr;
+  for (const ClientUser& candidate : options_.users) {
+    if (candidate.name == response.user) user = &candidate;
+  }
+  // Same answer for an unknown user and a wrong password, as MySQL gives.
+  if (user == nullptr || !mysql::CheckNativePassword(token, scramble_, user->password)) {
+    SendError(kErrorAccessDenied, "28000",
+              "Access denied for user '" + response.user + "'@'" + socket_->host() +
+                  "' (using password: " + (token.empty() ? "NO" : "YES") + ")");
+    Drop("access denied for user '" + response.user + "'");
+    return nullptr;
+  }
+  return user;
 }
 
 Status ClientSession::ApplyCharset(uint8_t charset) {
@@ -211,7 +243,7 @@ Status ClientSession::ApplyCharset(uint8_t charset) {
 
 Status ClientSession::ReachMySql() {
   // The session connects on its first statement; this is that statement.
-  return session_->Execute("SELECT 1").status;
+  return session_->Execute("/* ddb:master */ SELECT 1").status;
 }
 
 Status ClientSession::ApplyDatabase(const std::string& database) {
@@ -235,23 +267,30 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
     case kComStmtSendLongData: AppendLongData(command); break;  // no reply, as in MySQL
     case kComStmtClose: CloseStatement(command); break;         // no reply either
     case kComStmtReset: ResetStatement(command); break;
+    case kComSetOption: {
+      mysql::PayloadReader reader(std::span<const uint8_t>(command).subspan(1));
+      uint16_t option = 0;
+      if (!reader.U16(&option) || (option != kMultiStatementsOn && option != kMultiStatementsOff)) {
+        SendError(kErrorUnknownCommand, "08S01", "Unknown command");
+        break;
+      }
+      multi_statements_ = option == kMultiStatementsOn;
+      SendReply({mysql::EncodeEof(ServerStatus())});  // MySQL answers COM_SET_OPTION with EOF
+      break;
+    }
     case kComResetConnection: {
-      // A fresh session (its MySQL connection closes, rolling back what was
-      // open) with the same database and character set, as MySQL keeps them.
-      const std::string database = session_->current_database();
-      session_ = make_session_();
-      statements_.clear();  // prepared statements end with the session, as in MySQL
-      Status s = ApplyCharset(charset_);
-      if (s.ok()) s = ApplyDatabase(database);
-      if (s.ok()) {
+      // A fresh session with the same database and character set, as MySQL keeps them.
+      if (Status s = RestartSession(charset_, session_->current_database()); s.ok()) {
         SendOk();
       } else {
         SendError(s);
       }
       break;
     }
+    case kComChangeUser: return ChangeUser(command);
+    case kComFieldList: ListFields(command); break;
     default:
-      // COM_STMT_FETCH, COM_FIELD_LIST, COM_CHANGE_USER...
+      // COM_STMT_FETCH, COM_BINLOG_DUMP...
       SendError(kErrorUnknownCommand, "08S01", "Unknown command");
       break;
   }
@@ -263,7 +302,37 @@ void ClientSession::RunQuery(const std::string& sql) {
     SendError(kErrorEmptyQuery, "42000", "Query was empty");
     return;
   }
-  Reply(session_->Execute(sql));
+  if (!multi_statements_ || sql.find(';') == std::string::npos ||
+      !ParseStatement(sql, session_->lex_mode()).info.has_multiple_statements) {
+    Reply(Execute(sql, ""));
+    return;
+  }
+  // CLIENT_MULTI_STATEMENTS: each statement runs (classified, refused,
+  // logged) as if sent alone, and answers with its own result; all but the
+  // last say another follows. The first error ends the command, as in MySQL.
+  const std::vector<std::string> statements = SplitStatements(sql);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const ExecutionResult outcome = Execute(statements[i], "");
+    more_results_ = outcome.status.ok() && i + 1 < statements.size();
+    Reply(outcome);
+    more_results_ = false;
+    if (!outcome.status.ok()) break;
+  }
+}
+
+ExecutionResult ClientSession::Execute(const std::string& sql, const std::string& prepared_sql) {
+  ExecutionResult outcome = session_->Execute(sql);
+  const bool by_slave = !outcome.answered_by.empty() && outcome.answered_by != "master";
+  if (by_slave && !slave_result_types_.Fill(*session_, sql, prepared_sql, &outcome.result)) {
+    // The master answers a read whose types cannot be told for sure; a
+    // read runs the same there.
+    outcome = session_->Execute("/* " + std::string(kMasterHint) + " */ " + sql);
+  }
+  if (options_.reads != nullptr && outcome.status.ok() && outcome.result.has_result_set) {
+    options_.reads->Count(outcome.answered_by);
+    if (outcome.answered_by == "master") options_.reads->CountFallback();  // a slave could have answered
+  }
+  return outcome;
 }
 
 void ClientSession::Reply(const ExecutionResult& outcome) {
@@ -276,13 +345,15 @@ void ClientSession::Reply(const ExecutionResult& outcome) {
     SendReply(mysql::EncodeResultSet(result, charset_, ServerStatus()));
     return;
   }
-  SendOk(result.affected_rows, result.insert_id, result.server_info);
+  SendOk(result.affected_rows, result.insert_id, result.server_info,
+         static_cast<uint16_t>(std::min<uint32_t>(result.warning_count, 0xFFFF)));
 }
 
 uint16_t ClientSession::ServerStatus() const {
   uint16_t status = 0;
   if (session_ && session_->in_transaction()) status |= mysql::kStatusInTransaction;
   if (!session_ || session_->autocommit()) status |= mysql::kStatusAutocommit;
+  if (more_results_) status |= mysql::kStatusMoreResultsExist;
   return status;
 }
 
@@ -318,8 +389,10 @@ void ClientSession::SendReply(const std::vector<std::vector<uint8_t>>& payloads)
   if (Status s = SendAll(payloads); !s.ok() && reply_failure_.ok()) reply_failure_ = s;
 }
 
-void ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info) {
+void ClientSession::SendOk(uint64_t affected_rows, uint64_t insert_id, const std::string& info,
+                           uint16_t warnings) {
   mysql::OkInfo ok;
+  ok.warnings = warnings;
   ok.affected_rows = affected_rows;
   ok.insert_id = insert_id;
   ok.status = ServerStatus();

@@ -6,9 +6,12 @@
 // statement through the client's own SqlSession (the same write path as the
 // console: executed, logged, replicated), and the outcome goes back as OK,
 // ERR (MySQL's code, SQLSTATE and message passed through) or a text result
-// set. Server-side prepared statements (COM_STMT_*) run as text with their
+// set; with CLIENT_MULTI_STATEMENTS, one of those per statement of the text. Reads outside a transaction may
+// be answered by a slave, with the master's column types (read_routing_rules.h, slave_result_types.h).
+// Server-side prepared statements (COM_STMT_*) run as text with their
 // bound values in place and answer in the binary protocol
-// (client_session_prepared.cpp). Commands ddb does not implement get an ERR; the connection stays.
+// (client_session_prepared.cpp); COM_CHANGE_USER and COM_FIELD_LIST are in
+// client_session_commands.cpp. Commands ddb does not implement get an ERR; the connection stays.
 //
 // A client that breaks the protocol (a packet too big, out of order, or not
 // a handshake) is disconnected with one log line naming it; a silent one by
@@ -24,8 +27,10 @@
 #include <vector>
 
 #include "client_socket.h"
+#include "endpoint_reads.h"
 #include "mysql_handshake.h"
 #include "prepared_statement.h"
+#include "slave_result_types.h"
 #include "sql_session.h"
 
 namespace spdlog {
@@ -53,6 +58,8 @@ struct ClientEndpointOptions {
   // (ERR 3159, as MariaDB's require_secure_transport).
   std::shared_ptr<ssl::context> tls;
   bool require_tls = false;
+  // Counts which node answered each read (may be null); outlives the server.
+  EndpointReads* reads = nullptr;
 };
 
 // Makes the SqlSession of one client (its own MySQL connection, state, log
@@ -82,6 +89,11 @@ class ClientSession {
   // One command; false when the connection ends.
   bool Serve(const std::vector<uint8_t>& command);
   void RunQuery(const std::string& sql);
+  // Runs one statement of the client's (`prepared_sql`: the prepared
+  // statement it came from, or ""). A read a slave answered gets the
+  // master's column types, or is answered by the master when they are not
+  // known for sure; every read is counted by the node that answered it.
+  ExecutionResult Execute(const std::string& sql, const std::string& prepared_sql);
   void Reply(const ExecutionResult& outcome);
   // Server-side prepared statements (client_session_prepared.cpp). Each
   // gets the whole command packet.
@@ -93,6 +105,20 @@ class ClientSession {
   // The statement a COM_STMT_* names, or nullptr; `reader` is left after
   // the statement id.
   PreparedStatement* FindStatement(mysql::PayloadReader* reader);
+  // Checks the user and password of a handshake response or COM_CHANGE_USER
+  // against scramble_ (switching the client to mysql_native_password
+  // first if it started with another plugin). nullptr when refused: the ERR
+  // is sent and the reason logged.
+  const ClientUser* CheckCredentials(const mysql::HandshakeResponse& response);
+  // COM_CHANGE_USER (client_session_commands.cpp): a fresh session as
+  // another user; false when the credentials are refused (the connection
+  // ends, as in MySQL).
+  bool ChangeUser(const std::vector<uint8_t>& command);
+  // COM_FIELD_LIST: the columns of a table, as column definitions.
+  void ListFields(const std::vector<uint8_t>& command);
+  // A new SqlSession (the old one's MySQL connection closes, rolling back
+  // what was open; prepared statements end) with `charset` and `database`.
+  Status RestartSession(uint8_t charset, const std::string& database);
   // Applies the character set the client asked for in its handshake.
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);
@@ -108,7 +134,8 @@ class ClientSession {
   // such failure is kept in reply_failure_ and the session ends after the
   // command at hand, so no caller has a send status to look at.
   void SendReply(const std::vector<std::vector<uint8_t>>& payloads);
-  void SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "");
+  void SendOk(uint64_t affected_rows = 0, uint64_t insert_id = 0, const std::string& info = "",
+              uint16_t warnings = 0);
   void SendError(uint16_t code, const std::string& sql_state, const std::string& message);
   void SendError(const Status& status);
   uint16_t ServerStatus() const;
@@ -122,11 +149,16 @@ class ClientSession {
   spdlog::logger& logger_;
   std::unique_ptr<SqlSession> session_;
   std::string user_;
+  std::string scramble_;       // the greeting's, answered by logins and COM_CHANGE_USER
+  uint32_t capabilities_ = 0;  // the client's, from its handshake
   uint8_t charset_ = 0;
   bool utf8_client_ = true;  // charset_ is a UTF-8 one
+  SlaveResultTypes slave_result_types_;
   std::unordered_map<uint32_t, std::unique_ptr<PreparedStatement>> statements_;
   uint32_t last_statement_id_ = 0;
   uint8_t sequence_id_ = 0;
+  bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, or COM_SET_OPTION turned it on
+  bool more_results_ = false;      // the reply being sent is not the command's last result
   Status reply_failure_;
   std::chrono::steady_clock::time_point handshake_deadline_;
 };

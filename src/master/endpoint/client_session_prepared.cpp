@@ -96,7 +96,7 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
     SendError(kErrorMalformedPacket, "HY000", "Malformed communication packet: " + bound.message());
     return;
   }
-  const ExecutionResult outcome = session_->Execute(sql);
+  const ExecutionResult outcome = Execute(sql, statement->sql());
   if (outcome.status.ok() && outcome.result.has_result_set) {
     SendReply(mysql::EncodeBinaryResultSet(outcome.result, charset_, ServerStatus()));
     return;

@@ -68,6 +68,27 @@ Status DecodeHandshakeResponse(std::span<const uint8_t> payload, HandshakeRespon
   return Status::Ok();
 }
 
+Status DecodeChangeUser(std::span<const uint8_t> payload, uint32_t capabilities, HandshakeResponse* out) {
+  *out = HandshakeResponse();
+  out->capabilities = capabilities;
+  PayloadReader r(payload);
+  if (!r.NulTerminated(&out->user)) return Truncated("user name");
+  if (capabilities & kClientSecureConnection) {
+    uint8_t length = 0;
+    if (!r.U8(&length) || !r.Bytes(length, &out->auth_response)) return Truncated("auth response");
+  } else if (!r.NulTerminated(&out->auth_response)) {
+    return Truncated("auth response");
+  }
+  if (!r.NulTerminated(&out->database)) return Truncated("database");
+  uint16_t charset = 0;
+  if (r.remaining() > 0 && !r.U16(&charset)) return Truncated("character set");
+  out->charset = static_cast<uint8_t>(charset);
+  if ((capabilities & kClientPluginAuth) && r.remaining() > 0) {
+    if (!r.NulTerminated(&out->auth_plugin)) out->auth_plugin = r.Rest();
+  }
+  return Status::Ok();  // connection attributes may follow; unused as at login
+}
+
 std::vector<uint8_t> EncodeAuthSwitch(const std::string& plugin, const std::string& scramble) {
   PayloadWriter w;
   w.U8(0xFE);

@@ -33,17 +33,18 @@ enum Capability : uint32_t {
 };
 
 // What ddb's endpoint offers (plus kClientSsl when it has a certificate).
-// Not offered, so clients do not use them: compression, multi-statements,
+// Not offered, so clients do not use them: compression,
 // CLIENT_DEPRECATE_EOF, session tracking.
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientProtocol41 | kClientInteractive |
-    kClientTransactions | kClientSecureConnection | kClientMultiResults | kClientPluginAuth |
-    kClientConnectAttrs | kClientPluginAuthLenencData;
+    kClientTransactions | kClientSecureConnection | kClientMultiStatements | kClientMultiResults |
+    kClientPluginAuth | kClientConnectAttrs | kClientPluginAuthLenencData;
 
 // Server status flags, sent in OK and EOF packets.
 enum ServerStatus : uint16_t {
   kStatusInTransaction = 1,
   kStatusAutocommit = 2,
+  kStatusMoreResultsExist = 8,  // another result of the same command follows
 };
 
 inline constexpr uint8_t kDefaultCharset = 45;  // utf8mb4_general_ci
@@ -70,6 +71,12 @@ struct HandshakeResponse {
 // Fails (kCorruption, naming the field) on a payload that does not decode,
 // and (kInvalidArgument) for a client without CLIENT_PROTOCOL_41.
 Status DecodeHandshakeResponse(std::span<const uint8_t> payload, HandshakeResponse* out);
+
+// COM_CHANGE_USER's payload (after the command byte), laid out by the
+// `capabilities` the client announced at login: user, auth response,
+// database, character set, auth plugin. Fails (kCorruption, naming the
+// field) on a payload that does not decode.
+Status DecodeChangeUser(std::span<const uint8_t> payload, uint32_t capabilities, HandshakeResponse* out);
 
 // Asks the client to answer `scramble` with `plugin` instead.
 std::vector<uint8_t> EncodeAuthSwitch(const std::string& plugin, const std::string& scramble);

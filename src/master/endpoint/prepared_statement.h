@@ -40,6 +40,7 @@ class PreparedStatement {
   bool PlaceholdersStayUnder(LexMode mode) const { return FindPlaceholders(sql_, mode) == placeholders_; }
 
   const StatementShape& shape() const { return shape_; }
+  const std::string& sql() const { return sql_; }
   size_t param_count() const { return placeholders_.size(); }
 
   // COM_STMT_SEND_LONG_DATA: more bytes of parameter `param`. False when

@@ -122,8 +122,15 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
     item["last_error"] = slave.applier_problem.empty() ? slave.last_error : slave.applier_problem;
     slaves.push_back(std::move(item));
   }
-  return nlohmann::json{
+  nlohmann::json status{
       {"master", std::move(master)}, {"slaves", std::move(slaves)}, {"now_micros", now_micros}};
+  if (context.endpoint_reads != nullptr) {
+    nlohmann::json reads{{"fallbacks", context.endpoint_reads->fallbacks()}};
+    for (const EndpointReads::NodeReads& node : context.endpoint_reads->Snapshot())
+      reads[node.node] = node.reads;
+    status["endpoint_reads"] = std::move(reads);
+  }
+  return status;
 }
 
 nlohmann::json RunQueryJson(const MasterHttpContext& context, const std::string& sql,
@@ -245,9 +252,10 @@ void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
         200, nlohmann::json{{"status", "ok"}, {"role", "master"}, {"last_seq", context.recent.last_seq()}});
   });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    return HttpResponse::Text(200,
-                              MasterMetrics(context.recent, context.registry, NowMicros(), context.verify),
-                              MetricsText::kContentType);
+    return HttpResponse::Text(
+        200,
+        MasterMetrics(context.recent, context.registry, context.endpoint_reads, NowMicros(), context.verify),
+        MetricsText::kContentType);
   });
   server.Route("GET", "/api/status", RouteAccess::kToken, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Json(200, MasterStatusJson(context, NowMicros()));

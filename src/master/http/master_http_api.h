@@ -14,6 +14,7 @@
 #include "ddb/daemon/config_reload.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/mysql/mysql_connection.h"
+#include "endpoint_reads.h"
 #include "mysql_probe.h"
 #include "read_router.h"
 #include "recent_records.h"
@@ -34,11 +35,12 @@ struct MasterHttpContext {
   MySqlEndpoint mysql;
   ReplicationLog* log;
   SessionOptions session_options;
-  ReadRouter* router;                       // may be null: reads run on the master
-  SyncReplication* sync = nullptr;          // may be null: writes never wait for slaves
-  const MySqlProbe* mysql_probe = nullptr;  // may be null: /health does not look at MySQL
-  ConfigReloader* reloader = nullptr;       // may be null: no /api/reload, no /api/config
-  const VerifyResults* verify = nullptr;    // may be null: /metrics without the checks' results
+  ReadRouter* router;                             // may be null: reads run on the master
+  SyncReplication* sync = nullptr;                // may be null: writes never wait for slaves
+  const MySqlProbe* mysql_probe = nullptr;        // may be null: /health does not look at MySQL
+  ConfigReloader* reloader = nullptr;             // may be null: no /api/reload, no /api/config
+  const VerifyResults* verify = nullptr;          // may be null: /metrics without the checks' results
+  const EndpointReads* endpoint_reads = nullptr;  // may be null: no MySQL endpoint
 };
 
 // Limits of one /api/query request.

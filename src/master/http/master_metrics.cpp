@@ -29,7 +29,8 @@ void VerifyMetrics(const VerifyResults& verify, MetricsText* metrics) {
 
 }  // namespace
 
-std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& registry, int64_t now_micros,
+std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& registry,
+                          const EndpointReads* endpoint_reads, int64_t now_micros,
                           const VerifyResults* verify) {
   MetricsText metrics;
   metrics.Gauge("ddb_master_last_seq", "Sequence number of the newest committed log record",
@@ -70,6 +71,18 @@ std::string MasterMetrics(const RecentRecords& recent, const SlaveRegistry& regi
   metrics.Gauge("ddb_master_slaves_configured", "Slaves in the master's config",
                 static_cast<double>(slaves.size()));
   metrics.Gauge("ddb_master_slaves_connected", "Slaves with a replication link now", connected);
+  if (endpoint_reads != nullptr) {
+    for (const EndpointReads::NodeReads& node : endpoint_reads->Snapshot()) {
+      metrics.Counter("ddb_endpoint_reads_total", "Reads of the MySQL endpoint the node answered",
+                      static_cast<double>(node.reads),
+                      {{"node", node.node}, {"role", node.is_master ? "master" : "slave"}});
+    }
+    metrics.Counter(
+        "ddb_endpoint_read_fallbacks_total",
+        "Endpoint reads a slave could have answered that the master answered (no slave up to date, "
+        "or the slave failed)",
+        static_cast<double>(endpoint_reads->fallbacks()));
+  }
   if (verify != nullptr) VerifyMetrics(*verify, &metrics);
   return metrics.Render();
 }

@@ -195,6 +195,11 @@ Status ReplicationLog::CheckRecordFits(MySqlConnection& connection, size_t body_
 
 Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement statement,
                               const std::function<Status()>& execute, uint64_t* seq_out) {
+  // Counted however the DDL ends (see ddl_count()).
+  struct CountOnExit {
+    std::atomic<uint64_t>& count;
+    ~CountOnExit() { ++count; }
+  } counted{ddl_count_};
   std::unique_lock<std::shared_mutex> exclusive(barrier_);
   if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
   LogRecord record;

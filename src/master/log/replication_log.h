@@ -85,6 +85,10 @@ class ReplicationLog {
   Status RunQuiesced(const std::function<Status(uint64_t published)>& quiet,
                      std::chrono::milliseconds patience);
 
+  // DDL statements run through RunDdl so far, counted when each ends (run
+  // or failed): a result's columns described before a change are known stale.
+  uint64_t ddl_count() const { return ddl_count_.load(); }
+
   // Sessions wait here before starting a transaction while a DDL waits for
   // its metadata locks (see ddl_gate.h).
   DdlGate& ddl_gate() { return ddl_gate_; }
@@ -114,6 +118,7 @@ class ReplicationLog {
   std::shared_mutex barrier_;
   std::atomic<uint64_t> max_record_bytes_{0};  // 0: not read from the server yet
   DdlGate ddl_gate_;
+  std::atomic<uint64_t> ddl_count_{0};
   // A DDL whose outcome could not be settled yet (0: none). Written under
   // the exclusive barrier; read without it as a hint to take it.
   std::atomic<uint64_t> unsettled_ddl_{0};

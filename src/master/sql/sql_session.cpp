@@ -4,17 +4,20 @@
 #include <chrono>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/replay_safety.h"
 #include "ddb/sql/sql_lexer.h"
 #include "program_ids.h"
+#include "read_routing_rules.h"
 #include "statement_policy.h"
 
 namespace ddb {
 namespace {
 
 constexpr int kErrorDeadlock = 1213;  // InnoDB rolled the whole transaction back
+constexpr int kErrorParse = 1064;     // ER_PARSE_ERROR (sql_session_context.cpp names it too)
 
 ExecutionResult Ok(QueryResult result = QueryResult()) {
   ExecutionResult outcome;
@@ -101,6 +104,12 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   const ParsedStatement parsed = ParseStatement(sql, lex_mode_);
   const StatementInfo& info = parsed.info;
   if (info.kind == StatementKind::kEmpty) return Ok();
+  // The user's last statement's warnings, kept for one more statement.
+  std::optional<QueryResult> warnings = std::exchange(saved_warnings_, std::nullopt);
+  if (warnings && IsShowWarnings(parsed.tokens)) {
+    saved_warnings_ = warnings;  // SHOW WARNINGS leaves the list as it is
+    return Ok(std::move(*warnings));
+  }
   if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));
   if (info.has_multiple_statements) {
     return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
@@ -127,13 +136,19 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   switch (info.kind) {
     case StatementKind::kRead:
-      if (router_ != nullptr && router_->from_slaves() && Routable(parsed)) {
+      if (router_ != nullptr && router_->from_slaves() && Routable(sql, parsed)) {
         QueryRequest request;
         request.sql = sql;
         request.database = database_;
         request.settings = settings_;
+        // Every routed read sets it: the slave's query session is shared
+        // by all of the master's sessions.
+        request.settings.push_back({"character_set_results", results_charset_});
         ExecutionResult outcome;
-        if (router_->TryRead(request, last_write_seq_, &outcome.result, &outcome.answered_by)) return outcome;
+        if (router_->TryRead(request, last_write_seq_, &outcome.result, &outcome.answered_by)) {
+          ForgetWarnings();
+          return outcome;
+        }
         outcome = RunRead(sql);
         if (outcome.status.ok()) outcome.answered_by = "master";
         return outcome;
@@ -151,41 +166,28 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     case StatementKind::kLockTables:
       return Fail(Status::Refused("LOCK TABLES is not replicated by ddb; use a transaction instead"));
     case StatementKind::kEmpty: return Ok();
-    case StatementKind::kUnknown: break;
+    case StatementKind::kUnknown: {
+      // Text MariaDB cannot parse (SELEKT 1) gets MariaDB's own syntax
+      // error, as from MariaDB: its parser answers a prepare, which runs
+      // nothing.
+      StatementShape shape;
+      Status parsed_by_server = connection_->DescribeStatement(sql, &shape);
+      if (parsed_by_server.code() == Status::Code::kMySql &&
+          parsed_by_server.mysql_error_code() == kErrorParse) {
+        return Fail(std::move(parsed_by_server));
+      }
+      break;
+    }
   }
   return Fail(Status::Refused("ddb does not know whether '" + info.verb +
                               "' changes data, so it was not executed (nothing replicated)"));
 }
 
-bool SqlSession::Routable(const ParsedStatement& parsed) const {
-  const StatementInfo& info = parsed.info;
-  if (in_transaction_ || !autocommit_) return false;  // a transaction's reads see its own snapshot and writes
-  static const char* const kRoutedShows[] = {"TABLES",  "DATABASES", "SCHEMAS", "COLUMNS", "FIELDS", "INDEX",
-                                             "INDEXES", "KEYS",      "CREATE",  "FULL",    "TABLE"};
-  const std::vector<Token>& tokens = parsed.tokens;
-  if (info.verb == "SHOW") {
-    if (tokens.size() < 2) return false;
-    bool listed = false;
-    for (const char* word : kRoutedShows) listed = listed || IsKeyword(tokens[1], word);
-    if (!listed) return false;  // SHOW STATUS, PROCESSLIST, WARNINGS... are about this server
-  } else if (info.verb != "SELECT" && info.verb != "DESCRIBE" && info.verb != "DESC" &&
-             info.verb != "EXPLAIN") {
-    return false;
-  }
-  for (const Token& token : tokens) {
-    // Locking reads and SELECT ... INTO act on the master; @@variables and
-    // @variables are this session's.
-    if (IsKeyword(token, "FOR") || IsKeyword(token, "LOCK") || IsKeyword(token, "INTO") ||
-        (token.kind == TokenKind::kOperator && (token.text == "@" || token.text == "@@"))) {
-      return false;
-    }
-    if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
-        AsciiUpper(TokenValue(token)) == "DDB_META") {
-      return false;
-    }
-  }
-  const ReplayTraits traits = InspectForReplay(parsed.tokens);
-  return traits.unsafe_reason.empty() && !traits.uses_last_insert_id && !traits.uses_rand;
+bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed) const {
+  // A transaction's reads see its own snapshot and writes; a SET a slave
+  // cannot repeat changed what this session's reads return.
+  if (in_transaction_ || !autocommit_ || !reads_pinned_by_.empty()) return false;
+  return IsRoutableRead(sql, parsed);
 }
 
 ExecutionResult SqlSession::RunRead(const std::string& sql) {
@@ -248,6 +250,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     }
     return Fail(s);
   }
+  SaveWarnings(result);  // before the log's commit clears them
   // The values the statement generated start at the OK packet's insert id;
   // replay sets insert_id so a slave generates the same ones even where its
   // counter differs (the master skipped values in a rolled-back insert).
@@ -322,6 +325,7 @@ ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement
   }
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
   if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+  if (reads_pinned_by_.empty()) reads_pinned_by_ = SetKeepsReadsOnMaster(parsed.tokens);
   return Ok();
 }
 

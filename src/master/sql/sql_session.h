@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,14 @@ class SqlSession {
   // yet), for a KILL QUERY sent from another connection. The session's
   // thread only, between statements.
   uint64_t connection_id() const { return connection_ ? connection_->session_id().connection_id : 0; }
+  // The variable of the SET that keeps this session's reads on the master
+  // (a slave's read would not see its effect); empty while reads may route.
+  const std::string& reads_pinned_by() const { return reads_pinned_by_; }
+  // @@character_set_results as a literal: result columns are described in it.
+  const std::string& results_charset() const { return results_charset_; }
+  // Counts the DDL statements the master has run (any session): what a
+  // statement's result columns are may have changed when it moved.
+  uint64_t schema_changes() const { return log_ != nullptr ? log_->ddl_count() : 0; }
 
  private:
   Status EnsureConnected();
@@ -82,9 +91,10 @@ class SqlSession {
   ExecutionResult Dispatch(const std::string& sql);
 
   ExecutionResult RunRead(const std::string& sql);
-  // Whether a read may go to a slave: not inside a transaction, no locking
-  // read, nothing that depends on this session's state on the master.
-  bool Routable(const ParsedStatement& parsed) const;
+  // Whether a read may go to a slave: not inside a transaction, no SET
+  // that pinned the session, and the statement itself allows it
+  // (read_routing_rules.h).
+  bool Routable(const std::string& sql, const ParsedStatement& parsed) const;
   ExecutionResult RunDml(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunDdl(const std::string& sql, const ParsedStatement& parsed);
   // Runs a DDL through ReplicationLog::RunDdl without holding the commit
@@ -99,6 +109,13 @@ class SqlSession {
   ExecutionResult RunUse(const std::string& sql);
   ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunLocalOnly(const std::string& sql);
+
+  // SHOW WARNINGS answers what the user's statement left
+  // (sql_session_warnings.cpp): SaveWarnings reads the list right after a
+  // write that left some, ForgetWarnings stands for a read a slave answered.
+  void SaveWarnings(const QueryResult& result);
+  void ForgetWarnings();
+  static bool IsShowWarnings(const std::vector<Token>& tokens);
 
   // Logs and commits the open transaction (an implicit commit).
   Status CommitOpenTransaction();
@@ -158,6 +175,13 @@ class SqlSession {
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
   bool timestamp_pinned_ = false;
   uint64_t last_write_seq_ = 0;
+  std::string reads_pinned_by_;
+  // What SHOW WARNINGS answers after the statement that set it; empty: ask
+  // the session's server.
+  std::optional<QueryResult> saved_warnings_;
+  // @@character_set_results as a literal ('utf8mb4', NULL...): routed reads
+  // carry it, so a slave answers in the client's character set.
+  std::string results_charset_ = "'utf8mb4'";
 };
 
 }  // namespace ddb

@@ -148,7 +148,8 @@ Status SqlSession::UnpinTimestamp() {
 Status SqlSession::RefreshSessionState() {
   QueryResult result;
   if (Status s = connection_->Execute(
-          SelectReplicatedVariablesSql() + ", @@session.autocommit, DATABASE(), @@session.tx_isolation",
+          SelectReplicatedVariablesSql() +
+              ", @@session.autocommit, DATABASE(), @@session.tx_isolation, @@session.character_set_results",
           &result);
       !s.ok()) {
     return s;
@@ -166,6 +167,8 @@ Status SqlSession::RefreshSessionState() {
   database_ = row[variables.size() + 1].value_or("");
   // A server whose default is READ COMMITTED (transaction_isolation in its
   // my.cnf) does not get to weaken ddb's sessions: see LowersIsolation.
+  const std::optional<std::string>& results_charset = row[variables.size() + 3];
+  results_charset_ = results_charset ? QuoteString(*results_charset) : "NULL";
   const std::string isolation = row[variables.size() + 2].value_or("");
   if (isolation == "READ-COMMITTED" || isolation == "READ-UNCOMMITTED") {
     return connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");

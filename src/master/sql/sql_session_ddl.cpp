@@ -75,7 +75,12 @@ Status SqlSession::RunDdlWithoutBlockingCommits(const std::string& sql, const st
     const auto tried_at = std::chrono::steady_clock::now();
     s = log_->RunDdl(
         *connection_, MakeLogged(logged_sql, timestamp, context),
-        [&] { return connection_->Execute(sql, result); }, seq);
+        [&] {
+          Status executed = connection_->Execute(sql, result);
+          if (executed.ok()) SaveWarnings(*result);  // before the log's bookkeeping clears them
+          return executed;
+        },
+        seq);
     const bool metadata_lock_busy = s.code() == Status::Code::kMySql &&
                                     s.mysql_error_code() == kErrorLockWaitTimeout &&
                                     std::chrono::steady_clock::now() - tried_at < std::chrono::seconds(1);
