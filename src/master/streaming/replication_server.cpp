@@ -40,10 +40,37 @@ void ReplicationServer::Stop() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     std::lock_guard<std::mutex> lock(links_mutex_);
-    for (auto& weak : links_) {
-      if (auto link = weak.lock()) link->Stop();
+    for (const AcceptedLink& accepted : links_) {
+      if (auto link = accepted.link.lock()) link->Stop();
     }
   });
+}
+
+bool ReplicationServer::TooManyUnauthenticated(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  size_t waiting = 0, from_peer = 0;
+  {
+    std::lock_guard<std::mutex> lock(links_mutex_);
+    for (const AcceptedLink& accepted : links_) {
+      if (auto link = accepted.link.lock(); link && !link->authenticated()) {
+        ++waiting;
+        if (!ec && accepted.from == peer.address()) ++from_peer;
+      }
+    }
+  }
+  if (waiting < kMaxUnauthenticatedLinks && from_peer < kMaxUnauthenticatedFromOneAddress) return false;
+  // One line per second at most: a flood must not fill the log either.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_logged_ >= std::chrono::seconds(1)) {
+    last_refusal_logged_ = now;
+    logger_->warn(
+        "replication connection from {} closed at once: {} connections ({} from that address) have not "
+        "authenticated yet (each has handshake_timeout_ms to do so)",
+        ec ? std::string("unknown") : peer.address().to_string() + ":" + std::to_string(peer.port()), waiting,
+        from_peer);
+  }
+  return true;
 }
 
 asio::awaitable<void> ReplicationServer::AcceptLoop() {
@@ -63,13 +90,15 @@ asio::awaitable<void> ReplicationServer::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    if (TooManyUnauthenticated(socket)) continue;  // closed as it goes out of scope
+    const tcp::endpoint link_peer = socket.remote_endpoint(ec);
     socket.set_option(tcp::no_delay(true), ec);
     auto link = std::make_shared<SlaveLink>(
         std::move(socket), LinkContext{settings_, recent_, registry_, table_workers_, logger_, forwarded_});
     {
       std::lock_guard<std::mutex> lock(links_mutex_);
-      std::erase_if(links_, [](const std::weak_ptr<SlaveLink>& weak) { return weak.expired(); });
-      links_.push_back(link);
+      std::erase_if(links_, [](const AcceptedLink& accepted) { return accepted.link.expired(); });
+      links_.push_back({link, link_peer.address()});
     }
     link->Start();
   }

@@ -2,6 +2,7 @@
 // and gives each its SlaveLink.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -25,8 +26,24 @@ class ReplicationServer {
   void Start();
   void Stop();
 
+ public:
+  // Connections that have not authenticated yet, at most, in all and from
+  // one address: more are closed as they arrive, so a flood of idle
+  // connections cannot exhaust file descriptors or memory, and one flooding
+  // host does not lock the slaves of other hosts out (each connection gets
+  // handshake_timeout_ms to authenticate).
+  static constexpr size_t kMaxUnauthenticatedLinks = 512;
+  static constexpr size_t kMaxUnauthenticatedFromOneAddress = 128;
+
  private:
+  struct AcceptedLink {
+    std::weak_ptr<SlaveLink> link;
+    asio::ip::address from;
+  };
+
   asio::awaitable<void> AcceptLoop();
+  // Whether `socket` is one connection too many (logged, at most once a second).
+  bool TooManyUnauthenticated(const tcp::socket& socket);
 
   asio::io_context& io_;
   const LinkSettings& settings_;
@@ -37,7 +54,8 @@ class ReplicationServer {
   tcp::acceptor acceptor_;
   asio::thread_pool table_workers_{2};
   std::mutex links_mutex_;
-  std::vector<std::weak_ptr<SlaveLink>> links_;
+  std::vector<AcceptedLink> links_;
+  std::chrono::steady_clock::time_point last_refusal_logged_;  // accept loop only
 };
 
 }  // namespace ddb

@@ -124,6 +124,7 @@ asio::awaitable<void> SlaveLink::Run() {
     channel_->Close(s);
     co_return;
   }
+  authenticated_.store(true, std::memory_order_relaxed);
   context_.logger->info("slave '{}' connected from {}, resuming after #{}", name_, channel_->socket().peer(),
                         after_seq);
   InstallHandlers();

@@ -16,6 +16,7 @@
 // outlives the channel's callbacks, so they capture `this`.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,8 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   // Runs a read on the slave's MySQL; `done` is called on the link's strand
   // (with Unavailable if the link closes first). Any thread.
   void Query(QueryRequest request, QueryCallback done);
+  // Whether the peer has proved it is a slave of this cluster. Any thread.
+  bool authenticated() const { return authenticated_.load(std::memory_order_relaxed); }
 
  private:
   asio::awaitable<void> Run();
@@ -87,6 +90,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
 
   LinkContext context_;
   std::shared_ptr<LinkChannel> channel_;
+  std::atomic<bool> authenticated_{false};
   // Everything below on the strand only.
   WakeSignal records_;  // a record was published, or the link closed
   int listener_id_ = 0;
