@@ -32,6 +32,9 @@ class KillAndStallTest : public ::testing::Test {
     cluster_->StartSlave(0);
     cluster_->StartSlave(1);
     cluster_->SqlAndWait("CREATE DATABASE f;\nCREATE TABLE f.t (id INT PRIMARY KEY, v VARCHAR(200));");
+    // Both slaves linked and caught up before a test stops or kills one.
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)))
+        << cluster_->SlaveLog(0) << cluster_->SlaveLog(1);
   }
 
   void ExpectConverged() {
@@ -90,7 +93,8 @@ TEST_F(KillAndStallTest, StalledSlaveIsMarkedOfflineOthersKeepServingThenItCatch
                cluster_->MasterLog().find("no heartbeat for") != std::string::npos;
       },
       seconds(10)))
-      << cluster_->MasterLog();
+      << cluster_->MasterLog() << "\nslave2:\n"
+      << cluster_->SlaveLog(1);
   // Detected within the timeout (1.5 s in tests), with slack for a loaded machine.
   EXPECT_LT(std::chrono::steady_clock::now() - stopped_at,
             milliseconds(cluster_->options().heartbeat_timeout_ms + 2000));

@@ -19,8 +19,12 @@ using std::chrono::seconds;
 
 class HaproxyTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override {}
+
+  // `tls`: the cluster has its own CA and the slaves' /health is HTTPS.
+  void StartClusterAndHaproxy(bool tls) {
     ClusterOptions options;
+    options.tls = tls;
     options.slave_max_lag_seconds = 1;  // a slave lags out of rotation after 1 s
     cluster_ = std::make_unique<Cluster>(options);
     cluster_->StartAll();
@@ -79,6 +83,7 @@ class HaproxyTest : public ::testing::Test {
 };
 
 TEST_F(HaproxyTest, ReadsReachBothSlavesAndAStoppedOrLaggingSlaveLeavesTheRotation) {
+  ASSERT_NO_FATAL_FAILURE(StartClusterAndHaproxy(false));
   const std::set<std::string> both{SlavePort(0), SlavePort(1)};
   ASSERT_TRUE(WaitFor([&] { return Answering() == both; }, seconds(30))) << haproxy_->ReadLog();
 
@@ -100,6 +105,16 @@ TEST_F(HaproxyTest, ReadsReachBothSlavesAndAStoppedOrLaggingSlaveLeavesTheRotati
   lock->execute("UNLOCK TABLES");
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
   EXPECT_TRUE(WaitFor([&] { return Answering() == both; }, seconds(30))) << haproxy_->ReadLog();
+}
+
+// With TLS the health checks are HTTPS, checked against the cluster's CA.
+TEST_F(HaproxyTest, HealthChecksOverHttpsKeepTheRotation) {
+  ASSERT_NO_FATAL_FAILURE(StartClusterAndHaproxy(true));
+  const std::set<std::string> both{SlavePort(0), SlavePort(1)};
+  ASSERT_TRUE(WaitFor([&] { return Answering() == both; }, seconds(30))) << haproxy_->ReadLog();
+  cluster_->StopSlave(1);
+  EXPECT_TRUE(WaitFor([&] { return Answering() == std::set<std::string>{SlavePort(0)}; }, seconds(20)))
+      << haproxy_->ReadLog();
 }
 
 }  // namespace

@@ -26,6 +26,17 @@ TEST(HaproxyConfigTest, ChecksEachSlaveThroughItsHealthPort) {
       << cfg;
 }
 
+TEST(HaproxyConfigTest, WithTheClustersCaTheHealthChecksAreHttpsVerifiedAgainstIt) {
+  MasterConfig config = TwoSlaves();
+  config.tls.files.ca_file = "/etc/ddb/ca.pem";
+  std::string cfg;
+  ASSERT_TRUE(BuildHaproxyConfig(config, &cfg).ok());
+  EXPECT_NE(cfg.find("    server s1 10.0.0.1:3306 check addr 10.0.0.1 port 8081 check-ssl verify required "
+                     "ca-file /etc/ddb/ca.pem\n"),
+            std::string::npos)
+      << cfg;
+}
+
 TEST(HaproxyConfigTest, AMissingAddressNamesTheFileKeyAndSlave) {
   MasterConfig config = TwoSlaves();
   config.slave_http_addresses.pop_back();

@@ -44,6 +44,16 @@ TEST(SlaveHealthTest, NoLinkOrAStoppedApplierIsUnhealthyWithTheReason) {
   EXPECT_EQ(CheckSlaveHealth(s, 5, kNow).reason, "applier stopped on record #11: ERROR 1062");
 }
 
+TEST(SlaveHealthTest, ThePublicStatusNamesTheFailedRecordButNotItsStatement) {
+  SlaveStatusSnapshot s = Healthy();
+  s.applier = ApplierState::kError;
+  s.apply_error = {11, "INSERT INTO pay.cards VALUES ('4111111111111111')", "ERROR 1062: Duplicate entry"};
+  const nlohmann::json json = SlaveStatusJson("slave1", s, 5, kNow);
+  EXPECT_EQ(json["apply_error"]["seq"], 11);
+  EXPECT_EQ(json["apply_error"]["error"], "ERROR 1062: Duplicate entry");
+  EXPECT_EQ(json.dump().find("4111"), std::string::npos) << json.dump();
+}
+
 TEST(SlaveStatusBoardTest, TracksTheOldestPendingRecord) {
   SlaveStatusBoard board;
   board.SetApplied(10, kNow - 10, 0);

@@ -46,7 +46,9 @@ std::vector<std::string> MissingPrivileges(const std::vector<std::string>& grant
 // True when nothing listens on address:port (a bind there succeeds).
 bool TcpPortFree(const std::string& address, uint16_t port, std::string* error);
 
-// A blocking GET with a deadline; `status` 0 when nothing answered.
+// A blocking GET with a deadline; `status` 0 when nothing answered. A
+// request without a token that finds an HTTPS port is made again over TLS
+// (the certificate not checked: it only asks who is there).
 Status HttpGet(const std::string& address, uint16_t port, const std::string& target, const std::string& token,
                std::chrono::milliseconds deadline, int* status, std::string* body);
 

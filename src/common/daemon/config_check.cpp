@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "ddb/base/asio.h"
+#include "ddb/base/tls.h"
 
 namespace ddb {
 // As in http_server.cpp (a unity build may put both in one unit).
@@ -56,6 +58,31 @@ asio::awaitable<void> Get(beast::tcp_stream& stream, tcp::endpoint endpoint,
   co_await http::async_write(stream, request, asio::use_awaitable);
   beast::flat_buffer buffer;
   co_await http::async_read(stream, buffer, response, asio::use_awaitable);
+}
+
+asio::awaitable<void> GetOverTls(beast::ssl_stream<beast::tcp_stream>& stream, tcp::endpoint endpoint,
+                                 http::request<http::string_body>& request,
+                                 http::response<http::string_body>& response) {
+  co_await beast::get_lowest_layer(stream).async_connect(endpoint, asio::use_awaitable);
+  co_await stream.async_handshake(ssl::stream_base::client, asio::use_awaitable);
+  co_await http::async_write(stream, request, asio::use_awaitable);
+  beast::flat_buffer buffer;
+  co_await http::async_read(stream, buffer, response, asio::use_awaitable);
+}
+
+// Runs `exchange` to its end; the failure's text, or "".
+std::string RunExchange(asio::io_context& io, asio::awaitable<void> exchange) {
+  std::string failure;
+  asio::co_spawn(io, std::move(exchange), [&](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  });
+  io.run();
+  return failure;
 }
 
 }  // namespace
@@ -152,28 +179,31 @@ bool TcpPortFree(const std::string& address, uint16_t port, std::string* error) 
 Status HttpGet(const std::string& address, uint16_t port, const std::string& target, const std::string& token,
                std::chrono::milliseconds deadline, int* status, std::string* body) {
   *status = 0;
-  asio::io_context io;
   boost::system::error_code ec;
   const asio::ip::address ip = asio::ip::make_address(address, ec);
   if (ec) return Status::InvalidArgument("'" + address + "' is not an IP address");
-  beast::tcp_stream stream(io);
   http::request<http::string_body> request{http::verb::get, target, 11};
   request.set(http::field::host, address + ":" + std::to_string(port));
   if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
   request.keep_alive(false);
   http::response<http::string_body> response;
+  asio::io_context io;
+  beast::tcp_stream stream(io);
   // The stream's timer cancels whatever is pending at the deadline.
   stream.expires_after(deadline);
-  std::string failure;
-  asio::co_spawn(io, Get(stream, tcp::endpoint(ip, port), request, response), [&](std::exception_ptr error) {
-    if (!error) return;
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-  });
-  io.run();
+  std::string failure = RunExchange(io, Get(stream, tcp::endpoint(ip, port), request, response));
+  // An HTTPS port says so in plain text (HttpServer). Asked again over TLS
+  // without checking its certificate: only a request that carries no token.
+  if (failure.empty() && token.empty() && response.result_int() == 400 &&
+      response.body().find("speaks HTTPS") != std::string::npos) {
+    ssl::context context(ssl::context::tls_client);
+    context.set_verify_mode(ssl::verify_none);
+    asio::io_context tls_io;
+    beast::ssl_stream<beast::tcp_stream> tls_stream(tls_io, context);
+    beast::get_lowest_layer(tls_stream).expires_after(deadline);
+    response = {};
+    failure = RunExchange(tls_io, GetOverTls(tls_stream, tcp::endpoint(ip, port), request, response));
+  }
   if (!failure.empty()) return Status::Unavailable(address + ":" + std::to_string(port) + ": " + failure);
   *status = static_cast<int>(response.result_int());
   *body = response.body();

@@ -1,5 +1,7 @@
 #include "haproxy_config.h"
 
+#include <filesystem>
+
 #include <map>
 
 #include "ddb/daemon/config_parser.h"
@@ -100,10 +102,17 @@ listen ddb_reads
     default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
 )";
   cfg += "    bind " + Join(bind) + "\n";
+  // A cluster with its own CA serves /health over HTTPS (the slaves'
+  // tls_cert_file): HAProxy checks it over TLS, trusting only that CA.
+  std::string tls_check;
+  if (!config.tls.files.ca_file.empty()) {
+    tls_check = " check-ssl verify required ca-file " +
+                std::filesystem::absolute(config.tls.files.ca_file).lexically_normal().string();
+  }
   for (const std::string& slave : config.slaves) {
     const HostPort& health = http.at(slave);
     cfg += "    server " + slave + " " + Join(mysql.at(slave)) + " check addr " + health.host + " port " +
-           std::to_string(health.port) + "\n";
+           std::to_string(health.port) + tls_check + "\n";
   }
   *out = std::move(cfg);
   return Status::Ok();

@@ -245,11 +245,14 @@ void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
     if (!mysql.reachable) {
       return HttpResponse::Json(503, nlohmann::json{{"status", "unavailable"},
                                                     {"role", "master"},
+                                                    {"name", context.master_name},
                                                     {"cause", mysql.cause},
                                                     {"last_seq", context.recent.last_seq()}});
     }
-    return HttpResponse::Json(
-        200, nlohmann::json{{"status", "ok"}, {"role", "master"}, {"last_seq", context.recent.last_seq()}});
+    return HttpResponse::Json(200, nlohmann::json{{"status", "ok"},
+                                                  {"role", "master"},
+                                                  {"name", context.master_name},
+                                                  {"last_seq", context.recent.last_seq()}});
   });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Text(
