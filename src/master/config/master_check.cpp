@@ -1,5 +1,7 @@
 #include "master_check.h"
 
+#include "ddb/daemon/tls_check.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -99,6 +101,7 @@ int RunMasterCheck(const MasterConfig& config, const ParseResult& parsed, std::o
   if (parsed.read) {
     CheckMySqlAccount(config.config_path, config.mysql, MySqlRole::kMaster, &report);
     CheckWritableFile(config.config_path, "log_file", config.logging.log_file, &report);
+    CheckTlsFiles(config.config_path, config.tls.files, &report);
     std::vector<NodePort> ports = {{"replication_port", config.replication_address, config.replication_port}};
     if (config.http.port != 0) ports.push_back({"http_port", config.http.address, config.http.port});
     if (config.client_port != 0) ports.push_back({"client_port", config.client_address, config.client_port});

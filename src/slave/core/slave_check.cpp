@@ -1,5 +1,7 @@
 #include "slave_check.h"
 
+#include "ddb/daemon/tls_check.h"
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,7 @@ int RunSlaveCheck(const SlaveConfig& config, const ParseResult& parsed, std::ost
   if (parsed.read) {
     CheckMySqlAccount(config.config_path, config.mysql, MySqlRole::kSlave, &report);
     CheckWritableFile(config.config_path, "log_file", config.logging.log_file, &report);
+    CheckTlsFiles(config.config_path, config.tls.files, &report);
     if (config.http.port != 0) {
       std::string detail;
       const bool own = OwnDaemonAnswers(config, &detail);
