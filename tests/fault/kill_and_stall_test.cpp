@@ -81,6 +81,11 @@ TEST_F(KillAndStallTest, SlavesMySqlKilledMidStreamRecoversOnItsOwn) {
 }
 
 TEST_F(KillAndStallTest, StalledSlaveIsMarkedOfflineOthersKeepServingThenItCatchesUp) {
+  // Stopped before it ever connected, the master would have no heartbeat to miss.
+  ASSERT_TRUE(
+      WaitFor([&] { return cluster_->MasterLog().find("slave 'slave2' connected") != std::string::npos; },
+              seconds(30)))
+      << cluster_->MasterLog();
   ChildProcess* slave = cluster_->slave_process(1);
   ASSERT_TRUE(slave->Signal(SIGSTOP));
   const auto stopped_at = std::chrono::steady_clock::now();
