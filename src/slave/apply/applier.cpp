@@ -244,8 +244,9 @@ Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string
   }
   const LogRecord& last = run.back();
   Status stored = Status::Ok();
-  if (const std::string store = StoreAppliedRecordsSql(run); !store.empty())
-    stored = connection_->Execute(store);
+  for (const LogRecord& record : run) {
+    if (stored.ok()) stored = StoreAppliedRecord(*connection_, record);
+  }
   if (stored.ok()) stored = UpdatePosition(*connection_, last.seq, last.committed_at_micros);
   if (!stored.ok()) {
     *failed_statement = "(position update)";
@@ -289,11 +290,11 @@ Status Applier::ApplyDdl(const LogRecord& record, std::string* failed_statement)
 }
 
 Status Applier::StoreAndMovePast(const LogRecord& record) {
-  std::string text = "START TRANSACTION;\n";
-  if (const std::string store = StoreAppliedRecordsSql({record}); !store.empty()) text += store + ";\n";
-  text += PositionUpdateSql(record) + ";\nCOMMIT";
-  Status s = connection_->ExecuteBatch(text);
-  if (!s.ok() && !IsConnectionLost(s)) AbandonTransaction();
+  Status s = connection_->Execute("START TRANSACTION");
+  if (s.ok()) s = StoreAppliedRecord(*connection_, record);
+  if (s.ok()) s = UpdatePosition(*connection_, record.seq, record.committed_at_micros);
+  if (s.ok()) return connection_->Execute("COMMIT");
+  if (!IsConnectionLost(s)) AbandonTransaction();
   return s;
 }
 

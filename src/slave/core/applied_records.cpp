@@ -21,6 +21,14 @@ std::string StoreAppliedRecordsSql(const std::vector<LogRecord>& records) {
   return sql;
 }
 
+Status StoreAppliedRecord(MySqlConnection& connection, const LogRecord& record) {
+  if (record.kind == RecordKind::kGap) return Status::Ok();
+  const std::vector<uint8_t> body = EncodeRecordBody(record);
+  return connection.ExecuteWithParams(
+      "INSERT INTO ddb_meta.applied_records (seq, committed_at, body) VALUES (?, ?, ?)",
+      {record.seq, record.committed_at_micros, Blob{std::string(body.begin(), body.end())}});
+}
+
 Status PurgeAppliedRecords(MySqlConnection& connection, int64_t retention_seconds, uint64_t chunk,
                            uint64_t* purged) {
   *purged = 0;

@@ -20,6 +20,12 @@ namespace ddb {
 // row for a gap either.
 std::string StoreAppliedRecordsSql(const std::vector<LogRecord>& records);
 
+// Stores one record (nothing for a gap) with its body bound as a parameter:
+// for records applied statement by statement, which may be too big for the
+// hex of a multi-row INSERT to fit in max_allowed_packet (a record may be
+// half of it on the master).
+Status StoreAppliedRecord(MySqlConnection& connection, const LogRecord& record);
+
 // Deletes at most `chunk` of the oldest records, those the master committed more than
 // `retention_seconds` ago (by this host's clock); *purged gets the count.
 Status PurgeAppliedRecords(MySqlConnection& connection, int64_t retention_seconds, uint64_t chunk,
