@@ -157,7 +157,8 @@ int main(int argc, char** argv) {
                  http->port());
   }
   ApplyQueue queue(config.queue_records);
-  Applier applier(config.mysql, queue, status, config.apply_batch_records, position, logging->For("applier"));
+  Applier applier(config.mysql, queue, status, config.apply_batch_records, config.log_retention_seconds,
+                  position, logging->For("applier"));
 
   QueryWorker queries(config.mysql);
   queries.Start();

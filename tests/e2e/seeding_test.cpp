@@ -205,12 +205,23 @@ TEST_F(SeedingTest, ASlaveSeededFromAnotherSlaveEndsEqualToTheMaster) {
       << output;
   EXPECT_NE(RunSlaveCommand({"--seed-from", "slave7"}, &output), 0);
   EXPECT_NE(output.find("no such name in 'seed_sources'"), std::string::npos) << output;
+  const uint64_t seeded = cluster_->SlaveSeq(kNewSlave);
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT COUNT(*) FROM ddb_meta.applied_records"), "0");
   cluster_->StartSlave(kNewSlave);
   const Status s = ExecuteThroughEndpoint(
       *cluster_, {"INSERT INTO shop.items (client, n, name) VALUES (5, 1, 'after the seed')",
                   "UPDATE shop.odd SET t = CONCAT(t, '+') WHERE id = 1"});
   ASSERT_TRUE(s.ok()) << s.ToString();
   ExpectEqualToTheMaster();
+  // It stores the records it applied from its seeded position on, as the
+  // master logged them (issue 19: any slave can feed the others).
+  const auto stored = cluster_->slave_db(kNewSlave).Query(
+      "SELECT seq, committed_at, HEX(body) FROM ddb_meta.applied_records ORDER BY seq");
+  EXPECT_GE(stored.size(), 2u);
+  EXPECT_EQ(stored,
+            cluster_->master_db().Query("SELECT seq, committed_at, HEX(body) FROM ddb_meta.replication_log "
+                                        "WHERE state = 'done' AND seq > " +
+                                        std::to_string(seeded) + " ORDER BY seq"));
 }
 
 TEST_F(SeedingTest, ASourceOfAnotherClusterOrWithoutTheSecretIsRefused) {

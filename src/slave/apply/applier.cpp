@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "applied_records.h"
+
 namespace ddb {
 namespace {
 
@@ -11,15 +13,27 @@ constexpr auto kReconnectMax = std::chrono::milliseconds(5000);
 // A batch larger than this goes statement by statement: it must stay well
 // inside the slave's max_allowed_packet.
 constexpr size_t kMaxBatchBytes = 4 * 1024 * 1024;
+// Applied records older than the retention are deleted this many at a time
+// (one DELETE holds its locks briefly), between batches.
+constexpr uint64_t kPurgeChunk = 1000;
+constexpr auto kPurgeInterval = std::chrono::seconds(5);
+
+// The position's values are integers ddb formats itself.
+std::string PositionUpdateSql(const LogRecord& last) {
+  return "UPDATE ddb_meta.applied_position SET seq = " + std::to_string(last.seq) +
+         ", master_committed_at = " + std::to_string(last.committed_at_micros) +
+         ", applied_at = SYSDATE(6) WHERE id = 1";  // SYSDATE: the replayed session clock is the master's
+}
 
 }  // namespace
 
 Applier::Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& status, size_t batch_records,
-                 StoredPosition position, std::shared_ptr<spdlog::logger> logger)
+                 int64_t retention_seconds, StoredPosition position, std::shared_ptr<spdlog::logger> logger)
     : endpoint_(std::move(endpoint)),
       queue_(queue),
       status_(status),
       batch_records_(batch_records),
+      retention_seconds_(retention_seconds),
       logger_(std::move(logger)),
       applied_seq_(position.seq),
       applied_committed_at_(position.master_committed_at_micros) {}
@@ -98,6 +112,8 @@ bool Applier::EnsureConnected() {
 void Applier::Run() {
   while (!stop_) {
     if (!EnsureConnected()) return;
+    PurgeWhenDue();
+    if (!connection_) continue;
     if (pending_.empty()) {
       queue_.PopBatch(batch_records_, kPopWait, &pending_);
       continue;
@@ -154,7 +170,9 @@ void Applier::WaitForOperator() {
   if (stop_) return;
   const LogRecord failed = pending_.front();
   if (action == OperatorAction::kSkip) {
-    Status s = UpdatePosition(*connection_, failed.seq, failed.committed_at_micros);
+    // Stored although not applied here: the log another slave may be fed
+    // from must not have a hole.
+    Status s = StoreAndMovePast(failed);
     if (!s.ok()) {
       logger_->error("skipping #{} failed: {}", failed.seq, s.ToString());
       status_.SetApplyError({failed.seq, "(skip)", s.ToString()});
@@ -185,11 +203,10 @@ bool Applier::ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status)
   for (const LogRecord& record : run) {
     for (const LoggedStatement& statement : record.statements) replay_->AppendToBatch(statement, &text);
   }
-  const LogRecord& last = run.back();
-  // The position's values are integers ddb formats itself.
-  text += "UPDATE ddb_meta.applied_position SET seq = " + std::to_string(last.seq) +
-          ", master_committed_at = " + std::to_string(last.committed_at_micros) +
-          ", applied_at = SYSDATE(6) WHERE id = 1;\nCOMMIT";
+  // The records go into the same transaction: one more statement in the
+  // same round trip.
+  if (const std::string store = StoreAppliedRecordsSql(run); !store.empty()) text += store + ";\n";
+  text += PositionUpdateSql(run.back()) + ";\nCOMMIT";
   if (text.size() > kMaxBatchBytes) {
     replay_->Forget();  // what AppendToBatch remembered was never sent
     return false;
@@ -226,10 +243,15 @@ Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string
     }
   }
   const LogRecord& last = run.back();
-  if (Status s = UpdatePosition(*connection_, last.seq, last.committed_at_micros); !s.ok()) {
+  Status stored = Status::Ok();
+  for (const LogRecord& record : run) {
+    if (stored.ok()) stored = StoreAppliedRecord(*connection_, record);
+  }
+  if (stored.ok()) stored = UpdatePosition(*connection_, last.seq, last.committed_at_micros);
+  if (!stored.ok()) {
     *failed_statement = "(position update)";
     AbandonTransaction();
-    return s;
+    return stored;
   }
   if (Status s = connection_->Execute("COMMIT"); !s.ok()) return s;
   Committed(last.seq, last.committed_at_micros, run.size());
@@ -259,12 +281,39 @@ Status Applier::ApplyDdl(const LogRecord& record, std::string* failed_statement)
     *failed_statement = statement.sql;
     return s;
   }
-  if (Status s = UpdatePosition(*connection_, record.seq, record.committed_at_micros); !s.ok()) {
+  if (Status s = StoreAndMovePast(record); !s.ok()) {
     *failed_statement = "(position update)";
     return s;
   }
   Committed(record.seq, record.committed_at_micros, 1);
   return Status::Ok();
+}
+
+Status Applier::StoreAndMovePast(const LogRecord& record) {
+  Status s = connection_->Execute("START TRANSACTION");
+  if (s.ok()) s = StoreAppliedRecord(*connection_, record);
+  if (s.ok()) s = UpdatePosition(*connection_, record.seq, record.committed_at_micros);
+  if (s.ok()) return connection_->Execute("COMMIT");
+  if (!IsConnectionLost(s)) AbandonTransaction();
+  return s;
+}
+
+void Applier::PurgeWhenDue() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_purge_) return;
+  uint64_t purged = 0;
+  Status s = PurgeAppliedRecords(*connection_, retention_seconds_, kPurgeChunk, &purged);
+  if (!s.ok()) {
+    logger_->warn("purging applied records failed: {}", s.ToString());
+    if (IsConnectionLost(s)) {
+      replay_.reset();
+      connection_.reset();
+    }
+  } else if (purged > 0) {
+    logger_->debug("purged {} applied records older than {} s", purged, retention_seconds_);
+  }
+  // A full chunk: more are due, delete the next one after the next batch.
+  next_purge_ = s.ok() && purged == kPurgeChunk ? now : now + kPurgeInterval;
 }
 
 void Applier::Committed(uint64_t seq, int64_t committed_at, size_t records) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -38,9 +39,10 @@ namespace ddb {
 class Applier {
  public:
   // `queue` and `status` must outlive the applier. `position` is the stored
-  // position read at start.
+  // position read at start. Applied records are kept in
+  // ddb_meta.applied_records for `retention_seconds` (applied_records.h).
   Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& status, size_t batch_records,
-          StoredPosition position, std::shared_ptr<spdlog::logger> logger);
+          int64_t retention_seconds, StoredPosition position, std::shared_ptr<spdlog::logger> logger);
   ~Applier();
 
   void Start();
@@ -69,6 +71,11 @@ class Applier {
   // ROLLBACK after a failed statement; when that fails too, drops the
   // connection (and the replay session on it), which rolls back as well.
   void AbandonTransaction();
+  // Stores `record` and moves the position past it in one transaction (after
+  // a DDL, which commits by itself, or a skip).
+  Status StoreAndMovePast(const LogRecord& record);
+  // Deletes a chunk of applied records older than the retention, when due.
+  void PurgeWhenDue();
   void WaitForOperator();
   void Committed(uint64_t seq, int64_t committed_at, size_t records);
 
@@ -76,6 +83,8 @@ class Applier {
   ApplyQueue& queue_;
   SlaveStatusBoard& status_;
   const size_t batch_records_;
+  const int64_t retention_seconds_;
+  std::chrono::steady_clock::time_point next_purge_{};
   std::shared_ptr<spdlog::logger> logger_;
 
   std::unique_ptr<MySqlConnection> connection_;

@@ -62,6 +62,10 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
   keys.Restart(app.add_option("--queue_records", config->queue_records,
                               "Records received but not yet applied, at most")
                    ->check(CLI::Range(1, 1000000)));
+  keys.Restart(app.add_option("--log_retention_seconds", config->log_retention_seconds,
+                              "Applied records are kept in ddb_meta.applied_records this long (by the "
+                              "master's commit time), so this slave can feed others after a failover")
+                   ->check(CLI::Range(int64_t{1}, int64_t{10} * 366 * 24 * 3600)));
   keys.Restart(app.add_option(
       "--forward_writes", config->forward_writes,
       "true: DML typed at this slave's console runs on the master (logged and replicated as any write) and "

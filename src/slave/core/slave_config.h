@@ -22,9 +22,12 @@ struct SlaveConfig {
   int reconnect_max_ms = 5000;       // back-off ceiling
   size_t apply_batch_records = 100;  // consecutive records applied in one transaction
   size_t queue_records = 2000;       // received, not yet applied (bounds memory)
-  bool forward_writes = true;        // DML at this console runs on the master
-  int forward_wait_ms = 10000;       // for the master's answer, then for applying it here
-  bool attach = false;               // a console attached to the running daemon through console_socket
+  // Applied records are kept this long (the master's default retention), so
+  // this slave can feed the others after a failover (issue 19).
+  int64_t log_retention_seconds = 7 * 24 * 3600;
+  bool forward_writes = true;   // DML at this console runs on the master
+  int forward_wait_ms = 10000;  // for the master's answer, then for applying it here
+  bool attach = false;          // a console attached to the running daemon through console_socket
   // The daemon's local socket for attached consoles; "off" (or empty): none.
   // Default /tmp/ddb-slave-<node_name>.sock.
   std::string console_socket;

@@ -16,6 +16,13 @@ Status CreateSlaveSchema(MySqlConnection& connection) {
                             " applied_at DATETIME(6) NOT NULL"
                             ") ENGINE=InnoDB",
                             "INSERT IGNORE INTO ddb_meta.applied_position VALUES (1, '', 0, 0, NOW(6))",
+                            // Every record applied, as the master's replication_log
+                            // holds it (applied_records.h).
+                            "CREATE TABLE IF NOT EXISTS ddb_meta.applied_records ("
+                            " seq BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
+                            " committed_at BIGINT NOT NULL COMMENT 'microseconds since the epoch',"
+                            " body LONGBLOB NOT NULL"
+                            ") ENGINE=InnoDB",
                         });
   if (s.ok()) s = CreateChecksumSchema(connection);
   return s;
@@ -72,6 +79,9 @@ Status MarkSeeding(MySqlConnection& connection, const std::string& source) {
 
 Status StoreSeededPosition(MySqlConnection& connection, const std::string& cluster_id, uint64_t seq,
                            int64_t master_committed_at_micros) {
+  // A seeded slave holds no record from before its snapshot: a --force seed
+  // must not keep the records the replaced data came from.
+  if (Status s = connection.Execute("DELETE FROM ddb_meta.applied_records"); !s.ok()) return s;
   if (Status s = connection.ExecuteWithParams(
           "UPDATE ddb_meta.applied_position SET cluster_id = ?, seq = ?, master_committed_at = ?, applied_at "
           "= NOW(6) WHERE id = 1",
