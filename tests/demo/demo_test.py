@@ -11,17 +11,20 @@ for the master console's prompt, then:
           the demo started must be gone;
   ctrl-c  types Ctrl-C at the console (a half-typed statement, then a
           running read): the line is dropped, the read cancelled, and the
-          cluster keeps serving; \\q then stops every process.
+          cluster keeps serving; \\q then stops every process;
+  check   runs each daemon's own command line with --check (the shipped
+          config/*.ini and the demo's flags) while it runs: all well.
 
 Every wait has a deadline; whatever is left at the end is killed by the pid
 the demo recorded (run/pids), never by name.
 
-Usage: demo_test.py SOURCE_DIR BUILD_DIR hangup|ctrl-c
+Usage: demo_test.py SOURCE_DIR BUILD_DIR hangup|ctrl-c|check
 """
 import os
 import pty
 import re
 import select
+import subprocess
 import shutil
 import signal
 import socket
@@ -260,11 +263,36 @@ def ctrl_c(demo):
     print("ok: Ctrl-C dropped the line and cancelled the read; \\q stopped everything")
 
 
+def check(demo, source_dir):
+    """--check with the shipped config/*.ini and exactly the flags each running
+    daemon of the demo was started with: all well, every port held by that
+    node's own daemon (found over HTTPS), its certificate accepted."""
+    pids = started(demo)
+    for name in ("master", "slave1", "slave2"):
+        with open(f"/proc/{pids[name]}/cmdline", "rb") as f:
+            argv = [arg.decode() for arg in f.read().split(b"\0") if arg]
+        ran = subprocess.run(argv + ["--check"], cwd=source_dir, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=60)
+        out = ran.stdout.decode(errors="replace")
+        if ran.returncode != 0 or "--check: all well" not in out:
+            fail(demo, f"--check of the running {name} (exit {ran.returncode}):\n{out}")
+        for needle in ("held by this node's running daemon", "and tls_key_file match, valid until",
+                       "signed by tls_ca_file's CA", "privileges sufficient"):
+            if needle not in out:
+                fail(demo, f"--check of the running {name} does not say '{needle}':\n{out}")
+    demo.type(b"\\q\n")
+    if not demo.exited_within(120):
+        fail(demo, "the demo did not exit within 120 s of \\q")
+    if not demo.all_gone_within(pids.values(), 30):
+        fail(demo, f"still running after \\q: {[n for n, p in pids.items() if not gone(p)]}")
+    print("ok: --check passes on the shipped configs of the running demo")
+
+
 def main():
     source_dir, build_dir, case = sys.argv[1:4]
     demo = Demo(os.path.abspath(source_dir), os.path.abspath(build_dir))
     try:
-        {"hangup": hangup, "ctrl-c": ctrl_c}[case](demo)
+        {"hangup": hangup, "ctrl-c": ctrl_c, "check": lambda d: check(d, os.path.abspath(source_dir))}[case](demo)
     finally:
         demo.cleanup()
 
