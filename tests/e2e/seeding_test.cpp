@@ -242,5 +242,64 @@ TEST_F(SeedingTest, ASourceOfAnotherClusterOrWithoutTheSecretIsRefused) {
   EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT COUNT(*) FROM shop.odd"), "3");
 }
 
+// A slave that was away while the records it needs were purged is refused
+// by the master with the command that fixes it, and that one command
+// (--seed --force) brings it back equal.
+TEST_F(SeedingTest, ASlavePastThePurgeHorizonIsReseededWithOneCommand) {
+  CreateData();
+  std::string output;
+  ASSERT_EQ(RunSlaveCommand({"--seed"}, &output), 0) << output;
+  cluster_->StartSlave(kNewSlave);
+  ASSERT_TRUE(
+      WaitFor([&] { return cluster_->SlaveLog(kNewSlave).find("connected to master") != std::string::npos; },
+              seconds(30)))
+      << cluster_->SlaveLog(kNewSlave);
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60), {0, kNewSlave})) << cluster_->SlaveLog(kNewSlave);
+  cluster_->StopSlave(kNewSlave);
+  const uint64_t away_at = cluster_->SlaveSeq(kNewSlave);
+
+  // While it is away, the master forgets it and purges everything acknowledged.
+  std::string mysql_addresses, http_addresses;
+  for (int i : {0, 1}) {
+    const std::string name = "slave" + std::to_string(i + 1);
+    mysql_addresses += (i ? "," : "") + name + "=127.0.0.1:" + std::to_string(cluster_->slave_db(i).port());
+    http_addresses += (i ? "," : "") + name + "=127.0.0.1:" + std::to_string(cluster_->slave_http_port(i));
+  }
+  cluster_->StopMaster();
+  cluster_->StartMaster({"--slaves", "slave1,slave2", "--slave_mysql_addresses", mysql_addresses,
+                         "--slave_http_addresses", http_addresses, "--log_retention_seconds", "0",
+                         "--purge_interval_ms", "100"});
+  for (int batch = 0; batch < 3; ++batch) {
+    const Status s = ExecuteThroughEndpoint(
+        *cluster_,
+        {"INSERT INTO shop.items (client, n, name) VALUES (7, " + std::to_string(batch) + ", 'later')"});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return std::stoull(cluster_->master_db().QueryValue(
+                   "SELECT purged_through FROM ddb_meta.log_state WHERE id = 1")) > away_at;
+      },
+      seconds(60)))
+      << cluster_->MasterLog();
+
+  cluster_->StopMaster();
+  cluster_->StartMaster();
+  cluster_->StartSlave(kNewSlave);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return cluster_->SlaveLog(kNewSlave).find("re-seed this slave: ddb-slave --seed --force") !=
+               std::string::npos;
+      },
+      seconds(30)))
+      << cluster_->SlaveLog(kNewSlave);
+  EXPECT_EQ(cluster_->SlaveSeq(kNewSlave), away_at) << "nothing applied past the gap";
+  cluster_->StopSlave(kNewSlave);
+
+  ASSERT_EQ(RunSlaveCommand({"--seed", "--force"}, &output), 0) << output;
+  cluster_->StartSlave(kNewSlave);
+  ExpectEqualToTheMaster();
+}
+
 }  // namespace
 }  // namespace ddb::testing
