@@ -214,7 +214,9 @@ int main(int argc, char** argv) {
     endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
     endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
     endpoint.tls = http_tls;  // the same certificate; clients are not asked for one
-    endpoint.require_tls = TlsRequired(config.tls, config.client_address);
+    // Without a certificate (allow_insecure let the start through) there is
+    // no TLS to require.
+    endpoint.require_tls = http_tls && TlsRequired(config.tls, config.client_address);
     endpoint.reads = &endpoint_reads;
     client_server = std::make_unique<ClientServer>(
         endpoint, config.client_max_connections,
