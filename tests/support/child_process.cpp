@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace ddb::testing {
@@ -259,6 +260,22 @@ std::string ChildProcess::ReadLog() const {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+bool ChildProcess::WaitUntilBlocking(int sig, std::chrono::milliseconds deadline) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  const std::string path = "/proc/" + std::to_string(pid_) + "/status";
+  while (std::chrono::steady_clock::now() < end) {
+    std::ifstream status(path);
+    if (!status) return false;  // gone
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("SigBlk:", 0) != 0) continue;
+      const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+      if (mask & (1ULL << (sig - 1))) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
 }
 
 }  // namespace ddb::testing

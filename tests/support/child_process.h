@@ -56,6 +56,11 @@ class ChildProcess {
   bool Signal(int sig);
   // SIGKILL: the crash case; the child gets no chance to clean up.
   bool Kill9();
+  // Waits until the child blocks `sig` (ddb's daemons do so first thing in
+  // main: from then on a stop signal is handled, not fatal, so a test may
+  // stop a daemon it has just started). False at the deadline or once the
+  // child is gone.
+  bool WaitUntilBlocking(int sig, std::chrono::milliseconds deadline);
 
   // Writes all of text to the child's stdin. Returns false if stdin is not a
   // pipe, was closed, or the child stopped reading (EPIPE).

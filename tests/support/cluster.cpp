@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 
 #include "file_text.h"
@@ -212,6 +213,9 @@ void Cluster::StartSlave(int i, std::vector<std::string> extra_args, bool consol
   slaves_[i] = std::make_unique<ChildProcess>(
       argv, dir() / ("slave" + std::to_string(i + 1) + "-stdout.log"),
       console ? ChildProcess::StdinMode::kPipe : ChildProcess::StdinMode::kDevNull);
+  // Before that (exec, the sanitizers' start-up) a SIGTERM from StopSlave
+  // would kill it outright; it does not fail here if the daemon exits first.
+  static_cast<void>(slaves_[i]->WaitUntilBlocking(SIGTERM, std::chrono::seconds(10)));
 }
 
 void Cluster::SlaveSql(int i, const std::string& text) {
