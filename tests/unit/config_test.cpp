@@ -4,44 +4,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config_files_fixture.h"
 #include "ddb/daemon/config_check.h"
-#include "master_config.h"
-#include "slave_config.h"
 
 namespace ddb {
 namespace {
 
-class ConfigTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ddb-config-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return path.string();
-  }
-
-  ParseResult LoadMaster(const std::string& path, MasterConfig* config, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"ddb-master", "--config", path};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    return LoadMasterConfig(static_cast<int>(argv.size()), argv.data(), config);
-  }
-
-  ParseResult LoadSlave(const std::string& path, SlaveConfig* config) {
-    const char* argv[] = {"ddb-slave", "--config", path.c_str()};
-    return LoadSlaveConfig(3, argv, config);
-  }
-
-  std::filesystem::path dir_;
-};
+class ConfigTest : public ConfigFilesTest {};
 
 TEST_F(ConfigTest, MasterFileIsParsedWithCommentsAndLists) {
   const std::string path = Write("master.ini",

@@ -7,46 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "master_config.h"
-#include "slave_config.h"
+#include "config_files_fixture.h"
 
 namespace ddb {
 namespace {
 
-class TlsConfigTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ddb-tls-config-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const auto path = dir_ / name;
-    std::ofstream(path) << text;
-    return path.string();
-  }
-
-  template <typename Config, typename Load>
-  ParseResult LoadWith(Load load, const char* binary, const std::string& path, Config* config,
-                       std::vector<std::string> extra) {
-    std::vector<std::string> args = {binary, "--config", path};
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    return load(static_cast<int>(argv.size()), argv.data(), config);
-  }
-  ParseResult LoadMaster(const std::string& path, MasterConfig* config, std::vector<std::string> extra = {}) {
-    return LoadWith(LoadMasterConfig, "ddb-master", path, config, std::move(extra));
-  }
-  ParseResult LoadSlave(const std::string& path, SlaveConfig* config, std::vector<std::string> extra = {}) {
-    return LoadWith(LoadSlaveConfig, "ddb-slave", path, config, std::move(extra));
-  }
-
-  std::filesystem::path dir_;
-};
+class TlsConfigTest : public ConfigFilesTest {};
 
 TEST_F(TlsConfigTest, MasterKeysAreParsed) {
   MasterConfig config;
