@@ -22,6 +22,7 @@
 #include "master_exposure.h"
 #include "master_http_api.h"
 #include "master_reload.h"
+#include "master_role.h"
 #include "master_schema.h"
 #include "master_snapshot.h"
 #include "mysql_probe.h"
@@ -101,11 +102,14 @@ int main(int argc, char** argv) {
   if (Status s = MySqlConnection::Open(config.mysql, &bootstrap); !s.ok()) {
     return Fail("cannot connect to the master's MySQL at " + config.mysql.Describe() + ": " + s.ToString());
   }
-  std::string cluster_id;
-  if (Status s = CreateMasterSchema(*bootstrap); !s.ok()) return Fail("creating ddb_meta: " + s.ToString());
-  if (Status s = LoadOrCreateClusterId(*bootstrap, &cluster_id); !s.ok()) {
-    return Fail("reading the cluster id: " + s.ToString());
+  if (Status s = HoldMasterLock(*bootstrap); !s.ok())
+    return Fail(config.mysql.Describe() + ": " + s.message());
+  MasterStart start;
+  if (Status s = PrepareMasterRole(*bootstrap, config.node_name, config.promote, &start); !s.ok()) {
+    return Fail(config.mysql.Describe() + ": " + s.ToString());
   }
+  if (!start.promoted.empty()) logger->warn("{}", start.promoted);
+  const std::string& cluster_id = start.cluster_id;
   std::map<std::string, uint64_t> saved_positions;
   if (Status s = LoadSavedPositions(*bootstrap, &saved_positions); !s.ok()) {
     return Fail("reading ddb_meta.slave_positions: " + s.ToString());
@@ -117,14 +121,17 @@ int main(int argc, char** argv) {
     return Fail("reading the master MySQL's version: " + s.ToString());
   }
   const std::string server_version = version.rows.at(0).at(0).value_or("10.11") + "-ddb";
-  bootstrap.reset();
+  // `bootstrap` stays open: it holds 'ddb_meta.master' while the daemon runs.
 
   uint64_t last_seq = 0;
   if (Status s = ReplicationLog::Recover(config.mysql, *logger, &last_seq); !s.ok()) {
     return Fail("recovering the replication log: " + s.ToString());
   }
   RecentRecords recent(config.recent_records, last_seq);
-  ReplicationLog log(config.mysql, &recent, logging->For("master.log"));
+  // The epochs this master started with; it stops taking writes when it
+  // learns of a newer one.
+  Fencing fencing(start.epochs);
+  ReplicationLog log(config.mysql, &recent, logging->For("master.log"), &fencing);
   SlaveRegistry registry(config.slaves);
   registry.RestorePositions(saved_positions);
   LogPurger purger(config.mysql, registry, {config.log_retention_seconds, config.purge_interval_ms},
@@ -198,7 +205,8 @@ int main(int argc, char** argv) {
   }
   asio::io_context io;
   auto work = asio::make_work_guard(io);
-  ReplicationServer server(io, link_settings, recent, registry, logging->For("master.link"), &forwarded);
+  ReplicationServer server(io, link_settings, recent, registry, fencing, logging->For("master.link"),
+                           &forwarded);
   if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
     return Fail(s.message());
   }

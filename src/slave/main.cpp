@@ -15,6 +15,7 @@
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "ddb/mysql/node_role.h"
 #include "fallback_console.h"
 #include "master_link.h"
 #include "query_worker.h"
@@ -23,6 +24,7 @@
 #include "slave_config.h"
 #include "slave_console.h"
 #include "slave_http_api.h"
+#include "slave_role.h"
 #include "slave_schema.h"
 #include "slave_snapshot.h"
 #include "slave_status.h"
@@ -121,11 +123,17 @@ int main(int argc, char** argv) {
   // The slave's MySQL may be down at start: wait for it (status says so)
   // rather than exit, like the applier does later.
   StoredPosition position;
+  bool rejoin = config.rejoin;
   for (auto delay = std::chrono::milliseconds(200);;
        delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
     std::unique_ptr<MySqlConnection> bootstrap;
     Status s = MySqlConnection::Open(config.mysql, &bootstrap);
-    if (s.ok()) s = CreateSlaveSchema(*bootstrap);
+    std::string rejoined;
+    if (s.ok()) s = PrepareSlaveRole(*bootstrap, rejoin, &rejoined);
+    if (s.ok() && !rejoined.empty()) {
+      logger->warn("{}", rejoined);
+      rejoin = false;  // done: a retry below finds a slave's MySQL
+    }
     if (s.ok()) s = LoadPosition(*bootstrap, &position);
     if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
     if (s.code() == Status::Code::kRefused) return Fail(s.message());
@@ -164,14 +172,21 @@ int main(int argc, char** argv) {
   queries.Start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);
-  MasterLink link(
-      io, config, queue, status, queries, position.cluster_id, position.seq,
-      [&config](const std::string& cluster_id) {
-        std::unique_ptr<MySqlConnection> connection;
-        Status s = MySqlConnection::Open(config.mysql, &connection);
-        return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
-      },
-      logging->For("link"), link_tls);
+  Membership membership;
+  membership.cluster_id = position.cluster_id;
+  membership.epochs = position.epochs;
+  membership.remember_cluster = [&config](const std::string& cluster_id) {
+    std::unique_ptr<MySqlConnection> connection;
+    Status s = MySqlConnection::Open(config.mysql, &connection);
+    return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
+  };
+  membership.remember_epochs = [&config](const EpochHistory& epochs) {
+    std::unique_ptr<MySqlConnection> connection;
+    Status s = MySqlConnection::Open(config.mysql, &connection);
+    return s.ok() ? StoreEpochHistory(*connection, epochs) : s;
+  };
+  MasterLink link(io, config, queue, status, queries, std::move(membership), position.seq,
+                  logging->For("link"), link_tls);
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
   // Before the link and applier start, like the HTTP port: a socket taken by
   // another daemon ends this one at once.

@@ -308,20 +308,20 @@ TEST_F(HostilePeerTest, WrongMagicIsRefused) {
 }
 
 TEST_F(HostilePeerTest, NewerProtocolVersionGetsAnErrorFrameNamingBothVersions) {
-  // A version-2 peer two ways: a Hello in a version-2 frame, and (as
-  // protocol.md tells a newer slave to do) a Hello in a version-1 frame that
-  // offers only version 2.
-  std::vector<uint8_t> v2_frame = HelloFrame("slave1");
-  boost::endian::store_big_u16(v2_frame.data() + 4, 2);  // the CRC covers only the payload
-  std::vector<uint8_t> v2_only_hello = HelloFrame("slave1", 2, 2);
+  // A version-3 peer two ways: a Hello in a version-3 frame, and (as
+  // protocol.md tells a newer slave to do) a Hello in a version-2 frame that
+  // offers only version 3.
+  std::vector<uint8_t> v3_frame = HelloFrame("slave1");
+  boost::endian::store_big_u16(v3_frame.data() + 4, 3);  // the CRC covers only the payload
+  std::vector<uint8_t> v3_only_hello = HelloFrame("slave1", 3, 3);
 
   struct Case {
     std::vector<uint8_t> bytes;
     std::string expected_text;
   };
   const std::vector<Case> cases = {
-      {v2_frame, "protocol version 2, this node speaks 1"},
-      {v2_only_hello, "slave speaks protocol versions 2..2, this master speaks 1"},
+      {v3_frame, "protocol version 3, this node speaks 2"},
+      {v3_only_hello, "slave speaks protocol versions 3..3, this master speaks 2"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.expected_text);

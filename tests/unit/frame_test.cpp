@@ -62,7 +62,7 @@ TEST_F(FrameTest, HeaderBytesAreBigEndian) {
   EXPECT_EQ(frame_[2], 'B');
   EXPECT_EQ(frame_[3], '!');
   EXPECT_EQ(frame_[4], 0);
-  EXPECT_EQ(frame_[5], 1);  // version
+  EXPECT_EQ(frame_[5], kProtocolVersion);  // version
   EXPECT_EQ(frame_[6], 0);
   EXPECT_EQ(frame_[7], 6);    // kRecord
   EXPECT_EQ(frame_[11], 12);  // length
@@ -138,7 +138,7 @@ TEST_F(FrameTest, WrongVersionIsRefusedNamingBothVersions) {
   FrameHeader header;
   Status s = DecodeFrameHeader(Header(), &header);
   EXPECT_EQ(s.code(), Status::Code::kRefused);
-  EXPECT_EQ(s.message(), "protocol version 7, this node speaks 1");
+  EXPECT_EQ(s.message(), "protocol version 7, this node speaks 2");
 }
 
 TEST_F(FrameTest, UnknownTypeIsCorruption) {

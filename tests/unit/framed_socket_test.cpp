@@ -149,12 +149,12 @@ TEST_F(FramedSocketTest, BadChecksumIsCorruption) {
 
 TEST_F(FramedSocketTest, WrongVersionIsRefused) {
   std::vector<uint8_t> bytes = EncodeFrame(MessageType::kHello, Bytes("hi"));
-  bytes[5] = 2;
+  bytes[5] = 9;
   WriteRaw(bytes);
   Frame frame;
   Status s = Run(server_->ReadFrame(&frame, milliseconds(2000)));
   EXPECT_EQ(s.code(), Status::Code::kRefused) << s.ToString();
-  EXPECT_EQ(s.message(), "protocol version 2, this node speaks 1");
+  EXPECT_EQ(s.message(), "protocol version 9, this node speaks 2");
 }
 
 TEST_F(FramedSocketTest, FrameAboveReadersLimitIsRejected) {

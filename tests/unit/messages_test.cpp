@@ -23,6 +23,14 @@ TEST(MessagesTest, HelloRoundTrips) {
   EXPECT_EQ(d.node_name, m.node_name);
   EXPECT_EQ(d.cluster_id, m.cluster_id);
   EXPECT_EQ(d.client_nonce, m.client_nonce);
+  EXPECT_EQ(d.epoch.epoch, 0u);
+}
+
+TEST(MessagesTest, HelloCarriesTheNewestEpochTheSlaveKnows) {
+  Hello m;
+  m.node_name = "slave-2";
+  m.epoch = EpochStart{3, 1041, "slave-1"};
+  EXPECT_EQ(RoundTrip(m).epoch, m.epoch);
 }
 
 TEST(MessagesTest, HelloFromANeverJoinedSlaveHasEmptyClusterId) {
@@ -53,6 +61,20 @@ TEST(MessagesTest, AuthResultRoundTrips) {
   const AuthResult refused = RoundTrip(AuthResult{false, "bad proof", ""});
   EXPECT_FALSE(refused.accepted);
   EXPECT_EQ(refused.reason, "bad proof");
+}
+
+TEST(MessagesTest, AuthResultCarriesTheMastersEpochHistory) {
+  AuthResult m{true, "", "proof"};
+  m.epochs = {{1, 1, "master"}, {2, 501, "slave1"}};
+  EXPECT_EQ(RoundTrip(m).epochs, m.epochs);
+}
+
+TEST(MessagesTest, AuthResultWithAnEpochCountBeyondItsBytesIsRefusedBeforeReserving) {
+  std::vector<uint8_t> bytes = Encode(AuthResult{true, "", ""});
+  // The count is the last field of an empty history: claim 2^32-1 entries.
+  for (size_t i = bytes.size() - 4; i < bytes.size(); ++i) bytes[i] = 0xff;
+  AuthResult d;
+  EXPECT_EQ(Decode(bytes, &d).code(), Status::Code::kCorruption);
 }
 
 TEST(MessagesTest, AuthResultWithFlagOtherThanZeroOrOneIsCorruption) {

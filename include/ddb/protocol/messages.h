@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ddb/base/epochs.h"
 #include "ddb/base/log_record.h"
 #include "ddb/base/status.h"
 #include "ddb/protocol/frame.h"
@@ -26,6 +27,9 @@ struct Hello {
   std::string node_name;
   std::string cluster_id;  // empty if the slave has never joined
   std::string client_nonce;
+  // The newest epoch the slave knows (epoch 0: none yet). A master in an
+  // older epoch learns from it that it was replaced (fencing).
+  EpochStart epoch;
 };
 
 // master -> slave: the version chosen and the master's half of the challenge.
@@ -47,6 +51,9 @@ struct AuthResult {
   bool accepted = false;
   std::string reason;
   std::string master_proof;
+  // The master's epoch history (accepted only): the slave checks that its
+  // own log is a prefix of the master's before it subscribes.
+  std::vector<EpochStart> epochs;
 };
 
 // slave -> master: "send everything after this seq".
@@ -89,6 +96,7 @@ enum class ErrorCode : uint16_t {
   kPositionAhead = 7,
   kInternal = 8,
   kTlsRequired = 9,  // sent in plain text to a plain peer on a port that speaks TLS only
+  kFenced = 10,      // the slave knows a newer epoch: this master was replaced
 };
 
 // "protocol", "version_unsupported", ...; "unknown" otherwise.

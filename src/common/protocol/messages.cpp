@@ -19,9 +19,24 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPositionAhead: return "position_ahead";
     case ErrorCode::kInternal: return "internal";
     case ErrorCode::kTlsRequired: return "tls_required";
+    case ErrorCode::kFenced: return "fenced";
   }
   return "unknown";
 }
+
+namespace {
+
+void PutEpochStart(ByteWriter& w, const EpochStart& start) {
+  w.U32(start.epoch);
+  w.U64(start.first_seq);
+  w.Bytes(start.node);
+}
+
+bool GetEpochStart(ByteReader& r, EpochStart* start) {
+  return r.U32(&start->epoch) && r.U64(&start->first_seq) && r.Bytes(&start->node);
+}
+
+}  // namespace
 
 std::vector<uint8_t> Encode(const Hello& m) {
   ByteWriter w;
@@ -30,6 +45,7 @@ std::vector<uint8_t> Encode(const Hello& m) {
   w.Bytes(m.node_name);
   w.Bytes(m.cluster_id);
   w.Bytes(m.client_nonce);
+  PutEpochStart(w, m.epoch);
   return w.Take();
 }
 
@@ -41,6 +57,7 @@ Status Decode(std::span<const uint8_t> payload, Hello* out) {
   if (!r.Bytes(&m.node_name)) return Truncated("hello", "node_name");
   if (!r.Bytes(&m.cluster_id)) return Truncated("hello", "cluster_id");
   if (!r.Bytes(&m.client_nonce)) return Truncated("hello", "client_nonce");
+  if (!GetEpochStart(r, &m.epoch)) return Truncated("hello", "epoch");
   Status s = FinishMessage(r, "hello");
   if (s.ok()) *out = std::move(m);
   return s;
@@ -87,6 +104,8 @@ std::vector<uint8_t> Encode(const AuthResult& m) {
   w.U8(m.accepted ? 1 : 0);
   w.Bytes(m.reason);
   w.Bytes(m.master_proof);
+  w.U32(static_cast<uint32_t>(m.epochs.size()));
+  for (const EpochStart& start : m.epochs) PutEpochStart(w, start);
   return w.Take();
 }
 
@@ -103,6 +122,15 @@ Status Decode(std::span<const uint8_t> payload, AuthResult* out) {
   m.accepted = accepted == 1;
   if (!r.Bytes(&m.reason)) return Truncated("auth_result", "reason");
   if (!r.Bytes(&m.master_proof)) return Truncated("auth_result", "master_proof");
+  uint32_t epochs = 0;
+  if (!r.U32(&epochs)) return Truncated("auth_result", "epoch count");
+  // Each takes at least 16 bytes (epoch, first_seq, node length): the count
+  // is bounded by what is left before anything is reserved.
+  if (epochs > r.remaining() / 16) return Truncated("auth_result", "epochs");
+  m.epochs.resize(epochs);
+  for (EpochStart& start : m.epochs) {
+    if (!GetEpochStart(r, &start)) return Truncated("auth_result", "epochs");
+  }
   Status s = FinishMessage(r, "auth_result");
   if (s.ok()) *out = std::move(m);
   return s;

@@ -78,6 +78,10 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
   ConfigKeys& keys = keys_;
   AddConfigFileOption(app, "config/master.ini", &config->config_path, !init);
   AddConfigCommands(app, &config->commands);
+  app.add_flag("--promote", config->promote,
+               "Start as the master on a slave's MySQL: its records become the log and a new epoch starts "
+               "(docs/failover.md; ddb-slave --promote checks the other nodes first and runs this)")
+      ->configurable(false);
   keys.Restart(app.add_option("--node_name", config->node_name, "Name of this node in status and logs"));
   keys.Secret(app.add_option("--cluster_secret", config->cluster_secret,
                              "Shared secret of the cluster (HMAC key; never sent over the wire)"));

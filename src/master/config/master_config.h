@@ -57,6 +57,7 @@ struct MasterConfig {
   LoggingOptions logging;
   ConsoleOptions console;
   ConfigCommands commands;
+  bool promote = false;  // --promote: this node's MySQL is a slave's; make it the master (master_role.h)
   KeySettings settings;  // every key's effective value and where it came from
 };
 

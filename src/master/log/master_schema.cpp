@@ -33,8 +33,12 @@ Status CreateMasterSchema(MySqlConnection& connection) {
           " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
           " purged_through BIGINT UNSIGNED NOT NULL"
           ") ENGINE=InnoDB",
-          "INSERT IGNORE INTO ddb_meta.log_state "
+          "INSERT IGNORE INTO ddb_meta.log_state (id, purged_through) "
           "SELECT 1, COALESCE(MIN(seq), 1) - 1 FROM ddb_meta.replication_log",
+          // The log continues after at least this number: a promoted slave's
+          // position may end in gaps, which have no row (master_role.h).
+          "ALTER TABLE ddb_meta.log_state ADD COLUMN IF NOT EXISTS"
+          " last_seq_floor BIGINT UNSIGNED NOT NULL DEFAULT 0",
           // A transaction's log row and its COMMIT in one round trip. It runs
           // inside the session's open transaction: if the insert fails, the
           // COMMIT is never reached and the caller rolls back. An autocommit

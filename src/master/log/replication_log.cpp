@@ -93,7 +93,12 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
 
 Status LoadLastSeq(MySqlConnection& connection, uint64_t* last_seq) {
   QueryResult result;
-  if (Status s = connection.Execute("SELECT COALESCE(MAX(seq), 0) FROM ddb_meta.replication_log", &result);
+  // A promoted slave's log may end in gaps, which have no row: the floor
+  // keeps their numbers from being handed out again.
+  if (Status s =
+          connection.Execute("SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM ddb_meta.replication_log), 0),"
+                             " COALESCE((SELECT last_seq_floor FROM ddb_meta.log_state WHERE id = 1), 0))",
+                             &result);
       !s.ok()) {
     return s;
   }
@@ -112,9 +117,10 @@ EncodedRecordPtr MakeEncodedRecord(uint64_t seq, int64_t committed_at_micros, st
 }
 
 ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent,
-                               std::shared_ptr<spdlog::logger> logger)
+                               std::shared_ptr<spdlog::logger> logger, const Fencing* fencing)
     : endpoint_(std::move(endpoint)),
       logger_(std::move(logger)),
+      fencing_(fencing),
       sequencer_(recent, recent->last_seq()),
       lost_(endpoint_, &sequencer_, logger_) {}
 
@@ -138,6 +144,9 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   if (Status s = CheckRecordFits(connection, body.size()); !s.ok()) return s;
   std::shared_lock<std::shared_mutex> window(barrier_);
+  if (fencing_ != nullptr) {
+    if (Status s = fencing_->CheckWritable(); !s.ok()) return s;
+  }
   // After the statements, before the insert: see the header.
   record.seq = sequencer_.Allocate();
   record.committed_at_micros = NowMicros();
@@ -201,6 +210,9 @@ Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement state
     ~CountOnExit() { ++count; }
   } counted{ddl_count_};
   std::unique_lock<std::shared_mutex> exclusive(barrier_);
+  if (fencing_ != nullptr) {
+    if (Status s = fencing_->CheckWritable(); !s.ok()) return s;
+  }
   if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
   LogRecord record;
   record.kind = RecordKind::kDdl;

@@ -40,6 +40,7 @@
 #include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "ddl_gate.h"
+#include "fencing.h"
 #include "lost_commits.h"
 #include "recent_records.h"
 
@@ -53,7 +54,10 @@ class ReplicationLog {
  public:
   // `recent` must outlive the log; the sequence continues after its
   // last_seq(). `endpoint` is the master's MySQL, for settling lost answers.
-  ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, std::shared_ptr<spdlog::logger> logger);
+  // `fencing` (may be null: never fenced) refuses every commit and DDL once
+  // this master learned it was replaced.
+  ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, std::shared_ptr<spdlog::logger> logger,
+                 const Fencing* fencing = nullptr);
 
   // Resolves a DDL left 'pending' by a crash and loads the newest seq. Call
   // once before any session writes, and before `recent` is created: returns
@@ -111,6 +115,7 @@ class ReplicationLog {
 
   const MySqlEndpoint endpoint_;
   std::shared_ptr<spdlog::logger> logger_;
+  const Fencing* const fencing_;
   CommitSequencer sequencer_;
   LostCommits lost_;
 

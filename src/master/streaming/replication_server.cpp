@@ -5,12 +5,13 @@
 namespace ddb {
 
 ReplicationServer::ReplicationServer(asio::io_context& io, const LinkSettings& settings,
-                                     RecentRecords& recent, SlaveRegistry& registry,
+                                     RecentRecords& recent, SlaveRegistry& registry, Fencing& fencing,
                                      std::shared_ptr<spdlog::logger> logger, ForwardedWrites* forwarded)
     : io_(io),
       settings_(settings),
       recent_(recent),
       registry_(registry),
+      fencing_(fencing),
       logger_(std::move(logger)),
       forwarded_(forwarded),
       acceptor_(io) {}
@@ -94,7 +95,8 @@ asio::awaitable<void> ReplicationServer::AcceptLoop() {
     const tcp::endpoint link_peer = socket.remote_endpoint(ec);
     socket.set_option(tcp::no_delay(true), ec);
     auto link = std::make_shared<SlaveLink>(
-        std::move(socket), LinkContext{settings_, recent_, registry_, table_workers_, logger_, forwarded_});
+        std::move(socket),
+        LinkContext{settings_, recent_, registry_, table_workers_, logger_, forwarded_, fencing_});
     {
       std::lock_guard<std::mutex> lock(links_mutex_);
       std::erase_if(links_, [](const AcceptedLink& accepted) { return accepted.link.expired(); });

@@ -17,7 +17,7 @@ class ReplicationServer {
   // `settings`, `recent`, `registry`, `forwarded` and `io` must outlive the
   // server. Without `forwarded`, writes forwarded by slaves are refused.
   ReplicationServer(asio::io_context& io, const LinkSettings& settings, RecentRecords& recent,
-                    SlaveRegistry& registry, std::shared_ptr<spdlog::logger> logger,
+                    SlaveRegistry& registry, Fencing& fencing, std::shared_ptr<spdlog::logger> logger,
                     ForwardedWrites* forwarded = nullptr);
   ~ReplicationServer();
 
@@ -49,6 +49,7 @@ class ReplicationServer {
   const LinkSettings& settings_;
   RecentRecords& recent_;
   SlaveRegistry& registry_;
+  Fencing& fencing_;
   std::shared_ptr<spdlog::logger> logger_;
   ForwardedWrites* forwarded_;
   tcp::acceptor acceptor_;

@@ -219,7 +219,17 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     co_await SendMessage(socket, MessageType::kAuthResult, result);
     co_return Status::Refused(result.reason);
   }
+  // Only now that the slave proved it knows the secret: an anonymous peer
+  // must not be able to fence this master with a made-up epoch.
+  if (context_.fencing.Learn(hello.epoch, "slave " + hello.node_name)) {
+    context_.logger->error("{}", *context_.fencing.reason());
+  }
+  if (const std::optional<std::string> fenced = context_.fencing.reason()) {
+    co_await SendError(socket, ErrorCode::kFenced, *fenced);
+    co_return Status::Refused(*fenced);
+  }
   result.accepted = true;
+  result.epochs = context_.fencing.epochs().starts();
   result.master_proof = MasterProof(settings.cluster_secret, challenge.server_nonce, hello.client_nonce,
                                     hello.node_name, settings.cluster_id);
   if (Status s = co_await SendMessage(socket, MessageType::kAuthResult, result); !s.ok()) co_return s;

@@ -27,6 +27,7 @@
 #include "ddb/daemon/common_options.h"
 #include "ddb/protocol/link_channel.h"
 #include "ddb/protocol/messages.h"
+#include "fencing.h"
 #include "forwarded_writes.h"
 #include "log_table_reader.h"
 #include "recent_records.h"
@@ -59,6 +60,7 @@ struct LinkContext {
   asio::thread_pool& table_workers;  // blocking log-table reads run here
   std::shared_ptr<spdlog::logger> logger;
   ForwardedWrites* forwarded = nullptr;  // runs writes slave consoles forward; null: refused
+  Fencing& fencing;                      // this master's epochs; a slave may report a newer one
 };
 
 class SlaveLink : public std::enable_shared_from_this<SlaveLink> {

@@ -1,5 +1,6 @@
 #include "slave_config.h"
 
+#include <algorithm>
 #include <regex>
 
 namespace ddb {
@@ -26,6 +27,14 @@ void Validate(const SlaveConfig& config, ConfigProblems* problems) {
                   "'" + config.console_socket + "' is " + std::to_string(config.console_socket.size()) +
                       " bytes long; a unix socket path has at most " + std::to_string(kMaxSocketPath));
   }
+  for (const std::string& candidate : MasterAddresses(config)) {
+    const size_t colon = candidate.rfind(':');
+    if (colon == std::string::npos || colon == 0 ||
+        !std::regex_match(candidate.substr(colon + 1), std::regex("[1-9][0-9]{0,4}")) ||
+        std::stoul(candidate.substr(colon + 1)) > 65535) {
+      problems->Add("master_candidates", "'" + candidate + "' is not host:port");
+    }
+  }
   if (config.reconnect_max_ms < config.reconnect_min_ms) {
     problems->Add("reconnect_max_ms", "must not be smaller than reconnect_min_ms");
   }
@@ -34,6 +43,18 @@ void Validate(const SlaveConfig& config, ConfigProblems* problems) {
 }
 
 }  // namespace
+
+std::vector<std::string> MasterAddresses(const SlaveConfig& config) {
+  std::vector<std::string> addresses{config.master_host + ":" + std::to_string(config.master_port)};
+  for (const std::string& list : config.master_candidates) {
+    for (std::string& item : SplitList(list)) {
+      if (std::find(addresses.begin(), addresses.end(), item) == addresses.end()) {
+        addresses.push_back(std::move(item));
+      }
+    }
+  }
+  return addresses;
+}
 
 SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
     : ConfigSchema("ddb-slave: replays the master's log on its MySQL and answers reads", "ddb-slave"),
@@ -51,6 +72,10 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
   keys.Restart(app.add_option("--master_host", config->master_host, "Host of the master's replication port"));
   keys.Restart(app.add_option("--master_port", config->master_port, "The master's replication port")
                    ->check(CLI::Range(1, 65535)));
+  keys.Restart(app.add_option("--master_candidates", config->master_candidates,
+                              "host:port of the replication port of every other node that may become the "
+                              "master (failover), comma-separated; the link follows the newest epoch")
+                   ->delimiter(','));
   keys.Restart(app.add_option("--reconnect_min_ms", config->reconnect_min_ms, "First reconnect delay")
                    ->check(CLI::Range(10, 600000)));
   keys.Restart(app.add_option("--reconnect_max_ms", config->reconnect_max_ms,
@@ -101,9 +126,17 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
                "(start the daemon afterwards)");
   app.add_option("--seed-from", config->seed_from,
                  "Like --seed, from another slave: a name in seed_sources, or its HTTP host:port");
-  app.add_flag(
-      "--force", config->force,
-      "With --seed/--seed-from: drop what this slave's MySQL holds first (a purged or broken slave)");
+  app.add_flag("--force", config->force,
+               "With --seed/--seed-from: drop what this slave's MySQL holds first (a purged or broken "
+               "slave); with --promote: promote even if the master answers or another slave is ahead");
+  app.add_flag("--promote", config->promote,
+               "Make this node the master: checks that the master is gone and no other slave (seed_sources) "
+               "is ahead, then runs ddb-master --config master_config --promote in this process");
+  app.add_flag("--rejoin", config->rejoin,
+               "Start a former master's MySQL as this slave: its log becomes its position; it follows the "
+               "new master if it holds nothing beyond the promotion point, else it is reported diverged");
+  keys.Restart(app.add_option("--master_config", config->master_config,
+                              "The ddb-master config this node runs when promoted (--promote, \\promote)"));
   keys.Restart(
       app.add_option("--master_http_address", config->master_http_address,
                      "host:port of the master's HTTP server, for --seed [default: master_host:8080]"));

@@ -17,6 +17,11 @@ struct SlaveConfig {
   std::string cluster_secret_file;  // or the secret in this file (or DDB_CLUSTER_SECRET)
   std::string master_host = "127.0.0.1";
   uint16_t master_port = 4407;
+  // Replication addresses ("host:port") of the other nodes that may become
+  // the master (docs/failover.md): when master_host:master_port is gone or
+  // was replaced, the link tries these in turn and follows the one in the
+  // newest epoch.
+  std::vector<std::string> master_candidates;
   MySqlEndpoint mysql;
   int reconnect_min_ms = 100;        // first retry after losing the master
   int reconnect_max_ms = 5000;       // back-off ceiling
@@ -48,6 +53,14 @@ struct SlaveConfig {
   std::string master_http_address;  // host:port of the master's HTTP; empty: master_host:8080
   std::vector<std::string> seed_sources;
 
+  // Failover (docs/failover.md): --promote makes this node the master
+  // (after checking no other slave is ahead, unless --force) by running
+  // ddb-master with master_config on this MySQL; --rejoin starts a former
+  // master's MySQL as a slave.
+  bool promote = false;
+  bool rejoin = false;
+  std::string master_config;
+
   LoggingOptions logging;
   ConsoleOptions console;
   ConfigCommands commands;
@@ -69,6 +82,10 @@ class SlaveConfigSchema : public ConfigSchema {
 // Parses argv and the config file, and checks every key: all problems in
 // result.status, one per line. On --help, result.exit_now is set.
 ParseResult LoadSlaveConfig(int argc, const char* const argv[], SlaveConfig* config);
+
+// master_host:master_port, then each of master_candidates: where the link
+// looks for the master, in this order.
+std::vector<std::string> MasterAddresses(const SlaveConfig& config);
 
 // Whether the link to the master runs TLS: tls_ca_file is set, or
 // require_tls asks for it at master_host.

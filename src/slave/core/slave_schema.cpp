@@ -1,6 +1,7 @@
 #include "slave_schema.h"
 
 #include "ddb/mysql/checksum_schema.h"
+#include "ddb/mysql/node_role.h"
 
 namespace ddb {
 
@@ -24,6 +25,7 @@ Status CreateSlaveSchema(MySqlConnection& connection) {
                             " body LONGBLOB NOT NULL"
                             ") ENGINE=InnoDB",
                         });
+  if (s.ok()) s = CreateNodeTables(connection);
   if (s.ok()) s = CreateChecksumSchema(connection);
   return s;
 }
@@ -59,7 +61,7 @@ Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
   position->cluster_id = result.rows[0][0].value_or("");
   position->seq = std::stoull(result.rows[0][1].value_or("0"));
   position->master_committed_at_micros = std::stoll(result.rows[0][2].value_or("0"));
-  return Status::Ok();
+  return LoadEpochHistory(connection, &position->epochs);
 }
 
 Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id) {
@@ -82,6 +84,8 @@ Status StoreSeededPosition(MySqlConnection& connection, const std::string& clust
   // A seeded slave holds no record from before its snapshot: a --force seed
   // must not keep the records the replaced data came from.
   if (Status s = connection.Execute("DELETE FROM ddb_meta.applied_records"); !s.ok()) return s;
+  // Nor the epochs it knew: it learns its new master's at the first connect.
+  if (Status s = connection.Execute("DELETE FROM ddb_meta.epochs"); !s.ok()) return s;
   if (Status s = connection.ExecuteWithParams(
           "UPDATE ddb_meta.applied_position SET cluster_id = ?, seq = ?, master_committed_at = ?, applied_at "
           "= NOW(6) WHERE id = 1",

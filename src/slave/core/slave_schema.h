@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ddb/base/epochs.h"
 #include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
 
@@ -13,6 +14,7 @@ struct StoredPosition {
   std::string cluster_id;  // empty until the slave first joins a master
   uint64_t seq = 0;        // last applied record
   int64_t master_committed_at_micros = 0;
+  EpochHistory epochs;  // of the master it last followed; empty until then
 };
 
 Status CreateSlaveSchema(MySqlConnection& connection);

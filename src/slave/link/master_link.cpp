@@ -24,6 +24,11 @@ Status RefusedByMaster(const std::string& alert) {
 // master's queries for theirs, so this is far more than a live link holds.
 constexpr size_t kOutboxFrames = 1024;
 
+std::string DescribeWriter(const EpochHistory& history, uint64_t seq) {
+  const std::optional<EpochStart> writer = history.Writer(seq);
+  return writer ? EpochHistory::Describe(*writer) : "no epoch";
+}
+
 LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
   LinkChannelOptions options;
   options.outbox_frames = kOutboxFrames;
@@ -41,16 +46,15 @@ LinkChannelOptions ChannelOptions(const HeartbeatOptions& heartbeat) {
 }  // namespace
 
 MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue,
-                       SlaveStatusBoard& status, QueryWorker& queries, std::string cluster_id,
-                       uint64_t applied_seq, std::function<Status(const std::string&)> remember_cluster,
-                       std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> tls)
+                       SlaveStatusBoard& status, QueryWorker& queries, Membership membership,
+                       uint64_t applied_seq, std::shared_ptr<spdlog::logger> logger,
+                       std::shared_ptr<ssl::context> tls)
     : strand_(asio::make_strand(io)),
       config_(config),
       queue_(queue),
       status_(status),
       queries_(queries),
-      cluster_id_(std::move(cluster_id)),
-      remember_cluster_(std::move(remember_cluster)),
+      membership_(std::move(membership)),
       logger_(std::move(logger)),
       tls_(std::move(tls)),
       applied_seq_(applied_seq),
@@ -133,25 +137,36 @@ void MasterLink::FailForwards() {
 }
 
 asio::awaitable<void> MasterLink::Run() {
-  const std::string master = config_.master_host + ":" + std::to_string(config_.master_port);
+  // The configured master first, then the other candidates: after a
+  // failover the master is whichever of them is in the newest epoch, and
+  // the others refuse (not a master, or fenced).
+  const std::vector<std::string> masters = MasterAddresses(config_);
+  size_t current = 0;
+  size_t failed_in_a_row = 0;
   auto delay = std::chrono::milliseconds(config_.reconnect_min_ms);
   std::string last_failure;
   asio::steady_timer backoff(strand_);
   while (!stopping_) {
+    const std::string& master = masters[current];
+    const size_t colon = master.rfind(':');
+    const std::string host = master.substr(0, colon);
+    const std::string port = master.substr(colon + 1);
     status_.SetLink(LinkState::kConnecting, master);
     tcp::resolver resolver(strand_);
     boost::system::error_code ec;
-    auto endpoints = co_await resolver.async_resolve(config_.master_host, std::to_string(config_.master_port),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
+    auto endpoints =
+        co_await resolver.async_resolve(host, port, asio::redirect_error(asio::use_awaitable, ec));
     tcp::socket socket(strand_);  // the channel runs on the socket's executor
     if (!ec) co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
     Status result;
+    bool linked = false;
     if (ec) {
       result = Status::Unavailable("cannot connect to master " + master + ": " + ec.message());
     } else {
       socket.set_option(tcp::no_delay(true), ec);
-      delay = std::chrono::milliseconds(config_.reconnect_min_ms);  // reached it: start back-off afresh
-      result = co_await Session(std::move(socket));
+      const uint64_t links_before = link_number_;
+      result = co_await Session(std::move(socket), host);
+      linked = link_number_ != links_before;
     }
     if (stopping_) break;
     // Say each distinct failure once, not once per retry.
@@ -161,7 +176,18 @@ asio::awaitable<void> MasterLink::Run() {
     }
     status_.SetLink(result.code() == Status::Code::kRefused ? LinkState::kRefused : LinkState::kConnecting,
                     result.ToString());
-    // A refusal (wrong secret, unknown name) needs an operator: retry slowly.
+    if (linked) {
+      // It was the master: start back-off afresh, and ask it first again.
+      failed_in_a_row = 0;
+      delay = std::chrono::milliseconds(config_.reconnect_min_ms);
+    } else {
+      ++failed_in_a_row;
+      current = (current + 1) % masters.size();
+    }
+    // Wait only once every address failed: a master that moved is found at
+    // once. A refusal everywhere (wrong secret, unknown name) needs an
+    // operator: retry slowly.
+    if (failed_in_a_row % masters.size() != 0 && !linked) continue;
     const auto wait =
         result.code() == Status::Code::kRefused ? std::chrono::milliseconds(config_.reconnect_max_ms) : delay;
     backoff.expires_after(wait);
@@ -170,16 +196,16 @@ asio::awaitable<void> MasterLink::Run() {
   }
 }
 
-asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
+asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket, const std::string& host) {
   auto channel = std::make_shared<LinkChannel>(std::make_shared<FramedSocket>(std::move(raw_socket)),
                                                ChannelOptions(config_.heartbeat));
   channel_ = channel;  // Stop closes it, even during the handshake
-  Status s = co_await Secure(channel->socket());
+  Status s = co_await Secure(channel->socket(), host);
   if (s.ok()) s = co_await Handshake(channel->socket());
   if (!s.ok() && !channel->socket().tls_alert().empty()) s = RefusedByMaster(channel->socket().tls_alert());
   if (s.ok()) {
     logger_->info("connected to master {} (cluster {}), receiving after #{}", channel->socket().peer(),
-                  cluster_id_, received_seq_);
+                  membership_.cluster_id, received_seq_);
     status_.SetLink(LinkState::kConnected, channel->socket().peer());
     ++link_number_;
     InstallHandlers(*channel);
@@ -195,11 +221,10 @@ asio::awaitable<Status> MasterLink::Session(tcp::socket raw_socket) {
   co_return s;
 }
 
-asio::awaitable<Status> MasterLink::Secure(FramedSocket& socket) {
+asio::awaitable<Status> MasterLink::Secure(FramedSocket& socket, const std::string& host) {
   if (!tls_) co_return Status::Ok();
   const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
-  const std::string expected =
-      config_.tls_server_name.empty() ? config_.master_host : config_.tls_server_name;
+  const std::string expected = config_.tls_server_name.empty() ? host : config_.tls_server_name;
   const Status s = co_await socket.StartTls(*tls_, ssl::stream_base::client, timeout,
                                             [&expected](SSL* ssl) { return ExpectPeerName(ssl, expected); });
   if (s.ok()) co_return s;
@@ -224,16 +249,17 @@ asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
   const auto timeout = std::chrono::milliseconds(config_.heartbeat.timeout_ms);
   Hello hello;
   hello.node_name = config_.node_name;
-  hello.cluster_id = cluster_id_;
+  hello.cluster_id = membership_.cluster_id;
   hello.client_nonce = RandomNonce();
+  if (const std::optional<EpochStart> known = membership_.epochs.Current()) hello.epoch = *known;
   if (Status s = co_await SendMessage(socket, MessageType::kHello, hello); !s.ok()) co_return s;
   Challenge challenge;
   if (Status s = co_await ReceiveMessage(socket, MessageType::kChallenge, &challenge, timeout); !s.ok()) {
     co_return s;
   }
-  if (!cluster_id_.empty() && challenge.cluster_id != cluster_id_) {
+  if (!membership_.cluster_id.empty() && challenge.cluster_id != membership_.cluster_id) {
     co_return Status::Refused("master " + socket.peer() + " is cluster " + challenge.cluster_id +
-                              ", this slave belongs to cluster " + cluster_id_);
+                              ", this slave belongs to cluster " + membership_.cluster_id);
   }
   AuthResponse response;
   response.proof = SlaveProof(config_.cluster_secret, challenge.server_nonce, hello.client_nonce,
@@ -249,17 +275,53 @@ asio::awaitable<Status> MasterLink::Handshake(FramedSocket& socket) {
   if (!ProofsEqual(expected, result.master_proof)) {
     co_return Status::Refused("master " + socket.peer() + " could not prove it knows the cluster secret");
   }
-  if (cluster_id_.empty()) {
-    if (Status s = remember_cluster_(challenge.cluster_id); !s.ok()) {
+  if (Status s = CheckEpochs(challenge.master_name + " (" + socket.peer() + ")", result.epochs); !s.ok()) {
+    co_return s;
+  }
+  if (membership_.cluster_id.empty()) {
+    if (Status s = membership_.remember_cluster(challenge.cluster_id); !s.ok()) {
       co_return Status::Unavailable("storing the cluster id failed: " + s.ToString());
     }
-    cluster_id_ = challenge.cluster_id;
-    status_.SetClusterId(cluster_id_);
-    logger_->info("joined cluster {} (master '{}')", cluster_id_, challenge.master_name);
+    membership_.cluster_id = challenge.cluster_id;
+    status_.SetClusterId(membership_.cluster_id);
+    logger_->info("joined cluster {} (master '{}')", membership_.cluster_id, challenge.master_name);
   }
   Subscribe subscribe;
   subscribe.after_seq = received_seq_;
   co_return co_await SendMessage(socket, MessageType::kSubscribe, subscribe);
+}
+
+Status MasterLink::CheckEpochs(const std::string& master, const std::vector<EpochStart>& starts) {
+  EpochHistory theirs(starts);
+  if (Status s = theirs.Validate(); !s.ok())
+    return Status::Corruption("master " + master + ": " + s.message());
+  const EpochHistory& ours = membership_.epochs;
+  if (theirs.empty()) return Status::Refused("master " + master + " sent no epoch history");
+  if (theirs.current_epoch() < ours.current_epoch()) {
+    // A former master that does not know yet it was replaced: never follow
+    // it back.
+    return Status::Refused("master " + master + " is in " + EpochHistory::Describe(*theirs.Current()) +
+                           ", older than " + EpochHistory::Describe(*ours.Current()) +
+                           " this slave follows: it is a former master");
+  }
+  if (const std::optional<uint64_t> from = ours.DivergesFrom(theirs, received_seq_)) {
+    // Records a former master wrote after the promotion point reached this
+    // slave: it differs from the new master and must not go on as if not.
+    return Status::Refused("this slave diverged from master " + master + ": it holds records #" +
+                           std::to_string(*from) + "..#" + std::to_string(received_seq_) + " of " +
+                           DescribeWriter(ours, *from) + ", which the master's " +
+                           DescribeWriter(theirs, *from) +
+                           " replaced; re-seed it (ddb-slave --seed --force) to follow this master");
+  }
+  if (ours.starts() != theirs.starts()) {
+    if (Status s = membership_.remember_epochs(theirs); !s.ok()) {
+      return Status::Unavailable("storing the master's epochs failed: " + s.ToString());
+    }
+    if (!ours.empty())
+      logger_->warn("following master {} in {}", master, EpochHistory::Describe(*theirs.Current()));
+    membership_.epochs = std::move(theirs);
+  }
+  return Status::Ok();
 }
 
 void MasterLink::InstallHandlers(LinkChannel& channel) {

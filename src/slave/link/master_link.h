@@ -35,15 +35,24 @@ class logger;
 
 namespace ddb {
 
+// What the slave knows of its cluster when the link starts, and how it
+// keeps what it learns (both called on the link's strand).
+struct Membership {
+  std::string cluster_id;  // empty: never joined
+  EpochHistory epochs;     // of the master it last followed; empty: none yet
+  // Stores the cluster id the first time this slave joins.
+  std::function<Status(const std::string&)> remember_cluster;
+  // Stores the history of a master this slave is about to follow.
+  std::function<Status(const EpochHistory&)> remember_epochs;
+};
+
 class MasterLink {
  public:
-  // `remember_cluster` stores the cluster id the first time this slave joins
-  // (called on the link's strand). All references must outlive the link.
-  // `tls`: the link runs TLS (the master's certificate checked against the
-  // config's tls_ca_file and name); null: plain TCP.
+  // All references must outlive the link. `tls`: the link runs TLS (the
+  // master's certificate checked against the config's tls_ca_file and
+  // name); null: plain TCP.
   MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQueue& queue, SlaveStatusBoard& status,
-             QueryWorker& queries, std::string cluster_id, uint64_t applied_seq,
-             std::function<Status(const std::string&)> remember_cluster,
+             QueryWorker& queries, Membership membership, uint64_t applied_seq,
              std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> tls = nullptr);
 
   void Start();
@@ -70,9 +79,13 @@ class MasterLink {
 
  private:
   asio::awaitable<void> Run();
-  asio::awaitable<Status> Session(tcp::socket socket);
+  asio::awaitable<Status> Session(tcp::socket socket, const std::string& host);
   // The TLS handshake, when the link has TLS; its failure in words.
-  asio::awaitable<Status> Secure(FramedSocket& socket);
+  asio::awaitable<Status> Secure(FramedSocket& socket, const std::string& host);
+  // After the master proved itself: refuses a master in an older epoch than
+  // this slave follows, or one whose log this slave's is not a prefix of;
+  // otherwise keeps the master's history.
+  Status CheckEpochs(const std::string& master, const std::vector<EpochStart>& starts);
   asio::awaitable<Status> Handshake(FramedSocket& socket);
   void InstallHandlers(LinkChannel& channel);
   asio::awaitable<Status> ReceiveRecord(LinkChannel& channel, const Frame& frame);
@@ -85,8 +98,7 @@ class MasterLink {
   ApplyQueue& queue_;
   SlaveStatusBoard& status_;
   QueryWorker& queries_;
-  std::string cluster_id_;
-  std::function<Status(const std::string&)> remember_cluster_;
+  Membership membership_;  // strand only
   std::shared_ptr<spdlog::logger> logger_;
   std::shared_ptr<ssl::context> tls_;
   std::atomic<uint64_t> applied_seq_;

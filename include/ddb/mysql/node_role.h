@@ -1,0 +1,44 @@
+// What a node's MySQL says about the node, the same tables on masters and
+// slaves so that they survive a change of role (DESIGN.md, "High
+// availability"; docs/failover.md):
+//   ddb_meta.node_role  whether the MySQL is a master's or a slave's;
+//   ddb_meta.epochs     the epoch history the node knows (ddb/base/epochs.h).
+//                       A master writes its own; a slave stores the history
+//                       of the master it follows, once it checked its log is
+//                       a prefix of that master's.
+#pragma once
+
+#include <string>
+
+#include "ddb/base/epochs.h"
+#include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
+
+namespace ddb {
+
+enum class NodeRole { kUnused, kMaster, kSlave };
+
+// Creates ddb_meta.node_role and ddb_meta.epochs. ddb_meta must exist.
+Status CreateNodeTables(MySqlConnection& connection);
+
+// The role stored in ddb_meta.node_role, or for a MySQL from before it
+// existed: a slave's when it has ddb_meta.applied_position, a master's when
+// it has ddb_meta.replication_log, unused otherwise.
+Status LoadNodeRole(MySqlConnection& connection, NodeRole* role);
+
+// Sets the role (in the caller's transaction if one is open).
+Status StoreNodeRole(MySqlConnection& connection, NodeRole role);
+
+// Refused "<holder> (it holds the lock '<lock>'): stop it first" while
+// another session holds the MySQL named lock `lock` (the running daemon of
+// the other role, before a change of role).
+Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder);
+
+// The stored history, checked (Validate); empty when nothing is stored.
+Status LoadEpochHistory(MySqlConnection& connection, EpochHistory* history);
+
+// Replaces the stored history with `history` (in the caller's transaction
+// if one is open).
+Status StoreEpochHistory(MySqlConnection& connection, const EpochHistory& history);
+
+}  // namespace ddb

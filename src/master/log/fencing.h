@@ -1,0 +1,46 @@
+// Fencing: whether this master still takes writes.
+//
+// A master stops for good once it learns that another node started a newer
+// epoch (a slave that follows the new master says so when it connects, or a
+// peer's /health at start-up): from then on every commit and DDL is refused
+// with an error naming the new master, so a former master that comes back
+// cannot write records nobody else will ever have (DESIGN.md, "High
+// availability"). Only a restart as a slave (ddb-slave --rejoin) lifts it.
+//
+// Thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "ddb/base/epochs.h"
+#include "ddb/base/status.h"
+
+namespace ddb {
+
+class Fencing {
+ public:
+  explicit Fencing(EpochHistory epochs) : epochs_(std::move(epochs)) {}
+
+  // This master's history, as it was at start (a master never changes it).
+  const EpochHistory& epochs() const { return epochs_; }
+
+  // `peer` reports `known` as the newest epoch it knows. Fences this master
+  // when that is newer than its own: a higher epoch, or the same epoch
+  // started by another node (two promotions raced). True when fenced now.
+  bool Learn(const EpochStart& known, const std::string& peer);
+
+  // Why writes are refused; nullopt while this master takes writes.
+  std::optional<std::string> reason() const;
+
+  // Ok, or Refused with the reason.
+  Status CheckWritable() const;
+
+ private:
+  const EpochHistory epochs_;
+  mutable std::mutex mutex_;
+  std::optional<std::string> reason_;  // guarded by mutex_
+};
+
+}  // namespace ddb
