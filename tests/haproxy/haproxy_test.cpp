@@ -74,25 +74,17 @@ class HaproxyTest : public ::testing::Test {
     haproxy_.reset();  // by pid, before the cluster it points at
   }
 
-  // `sql` through HAProxy's `port` with the mariadb client.
+  // `sql` through HAProxy's `port` with the mariadb client; `flags`: more of
+  // its options (TLS).
   ClientRun Client(uint16_t port, const std::string& user, const std::string& password,
-                   const std::string& sql) {
+                   const std::string& sql, const std::vector<std::string>& flags = {}) {
     const auto log = cluster_->dir() / ("client-" + std::to_string(++clients_) + ".log");
-    std::vector<std::string> argv{"mariadb",
-                                  "--no-defaults",
-                                  "--protocol=TCP",
-                                  "-h",
-                                  "127.0.0.1",
-                                  "-P",
-                                  std::to_string(port),
-                                  "-u",
-                                  user,
-                                  "--connect-timeout=3",
-                                  "-N",
-                                  "-B",
-                                  "-e",
-                                  sql};
+    std::vector<std::string> argv{"mariadb", "--no-defaults", "--protocol=TCP", "--connect-timeout=3", "-N",
+                                  "-B"};
+    argv.insert(argv.end(), {"-h", "127.0.0.1", "-P", std::to_string(port), "-u", user});
     if (!password.empty()) argv.push_back("-p" + password);
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.insert(argv.end(), {"-e", sql});
     ChildProcess client(argv, log);
     int code = -1;
     ClientRun run;
@@ -110,8 +102,15 @@ class HaproxyTest : public ::testing::Test {
     return run.ok ? run.output : "";
   }
 
-  // A write through the write frontend as the master endpoint's user.
-  ClientRun Write(const std::string& sql) { return Client(write_port_, kClientUser, kClientPassword, sql); }
+  // A write through the write frontend as the master endpoint's user (over
+  // TLS, trusting the cluster's CA, when the cluster has one: the endpoint
+  // then requires it).
+  ClientRun Write(const std::string& sql) {
+    std::vector<std::string> tls;
+    if (cluster_->ca())
+      tls = {"--ssl", "--ssl-verify-server-cert", "--ssl-ca=" + cluster_->ca_file().string()};
+    return Client(write_port_, kClientUser, kClientPassword, sql, tls);
+  }
 
   uint16_t SlaveDbPort(int i) { return cluster_->slave_db(i).port(); }
   std::string SlavePort(int i) { return std::to_string(SlaveDbPort(i)); }
@@ -233,6 +232,24 @@ TEST_F(HaproxyTest, WritesGoOnlyToTheNodeWhoseHealthSaysMaster) {
   const ClientRun orphan = Client(write_port_, "root", "", "INSERT INTO hp.t VALUES (99)");
   EXPECT_FALSE(orphan.ok) << orphan.output;
   EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT COUNT(*) FROM hp.t WHERE id = 99"), "0");
+}
+
+// With TLS the write frontend checks every node's /health?role=master over
+// HTTPS too: the master's passes (it stays up, writes go through), the
+// slaves' answer 503.
+TEST_F(HaproxyTest, WriteChecksOverHttpsFindTheMaster) {
+  ASSERT_NO_FATAL_FAILURE(StartClusterAndHaproxy(true, true));
+  ASSERT_TRUE(WaitFor([&] { return MarkedDown("ddb_writes/slave1") && MarkedDown("ddb_writes/slave2"); },
+                      seconds(20)))
+      << haproxy_->ReadLog();
+  // Servers start up in HAProxy and leave after 2 failed checks 1 s apart:
+  // writes for 3 s more show the master's checks pass.
+  const auto until = std::chrono::steady_clock::now() + seconds(3);
+  for (int id = 20; std::chrono::steady_clock::now() < until; ++id) {
+    const ClientRun run = Write("INSERT INTO hp.t VALUES (" + std::to_string(id) + ")");
+    ASSERT_TRUE(run.ok) << run.output << "\n" << haproxy_->ReadLog();
+  }
+  EXPECT_FALSE(MarkedDown("ddb_writes/master")) << haproxy_->ReadLog();
 }
 
 }  // namespace
