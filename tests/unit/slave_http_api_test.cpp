@@ -137,6 +137,13 @@ TEST(SlaveHealthTest, TheStatusSaysTheMasterIsUnreachableAndSinceWhen) {
       << json.dump();
 }
 
+TEST(SlaveHealthTest, TheMetricsSayHowLongTheMasterHasBeenSilent) {
+  const std::string metrics = SlaveMetrics(MasterGone(4), Limits(5, 60), kNow);
+  EXPECT_NE(metrics.find("ddb_slave_master_silent_seconds 4\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ddb_slave_healthy 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("ddb_slave_link_up 0\n"), std::string::npos) << metrics;
+}
+
 TEST(SlaveHealthTest, ThePublicStatusNamesTheFailedRecordButNotItsStatement) {
   SlaveStatusSnapshot s = Healthy();
   s.applier = ApplierState::kError;

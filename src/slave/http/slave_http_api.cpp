@@ -142,6 +142,11 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, const SlaveHealthLim
                 status.link == LinkState::kConnected ? 1 : 0);
   metrics.Gauge("ddb_slave_applier_running", "1 while the applier runs (not stopped on an error or waiting)",
                 status.applier == ApplierState::kRunning ? 1 : 0);
+  if (status.master_heard_at_micros != 0) {
+    metrics.Gauge("ddb_slave_master_silent_seconds",
+                  "Seconds since the master was last heard from (link up, heartbeat or record)",
+                  static_cast<double>(now_micros - status.master_heard_at_micros) / 1e6);
+  }
   metrics.Gauge("ddb_slave_healthy", "1 when /health answers 200",
                 CheckSlaveHealth(status, limits, now_micros).healthy ? 1 : 0);
   return metrics.Render();
