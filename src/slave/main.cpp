@@ -149,7 +149,8 @@ int main(int argc, char** argv) {
   status.SetClusterId(position.cluster_id);
   status.SetApplied(position.seq, position.master_committed_at_micros, 0);
   // Before the link and applier start: a port clash ends the daemon at once.
-  SlaveHttpContext http_context{config.node_name, status, config.max_lag_seconds};
+  SlaveHttpContext http_context{config.node_name, status, config.max_lag_seconds,
+                                config.reads_without_master_seconds};
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     HttpServerOptions http_options;
@@ -211,7 +212,8 @@ int main(int argc, char** argv) {
         std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
                                          ConsoleServer::kDaemonConsoleSession);
   }
-  // SIGHUP: log_level and max_lag_seconds change live; the rest at restart.
+  // SIGHUP: log_level, max_lag_seconds and reads_without_master_seconds change
+  // live; the rest at restart.
   auto fresh = std::make_shared<SlaveConfig>();
   ConfigReloader reloader(
       config.settings,
@@ -225,6 +227,9 @@ int main(int argc, char** argv) {
       [&](const std::string& key) -> KeyApplied {
         if (key == "log_level") logging->SetLevel(fresh->logging.log_level);
         if (key == "max_lag_seconds") http_context.max_lag_seconds = fresh->max_lag_seconds;
+        if (key == "reads_without_master_seconds") {
+          http_context.reads_without_master_seconds = fresh->reads_without_master_seconds;
+        }
         return {};
       },
       logger);

@@ -169,6 +169,41 @@ TEST_F(ConfigTest, HttpKeysAreParsedAndMistakesNamed) {
   EXPECT_NE(result.status.message().find("http_port"), std::string::npos) << result.status.message();
 }
 
+TEST_F(ConfigTest, WriteFrontendAndReadsWithoutMasterKeysAreParsedAndMistakesNamed) {
+  const std::string base = "cluster_secret = \"a-long-enough-secret\"\nslaves = s1, s2\n";
+  MasterConfig good;
+  ASSERT_TRUE(
+      LoadMaster(Write("wf.ini", base + "haproxy_write_bind = 127.0.0.1:4400\n"
+                                        "node_client_addresses = master=127.0.0.1:4406, s1=10.0.0.1:4406\n"),
+                 &good)
+          .status.ok());
+  EXPECT_EQ(good.haproxy_write_bind, "127.0.0.1:4400");
+  EXPECT_EQ(good.node_client_addresses,
+            (std::vector<std::string>{"master=127.0.0.1:4406", "s1=10.0.0.1:4406"}));
+  MasterConfig stranger;
+  ParseResult result =
+      LoadMaster(Write("ws.ini", base + "node_client_addresses = s9=10.0.0.9:4406\n"), &stranger);
+  EXPECT_NE(result.status.message().find("key 'node_client_addresses': 's9' is neither this node"),
+            std::string::npos)
+      << result.status.message();
+  MasterConfig bad_bind;
+  result = LoadMaster(Write("wb.ini", base + "haproxy_write_bind = 4400\n"), &bad_bind);
+  EXPECT_NE(result.status.message().find("key 'haproxy_write_bind'"), std::string::npos)
+      << result.status.message();
+
+  SlaveConfig slave;
+  ASSERT_TRUE(
+      LoadSlave(Write("rw.ini", "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n"), &slave)
+          .status.ok());
+  EXPECT_EQ(slave.reads_without_master_seconds, 300);
+  result = LoadSlave(Write("rx.ini",
+                           "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n"
+                           "reads_without_master_seconds = -1\n"),
+                     &slave);
+  EXPECT_NE(result.status.message().find("reads_without_master_seconds"), std::string::npos)
+      << result.status.message();
+}
+
 TEST_F(ConfigTest, HeartbeatTimeoutMustExceedInterval) {
   MasterConfig config;
   ParseResult result = LoadMaster(Write("m.ini",

@@ -1,6 +1,8 @@
 // `ddb-master --haproxy-config`: an haproxy.cfg that balances read
 // connections over the slaves' MySQL ports and takes a slave out of rotation
-// when its /health says it is offline or lagging (docs/haproxy.md).
+// when its /health says it is offline or lagging, and (haproxy_write_bind)
+// sends writes to whichever node's /health?role=master answers 200
+// (docs/haproxy.md).
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,8 @@ struct NamedAddress {
 Status ParseHostPort(const std::string& text, HostPort* out);
 Status ParseNamedAddress(const std::string& text, NamedAddress* out);
 
-// Fails, naming the key, when a slave in `slaves` lacks an address.
+// Fails, naming the key, when a slave in `slaves` (or, with a write
+// frontend, any node) lacks an address.
 Status BuildHaproxyConfig(const MasterConfig& config, std::string* out);
 
 }  // namespace ddb

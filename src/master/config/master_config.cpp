@@ -61,6 +61,20 @@ void Validate(const MasterConfig& config, ConfigProblems* problems) {
   if (HostPort bind; !ParseHostPort(config.haproxy_bind, &bind).ok()) {
     problems->Add("haproxy_bind", "'" + config.haproxy_bind + "' is not host:port");
   }
+  if (HostPort bind;
+      !config.haproxy_write_bind.empty() && !ParseHostPort(config.haproxy_write_bind, &bind).ok()) {
+    problems->Add("haproxy_write_bind",
+                  "'" + config.haproxy_write_bind + "' is not host:port (or empty: none)");
+  }
+  for (const std::string& item : config.node_client_addresses) {
+    NamedAddress parsed;
+    if (Status s = ParseNamedAddress(item, &parsed); !s.ok()) {
+      problems->Add("node_client_addresses", s.message());
+    } else if (parsed.name != config.node_name && !seen.count(parsed.name)) {
+      problems->Add("node_client_addresses", "'" + parsed.name + "' is neither this node (node_name " +
+                                                 config.node_name + ") nor in 'slaves'");
+    }
+  }
   if (config.recent_records == 0) {
     problems->Add("recent_records", "must be at least 1");
   }
@@ -193,8 +207,16 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
                 ->delimiter(','));
   keys.Live(app.add_option("--haproxy_bind", config->haproxy_bind,
                            "For --haproxy-config: where HAProxy listens for reads"));
+  keys.Live(app.add_option("--haproxy_write_bind", config->haproxy_write_bind,
+                           "For --haproxy-config: where HAProxy listens for writes, sent to whichever node's "
+                           "/health?role=master answers 200 (empty: no write frontend)"));
+  keys.Live(app.add_option("--node_client_addresses", client_addresses_,
+                           "For --haproxy-config's write frontend: name=host:port of every node's MySQL "
+                           "endpoint (its client_address:client_port as master), this node and each slave")
+                ->delimiter(','));
   app.add_flag("--haproxy-config", config->print_haproxy_config,
-               "Print an haproxy.cfg balancing reads over the slaves, then exit")
+               "Print an haproxy.cfg balancing reads over the slaves (and, with haproxy_write_bind, "
+               "sending writes to the master), then exit")
       ->configurable(false);
   AddMySqlOptions(app, keys, &config->mysql);
   AddHeartbeatOptions(app, keys, &config->heartbeat);
@@ -225,6 +247,9 @@ void MasterConfigSchema::Finish() {
   }
   for (const std::string& item : http_addresses_) {
     for (std::string& one : SplitList(item)) config->slave_http_addresses.push_back(std::move(one));
+  }
+  for (const std::string& item : client_addresses_) {
+    for (std::string& one : SplitList(item)) config->node_client_addresses.push_back(std::move(one));
   }
 }
 

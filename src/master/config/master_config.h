@@ -53,6 +53,11 @@ struct MasterConfig {
   std::vector<std::string> slave_mysql_addresses;
   std::vector<std::string> slave_http_addresses;
   std::string haproxy_bind = "127.0.0.1:3306";
+  // The write frontend (empty: none): where HAProxy listens for writes, and
+  // every node's MySQL endpoint (its client_address:client_port when it is
+  // master), "name=host:port" items for this node and each slave.
+  std::string haproxy_write_bind;
+  std::vector<std::string> node_client_addresses;
   bool print_haproxy_config = false;
   LoggingOptions logging;
   ConsoleOptions console;
@@ -71,7 +76,7 @@ class MasterConfigSchema : public ConfigSchema {
 
  private:
   MasterConfig* config_;
-  std::vector<std::string> slaves_, client_users_, mysql_addresses_, http_addresses_;
+  std::vector<std::string> slaves_, client_users_, mysql_addresses_, http_addresses_, client_addresses_;
 };
 
 // Parses argv and the config file, and checks every key: all problems in

@@ -4,6 +4,7 @@
 
 #include "ddb/base/clock.h"
 #include "ddb/base/log_record.h"
+#include "ddb/daemon/health_role.h"
 #include "ddb/sql/statement_splitter.h"
 #include "log_table_reader.h"
 #include "master_metrics.h"
@@ -90,6 +91,34 @@ HttpResponse LogEndpoint(const MasterHttpContext& context, const HttpRequest& re
   return HttpResponse::Json(
       200, nlohmann::json{
                {"after", after}, {"last_seq", context.recent.last_seq()}, {"records", std::move(records)}});
+}
+
+// /health: 200 while the daemon can write and log (its MySQL answers).
+// ?role=master also needs it not fenced: what HAProxy's write backend asks.
+HttpResponse MasterHealth(const MasterHttpContext& context, const HttpRequest& request) {
+  const std::optional<HealthRole> role = RequestedHealthRole(request);
+  if (!role) return BadHealthRole(request);
+  if (*role == HealthRole::kSlave)
+    return NotInRole(HealthRole::kSlave, HealthRole::kMaster, context.master_name);
+  nlohmann::json body{
+      {"role", "master"}, {"name", context.master_name}, {"last_seq", context.recent.last_seq()}};
+  // A master whose MySQL is gone can neither write nor log: not healthy,
+  // whatever else still runs.
+  const MySqlReachability mysql = context.mysql_probe ? context.mysql_probe->Current() : MySqlReachability{};
+  if (!mysql.reachable) {
+    body["status"] = "unavailable";
+    body["cause"] = mysql.cause;
+    return HttpResponse::Json(503, body);
+  }
+  const std::optional<std::string> fenced = context.fenced_reason ? context.fenced_reason() : std::nullopt;
+  if (fenced) body["fenced"] = *fenced;
+  if (fenced && *role == HealthRole::kMaster) {
+    body["status"] = "fenced";
+    body["reason"] = *fenced;
+    return HttpResponse::Json(503, body);
+  }
+  body["status"] = "ok";
+  return HttpResponse::Json(200, body);
 }
 
 }  // namespace
@@ -237,23 +266,8 @@ nlohmann::json ConfigJson(const ConfigReloader& reloader) {
 }
 
 void AddMasterRoutes(HttpServer& server, const MasterHttpContext& context) {
-  server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    // A master whose MySQL is gone can neither write nor log: not healthy,
-    // whatever else still runs.
-    const MySqlReachability mysql =
-        context.mysql_probe ? context.mysql_probe->Current() : MySqlReachability{};
-    if (!mysql.reachable) {
-      return HttpResponse::Json(503, nlohmann::json{{"status", "unavailable"},
-                                                    {"role", "master"},
-                                                    {"name", context.master_name},
-                                                    {"cause", mysql.cause},
-                                                    {"last_seq", context.recent.last_seq()}});
-    }
-    return HttpResponse::Json(200, nlohmann::json{{"status", "ok"},
-                                                  {"role", "master"},
-                                                  {"name", context.master_name},
-                                                  {"last_seq", context.recent.last_seq()}});
-  });
+  server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick,
+               [&context](const HttpRequest& request) { return MasterHealth(context, request); });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Text(
         200,

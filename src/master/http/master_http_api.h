@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +43,12 @@ struct MasterHttpContext {
   ConfigReloader* reloader = nullptr;             // may be null: no /api/reload, no /api/config
   const VerifyResults* verify = nullptr;          // may be null: /metrics without the checks' results
   const EndpointReads* endpoint_reads = nullptr;  // may be null: no MySQL endpoint
+  // Why this master takes no writes although it runs (it learned of a
+  // higher epoch: fenced), or nullopt. Empty: never fenced. Then
+  // /health?role=master answers 503 with the reason, so HAProxy's write
+  // backend leaves it; plain /health keeps answering about the daemon itself.
+  // Called on the HTTP io thread: must not block.
+  std::function<std::optional<std::string>()> fenced_reason;
 };
 
 // Limits of one /api/query request.

@@ -112,6 +112,12 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
       app.add_option("--max_lag_seconds", config->max_lag_seconds,
                      "/health answers 503 (load balancers take this slave out) when it is further behind")
           ->check(CLI::Range(0.0, 86400.0)));
+  keys.Live(app.add_option(
+                   "--reads_without_master_seconds", config->reads_without_master_seconds,
+                   "While the master is unreachable, /health stays 200 (reads go on) this long after it was "
+                   "last heard from, if everything received is applied and within max_lag_seconds of what "
+                   "it last reported (0: 503 as soon as the link is down)")
+                ->check(CLI::Range(0.0, 86400.0 * 30)));
   AddTlsOptions(app, keys, &config->tls);
   keys.Restart(app.add_option(
       "--tls_server_name", config->tls_server_name,

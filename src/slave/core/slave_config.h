@@ -39,6 +39,9 @@ struct SlaveConfig {
   HeartbeatOptions heartbeat;
   HttpOptions http{"127.0.0.1", 8081};  // /health, /api/status, /metrics
   double max_lag_seconds = 5.0;         // /health answers 503 beyond this
+  // With the master unreachable, /health stays 200 this long after it was
+  // last heard from (0: 503 at once), so reads survive a master loss.
+  double reads_without_master_seconds = 300;
   // TLS on the link to the master and on HTTP (docs/security.md).
   TlsOptions tls;
   std::string tls_server_name;  // the name the master's certificate must hold; empty: master_host

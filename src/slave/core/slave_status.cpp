@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ddb/base/clock.h"
+
 namespace ddb {
 
 const char* LinkStateName(LinkState state) {
@@ -41,6 +43,7 @@ std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t
 void SlaveStatusBoard::SetLink(LinkState state, std::string detail) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (state == LinkState::kConnected && status_.link != LinkState::kConnected) ++status_.link_connects;
+  if (state == LinkState::kConnected) status_.master_heard_at_micros = NowMicros();
   status_.link = state;
   status_.link_detail = std::move(detail);
 }
@@ -57,6 +60,7 @@ void SlaveStatusBoard::SetReceived(uint64_t seq, int64_t master_committed_at_mic
     status_.oldest_pending_committed_at_micros = master_committed_at_micros;
   }
   ++status_.records_received;
+  status_.master_heard_at_micros = NowMicros();
   status_.received_seq = seq;
   if (seq > status_.master_last_seq) status_.master_last_seq = seq;
 }
@@ -64,6 +68,7 @@ void SlaveStatusBoard::SetReceived(uint64_t seq, int64_t master_committed_at_mic
 void SlaveStatusBoard::SetMasterLastSeq(uint64_t seq) {
   std::lock_guard<std::mutex> lock(mutex_);
   status_.master_last_seq = seq;
+  status_.master_heard_at_micros = NowMicros();  // a heartbeat
 }
 
 void SlaveStatusBoard::SetApplied(uint64_t seq, int64_t master_committed_at_micros, uint64_t records) {

@@ -29,6 +29,10 @@ struct SlaveStatusSnapshot {
   int64_t applied_master_committed_at_micros = 0;
   uint64_t received_seq = 0;
   uint64_t master_last_seq = 0;  // newest seq the master has reported
+  // When the master was last heard from (link up, heartbeat or record); 0:
+  // not since this daemon started. While the link is down, it says how old
+  // master_last_seq is (/health serves reads for reads_without_master_seconds).
+  int64_t master_heard_at_micros = 0;
   ApplierState applier = ApplierState::kStarting;
   ApplyError apply_error;        // when applier == kError
   std::string mysql_error;       // when applier == kMySqlDown

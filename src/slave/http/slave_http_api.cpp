@@ -1,35 +1,82 @@
 #include "slave_http_api.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ddb/base/clock.h"
+#include "ddb/daemon/health_role.h"
 #include "ddb/daemon/metrics.h"
 
 namespace ddb {
 
-SlaveHealth CheckSlaveHealth(const SlaveStatusSnapshot& status, double max_lag_seconds, int64_t now_micros) {
-  if (status.link != LinkState::kConnected) {
-    return {false, std::string("not connected to the master (") + LinkStateName(status.link) +
-                       (status.link_detail.empty() ? "" : ": " + status.link_detail) + ")"};
+namespace {
+
+std::string Formatted(const char* format, double a, double b = 0) {
+  char text[160];
+  std::snprintf(text, sizeof(text), format, a, b);
+  return text;
+}
+
+std::string LinkDescription(const SlaveStatusSnapshot& status) {
+  return std::string(LinkStateName(status.link)) +
+         (status.link_detail.empty() ? "" : ": " + status.link_detail);
+}
+
+// Without the master, a slave knows how old its data may be only from when it
+// last heard from it: never since it started, it cannot tell. A refused link
+// (another cluster, a diverged position) gets no grace either: what this
+// slave holds is in question, not just its age.
+bool MayServeWithoutMaster(const SlaveStatusSnapshot& status, const SlaveHealthLimits& limits) {
+  return status.link == LinkState::kConnecting && limits.reads_without_master_seconds > 0 &&
+         status.master_heard_at_micros != 0;
+}
+
+}  // namespace
+
+SlaveHealth CheckSlaveHealth(const SlaveStatusSnapshot& status, const SlaveHealthLimits& limits,
+                             int64_t now_micros) {
+  const bool linked = status.link == LinkState::kConnected;
+  if (!linked && !MayServeWithoutMaster(status, limits)) {
+    return {false, false, "not connected to the master (" + LinkDescription(status) + ")"};
   }
   if (status.applier == ApplierState::kError) {
-    return {false, "applier stopped on record #" + std::to_string(status.apply_error.seq) + ": " +
-                       status.apply_error.error};
+    return {false, linked,
+            "applier stopped on record #" + std::to_string(status.apply_error.seq) + ": " +
+                status.apply_error.error};
   }
-  if (status.applier == ApplierState::kMySqlDown) return {false, "waiting for MySQL: " + status.mysql_error};
+  if (status.applier == ApplierState::kMySqlDown)
+    return {false, linked, "waiting for MySQL: " + status.mysql_error};
+  const double silent =
+      static_cast<double>(std::max<int64_t>(0, now_micros - status.master_heard_at_micros)) / 1e6;
+  const std::string unreachable =
+      Formatted("master unreachable for %.1f s", silent) + " (" + LinkDescription(status) + ")";
+  if (!linked && silent > limits.reads_without_master_seconds) {
+    return {false, false,
+            unreachable + Formatted(", longer than reads_without_master_seconds %g",
+                                    limits.reads_without_master_seconds)};
+  }
+  if (!linked && status.received_seq > status.applied_seq) {
+    // Still applying what it received: it may be stuck, and no master
+    // tells how far behind that leaves it.
+    return {false, false,
+            unreachable + ", records up to #" + std::to_string(status.received_seq) +
+                " received but not applied yet"};
+  }
   const std::optional<double> lag = SlaveLagSeconds(status, now_micros);
-  if (!lag) return {false, "catching up, lag not known yet"};
-  if (*lag > max_lag_seconds) {
-    char text[128];
-    std::snprintf(text, sizeof(text), "lag %.1f s exceeds max_lag_seconds %.1f", *lag, max_lag_seconds);
-    return {false, text};
+  if (!lag) return {false, linked, "catching up, lag not known yet"};
+  if (*lag > limits.max_lag_seconds) {
+    return {false, linked,
+            Formatted("lag %.1f s exceeds max_lag_seconds %.1f", *lag, limits.max_lag_seconds)};
   }
-  return {true, "ok"};
+  if (linked) return {true, true, "ok"};
+  return {true, false,
+          unreachable + Formatted("; serving what it last heard, for up to reads_without_master_seconds %g",
+                                  limits.reads_without_master_seconds)};
 }
 
 nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapshot& status,
-                               double max_lag_seconds, int64_t now_micros) {
-  const SlaveHealth health = CheckSlaveHealth(status, max_lag_seconds, now_micros);
+                               const SlaveHealthLimits& limits, int64_t now_micros) {
+  const SlaveHealth health = CheckSlaveHealth(status, limits, now_micros);
   const std::optional<double> lag = SlaveLagSeconds(status, now_micros);
   nlohmann::json out{
       {"name", name},
@@ -50,7 +97,13 @@ nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapsho
       {"records_received", status.records_received},
       {"healthy", health.healthy},
       {"health", health.reason},
-      {"max_lag_seconds", max_lag_seconds},
+      {"max_lag_seconds", limits.max_lag_seconds},
+      {"master_reachable", health.master_reachable},
+      {"master_heard_seconds_ago",
+       status.master_heard_at_micros == 0
+           ? nlohmann::json(nullptr)
+           : nlohmann::json(static_cast<double>(now_micros - status.master_heard_at_micros) / 1e6)},
+      {"reads_without_master_seconds", limits.reads_without_master_seconds},
   };
   // No statement text: this page needs no token, and a statement carries
   // table data. The slave's console (\status) shows it to whoever may read
@@ -62,7 +115,8 @@ nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapsho
   return out;
 }
 
-std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_seconds, int64_t now_micros) {
+std::string SlaveMetrics(const SlaveStatusSnapshot& status, const SlaveHealthLimits& limits,
+                         int64_t now_micros) {
   MetricsText metrics;
   const auto seq = [](uint64_t value) { return static_cast<double>(value); };
   metrics.Gauge("ddb_slave_applied_seq", "Newest record applied and committed here", seq(status.applied_seq));
@@ -88,27 +142,39 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, double max_lag_secon
                 status.link == LinkState::kConnected ? 1 : 0);
   metrics.Gauge("ddb_slave_applier_running", "1 while the applier runs (not stopped on an error or waiting)",
                 status.applier == ApplierState::kRunning ? 1 : 0);
+  if (status.master_heard_at_micros != 0) {
+    metrics.Gauge("ddb_slave_master_silent_seconds",
+                  "Seconds since the master was last heard from (link up, heartbeat or record)",
+                  static_cast<double>(now_micros - status.master_heard_at_micros) / 1e6);
+  }
   metrics.Gauge("ddb_slave_healthy", "1 when /health answers 200",
-                CheckSlaveHealth(status, max_lag_seconds, now_micros).healthy ? 1 : 0);
+                CheckSlaveHealth(status, limits, now_micros).healthy ? 1 : 0);
   return metrics.Render();
 }
 
 void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context) {
-  server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    const SlaveHealth health =
-        CheckSlaveHealth(context.status.Snapshot(), context.max_lag_seconds, NowMicros());
-    return HttpResponse::Json(health.healthy ? 200 : 503,
-                              nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
-                                             {"reason", health.reason},
-                                             {"name", context.name}});
-  });
+  // ?role=slave asks the same as plain /health; ?role=master is never this
+  // node (HAProxy's write backend skips it).
+  server.Route(
+      "GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest& request) {
+        const std::optional<HealthRole> role = RequestedHealthRole(request);
+        if (!role) return BadHealthRole(request);
+        if (*role == HealthRole::kMaster)
+          return NotInRole(HealthRole::kMaster, HealthRole::kSlave, context.name);
+        const SlaveHealth health = CheckSlaveHealth(context.status.Snapshot(), context.Limits(), NowMicros());
+        return HttpResponse::Json(health.healthy ? 200 : 503,
+                                  nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
+                                                 {"role", "slave"},
+                                                 {"reason", health.reason},
+                                                 {"master_reachable", health.master_reachable},
+                                                 {"name", context.name}});
+      });
   server.Route("GET", "/api/status", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Json(
-        200, SlaveStatusJson(context.name, context.status.Snapshot(), context.max_lag_seconds, NowMicros()));
+        200, SlaveStatusJson(context.name, context.status.Snapshot(), context.Limits(), NowMicros()));
   });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
-    return HttpResponse::Text(200,
-                              SlaveMetrics(context.status.Snapshot(), context.max_lag_seconds, NowMicros()),
+    return HttpResponse::Text(200, SlaveMetrics(context.status.Snapshot(), context.Limits(), NowMicros()),
                               MetricsText::kContentType);
   });
 }
