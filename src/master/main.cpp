@@ -1,6 +1,9 @@
 // ddb-master: wires the parts together; each part lives in its own file.
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -12,6 +15,7 @@
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "ddb/daemon/role_change.h"
 #include "endpoint_reads.h"
 #include "forwarded_writes.h"
 #include "haproxy_config.h"
@@ -26,6 +30,7 @@
 #include "master_schema.h"
 #include "master_snapshot.h"
 #include "mysql_probe.h"
+#include "peer_epochs.h"
 #include "read_router.h"
 #include "replication_log.h"
 #include "replication_server.h"
@@ -42,6 +47,30 @@ int Fail(const std::string& message) {
   for (std::string line; std::getline(lines, line);) std::cerr << "ddb-master: " << line << "\n";
   std::cerr.flush();
   return 1;
+}
+
+// How often the other nodes are asked which epoch they are in.
+constexpr std::chrono::milliseconds kPeerCheckInterval{2000};
+
+// The other nodes' /health, from slave_http_addresses (validated with the
+// config: an item that does not parse is left out).
+std::vector<ddb::PeerAddress> PeersOf(const ddb::MasterConfig& config) {
+  std::vector<ddb::PeerAddress> peers;
+  for (const std::string& item : config.slave_http_addresses) {
+    ddb::NamedAddress named;
+    if (ddb::ParseNamedAddress(item, &named).ok()) {
+      peers.push_back({named.name, named.address.host, named.address.port});
+    }
+  }
+  return peers;
+}
+
+// Another node is the master now: this node goes on as its slave.
+int RejoinAsSlave(const ddb::MasterConfig& config) {
+  std::cerr << "ddb-master: fenced; restarting as a slave: ddb-slave --config " << config.slave_config
+            << " --rejoin" << std::endl;
+  const ddb::Status s = ddb::ExecSiblingDaemon("ddb-slave", {"--config", config.slave_config, "--rejoin"});
+  return Fail(s.message());
 }
 
 }  // namespace
@@ -110,6 +139,24 @@ int main(int argc, char** argv) {
   }
   if (!start.promoted.empty()) logger->warn("{}", start.promoted);
   const std::string& cluster_id = start.cluster_id;
+  // The epochs this master started with; it stops taking writes when it
+  // learns of a newer one, from a slave's handshake or a peer's /health.
+  // Set once the daemon serves: fenced before that, it never starts (a
+  // pending SIGTERM would pass to the slave it execs).
+  std::atomic<bool> serving{false};
+  Fencing fencing(start.epochs, [&config, &serving] {
+    // Restart as a slave: stop as SIGTERM would, then exec (at the end).
+    if (serving && !config.slave_config.empty()) ::kill(::getpid(), SIGTERM);
+  });
+  PeerEpochWatch peers(PeersOf(config), fencing, kPeerCheckInterval, logging->For("master.fencing"));
+  if (peers.CheckOnce()) {
+    // Replaced while it was down: never takes a write.
+    if (config.slave_config.empty()) {
+      return Fail(*fencing.reason() + "; set slave_config to have it rejoin as a slave by itself");
+    }
+    bootstrap.reset();  // releases 'ddb_meta.master'
+    return RejoinAsSlave(config);
+  }
   std::map<std::string, uint64_t> saved_positions;
   if (Status s = LoadSavedPositions(*bootstrap, &saved_positions); !s.ok()) {
     return Fail("reading ddb_meta.slave_positions: " + s.ToString());
@@ -128,9 +175,6 @@ int main(int argc, char** argv) {
     return Fail("recovering the replication log: " + s.ToString());
   }
   RecentRecords recent(config.recent_records, last_seq);
-  // The epochs this master started with; it stops taking writes when it
-  // learns of a newer one.
-  Fencing fencing(start.epochs);
   ReplicationLog log(config.mysql, &recent, logging->For("master.log"), &fencing);
   SlaveRegistry registry(config.slaves);
   registry.RestorePositions(saved_positions);
@@ -182,6 +226,8 @@ int main(int argc, char** argv) {
                          logging->For("master.mysql"));
   http_context.mysql_probe = &mysql_probe;
   http_context.reloader = reloader.get();
+  http_context.epochs = &fencing.epochs();
+  http_context.fenced_reason = [&fencing] { return fencing.reason(); };
   http_context.verify = &verify_results;
   const EndpointReads* counted_reads =
       config.client_port != 0 ? &endpoint_reads : nullptr;  // no endpoint: none
@@ -237,6 +283,7 @@ int main(int argc, char** argv) {
 
   server.Start();
   purger.Start();
+  peers.Start();
   mysql_probe.Start();
   verify_service.Start();
   std::thread io_thread([&io] { io.run(); });
@@ -258,10 +305,13 @@ int main(int argc, char** argv) {
   ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, verify_results, router, sync, config.node_name,
                         cluster_id, reload, config.mysql, counted_reads);
+  serving = true;
+  if (fencing.reason() && !config.slave_config.empty()) ::kill(::getpid(), SIGTERM);  // fenced meanwhile
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();
   if (http) http->Stop();
+  peers.Stop();
   verify_service.Stop();  // before the link: a pass under way may wait for the slaves' acks
   purger.Stop();
   mysql_probe.Stop();
@@ -270,5 +320,9 @@ int main(int argc, char** argv) {
   io.stop();
   io_thread.join();
   logger->info("master stopped");
+  if (fencing.reason() && !config.slave_config.empty()) {
+    bootstrap.reset();  // releases 'ddb_meta.master'
+    return RejoinAsSlave(config);
+  }
   return failures == 0 ? 0 : 1;
 }

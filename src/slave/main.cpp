@@ -18,6 +18,7 @@
 #include "ddb/mysql/node_role.h"
 #include "fallback_console.h"
 #include "master_link.h"
+#include "promote_command.h"
 #include "query_worker.h"
 #include "seed_command.h"
 #include "slave_check.h"
@@ -77,6 +78,10 @@ int main(int argc, char** argv) {
     return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For(config.node_name);
 
+  if (config.promote) {
+    const Status promoted = RunPromote(config, std::cout);  // returns only when it did not happen
+    return Fail(promoted.message());
+  }
   if (config.seed || !config.seed_from.empty()) {
     const Status seeded = RunSeed(config, std::cout, isatty(STDOUT_FILENO) != 0);
     return seeded.ok() ? 0 : Fail(seeded.message());

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,12 @@ struct EpochStart {
   std::string node;        // the master that started it
   bool operator==(const EpochStart&) const = default;
 };
+
+// {"epoch": 2, "first_seq": 1041, "node": "slave1"}, as /health and
+// /api/status show the epoch a node is in; epoch 0 when `start` is none.
+nlohmann::json EpochJson(const std::optional<EpochStart>& start);
+// The reverse; an object without "epoch" gives epoch 0 (a node from before epochs).
+EpochStart EpochFromJson(const nlohmann::json& json);
 
 class EpochHistory {
  public:

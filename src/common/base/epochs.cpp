@@ -1,8 +1,25 @@
 #include "ddb/base/epochs.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace ddb {
+
+nlohmann::json EpochJson(const std::optional<EpochStart>& start) {
+  if (!start) return nlohmann::json{{"epoch", 0}, {"first_seq", 0}, {"node", ""}};
+  return nlohmann::json{{"epoch", start->epoch}, {"first_seq", start->first_seq}, {"node", start->node}};
+}
+
+EpochStart EpochFromJson(const nlohmann::json& json) {
+  EpochStart start;
+  if (!json.is_object()) return start;
+  if (json.contains("epoch") && json["epoch"].is_number_unsigned())
+    start.epoch = json["epoch"].get<uint32_t>();
+  if (json.contains("first_seq") && json["first_seq"].is_number_unsigned())
+    start.first_seq = json["first_seq"].get<uint64_t>();
+  if (json.contains("node") && json["node"].is_string()) start.node = json["node"].get<std::string>();
+  return start;
+}
 
 Status EpochHistory::Validate() const {
   for (size_t i = 0; i < starts_.size(); ++i) {

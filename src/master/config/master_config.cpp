@@ -97,6 +97,9 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
                "(docs/failover.md; ddb-slave --promote checks the other nodes first and runs this)")
       ->configurable(false);
   keys.Restart(app.add_option("--node_name", config->node_name, "Name of this node in status and logs"));
+  keys.Restart(app.add_option("--slave_config", config->slave_config,
+                              "The ddb-slave config this node restarts with (--rejoin) when another node "
+                              "became the master (fenced); empty: it stays up, fenced, taking no writes"));
   keys.Secret(app.add_option("--cluster_secret", config->cluster_secret,
                              "Shared secret of the cluster (HMAC key; never sent over the wire)"));
   keys.Restart(app.add_option("--cluster_secret_file", config->cluster_secret_file,

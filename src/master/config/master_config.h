@@ -62,6 +62,10 @@ struct MasterConfig {
   LoggingOptions logging;
   ConsoleOptions console;
   ConfigCommands commands;
+  // The ddb-slave config this node runs when it learns it was replaced
+  // (fenced): it restarts as a slave with --rejoin. Empty: it stays up,
+  // fenced, taking no writes (docs/failover.md).
+  std::string slave_config;
   bool promote = false;  // --promote: this node's MySQL is a slave's; make it the master (master_role.h)
   KeySettings settings;  // every key's effective value and where it came from
 };

@@ -102,6 +102,7 @@ HttpResponse MasterHealth(const MasterHttpContext& context, const HttpRequest& r
     return NotInRole(HealthRole::kSlave, HealthRole::kMaster, context.master_name);
   nlohmann::json body{
       {"role", "master"}, {"name", context.master_name}, {"last_seq", context.recent.last_seq()}};
+  if (context.epochs != nullptr) body["epoch"] = EpochJson(context.epochs->Current());
   // A master whose MySQL is gone can neither write nor log: not healthy,
   // whatever else still runs.
   const MySqlReachability mysql = context.mysql_probe ? context.mysql_probe->Current() : MySqlReachability{};
@@ -129,6 +130,13 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
       {"name", context.master_name}, {"role", "master"},
       {"state", "online"},           {"cluster_id", context.cluster_id},
       {"last_seq", last_seq},        {"last_committed_at_micros", context.recent.last_committed_at_micros()}};
+  if (context.epochs != nullptr) master["epoch"] = EpochJson(context.epochs->Current());
+  if (context.fenced_reason) {
+    if (const std::optional<std::string> fenced = context.fenced_reason()) {
+      master["state"] = "fenced";
+      master["fenced"] = *fenced;
+    }
+  }
   nlohmann::json slaves = nlohmann::json::array();
   for (const SlaveStatus& slave : context.registry.Snapshot()) {
     nlohmann::json item{{"name", slave.name},

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ddb/base/epochs.h"
 #include "ddb/daemon/config_reload.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/mysql/mysql_connection.h"
@@ -49,6 +50,7 @@ struct MasterHttpContext {
   // backend leaves it; plain /health keeps answering about the daemon itself.
   // Called on the HTTP io thread: must not block.
   std::function<std::optional<std::string>()> fenced_reason;
+  const EpochHistory* epochs = nullptr;  // may be null: /health and /api/status show no epoch
 };
 
 // Limits of one /api/query request.

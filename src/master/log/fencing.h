@@ -10,6 +10,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,7 +22,9 @@ namespace ddb {
 
 class Fencing {
  public:
-  explicit Fencing(EpochHistory epochs) : epochs_(std::move(epochs)) {}
+  // `on_fenced` (may be empty) runs once, on the thread that learned it.
+  explicit Fencing(EpochHistory epochs, std::function<void()> on_fenced = nullptr)
+      : epochs_(std::move(epochs)), on_fenced_(std::move(on_fenced)) {}
 
   // This master's history, as it was at start (a master never changes it).
   const EpochHistory& epochs() const { return epochs_; }
@@ -39,6 +42,7 @@ class Fencing {
 
  private:
   const EpochHistory epochs_;
+  const std::function<void()> on_fenced_;
   mutable std::mutex mutex_;
   std::optional<std::string> reason_;  // guarded by mutex_
 };

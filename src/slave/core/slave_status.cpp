@@ -53,6 +53,11 @@ void SlaveStatusBoard::SetClusterId(std::string cluster_id) {
   status_.cluster_id = std::move(cluster_id);
 }
 
+void SlaveStatusBoard::SetEpoch(std::optional<EpochStart> epoch) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.epoch = std::move(epoch);
+}
+
 void SlaveStatusBoard::SetReceived(uint64_t seq, int64_t master_committed_at_micros) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (status_.received_seq <= status_.applied_seq || status_.oldest_pending_committed_at_micros == 0) {

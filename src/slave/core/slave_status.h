@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "ddb/base/epochs.h"
+
 namespace ddb {
 
 enum class LinkState { kConnecting, kConnected, kRefused };
@@ -25,6 +27,7 @@ struct SlaveStatusSnapshot {
   LinkState link = LinkState::kConnecting;
   std::string link_detail;  // master address, or why the last attempt failed
   std::string cluster_id;
+  std::optional<EpochStart> epoch;  // the newest epoch this slave follows; none before its first master
   uint64_t applied_seq = 0;
   int64_t applied_master_committed_at_micros = 0;
   uint64_t received_seq = 0;
@@ -59,6 +62,7 @@ class SlaveStatusBoard {
 
   void SetLink(LinkState state, std::string detail);
   void SetClusterId(std::string cluster_id);
+  void SetEpoch(std::optional<EpochStart> epoch);
   void SetReceived(uint64_t seq, int64_t master_committed_at_micros = 0);
   void SetMasterLastSeq(uint64_t seq);
   void SetApplied(uint64_t seq, int64_t master_committed_at_micros, uint64_t records);

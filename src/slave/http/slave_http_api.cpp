@@ -84,6 +84,7 @@ nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapsho
       {"link", LinkStateName(status.link)},
       {"link_detail", status.link_detail},
       {"cluster_id", status.cluster_id},
+      {"epoch", EpochJson(status.epoch)},
       {"applied_seq", status.applied_seq},
       {"received_seq", status.received_seq},
       {"master_last_seq", status.master_last_seq},
@@ -155,20 +156,23 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, const SlaveHealthLim
 void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context) {
   // ?role=slave asks the same as plain /health; ?role=master is never this
   // node (HAProxy's write backend skips it).
-  server.Route(
-      "GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest& request) {
-        const std::optional<HealthRole> role = RequestedHealthRole(request);
-        if (!role) return BadHealthRole(request);
-        if (*role == HealthRole::kMaster)
-          return NotInRole(HealthRole::kMaster, HealthRole::kSlave, context.name);
-        const SlaveHealth health = CheckSlaveHealth(context.status.Snapshot(), context.Limits(), NowMicros());
-        return HttpResponse::Json(health.healthy ? 200 : 503,
-                                  nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
-                                                 {"role", "slave"},
-                                                 {"reason", health.reason},
-                                                 {"master_reachable", health.master_reachable},
-                                                 {"name", context.name}});
-      });
+  server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick,
+               [&context](const HttpRequest& request) {
+                 const std::optional<HealthRole> role = RequestedHealthRole(request);
+                 if (!role) return BadHealthRole(request);
+                 if (*role == HealthRole::kMaster)
+                   return NotInRole(HealthRole::kMaster, HealthRole::kSlave, context.name);
+                 const SlaveStatusSnapshot status = context.status.Snapshot();
+                 const SlaveHealth health = CheckSlaveHealth(status, context.Limits(), NowMicros());
+                 return HttpResponse::Json(health.healthy ? 200 : 503,
+                                           nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
+                                                          {"role", "slave"},
+                                                          {"reason", health.reason},
+                                                          {"master_reachable", health.master_reachable},
+                                                          {"name", context.name},
+                                                          {"applied_seq", status.applied_seq},
+                                                          {"epoch", EpochJson(status.epoch)}});
+               });
   server.Route("GET", "/api/status", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Json(
         200, SlaveStatusJson(context.name, context.status.Snapshot(), context.Limits(), NowMicros()));

@@ -61,6 +61,7 @@ MasterLink::MasterLink(asio::io_context& io, const SlaveConfig& config, ApplyQue
       received_seq_(applied_seq),
       space_(strand_) {
   queue_.SetSpaceListener([this] { asio::post(strand_, [this] { space_.Notify(); }); });
+  status_.SetEpoch(membership_.epochs.Current());
 }
 
 void MasterLink::Start() { asio::co_spawn(strand_, Run(), asio::detached); }
@@ -320,6 +321,7 @@ Status MasterLink::CheckEpochs(const std::string& master, const std::vector<Epoc
     if (!ours.empty())
       logger_->warn("following master {} in {}", master, EpochHistory::Describe(*theirs.Current()));
     membership_.epochs = std::move(theirs);
+    status_.SetEpoch(membership_.epochs.Current());
   }
   return Status::Ok();
 }

@@ -1,0 +1,64 @@
+#include "peer_epochs.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ddb/daemon/config_check.h"
+
+namespace ddb {
+
+PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
+                               std::chrono::milliseconds interval, std::shared_ptr<spdlog::logger> logger)
+    : peers_(std::move(peers)), fencing_(fencing), interval_(interval), logger_(std::move(logger)) {}
+
+PeerEpochWatch::~PeerEpochWatch() { Stop(); }
+
+bool PeerEpochWatch::CheckOnce() {
+  for (const PeerAddress& peer : peers_) {
+    int status = 0;
+    std::string body;
+    // A short deadline: a peer that is down must not hold up the start.
+    if (!HttpGet(peer.host, peer.port, "/health", "", std::chrono::milliseconds(1000), &status, &body).ok() ||
+        status == 0) {
+      continue;
+    }
+    const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
+    if (!health.is_object() || !health.contains("epoch")) continue;
+    const EpochStart known = EpochFromJson(health["epoch"]);
+    const std::string role = health.value("role", "");
+    if (fencing_.Learn(known, (role.empty() ? std::string("node") : role) + " " + peer.name)) {
+      logger_->error("{}", *fencing_.reason());
+      return true;
+    }
+  }
+  return false;
+}
+
+void PeerEpochWatch::Start() {
+  if (peers_.empty() || interval_.count() <= 0) return;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void PeerEpochWatch::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PeerEpochWatch::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    if (stopping_ || fencing_.reason()) break;
+    lock.unlock();
+    const bool fenced = CheckOnce();
+    lock.lock();
+    if (fenced) break;
+  }
+}
+
+}  // namespace ddb

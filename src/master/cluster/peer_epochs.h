@@ -1,0 +1,64 @@
+// PeerEpochWatch: asks the other nodes which epoch they are in, so a master
+// that was replaced finds out even when no slave connects to it any more.
+//
+// After a failover the slaves follow the new master and never dial the old
+// one again; a former master that comes back, or one that was cut off while
+// the others promoted, would take writes nobody else ever gets. This asks
+// every other node's /health (slave_http_addresses) at start and then every
+// interval; a node in a newer epoch fences this master (fencing.h, whose
+// hook main.cpp uses to restart the node as a slave when slave_config is
+// set: ddb-slave --rejoin).
+//
+// A peer that does not answer tells nothing: with every peer down, a master
+// keeps running (it cannot tell a restart of the whole cluster from a
+// partition). docs/failover.md says what that can cost without sync_slaves.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fencing.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace ddb {
+
+struct PeerAddress {
+  std::string name;
+  std::string host;  // an IP address
+  uint16_t port = 0;
+};
+
+class PeerEpochWatch {
+ public:
+  PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing, std::chrono::milliseconds interval,
+                 std::shared_ptr<spdlog::logger> logger);
+  ~PeerEpochWatch();
+
+  // Asks every peer once, on the calling thread; true when fenced now.
+  bool CheckOnce();
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+
+  const std::vector<PeerAddress> peers_;
+  Fencing& fencing_;
+  const std::chrono::milliseconds interval_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace ddb

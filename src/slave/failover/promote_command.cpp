@@ -1,0 +1,118 @@
+#include "promote_command.h"
+
+#include <nlohmann/json.hpp>
+
+#include "ddb/daemon/config_check.h"
+#include "ddb/daemon/config_parser.h"
+#include "ddb/daemon/role_change.h"
+#include "ddb/mysql/node_role.h"
+#include "slave_schema.h"
+
+namespace ddb {
+namespace {
+
+struct Peer {
+  std::string name;
+  std::string address;  // host:port of its HTTP
+};
+
+std::vector<Peer> PeersOf(const SlaveConfig& config) {
+  std::vector<Peer> peers{{"master", config.master_http_address}};
+  for (const std::string& list : config.seed_sources) {
+    for (const std::string& item : SplitList(list)) {
+      const size_t equals = item.find('=');
+      if (equals != std::string::npos) peers.push_back({item.substr(0, equals), item.substr(equals + 1)});
+    }
+  }
+  return peers;
+}
+
+// Why promoting this node would lose or split something `peer` knows;
+// empty when nothing. `unreachable` gets peers that did not answer.
+std::string Objection(const Peer& peer, const StoredPosition& own, std::vector<std::string>* unreachable) {
+  const size_t colon = peer.address.rfind(':');
+  int status = 0;
+  std::string body;
+  if (colon == std::string::npos ||
+      !HttpGet(peer.address.substr(0, colon),
+               static_cast<uint16_t>(std::stoul(peer.address.substr(colon + 1))), "/health", "",
+               std::chrono::milliseconds(2000), &status, &body)
+           .ok() ||
+      status == 0) {
+    unreachable->push_back(peer.name + " (" + peer.address + ")");
+    return "";
+  }
+  const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
+  if (!health.is_object()) return "";
+  const EpochStart theirs = EpochFromJson(health.value("epoch", nlohmann::json::object()));
+  const std::optional<EpochStart> ours = own.epochs.Current();
+  const std::string who = peer.name + " (" + peer.address + ")";
+  if (health.value("role", "") == "master") {
+    if (ours && theirs.epoch > ours->epoch) {
+      return who + " is the master already, in " + EpochHistory::Describe(theirs) +
+             ": this slave should follow it (master_candidates), not replace it";
+    }
+    if (status == 200 && health.value("status", "") == "ok") {
+      return who +
+             " answers as the master and takes writes: replace a running master with a switchover, "
+             "or stop it first";
+    }
+    return "";
+  }
+  const uint64_t applied = health.value("applied_seq", uint64_t{0});
+  if (applied > own.seq) {
+    return who + " applied up to #" + std::to_string(applied) + ", this slave only #" +
+           std::to_string(own.seq) + ": promote " + peer.name + " instead (promoting this one would leave #" +
+           std::to_string(own.seq + 1) + ".." + "#" + std::to_string(applied) + " on " + peer.name +
+           " alone)";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status RunPromote(const SlaveConfig& config, std::ostream& out) {
+  if (config.master_config.empty()) {
+    return Status::InvalidArgument(config.config_path +
+                                   ": key 'master_config' is missing (the ddb-master config this node runs "
+                                   "as the master; --promote needs it)");
+  }
+  std::unique_ptr<MySqlConnection> connection;
+  if (Status s = MySqlConnection::Open(config.mysql, &connection); !s.ok()) {
+    return Status::Unavailable("cannot connect to this slave's MySQL at " + config.mysql.Describe() + ": " +
+                               s.ToString());
+  }
+  NodeRole role = NodeRole::kUnused;
+  if (Status s = LoadNodeRole(*connection, &role); !s.ok()) return s;
+  if (role != NodeRole::kSlave) {
+    return Status::Refused("--promote: " + config.mysql.Describe() + " holds no slave's position (it is " +
+                           (role == NodeRole::kMaster ? "a master's already" : "unused by ddb") + ")");
+  }
+  if (Status s = RequireLockFree(*connection, "ddb_meta.applier",
+                                 "this slave's daemon is running (use \\promote at its console, or stop it)");
+      !s.ok()) {
+    return s;
+  }
+  StoredPosition position;
+  if (Status s = LoadPosition(*connection, &position); !s.ok()) return s;
+  connection.reset();
+
+  std::vector<std::string> objections, unreachable;
+  for (const Peer& peer : PeersOf(config)) {
+    if (std::string objection = Objection(peer, position, &unreachable); !objection.empty()) {
+      objections.push_back(std::move(objection));
+    }
+  }
+  for (const std::string& objection : objections)
+    out << (config.force ? "ignored (--force): " : "") << objection << "\n";
+  if (!objections.empty() && !config.force) {
+    return Status::Refused("not promoted: " + objections.front() +
+                           (objections.size() > 1 ? " (and more above)" : ""));
+  }
+  for (const std::string& peer : unreachable) out << "no answer from " << peer << "\n";
+  out << config.node_name << ": promoting at #" << position.seq << " (running ddb-master --config "
+      << config.master_config << " --promote)" << std::endl;
+  return ExecSiblingDaemon("ddb-master", {"--config", config.master_config, "--promote"});
+}
+
+}  // namespace ddb

@@ -1,0 +1,147 @@
+// Failover by hand (issue 19, docs/failover.md): the master's daemon and its
+// MariaDB are killed; the most advanced slave is promoted with
+// `ddb-slave --promote`, the other slave follows it (master_candidates),
+// and the former master, started again, finds itself replaced (fenced) and
+// rejoins as a slave of the new master (slave_config). With sync_slaves = 1
+// no acknowledged write is lost, and every node ends equal.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "cluster.h"
+#include "file_text.h"
+#include "http_client.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::seconds;
+
+void Append(const std::filesystem::path& file, const std::string& lines) {
+  std::ofstream out(file, std::ios::app);
+  out << lines;
+}
+
+class FailoverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_ = std::make_unique<Cluster>();
+    Cluster& c = *cluster_;
+    for (int i = 0; i < 2; ++i) promoted_port_[i] = FreeLoopbackPort();
+    const std::string http = "127.0.0.1:";
+    const std::string candidates = "master_candidates = 127.0.0.1:" + std::to_string(promoted_port_[0]) +
+                                   ", 127.0.0.1:" + std::to_string(promoted_port_[1]) + "\n";
+    // The former master's slave config: it follows whichever slave was
+    // promoted.
+    Append(c.master_config(),
+           "sync_slaves = 1\nslave_config = \"" + (c.dir() / "master-slave.ini").string() + "\"\n");
+    {
+      std::ofstream out(c.dir() / "master-slave.ini");
+      out << "node_name = master\ncluster_secret = \"" << c.options().secret << "\"\n"
+          << "master_port = " << c.replication_port() << "\n"
+          << candidates << "mysql_port = " << c.master_db().port() << "\n"
+          << "heartbeat_interval_ms = 200\nheartbeat_timeout_ms = 1500\n"
+          << "reconnect_min_ms = 50\nreconnect_max_ms = 500\n"
+          << "http_port = " << c.master_http_port() << "\n"
+          << "log_file = \"" << (c.dir() / "master-as-slave.log").string() << "\"\n"
+          << "console_socket = off\n";
+    }
+    for (int i = 0; i < 2; ++i) {
+      const std::string name = "slave" + std::to_string(i + 1);
+      const std::string other = "slave" + std::to_string(2 - i);
+      const std::filesystem::path as_master = c.dir() / (name + "-master.ini");
+      Append(c.slave_config(i), candidates + "master_config = \"" + as_master.string() + "\"\n" +
+                                    "master_http_address = " + http + std::to_string(c.master_http_port()) +
+                                    "\nseed_sources = " + other + "=" + http +
+                                    std::to_string(c.slave_http_port(1 - i)) + "\n");
+      std::ofstream out(as_master);
+      out << "node_name = " << name << "\ncluster_secret = \"" << c.options().secret << "\"\n"
+          << "replication_port = " << promoted_port_[i] << "\n"
+          << "mysql_port = " << c.slave_db(i).port() << "\n"
+          << "heartbeat_interval_ms = 200\nheartbeat_timeout_ms = 1500\n"
+          << "http_port = " << c.slave_http_port(i) << "\nhttp_token = \"" << c.options().http_token << "\"\n"
+          << "log_file = \"" << (c.dir() / (name + "-as-master.log")).string() << "\"\n"
+          << "slaves = master, " << other << "\n"
+          << "slave_http_addresses = master=" << http << c.master_http_port() << ", " << other << "=" << http
+          << c.slave_http_port(1 - i) << "\n"
+          << "sync_slaves = 1\n";
+    }
+    c.StartAll();
+    c.SqlAndWait("CREATE DATABASE f;\nCREATE TABLE f.t (id INT PRIMARY KEY, v VARCHAR(20));");
+    ASSERT_TRUE(c.WaitForSlavesCaughtUp(seconds(30)));
+  }
+
+  void TearDown() override {
+    for (auto& process : extra_) process.reset();
+    cluster_.reset();
+  }
+
+  // A statement run on the node `port`'s master API; true when it committed.
+  bool WriteThrough(uint16_t http_port, const std::string& sql) {
+    const HttpReply reply =
+        HttpPost(http_port, "/api/query", "{\"sql\": \"" + sql + "\"}", cluster_->options().http_token);
+    return reply.status == 200 && reply.body.find("\"error\"") == std::string::npos;
+  }
+
+  ChildProcess* Run(std::vector<std::string> argv, const std::string& log) {
+    extra_.push_back(std::make_unique<ChildProcess>(std::move(argv), cluster_->dir() / log,
+                                                    ChildProcess::StdinMode::kDevNull));
+    return extra_.back().get();
+  }
+
+  std::unique_ptr<Cluster> cluster_;
+  uint16_t promoted_port_[2] = {0, 0};
+  std::vector<std::unique_ptr<ChildProcess>> extra_;
+};
+
+TEST_F(FailoverTest, PromotingAfterTheMasterAndItsMariaDbDieLosesNoAcknowledgedWriteAndTheOldMasterRejoins) {
+  Cluster& c = *cluster_;
+  // Acknowledged (sync_slaves = 1): on at least one slave when the console
+  // returned.
+  std::string inserts;
+  for (int i = 1; i <= 50; ++i) inserts += "INSERT INTO f.t VALUES (" + std::to_string(i) + ", 'before');\n";
+  c.SqlAndWait(inserts);
+  c.KillMaster();
+  c.master_db().Kill9();
+
+  // slave1's daemon stops; --promote checks the others and becomes the master.
+  c.StopSlave(0);
+  ChildProcess* promoted =
+      Run({DDB_SLAVE_BINARY, "--config", c.slave_config(0).string(), "--promote"}, "promote-slave1.log");
+  ASSERT_TRUE(WaitFor([&] { return HttpGet(c.slave_http_port(0), "/health?role=master").status == 200; },
+                      seconds(30)))
+      << promoted->log_path() << ":\n"
+      << ReadFile(promoted->log_path()) << ReadFile(c.dir() / "slave1-as-master.log");
+  const HttpReply health = HttpGet(c.slave_http_port(0), "/health");
+  EXPECT_NE(health.body.find("\"epoch\":2"), std::string::npos) << health.body;
+  EXPECT_EQ(c.slave_db(0).QueryValue("SELECT COUNT(*) FROM f.t"), "50");
+
+  // Writes go on at the new master; slave2 follows it (sync_slaves = 1:
+  // each returns once slave2 applied it).
+  for (int i = 51; i <= 60; ++i) {
+    ASSERT_TRUE(
+        WriteThrough(c.slave_http_port(0), "INSERT INTO f.t VALUES (" + std::to_string(i) + ", 'after')"))
+        << ReadFile(c.dir() / "slave1-as-master.log");
+  }
+  ASSERT_TRUE(
+      WaitFor([&] { return c.slave_db(1).QueryValue("SELECT COUNT(*) FROM f.t") == "60"; }, seconds(30)))
+      << ReadFile(c.dir() / "slave2.log");
+
+  // The former master comes back: fenced at start, it restarts as a slave
+  // of slave1 and catches up.
+  c.master_db().Restart();
+  ChildProcess* former =
+      Run({DDB_MASTER_BINARY, "--config", c.master_config().string()}, "former-master.log");
+  ASSERT_TRUE(
+      WaitFor([&] { return c.master_db().QueryValue("SELECT COUNT(*) FROM f.t") == "60"; }, seconds(60)))
+      << ReadFile(former->log_path()) << ReadFile(c.dir() / "master-as-slave.log");
+  EXPECT_NE(ReadFile(c.dir() / "master.log").find("no longer the master"), std::string::npos);
+  // It takes no writes as a master any more: its HTTP is a slave's.
+  EXPECT_EQ(HttpGet(c.master_http_port(), "/health?role=master").status, 503);
+  const std::string expected = c.slave_db(0).TableChecksum("f", "t");
+  EXPECT_EQ(c.slave_db(1).TableChecksum("f", "t"), expected);
+  EXPECT_EQ(c.master_db().TableChecksum("f", "t"), expected);
+}
+
+}  // namespace
+}  // namespace ddb::testing
