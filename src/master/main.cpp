@@ -1,7 +1,5 @@
 // ddb-master: wires the parts together; each part lives in its own file.
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <iostream>
@@ -141,12 +139,14 @@ int main(int argc, char** argv) {
   const std::string& cluster_id = start.cluster_id;
   // The epochs this master started with; it stops taking writes when it
   // learns of a newer one, from a slave's handshake or a peer's /health.
-  // Set once the daemon serves: fenced before that, it never starts (a
-  // pending SIGTERM would pass to the slave it execs).
+  // Set once the daemon serves; fenced before that, it never starts (below).
   std::atomic<bool> serving{false};
-  Fencing fencing(start.epochs, [&config, &serving] {
-    // Restart as a slave: stop as SIGTERM would, then exec (at the end).
-    if (serving && !config.slave_config.empty()) ::kill(::getpid(), SIGTERM);
+  Fencing fencing(start.epochs, [&config, &serving, &logger] {
+    // Restart as a slave at once (role_change.h: what runs ends as on kill
+    // -9, and nothing of it can commit any more).
+    if (!serving || config.slave_config.empty()) return;
+    logger->flush();
+    static_cast<void>(RejoinAsSlave(config));  // returns only when it failed; the node stays fenced
   });
   PeerEpochWatch peers(PeersOf(config), fencing, kPeerCheckInterval, logging->For("master.fencing"));
   if (peers.CheckOnce()) {
@@ -306,7 +306,10 @@ int main(int argc, char** argv) {
   MasterConsole console(session, recent, registry, verify, verify_results, router, sync, config.node_name,
                         cluster_id, reload, config.mysql, counted_reads);
   serving = true;
-  if (fencing.reason() && !config.slave_config.empty()) ::kill(::getpid(), SIGTERM);  // fenced meanwhile
+  if (fencing.reason() && !config.slave_config.empty()) {
+    bootstrap.reset();  // fenced while starting: now is the first moment to hand over
+    return RejoinAsSlave(config);
+  }
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   if (client_server) client_server->Stop();
@@ -320,9 +323,5 @@ int main(int argc, char** argv) {
   io.stop();
   io_thread.join();
   logger->info("master stopped");
-  if (fencing.reason() && !config.slave_config.empty()) {
-    bootstrap.reset();  // releases 'ddb_meta.master'
-    return RejoinAsSlave(config);
-  }
   return failures == 0 ? 0 : 1;
 }

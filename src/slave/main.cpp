@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -196,10 +197,23 @@ int main(int argc, char** argv) {
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
   // Before the link and applier start, like the HTTP port: a socket taken by
   // another daemon ends this one at once.
+  // \promote: once the other nodes agree, this process becomes ddb-master
+  // at once, from the console's thread (role_change.h: as on kill -9, which
+  // the applier survives, and the ports and locks are free for the master).
+  const PromoteRequest promoter = [&config, &status, &logger](bool force, std::ostream& out) {
+    const SlaveStatusSnapshot now = status.Snapshot();
+    if (Status s = CheckPeersForPromotion(config, now.applied_seq, now.epoch, force, out); !s.ok()) return s;
+    logger->warn("promoted at the console: this daemon becomes ddb-master --config {} --promote",
+                 config.master_config);
+    logger->flush();
+    out << "OK: this daemon becomes the master now" << std::endl;
+    return BecomeMaster(config);  // returns only when it failed
+  };
   std::unique_ptr<ConsoleServer> consoles;
   if (!config.console_socket.empty()) {
     consoles = std::make_unique<ConsoleServer>(
         io, config, status, applier, config.forward_writes ? &link : nullptr, logging->For("console"));
+    consoles->set_promoter(promoter);
     if (Status s = consoles->Start(); !s.ok()) {
       queries.Stop();
       return Fail(s.message());
@@ -239,6 +253,7 @@ int main(int argc, char** argv) {
       },
       logger);
   SlaveConsole console(config, &status, &applier, forwarder.get());
+  console.set_promoter(promoter);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader.Reload(); });
 
   if (http) http->Stop();

@@ -3,7 +3,9 @@
 // `ddb-slave --promote`, the other slave follows it (master_candidates),
 // and the former master, started again, finds itself replaced (fenced) and
 // rejoins as a slave of the new master (slave_config). With sync_slaves = 1
-// no acknowledged write is lost, and every node ends equal.
+// no acknowledged write is lost, and every node ends equal; without, the
+// records only the former master got are reported as diverged, never
+// merged or dropped.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -24,7 +26,7 @@ void Append(const std::filesystem::path& file, const std::string& lines) {
 
 class FailoverTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void StartCluster(int sync_slaves) {
     cluster_ = std::make_unique<Cluster>();
     Cluster& c = *cluster_;
     for (int i = 0; i < 2; ++i) promoted_port_[i] = FreeLoopbackPort();
@@ -64,7 +66,7 @@ class FailoverTest : public ::testing::Test {
           << "slaves = master, " << other << "\n"
           << "slave_http_addresses = master=" << http << c.master_http_port() << ", " << other << "=" << http
           << c.slave_http_port(1 - i) << "\n"
-          << "sync_slaves = 1\n";
+          << "sync_slaves = " << sync_slaves << "\n";
     }
     c.StartAll();
     c.SqlAndWait("CREATE DATABASE f;\nCREATE TABLE f.t (id INT PRIMARY KEY, v VARCHAR(20));");
@@ -95,6 +97,7 @@ class FailoverTest : public ::testing::Test {
 };
 
 TEST_F(FailoverTest, PromotingAfterTheMasterAndItsMariaDbDieLosesNoAcknowledgedWriteAndTheOldMasterRejoins) {
+  StartCluster(1);
   Cluster& c = *cluster_;
   // Acknowledged (sync_slaves = 1): on at least one slave when the console
   // returned.
@@ -104,14 +107,17 @@ TEST_F(FailoverTest, PromotingAfterTheMasterAndItsMariaDbDieLosesNoAcknowledgedW
   c.KillMaster();
   c.master_db().Kill9();
 
-  // slave1's daemon stops; --promote checks the others and becomes the master.
+  // \promote at slave1's console: it asks the others, stops, and comes
+  // back as the master (the same process).
   c.StopSlave(0);
-  ChildProcess* promoted =
-      Run({DDB_SLAVE_BINARY, "--config", c.slave_config(0).string(), "--promote"}, "promote-slave1.log");
+  c.StartSlave(0, {}, /*console=*/true);
+  c.SlaveSql(0, "\\promote");
   ASSERT_TRUE(WaitFor([&] { return HttpGet(c.slave_http_port(0), "/health?role=master").status == 200; },
                       seconds(30)))
-      << promoted->log_path() << ":\n"
-      << ReadFile(promoted->log_path()) << ReadFile(c.dir() / "slave1-as-master.log");
+      << c.SlaveConsoleOutput(0) << ReadFile(c.dir() / "slave1-as-master.log")
+      << ReadFile(c.dir() / "slave1-stdout.log");
+  EXPECT_NE(c.SlaveConsoleOutput(0).find("becomes the master now"), std::string::npos)
+      << c.SlaveConsoleOutput(0);
   const HttpReply health = HttpGet(c.slave_http_port(0), "/health");
   EXPECT_NE(health.body.find("\"epoch\":2"), std::string::npos) << health.body;
   EXPECT_EQ(c.slave_db(0).QueryValue("SELECT COUNT(*) FROM f.t"), "50");
@@ -141,6 +147,50 @@ TEST_F(FailoverTest, PromotingAfterTheMasterAndItsMariaDbDieLosesNoAcknowledgedW
   const std::string expected = c.slave_db(0).TableChecksum("f", "t");
   EXPECT_EQ(c.slave_db(1).TableChecksum("f", "t"), expected);
   EXPECT_EQ(c.master_db().TableChecksum("f", "t"), expected);
+}
+
+TEST_F(FailoverTest, WithoutSyncWhatOnlyTheFormerMasterGotIsReportedAsDivergedNotMerged) {
+  StartCluster(0);
+  Cluster& c = *cluster_;
+  c.SqlAndWait("INSERT INTO f.t VALUES (1, 'everywhere');");
+  ASSERT_TRUE(c.WaitForSlavesCaughtUp(seconds(30)));
+  const uint64_t promotion_point = c.SlaveSeq(0);
+  // Acknowledged by the master alone: both slaves are down.
+  c.StopSlave(0);
+  c.StopSlave(1);
+  c.SqlAndWait("INSERT INTO f.t VALUES (2, 'master only');\nINSERT INTO f.t VALUES (3, 'master only');");
+  c.KillMaster();
+  c.master_db().Kill9();
+
+  c.StartSlave(1);
+  ChildProcess* promoted =
+      Run({DDB_SLAVE_BINARY, "--config", c.slave_config(0).string(), "--promote"}, "promote-slave1.log");
+  ASSERT_TRUE(WaitFor([&] { return HttpGet(c.slave_http_port(0), "/health?role=master").status == 200; },
+                      seconds(30)))
+      << ReadFile(promoted->log_path());
+  ASSERT_TRUE(WriteThrough(c.slave_http_port(0), "INSERT INTO f.t VALUES (4, 'new master')"));
+  ASSERT_TRUE(
+      WaitFor([&] { return c.slave_db(1).QueryValue("SELECT COUNT(*) FROM f.t") == "2"; }, seconds(30)));
+
+  c.master_db().Restart();
+  ChildProcess* former =
+      Run({DDB_MASTER_BINARY, "--config", c.master_config().string()}, "former-master.log");
+  const std::string diverged =
+      "#" + std::to_string(promotion_point + 1) + "..#" + std::to_string(promotion_point + 2);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string status = HttpGet(c.master_http_port(), "/api/status").body;
+        return status.find("diverged from master slave1") != std::string::npos &&
+               status.find(diverged) != std::string::npos;
+      },
+      seconds(60)))
+      << ReadFile(former->log_path()) << ReadFile(c.dir() / "master-as-slave.log");
+  // Its own records stay as they were: nothing merged, nothing dropped.
+  EXPECT_EQ(c.master_db().QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM f.t"), "1,2,3");
+  EXPECT_EQ(c.slave_db(0).QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM f.t"), "1,4");
+  EXPECT_EQ(c.master_db().QueryValue("SELECT COUNT(*) FROM ddb_meta.applied_records WHERE seq > " +
+                                     std::to_string(promotion_point)),
+            "2");
 }
 
 }  // namespace

@@ -12,9 +12,11 @@
 namespace ddb {
 
 // Replaces this process with `program` (ddb-master or ddb-slave, from the
-// directory this binary was started from) run with `args`. Returns only
-// when that fails, saying why. Call once everything is shut down: open
-// descriptors and MySQL locks would otherwise pass to the new daemon.
+// directory this binary was started from) run with `args`. Any thread may
+// call it: every descriptor but stdin, stdout and stderr is closed first, so
+// what this daemon was doing ends as on kill -9 (which ddb survives) and its
+// ports and MySQL locks are free for the new one. Returns only when that
+// fails, saying why (the process cannot go on then: its descriptors are gone).
 Status ExecSiblingDaemon(const std::string& program, const std::vector<std::string>& args);
 
 }  // namespace ddb

@@ -8,6 +8,7 @@
 //                       a prefix of that master's.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "ddb/base/epochs.h"
@@ -32,7 +33,10 @@ Status StoreNodeRole(MySqlConnection& connection, NodeRole role);
 // Refused "<holder> (it holds the lock '<lock>'): stop it first" while
 // another session holds the MySQL named lock `lock` (the running daemon of
 // the other role, before a change of role).
-Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder);
+// Waits up to `patience` for it: a daemon that just handed over (exec) has
+// closed its session, but the server may take a moment to see it.
+Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder,
+                       std::chrono::milliseconds patience = std::chrono::milliseconds(5000));
 
 // The stored history, checked (Validate); empty when nothing is stored.
 Status LoadEpochHistory(MySqlConnection& connection, EpochHistory* history);

@@ -1,5 +1,6 @@
 #include "ddb/daemon/role_change.h"
 
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,6 +22,11 @@ Status ExecSiblingDaemon(const std::string& program, const std::vector<std::stri
   argv.push_back(nullptr);
   std::cout.flush();
   std::cerr.flush();
+  // Every descriptor but the standard three closes: listening ports, the
+  // MySQL sessions (their named locks go with them) and the log file, so the
+  // new daemon can take them. Whatever ran on them ends as on kill -9, which
+  // every part of ddb survives (a transaction in flight rolls back).
+  ::close_range(3, ~0U, 0);
   ::execv(path.c_str(), argv.data());
   return Status::Unavailable("cannot run " + path + ": " + std::strerror(errno));
 }

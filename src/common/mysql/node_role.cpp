@@ -1,5 +1,7 @@
 #include "ddb/mysql/node_role.h"
 
+#include <thread>
+
 namespace ddb {
 
 namespace {
@@ -63,13 +65,18 @@ Status StoreNodeRole(MySqlConnection& connection, NodeRole role) {
                                       {std::string(role == NodeRole::kMaster ? "master" : "slave")});
 }
 
-Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder) {
-  QueryResult result;
-  if (Status s = connection.ExecuteWithParams("SELECT IS_FREE_LOCK(?)", {lock}, &result); !s.ok()) return s;
-  if (result.rows.empty() || result.rows[0][0].value_or("0") != "1") {
-    return Status::Refused(holder + " (it holds the lock '" + lock + "'): stop it first");
+Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder,
+                       std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    QueryResult result;
+    if (Status s = connection.ExecuteWithParams("SELECT IS_FREE_LOCK(?)", {lock}, &result); !s.ok()) return s;
+    if (!result.rows.empty() && result.rows[0][0].value_or("0") == "1") return Status::Ok();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::Refused(holder + " (it holds the lock '" + lock + "'): stop it first");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return Status::Ok();
 }
 
 Status LoadEpochHistory(MySqlConnection& connection, EpochHistory* history) {

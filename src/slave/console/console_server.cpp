@@ -41,7 +41,7 @@ std::vector<uint8_t> EncodeOutcome(ExecutionResult outcome, const std::string& d
 class ConsoleServer::Session {
  public:
   Session(std::unique_ptr<asio::io_context> io, LocalSocket socket, uint64_t id, const SlaveConfig& config,
-          const SlaveStatusBoard& status, Applier& applier, MasterLink* link,
+          const SlaveStatusBoard& status, Applier& applier, MasterLink* link, const PromoteRequest& promoter,
           std::shared_ptr<spdlog::logger> logger)
       : io_(std::move(io)),
         socket_(std::move(socket), "console " + std::to_string(id)),
@@ -51,8 +51,10 @@ class ConsoleServer::Session {
                        : std::make_unique<WriteForwarder>(
                              *link, status, std::chrono::milliseconds(config.forward_wait_ms), id)),
         console_(std::make_unique<SlaveConsole>(config, &status, &applier, forwarder_.get())),
-        logger_(std::move(logger)),
-        thread_([this] { Serve(); }) {}
+        logger_(std::move(logger)) {
+    console_->set_promoter(promoter);
+    thread_ = std::thread([this] { Serve(); });
+  }
 
   // Waits for the statement running now; the console sees its socket close.
   ~Session() {
@@ -227,7 +229,7 @@ void ConsoleServer::Admit(LocalSocket socket) {
   const uint64_t id = next_session_id_++;
   logger_->info("console {} attached", id);
   sessions_.push_back(std::make_unique<Session>(std::move(session_io), std::move(moved), id, config_, status_,
-                                                applier_, link_, logger_));
+                                                applier_, link_, promoter_, logger_));
 }
 
 void ConsoleServer::Stop() {

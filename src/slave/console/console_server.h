@@ -30,6 +30,7 @@
 #include "ddb/base/status.h"
 #include "master_link.h"
 #include "slave_config.h"
+#include "slave_console.h"
 #include "slave_status.h"
 
 namespace spdlog {
@@ -54,6 +55,8 @@ class ConsoleServer {
                 Applier& applier, MasterLink* link, std::shared_ptr<spdlog::logger> logger);
   ~ConsoleServer();
   ConsoleServer(const ConsoleServer&) = delete;
+  // \promote at attached consoles (slave_console.h); call before Start.
+  void set_promoter(PromoteRequest promoter) { promoter_ = std::move(promoter); }
   ConsoleServer& operator=(const ConsoleServer&) = delete;
 
   // Creates the socket at config.console_socket and accepts on the io thread
@@ -75,6 +78,7 @@ class ConsoleServer {
   const SlaveStatusBoard& status_;
   Applier& applier_;
   MasterLink* link_;
+  PromoteRequest promoter_;  // set before Start
   std::shared_ptr<spdlog::logger> logger_;
   asio::local::stream_protocol::acceptor acceptor_;
   bool listening_ = false;  // the socket file is ours to remove

@@ -127,10 +127,30 @@ ExecutionResult SlaveConsole::RunLocally(const std::string& sql, const Statement
 std::vector<std::pair<std::string, std::string>> SlaveConsole::Commands() const {
   return {{"status", "this slave's link, position, lag and applier"},
           {"retry", "retry the record the applier stopped on"},
-          {"skip", "skip the record the applier stopped on (recorded in the log)"}};
+          {"skip", "skip the record the applier stopped on (recorded in the log)"},
+          {"promote",
+           "make this slave the master when the master is gone (\\promote --force: whatever the "
+           "other nodes say; docs/failover.md)"}};
 }
 
-CommandResult SlaveConsole::RunCommand(const std::string& name, const std::string&, std::ostream& out) {
+CommandResult SlaveConsole::RunCommand(const std::string& name, const std::string& argument,
+                                       std::ostream& out) {
+  if (name == "promote") {
+    if (!promoter_) {
+      out << "ERROR: \\promote needs the running ddb-slave daemon (or run ddb-slave --config "
+          << config_.config_path << " --promote with the daemon stopped)\n";
+      return CommandResult::kFailed;
+    }
+    if (!argument.empty() && argument != "--force") {
+      out << "ERROR: \\promote takes no argument but --force\n";
+      return CommandResult::kFailed;
+    }
+    // Returns only when this node was not promoted (on success this
+    // process is ddb-master now).
+    const Status s = promoter_(argument == "--force", out);
+    out << "ERROR: " << s.message() << "\n";
+    return CommandResult::kFailed;
+  }
   if (name == "status" || name == "s") {
     if (status_ == nullptr) {
       PrintStoredPosition(out);

@@ -3,6 +3,7 @@
 // where to send them; backslash commands for the link and the applier.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "applier.h"
@@ -15,6 +16,11 @@
 
 namespace ddb {
 
+// \promote: asks the other nodes (force: whatever they say) and, when this
+// node may become the master, has the daemon stop and come back as
+// ddb-master (main.cpp); the lines it writes explain. Empty: not offered.
+using PromoteRequest = std::function<Status(bool force, std::ostream& out)>;
+
 class SlaveConsole : public ConsoleBackend {
  public:
   // All references must outlive the console. The daemon's own console and
@@ -24,6 +30,8 @@ class SlaveConsole : public ConsoleBackend {
   // too when writes are not forwarded (refused).
   SlaveConsole(const SlaveConfig& config, const SlaveStatusBoard* status, Applier* applier,
                WriteForwarder* forwarder = nullptr);
+
+  void set_promoter(PromoteRequest promoter) { promoter_ = std::move(promoter); }
 
   ExecutionResult Execute(const std::string& sql) override;
   CommandResult RunCommand(const std::string& name, const std::string& argument, std::ostream& out) override;
@@ -44,6 +52,7 @@ class SlaveConsole : public ConsoleBackend {
   const SlaveStatusBoard* status_;
   Applier* applier_;
   WriteForwarder* forwarder_;
+  PromoteRequest promoter_;
   std::unique_ptr<MySqlConnection> connection_;
   std::string database_;
 };

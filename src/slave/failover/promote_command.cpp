@@ -29,7 +29,8 @@ std::vector<Peer> PeersOf(const SlaveConfig& config) {
 
 // Why promoting this node would lose or split something `peer` knows;
 // empty when nothing. `unreachable` gets peers that did not answer.
-std::string Objection(const Peer& peer, const StoredPosition& own, std::vector<std::string>* unreachable) {
+std::string Objection(const Peer& peer, uint64_t own_seq, const std::optional<EpochStart>& ours,
+                      std::vector<std::string>* unreachable) {
   const size_t colon = peer.address.rfind(':');
   int status = 0;
   std::string body;
@@ -45,7 +46,6 @@ std::string Objection(const Peer& peer, const StoredPosition& own, std::vector<s
   const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
   if (!health.is_object()) return "";
   const EpochStart theirs = EpochFromJson(health.value("epoch", nlohmann::json::object()));
-  const std::optional<EpochStart> ours = own.epochs.Current();
   const std::string who = peer.name + " (" + peer.address + ")";
   if (health.value("role", "") == "master") {
     if (ours && theirs.epoch > ours->epoch) {
@@ -60,23 +60,26 @@ std::string Objection(const Peer& peer, const StoredPosition& own, std::vector<s
     return "";
   }
   const uint64_t applied = health.value("applied_seq", uint64_t{0});
-  if (applied > own.seq) {
+  if (applied > own_seq) {
     return who + " applied up to #" + std::to_string(applied) + ", this slave only #" +
-           std::to_string(own.seq) + ": promote " + peer.name + " instead (promoting this one would leave #" +
-           std::to_string(own.seq + 1) + ".." + "#" + std::to_string(applied) + " on " + peer.name +
+           std::to_string(own_seq) + ": promote " + peer.name + " instead (promoting this one would leave #" +
+           std::to_string(own_seq + 1) + ".." + "#" + std::to_string(applied) + " on " + peer.name +
            " alone)";
   }
   return "";
 }
 
+Status RequireMasterConfig(const SlaveConfig& config) {
+  if (!config.master_config.empty()) return Status::Ok();
+  return Status::InvalidArgument(config.config_path +
+                                 ": key 'master_config' is missing (the ddb-master config this node runs as "
+                                 "the master; promoting needs it)");
+}
+
 }  // namespace
 
 Status RunPromote(const SlaveConfig& config, std::ostream& out) {
-  if (config.master_config.empty()) {
-    return Status::InvalidArgument(config.config_path +
-                                   ": key 'master_config' is missing (the ddb-master config this node runs "
-                                   "as the master; --promote needs it)");
-  }
+  if (Status s = RequireMasterConfig(config); !s.ok()) return s;
   std::unique_ptr<MySqlConnection> connection;
   if (Status s = MySqlConnection::Open(config.mysql, &connection); !s.ok()) {
     return Status::Unavailable("cannot connect to this slave's MySQL at " + config.mysql.Describe() + ": " +
@@ -89,7 +92,8 @@ Status RunPromote(const SlaveConfig& config, std::ostream& out) {
                            (role == NodeRole::kMaster ? "a master's already" : "unused by ddb") + ")");
   }
   if (Status s = RequireLockFree(*connection, "ddb_meta.applier",
-                                 "this slave's daemon is running (use \\promote at its console, or stop it)");
+                                 "this slave's daemon is running (use \\promote at its console, or stop it)",
+                                 std::chrono::milliseconds(0));
       !s.ok()) {
     return s;
   }
@@ -97,21 +101,35 @@ Status RunPromote(const SlaveConfig& config, std::ostream& out) {
   if (Status s = LoadPosition(*connection, &position); !s.ok()) return s;
   connection.reset();
 
+  if (Status s = CheckPeersForPromotion(config, position.seq, position.epochs.Current(), config.force, out);
+      !s.ok()) {
+    return s;
+  }
+  return BecomeMaster(config);
+}
+
+Status CheckPeersForPromotion(const SlaveConfig& config, uint64_t applied_seq,
+                              const std::optional<EpochStart>& epoch, bool force, std::ostream& out) {
+  if (Status s = RequireMasterConfig(config); !s.ok()) return s;
   std::vector<std::string> objections, unreachable;
   for (const Peer& peer : PeersOf(config)) {
-    if (std::string objection = Objection(peer, position, &unreachable); !objection.empty()) {
+    if (std::string objection = Objection(peer, applied_seq, epoch, &unreachable); !objection.empty()) {
       objections.push_back(std::move(objection));
     }
   }
   for (const std::string& objection : objections)
-    out << (config.force ? "ignored (--force): " : "") << objection << "\n";
-  if (!objections.empty() && !config.force) {
+    out << (force ? "ignored (--force): " : "") << objection << "\n";
+  if (!objections.empty() && !force) {
     return Status::Refused("not promoted: " + objections.front() +
                            (objections.size() > 1 ? " (and more above)" : ""));
   }
   for (const std::string& peer : unreachable) out << "no answer from " << peer << "\n";
-  out << config.node_name << ": promoting at #" << position.seq << " (running ddb-master --config "
+  out << config.node_name << ": promoting at #" << applied_seq << " (running ddb-master --config "
       << config.master_config << " --promote)" << std::endl;
+  return Status::Ok();
+}
+
+Status BecomeMaster(const SlaveConfig& config) {
   return ExecSiblingDaemon("ddb-master", {"--config", config.master_config, "--promote"});
 }
 

@@ -145,7 +145,11 @@ asio::awaitable<void> MasterLink::Run() {
   size_t current = 0;
   size_t failed_in_a_row = 0;
   auto delay = std::chrono::milliseconds(config_.reconnect_min_ms);
-  std::string last_failure;
+  std::map<std::string, std::string> last_failure;  // by address
+  // A refusal (a former master, a diverged log, a wrong secret) needs an
+  // operator: status keeps showing it while the other addresses merely do
+  // not answer.
+  std::string refusal, refusal_before;
   asio::steady_timer backoff(strand_);
   while (!stopping_) {
     const std::string& master = masters[current];
@@ -170,27 +174,37 @@ asio::awaitable<void> MasterLink::Run() {
       linked = link_number_ != links_before;
     }
     if (stopping_) break;
-    // Say each distinct failure once, not once per retry.
-    if (result.ToString() != last_failure) {
+    // Say each distinct failure of each address once, not once per retry.
+    if (std::string& last = last_failure[master]; result.ToString() != last) {
       logger_->warn("replication link to {}: {}", master, result.ToString());
-      last_failure = result.ToString();
+      last = result.ToString();
     }
-    status_.SetLink(result.code() == Status::Code::kRefused ? LinkState::kRefused : LinkState::kConnecting,
-                    result.ToString());
+    if (result.code() == Status::Code::kRefused) refusal = result.ToString();
+    const std::string& shown_refusal = refusal.empty() ? refusal_before : refusal;
+    if (result.code() != Status::Code::kRefused && !shown_refusal.empty() && !linked) {
+      status_.SetLink(LinkState::kRefused, shown_refusal);
+    } else {
+      status_.SetLink(result.code() == Status::Code::kRefused ? LinkState::kRefused : LinkState::kConnecting,
+                      result.ToString());
+    }
     if (linked) {
       // It was the master: start back-off afresh, and ask it first again.
       failed_in_a_row = 0;
       delay = std::chrono::milliseconds(config_.reconnect_min_ms);
+      refusal.clear();
+      refusal_before.clear();
     } else {
       ++failed_in_a_row;
       current = (current + 1) % masters.size();
+      if (failed_in_a_row % masters.size() == 0) {
+        refusal_before = refusal;  // one round over: what it saw stays shown during the next
+        refusal.clear();
+      }
     }
     // Wait only once every address failed: a master that moved is found at
-    // once. A refusal everywhere (wrong secret, unknown name) needs an
-    // operator: retry slowly.
+    // once. A round with a refusal needs an operator: retry slowly.
     if (failed_in_a_row % masters.size() != 0 && !linked) continue;
-    const auto wait =
-        result.code() == Status::Code::kRefused ? std::chrono::milliseconds(config_.reconnect_max_ms) : delay;
+    const auto wait = !refusal_before.empty() ? std::chrono::milliseconds(config_.reconnect_max_ms) : delay;
     backoff.expires_after(wait);
     co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     delay = std::min(delay * 2, std::chrono::milliseconds(config_.reconnect_max_ms));
