@@ -35,22 +35,32 @@ void CommitSequencer::Committed(EncodedRecordPtr record) {
 void CommitSequencer::Abandoned(uint64_t seq) {
   std::lock_guard<std::mutex> lock(mutex_);
   resolved_[seq] = nullptr;
+  TakeBackTopGapsLocked();
   PublishReadyLocked();
 }
 
-void CommitSequencer::TakeBack(uint64_t seq) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (seq == allocated_) {
+void CommitSequencer::TakeBack(uint64_t seq) { Abandoned(seq); }
+
+void CommitSequencer::TakeBackTopGapsLocked() {
+  while (allocated_ > published_) {
+    const auto it = resolved_.find(allocated_);
+    if (it == resolved_.end() || it->second) return;
+    resolved_.erase(it);
     --allocated_;
-    return;
   }
-  resolved_[seq] = nullptr;
-  PublishReadyLocked();
 }
 
 void CommitSequencer::PublishReadyLocked() {
+  // The resolved run right after published_, up to its last committed
+  // record: gaps after that wait for a later record to commit (see the
+  // header), so the log table's newest row is never below a published gap.
+  uint64_t publish_to = published_;
+  uint64_t next = published_ + 1;
+  for (auto it = resolved_.find(next); it != resolved_.end() && it->first == next; ++it, ++next) {
+    if (it->second) publish_to = it->first;
+  }
   std::vector<EncodedRecordPtr> ready;
-  for (auto it = resolved_.begin(); it != resolved_.end() && it->first == published_ + 1;
+  for (auto it = resolved_.begin(); it != resolved_.end() && it->first <= publish_to;
        it = resolved_.erase(it)) {
     ++published_;
     ready.push_back(it->second ? it->second : MakeGapRecord(it->first, NowMicros()));

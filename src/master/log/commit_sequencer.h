@@ -12,6 +12,13 @@
 //              session went away): a gap. A gap is published as a record
 //              of kind kGap with no statements, so the stream a slave sees
 //              stays contiguous and a missing number always means an error.
+//              A gap has no row in the log table, so it is published only
+//              with a later committed record, whose row outlives a crash:
+//              a master restarted after a crash continues after the
+//              table's newest row and must never hand out a number a slave
+//              already holds as a gap. Gaps at the top, with nothing
+//              handed out after them, are taken back instead (the next
+//              transaction gets the number).
 // A number stays unresolved while its outcome is unknown (a COMMIT whose
 // answer was lost); everything after it waits, as it must.
 //
@@ -46,13 +53,13 @@ class CommitSequencer {
   // `record->seq` committed; `record` is published once every smaller
   // number is resolved.
   void Committed(EncodedRecordPtr record);
-  // `seq` will never commit: it becomes a gap.
+  // `seq` will never commit: it becomes a gap, published with the next
+  // committed record; at the top (no later number handed out) it is taken
+  // back, with any unpublished gaps right below it.
   void Abandoned(uint64_t seq);
-  // `seq` will never commit, and no number was handed out after it (the
-  // caller knows: it holds the DDL barrier exclusively): take it back, so
-  // the next transaction gets it and no gap is left. A DDL that fails, or
-  // retries for a busy metadata lock, would otherwise leave one per try.
-  // Falls back to Abandoned if a later number exists after all.
+  // The same, said where the caller knows no number was handed out after
+  // `seq` (it holds the DDL barrier exclusively): a DDL that fails, or
+  // retries for a busy metadata lock, leaves no gap.
   void TakeBack(uint64_t seq);
 
   // Every number up to here is resolved and published.
@@ -64,8 +71,11 @@ class CommitSequencer {
   uint64_t in_flight() const;
 
  private:
-  // Publishes the run of resolved numbers right after published_.
+  // Publishes the run of resolved numbers right after published_, up to the
+  // last committed one in it.
   void PublishReadyLocked();
+  // Takes back the numbers at the top that are unpublished gaps.
+  void TakeBackTopGapsLocked();
 
   RecentRecords* const recent_;
   mutable std::mutex mutex_;
