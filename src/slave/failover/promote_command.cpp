@@ -7,6 +7,7 @@
 #include "ddb/daemon/role_change.h"
 #include "ddb/mysql/node_role.h"
 #include "slave_schema.h"
+#include "snapshot_fetch.h"
 
 namespace ddb {
 namespace {
@@ -31,13 +32,12 @@ std::vector<Peer> PeersOf(const SlaveConfig& config) {
 // empty when nothing. `unreachable` gets peers that did not answer.
 std::string Objection(const Peer& peer, uint64_t own_seq, const std::optional<EpochStart>& ours,
                       std::vector<std::string>* unreachable) {
-  const size_t colon = peer.address.rfind(':');
+  HttpAddress address;
   int status = 0;
   std::string body;
-  if (colon == std::string::npos ||
-      !HttpGet(peer.address.substr(0, colon),
-               static_cast<uint16_t>(std::stoul(peer.address.substr(colon + 1))), "/health", "",
-               std::chrono::milliseconds(2000), &status, &body)
+  // ParseHttpAddress, not a hand split: a port that is not a number is "no answer", never an exception.
+  if (!ParseHttpAddress(peer.address, &address).ok() ||
+      !HttpGet(address.host, address.port, "/health", "", std::chrono::milliseconds(2000), &status, &body)
            .ok() ||
       status == 0) {
     unreachable->push_back(peer.name + " (" + peer.address + ")");
