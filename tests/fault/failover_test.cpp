@@ -8,10 +8,9 @@
 // merged or dropped.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "cluster.h"
 #include "file_text.h"
+#include "ha_configs.h"
 #include "http_client.h"
 
 namespace ddb::testing {
@@ -19,55 +18,14 @@ namespace {
 
 using std::chrono::seconds;
 
-void Append(const std::filesystem::path& file, const std::string& lines) {
-  std::ofstream out(file, std::ios::app);
-  out << lines;
-}
-
 class FailoverTest : public ::testing::Test {
  protected:
   void StartCluster(int sync_slaves) {
     cluster_ = std::make_unique<Cluster>();
     Cluster& c = *cluster_;
-    for (int i = 0; i < 2; ++i) promoted_port_[i] = FreeLoopbackPort();
-    const std::string http = "127.0.0.1:";
-    const std::string candidates = "master_candidates = 127.0.0.1:" + std::to_string(promoted_port_[0]) +
-                                   ", 127.0.0.1:" + std::to_string(promoted_port_[1]) + "\n";
-    // The former master's slave config: it follows whichever slave was
-    // promoted.
-    Append(c.master_config(),
-           "sync_slaves = 1\nslave_config = \"" + (c.dir() / "master-slave.ini").string() + "\"\n");
-    {
-      std::ofstream out(c.dir() / "master-slave.ini");
-      out << "node_name = master\ncluster_secret = \"" << c.options().secret << "\"\n"
-          << "master_port = " << c.replication_port() << "\n"
-          << candidates << "mysql_port = " << c.master_db().port() << "\n"
-          << "heartbeat_interval_ms = 200\nheartbeat_timeout_ms = 1500\n"
-          << "reconnect_min_ms = 50\nreconnect_max_ms = 500\n"
-          << "http_port = " << c.master_http_port() << "\n"
-          << "log_file = \"" << (c.dir() / "master-as-slave.log").string() << "\"\n"
-          << "console_socket = off\n";
-    }
-    for (int i = 0; i < 2; ++i) {
-      const std::string name = "slave" + std::to_string(i + 1);
-      const std::string other = "slave" + std::to_string(2 - i);
-      const std::filesystem::path as_master = c.dir() / (name + "-master.ini");
-      Append(c.slave_config(i), candidates + "master_config = \"" + as_master.string() + "\"\n" +
-                                    "master_http_address = " + http + std::to_string(c.master_http_port()) +
-                                    "\nseed_sources = " + other + "=" + http +
-                                    std::to_string(c.slave_http_port(1 - i)) + "\n");
-      std::ofstream out(as_master);
-      out << "node_name = " << name << "\ncluster_secret = \"" << c.options().secret << "\"\n"
-          << "replication_port = " << promoted_port_[i] << "\n"
-          << "mysql_port = " << c.slave_db(i).port() << "\n"
-          << "heartbeat_interval_ms = 200\nheartbeat_timeout_ms = 1500\n"
-          << "http_port = " << c.slave_http_port(i) << "\nhttp_token = \"" << c.options().http_token << "\"\n"
-          << "log_file = \"" << (c.dir() / (name + "-as-master.log")).string() << "\"\n"
-          << "slaves = master, " << other << "\n"
-          << "slave_http_addresses = master=" << http << c.master_http_port() << ", " << other << "=" << http
-          << c.slave_http_port(1 - i) << "\n"
-          << "sync_slaves = " << sync_slaves << "\n";
-    }
+    HaOptions options;
+    options.sync_slaves = sync_slaves;
+    ha_ = std::make_unique<HaConfigs>(c, options);
     c.StartAll();
     c.SqlAndWait("CREATE DATABASE f;\nCREATE TABLE f.t (id INT PRIMARY KEY, v VARCHAR(20));");
     ASSERT_TRUE(c.WaitForSlavesCaughtUp(seconds(30)));
@@ -92,7 +50,7 @@ class FailoverTest : public ::testing::Test {
   }
 
   std::unique_ptr<Cluster> cluster_;
-  uint16_t promoted_port_[2] = {0, 0};
+  std::unique_ptr<HaConfigs> ha_;
   std::vector<std::unique_ptr<ChildProcess>> extra_;
 };
 
