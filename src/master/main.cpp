@@ -34,6 +34,8 @@
 #include "replication_server.h"
 #include "slave_registry.h"
 #include "sql_session.h"
+#include "switchover.h"
+#include "switchover_routes.h"
 #include "sync_replication.h"
 #include "verify_routes.h"
 #include "verify_service.h"
@@ -178,6 +180,9 @@ int main(int argc, char** argv) {
   ReplicationLog log(config.mysql, &recent, logging->For("master.log"), &fencing);
   SlaveRegistry registry(config.slaves);
   registry.RestorePositions(saved_positions);
+  Switchover switchover({log, fencing, registry, peers}, config.node_name,
+                        std::chrono::milliseconds(config.switchover_timeout_ms),
+                        logging->For("master.switchover"));
   LogPurger purger(config.mysql, registry, {config.log_retention_seconds, config.purge_interval_ms},
                    logging->For("master.purge"));
 
@@ -227,7 +232,10 @@ int main(int argc, char** argv) {
   http_context.mysql_probe = &mysql_probe;
   http_context.reloader = reloader.get();
   http_context.epochs = &fencing.epochs();
-  http_context.fenced_reason = [&fencing] { return fencing.reason(); };
+  // Fenced, or holding writes for a switchover: either way HAProxy's write
+  // backend must leave this node.
+  http_context.fenced_reason = [&fencing] { return fencing.WritesRefused(); };
+  http_context.switchover = &switchover;
   http_context.verify = &verify_results;
   const EndpointReads* counted_reads =
       config.client_port != 0 ? &endpoint_reads : nullptr;  // no endpoint: none
@@ -243,6 +251,7 @@ int main(int argc, char** argv) {
     AddMasterRoutes(*http, http_context);
     AddDashboardRoutes(*http);
     AddVerifyRoutes(*http, verify_results, verify_service);
+    AddSwitchoverRoutes(*http, switchover);
     AddMasterSnapshotRoute(*http, config.node_name, cluster_id, config.cluster_secret, config.mysql, &log,
                            logging->For("master.snapshot"));
     if (Status s = http->Start(); !s.ok()) return Fail(s.message());
@@ -305,6 +314,9 @@ int main(int argc, char** argv) {
   ConsistencyCheck verify(config.mysql, log, registry);
   MasterConsole console(session, recent, registry, verify, verify_results, router, sync, config.node_name,
                         cluster_id, reload, config.mysql, counted_reads);
+  console.set_switchover([&switchover](const std::string& to, std::ostream& out) {
+    return switchover.Run(to, [&out](const std::string& line) { out << line << std::endl; });
+  });
   serving = true;
   if (fencing.reason() && !config.slave_config.empty()) {
     bootstrap.reset();  // fenced while starting: now is the first moment to hand over

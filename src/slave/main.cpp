@@ -192,6 +192,25 @@ int main(int argc, char** argv) {
     Status s = MySqlConnection::Open(config.mysql, &connection);
     return s.ok() ? StoreEpochHistory(*connection, epochs) : s;
   };
+  // A switchover: the master stopped writes at #last_seq, which this slave
+  // applied; it becomes the master (epoch + 1 from #last_seq + 1) at once.
+  membership.take_over = [&config, &status, &logger](const HandOver& hand_over) {
+    if (config.master_config.empty()) {
+      return Status::Refused(config.node_name + " has no master_config (" + config.config_path +
+                             "): it cannot run as the master");
+    }
+    const uint64_t applied = status.Snapshot().applied_seq;
+    if (applied != hand_over.last_seq) {
+      return Status::Refused(config.node_name + " applied #" + std::to_string(applied) +
+                             ", not the master's last #" + std::to_string(hand_over.last_seq));
+    }
+    logger->warn(
+        "switchover: the master handed over at #{}; this daemon becomes ddb-master --config {} --promote",
+        hand_over.last_seq, config.master_config);
+    logger->flush();
+    std::cout << "switchover: " << config.node_name << " becomes the master now" << std::endl;
+    return BecomeMaster(config);
+  };
   MasterLink link(io, config, queue, status, queries, std::move(membership), position.seq,
                   logging->For("link"), link_tls);
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });

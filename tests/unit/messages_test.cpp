@@ -262,6 +262,24 @@ TEST(ForwardMessagesTest, EndRoundTrips) {
   EXPECT_EQ(Encode(m), (std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
+TEST(HandOverMessagesTest, RoundTripAndTruncation) {
+  HandOver m;
+  m.last_seq = 1041;
+  m.epoch = 2;
+  const HandOver d = RoundTrip(m);
+  EXPECT_EQ(d.last_seq, 1041u);
+  EXPECT_EQ(d.epoch, 2u);
+  std::vector<uint8_t> bytes = Encode(m);
+  bytes.pop_back();
+  HandOver truncated;
+  EXPECT_EQ(Decode(bytes, &truncated).code(), Status::Code::kCorruption);
+  HandOverRefused refused{"slave2 has no master_config"};
+  EXPECT_EQ(RoundTrip(refused).reason, refused.reason);
+  EXPECT_STREQ(MessageTypeName(MessageType::kHandOverRefused), "hand_over_refused");
+  EXPECT_TRUE(IsKnownMessageType(static_cast<uint16_t>(MessageType::kHandOverRefused)));
+  EXPECT_FALSE(IsKnownMessageType(static_cast<uint16_t>(MessageType::kHandOverRefused) + 1));
+}
+
 TEST(QueryMessagesTest, AFlagOtherThanZeroOrOneIsCorruption) {
   QueryReply reply;
   reply.ok = true;

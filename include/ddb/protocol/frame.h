@@ -60,6 +60,9 @@ enum class MessageType : uint16_t {
   kConsoleOutcome = 17,        // daemon -> console: what it did
   kConsoleCommand = 18,        // console -> daemon: a backslash command
   kConsoleCommandOutput = 19,  // daemon -> console: what the command printed
+  // Planned switchover (replication link again):
+  kHandOver = 20,         // master -> slave: become the master after this record
+  kHandOverRefused = 21,  // slave -> master: it will not, and why
 };
 
 // "hello", "challenge", ...; "unknown" for a value outside the enum.

@@ -156,6 +156,26 @@ struct ForwardEnd {
   uint64_t session_id = 0;
 };
 
+// master -> slave, planned switchover (docs/failover.md): this master takes
+// no more writes, and `last_seq` is its last record, which this slave has
+// applied; the slave becomes the master of the epoch after `epoch`, whose
+// first record is last_seq + 1. The master waits to hear it answer as the
+// master (its /health) and then follows it.
+struct HandOver {
+  uint64_t last_seq = 0;
+  uint64_t epoch = 0;  // the master's current epoch
+};
+
+// slave -> master: the slave will not take over (it lacks a master config,
+// or has not applied last_seq); the master takes writes again.
+struct HandOverRefused {
+  std::string reason;
+};
+
+std::vector<uint8_t> Encode(const HandOver& m);
+Status Decode(std::span<const uint8_t> payload, HandOver* out);
+std::vector<uint8_t> Encode(const HandOverRefused& m);
+Status Decode(std::span<const uint8_t> payload, HandOverRefused* out);
 std::vector<uint8_t> Encode(const ForwardEnd& m);
 Status Decode(std::span<const uint8_t> payload, ForwardEnd* out);
 std::vector<uint8_t> Encode(const QueryRequest& m);

@@ -47,13 +47,15 @@ const char* MessageTypeName(MessageType type) {
     case MessageType::kConsoleOutcome: return "console_outcome";
     case MessageType::kConsoleCommand: return "console_command";
     case MessageType::kConsoleCommandOutput: return "console_command_output";
+    case MessageType::kHandOver: return "hand_over";
+    case MessageType::kHandOverRefused: return "hand_over_refused";
   }
   return "unknown";
 }
 
 bool IsKnownMessageType(uint16_t type) {
   return type >= static_cast<uint16_t>(MessageType::kHello) &&
-         type <= static_cast<uint16_t>(MessageType::kConsoleCommandOutput);
+         type <= static_cast<uint16_t>(MessageType::kHandOverRefused);
 }
 
 uint32_t Crc32c(std::span<const uint8_t> data) {

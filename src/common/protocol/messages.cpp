@@ -400,4 +400,36 @@ Status Decode(std::span<const uint8_t> payload, ForwardEnd* out) {
   return s;
 }
 
+std::vector<uint8_t> Encode(const HandOver& m) {
+  ByteWriter w;
+  w.U64(m.last_seq);
+  w.U64(m.epoch);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, HandOver* out) {
+  ByteReader r(payload);
+  HandOver m;
+  if (!r.U64(&m.last_seq)) return Truncated("hand_over", "last_seq");
+  if (!r.U64(&m.epoch)) return Truncated("hand_over", "epoch");
+  Status s = FinishMessage(r, "hand_over");
+  if (s.ok()) *out = m;
+  return s;
+}
+
+std::vector<uint8_t> Encode(const HandOverRefused& m) {
+  ByteWriter w;
+  w.Bytes(m.reason);
+  return w.Take();
+}
+
+Status Decode(std::span<const uint8_t> payload, HandOverRefused* out) {
+  ByteReader r(payload);
+  HandOverRefused m;
+  if (!r.Bytes(&m.reason)) return Truncated("hand_over_refused", "reason");
+  Status s = FinishMessage(r, "hand_over_refused");
+  if (s.ok()) *out = std::move(m);
+  return s;
+}
+
 }  // namespace ddb

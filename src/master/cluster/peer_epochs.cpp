@@ -14,20 +14,43 @@ PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
 
 PeerEpochWatch::~PeerEpochWatch() { Stop(); }
 
+std::optional<PeerHealth> PeerEpochWatch::AskPeer(const PeerAddress& peer) {
+  int status = 0;
+  std::string body;
+  // A short deadline: a peer that is down must not hold up the start.
+  if (!HttpGet(peer.host, peer.port, "/health", "", std::chrono::milliseconds(1000), &status, &body).ok() ||
+      status == 0) {
+    return std::nullopt;
+  }
+  const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
+  if (!health.is_object()) return std::nullopt;
+  PeerHealth answer;
+  answer.role = health.value("role", "");
+  if (health.contains("epoch")) answer.epoch = EpochFromJson(health["epoch"]);
+  answer.ok = status == 200;
+  return answer;
+}
+
+std::optional<PeerHealth> PeerEpochWatch::Ask(const std::string& name) const {
+  for (const PeerAddress& peer : peers_) {
+    if (peer.name == name) return AskPeer(peer);
+  }
+  return std::nullopt;
+}
+
+bool PeerEpochWatch::Knows(const std::string& name) const {
+  for (const PeerAddress& peer : peers_) {
+    if (peer.name == name) return true;
+  }
+  return false;
+}
+
 bool PeerEpochWatch::CheckOnce() {
   for (const PeerAddress& peer : peers_) {
-    int status = 0;
-    std::string body;
-    // A short deadline: a peer that is down must not hold up the start.
-    if (!HttpGet(peer.host, peer.port, "/health", "", std::chrono::milliseconds(1000), &status, &body).ok() ||
-        status == 0) {
-      continue;
-    }
-    const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
-    if (!health.is_object() || !health.contains("epoch")) continue;
-    const EpochStart known = EpochFromJson(health["epoch"]);
-    const std::string role = health.value("role", "");
-    if (fencing_.Learn(known, (role.empty() ? std::string("node") : role) + " " + peer.name)) {
+    const std::optional<PeerHealth> health = AskPeer(peer);
+    if (!health || health->epoch.epoch == 0) continue;
+    if (fencing_.Learn(health->epoch,
+                       (health->role.empty() ? std::string("node") : health->role) + " " + peer.name)) {
       logger_->error("{}", *fencing_.reason());
       return true;
     }

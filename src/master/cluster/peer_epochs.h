@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,13 @@ struct PeerAddress {
   uint16_t port = 0;
 };
 
+// What a peer's /health said.
+struct PeerHealth {
+  std::string role;  // "master" or "slave"
+  EpochStart epoch;  // the newest it knows (epoch 0: it did not say)
+  bool ok = false;   // HTTP 200: a master that takes writes, a slave within its lag
+};
+
 class PeerEpochWatch {
  public:
   PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing, std::chrono::milliseconds interval,
@@ -45,11 +53,16 @@ class PeerEpochWatch {
 
   // Asks every peer once, on the calling thread; true when fenced now.
   bool CheckOnce();
+  // Asks peer `name` alone, without learning from it; nullopt when it is not
+  // a peer or did not answer.
+  std::optional<PeerHealth> Ask(const std::string& name) const;
+  bool Knows(const std::string& name) const;
   void Start();
   void Stop();
 
  private:
   void Run();
+  static std::optional<PeerHealth> AskPeer(const PeerAddress& peer);
 
   const std::vector<PeerAddress> peers_;
   Fencing& fencing_;

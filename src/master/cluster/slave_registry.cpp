@@ -204,6 +204,33 @@ int SlaveRegistry::WaitForAcks(uint64_t seq, int count,
   return CountAckedLocked(seq);
 }
 
+uint64_t SlaveRegistry::WaitForAck(const std::string& name, uint64_t seq,
+                                   std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto acked = [&]() -> uint64_t {
+    auto it = entries_.find(name);
+    return it == entries_.end() || !it->second.status.acked_known ? 0 : it->second.status.acked_seq;
+  };
+  acked_.wait_until(lock, deadline, [&] { return acked() >= seq; });
+  return acked();
+}
+
+Status SlaveRegistry::HandOver(const std::string& name, const ddb::HandOver& request,
+                               std::function<void(std::string)> refused) const {
+  std::function<void(ddb::HandOver, std::function<void(std::string)>)> send;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(name);
+    if (it == entries_.end()) return Status::NotFound("no slave named '" + name + "'");
+    if (it->second.link_id == 0 || !it->second.hooks.hand_over) {
+      return Status::Unavailable("slave '" + name + "' is not connected");
+    }
+    send = it->second.hooks.hand_over;
+  }
+  send(request, std::move(refused));
+  return Status::Ok();
+}
+
 std::vector<SlaveStatus> SlaveRegistry::Snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<SlaveStatus> out;

@@ -25,6 +25,9 @@ using QueryCallback = std::function<void(Status, QueryResult)>;
 struct SlaveHooks {
   std::function<void()> stop;                              // close the link
   std::function<void(QueryRequest, QueryCallback)> query;  // run a read on the slave
+  // Sends a switchover's HandOver; `refused` gets the slave's refusal, if
+  // it sends one before its link ends.
+  std::function<void(HandOver, std::function<void(std::string)> refused)> hand_over;
 };
 
 enum class SlaveState {
@@ -85,6 +88,16 @@ class SlaveRegistry {
   // Waits until `count` slaves have acknowledged `seq` or `deadline` passes;
   // returns how many have. Blocking: not for the io thread.
   int WaitForAcks(uint64_t seq, int count, std::chrono::steady_clock::time_point deadline) const;
+
+  // Waits until slave `name` has acknowledged `seq` or `deadline` passes;
+  // returns its acknowledged position then. Blocking: not for the io thread.
+  uint64_t WaitForAck(const std::string& name, uint64_t seq,
+                      std::chrono::steady_clock::time_point deadline) const;
+
+  // Sends `request` to slave `name` over its link (see SlaveHooks);
+  // Unavailable when it is not connected.
+  Status HandOver(const std::string& name, const ddb::HandOver& request,
+                  std::function<void(std::string)> refused) const;
 
   // Runs a read on slave `name` over its link and waits up to `timeout` for
   // the answer. Blocking: not for the io thread.

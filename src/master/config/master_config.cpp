@@ -100,6 +100,12 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
   keys.Restart(app.add_option("--slave_config", config->slave_config,
                               "The ddb-slave config this node restarts with (--rejoin) when another node "
                               "became the master (fenced); empty: it stays up, fenced, taking no writes"));
+  keys.Restart(
+      app.add_option("--switchover_timeout_ms", config->switchover_timeout_ms,
+                     "Planned switchover (\\switchover, POST /api/switchover): how long the slave taking "
+                     "over may take to apply the last record, and then to answer as the master; writes "
+                     "are refused meanwhile")
+          ->check(CLI::Range(100, 600000)));
   keys.Secret(app.add_option("--cluster_secret", config->cluster_secret,
                              "Shared secret of the cluster (HMAC key; never sent over the wire)"));
   keys.Restart(app.add_option("--cluster_secret_file", config->cluster_secret_file,

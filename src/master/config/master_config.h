@@ -66,6 +66,9 @@ struct MasterConfig {
   // (fenced): it restarts as a slave with --rejoin. Empty: it stays up,
   // fenced, taking no writes (docs/failover.md).
   std::string slave_config;
+  // Planned switchover: how long the slave taking over may take to catch up,
+  // and then to answer as the master.
+  int switchover_timeout_ms = 10000;
   bool promote = false;  // --promote: this node's MySQL is a slave's; make it the master (master_role.h)
   KeySettings settings;  // every key's effective value and where it came from
 };

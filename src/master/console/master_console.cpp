@@ -105,7 +105,8 @@ std::vector<std::pair<std::string, std::string>> MasterConsole::Commands() const
       {"verify [json]", "checksum every table on every node and show differences"},
       {"repair DB.TABLE [CHUNK]", "rewrite on the slaves the chunks of a table that differ, then verify it"},
       {"read_from slaves|master", "where reads at this console go"},
-      {"sync_slaves [N]", "writes return once N slaves applied them (0: asynchronous); no N: show"}};
+      {"sync_slaves [N]", "writes return once N slaves applied them (0: asynchronous); no N: show"},
+      {"switchover NAME", "hand the master role to slave NAME; this node becomes its slave"}};
 }
 
 CommandResult MasterConsole::RunCommand(const std::string& name, const std::string& argument,
@@ -174,6 +175,21 @@ CommandResult MasterConsole::RunCommand(const std::string& name, const std::stri
     return report.all_equal ? CommandResult::kDone : CommandResult::kFailed;
   }
   if (name == "repair") return Repair(argument, out);
+  if (name == "switchover") {
+    if (!switchover_) {
+      out << "ERROR: \\switchover is not available in this daemon\n";
+      return CommandResult::kFailed;
+    }
+    if (argument.empty() || argument.find(' ') != std::string::npos) {
+      out << "ERROR: \\switchover takes the name of the slave to hand over to\n";
+      return CommandResult::kFailed;
+    }
+    if (Status s = switchover_(argument, out); !s.ok()) {
+      out << "ERROR: switchover to " << argument << " failed: " << s.message() << "\n";
+      return CommandResult::kFailed;
+    }
+    return CommandResult::kDone;
+  }
   return CommandResult::kUnknown;
 }
 

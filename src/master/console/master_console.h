@@ -17,6 +17,11 @@
 
 namespace ddb {
 
+// \switchover NAME: hands the master role to slave NAME (switchover.h),
+// printing each step to `out`; on success this process has become that
+// slave's slave by the time it would return.
+using SwitchoverRequest = std::function<Status(const std::string& to, std::ostream& out)>;
+
 class MasterConsole : public ConsoleBackend {
  public:
   // All references must outlive the console.
@@ -39,6 +44,7 @@ class MasterConsole : public ConsoleBackend {
   // the record would be taken for a gap. A read the router sent to a slave
   // is not reached by the KILL (it ends by the router's read_timeout).
   std::string CancelRunning() override;
+  void set_switchover(SwitchoverRequest switchover) { switchover_ = std::move(switchover); }
 
  private:
   void PrintStatus(std::ostream& out) const;
@@ -56,6 +62,7 @@ class MasterConsole : public ConsoleBackend {
   std::function<std::string()> reload_;
   const MySqlEndpoint mysql_;
   const EndpointReads* const endpoint_reads_;  // null: no MySQL endpoint
+  SwitchoverRequest switchover_;               // empty: \switchover is not offered
   // What runs now, for CancelRunning on another thread. Set before a
   // statement runs and cleared after it.
   std::mutex running_mutex_;

@@ -9,6 +9,7 @@
 #include "log_table_reader.h"
 #include "master_metrics.h"
 #include "slave_lag.h"
+#include "switchover_routes.h"
 
 namespace ddb {
 namespace {
@@ -137,6 +138,7 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
       master["fenced"] = *fenced;
     }
   }
+  if (context.switchover != nullptr) master["switchover"] = SwitchoverJson(context.switchover->state());
   nlohmann::json slaves = nlohmann::json::array();
   for (const SlaveStatus& slave : context.registry.Snapshot()) {
     nlohmann::json item{{"name", slave.name},

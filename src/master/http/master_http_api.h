@@ -24,6 +24,7 @@
 #include "replication_log.h"
 #include "slave_registry.h"
 #include "sql_session.h"
+#include "switchover.h"
 #include "sync_replication.h"
 #include "verify_results.h"
 
@@ -50,7 +51,8 @@ struct MasterHttpContext {
   // backend leaves it; plain /health keeps answering about the daemon itself.
   // Called on the HTTP io thread: must not block.
   std::function<std::optional<std::string>()> fenced_reason;
-  const EpochHistory* epochs = nullptr;  // may be null: /health and /api/status show no epoch
+  const EpochHistory* epochs = nullptr;    // may be null: /health and /api/status show no epoch
+  const Switchover* switchover = nullptr;  // may be null: /api/status shows no switchover
 };
 
 // Limits of one /api/query request.

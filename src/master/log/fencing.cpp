@@ -23,9 +23,26 @@ std::optional<std::string> Fencing::reason() const {
   return reason_;
 }
 
-Status Fencing::CheckWritable() const {
+bool Fencing::HoldForHandOver(const std::string& to, const std::string& self) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (reason_) return Status::Refused(*reason_);
+  if (reason_ || hand_over_) return false;
+  hand_over_ = "a switchover to " + to + " is under way: " + self + " takes no more writes; write to " + to +
+               " once it is the master";
+  return true;
+}
+
+void Fencing::ReleaseHandOver() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  hand_over_.reset();
+}
+
+std::optional<std::string> Fencing::WritesRefused() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return reason_ ? reason_ : hand_over_;
+}
+
+Status Fencing::CheckWritable() const {
+  if (std::optional<std::string> refused = WritesRefused()) return Status::Refused(*refused);
   return Status::Ok();
 }
 

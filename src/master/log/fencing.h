@@ -7,6 +7,11 @@
 // cannot write records nobody else will ever have (DESIGN.md, "High
 // availability"). Only a restart as a slave (ddb-slave --rejoin) lifts it.
 //
+// A planned switchover stops writes first, for a while: HoldForHandOver
+// refuses them as fencing does, naming the slave taking over, until the
+// switchover either completes (Learn, from that slave's new epoch) or is
+// called off (ReleaseHandOver).
+//
 // Thread-safe.
 #pragma once
 
@@ -34,17 +39,27 @@ class Fencing {
   // started by another node (two promotions raced). True when fenced now.
   bool Learn(const EpochStart& known, const std::string& peer);
 
-  // Why writes are refused; nullopt while this master takes writes.
+  // Why this master was replaced; nullopt while it was not.
   std::optional<std::string> reason() const;
 
-  // Ok, or Refused with the reason.
+  // Refuses writes while `to` takes over (see above); false when fenced
+  // already or another hand-over holds them.
+  bool HoldForHandOver(const std::string& to, const std::string& self);
+  void ReleaseHandOver();
+
+  // Why writes are refused now, fenced or holding; nullopt while it takes
+  // them.
+  std::optional<std::string> WritesRefused() const;
+
+  // Ok, or Refused with WritesRefused().
   Status CheckWritable() const;
 
  private:
   const EpochHistory epochs_;
   const std::function<void()> on_fenced_;
   mutable std::mutex mutex_;
-  std::optional<std::string> reason_;  // guarded by mutex_
+  std::optional<std::string> reason_;     // guarded by mutex_
+  std::optional<std::string> hand_over_;  // guarded by mutex_
 };
 
 }  // namespace ddb

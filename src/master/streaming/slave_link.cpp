@@ -94,6 +94,15 @@ void SlaveLink::Query(QueryRequest request, QueryCallback done) {
   });
 }
 
+void SlaveLink::HandOverTo(HandOver request, std::function<void(std::string)> refused) {
+  asio::dispatch(channel_->executor(), [self = shared_from_this(), request, refused = std::move(refused)] {
+    self->hand_over_refused_ = refused;
+    self->channel_->Send(MessageType::kHandOver, Encode(request), [refused](const Status& why) {
+      refused("the hand-over was not sent: " + why.message());
+    });
+  });
+}
+
 // A query that was never sent: its link closed first, or its outbox is full.
 void SlaveLink::FailQuery(uint64_t request_id, const Status& why) {
   auto it = pending_queries_.find(request_id);
@@ -284,6 +293,13 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
       done(Status::Unavailable("the slave's link closed"), QueryResult());
     }
   };
+  hooks.hand_over = [weak](HandOver request, std::function<void(std::string)> refused) {
+    if (auto self = weak.lock()) {
+      self->HandOverTo(request, std::move(refused));
+    } else {
+      refused("the slave's link closed");
+    }
+  };
   link_id_ = context_.registry.Connected(name_, socket.peer(), subscribe.after_seq, std::move(hooks));
   co_return Status::Ok();
 }
@@ -314,6 +330,12 @@ void SlaveLink::InstallHandlers() {
     if (Status s = DecodeFrom(frame, "forward_end", &end); !s.ok()) return s;
     context_.registry.Seen(name_, link_id_, NowMicros());
     if (context_.forwarded != nullptr) context_.forwarded->EndSession(name_, link_id_, end.session_id);
+    return Status::Ok();
+  });
+  channel.Handle(MessageType::kHandOverRefused, [this](const Frame& frame) {
+    HandOverRefused refusal;
+    if (Status s = DecodeFrom(frame, "hand_over_refused", &refusal); !s.ok()) return s;
+    if (hand_over_refused_) std::exchange(hand_over_refused_, nullptr)(refusal.reason);
     return Status::Ok();
   });
   channel.Handle(MessageType::kHeartbeat, [this](const Frame&) {

@@ -75,6 +75,9 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   // Runs a read on the slave's MySQL; `done` is called on the link's strand
   // (with Unavailable if the link closes first). Any thread.
   void Query(QueryRequest request, QueryCallback done);
+  // Sends a switchover's HandOver; `refused` is called on the strand if the
+  // slave refuses before its link ends. Any thread.
+  void HandOverTo(HandOver request, std::function<void(std::string)> refused);
   // Whether the peer has proved it is a slave of this cluster. Any thread.
   bool authenticated() const { return authenticated_.load(std::memory_order_relaxed); }
 
@@ -100,6 +103,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   uint64_t link_id_ = 0;
   uint64_t sent_seq_ = 0;  // the last record queued: what a Heartbeat says was sent
   std::unique_ptr<LogTableReader> table_reader_;
+  std::function<void(std::string)> hand_over_refused_;  // a HandOver sent, not refused yet
   // Queries sent to the slave, waiting for their reply.
   std::map<uint64_t, QueryCallback> pending_queries_;
   uint64_t next_request_id_ = 1;

@@ -362,6 +362,17 @@ void MasterLink::InstallHandlers(LinkChannel& channel) {
     if (Status s = Decode(frame.payload, &error); !s.ok()) return s;
     return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
   });
+  // A switchover: this slave takes over (take_over returns only when it did
+  // not, and the master hears why; on success the link ends with the process).
+  channel.Handle(MessageType::kHandOver, [this, &channel](const Frame& frame) {
+    HandOver hand_over;
+    if (Status s = Decode(frame.payload, &hand_over); !s.ok()) return s;
+    const Status refused = membership_.take_over ? membership_.take_over(hand_over)
+                                                 : Status::Refused(config_.node_name + " cannot take over");
+    logger_->error("the master handed over at #{}; not taken: {}", hand_over.last_seq, refused.message());
+    channel.Send(MessageType::kHandOverRefused, Encode(HandOverRefused{refused.message()}));
+    return Status::Ok();
+  });
   channel.Handle(MessageType::kForwardResult, [this](const Frame& frame) {
     ForwardReply reply;
     if (Status s = Decode(frame.payload, &reply); !s.ok()) return s;

@@ -44,6 +44,9 @@ struct Membership {
   std::function<Status(const std::string&)> remember_cluster;
   // Stores the history of a master this slave is about to follow.
   std::function<Status(const EpochHistory&)> remember_epochs;
+  // The master hands over (planned switchover): this process becomes the
+  // master; returns only when it did not, with why. Empty: refused.
+  std::function<Status(const HandOver&)> take_over;
 };
 
 class MasterLink {

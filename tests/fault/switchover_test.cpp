@@ -1,0 +1,198 @@
+// Planned switchover (issue 19, docs/failover.md): while 8 clients write
+// through the MySQL endpoint, `\switchover slave1` at the master console
+// hands the master role to slave1 -- writes stop, slave1 catches up and
+// starts a new epoch, the old master becomes its slave, slave2 follows --
+// and POST /api/switchover on slave1 hands it back. No acknowledged write is
+// lost, and every node ends equal.
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+
+#include "cluster.h"
+#include "endpoint_clients.h"
+#include "file_text.h"
+#include "ha_configs.h"
+#include "http_client.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using Clock = std::chrono::steady_clock;
+
+// Writers that follow the master: each inserts rows with ids of its own
+// through whichever node answers as the master, and keeps the ids whose
+// INSERT was acknowledged.
+class FollowingWriters {
+ public:
+  FollowingWriters(const HaConfigs& ha, int count)
+      : ha_(ha),
+        acknowledged_(count),
+        threads_(count, [this](int index, const std::atomic<bool>& stop) { Write(index, stop); }) {}
+
+  void Stop() { threads_.Stop(); }
+  std::set<int64_t> Acknowledged() const {
+    std::set<int64_t> all;
+    for (const auto& ids : acknowledged_) all.insert(ids.begin(), ids.end());
+    return all;
+  }
+  int64_t refused() const { return refused_.load(); }
+
+ private:
+  void Write(int index, const std::atomic<bool>& stop) {
+    std::unique_ptr<MySqlConnection> connection;
+    int64_t id = int64_t{index} * 1000000;
+    while (!stop) {
+      if (!connection) {
+        const int master = ha_.CurrentMaster();
+        if (master < 0) {
+          std::this_thread::sleep_for(milliseconds(20));
+          continue;
+        }
+        MySqlEndpoint endpoint;
+        endpoint.host = "127.0.0.1";
+        endpoint.port = ha_.node(master).client_port;
+        endpoint.user = kClientUser;
+        endpoint.password = kClientPassword;
+        if (!MySqlConnection::Open(endpoint, &connection).ok()) {
+          connection.reset();
+          std::this_thread::sleep_for(milliseconds(20));
+          continue;
+        }
+      }
+      const Status s = connection->Execute("INSERT INTO s.t VALUES (" + std::to_string(id) + ", " +
+                                           std::to_string(index) + ")");
+      if (s.ok()) {
+        acknowledged_[index].push_back(id++);
+        continue;
+      }
+      // Refused (a switchover holds writes, or this node is no longer the
+      // master): nothing committed, the same id again at the master. Lost
+      // connection: unknown, so a new id.
+      if (IsConnectionLost(s)) {
+        ++id;
+      } else {
+        ++refused_;
+      }
+      connection.reset();
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+  }
+
+  const HaConfigs& ha_;
+  std::vector<std::vector<int64_t>> acknowledged_;  // one per thread
+  std::atomic<int64_t> refused_{0};
+  ClientThreads threads_;
+};
+
+class SwitchoverTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ClusterOptions options;
+    options.mysql_endpoint = true;
+    cluster_ = std::make_unique<Cluster>(options);
+    ha_ = std::make_unique<HaConfigs>(*cluster_);
+    cluster_->StartAll();
+    cluster_->SqlAndWait("CREATE DATABASE s;\nCREATE TABLE s.t (id BIGINT PRIMARY KEY, writer INT);");
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
+  }
+
+  // Every node applied the same last record; then each holds every row
+  // acknowledged and all are equal.
+  void ExpectAllEqual(const std::set<int64_t>& acknowledged) {
+    const HaConfigs& ha = *ha_;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          const std::string expected = ha.db(0).TableChecksum("s", "t");
+          for (int n = 1; n < ha.node_count(); ++n) {
+            if (ha.db(n).TableChecksum("s", "t") != expected) return false;
+          }
+          return true;
+        },
+        seconds(60)))
+        << ha.Logs();
+    for (int n = 0; n < ha.node_count(); ++n) {
+      const std::string count = ha.db(n).QueryValue("SELECT COUNT(*) FROM s.t");
+      EXPECT_GE(std::stoll(count), static_cast<int64_t>(acknowledged.size())) << ha.node(n).name;
+    }
+    // Each acknowledged id, on the first node (the others equal it), a
+    // thousand at a time.
+    std::vector<int64_t> ids(acknowledged.begin(), acknowledged.end());
+    for (size_t from = 0; from < ids.size(); from += 1000) {
+      const size_t to = std::min(ids.size(), from + 1000);
+      std::string list;
+      for (size_t i = from; i < to; ++i) list += (i == from ? "" : ",") + std::to_string(ids[i]);
+      EXPECT_EQ(ha.db(0).QueryValue("SELECT COUNT(*) FROM s.t WHERE id IN (" + list + ")"),
+                std::to_string(to - from))
+          << "acknowledged writes lost among ids #" << ids[from] << "..#" << ids[to - 1];
+    }
+  }
+
+  std::unique_ptr<Cluster> cluster_;
+  std::unique_ptr<HaConfigs> ha_;
+};
+
+TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLosesNothing) {
+  Cluster& c = *cluster_;
+  const HaConfigs& ha = *ha_;
+  ASSERT_EQ(ha.CurrentMaster(), 0);
+  FollowingWriters writers(ha, 8);
+  ASSERT_TRUE(WaitFor([&] { return writers.Acknowledged().size() > 200; }, seconds(30))) << ha.Logs();
+
+  // Over to slave1, at the master console.
+  Clock::time_point started = Clock::now();
+  c.Sql("\\switchover slave1");
+  ASSERT_TRUE(ha.WaitForMaster(1, seconds(30))) << c.MasterConsoleOutput() << ha.Logs();
+  const auto over = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  EXPECT_LT(over, seconds(5)) << "the switchover to slave1 took " << over.count() << " ms";
+  EXPECT_TRUE(c.WaitForMasterOutput("slave1 is the master now", seconds(10))) << c.MasterConsoleOutput();
+  const HttpReply health = HttpGet(ha.node(1).http_port, "/health");
+  EXPECT_NE(health.body.find("\"epoch\":2"), std::string::npos) << health.body;
+  // Writes go on at slave1, and reach the former master, now its slave.
+  const size_t before = writers.Acknowledged().size();
+  ASSERT_TRUE(WaitFor([&] { return writers.Acknowledged().size() > before + 200; }, seconds(30)))
+      << ha.Logs();
+  // The former master follows slave1 (switching back needs it connected).
+  ASSERT_TRUE(
+      WaitFor([&] { return HttpGet(ha.node(0).http_port, "/health?role=slave").status == 200; }, seconds(30)))
+      << ha.Logs();
+
+  // And back, through slave1's HTTP API.
+  started = Clock::now();
+  const HttpReply asked =
+      HttpPost(ha.node(1).http_port, "/api/switchover", "{\"to\": \"master\"}", c.options().http_token);
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  ASSERT_TRUE(ha.WaitForMaster(0, seconds(30))) << ha.Logs();
+  const auto back = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  EXPECT_LT(back, seconds(5)) << "the switchover back took " << back.count() << " ms";
+  const size_t after_back = writers.Acknowledged().size();
+  ASSERT_TRUE(WaitFor([&] { return writers.Acknowledged().size() > after_back + 200; }, seconds(30)))
+      << ha.Logs();
+  writers.Stop();
+  std::cout << "switchover: over " << over.count() << " ms, back " << back.count() << " ms, "
+            << writers.Acknowledged().size() << " writes acknowledged, " << writers.refused()
+            << " refused while the role moved\n";
+  ExpectAllEqual(writers.Acknowledged());
+  EXPECT_NE(HttpGet(ha.node(0).http_port, "/health").body.find("\"epoch\":3"), std::string::npos);
+}
+
+TEST_F(SwitchoverTest, ASlaveThatCannotTakeOverIsRefusedAndWritesResume) {
+  Cluster& c = *cluster_;
+  const HaConfigs& ha = *ha_;
+  // Unknown name, and a slave that is down: refused before writes stop.
+  EXPECT_NE(c.SqlOutput("\\switchover nobody").find("no slave named 'nobody'"), std::string::npos);
+  c.StopSlave(1);
+  const HttpReply down =
+      HttpPost(ha.node(0).http_port, "/api/switchover", "{\"to\": \"slave2\"}", c.options().http_token);
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_NE(down.body.find("not connected"), std::string::npos) << down.body;
+  // The master still takes writes.
+  c.SqlAndWait("INSERT INTO s.t VALUES (1, 0);");
+  EXPECT_EQ(ha.CurrentMaster(), 0);
+  EXPECT_EQ(c.slave_db(0).QueryValue("SELECT COUNT(*) FROM s.t"), "1");
+}
+
+}  // namespace
+}  // namespace ddb::testing
