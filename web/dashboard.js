@@ -14,6 +14,8 @@ const lagHistory = new Map();  // slave name -> [lag seconds or null]
 let lastLogSeq = -1;
 let pollTimer = null;
 let polls = 0;
+let switchoverRunning = false;
+let lastSlaves = [];  // from the last /api/status, for the link to a new master
 
 function $(id) { return document.getElementById(id); }
 
@@ -72,21 +74,115 @@ function nodeRow(cells, name) {
   return row;
 }
 
+function epochText(epoch) {
+  return epoch && epoch.epoch ? 'epoch ' + epoch.epoch : '';
+}
+
+function switchoverButton(slave) {
+  const cell = document.createElement('td');
+  const button = el('button', 'Switch over');
+  button.type = 'button';
+  button.className = 'switchover';
+  button.title = 'make ' + slave.name + ' the master; this node becomes its slave';
+  button.disabled = slave.state !== 'online' || switchoverRunning;
+  button.addEventListener('click', () => switchOver(slave, button));
+  cell.appendChild(button);
+  return cell;
+}
+
 function renderNodes(status) {
   const tbody = $('nodes').querySelector('tbody');
   const rows = [];
   const m = status.master;
-  rows.push(nodeRow([[m.name], ['master'], [m.state, 'state state-online'], [m.last_seq, 'num'], ['0', 'num'],
-                     ['0.0', 'num'], ['', 'num'], [''], ['']], m.name));
+  const masterState = m.state === 'online' ? 'state state-online' : 'state state-error';
+  rows.push(nodeRow([[m.name], [('master ' + epochText(m.epoch)).trim()], [m.state, masterState],
+                     [m.last_seq, 'num'], ['0', 'num'], ['0.0', 'num'], ['', 'num'], [''], [m.fenced || '', 'error'],
+                     ['']], m.name));
   for (const s of status.slaves) {
     const stateClass = 'state state-' + s.state.replace(/ /g, '-');
     const seen = s.last_seen_seconds_ago === null ? '' : fmtNumber(s.last_seen_seconds_ago, 1) + ' s ago';
     rows.push(nodeRow([[s.name], ['slave'], [s.state, stateClass], [fmtNumber(s.acked_seq), 'num'],
                        [fmtNumber(s.behind_records), 'num'], [fmtNumber(s.lag_seconds, 1), 'num'],
                        [s.records_sent, 'num'], [seen], [s.last_error, 'error']], s.name));
+    rows[rows.length - 1].appendChild(switchoverButton(s));
   }
   tbody.replaceChildren(...rows);
+  lastSlaves = status.slaves;
   $('cluster').textContent = 'cluster ' + m.cluster_id + ' · log #' + m.last_seq;
+}
+
+function renderEpochs(status) {
+  const epochs = (status.master.epochs || []).slice().reverse();  // newest first
+  $('epochs').querySelector('tbody').replaceChildren(...epochs.map(e => {
+    const row = document.createElement('tr');
+    row.appendChild(el('td', String(e.epoch), 'num'));
+    row.appendChild(el('td', '#' + e.first_seq, 'num'));
+    row.appendChild(el('td', e.node));
+    return row;
+  }));
+}
+
+function switchoverMessage(text, className, link) {
+  const box = el('div', text, className);
+  if (link) {
+    const a = el('a', ' open its dashboard');
+    a.href = link;
+    box.appendChild(a);
+  }
+  $('switchover-message').replaceChildren(box);
+}
+
+// The new master's dashboard, when this master knows its HTTP address.
+function dashboardOf(name) {
+  const slave = lastSlaves.find(s => s.name === name);
+  return slave && slave.http ? location.protocol + '//' + slave.http + '/' : null;
+}
+
+// POST /api/switchover, then follow GET /api/switchover until it ends; once
+// it succeeded this node is a slave and its master API is gone.
+async function switchOver(slave, button) {
+  if (!confirm('Make ' + slave.name + ' the master? Writes stop until it has taken over; this node becomes ' +
+               'its slave.')) return;
+  switchoverRunning = true;
+  button.disabled = true;
+  switchoverMessage('switching over to ' + slave.name + '…', 'hint');
+  try {
+    const { status, body } = await api('/api/switchover', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: slave.name }),
+    });
+    if (status !== 202) {
+      switchoverMessage(body.error || ('HTTP ' + status), 'error');
+      return;
+    }
+    for (let i = 0; i < 120; ++i) {
+      await new Promise(resolve => setTimeout(resolve, 500));
+      let state;
+      try {
+        state = (await api('/api/switchover')).body;
+      } catch (e) {
+        if (e instanceof Unauthorized) throw e;
+        state = { state: 'done', message: slave.name + ' is the master now' };  // this node restarted as a slave
+      }
+      if (state.state === 'failed') {
+        switchoverMessage('switchover to ' + slave.name + ' failed: ' + state.message, 'error');
+        return;
+      }
+      if (state.state === 'done' || state.state === undefined) {
+        stopPolling();
+        setConnection('this node is a slave now', 'bad');
+        switchoverMessage((state.message || slave.name + ' is the master now') + '.', 'hint',
+                          dashboardOf(slave.name));
+        return;
+      }
+    }
+    switchoverMessage('switchover to ' + slave.name + ' still under way after a minute', 'error');
+  } catch (e) {
+    if (!forgetTokenIfRefused(e)) switchoverMessage('request failed: ' + e.message, 'error');
+  } finally {
+    switchoverRunning = false;
+  }
 }
 
 function recordLag(status) {
@@ -263,9 +359,16 @@ async function poll() {
   try {
     const { status, body } = await api('/api/status');
     if (status !== 200) throw new Error(body.error || ('HTTP ' + status));
+    if (!body.master) {
+      // A slave's status: this node handed the master role over (or was replaced).
+      stopPolling();
+      setConnection('this node is a slave now', 'bad');
+      return;
+    }
     showDashboard();
     setConnection('live', 'ok');
     renderNodes(body);
+    renderEpochs(body);
     recordLag(body);
     drawChart();
     await refreshLog(body.master.last_seq);

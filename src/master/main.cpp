@@ -236,6 +236,8 @@ int main(int argc, char** argv) {
   // backend must leave this node.
   http_context.fenced_reason = [&fencing] { return fencing.WritesRefused(); };
   http_context.switchover = &switchover;
+  for (const PeerAddress& peer : PeersOf(config))
+    http_context.node_http[peer.name] = peer.host + ":" + std::to_string(peer.port);
   http_context.verify = &verify_results;
   const EndpointReads* counted_reads =
       config.client_port != 0 ? &endpoint_reads : nullptr;  // no endpoint: none

@@ -57,7 +57,17 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(30000);
     const dialogs = [];
-    page.on('dialog', dialog => { dialogs.push(dialog.message()); dialog.dismiss(); });
+    const confirmed = [];
+    page.on('dialog', dialog => {
+      // Only the switchover's question is expected (and answered yes).
+      if (dialog.type() === 'confirm' && dialog.message().startsWith('Make slave1 the master')) {
+        confirmed.push(dialog.message());
+        dialog.accept();
+        return;
+      }
+      dialogs.push(dialog.message());
+      dialog.dismiss();
+    });
     const pageErrors = [];
     page.on('pageerror', error => pageErrors.push(String(error)));
 
@@ -140,6 +150,19 @@ async function main() {
     const took = await waitForState(page, 'slave2', 'offline', offlineDeadline);
     console.log(`slave2 shown offline ${took} ms after it stopped (deadline ${offlineDeadline} ms)`);
     check((await stateOf(page, 'slave1')) === 'online', 'slave1 no longer online');
+
+    // The failover history: one epoch so far, the first master's.
+    const epochs = await page.locator('#epochs tbody tr').allTextContents();
+    check(epochs.length === 1 && epochs[0].includes('master'), 'epochs table: ' + JSON.stringify(epochs));
+    check(await page.locator('#nodes tr[data-node="slave2"] button.switchover').isDisabled(),
+          'Switch over offered for the offline slave2');
+    // Switch over to slave1: the page asks first, then follows it to the end.
+    await page.locator('#nodes tr[data-node="slave1"] button.switchover').click();
+    await page.locator('#switchover-message').filter({ hasText: 'slave1 is the master now' })
+        .waitFor({ timeout: 30000 });
+    check(confirmed.length === 1, 'the switchover did not ask first');
+    check(await page.locator('#switchover-message a').count() === 1, 'no link to the new master\'s dashboard');
+    console.log('Switch over: slave1 is the master now');
 
     check(dialogs.length === 0, 'a dialog fired: ' + JSON.stringify(dialogs));
     check(pageErrors.length === 0, 'errors on the page: ' + JSON.stringify(pageErrors));

@@ -131,7 +131,13 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
       {"name", context.master_name}, {"role", "master"},
       {"state", "online"},           {"cluster_id", context.cluster_id},
       {"last_seq", last_seq},        {"last_committed_at_micros", context.recent.last_committed_at_micros()}};
-  if (context.epochs != nullptr) master["epoch"] = EpochJson(context.epochs->Current());
+  if (context.epochs != nullptr) {
+    master["epoch"] = EpochJson(context.epochs->Current());
+    // The failover history: who was the master from which record on.
+    nlohmann::json epochs = nlohmann::json::array();
+    for (const EpochStart& start : context.epochs->starts()) epochs.push_back(EpochJson(start));
+    master["epochs"] = std::move(epochs);
+  }
   if (context.fenced_reason) {
     if (const std::optional<std::string> fenced = context.fenced_reason()) {
       master["state"] = "fenced";
@@ -159,6 +165,8 @@ nlohmann::json MasterStatusJson(const MasterHttpContext& context, int64_t now_mi
             ? nlohmann::json(static_cast<double>(now_micros - slave.last_seen_micros) / 1e6)
             : nlohmann::json(nullptr);
     item["last_error"] = slave.applier_problem.empty() ? slave.last_error : slave.applier_problem;
+    if (auto http = context.node_http.find(slave.name); http != context.node_http.end())
+      item["http"] = http->second;
     slaves.push_back(std::move(item));
   }
   nlohmann::json status{

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -53,6 +54,9 @@ struct MasterHttpContext {
   std::function<std::optional<std::string>()> fenced_reason;
   const EpochHistory* epochs = nullptr;    // may be null: /health and /api/status show no epoch
   const Switchover* switchover = nullptr;  // may be null: /api/status shows no switchover
+  // host:port of each other node's HTTP (slave_http_addresses), so the
+  // dashboard can link to the node that took over.
+  std::map<std::string, std::string> node_http;
 };
 
 // Limits of one /api/query request.
