@@ -15,6 +15,7 @@
 #include <set>
 
 #include "cluster.h"
+#include "ha_configs.h"
 #include "http_client.h"
 
 namespace ddb::testing {
@@ -35,12 +36,15 @@ class HaproxyTest : public ::testing::Test {
   // slave1's plain MariaDB (a node that must never get writes: its
   // /health?role=master answers 503) and, for slave2, a port where nothing
   // listens.
-  void StartClusterAndHaproxy(bool tls, bool write_frontend = false) {
+  // `roles`: every node can become the master (HaConfigs), and the write
+  // frontend lists each node's own endpoint.
+  void StartClusterAndHaproxy(bool tls, bool write_frontend = false, bool roles = false) {
     ClusterOptions options;
     options.tls = tls;
     options.mysql_endpoint = write_frontend;
     options.slave_max_lag_seconds = 1;  // a slave lags out of rotation after 1 s
     cluster_ = std::make_unique<Cluster>(options);
+    if (roles) ha_ = std::make_unique<HaConfigs>(*cluster_);
     cluster_->StartAll();
     cluster_->SqlAndWait(
         "CREATE DATABASE hp;\nCREATE TABLE hp.t (id INT PRIMARY KEY);\nINSERT INTO hp.t VALUES (1);");
@@ -53,10 +57,13 @@ class HaproxyTest : public ::testing::Test {
     if (write_frontend) {
       write_port_ = FreeLoopbackPort();
       const auto at = [](uint16_t port) { return "127.0.0.1:" + std::to_string(port); };
+      const std::string nodes =
+          ha_ ? "master=" + at(cluster_->client_port()) + ",slave1=" + at(ha_->node(1).client_port) +
+                    ",slave2=" + at(ha_->node(2).client_port)
+              : "master=" + at(cluster_->client_port()) + ",slave1=" + at(SlaveDbPort(0)) +
+                    ",slave2=" + at(FreeLoopbackPort());
       generate_args.insert(generate_args.end(),
-                           {"--haproxy_write_bind", at(write_port_), "--node_client_addresses",
-                            "master=" + at(cluster_->client_port()) + ",slave1=" + at(SlaveDbPort(0)) +
-                                ",slave2=" + at(FreeLoopbackPort())});
+                           {"--haproxy_write_bind", at(write_port_), "--node_client_addresses", nodes});
     }
     const auto cfg = cluster_->dir() / "haproxy.cfg";
     {
@@ -135,6 +142,7 @@ class HaproxyTest : public ::testing::Test {
   }
 
   std::unique_ptr<Cluster> cluster_;
+  std::unique_ptr<HaConfigs> ha_;
   std::unique_ptr<ChildProcess> haproxy_;
   uint16_t haproxy_port_ = 0;
   uint16_t write_port_ = 0;
@@ -232,6 +240,33 @@ TEST_F(HaproxyTest, WritesGoOnlyToTheNodeWhoseHealthSaysMaster) {
   const ClientRun orphan = Client(write_port_, "root", "", "INSERT INTO hp.t VALUES (99)");
   EXPECT_FALSE(orphan.ok) << orphan.output;
   EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT COUNT(*) FROM hp.t WHERE id = 99"), "0");
+}
+
+// The write frontend follows the master role: after \switchover slave1 the
+// same HAProxy, not reconfigured, sends writes to slave1's endpoint (its
+// /health?role=master answers 200 now, the former master's 503), and they
+// replicate to every node.
+TEST_F(HaproxyTest, WritesReachTheNewMasterAfterASwitchoverWithoutReconfiguringHaproxy) {
+  ASSERT_NO_FATAL_FAILURE(StartClusterAndHaproxy(false, true, true));
+  ASSERT_TRUE(WaitFor([&] { return Write("INSERT INTO hp.t VALUES (10)").ok; }, seconds(20)))
+      << haproxy_->ReadLog();
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM hp.t"), "2");
+
+  cluster_->Sql("\\switchover slave1");
+  ASSERT_TRUE(ha_->WaitForMaster(1, seconds(30))) << cluster_->MasterConsoleOutput() << ha_->Logs();
+  ASSERT_TRUE(WaitFor([&] { return Write("INSERT INTO hp.t VALUES (11)").ok; }, seconds(30)))
+      << haproxy_->ReadLog();
+  EXPECT_TRUE(MarkedDown("ddb_writes/master")) << haproxy_->ReadLog();
+  // Written on slave1 (the master now), and replicated to the former master.
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT COUNT(*) FROM hp.t WHERE id = 11"), "1");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string expected = cluster_->slave_db(0).TableChecksum("hp", "t");
+        return cluster_->master_db().TableChecksum("hp", "t") == expected &&
+               cluster_->slave_db(1).TableChecksum("hp", "t") == expected;
+      },
+      seconds(30)))
+      << ha_->Logs();
 }
 
 // With TLS the write frontend checks every node's /health?role=master over
