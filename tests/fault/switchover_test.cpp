@@ -3,9 +3,11 @@
 // hands the master role to slave1 -- writes stop, slave1 catches up and
 // starts a new epoch, the old master becomes its slave, slave2 follows --
 // and POST /api/switchover on slave1 hands it back. No acknowledged write is
-// lost, and every node ends equal.
+// lost, and every node ends equal. A target that cannot take over is refused
+// before writes stop, or refuses the hand-over itself: writes resume.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -192,6 +194,24 @@ TEST_F(SwitchoverTest, ASlaveThatCannotTakeOverIsRefusedAndWritesResume) {
   c.SqlAndWait("INSERT INTO s.t VALUES (1, 0);");
   EXPECT_EQ(ha.CurrentMaster(), 0);
   EXPECT_EQ(c.slave_db(0).QueryValue("SELECT COUNT(*) FROM s.t"), "1");
+
+  // slave2 without a master_config: handed the log, it refuses, says why,
+  // and the master takes writes again.
+  std::string config = ReadFile(c.slave_config(1));
+  const size_t key = config.find("master_config = ");
+  ASSERT_NE(key, std::string::npos);
+  config.erase(key, config.find('\n', key) - key + 1);
+  std::ofstream(c.slave_config(1)) << config;
+  c.StartSlave(1);
+  ASSERT_TRUE(c.WaitForSlavesCaughtUp(seconds(30)));
+  const std::string refused = c.SqlOutput("\\switchover slave2");
+  EXPECT_NE(refused.find("slave2 did not take over: slave2 has no master_config"), std::string::npos)
+      << refused;
+  EXPECT_NE(refused.find("writes resumed"), std::string::npos) << refused;
+  c.SqlAndWait("INSERT INTO s.t VALUES (2, 0);");
+  EXPECT_EQ(ha.CurrentMaster(), 0);
+  ASSERT_TRUE(c.WaitForSlavesCaughtUp(seconds(30)));
+  EXPECT_EQ(c.slave_db(1).QueryValue("SELECT COUNT(*) FROM s.t"), "2");
 }
 
 }  // namespace
