@@ -19,6 +19,7 @@
 #include "ddb/mysql/node_role.h"
 #include "fallback_console.h"
 #include "master_link.h"
+#include "not_master_endpoint.h"
 #include "promote_command.h"
 #include "query_worker.h"
 #include "seed_command.h"
@@ -179,6 +180,24 @@ int main(int argc, char** argv) {
   queries.Start();
   asio::io_context io;
   auto work = asio::make_work_guard(io);
+  // Where this node's MySQL endpoint is when it is the master: a client
+  // that dials it now is told which node is (not_master_endpoint.h).
+  std::unique_ptr<NotMasterEndpoint> not_master;
+  if (config.client_port != 0) {
+    not_master = std::make_unique<NotMasterEndpoint>(
+        io,
+        [&config, &status] {
+          const std::optional<EpochStart> epoch = status.Snapshot().epoch;
+          return NotMasterMessage(config.node_name, epoch ? epoch->node : "", config.node_client_addresses);
+        },
+        logging->For("endpoint"));
+    if (Status s = not_master->Listen(config.client_address, static_cast<uint16_t>(config.client_port));
+        !s.ok()) {
+      queries.Stop();
+      return Fail(s.message());
+    }
+    not_master->Start();
+  }
   Membership membership;
   membership.cluster_id = position.cluster_id;
   membership.epochs = position.epochs;
@@ -278,6 +297,7 @@ int main(int argc, char** argv) {
   if (http) http->Stop();
   // Attached consoles end first: a statement they run may wait for the link.
   if (consoles) consoles->Stop();
+  if (not_master) not_master->Stop();
   link.Stop();
   applier.Stop();
   queries.Stop();

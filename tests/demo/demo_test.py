@@ -33,7 +33,7 @@ import tempfile
 import time
 
 # The ports of config/*.ini; the demo adds DDB_DEMO_PORT_OFFSET to each.
-DEMO_PORTS = [33071, 33072, 33073, 4406, 4407, 8080, 8081, 8082]
+DEMO_PORTS = [33071, 33072, 33073, 4406, 4407, 4416, 4426, 8080, 8081, 8082]
 PROMPT = b"ddb-master [(none)]> "
 
 

@@ -160,6 +160,20 @@ TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLos
   ASSERT_TRUE(
       WaitFor([&] { return HttpGet(ha.node(0).http_port, "/health?role=slave").status == 200; }, seconds(30)))
       << ha.Logs();
+  // A client that still dials the former master's endpoint is told where the
+  // master is.
+  MySqlEndpoint former;
+  former.host = "127.0.0.1";
+  former.port = ha.node(0).client_port;
+  former.user = kClientUser;
+  former.password = kClientPassword;
+  std::unique_ptr<MySqlConnection> stale;
+  const Status told = MySqlConnection::Open(former, &stale);
+  EXPECT_FALSE(told.ok());
+  EXPECT_NE(told.message().find("is a slave, not the master: write to slave1 at 127.0.0.1:" +
+                                std::to_string(ha.node(1).client_port)),
+            std::string::npos)
+      << told.ToString();
 
   // And back, through slave1's HTTP API.
   started = Clock::now();

@@ -101,6 +101,14 @@ void HaConfigs::WriteSlaveConfig(int n, const HaOptions& options) const {
   std::string failover = "master_candidates = " + candidates + "\nmaster_config = \"" +
                          self.master_config.string() + "\"\nmaster_http_address = " + first_other + "\n" +
                          (seeds.empty() ? "" : "seed_sources = " + seeds + "\n") + options.slave_extra;
+  if (self.client_port != 0) {
+    // As a slave, the node's endpoint port names the master.
+    std::string endpoints;
+    for (const HaNode& node : nodes_)
+      endpoints += (endpoints.empty() ? "" : ", ") + node.name + "=" + Loopback(node.client_port);
+    failover +=
+        "client_port = " + std::to_string(self.client_port) + "\nnode_client_addresses = " + endpoints + "\n";
+  }
   if (n != 0) {
     Append(self.slave_config, failover);
     return;

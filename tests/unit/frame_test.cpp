@@ -142,7 +142,7 @@ TEST_F(FrameTest, WrongVersionIsRefusedNamingBothVersions) {
 }
 
 TEST_F(FrameTest, UnknownTypeIsCorruption) {
-  for (uint16_t type : {0, 20, 0xffff}) {
+  for (uint16_t type : {0, 22, 0xffff}) {
     SetU16(6, type);
     FrameHeader header;
     Status s = DecodeFrameHeader(Header(), &header);

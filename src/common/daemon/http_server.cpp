@@ -1,5 +1,7 @@
 #include "ddb/daemon/http_server.h"
 
+#include "ddb/daemon/listener.h"
+
 #include <openssl/crypto.h>
 
 #include <spdlog/spdlog.h>
@@ -314,18 +316,9 @@ const HttpServer::RouteEntry* HttpServer::Resolve(const HttpRequest& request,
 }
 
 Status HttpServer::Start() {
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(options_.address, ec);
-  if (ec) return Status::InvalidArgument("http_address '" + options_.address + "' is not an IP address");
-  const tcp::endpoint endpoint(ip, options_.port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::IoError("cannot listen for HTTP on " + options_.address + ":" +
-                           std::to_string(options_.port) + ": " + ec.message());
-  }
+  if (Status s = OpenListener(acceptor_, options_.address, options_.port, "http_address", "for HTTP");
+      !s.ok())
+    return s;
   bound_port_ = acceptor_.local_endpoint().port();
   asio::co_spawn(io_, AcceptLoop(), asio::detached);
   io_thread_ = std::thread([this] { io_.run(); });

@@ -1,5 +1,7 @@
 #include "replication_server.h"
 
+#include "ddb/daemon/listener.h"
+
 #include <spdlog/spdlog.h>
 
 namespace ddb {
@@ -19,19 +21,7 @@ ReplicationServer::ReplicationServer(asio::io_context& io, const LinkSettings& s
 ReplicationServer::~ReplicationServer() { table_workers_.join(); }
 
 Status ReplicationServer::Listen(const std::string& address, uint16_t port) {
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(address, ec);
-  if (ec) return Status::InvalidArgument("replication_address '" + address + "' is not an IP address");
-  const tcp::endpoint endpoint(ip, port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::IoError("cannot listen for slaves on " + address + ":" + std::to_string(port) + ": " +
-                           ec.message());
-  }
-  return Status::Ok();
+  return OpenListener(acceptor_, address, port, "replication_address", "for slaves");
 }
 
 void ReplicationServer::Start() { asio::co_spawn(io_, AcceptLoop(), asio::detached); }

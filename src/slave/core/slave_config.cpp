@@ -118,6 +118,18 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
                    "last heard from, if everything received is applied and within max_lag_seconds of what "
                    "it last reported (0: 503 as soon as the link is down)")
                 ->check(CLI::Range(0.0, 86400.0 * 30)));
+  keys.Restart(
+      app.add_option("--client_address", config->client_address,
+                     "Address of this node's MySQL endpoint when it is the master (see client_port)"));
+  keys.Restart(app.add_option("--client_port", config->client_port,
+                              "This node's MySQL endpoint port when it is the master: as a slave it answers "
+                              "each connection there with an error naming the master (0: off)")
+                   ->check(CLI::Range(0, 65535)));
+  keys.Restart(
+      app.add_option("--node_client_addresses", config->node_client_addresses,
+                     "name=host:port of every node's MySQL endpoint, so the error at client_port says "
+                     "where the master's is")
+          ->delimiter(','));
   AddTlsOptions(app, keys, &config->tls);
   keys.Restart(app.add_option(
       "--tls_server_name", config->tls_server_name,

@@ -42,6 +42,13 @@ struct SlaveConfig {
   // With the master unreachable, /health stays 200 this long after it was
   // last heard from (0: 503 at once), so reads survive a master loss.
   double reads_without_master_seconds = 300;
+  // Where this node's MySQL endpoint is when it is the master (its
+  // master_config's client_address and client_port): as a slave it answers
+  // every connection there with an error naming the master, whose endpoint
+  // it finds in node_client_addresses ("name=host:port"). 0: off.
+  std::string client_address = "127.0.0.1";
+  int client_port = 0;
+  std::vector<std::string> node_client_addresses;
   // TLS on the link to the master and on HTTP (docs/security.md).
   TlsOptions tls;
   std::string tls_server_name;  // the name the master's certificate must hold; empty: master_host
