@@ -91,9 +91,13 @@ class FollowingWriters {
 
 class SwitchoverTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // `tls`: TLS everywhere, client certificates too; the master checks the
+  // target's HTTPS certificate when it watches it take over.
+  void Start(bool tls) {
     ClusterOptions options;
     options.mysql_endpoint = true;
+    options.tls = tls;
+    options.tls_client_certs = tls;
     cluster_ = std::make_unique<Cluster>(options);
     ha_ = std::make_unique<HaConfigs>(*cluster_);
     cluster_->StartAll();
@@ -137,6 +141,7 @@ class SwitchoverTest : public ::testing::Test {
 };
 
 TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLosesNothing) {
+  ASSERT_NO_FATAL_FAILURE(Start(false));
   Cluster& c = *cluster_;
   const HaConfigs& ha = *ha_;
   ASSERT_EQ(ha.CurrentMaster(), 0);
@@ -194,7 +199,19 @@ TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLos
   EXPECT_NE(HttpGet(ha.node(0).http_port, "/health").body.find("\"epoch\":3"), std::string::npos);
 }
 
+TEST_F(SwitchoverTest, OverTlsTheMasterChecksTheTargetsCertificate) {
+  ASSERT_NO_FATAL_FAILURE(Start(true));
+  Cluster& c = *cluster_;
+  const HaConfigs& ha = *ha_;
+  c.SqlAndWait("INSERT INTO s.t VALUES (1, 0);");
+  c.Sql("\\switchover slave2");
+  ASSERT_TRUE(ha.WaitForMaster(2, seconds(30))) << c.MasterConsoleOutput() << ha.Logs();
+  EXPECT_TRUE(c.WaitForMasterOutput("slave2 is the master now", seconds(10))) << c.MasterConsoleOutput();
+  EXPECT_EQ(c.slave_db(1).QueryValue("SELECT COUNT(*) FROM s.t"), "1");
+}
+
 TEST_F(SwitchoverTest, ASlaveThatCannotTakeOverIsRefusedAndWritesResume) {
+  ASSERT_NO_FATAL_FAILURE(Start(false));
   Cluster& c = *cluster_;
   const HaConfigs& ha = *ha_;
   // Unknown name, and a slave that is down: refused before writes stop.

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "ddb/daemon/config_check.h"
 #include "file_text.h"
 #include "http_client.h"
 #include "wait.h"
@@ -10,6 +11,23 @@ namespace ddb::testing {
 namespace {
 
 std::string Loopback(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
+
+// A node's TLS keys in either role, with the Cluster's CA and the
+// certificate it issued the node (ClusterOptions::tls).
+std::string TlsKeys(const Cluster& cluster, const std::string& node, bool master) {
+  if (!cluster.options().tls) return "";
+  const std::filesystem::path tls = cluster.dir() / "tls";
+  std::string keys = "tls_ca_file = \"" + cluster.ca_file().string() + "\"\n";
+  if (master || cluster.options().tls_client_certs) {
+    keys += "tls_cert_file = \"" + (tls / (node + ".pem")).string() + "\"\ntls_key_file = \"" +
+            (tls / (node + ".key")).string() + "\"\n";
+  }
+  if (master) {
+    keys += std::string("tls_require_client_cert = ") +
+            (cluster.options().tls_client_certs ? "true" : "false") + "\n";
+  }
+  return keys;
+}
 
 void Append(const std::filesystem::path& file, const std::string& lines) {
   std::ofstream out(file, std::ios::app);
@@ -77,7 +95,7 @@ void HaConfigs::WriteMasterConfig(int n, const HaOptions& options) const {
       << "log_file = \"" << self.master_log.string() << "\"\n"
       << "slaves = " << others << "\nslave_http_addresses = " << http << "\n"
       << "slave_mysql_addresses = " << mysql << "\n"
-      << failover;
+      << TlsKeys(cluster_, self.name, true) << failover;
   if (self.client_port != 0) {
     out << "client_port = " << self.client_port << "\n"
         << "client_users = \"" << kClientUser << ":" << kClientPassword << "\"\n";
@@ -125,13 +143,21 @@ void HaConfigs::WriteSlaveConfig(int n, const HaOptions& options) const {
       << "max_lag_seconds = " << cluster.slave_max_lag_seconds << "\n"
       << "log_file = \"" << self.slave_log.string() << "\"\n"
       << "console_socket = \"" << (cluster_.dir() / "master.sock").string() << "\"\n"
-      << failover;
+      << TlsKeys(cluster_, self.name, false) << failover;
 }
 
 int HaConfigs::CurrentMaster() const {
   int found = -1;
   for (int n = 0; n < node_count(); ++n) {
-    if (HttpGet(nodes_[n].http_port, "/health?role=master").status != 200) continue;
+    // ddb's own client: it speaks HTTPS to a TLS cluster's nodes too.
+    int status = 0;
+    std::string body;
+    if (!ddb::HttpGet("127.0.0.1", nodes_[n].http_port, "/health?role=master", "", std::chrono::seconds(5),
+                      &status, &body)
+             .ok() ||
+        status != 200) {
+      continue;
+    }
     if (found != -1) return -1;  // two at once: not settled
     found = n;
   }

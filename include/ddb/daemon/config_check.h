@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ddb/base/status.h"
+#include "ddb/base/tls.h"
 #include "ddb/daemon/config_parser.h"
 #include "ddb/mysql/mysql_connection.h"
 
@@ -51,6 +52,15 @@ bool TcpPortFree(const std::string& address, uint16_t port, std::string* error);
 // (the certificate not checked: it only asks who is there).
 Status HttpGet(const std::string& address, uint16_t port, const std::string& target, const std::string& token,
                std::chrono::milliseconds deadline, int* status, std::string* body);
+
+// As HttpGet, over TLS only, the peer's certificate checked against `tls`'s
+// CAs and required to name `address`: what a node asks of its peers when it
+// has a tls_ca_file, since their answers can fence a master or promote a
+// slave. A peer without TLS, or with a certificate that does not check,
+// counts as no answer (Unavailable).
+Status HttpGetVerified(ssl::context& tls, const std::string& address, uint16_t port,
+                       const std::string& target, std::chrono::milliseconds deadline, int* status,
+                       std::string* body);
 
 // A file the daemon writes (log_file...): its directory exists and is
 // writable. Empty `path`: nothing to check.

@@ -210,6 +210,28 @@ Status HttpGet(const std::string& address, uint16_t port, const std::string& tar
   return Status::Ok();
 }
 
+Status HttpGetVerified(ssl::context& tls, const std::string& address, uint16_t port,
+                       const std::string& target, std::chrono::milliseconds deadline, int* status,
+                       std::string* body) {
+  *status = 0;
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address, ec);
+  if (ec) return Status::InvalidArgument("'" + address + "' is not an IP address");
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, address + ":" + std::to_string(port));
+  request.keep_alive(false);
+  http::response<http::string_body> response;
+  asio::io_context io;
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  if (Status s = ExpectPeerName(stream.native_handle(), address); !s.ok()) return s;
+  beast::get_lowest_layer(stream).expires_after(deadline);
+  const std::string failure = RunExchange(io, GetOverTls(stream, tcp::endpoint(ip, port), request, response));
+  if (!failure.empty()) return Status::Unavailable(address + ":" + std::to_string(port) + ": " + failure);
+  *status = static_cast<int>(response.result_int());
+  *body = response.body();
+  return Status::Ok();
+}
+
 void CheckWritableFile(const std::string& file, const std::string& key, const std::string& path,
                        CheckReport* report) {
   if (path.empty()) return;

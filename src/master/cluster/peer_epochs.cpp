@@ -9,17 +9,26 @@
 namespace ddb {
 
 PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
-                               std::chrono::milliseconds interval, std::shared_ptr<spdlog::logger> logger)
-    : peers_(std::move(peers)), fencing_(fencing), interval_(interval), logger_(std::move(logger)) {}
+                               std::chrono::milliseconds interval, std::shared_ptr<spdlog::logger> logger,
+                               std::shared_ptr<ssl::context> verify)
+    : peers_(std::move(peers)),
+      fencing_(fencing),
+      interval_(interval),
+      logger_(std::move(logger)),
+      verify_(std::move(verify)) {}
 
 PeerEpochWatch::~PeerEpochWatch() { Stop(); }
 
-std::optional<PeerHealth> PeerEpochWatch::AskPeer(const PeerAddress& peer) {
+std::optional<PeerHealth> PeerEpochWatch::AskPeer(const PeerAddress& peer) const {
   int status = 0;
   std::string body;
   // A short deadline: a peer that is down must not hold up the start.
-  if (!HttpGet(peer.host, peer.port, "/health", "", std::chrono::milliseconds(1000), &status, &body).ok() ||
-      status == 0) {
+  const std::chrono::milliseconds deadline(1000);
+  const Status asked =
+      verify_ ? HttpGetVerified(*verify_, peer.host, peer.port, "/health", deadline, &status, &body)
+              : HttpGet(peer.host, peer.port, "/health", "", deadline, &status, &body);
+  if (!asked.ok() || status == 0) {
+    if (verify_ && !asked.ok()) logger_->debug("peer {}: {}", peer.name, asked.message());
     return std::nullopt;
   }
   const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);

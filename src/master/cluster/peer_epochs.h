@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "ddb/base/tls.h"
 #include "fencing.h"
 
 namespace spdlog {
@@ -47,8 +48,11 @@ struct PeerHealth {
 
 class PeerEpochWatch {
  public:
+  // `verify` (null: none) checks each peer's HTTPS certificate: with it, a
+  // peer whose certificate does not check counts as no answer, so a forged
+  // /health cannot fence this master (HttpGetVerified).
   PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing, std::chrono::milliseconds interval,
-                 std::shared_ptr<spdlog::logger> logger);
+                 std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> verify = nullptr);
   ~PeerEpochWatch();
 
   // Asks every peer once, on the calling thread; true when fenced now.
@@ -62,12 +66,13 @@ class PeerEpochWatch {
 
  private:
   void Run();
-  static std::optional<PeerHealth> AskPeer(const PeerAddress& peer);
+  std::optional<PeerHealth> AskPeer(const PeerAddress& peer) const;
 
   const std::vector<PeerAddress> peers_;
   Fencing& fencing_;
   const std::chrono::milliseconds interval_;
   std::shared_ptr<spdlog::logger> logger_;
+  const std::shared_ptr<ssl::context> verify_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mutex_

@@ -81,6 +81,16 @@ Status Switchover::Start(const std::string& to) {
 
 Status Switchover::RunLocked(const std::string& to, const std::function<void(const std::string&)>& progress) {
   if (Status s = Check(to); !s.ok()) return s;
+  // This master must be able to see the target take over (step 5): asked
+  // now, before writes stop, a /health it cannot read (down, or HTTPS whose
+  // certificate does not check) refuses the switchover instead of leaving
+  // the cluster without writes.
+  if (const std::optional<PeerHealth> health = parts_.peers.Ask(to); !health || health->role != "slave") {
+    return Status::Unavailable("cannot read " + to +
+                               "'s /health as a slave's (slave_http_addresses; with "
+                               "tls_ca_file it must be HTTPS with a certificate from that CA): this master "
+                               "could not see it take over");
+  }
   if (!parts_.fencing.HoldForHandOver(to, self_)) {
     return Status::Refused(parts_.fencing.WritesRefused().value_or("writes are refused already"));
   }
