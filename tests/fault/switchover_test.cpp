@@ -180,6 +180,12 @@ TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLos
             std::string::npos)
       << told.ToString();
 
+  // Its HTTP API names the master too.
+  const HttpReply misdirected =
+      HttpPost(ha.node(0).http_port, "/api/query", "{\"sql\": \"SELECT 1\"}", c.options().http_token);
+  EXPECT_EQ(misdirected.status, 421) << misdirected.body;
+  EXPECT_NE(misdirected.body.find("send SQL to slave1's /api/query"), std::string::npos) << misdirected.body;
+
   // And back, through slave1's HTTP API.
   started = Clock::now();
   const HttpReply asked =

@@ -177,6 +177,18 @@ void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context) {
     return HttpResponse::Json(
         200, SlaveStatusJson(context.name, context.status.Snapshot(), context.Limits(), NowMicros()));
   });
+  // The SQL API is the master's: a client that still sends here after the
+  // role moved is told which node has it (421: the request reached a server
+  // that cannot answer it).
+  server.Route("POST", "/api/query", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
+    const std::optional<EpochStart> epoch = context.status.Snapshot().epoch;
+    const std::string master = epoch && epoch->node != context.name ? epoch->node : "";
+    return HttpResponse::Json(
+        421, nlohmann::json{{"error", "this node (" + context.name + ") is a slave, not the master: " +
+                                          (master.empty() ? std::string("it has not found the master yet")
+                                                          : "send SQL to " + master + "'s /api/query")},
+                            {"master", master}});
+  });
   server.Route("GET", "/metrics", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Text(200, SlaveMetrics(context.status.Snapshot(), context.Limits(), NowMicros()),
                               MetricsText::kContentType);
