@@ -36,6 +36,7 @@ struct SlaveStatusSnapshot {
   // not since this daemon started. While the link is down, it says how old
   // master_last_seq is (/health serves reads for reads_without_master_seconds).
   int64_t master_heard_at_micros = 0;
+  int64_t started_at_micros = 0;  // when this daemon's board was made (its start)
   ApplierState applier = ApplierState::kStarting;
   ApplyError apply_error;        // when applier == kError
   std::string mysql_error;       // when applier == kMySqlDown
@@ -53,11 +54,18 @@ struct SlaveStatusSnapshot {
 // nullopt when unknown (behind, but no commit time known yet).
 std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t now_micros);
 
+// How long this slave has heard nothing from the master: since it last did,
+// or since the daemon started when it never has (automatic failover counts
+// this, auto_failover.h).
+int64_t MasterSilentMicros(const SlaveStatusSnapshot& status, int64_t now_micros);
+
 const char* LinkStateName(LinkState state);
 const char* ApplierStateName(ApplierState state);
 
 class SlaveStatusBoard {
  public:
+  SlaveStatusBoard();
+
   SlaveStatusSnapshot Snapshot() const;
 
   void SetLink(LinkState state, std::string detail);
