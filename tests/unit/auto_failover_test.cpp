@@ -108,6 +108,19 @@ TEST(AutoFailoverDecideTest, NothingIsAskedOrDecidedWhileLinkedOrBeforeTheSilenc
   EXPECT_TRUE(Decide(Slave("slave1", 40, 2000), false, peers, 3, kAfter).promote);
 }
 
+TEST(AutoFailoverDecideTest, SlavesThatNeverFollowedAMasterNeitherPromoteNorVote) {
+  // A cluster starting with its master not up yet: silent since the
+  // slaves started, but there is no master to replace.
+  const FailoverDecision fresh =
+      Decide(Slave("slave1", 0, 9000, 0), false, {Silent("master"), Slave("slave2", 0, 9000, 0)}, 3, kAfter);
+  EXPECT_FALSE(fresh.promote);
+  EXPECT_NE(fresh.reason.find("never followed a master"), std::string::npos) << fresh.reason;
+  const FailoverDecision one =
+      Decide(Slave("slave1", 5, 9000), false, {Silent("master"), Slave("slave2", 0, 9000, 0)}, 3, kAfter);
+  EXPECT_FALSE(one.promote);
+  EXPECT_EQ(one.votes, 1);
+}
+
 TEST(AutoFailoverDecideTest, AVoterStillApplyingWhatItReceivedIsWaitedFor) {
   PeerHealth applying = Slave("slave2", 30, 3000);
   applying.received_seq = 45;

@@ -189,9 +189,11 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
                    ->check(CLI::Range(100, 3600000)));
   keys.Restart(
       app.add_option("--master_http_address", config->master_http_address,
-                     "host:port of the master's HTTP server, for --seed [default: master_host:8080]"));
+                     "host:port of the master's HTTP server, for --seed, --promote and auto_failover "
+                     "[default: master_host:8080]"));
   keys.Restart(app.add_option("--seed_sources", config->seed_sources,
-                              "For --seed-from: name=host:port of other slaves' HTTP servers")
+                              "name=host:port of other slaves' HTTP servers, for --seed-from, --promote and "
+                              "auto_failover")
                    ->delimiter(','));
 }
 

@@ -54,6 +54,9 @@ FailoverDecision Decide(const PeerHealth& self, bool linked, const std::vector<P
                         size_t configured_nodes, std::chrono::milliseconds failover_after) {
   const int64_t after_ms = failover_after.count();
   if (linked) return Wait("linked to the master");
+  // A slave that never followed a master (a cluster still starting, its
+  // master not up yet) has nothing to take over.
+  if (self.epoch.epoch == 0) return Wait("this slave has never followed a master (no epoch yet)");
   const int64_t silent_ms = self.master_silent_ms.value_or(0);
   if (silent_ms < after_ms) {
     return Wait("master silent for " + std::to_string(silent_ms) + " ms, not failover_after_ms " +
@@ -72,7 +75,9 @@ FailoverDecision Decide(const PeerHealth& self, bool linked, const std::vector<P
       }
       continue;  // a former or fenced master, or one without its MySQL: no vote
     }
-    if (peer.master_silent_ms && *peer.master_silent_ms >= after_ms) voters.push_back(&peer);
+    if (peer.epoch.epoch != 0 && peer.master_silent_ms && *peer.master_silent_ms >= after_ms) {
+      voters.push_back(&peer);
+    }
   }
   FailoverDecision decision;
   decision.votes = static_cast<int>(voters.size());
