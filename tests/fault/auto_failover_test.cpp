@@ -2,8 +2,9 @@
 // auto_failover = on, killing the master makes exactly one slave the master
 // within failover_after_ms + 3 s, the other follows it and no acknowledged
 // write (sync_slaves = 1) is lost; a slave cut off from every other node
-// never promotes itself, and catches up when the network heals; and ten
-// rounds of kill-master / promote / rejoin leave every node equal each time.
+// never promotes itself, and catches up when the network heals; a planned
+// switchover sets nothing off; and ten rounds of kill-master / promote /
+// rejoin leave every node equal each time.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -212,6 +213,31 @@ TEST_F(AutoFailoverTest, ASlaveCutOffFromEveryoneNeverPromotesAndCatchesUpWhenHe
   EXPECT_EQ(ha_->CurrentMaster(), 0);
   EXPECT_EQ(c.slave_db(0).QueryValue("SELECT COUNT(*) FROM f.t"), std::to_string(next - 1));
   ExpectChecksumsEqual("after the partition healed");
+}
+
+TEST_F(AutoFailoverTest, APlannedSwitchoverWithAutoFailoverOnMovesTheRoleToItsTargetOnly) {
+  StartCluster(1);
+  CreateTable();
+  Cluster& c = *cluster_;
+  c.SqlAndWait("INSERT INTO f.t VALUES (1, 'before');");
+  c.Sql("\\switchover slave1");
+  ASSERT_TRUE(ha_->WaitForMaster(1, seconds(30))) << c.MasterConsoleOutput();
+  // Longer than a failover would take: the role stays with slave1 while it
+  // takes writes, and the former master follows it.
+  const Clock::time_point over = Clock::now();
+  int next = 2;
+  while (Clock::now() - over < kPromotedWithin + seconds(1)) {
+    ASSERT_TRUE(WriteAt(1, "INSERT INTO f.t VALUES (" + std::to_string(next++) + ", 'after')"));
+    ASSERT_EQ(ha_->CurrentMaster(), 1);
+    std::this_thread::sleep_for(milliseconds(200));  // pacing the writes, not waiting for a state
+  }
+  ASSERT_NE(WaitForAllEqual(1, seconds(30)), 0u);
+  for (int n = 0; n < ha_->node_count(); ++n) {
+    if (!std::filesystem::exists(ha_->node(n).slave_log)) continue;
+    EXPECT_EQ(ReadFile(ha_->node(n).slave_log).find("automatic failover: promoting"), std::string::npos)
+        << ha_->node(n).name;
+  }
+  ExpectChecksumsEqual("after the switchover");
 }
 
 // The drill: ten rounds of writes at the master (acknowledged),
