@@ -167,7 +167,12 @@ void AutoFailover::Check() {
     logger_->warn("automatic failover: {}", decision.reason);
   }
   last_reason_ = decision.reason;
-  if (decision.promote) Promote(decision);
+  if (decision.promote && std::chrono::steady_clock::now() >= retry_at_) {
+    Promote(decision);
+    // Back here only when it did not happen: try again after a while, not
+    // at every check (the log would repeat the refusal).
+    retry_at_ = std::chrono::steady_clock::now() + after;
+  }
 }
 
 void AutoFailover::Promote(const FailoverDecision& decision) {

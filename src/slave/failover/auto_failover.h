@@ -87,6 +87,9 @@ class AutoFailover {
   std::condition_variable wake_;  // Stop() notifies
   bool stopping_ = false;         // guarded by mutex_
   std::string last_reason_;       // the watcher thread's only: logs each new reason once
+  // The watcher thread's only: no promotion before this, after one that
+  // was refused or failed.
+  std::chrono::steady_clock::time_point retry_at_;
   std::thread thread_;
 };
 
