@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <iostream>
+
 #include "cluster.h"
 #include "file_text.h"
 #include "ha_configs.h"
@@ -141,6 +143,8 @@ class AutoFailoverTest : public ::testing::Test {
     const auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - killed);
     EXPECT_LE(took, kPromotedWithin) << ha_->node(promoted).name << " became the master after "
                                      << took.count() << " ms";
+    std::cout << "automatic failover: " << ha_->node(promoted).name << " took writes " << took.count()
+              << " ms after the kill\n";
     const int other = promoted == 1 ? 2 : 1;
     EXPECT_NE(ReadFile(ha_->node(promoted).slave_log).find("automatic failover: promoting"),
               std::string::npos);
