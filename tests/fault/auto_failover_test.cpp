@@ -211,6 +211,8 @@ TEST_F(AutoFailoverTest, ASlaveCutOffFromEveryoneNeverPromotesAndCatchesUpWhenHe
   EXPECT_NE(cut_log.find("no majority: 1 of 3 configured nodes lost the master"), std::string::npos)
       << cut_log;
   EXPECT_EQ(cut_log.find("automatic failover: promoting"), std::string::npos) << cut_log;
+  const std::string cut_status = HttpGet(ha_->node(1).http_port, "/api/status").body;
+  EXPECT_NE(cut_status.find("\"failover_decision\":\"no majority: 1 of 3"), std::string::npos) << cut_status;
 
   for (TcpRelay* relay : {&link, &candidate, &master_http, &slave2_http}) relay->Blackhole(false);
   ASSERT_TRUE(c.WaitForSlavesCaughtUp(seconds(30)));

@@ -115,4 +115,9 @@ void SlaveStatusBoard::SetApplyError(ApplyError error) {
   status_.apply_error = std::move(error);
 }
 
+void SlaveStatusBoard::SetFailoverDecision(std::string decision) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.failover_decision = std::move(decision);
+}
+
 }  // namespace ddb

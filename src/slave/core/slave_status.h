@@ -47,6 +47,9 @@ struct SlaveStatusSnapshot {
   uint64_t records_received = 0;  // since start
   uint64_t link_connects = 0;     // links to the master that authenticated
   uint64_t apply_errors = 0;      // records the applier stopped on
+  // auto_failover's latest decision while the master is silent, with its
+  // numbers (auto_failover.h); empty when off or while the master is heard.
+  std::string failover_decision;
 };
 
 // Seconds this slave is behind the master: the age of the oldest record it
@@ -76,6 +79,7 @@ class SlaveStatusBoard {
   void SetApplied(uint64_t seq, int64_t master_committed_at_micros, uint64_t records);
   void SetApplier(ApplierState state, std::string mysql_error = "");
   void SetApplyError(ApplyError error);
+  void SetFailoverDecision(std::string decision);
 
   // Blocks until the applier has applied `seq` (true) or `deadline` passed
   // (false). Woken by SetApplied, so a console waiting to read its own

@@ -109,7 +109,7 @@ FailoverDecision Decide(const PeerHealth& self, bool linked, const std::vector<P
   return decision;
 }
 
-AutoFailover::AutoFailover(const SlaveConfig& config, const SlaveStatusBoard& status,
+AutoFailover::AutoFailover(const SlaveConfig& config, SlaveStatusBoard& status,
                            std::shared_ptr<spdlog::logger> logger)
     : config_(config), status_(status), logger_(std::move(logger)), peers_(PeersOf(config)) {}
 
@@ -166,6 +166,7 @@ void AutoFailover::Check() {
   if (decision.reason != last_reason_ && decision.votes > 0) {
     logger_->warn("automatic failover: {}", decision.reason);
   }
+  if (decision.reason != last_reason_) status_.SetFailoverDecision(decision.votes > 0 ? decision.reason : "");
   last_reason_ = decision.reason;
   if (decision.promote && std::chrono::steady_clock::now() >= retry_at_) {
     Promote(decision);

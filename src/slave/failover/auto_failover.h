@@ -59,9 +59,10 @@ FailoverDecision Decide(const PeerHealth& self, bool linked, const std::vector<P
 
 class AutoFailover {
  public:
-  // `config` and `status` must outlive this object.
-  AutoFailover(const SlaveConfig& config, const SlaveStatusBoard& status,
-               std::shared_ptr<spdlog::logger> logger);
+  // `config` and `status` must outlive this object; each decision taken
+  // while the master is silent goes to status (failover_decision, shown by
+  // /api/status).
+  AutoFailover(const SlaveConfig& config, SlaveStatusBoard& status, std::shared_ptr<spdlog::logger> logger);
   ~AutoFailover();  // Stop()
   AutoFailover(const AutoFailover&) = delete;
   AutoFailover& operator=(const AutoFailover&) = delete;
@@ -80,7 +81,7 @@ class AutoFailover {
   void Promote(const FailoverDecision& decision);
 
   const SlaveConfig& config_;
-  const SlaveStatusBoard& status_;
+  SlaveStatusBoard& status_;
   std::shared_ptr<spdlog::logger> logger_;
   const std::vector<Peer> peers_;
   std::mutex mutex_;

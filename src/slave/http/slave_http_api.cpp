@@ -113,6 +113,8 @@ nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapsho
     out["apply_error"] = {{"seq", status.apply_error.seq}, {"error", status.apply_error.error}};
   }
   if (!status.mysql_error.empty()) out["mysql_error"] = status.mysql_error;
+  out["master_silent_ms"] = MasterSilentMicros(status, now_micros) / 1000;
+  if (!status.failover_decision.empty()) out["failover_decision"] = status.failover_decision;
   return out;
 }
 
