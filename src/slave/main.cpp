@@ -11,6 +11,7 @@
 #include "applier.h"
 #include "apply_queue.h"
 #include "attached_console.h"
+#include "auto_failover.h"
 #include "console_server.h"
 #include "ddb/daemon/config_reload.h"
 #include "ddb/daemon/foreground.h"
@@ -157,7 +158,7 @@ int main(int argc, char** argv) {
   status.SetApplied(position.seq, position.master_committed_at_micros, 0);
   // Before the link and applier start: a port clash ends the daemon at once.
   SlaveHttpContext http_context{config.node_name, status, config.max_lag_seconds,
-                                config.reads_without_master_seconds};
+                                config.reads_without_master_seconds, config.auto_failover};
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
     HttpServerOptions http_options;
@@ -260,6 +261,11 @@ int main(int argc, char** argv) {
   applier.Start();
   link.Start();
   std::thread io_thread([&io] { io.run(); });
+  std::unique_ptr<AutoFailover> auto_failover;
+  if (config.auto_failover) {
+    auto_failover = std::make_unique<AutoFailover>(config, status, logging->For("failover"));
+    auto_failover->Start();
+  }
   logger->info("slave '{}' started at #{}, master {}:{} ({})", config.node_name, position.seq,
                config.master_host, config.master_port, link_tls ? "TLS" : "plain TCP");
 
@@ -298,6 +304,7 @@ int main(int argc, char** argv) {
   // Attached consoles end first: a statement they run may wait for the link.
   if (consoles) consoles->Stop();
   if (not_master) not_master->Stop();
+  if (auto_failover) auto_failover->Stop();
   link.Stop();
   applier.Stop();
   queries.Stop();

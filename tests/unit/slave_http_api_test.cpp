@@ -137,6 +137,19 @@ TEST(SlaveHealthTest, TheStatusSaysTheMasterIsUnreachableAndSinceWhen) {
       << json.dump();
 }
 
+TEST(SlaveHealthTest, TheStatusSaysHowLongTheMasterIsSilentAndWhatAutomaticFailoverDecided) {
+  SlaveStatusSnapshot s = MasterGone(4);
+  s.failover_decision = "no majority: 1 of 3 configured nodes lost the master (slave1 at #10), 2 needed";
+  const nlohmann::json json = SlaveStatusJson("slave1", s, Limits(5, 60), kNow);
+  EXPECT_EQ(json["master_silent_ms"], 4000);
+  EXPECT_EQ(json["failover_decision"], s.failover_decision);
+  // Never heard from: silent since the daemon started.
+  SlaveStatusSnapshot fresh;
+  fresh.started_at_micros = kNow - 2'500'000;
+  EXPECT_EQ(SlaveStatusJson("slave1", fresh, Limits(5), kNow)["master_silent_ms"], 2500);
+  EXPECT_FALSE(SlaveStatusJson("slave1", fresh, Limits(5), kNow).contains("failover_decision"));
+}
+
 TEST(SlaveHealthTest, TheMetricsSayHowLongTheMasterHasBeenSilent) {
   const std::string metrics = SlaveMetrics(MasterGone(4), Limits(5, 60), kNow);
   EXPECT_NE(metrics.find("ddb_slave_master_silent_seconds 4\n"), std::string::npos) << metrics;

@@ -6,6 +6,29 @@
 namespace ddb {
 namespace {
 
+// A watcher that could never win a majority, or that would call a master
+// gone on a single late heartbeat, is a mistake to say at start.
+void ValidateAutoFailover(const SlaveConfig& config, ConfigProblems* problems) {
+  if (!config.auto_failover) return;
+  if (config.failover_after_ms <= config.heartbeat.timeout_ms) {
+    problems->Add("failover_after_ms", std::to_string(config.failover_after_ms) +
+                                           " must be larger than heartbeat_timeout_ms (" +
+                                           std::to_string(config.heartbeat.timeout_ms) +
+                                           "): the link must give up on the master first");
+  }
+  if (config.master_config.empty()) {
+    problems->AddLine("master_config",
+                      config.config_path +
+                          ": key 'master_config' is missing (auto_failover = on promotes this node with it)");
+  }
+  if (config.seed_sources.empty()) {
+    problems->AddLine("seed_sources",
+                      config.config_path +
+                          ": key 'seed_sources' is missing (auto_failover = on needs the other slaves' HTTP, "
+                          "name=host:port: a majority of the nodes must agree the master is gone)");
+  }
+}
+
 void Validate(const SlaveConfig& config, ConfigProblems* problems) {
   if (config.node_name.empty()) {
     if (!problems->Has("node_name")) {
@@ -38,6 +61,7 @@ void Validate(const SlaveConfig& config, ConfigProblems* problems) {
   if (config.reconnect_max_ms < config.reconnect_min_ms) {
     problems->Add("reconnect_max_ms", "must not be smaller than reconnect_min_ms");
   }
+  ValidateAutoFailover(config, problems);
   // Exposure last: it reads values the checks above vouch for.
   if (Status s = ReviewSlaveExposure(config, nullptr); !s.ok()) problems->AddLine("", s.message());
 }
@@ -155,11 +179,21 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
                "new master if it holds nothing beyond the promotion point, else it is reported diverged");
   keys.Restart(app.add_option("--master_config", config->master_config,
                               "The ddb-master config this node runs when promoted (--promote, \\promote)"));
+  keys.Restart(app.add_option("--auto_failover", config->auto_failover,
+                              "on: when a majority of the configured nodes (this one, master_http_address, "
+                              "seed_sources) heard nothing from the master for failover_after_ms, the most "
+                              "advanced slave among them promotes itself (needs master_config)"));
+  keys.Restart(app.add_option("--failover_after_ms", config->failover_after_ms,
+                              "With auto_failover: how long the master must have been silent to a majority "
+                              "of the nodes (more than heartbeat_timeout_ms)")
+                   ->check(CLI::Range(100, 3600000)));
   keys.Restart(
       app.add_option("--master_http_address", config->master_http_address,
-                     "host:port of the master's HTTP server, for --seed [default: master_host:8080]"));
+                     "host:port of the master's HTTP server, for --seed, --promote and auto_failover "
+                     "[default: master_host:8080]"));
   keys.Restart(app.add_option("--seed_sources", config->seed_sources,
-                              "For --seed-from: name=host:port of other slaves' HTTP servers")
+                              "name=host:port of other slaves' HTTP servers, for --seed-from, --promote and "
+                              "auto_failover")
                    ->delimiter(','));
 }
 

@@ -70,6 +70,12 @@ struct SlaveConfig {
   bool promote = false;
   bool rejoin = false;
   std::string master_config;
+  // Automatic failover (auto_failover.h): when a majority of the configured
+  // nodes (this one, master_http_address, seed_sources) heard nothing from
+  // the master for failover_after_ms, the most advanced of the slaves among
+  // them promotes itself as --promote would.
+  bool auto_failover = false;
+  int failover_after_ms = 5000;
 
   LoggingOptions logging;
   ConsoleOptions console;

@@ -25,6 +25,8 @@ const char* ApplierStateName(ApplierState state) {
   return "unknown";
 }
 
+SlaveStatusBoard::SlaveStatusBoard() { status_.started_at_micros = NowMicros(); }
+
 SlaveStatusSnapshot SlaveStatusBoard::Snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return status_;
@@ -38,6 +40,12 @@ std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t
   if (since == 0) since = status.applied_master_committed_at_micros;
   if (since == 0) return std::nullopt;
   return static_cast<double>(std::max<int64_t>(0, now_micros - since)) / 1e6;
+}
+
+int64_t MasterSilentMicros(const SlaveStatusSnapshot& status, int64_t now_micros) {
+  const int64_t since =
+      status.master_heard_at_micros != 0 ? status.master_heard_at_micros : status.started_at_micros;
+  return std::max<int64_t>(0, now_micros - since);
 }
 
 void SlaveStatusBoard::SetLink(LinkState state, std::string detail) {
@@ -105,6 +113,11 @@ void SlaveStatusBoard::SetApplyError(ApplyError error) {
   if (status_.applier != ApplierState::kError) ++status_.apply_errors;
   status_.applier = ApplierState::kError;
   status_.apply_error = std::move(error);
+}
+
+void SlaveStatusBoard::SetFailoverDecision(std::string decision) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  status_.failover_decision = std::move(decision);
 }
 
 }  // namespace ddb

@@ -36,6 +36,7 @@ struct SlaveStatusSnapshot {
   // not since this daemon started. While the link is down, it says how old
   // master_last_seq is (/health serves reads for reads_without_master_seconds).
   int64_t master_heard_at_micros = 0;
+  int64_t started_at_micros = 0;  // when this daemon's board was made (its start)
   ApplierState applier = ApplierState::kStarting;
   ApplyError apply_error;        // when applier == kError
   std::string mysql_error;       // when applier == kMySqlDown
@@ -46,6 +47,9 @@ struct SlaveStatusSnapshot {
   uint64_t records_received = 0;  // since start
   uint64_t link_connects = 0;     // links to the master that authenticated
   uint64_t apply_errors = 0;      // records the applier stopped on
+  // auto_failover's latest decision while the master is silent, with its
+  // numbers (auto_failover.h); empty when off or while the master is heard.
+  std::string failover_decision;
 };
 
 // Seconds this slave is behind the master: the age of the oldest record it
@@ -53,11 +57,18 @@ struct SlaveStatusSnapshot {
 // nullopt when unknown (behind, but no commit time known yet).
 std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t now_micros);
 
+// How long this slave has heard nothing from the master: since it last did,
+// or since the daemon started when it never has (automatic failover counts
+// this, auto_failover.h).
+int64_t MasterSilentMicros(const SlaveStatusSnapshot& status, int64_t now_micros);
+
 const char* LinkStateName(LinkState state);
 const char* ApplierStateName(ApplierState state);
 
 class SlaveStatusBoard {
  public:
+  SlaveStatusBoard();
+
   SlaveStatusSnapshot Snapshot() const;
 
   void SetLink(LinkState state, std::string detail);
@@ -68,6 +79,7 @@ class SlaveStatusBoard {
   void SetApplied(uint64_t seq, int64_t master_committed_at_micros, uint64_t records);
   void SetApplier(ApplierState state, std::string mysql_error = "");
   void SetApplyError(ApplyError error);
+  void SetFailoverDecision(std::string decision);
 
   // Blocks until the applier has applied `seq` (true) or `deadline` passed
   // (false). Woken by SetApplied, so a console waiting to read its own

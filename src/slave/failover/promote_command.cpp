@@ -1,70 +1,40 @@
 #include "promote_command.h"
 
-#include <nlohmann/json.hpp>
-
-#include "ddb/daemon/config_check.h"
-#include "ddb/daemon/config_parser.h"
 #include "ddb/daemon/role_change.h"
 #include "ddb/mysql/node_role.h"
+#include "peer_health.h"
 #include "slave_schema.h"
-#include "snapshot_fetch.h"
 
 namespace ddb {
 namespace {
-
-struct Peer {
-  std::string name;
-  std::string address;  // host:port of its HTTP
-};
-
-std::vector<Peer> PeersOf(const SlaveConfig& config) {
-  std::vector<Peer> peers{{"master", config.master_http_address}};
-  for (const std::string& list : config.seed_sources) {
-    for (const std::string& item : SplitList(list)) {
-      const size_t equals = item.find('=');
-      if (equals != std::string::npos) peers.push_back({item.substr(0, equals), item.substr(equals + 1)});
-    }
-  }
-  return peers;
-}
 
 // Why promoting this node would lose or split something `peer` knows;
 // empty when nothing. `unreachable` gets peers that did not answer.
 std::string Objection(const Peer& peer, uint64_t own_seq, const std::optional<EpochStart>& ours,
                       std::vector<std::string>* unreachable) {
-  HttpAddress address;
-  int status = 0;
-  std::string body;
-  // ParseHttpAddress, not a hand split: a port that is not a number is "no answer", never an exception.
-  if (!ParseHttpAddress(peer.address, &address).ok() ||
-      !HttpGet(address.host, address.port, "/health", "", std::chrono::milliseconds(2000), &status, &body)
-           .ok() ||
-      status == 0) {
-    unreachable->push_back(peer.name + " (" + peer.address + ")");
+  const PeerHealth health = AskPeerHealth(peer, std::chrono::milliseconds(2000));
+  const std::string who = peer.Describe();
+  if (!health.answered) {
+    unreachable->push_back(who);
     return "";
   }
-  const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
-  if (!health.is_object()) return "";
-  const EpochStart theirs = EpochFromJson(health.value("epoch", nlohmann::json::object()));
-  const std::string who = peer.name + " (" + peer.address + ")";
-  if (health.value("role", "") == "master") {
-    if (ours && theirs.epoch > ours->epoch) {
-      return who + " is the master already, in " + EpochHistory::Describe(theirs) +
+  if (health.master) {
+    if (ours && health.epoch.epoch > ours->epoch) {
+      return who + " is the master already, in " + EpochHistory::Describe(health.epoch) +
              ": this slave should follow it (master_candidates), not replace it";
     }
-    if (status == 200 && health.value("status", "") == "ok") {
+    if (health.master_ok) {
       return who +
              " answers as the master and takes writes: replace a running master with a switchover, "
              "or stop it first";
     }
     return "";
   }
-  const uint64_t applied = health.value("applied_seq", uint64_t{0});
-  if (applied > own_seq) {
-    return who + " applied up to #" + std::to_string(applied) + ", this slave only #" +
-           std::to_string(own_seq) + ": promote " + peer.name + " instead (promoting this one would leave #" +
-           std::to_string(own_seq + 1) + ".." + "#" + std::to_string(applied) + " on " + peer.name +
-           " alone)";
+  if (health.applied_seq > own_seq) {
+    const std::string applied = std::to_string(health.applied_seq);
+    return who + " applied up to #" + applied + ", this slave only #" + std::to_string(own_seq) +
+           ": promote " + peer.name + " instead (promoting this one would leave #" +
+           std::to_string(own_seq + 1) + ".." + "#" + applied + " on " + peer.name + " alone)";
   }
   return "";
 }

@@ -113,6 +113,8 @@ nlohmann::json SlaveStatusJson(const std::string& name, const SlaveStatusSnapsho
     out["apply_error"] = {{"seq", status.apply_error.seq}, {"error", status.apply_error.error}};
   }
   if (!status.mysql_error.empty()) out["mysql_error"] = status.mysql_error;
+  out["master_silent_ms"] = MasterSilentMicros(status, now_micros) / 1000;
+  if (!status.failover_decision.empty()) out["failover_decision"] = status.failover_decision;
   return out;
 }
 
@@ -156,23 +158,30 @@ std::string SlaveMetrics(const SlaveStatusSnapshot& status, const SlaveHealthLim
 void AddSlaveRoutes(HttpServer& server, const SlaveHttpContext& context) {
   // ?role=slave asks the same as plain /health; ?role=master is never this
   // node (HAProxy's write backend skips it).
-  server.Route("GET", "/health", RouteAccess::kPublic, RouteWork::kQuick,
-               [&context](const HttpRequest& request) {
-                 const std::optional<HealthRole> role = RequestedHealthRole(request);
-                 if (!role) return BadHealthRole(request);
-                 if (*role == HealthRole::kMaster)
-                   return NotInRole(HealthRole::kMaster, HealthRole::kSlave, context.name);
-                 const SlaveStatusSnapshot status = context.status.Snapshot();
-                 const SlaveHealth health = CheckSlaveHealth(status, context.Limits(), NowMicros());
-                 return HttpResponse::Json(health.healthy ? 200 : 503,
-                                           nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
-                                                          {"role", "slave"},
-                                                          {"reason", health.reason},
-                                                          {"master_reachable", health.master_reachable},
-                                                          {"name", context.name},
-                                                          {"applied_seq", status.applied_seq},
-                                                          {"epoch", EpochJson(status.epoch)}});
-               });
+  server.Route(
+      "GET", "/health", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest& request) {
+        const std::optional<HealthRole> role = RequestedHealthRole(request);
+        if (!role) return BadHealthRole(request);
+        if (*role == HealthRole::kMaster)
+          return NotInRole(HealthRole::kMaster, HealthRole::kSlave, context.name);
+        const SlaveStatusSnapshot status = context.status.Snapshot();
+        const int64_t now = NowMicros();
+        const SlaveHealth health = CheckSlaveHealth(status, context.Limits(), now);
+        // The peers' automatic failover reads the last four
+        // (auto_failover.h): who lost the master, how long ago,
+        // how far each got, and who would take over.
+        return HttpResponse::Json(health.healthy ? 200 : 503,
+                                  nlohmann::json{{"status", health.healthy ? "ok" : "unavailable"},
+                                                 {"role", "slave"},
+                                                 {"reason", health.reason},
+                                                 {"master_reachable", health.master_reachable},
+                                                 {"name", context.name},
+                                                 {"epoch", EpochJson(status.epoch)},
+                                                 {"applied_seq", status.applied_seq},
+                                                 {"received_seq", status.received_seq},
+                                                 {"master_silent_ms", MasterSilentMicros(status, now) / 1000},
+                                                 {"auto_failover", context.auto_failover}});
+      });
   server.Route("GET", "/api/status", RouteAccess::kPublic, RouteWork::kQuick, [&context](const HttpRequest&) {
     return HttpResponse::Json(
         200, SlaveStatusJson(context.name, context.status.Snapshot(), context.Limits(), NowMicros()));

@@ -47,6 +47,9 @@ struct SlaveHttpContext {
   // A config reload changes these while the server runs.
   std::atomic<double> max_lag_seconds;
   std::atomic<double> reads_without_master_seconds;
+  // auto_failover is on and master_config set: this slave would promote
+  // itself when a majority lost the master (/health says so to its peers).
+  bool auto_failover = false;
 
   SlaveHealthLimits Limits() const { return {max_lag_seconds, reads_without_master_seconds}; }
 };
