@@ -100,6 +100,12 @@ int main(int argc, char** argv) {
       return Fail(s.message());
     }
   }
+  // The peers' /health certificates, checked before they count for a
+  // promotion (auto_failover; \promote builds its own).
+  std::shared_ptr<ssl::context> peer_tls;
+  if (!config.attach && config.auto_failover) {
+    if (Status s = PeerTlsOf(config, &peer_tls); !s.ok()) return Fail(s.message());
+  }
   if (!config.attach && !config.tls.files.cert_file.empty()) {
     if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, false, &http_tls); !s.ok()) {
       return Fail(s.message());
@@ -263,7 +269,7 @@ int main(int argc, char** argv) {
   std::thread io_thread([&io] { io.run(); });
   std::unique_ptr<AutoFailover> auto_failover;
   if (config.auto_failover) {
-    auto_failover = std::make_unique<AutoFailover>(config, status, logging->For("failover"));
+    auto_failover = std::make_unique<AutoFailover>(config, status, logging->For("failover"), peer_tls);
     auto_failover->Start();
   }
   logger->info("slave '{}' started at #{}, master {}:{} ({})", config.node_name, position.seq,

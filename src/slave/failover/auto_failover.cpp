@@ -110,8 +110,12 @@ FailoverDecision Decide(const PeerHealth& self, bool linked, const std::vector<P
 }
 
 AutoFailover::AutoFailover(const SlaveConfig& config, SlaveStatusBoard& status,
-                           std::shared_ptr<spdlog::logger> logger)
-    : config_(config), status_(status), logger_(std::move(logger)), peers_(PeersOf(config)) {}
+                           std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> peer_tls)
+    : config_(config),
+      status_(status),
+      logger_(std::move(logger)),
+      peers_(PeersOf(config)),
+      peer_tls_(std::move(peer_tls)) {}
 
 AutoFailover::~AutoFailover() { Stop(); }
 
@@ -153,8 +157,8 @@ void AutoFailover::Check() {
     const auto deadline = std::chrono::milliseconds(std::clamp(config_.failover_after_ms / 2, 100, 1000));
     std::vector<std::future<PeerHealth>> asks;
     for (const Peer& peer : peers_) {
-      asks.push_back(std::async(std::launch::async, [&peer, deadline] {
-        PeerHealth health = AskPeerHealth(peer, deadline);
+      asks.push_back(std::async(std::launch::async, [this, &peer, deadline] {
+        PeerHealth health = AskPeerHealth(peer, deadline, peer_tls_.get());
         if (health.name.empty()) health.name = peer.name;
         return health;
       }));

@@ -62,7 +62,9 @@ class AutoFailover {
   // `config` and `status` must outlive this object; each decision taken
   // while the master is silent goes to status (failover_decision, shown by
   // /api/status).
-  AutoFailover(const SlaveConfig& config, SlaveStatusBoard& status, std::shared_ptr<spdlog::logger> logger);
+  // `peer_tls` (PeerTlsOf; null: none) checks the peers' certificates.
+  AutoFailover(const SlaveConfig& config, SlaveStatusBoard& status, std::shared_ptr<spdlog::logger> logger,
+               std::shared_ptr<ssl::context> peer_tls);
   ~AutoFailover();  // Stop()
   AutoFailover(const AutoFailover&) = delete;
   AutoFailover& operator=(const AutoFailover&) = delete;
@@ -84,6 +86,7 @@ class AutoFailover {
   SlaveStatusBoard& status_;
   std::shared_ptr<spdlog::logger> logger_;
   const std::vector<Peer> peers_;
+  const std::shared_ptr<ssl::context> peer_tls_;
   std::mutex mutex_;
   std::condition_variable wake_;  // Stop() notifies
   bool stopping_ = false;         // guarded by mutex_

@@ -19,16 +19,23 @@ std::vector<Peer> PeersOf(const SlaveConfig& config) {
   return peers;
 }
 
-PeerHealth AskPeerHealth(const Peer& peer, std::chrono::milliseconds deadline) {
+Status PeerTlsOf(const SlaveConfig& config, std::shared_ptr<ssl::context>* out) {
+  out->reset();
+  if (config.tls.files.ca_file.empty()) return Status::Ok();
+  return MakeTlsClientContext(config.config_path, config.tls.files, out);
+}
+
+PeerHealth AskPeerHealth(const Peer& peer, std::chrono::milliseconds deadline, ssl::context* verify) {
   PeerHealth health;
   HttpAddress address;
   std::string body;
   // ParseHttpAddress, not a hand split: a port that is not a number is "no answer", never an exception.
-  if (!ParseHttpAddress(peer.address, &address).ok() ||
-      !HttpGet(address.host, address.port, "/health", "", deadline, &health.http_status, &body).ok() ||
-      health.http_status == 0) {
-    return health;
-  }
+  if (!ParseHttpAddress(peer.address, &address).ok()) return health;
+  const Status asked = verify != nullptr ? HttpGetVerified(*verify, address.host, address.port, "/health",
+                                                           deadline, &health.http_status, &body)
+                                         : HttpGet(address.host, address.port, "/health", "", deadline,
+                                                   &health.http_status, &body);
+  if (!asked.ok() || health.http_status == 0) return health;
   health.answered = true;
   const nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
   if (!json.is_object()) return health;

@@ -5,11 +5,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ddb/base/epochs.h"
+#include "ddb/base/status.h"
+#include "ddb/base/tls.h"
 #include "slave_config.h"
 
 namespace ddb {
@@ -41,7 +44,13 @@ struct PeerHealth {
   bool auto_failover = false;  // a slave that would promote itself
 };
 
-// GET /health at `peer` within `deadline`; never throws.
-PeerHealth AskPeerHealth(const Peer& peer, std::chrono::milliseconds deadline);
+// What a slave checks its peers' HTTPS certificates with: its tls_ca_file
+// (HttpGetVerified), so a forged /health can neither stop a promotion nor
+// vote for one. Null without tls_ca_file: answers are taken as they come.
+Status PeerTlsOf(const SlaveConfig& config, std::shared_ptr<ssl::context>* out);
+
+// GET /health at `peer` within `deadline`, its certificate checked with
+// `verify` (null: not checked); never throws.
+PeerHealth AskPeerHealth(const Peer& peer, std::chrono::milliseconds deadline, ssl::context* verify);
 
 }  // namespace ddb

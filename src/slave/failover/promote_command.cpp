@@ -11,8 +11,8 @@ namespace {
 // Why promoting this node would lose or split something `peer` knows;
 // empty when nothing. `unreachable` gets peers that did not answer.
 std::string Objection(const Peer& peer, uint64_t own_seq, const std::optional<EpochStart>& ours,
-                      std::vector<std::string>* unreachable) {
-  const PeerHealth health = AskPeerHealth(peer, std::chrono::milliseconds(2000));
+                      ssl::context* verify, std::vector<std::string>* unreachable) {
+  const PeerHealth health = AskPeerHealth(peer, std::chrono::milliseconds(2000), verify);
   const std::string who = peer.Describe();
   if (!health.answered) {
     unreachable->push_back(who);
@@ -81,9 +81,12 @@ Status RunPromote(const SlaveConfig& config, std::ostream& out) {
 Status CheckPeersForPromotion(const SlaveConfig& config, uint64_t applied_seq,
                               const std::optional<EpochStart>& epoch, bool force, std::ostream& out) {
   if (Status s = RequireMasterConfig(config); !s.ok()) return s;
+  std::shared_ptr<ssl::context> verify;
+  if (Status s = PeerTlsOf(config, &verify); !s.ok()) return s;
   std::vector<std::string> objections, unreachable;
   for (const Peer& peer : PeersOf(config)) {
-    if (std::string objection = Objection(peer, applied_seq, epoch, &unreachable); !objection.empty()) {
+    if (std::string objection = Objection(peer, applied_seq, epoch, verify.get(), &unreachable);
+        !objection.empty()) {
       objections.push_back(std::move(objection));
     }
   }
