@@ -176,6 +176,41 @@ TEST_F(AutoFailoverTest, KillingTheMasterAndItsMariaDbPromotesExactlyOneSlaveInT
   KillTheMasterAndExpectOneSlaveToTakeOver(/*with_mariadb=*/true);
 }
 
+// The master's daemon lives on but its MariaDB is gone: it takes no writes
+// (its /health says so), and the slaves, still linked to it, count it as
+// silent from then on. One takes over; the daemon learns of the newer
+// epoch, becomes a slave that waits for its MariaDB, and rejoins once it is
+// back.
+TEST_F(AutoFailoverTest, LosingOnlyTheMastersMariaDbPromotesASlaveAndTheFormerMasterRejoinsWhenItIsBack) {
+  StartCluster(1);
+  CreateTable();
+  std::string inserts;
+  for (int i = 1; i <= 20; ++i) inserts += "INSERT INTO f.t VALUES (" + std::to_string(i) + ", 'before');\n";
+  cluster_->SqlAndWait(inserts);
+  cluster_->master_db().Kill9();
+  int promoted = -1;
+  // The master's probe notices within seconds, then failover_after_ms.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        promoted = ha_->CurrentMaster();
+        return promoted > 0;
+      },
+      seconds(5) + kPromotedWithin + seconds(20), milliseconds(50)))
+      << "no slave became the master";
+  EXPECT_EQ(ha_->db(promoted).QueryValue("SELECT COUNT(*) FROM f.t"), "20");
+  for (int i = 21; i <= 30; ++i) {
+    ASSERT_TRUE(WriteAt(promoted, "INSERT INTO f.t VALUES (" + std::to_string(i) + ", 'after')"));
+  }
+  const int other = promoted == 1 ? 2 : 1;
+  ASSERT_TRUE(
+      WaitFor([&] { return ha_->db(other).QueryValue("SELECT COUNT(*) FROM f.t") == "30"; }, seconds(30)));
+  cluster_->master_db().Restart();
+  ASSERT_TRUE(
+      WaitFor([&] { return ha_->db(0).QueryValue("SELECT COUNT(*) FROM f.t") == "30"; }, seconds(60)));
+  EXPECT_EQ(ha_->CurrentMaster(), promoted);
+  ExpectChecksumsEqual("after the former master rejoined");
+}
+
 TEST_F(AutoFailoverTest, ASlaveCutOffFromEveryoneNeverPromotesAndCatchesUpWhenHealed) {
   StartCluster(1, /*start_slaves=*/false);
   Cluster& c = *cluster_;

@@ -31,5 +31,23 @@ TEST(SlaveStatusBoardTest, WaitUntilAppliedGivesUpAtTheDeadline) {
   EXPECT_GE(steady_clock::now() - start, milliseconds(30));
 }
 
+TEST(MasterSilenceTest, AMasterWithoutItsMySqlCountsAsSilentFromWhenThatWasSeen) {
+  SlaveStatusSnapshot status;
+  status.started_at_micros = 1'000'000;
+  status.master_heard_at_micros = 9'000'000;  // heartbeats keep coming
+  EXPECT_EQ(MasterSilentMicros(status, 10'000'000), 1'000'000);
+  status.master_unusable_since_micros = 4'000'000;  // but its MySQL is gone since then
+  EXPECT_EQ(MasterSilentMicros(status, 10'000'000), 6'000'000);
+
+  SlaveStatusBoard board;
+  board.SetMasterUnusable(true);
+  const int64_t since = board.Snapshot().master_unusable_since_micros;
+  EXPECT_NE(since, 0);
+  board.SetMasterUnusable(true);  // still: the first moment stays
+  EXPECT_EQ(board.Snapshot().master_unusable_since_micros, since);
+  board.SetMasterUnusable(false);
+  EXPECT_EQ(board.Snapshot().master_unusable_since_micros, 0);
+}
+
 }  // namespace
 }  // namespace ddb

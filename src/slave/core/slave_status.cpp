@@ -43,9 +43,19 @@ std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t
 }
 
 int64_t MasterSilentMicros(const SlaveStatusSnapshot& status, int64_t now_micros) {
-  const int64_t since =
+  int64_t since =
       status.master_heard_at_micros != 0 ? status.master_heard_at_micros : status.started_at_micros;
+  if (status.master_unusable_since_micros != 0) since = std::min(since, status.master_unusable_since_micros);
   return std::max<int64_t>(0, now_micros - since);
+}
+
+void SlaveStatusBoard::SetMasterUnusable(bool unusable) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!unusable) {
+    status_.master_unusable_since_micros = 0;
+  } else if (status_.master_unusable_since_micros == 0) {
+    status_.master_unusable_since_micros = NowMicros();
+  }
 }
 
 void SlaveStatusBoard::SetLink(LinkState state, std::string detail) {

@@ -37,6 +37,10 @@ struct SlaveStatusSnapshot {
   // master_last_seq is (/health serves reads for reads_without_master_seconds).
   int64_t master_heard_at_micros = 0;
   int64_t started_at_micros = 0;  // when this daemon's board was made (its start)
+  // Since when the master's daemon, still linked, says its MySQL is gone
+  // (auto_failover's watcher asks its /health); 0: not so. A master that
+  // cannot write counts as silent from then on.
+  int64_t master_unusable_since_micros = 0;
   ApplierState applier = ApplierState::kStarting;
   ApplyError apply_error;        // when applier == kError
   std::string mysql_error;       // when applier == kMySqlDown
@@ -58,8 +62,9 @@ struct SlaveStatusSnapshot {
 std::optional<double> SlaveLagSeconds(const SlaveStatusSnapshot& status, int64_t now_micros);
 
 // How long this slave has heard nothing from the master: since it last did,
-// or since the daemon started when it never has (automatic failover counts
-// this, auto_failover.h).
+// or since the daemon started when it never has, or since the master said
+// its MySQL is gone if that is longer (automatic failover counts this,
+// auto_failover.h).
 int64_t MasterSilentMicros(const SlaveStatusSnapshot& status, int64_t now_micros);
 
 const char* LinkStateName(LinkState state);
@@ -76,6 +81,8 @@ class SlaveStatusBoard {
   void SetEpoch(std::optional<EpochStart> epoch);
   void SetReceived(uint64_t seq, int64_t master_committed_at_micros = 0);
   void SetMasterLastSeq(uint64_t seq);
+  // The linked master's MySQL is gone (true) or answers again (false).
+  void SetMasterUnusable(bool unusable);
   void SetApplied(uint64_t seq, int64_t master_committed_at_micros, uint64_t records);
   void SetApplier(ApplierState state, std::string mysql_error = "");
   void SetApplyError(ApplyError error);

@@ -144,10 +144,35 @@ void AutoFailover::Run() {
   }
 }
 
+void AutoFailover::WatchLinkedMaster(const SlaveStatusSnapshot& now) {
+  if (now.link != LinkState::kConnected || !now.epoch) {
+    status_.SetMasterUnusable(false);
+    return;
+  }
+  // The peer that answered as the master last time first: usually the only
+  // one asked.
+  std::vector<size_t> order;
+  if (master_peer_ < peers_.size()) order.push_back(master_peer_);
+  for (size_t i = 0; i < peers_.size(); ++i)
+    if (i != master_peer_) order.push_back(i);
+  for (size_t i : order) {
+    const PeerHealth health = AskPeerHealth(peers_[i], std::chrono::milliseconds(1000), peer_tls_.get());
+    if (!health.answered || !health.master || health.name != now.epoch->node) continue;
+    master_peer_ = i;
+    status_.SetMasterUnusable(health.master_mysql_down);
+    return;
+  }
+  // Its HTTP does not answer while its link does: nothing to conclude.
+}
+
 void AutoFailover::Check() {
+  // A master that still talks on the link but has lost its MySQL takes no
+  // writes: it counts as silent from then on (the others' watchers see it
+  // too), so the cluster fails over as if it were gone.
+  WatchLinkedMaster(status_.Snapshot());
   SlaveStatusSnapshot now = status_.Snapshot();
   const PeerHealth self = SelfAsPeer(config_.node_name, now, NowMicros());
-  const bool linked = now.link == LinkState::kConnected;
+  const bool linked = now.link == LinkState::kConnected && now.master_unusable_since_micros == 0;
   const auto after = std::chrono::milliseconds(config_.failover_after_ms);
   // Only a silent master is worth asking the others about.
   FailoverDecision decision = Decide(self, linked, {}, peers_.size() + 1, after);
@@ -183,7 +208,7 @@ void AutoFailover::Check() {
 void AutoFailover::Promote(const FailoverDecision& decision) {
   // The link may have found a master while the peers were asked.
   const SlaveStatusSnapshot now = status_.Snapshot();
-  if (now.link == LinkState::kConnected) {
+  if (now.link == LinkState::kConnected && now.master_unusable_since_micros == 0) {
     logger_->warn("automatic failover: not promoting, the link reached a master meanwhile");
     return;
   }

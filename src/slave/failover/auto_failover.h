@@ -4,8 +4,9 @@
 //
 // The configured nodes are this slave plus its peers (peer_health.h: the
 // master's HTTP and every other slave's). Once this slave has heard nothing
-// from the master for failover_after_ms (and its link is not connected), it
-// asks every peer's /health:
+// from the master for failover_after_ms (and its link is not connected, or
+// the master it is linked to says its MySQL is gone: it can take no write),
+// it asks every peer's /health:
 //   - a peer answering as a master that takes writes, in this slave's epoch
 //     or a newer one, means the master is alive for someone: no failover;
 //   - votes are this slave and every peer answering as a slave that has not
@@ -24,6 +25,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -80,6 +82,9 @@ class AutoFailover {
  private:
   void Run();
   void Check();
+  // Asks the linked master's /health: a daemon whose MySQL is gone marks it
+  // unusable on the status board (SetMasterUnusable).
+  void WatchLinkedMaster(const SlaveStatusSnapshot& now);
   void Promote(const FailoverDecision& decision);
 
   const SlaveConfig& config_;
@@ -87,6 +92,7 @@ class AutoFailover {
   std::shared_ptr<spdlog::logger> logger_;
   const std::vector<Peer> peers_;
   const std::shared_ptr<ssl::context> peer_tls_;
+  size_t master_peer_ = SIZE_MAX;  // the watcher thread's only: the peer that answered as the master
   std::mutex mutex_;
   std::condition_variable wake_;  // Stop() notifies
   bool stopping_ = false;         // guarded by mutex_

@@ -47,6 +47,7 @@ PeerHealth AskPeerHealth(const Peer& peer, std::chrono::milliseconds deadline, s
     health.master = json.value("role", "") == "master";
     health.master_ok = health.master && health.http_status == 200 && json.value("status", "") == "ok" &&
                        !json.contains("fenced");
+    health.master_mysql_down = health.master && json.value("status", "") == "unavailable";
     health.applied_seq = json.value("applied_seq", uint64_t{0});
     health.received_seq = json.value("received_seq", uint64_t{0});
     if (json.contains("master_silent_ms")) health.master_silent_ms = json["master_silent_ms"].get<int64_t>();

@@ -35,6 +35,9 @@ struct PeerHealth {
   bool master = false;
   // A master that takes writes: 200, status ok, not fenced.
   bool master_ok = false;
+  // A master whose daemon answers but whose MySQL is gone (503
+  // "unavailable"): it can take no write.
+  bool master_mysql_down = false;
   EpochStart epoch;  // epoch 0 when it reported none
   uint64_t applied_seq = 0;
   uint64_t received_seq = 0;
