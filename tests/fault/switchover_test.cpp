@@ -105,35 +105,11 @@ class SwitchoverTest : public ::testing::Test {
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
   }
 
-  // Every node applied the same last record; then each holds every row
-  // acknowledged and all are equal.
+  // All nodes end equal, and hold every row acknowledged.
   void ExpectAllEqual(const std::set<int64_t>& acknowledged) {
-    const HaConfigs& ha = *ha_;
-    ASSERT_TRUE(WaitFor(
-        [&] {
-          const std::string expected = ha.db(0).TableChecksum("s", "t");
-          for (int n = 1; n < ha.node_count(); ++n) {
-            if (ha.db(n).TableChecksum("s", "t") != expected) return false;
-          }
-          return true;
-        },
-        seconds(60)))
-        << ha.Logs();
-    for (int n = 0; n < ha.node_count(); ++n) {
-      const std::string count = ha.db(n).QueryValue("SELECT COUNT(*) FROM s.t");
-      EXPECT_GE(std::stoll(count), static_cast<int64_t>(acknowledged.size())) << ha.node(n).name;
-    }
-    // Each acknowledged id, on the first node (the others equal it), a
-    // thousand at a time.
-    std::vector<int64_t> ids(acknowledged.begin(), acknowledged.end());
-    for (size_t from = 0; from < ids.size(); from += 1000) {
-      const size_t to = std::min(ids.size(), from + 1000);
-      std::string list;
-      for (size_t i = from; i < to; ++i) list += (i == from ? "" : ",") + std::to_string(ids[i]);
-      EXPECT_EQ(ha.db(0).QueryValue("SELECT COUNT(*) FROM s.t WHERE id IN (" + list + ")"),
-                std::to_string(to - from))
-          << "acknowledged writes lost among ids #" << ids[from] << "..#" << ids[to - 1];
-    }
+    ASSERT_TRUE(ha_->WaitForTableEqualEverywhere("s", "t", seconds(60))) << ha_->Logs();
+    const std::vector<int64_t> ids(acknowledged.begin(), acknowledged.end());
+    EXPECT_EQ(ha_->CountMissing(0, "s", "t", ids), 0u) << "acknowledged writes lost";
   }
 
   std::unique_ptr<Cluster> cluster_;
@@ -149,7 +125,7 @@ TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLos
   ASSERT_TRUE(WaitFor([&] { return writers.Acknowledged().size() > 200; }, seconds(30))) << ha.Logs();
 
   // Over to slave1, at the master console.
-  Clock::time_point started = Clock::now();
+  const Clock::time_point started = Clock::now();
   c.Sql("\\switchover slave1");
   ASSERT_TRUE(ha.WaitForMaster(1, seconds(30))) << c.MasterConsoleOutput() << ha.Logs();
   const auto over = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
@@ -187,12 +163,10 @@ TEST_F(SwitchoverTest, HandsTheMasterRoleOverAndBackWhileEightClientsWriteAndLos
   EXPECT_NE(misdirected.body.find("send SQL to slave1's /api/query"), std::string::npos) << misdirected.body;
 
   // And back, through slave1's HTTP API.
-  started = Clock::now();
-  const HttpReply asked =
-      HttpPost(ha.node(1).http_port, "/api/switchover", "{\"to\": \"master\"}", c.options().http_token);
-  ASSERT_EQ(asked.status, 202) << asked.body;
-  ASSERT_TRUE(ha.WaitForMaster(0, seconds(30))) << ha.Logs();
-  const auto back = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  std::string why;
+  const std::optional<milliseconds> took_back = ha.SwitchOverThroughApi(1, 0, seconds(30), &why);
+  ASSERT_TRUE(took_back) << why;
+  const milliseconds back = *took_back;
   EXPECT_LT(back, seconds(5)) << "the switchover back took " << back.count() << " ms";
   const size_t after_back = writers.Acknowledged().size();
   ASSERT_TRUE(WaitFor([&] { return writers.Acknowledged().size() > after_back + 200; }, seconds(30)))

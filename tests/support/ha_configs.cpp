@@ -1,5 +1,6 @@
 #include "ha_configs.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "ddb/daemon/config_check.h"
@@ -166,6 +167,50 @@ int HaConfigs::CurrentMaster() const {
 
 bool HaConfigs::WaitForMaster(int n, std::chrono::milliseconds deadline) const {
   return WaitFor([&] { return CurrentMaster() == n; }, deadline);
+}
+
+std::optional<std::chrono::milliseconds> HaConfigs::SwitchOverThroughApi(int from, int to,
+                                                                         std::chrono::milliseconds deadline,
+                                                                         std::string* why) const {
+  const auto started = std::chrono::steady_clock::now();
+  const HttpReply asked = HttpPost(nodes_[from].http_port, "/api/switchover",
+                                   "{\"to\": \"" + nodes_[to].name + "\"}", cluster_.options().http_token);
+  if (asked.status != 202) {
+    *why = "POST /api/switchover answered " + std::to_string(asked.status) + ": " + asked.body;
+    return std::nullopt;
+  }
+  if (!WaitForMaster(to, deadline)) {
+    *why = nodes_[to].name + " did not become the master\n" + Logs();
+    return std::nullopt;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+}
+
+bool HaConfigs::WaitForTableEqualEverywhere(const std::string& db_name, const std::string& table,
+                                            std::chrono::milliseconds deadline) const {
+  return WaitFor(
+      [&] {
+        const std::string expected = db(0).TableChecksum(db_name, table);
+        for (int n = 1; n < node_count(); ++n) {
+          if (db(n).TableChecksum(db_name, table) != expected) return false;
+        }
+        return true;
+      },
+      deadline);
+}
+
+size_t HaConfigs::CountMissing(int n, const std::string& db_name, const std::string& table,
+                               const std::vector<int64_t>& ids) const {
+  size_t missing = 0;
+  for (size_t from = 0; from < ids.size(); from += 1000) {  // a thousand per query
+    const size_t to = std::min(ids.size(), from + 1000);
+    std::string list;
+    for (size_t i = from; i < to; ++i) list += (i == from ? "" : ",") + std::to_string(ids[i]);
+    const std::string found =
+        db(n).QueryValue("SELECT COUNT(*) FROM `" + db_name + "`.`" + table + "` WHERE id IN (" + list + ")");
+    missing += (to - from) - std::stoull(found);
+  }
+  return missing;
 }
 
 std::string HaConfigs::Logs() const {

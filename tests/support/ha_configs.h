@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,19 @@ class HaConfigs {
   int CurrentMaster() const;
   // Waits until exactly `n` answers as the master; false at the deadline.
   bool WaitForMaster(int n, std::chrono::milliseconds deadline) const;
+  // POST /api/switchover {"to": node `to`} at node `from` (the master),
+  // then waits until `to` alone answers as the master: how long that took
+  // from the request; nullopt when the request was refused (`why` says so)
+  // or `to` did not take over within `deadline`.
+  std::optional<std::chrono::milliseconds> SwitchOverThroughApi(int from, int to,
+                                                                std::chrono::milliseconds deadline,
+                                                                std::string* why) const;
+  // Waits until `db`.`table` has the same checksum on every node.
+  bool WaitForTableEqualEverywhere(const std::string& db, const std::string& table,
+                                   std::chrono::milliseconds deadline) const;
+  // How many of `ids` (values of `db`.`table`'s `id`) node `n` lacks.
+  size_t CountMissing(int n, const std::string& db, const std::string& table,
+                      const std::vector<int64_t>& ids) const;
   // Every node's log files, for failure messages.
   std::string Logs() const;
 

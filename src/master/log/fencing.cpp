@@ -42,7 +42,10 @@ std::optional<std::string> Fencing::WritesRefused() const {
 }
 
 Status Fencing::CheckWritable() const {
-  if (std::optional<std::string> refused = WritesRefused()) return Status::Refused(*refused);
+  // ER_OPTION_PREVENTS_STATEMENT, what a read-only MariaDB answers a write:
+  // drivers and proxies take it for "the master moved", and nothing of the
+  // statement committed.
+  if (std::optional<std::string> refused = WritesRefused()) return Status::MySql(1290, "HY000", *refused);
   return Status::Ok();
 }
 

@@ -51,7 +51,8 @@ class Fencing {
   // them.
   std::optional<std::string> WritesRefused() const;
 
-  // Ok, or Refused with WritesRefused().
+  // Ok, or MySQL error 1290 (HY000, as a read-only server answers a write)
+  // with WritesRefused().
   Status CheckWritable() const;
 
  private:
