@@ -294,11 +294,8 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     }
   };
   hooks.hand_over = [weak](HandOver request, std::function<void(std::string)> refused) {
-    if (auto self = weak.lock()) {
-      self->HandOverTo(request, std::move(refused));
-    } else {
-      refused("the slave's link closed");
-    }
+    if (auto self = weak.lock()) return self->HandOverTo(request, std::move(refused));
+    refused("the slave's link closed");
   };
   link_id_ = context_.registry.Connected(name_, socket.peer(), subscribe.after_seq, std::move(hooks));
   co_return Status::Ok();

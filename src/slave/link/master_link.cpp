@@ -362,8 +362,7 @@ void MasterLink::InstallHandlers(LinkChannel& channel) {
     if (Status s = Decode(frame.payload, &error); !s.ok()) return s;
     return Status::Refused(std::string(ErrorCodeName(error.code)) + ": " + error.message);
   });
-  // A switchover: this slave takes over (take_over returns only when it did
-  // not, and the master hears why; on success the link ends with the process).
+  // A switchover: take_over returns only when it did not happen (the master hears why).
   channel.Handle(MessageType::kHandOver, [this, &channel](const Frame& frame) {
     HandOver hand_over;
     if (Status s = Decode(frame.payload, &hand_over); !s.ok()) return s;
