@@ -322,7 +322,7 @@ int main(int argc, char** argv) {
   // Reloading applies every key that can change live; the others are
   // reported as needing a restart.
   auto reload = [&reloader]() -> std::string { return ReloadText(reloader->Reload()); };
-  ConsistencyCheck verify(config.mysql, log, registry);
+  ConsistencyCheck verify(config.mysql, log, registry, verify_service.run_ids());
   MasterConsole console(session, recent, registry, verify, verify_results, router, sync, config.node_name,
                         cluster_id, reload, config.mysql, counted_reads);
   console.set_switchover([&switchover](const std::string& to, std::ostream& out) {

@@ -71,8 +71,9 @@ std::string SlaveVerdict(const ChunkPlan& plan, uint32_t first, const std::map<u
 
 }  // namespace
 
-ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry)
-    : endpoint_(std::move(master)), log_(log), registry_(registry) {}
+ConsistencyCheck::ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry,
+                                   CheckRunIds& run_ids)
+    : endpoint_(std::move(master)), log_(log), registry_(registry), run_ids_(run_ids) {}
 
 Status ConsistencyCheck::Connect() {
   if (connection_) return Status::Ok();
@@ -126,6 +127,16 @@ Status ConsistencyCheck::ListTables(const std::string& only, std::vector<ChunkPl
   // The boundaries were read in a snapshot of their own: end it, so each
   // chunk's transaction reads the rows as they are when it runs.
   return connection_->Execute("COMMIT");
+}
+
+Status ConsistencyCheck::NewRunId(uint64_t* run) {
+  return Retrying([&] {
+    QueryResult newest;
+    Status s = connection_->Execute("SELECT COALESCE(MAX(run_id), 0) FROM ddb_meta.checksums", &newest);
+    if (!s.ok()) return s;
+    *run = run_ids_.Next(static_cast<uint64_t>(NowMicros()), std::stoull(Cell(newest, 0, 0)));
+    return connection_->Execute("COMMIT");  // a snapshot of its own ended, as ListTables does
+  });
 }
 
 Status ConsistencyCheck::TableNames(std::vector<std::string>* tables) {
@@ -225,7 +236,8 @@ Status ConsistencyCheck::SlaveSums(const std::string& slave, uint64_t run, Chunk
 
 Status ConsistencyCheck::Run(VerifyReport* report, const std::string& table) {
   if (Status s = Connect(); !s.ok()) return s;
-  const uint64_t run = static_cast<uint64_t>(NowMicros());
+  uint64_t run = 0;
+  if (Status s = NewRunId(&run); !s.ok()) return s;
   std::vector<ChunkPlan>& plans = report->plans;
   const auto planning = std::chrono::steady_clock::now();
   if (Status s = ListTables(table, &plans); !s.ok()) {

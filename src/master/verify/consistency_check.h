@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "check_run_ids.h"
 #include "chunk_plan.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "recent_records.h"
@@ -50,7 +51,9 @@ struct RepairReport {
 
 class ConsistencyCheck {
  public:
-  ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry);
+  // `run_ids` is shared by every check of this master (check_run_ids.h).
+  ConsistencyCheck(MySqlEndpoint master, ReplicationLog& log, const SlaveRegistry& registry,
+                   CheckRunIds& run_ids);
 
   // Every table, or only `table` (db.table) when it is not empty.
   Status Run(VerifyReport* report, const std::string& table = "");
@@ -82,6 +85,8 @@ class ConsistencyCheck {
   // it lost a deadlock or lock wait to a writer.
   Status Retrying(const std::function<Status()>& attempt);
   Status ListTables(const std::string& only, std::vector<ChunkPlan>* plans);
+  // This run's id (check_run_ids.h), above every run stored on the master.
+  Status NewRunId(uint64_t* run);
   // Checksums chunk `index` of `plan` on the master through the log.
   Status LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan& plan, size_t index, uint64_t* seq,
                   std::string* sum);
@@ -91,6 +96,7 @@ class ConsistencyCheck {
   const MySqlEndpoint endpoint_;
   ReplicationLog& log_;
   const SlaveRegistry& registry_;
+  CheckRunIds& run_ids_;
   std::unique_ptr<MySqlConnection> connection_;
   ChunkHook after_chunk_;
   std::function<bool()> stopping_;

@@ -16,7 +16,7 @@ VerifyService::VerifyService(MySqlEndpoint master, ReplicationLog& log, const Sl
       registry_(registry),
       results_(results),
       logger_(std::move(logger)),
-      walker_(std::move(master), log, registry),
+      walker_(std::move(master), log, registry, run_ids_),
       pacing_(pacing) {
   walker_.SetChunkHook([this](std::chrono::steady_clock::duration took) { return Pause(took); });
   walker_.SetStopCheck([this] {
@@ -73,7 +73,7 @@ Status VerifyService::Repair(const std::string& table, size_t chunk, RepairRepor
   std::unique_lock<std::mutex> lock(repair_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) return Status::Refused("another repair is running; ask again once it has ended");
   // A session of its own: the walker's belongs to its thread.
-  ConsistencyCheck check(master_, log_, registry_);
+  ConsistencyCheck check(master_, log_, registry_, run_ids_);
   Status s = check.Repair(table, chunk, report);
   if (s.ok()) results_.Record(report->after, NowMicros());
   return s;

@@ -59,6 +59,10 @@ class VerifyService {
   // repair runs.
   Status Repair(const std::string& table, size_t chunk, RepairReport* report);
 
+  // For every other check of this master (the console's \verify), so no two
+  // runs share an id.
+  CheckRunIds& run_ids() { return run_ids_; }
+
  private:
   void Run();
   void Pass();
@@ -71,6 +75,7 @@ class VerifyService {
   const SlaveRegistry& registry_;
   VerifyResults& results_;
   std::shared_ptr<spdlog::logger> logger_;
+  CheckRunIds run_ids_;        // before walker_, which holds it
   ConsistencyCheck walker_;    // the thread's own session
   std::mutex repair_mutex_;    // one repair at a time
   size_t last_differing_ = 0;  // the walker thread's: at the end of its last pass
