@@ -16,16 +16,30 @@ Cluster::Cluster(ClusterOptions options)
       replication_port_(FreeLoopbackPort()),
       master_http_port_(FreeLoopbackPort()) {
   if (options_.mysql_endpoint) client_port_ = FreeLoopbackPort();
-  if (options_.tls) {
+  if (options_.tls || options_.mysql_tls) {
     ca_ = std::make_unique<TestCa>(dir() / "tls", "ddb cluster CA");
     ca_->Issue("master");
     for (int i = 0; i < options_.slaves; ++i) ca_->Issue("slave" + std::to_string(i + 1));
   }
-  master_db_ = MariaDbInstance::Start(dir() / "master-db");
+  std::vector<std::string> mysqld_args;
+  if (options_.mysql_tls) {
+    const CertificateFiles server = ca_->Issue("mariadb");
+    mysqld_args = {"--ssl-ca=" + ca_->ca_file().string(), "--ssl-cert=" + server.cert.string(),
+                   "--ssl-key=" + server.key.string()};
+  }
+  master_db_ = MariaDbInstance::Start(dir() / "master-db", mysqld_args);
   for (int i = 0; i < options_.slaves; ++i) {
-    slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
+    slave_dbs_.push_back(
+        MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db"), mysqld_args));
     slaves_.emplace_back();
     slave_http_ports_.push_back(FreeLoopbackPort());
+  }
+  if (options_.mysql_tls) {
+    for (MariaDbInstance* db : AllDbs()) {
+      db->Execute(std::string("CREATE USER '") + kTlsMySqlUser + "'@'127.0.0.1' IDENTIFIED BY '" +
+                  kTlsMySqlPassword + "' REQUIRE SSL");
+      db->Execute(std::string("GRANT ALL ON *.* TO '") + kTlsMySqlUser + "'@'127.0.0.1' WITH GRANT OPTION");
+    }
   }
   std::vector<std::string> names;
   for (int i = 0; i < options_.slaves; ++i) names.push_back("slave" + std::to_string(i + 1));
@@ -68,7 +82,7 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
          << "\n"
          // The master reaches its MariaDB through the unix socket (as on one
          // host it should); the slaves use TCP, so both paths stay tested.
-         << "mysql_socket = \"" << master_db_->socket_path().string() << "\"\n"
+         << MySqlAccess(master_db_->socket_path())
          << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
          << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
          << "log_file = \"" << (dir() / "master.log").string() << "\"\n"
@@ -99,6 +113,21 @@ void Cluster::WriteMasterConfig(const std::vector<std::string>& slaves) {
     master << "slave_mysql_addresses = " << mysql << "\nslave_http_addresses = " << http << "\n";
 }
 
+std::string Cluster::MySqlAccess(const std::filesystem::path& socket) const {
+  if (options_.mysql_tls) {
+    // TCP: MariaDB has no TLS on its unix socket.
+    return std::string("mysql_user = ") + kTlsMySqlUser + "\nmysql_password = \"" + kTlsMySqlPassword +
+           "\"\nmysql_ssl_ca = \"" + ca_->ca_file().string() + "\"\n";
+  }
+  return socket.empty() ? "" : "mysql_socket = \"" + socket.string() + "\"\n";
+}
+
+std::vector<MariaDbInstance*> Cluster::AllDbs() {
+  std::vector<MariaDbInstance*> dbs{master_db_.get()};
+  for (auto& db : slave_dbs_) dbs.push_back(db.get());
+  return dbs;
+}
+
 std::filesystem::path Cluster::slave_config(int i) const {
   return dir() / ("slave" + std::to_string(i + 1) + ".ini");
 }
@@ -115,7 +144,7 @@ std::filesystem::path Cluster::WriteSlaveConfig(const std::string& file, const s
       << "cluster_secret = \"" << secret << "\"\n"
       << "master_port = " << replication_port_ << "\n"
       << "mysql_port = " << mysql_port << "\n"
-      << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
+      << MySqlAccess("") << "heartbeat_interval_ms = " << options_.heartbeat_interval_ms << "\n"
       << "heartbeat_timeout_ms = " << options_.heartbeat_timeout_ms << "\n"
       << "reconnect_min_ms = 50\n"
       << "reconnect_max_ms = 500\n"

@@ -38,7 +38,15 @@ struct ClusterOptions {
   bool tls = false;
   // With tls: the master requires the slaves' client certificates.
   bool tls_client_certs = false;
+  // Every MariaDB offers TLS with a certificate of the Cluster's CA, and
+  // every daemon reaches its own over TCP as kTlsMySqlUser, an account that
+  // REQUIRE SSL refuses without it (mysql_ssl_ca: TLS, the server's
+  // certificate checked). The test's own root connections stay plain.
+  bool mysql_tls = false;
 };
+
+inline constexpr const char* kTlsMySqlUser = "ddb_tls";
+inline constexpr const char* kTlsMySqlPassword = "ddb-tls-pw";
 
 inline constexpr const char* kClientUser = "app";
 inline constexpr const char* kClientPassword = "app-pw";
@@ -140,6 +148,10 @@ class Cluster {
 
  private:
   std::vector<int> AllSlavesIf(std::vector<int> which) const;
+  // The config lines that say how a daemon reaches its MariaDB: `socket`
+  // (none when empty), or TCP with TLS under mysql_tls.
+  std::string MySqlAccess(const std::filesystem::path& socket) const;
+  std::vector<MariaDbInstance*> AllDbs();
   // New ports for the master (after a clash at its first start), written to
   // every config.
   void PickMasterPorts();

@@ -320,5 +320,26 @@ TEST(MissingPrivilegesTest, AllPrivilegesOrTheNeededOnesOnDdbMetaSuffice) {
       << "a slave replays every statement: it needs more than ddb_meta";
 }
 
+TEST_F(ConfigTest, MySqlTlsKeysMustFitTogether) {
+  const std::string base = "node_name = s1\ncluster_secret = \"a-long-enough-secret\"\n";
+  SlaveConfig good;
+  ASSERT_TRUE(LoadSlave(Write("tls-ok.ini", base + "mysql_ssl_ca = /etc/ca.pem\nmysql_ssl_cert = /etc/c.pem\n"
+                                                   "mysql_ssl_key = /etc/c.key\n"),
+                        &good)
+                  .status.ok());
+  EXPECT_EQ(good.mysql.ssl_ca, "/etc/ca.pem");
+  EXPECT_NE(good.mysql.Describe().find("(TLS)"), std::string::npos) << good.mysql.Describe();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"mysql_ssl_ca = /etc/ca.pem\nmysql_ssl_cert = /etc/c.pem\n", "key 'mysql_ssl_key'"},
+      {"mysql_ssl_cert = /etc/c.pem\nmysql_ssl_key = /etc/c.key\n", "key 'mysql_ssl_ca': needed with"},
+      {"mysql_ssl_ca = /etc/ca.pem\nmysql_socket = /run/mysqld.sock\n", "no TLS on it"},
+  };
+  for (const auto& [lines, needle] : refused) {
+    SlaveConfig config;
+    const ParseResult result = LoadSlave(Write("tls-bad.ini", base + lines), &config);
+    EXPECT_NE(result.status.message().find(needle), std::string::npos) << lines << result.status.message();
+  }
+}
+
 }  // namespace
 }  // namespace ddb

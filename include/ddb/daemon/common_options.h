@@ -49,6 +49,9 @@ struct TlsOptions {
 void AddHttpOptions(CLI::App& app, ConfigKeys& keys, HttpOptions* options);
 void AddTlsOptions(CLI::App& app, ConfigKeys& keys, TlsOptions* options);
 void AddMySqlOptions(CLI::App& app, ConfigKeys& keys, MySqlEndpoint* endpoint);
+// The mysql_ssl_* keys fit together (a certificate with its key and a CA to
+// check the server; no TLS over a unix socket).
+void ValidateMySqlTls(const MySqlEndpoint& endpoint, ConfigProblems* problems);
 void AddLoggingOptions(CLI::App& app, ConfigKeys& keys, LoggingOptions* options);
 void AddConsoleOptions(CLI::App& app, ConfigKeys& keys, ConsoleOptions* options);
 void AddHeartbeatOptions(CLI::App& app, ConfigKeys& keys, HeartbeatOptions* options);

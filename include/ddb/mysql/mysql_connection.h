@@ -36,6 +36,14 @@ struct MySqlEndpoint {
   // through it costs the kernel far less than one through TCP loopback.
   // When set, host and port are not used to connect.
   std::string socket;
+  // TLS to the server (the mysql_ssl_* keys). With `ssl_ca` the connection
+  // must be TLS and the server's certificate must be signed by it and name
+  // `host`, so neither a plain-text server nor an impostor is accepted;
+  // `ssl_cert`/`ssl_key` present a client certificate (accounts created
+  // with REQUIRE X509 or SUBJECT). Not used over `socket`.
+  std::string ssl_ca;
+  std::string ssl_cert;
+  std::string ssl_key;
   // "user@host:port" (or "user@localhost:/path.sock"), never the password:
   // for log lines and error messages.
   std::string Describe() const;

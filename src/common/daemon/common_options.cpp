@@ -41,6 +41,32 @@ void AddMySqlOptions(CLI::App& app, ConfigKeys& keys, MySqlEndpoint* endpoint) {
       "(mysql_host and mysql_port are then not used)"));
   keys.Restart(app.add_option("--mysql_user", endpoint->user, "MySQL user ddb connects as"));
   keys.Secret(app.add_option("--mysql_password", endpoint->password, "Password of mysql_user"));
+  keys.Restart(
+      app.add_option("--mysql_ssl_ca", endpoint->ssl_ca,
+                     "PEM CA certificate(s) of this node's MySQL server: when set, ddb connects to it "
+                     "only over TLS, checking its certificate against them and mysql_host"));
+  keys.Restart(app.add_option("--mysql_ssl_cert", endpoint->ssl_cert,
+                              "PEM client certificate ddb presents to its MySQL server (for an account "
+                              "created with REQUIRE X509); needs mysql_ssl_ca and mysql_ssl_key"));
+  keys.Restart(app.add_option("--mysql_ssl_key", endpoint->ssl_key, "PEM private key of mysql_ssl_cert"));
+}
+
+void ValidateMySqlTls(const MySqlEndpoint& endpoint, ConfigProblems* problems) {
+  if (endpoint.ssl_cert.empty() != endpoint.ssl_key.empty()) {
+    problems->Add(endpoint.ssl_cert.empty() ? "mysql_ssl_cert" : "mysql_ssl_key",
+                  "mysql_ssl_cert and mysql_ssl_key go together: set both or neither");
+  }
+  if (!endpoint.ssl_cert.empty() && endpoint.ssl_ca.empty()) {
+    problems->Add("mysql_ssl_ca",
+                  "needed with mysql_ssl_cert: ddb talks TLS to its MySQL only when it can "
+                  "check the server's certificate");
+  }
+  if (!endpoint.ssl_ca.empty() && !endpoint.socket.empty()) {
+    problems->Add("mysql_ssl_ca",
+                  "set together with mysql_socket: a unix socket never leaves this host, so "
+                  "there is no TLS on it; use mysql_host and mysql_port for TLS, or drop "
+                  "mysql_ssl_*");
+  }
 }
 
 void AddLoggingOptions(CLI::App& app, ConfigKeys& keys, LoggingOptions* options) {

@@ -62,7 +62,7 @@ using PreparedHandle = std::unique_ptr<MYSQL_STMT, CloseStatement>;
 }  // namespace
 
 std::string MySqlEndpoint::Describe() const {
-  return user + "@" + (socket.empty() ? Address() : "localhost:" + socket);
+  return user + "@" + (socket.empty() ? Address() + (ssl_ca.empty() ? "" : " (TLS)") : "localhost:" + socket);
 }
 
 std::string MySqlEndpoint::Address() const {
@@ -95,6 +95,16 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptio
   // A lost session must surface as an error: a silent reconnect would drop
   // the open transaction and the session's variables behind ddb's back.
   mysql_options(mysql, MYSQL_OPT_RECONNECT, &no);
+  if (!endpoint.ssl_ca.empty()) {
+    const my_bool yes = 1;
+    mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, endpoint.ssl_ca.c_str());
+    mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &yes);
+    mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+    if (!endpoint.ssl_cert.empty()) {
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, endpoint.ssl_cert.c_str());
+      mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, endpoint.ssl_key.c_str());
+    }
+  }
   // CALL answers with more than one result; ddb reads them all.
   unsigned long flags = CLIENT_MULTI_RESULTS;
   if (options.multi_statements) flags |= CLIENT_MULTI_STATEMENTS;

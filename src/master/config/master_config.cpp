@@ -13,6 +13,7 @@ namespace {
 void Validate(const MasterConfig& config, ConfigProblems* problems) {
   ValidateSecret(config.cluster_secret, problems);
   ValidateHeartbeat(config.heartbeat, problems);
+  ValidateMySqlTls(config.mysql, problems);
   ValidateLogging(config.logging, problems);
   const std::regex name_pattern("[A-Za-z0-9_.-]{1,64}");
   std::set<std::string> seen;

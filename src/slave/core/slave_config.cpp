@@ -42,6 +42,7 @@ void Validate(const SlaveConfig& config, ConfigProblems* problems) {
   }
   ValidateSecret(config.cluster_secret, problems);
   ValidateHeartbeat(config.heartbeat, problems);
+  ValidateMySqlTls(config.mysql, problems);
   ValidateLogging(config.logging, problems);
   // sockaddr_un holds 108 bytes with the terminating NUL.
   constexpr size_t kMaxSocketPath = 107;
