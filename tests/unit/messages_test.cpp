@@ -1,4 +1,5 @@
 #include "ddb/protocol/messages.h"
+#include "ddb/protocol/query_reply.h"
 
 #include <string>
 #include <vector>
@@ -174,6 +175,20 @@ TEST(QueryMessagesTest, RequestAndReplyRoundTripWithNulls) {
   ASSERT_TRUE(Decode(bytes, &decoded).ok());
   EXPECT_EQ(decoded.columns, reply.columns);
   EXPECT_EQ(decoded.rows, reply.rows);
+}
+
+TEST(QueryMessagesTest, EncodedSizeIsWhatEncodeWrites) {
+  // A slave refuses a reply over kMaxQueryReplyPayload by this count, so it
+  // must be exact for every shape: errors, NULLs, short rows, empty results.
+  QueryReply error = MakeQueryReply(3, Status::MySql(1146, "42S02", "Table 'db.t' doesn't exist"));
+  EXPECT_EQ(EncodedSize(error), Encode(error).size());
+  QueryReply rows;
+  rows.ok = true;
+  rows.columns = {"a", "bb", "ccc"};
+  rows.numeric = {true};
+  rows.rows = {{std::string("1"), std::nullopt, std::string(300, 'x')}, {std::string("")}, {}};
+  EXPECT_EQ(EncodedSize(rows), Encode(rows).size());
+  EXPECT_EQ(EncodedSize(QueryReply()), Encode(QueryReply()).size());
 }
 
 TEST(QueryMessagesTest, HugeRowCountIsRejectedWithoutAllocating) {

@@ -32,8 +32,8 @@ class ReadRouterTest : public ::testing::Test {
     }
   }
 
-  std::function<void(QueryRequest, QueryCallback)> Answerer(std::string name) {
-    return [this, name](QueryRequest, QueryCallback done) {
+  std::function<void(QueryRequest, milliseconds, QueryCallback)> Answerer(std::string name) {
+    return [this, name](QueryRequest, milliseconds, QueryCallback done) {
       ++asked_[name];
       auto it = answer_.find(name);
       if (it != answer_.end()) {
@@ -173,6 +173,22 @@ TEST_F(ReadRouterTest, AMySqlErrorFromASlaveLetsTheMasterAnswer) {
   std::string by;
   EXPECT_FALSE(router.TryRead({}, 0, &result, &by));
   EXPECT_EQ(asked_["s1"] + asked_["s2"], 1) << "one slave's MySQL error is the answer: no second slave";
+}
+
+TEST_F(ReadRouterTest, AResultTooLargeForTheLinkIsReadOnTheMasterAndBenchesNoSlave) {
+  answer_["s1"] = Status::Refused("the result (20000000 bytes) is larger than a slave sends the master");
+  answer_["s2"] = answer_["s1"];
+  ReadRouter router = Router();
+  for (int i = 0; i < 2; ++i) {
+    QueryResult result;
+    std::string by;
+    EXPECT_FALSE(router.TryRead({}, 0, &result, &by)) << "the master reads it";
+    EXPECT_EQ(asked_["s1"] + asked_["s2"], i + 1) << "one slave asked per read: a refusal is the answer";
+  }
+  answer_.clear();
+  QueryResult result;
+  std::string by;
+  EXPECT_TRUE(router.TryRead({}, 0, &result, &by)) << "neither slave was benched";
 }
 
 TEST_F(ReadRouterTest, ReadFromMasterRoutesNothing) {

@@ -116,18 +116,21 @@ TEST(SlaveRegistryTest, QuerySlaveGoesThroughTheLinkAndTimesOut) {
   EXPECT_EQ(registry.QuerySlave("s9", {}, milliseconds(10), &result).code(), Status::Code::kNotFound);
   EXPECT_EQ(registry.QuerySlave("s1", {}, milliseconds(10), &result).code(), Status::Code::kUnavailable);
   std::string asked;
-  registry.Connected("s1", "p", 0, {nullptr, [&](QueryRequest request, QueryCallback done) {
-                                      asked = request.sql;
-                                      QueryResult rows;
-                                      rows.columns = {"x"};
-                                      done(Status::Ok(), rows);
-                                    }});
+  registry.Connected("s1", "p", 0,
+                     {nullptr, [&](QueryRequest request, std::chrono::milliseconds, QueryCallback done) {
+                        asked = request.sql;
+                        QueryResult rows;
+                        rows.columns = {"x"};
+                        done(Status::Ok(), rows);
+                      }});
   QueryRequest request;
   request.sql = "SELECT 1";
   ASSERT_TRUE(registry.QuerySlave("s1", request, milliseconds(1000), &result).ok());
   EXPECT_EQ(asked, "SELECT 1");
   EXPECT_EQ(result.columns, std::vector<std::string>{"x"});
-  registry.Connected("s2", "p", 0, {nullptr, [](QueryRequest, QueryCallback) { /* never answers */ }});
+  registry.Connected(
+      "s2", "p", 0,
+      {nullptr, [](QueryRequest, std::chrono::milliseconds, QueryCallback) { /* never answers */ }});
   EXPECT_EQ(registry.QuerySlave("s2", request, milliseconds(20), &result).code(), Status::Code::kTimedOut);
 }
 

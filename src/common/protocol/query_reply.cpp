@@ -20,6 +20,20 @@ QueryReply MakeQueryReply(uint64_t request_id, const Status& status, QueryResult
   return reply;
 }
 
+size_t EncodedSize(const QueryReply& reply) {
+  constexpr size_t kLength = 4;  // every string goes as a U32 length and its bytes
+  size_t size = 8 + 1 + 4 + kLength + reply.sql_state.size() + kLength + reply.message.size() + 4;
+  for (const std::string& column : reply.columns) size += kLength + column.size() + 1;
+  size += 4;
+  for (const auto& row : reply.rows) {
+    for (size_t i = 0; i < reply.columns.size(); ++i) {
+      const bool present = i < row.size() && row[i].has_value();
+      size += 1 + (present ? kLength + row[i]->size() : 0);
+    }
+  }
+  return size;
+}
+
 Status ReplyStatus(const QueryReply& reply) {
   if (reply.ok) return Status::Ok();
   if (reply.error_code != 0) {

@@ -73,7 +73,10 @@ bool ReadRouter::TryRead(const QueryRequest& request, uint64_t min_seq, QueryRes
       *answered_by = slave;
       return true;
     }
-    if (s.code() == Status::Code::kMySql) return false;  // the master answers with the authoritative error
+    // The master answers with the authoritative error, or reads what the
+    // slave refused to send (a result too large for the link): neither
+    // says the slave is unwell.
+    if (s.code() == Status::Code::kMySql || s.code() == Status::Code::kRefused) return false;
     std::lock_guard<std::mutex> lock(benched_mutex_);
     benched_until_[slave] = std::chrono::steady_clock::now() + kBenchTime;
   }

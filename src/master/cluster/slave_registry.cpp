@@ -152,7 +152,7 @@ void SlaveRegistry::SetLive(const std::string& name, uint64_t link_id, bool live
 
 Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request,
                                  std::chrono::milliseconds timeout, QueryResult* result) const {
-  std::function<void(QueryRequest, QueryCallback)> query;
+  std::function<void(QueryRequest, std::chrono::milliseconds, QueryCallback)> query;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(name);
@@ -165,7 +165,7 @@ Status SlaveRegistry::QuerySlave(const std::string& name, QueryRequest request,
   // The answer arrives on the io thread; the promise outlives a timed-out wait.
   auto answer = std::make_shared<std::promise<std::pair<Status, QueryResult>>>();
   std::future<std::pair<Status, QueryResult>> future = answer->get_future();
-  query(std::move(request), [answer](Status status, QueryResult rows) {
+  query(std::move(request), timeout, [answer](Status status, QueryResult rows) {
     answer->set_value({std::move(status), std::move(rows)});
   });
   if (future.wait_for(timeout) != std::future_status::ready) {

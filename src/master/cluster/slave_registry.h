@@ -23,8 +23,10 @@ using QueryCallback = std::function<void(Status, QueryResult)>;
 
 // What the registry may ask of a slave's current link.
 struct SlaveHooks {
-  std::function<void()> stop;                              // close the link
-  std::function<void(QueryRequest, QueryCallback)> query;  // run a read on the slave
+  std::function<void()> stop;  // close the link
+  // Runs a read on the slave; after `timeout` the callback gets TimedOut and
+  // the slave's answer, should it come, is dropped.
+  std::function<void(QueryRequest, std::chrono::milliseconds timeout, QueryCallback)> query;
   // Sends a switchover's HandOver; `refused` gets the slave's refusal, if
   // it sends one before its link ends.
   std::function<void(HandOver, std::function<void(std::string)> refused)> hand_over;

@@ -10,12 +10,14 @@ ForwardedSession::~ForwardedSession() {
   worker_.join();
 }
 
-void ForwardedSession::Submit(ForwardRequest request, std::function<void(ForwardReply)> done) {
+bool ForwardedSession::Submit(ForwardRequest request, std::function<void(ForwardReply)>& done) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (queue_.size() >= kMaxQueued) return false;
     queue_.emplace_back(std::move(request), std::move(done));
   }
   wake_.notify_one();
+  return true;
 }
 
 void ForwardedSession::RequestStop() {

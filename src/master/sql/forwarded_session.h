@@ -24,7 +24,12 @@ class ForwardedSession {
   // Ends the session: waits for the statement running now, drops the rest.
   ~ForwardedSession();
 
-  void Submit(ForwardRequest request, std::function<void(ForwardReply)> done);
+  // A console waits for each answer before it sends the next statement, so
+  // an honest slave never has more than one queued; a flood is refused.
+  static constexpr size_t kMaxQueued = 16;
+
+  // Queues `request`; false (and `done` not kept) when kMaxQueued wait already.
+  bool Submit(ForwardRequest request, std::function<void(ForwardReply)>& done);
   // Asks the worker to stop after the statement it is running; returns at once.
   void RequestStop();
   bool finished() const { return finished_; }

@@ -109,7 +109,15 @@ void ForwardedWrites::Submit(const std::string& slave, uint64_t link_id, Forward
     it = sessions_.emplace(key, std::make_unique<ForwardedSession>(make_session_(), RunForwarded)).first;
     logger_->info("slave '{}' opened forwarding session {}", slave, request.session_id);
   }
-  it->second->Submit(std::move(request), std::move(done));
+  const uint64_t request_id = request.request_id;
+  const uint64_t session_id = request.session_id;
+  if (!it->second->Submit(std::move(request), done)) {
+    logger_->warn("slave '{}' queued more than {} statements on forwarding session {}; refused", slave,
+                  ForwardedSession::kMaxQueued, session_id);
+    done(ErrorReply(request_id, Status::Refused("more than " + std::to_string(ForwardedSession::kMaxQueued) +
+                                                " statements queued on one forwarding session from slave '" +
+                                                slave + "'")));
+  }
 }
 
 void ForwardedWrites::EndSessions(const std::string& slave, uint64_t link_id) {

@@ -17,7 +17,6 @@ namespace {
 // allocate a 64 MiB buffer. Once authenticated, a slave may send query
 // results up to kMaxQueryReplyPayload.
 constexpr uint32_t kMaxSlaveFramePayload = 64 * 1024;
-constexpr uint32_t kMaxQueryReplyPayload = 16 * 1024 * 1024;
 
 // Records per batch read from memory or the table. Large enough to keep the
 // socket busy, small enough that one batch stays a few MB.
@@ -80,12 +79,12 @@ void SlaveLink::Start() {
 
 void SlaveLink::Stop() { channel_->Close(Verdict("the master is shutting down")); }
 
-void SlaveLink::Query(QueryRequest request, QueryCallback done) {
-  asio::dispatch(channel_->executor(), [self = shared_from_this(), request = std::move(request),
+void SlaveLink::Query(QueryRequest request, std::chrono::milliseconds timeout, QueryCallback done) {
+  asio::dispatch(channel_->executor(), [self = shared_from_this(), request = std::move(request), timeout,
                                         done = std::move(done)]() mutable {
-    const uint64_t id = self->next_request_id_++;
+    const auto now = std::chrono::steady_clock::now();
+    const uint64_t id = self->pending_queries_.Add(std::move(done), now + timeout, now, self->name_);
     request.request_id = id;
-    self->pending_queries_.emplace(id, std::move(done));
     auto payload = std::make_shared<const std::vector<uint8_t>>(Encode(request));
     SlaveLink* link = self.get();
     const Status queued = self->channel_->Enqueue(
@@ -105,18 +104,14 @@ void SlaveLink::HandOverTo(HandOver request, std::function<void(std::string)> re
 
 // A query that was never sent: its link closed first, or its outbox is full.
 void SlaveLink::FailQuery(uint64_t request_id, const Status& why) {
-  auto it = pending_queries_.find(request_id);
-  if (it == pending_queries_.end()) return;
-  QueryCallback done = std::move(it->second);
-  pending_queries_.erase(it);
-  done(Status::Unavailable(channel_->open() ? why.message() : "the slave's link closed"), QueryResult());
+  if (QueryCallback done = pending_queries_.Take(request_id)) {
+    done(Status::Unavailable(channel_->open() ? why.message() : "the slave's link closed"), QueryResult());
+  }
 }
 
 void SlaveLink::AnswerQuery(QueryReply reply) {
-  auto it = pending_queries_.find(reply.request_id);
-  if (it == pending_queries_.end()) return;  // nobody waits for it any more
-  QueryCallback done = std::move(it->second);
-  pending_queries_.erase(it);
+  QueryCallback done = pending_queries_.Take(reply.request_id);
+  if (!done) return;  // nobody waits for it any more
   const Status status = ReplyStatus(reply);
   QueryResult result = status.ok() ? ReplyResult(std::move(reply)) : QueryResult();
   done(status, std::move(result));
@@ -143,10 +138,7 @@ asio::awaitable<void> SlaveLink::Run() {
       asio::detached);
   const std::string reason = Describe(co_await channel_->Run());
   records_.Notify();  // the streamer sees the closed channel and ends
-  for (auto& [id, done] : pending_queries_) {
-    done(Status::Unavailable("the link to slave '" + name_ + "' closed: " + reason), QueryResult());
-  }
-  pending_queries_.clear();
+  pending_queries_.FailAll(Status::Unavailable("the link to slave '" + name_ + "' closed: " + reason));
   if (context_.forwarded != nullptr) context_.forwarded->EndSessions(name_, link_id_);
   context_.registry.Disconnected(name_, link_id_, reason);
   context_.logger->warn("slave '{}' ({}) disconnected: {}", name_, channel_->socket().peer(), reason);
@@ -286,9 +278,9 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
     if (auto self = weak.lock())
       self->channel_->Close(Verdict("replaced by a newer connection of the same slave"));
   };
-  hooks.query = [weak](QueryRequest request, QueryCallback done) {
+  hooks.query = [weak](QueryRequest request, std::chrono::milliseconds timeout, QueryCallback done) {
     if (auto self = weak.lock()) {
-      self->Query(std::move(request), std::move(done));
+      self->Query(std::move(request), timeout, std::move(done));
     } else {
       done(Status::Unavailable("the slave's link closed"), QueryResult());
     }

@@ -30,6 +30,7 @@
 #include "fencing.h"
 #include "forwarded_writes.h"
 #include "log_table_reader.h"
+#include "pending_queries.h"
 #include "recent_records.h"
 #include "slave_registry.h"
 
@@ -73,8 +74,9 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   // Closes the link. Any thread.
   void Stop();
   // Runs a read on the slave's MySQL; `done` is called on the link's strand
-  // (with Unavailable if the link closes first). Any thread.
-  void Query(QueryRequest request, QueryCallback done);
+  // (with Unavailable if the link closes first, TimedOut once `timeout` has
+  // passed: a late answer is dropped). Any thread.
+  void Query(QueryRequest request, std::chrono::milliseconds timeout, QueryCallback done);
   // Sends a switchover's HandOver; `refused` is called on the strand if the
   // slave refuses before its link ends. Any thread.
   void HandOverTo(HandOver request, std::function<void(std::string)> refused);
@@ -104,9 +106,7 @@ class SlaveLink : public std::enable_shared_from_this<SlaveLink> {
   uint64_t sent_seq_ = 0;  // the last record queued: what a Heartbeat says was sent
   std::unique_ptr<LogTableReader> table_reader_;
   std::function<void(std::string)> hand_over_refused_;  // a HandOver sent, not refused yet
-  // Queries sent to the slave, waiting for their reply.
-  std::map<uint64_t, QueryCallback> pending_queries_;
-  uint64_t next_request_id_ = 1;
+  PendingQueries pending_queries_;                      // reads sent to the slave
 };
 
 }  // namespace ddb

@@ -70,7 +70,14 @@ QueryReply QueryWorker::Execute(const QueryRequest& request) {
     session_.reset();
     connection_.reset();
   }
-  return MakeQueryReply(request.request_id, s, std::move(result));
+  QueryReply reply = MakeQueryReply(request.request_id, s, std::move(result));
+  if (const size_t size = EncodedSize(reply); size > kMaxQueryReplyPayload) {
+    return MakeQueryReply(request.request_id,
+                          Status::Refused("the result (" + std::to_string(size) +
+                                          " bytes) is larger than a slave sends the master (" +
+                                          std::to_string(kMaxQueryReplyPayload) + "); the master reads it"));
+  }
+  return reply;
 }
 
 }  // namespace ddb
