@@ -153,11 +153,8 @@ int main(int argc, char** argv) {
   // With a CA, the peers' /health is HTTPS whose certificates must check: a
   // forged answer must not fence this master.
   std::shared_ptr<ssl::context> peer_tls;
-  if (!config.tls.files.ca_file.empty()) {
-    if (Status s = MakeTlsClientContext(config.config_path, config.tls.files, &peer_tls); !s.ok()) {
-      return Fail(s.message());
-    }
-  }
+  if (Status s = MakePeerTlsContext(config.config_path, config.tls.files, &peer_tls); !s.ok())
+    return Fail(s.message());
   PeerEpochWatch peers(PeersOf(config), fencing, kPeerCheckInterval, logging->For("master.fencing"),
                        peer_tls);
   if (peers.CheckOnce()) {

@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
   // promotion (auto_failover; \promote builds its own).
   std::shared_ptr<ssl::context> peer_tls;
   if (!config.attach && config.auto_failover) {
-    if (Status s = PeerTlsOf(config, &peer_tls); !s.ok()) return Fail(s.message());
+    if (Status s = MakePeerTlsContext(config.config_path, config.tls.files, &peer_tls); !s.ok())
+      return Fail(s.message());
   }
   if (!config.attach && !config.tls.files.cert_file.empty()) {
     if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, false, &http_tls); !s.ok()) {
