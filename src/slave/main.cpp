@@ -5,8 +5,6 @@
 
 #include <atomic>
 #include <iostream>
-#include <sstream>
-#include <thread>
 
 #include "applier.h"
 #include "apply_queue.h"
@@ -14,9 +12,11 @@
 #include "auto_failover.h"
 #include "console_server.h"
 #include "ddb/daemon/config_reload.h"
+#include "ddb/daemon/daemon_start.h"
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "ddb/daemon/shutdown.h"
 #include "ddb/mysql/node_role.h"
 #include "fallback_console.h"
 #include "master_link.h"
@@ -36,12 +36,7 @@
 
 namespace {
 
-int Fail(const std::string& message) {
-  std::istringstream lines(message);
-  for (std::string line; std::getline(lines, line);) std::cerr << "ddb-slave: " << line << "\n";
-  std::cerr.flush();
-  return 1;
-}
+int Fail(const std::string& message) { return ddb::FailStart("ddb-slave", message); }
 
 }  // namespace
 
@@ -50,31 +45,25 @@ int main(int argc, char** argv) {
   BlockStopSignals();
 
   SlaveConfig config;
-  ParseResult parsed = LoadSlaveConfig(argc, argv, &config);
-  if (parsed.exit_now) {
-    std::cout << parsed.output;
-    return 0;
-  }
-  if (config.commands.check) return RunSlaveCheck(config, parsed, std::cout);
-  if (!parsed.status.ok()) return Fail(parsed.status.message());
-  if (config.commands.print) {
-    std::cout << PrintSettings(config.settings);
-    return 0;
-  }
-  if (!config.commands.init_path.empty()) {
-    if (config.node_name.empty())
-      return Fail("--init-config needs --node_name (the name the master knows it by)");
-    if (Status s = WriteInitialConfig(config.commands.init_path,
-                                      "ddb slave configuration, written by ddb-slave --init-config.",
-                                      config.settings, {"cluster_secret"});
-        !s.ok()) {
-      return Fail(s.message());
-    }
-    std::cout
-        << "wrote " << config.commands.init_path
-        << " (a fresh cluster_secret: replace it with the master's unless given with --cluster_secret)\n";
-    return 0;
-  }
+  const ParseResult parsed = LoadSlaveConfig(argc, argv, &config);
+  const DaemonCommands commands{
+      .program = "ddb-slave",
+      .check = [&] { return RunSlaveCheck(config, parsed, std::cout); },
+      .init_title = "ddb slave configuration, written by ddb-slave --init-config.",
+      .init_fresh_secrets = {"cluster_secret"},
+      .init_written =
+          "(a fresh cluster_secret: replace it with the master's unless given with --cluster_secret)",
+      .init_ready =
+          [&config] {
+            return config.node_name.empty()
+                       ? Status::InvalidArgument(
+                             "--init-config needs --node_name (the name the master knows it by)")
+                       : Status::Ok();
+          },
+  };
+  if (const std::optional<int> done =
+          RunConfigCommands(commands, parsed, config.commands, config.settings, std::cout))
+    return *done;
 
   std::unique_ptr<Logging> logging;
   if (Status s = Logging::Open(config.logging, &logging); !s.ok())
@@ -187,7 +176,6 @@ int main(int argc, char** argv) {
   QueryWorker queries(config.mysql);
   queries.Start();
   asio::io_context io;
-  auto work = asio::make_work_guard(io);
   // Where this node's MySQL endpoint is when it is the master: a client
   // that dials it now is told which node is (not_master_endpoint.h).
   std::unique_ptr<NotMasterEndpoint> not_master;
@@ -201,8 +189,7 @@ int main(int argc, char** argv) {
         logging->For("endpoint"));
     if (Status s = not_master->Listen(config.client_address, static_cast<uint16_t>(config.client_port));
         !s.ok()) {
-      queries.Stop();
-      return Fail(s.message());
+      return Fail(s.message());  // ~QueryWorker stops `queries`
     }
     not_master->Start();
   }
@@ -260,15 +247,25 @@ int main(int argc, char** argv) {
     consoles = std::make_unique<ConsoleServer>(
         io, config, status, applier, config.forward_writes ? &link : nullptr, logging->For("console"));
     consoles->set_promoter(promoter);
-    if (Status s = consoles->Start(); !s.ok()) {
-      queries.Stop();
-      return Fail(s.message());
-    }
+    if (Status s = consoles->Start(); !s.ok()) return Fail(s.message());
   }
+  IoThread io_thread(io);
+  std::unique_ptr<AutoFailover> auto_failover;
+  // From here every way out of main stops what runs, in this order. Attached
+  // consoles end first: a statement they run may wait for the link.
+  ScopedStop shutdown([&] {
+    if (http) http->Stop();
+    if (consoles) consoles->Stop();
+    if (not_master) not_master->Stop();
+    if (auto_failover) auto_failover->Stop();
+    link.Stop();
+    applier.Stop();
+    queries.Stop();
+    io_thread.Stop();
+  });
   applier.Start();
   link.Start();
-  std::thread io_thread([&io] { io.run(); });
-  std::unique_ptr<AutoFailover> auto_failover;
+  io_thread.Start();
   if (config.auto_failover) {
     auto_failover = std::make_unique<AutoFailover>(config, status, logging->For("failover"), peer_tls);
     auto_failover->Start();
@@ -307,17 +304,7 @@ int main(int argc, char** argv) {
   console.set_promoter(promoter);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader.Reload(); });
 
-  if (http) http->Stop();
-  // Attached consoles end first: a statement they run may wait for the link.
-  if (consoles) consoles->Stop();
-  if (not_master) not_master->Stop();
-  if (auto_failover) auto_failover->Stop();
-  link.Stop();
-  applier.Stop();
-  queries.Stop();
-  work.reset();
-  io.stop();
-  io_thread.join();
+  shutdown.Run();
   logger->info("slave stopped");
   return failures == 0 ? 0 : 1;
 }
