@@ -38,6 +38,30 @@ namespace {
 
 int Fail(const std::string& message) { return ddb::FailStart("ddb-slave", message); }
 
+// ddb-slave --attach: the console of this node's running daemon, through
+// its console socket; without a daemon there, a console of its own.
+int RunAttached(ddb::SlaveConfig& config, spdlog::logger& logger) {
+  using namespace ddb;
+  if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
+  std::unique_ptr<AttachedConsole> attached;
+  Status s = config.console_socket.empty()
+                 ? Status::Unavailable("console_socket = off in " + config.config_path)
+                 : AttachedConsole::Connect(config.console_socket, &attached);
+  if (s.ok()) return RunForeground(config.console, *attached, logger) == 0 ? 0 : 1;
+  if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
+  // No daemon to attach to: still a console, reading this slave's MySQL,
+  // until a daemon answers.
+  const bool can_attach_later = !config.console_socket.empty();
+  std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
+            << (can_attach_later ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
+                                 : " only (writes, \\retry and \\skip need the daemon's console socket)")
+            << std::endl;
+  auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
+  if (!can_attach_later) return RunForeground(config.console, *local, logger) == 0 ? 0 : 1;
+  FallbackConsole console(config.console_socket, std::move(local));
+  return RunForeground(config.console, console, logger) == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,27 +126,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  if (config.attach) {
-    if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
-    std::unique_ptr<AttachedConsole> attached;
-    Status s = config.console_socket.empty()
-                   ? Status::Unavailable("console_socket = off in " + config.config_path)
-                   : AttachedConsole::Connect(config.console_socket, &attached);
-    if (s.ok()) return RunForeground(config.console, *attached, *logger) == 0 ? 0 : 1;
-    if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
-    // No daemon to attach to: still a console, reading this slave's MySQL,
-    // until a daemon answers.
-    const bool can_attach_later = !config.console_socket.empty();
-    std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
-              << (can_attach_later
-                      ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
-                      : " only (writes, \\retry and \\skip need the daemon's console socket)")
-              << std::endl;
-    auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
-    if (!can_attach_later) return RunForeground(config.console, *local, *logger) == 0 ? 0 : 1;
-    FallbackConsole console(config.console_socket, std::move(local));
-    return RunForeground(config.console, console, *logger) == 0 ? 0 : 1;
-  }
+  if (config.attach) return RunAttached(config, *logger);
 
   // The slave's MySQL may be down at start: wait for it (status says so)
   // rather than exit, like the applier does later.
