@@ -62,6 +62,35 @@ int RunAttached(ddb::SlaveConfig& config, spdlog::logger& logger) {
   return RunForeground(config.console, console, logger) == 0 ? 0 : 1;
 }
 
+// Prepares this node's MySQL as a slave's (--rejoin: a former master's)
+// and reads its position. The MySQL may be down at start: waited for (status
+// says so) rather than exit, like the applier does later. An exit status
+// when main is to end instead: a refusal, another failure, a stop signal.
+std::optional<int> WaitForPosition(const ddb::SlaveConfig& config, spdlog::logger& logger,
+                                   ddb::StoredPosition* position) {
+  using namespace ddb;
+  bool rejoin = config.rejoin;
+  for (auto delay = std::chrono::milliseconds(200);;
+       delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
+    std::unique_ptr<MySqlConnection> bootstrap;
+    Status s = MySqlConnection::Open(config.mysql, &bootstrap);
+    std::string rejoined;
+    if (s.ok()) s = PrepareSlaveRole(*bootstrap, rejoin, &rejoined);
+    if (s.ok() && !rejoined.empty()) {
+      logger.warn("{}", rejoined);
+      rejoin = false;  // done: a retry below finds a slave's MySQL
+    }
+    if (s.ok()) s = LoadPosition(*bootstrap, position);
+    if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
+    if (s.code() == Status::Code::kRefused) return Fail(s.message());
+    if (s.ok()) return std::nullopt;
+    if (!IsConnectionLost(s))
+      return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
+    logger.warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());
+    if (StopRequestedWithin(delay)) return 0;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,30 +157,8 @@ int main(int argc, char** argv) {
 
   if (config.attach) return RunAttached(config, *logger);
 
-  // The slave's MySQL may be down at start: wait for it (status says so)
-  // rather than exit, like the applier does later.
   StoredPosition position;
-  bool rejoin = config.rejoin;
-  for (auto delay = std::chrono::milliseconds(200);;
-       delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
-    std::unique_ptr<MySqlConnection> bootstrap;
-    Status s = MySqlConnection::Open(config.mysql, &bootstrap);
-    std::string rejoined;
-    if (s.ok()) s = PrepareSlaveRole(*bootstrap, rejoin, &rejoined);
-    if (s.ok() && !rejoined.empty()) {
-      logger->warn("{}", rejoined);
-      rejoin = false;  // done: a retry below finds a slave's MySQL
-    }
-    if (s.ok()) s = LoadPosition(*bootstrap, &position);
-    if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
-    if (s.code() == Status::Code::kRefused) return Fail(s.message());
-    if (s.ok()) break;
-    if (!IsConnectionLost(s))
-      return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
-    logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(),
-                 s.ToString());
-    if (StopRequestedWithin(delay)) return 0;
-  }
+  if (const std::optional<int> done = WaitForPosition(config, *logger, &position)) return *done;
 
   SlaveStatusBoard status;
   status.SetClusterId(position.cluster_id);
