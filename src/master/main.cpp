@@ -3,17 +3,17 @@
 
 #include <atomic>
 #include <iostream>
-#include <sstream>
-#include <thread>
 
 #include "client_server.h"
 #include "consistency_check.h"
 #include "dashboard_assets.h"
+#include "ddb/daemon/daemon_start.h"
 #include "ddb/daemon/exposure.h"
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
 #include "ddb/daemon/role_change.h"
+#include "ddb/daemon/shutdown.h"
 #include "endpoint_reads.h"
 #include "forwarded_writes.h"
 #include "haproxy_config.h"
@@ -40,25 +40,21 @@
 #include "verify_routes.h"
 #include "verify_service.h"
 
+namespace ddb {
 namespace {
 
-int Fail(const std::string& message) {
-  std::istringstream lines(message);
-  for (std::string line; std::getline(lines, line);) std::cerr << "ddb-master: " << line << "\n";
-  std::cerr.flush();
-  return 1;
-}
+int Fail(const std::string& message) { return FailStart("ddb-master", message); }
 
 // How often the other nodes are asked which epoch they are in.
 constexpr std::chrono::milliseconds kPeerCheckInterval{2000};
 
 // The other nodes' /health, from slave_http_addresses (validated with the
 // config: an item that does not parse is left out).
-std::vector<ddb::PeerAddress> PeersOf(const ddb::MasterConfig& config) {
-  std::vector<ddb::PeerAddress> peers;
+std::vector<PeerAddress> PeersOf(const MasterConfig& config) {
+  std::vector<PeerAddress> peers;
   for (const std::string& item : config.slave_http_addresses) {
-    ddb::NamedAddress named;
-    if (ddb::ParseNamedAddress(item, &named).ok()) {
+    NamedAddress named;
+    if (ParseNamedAddress(item, &named).ok()) {
       peers.push_back({named.name, named.address.host, named.address.port});
     }
   }
@@ -66,42 +62,95 @@ std::vector<ddb::PeerAddress> PeersOf(const ddb::MasterConfig& config) {
 }
 
 // Another node is the master now: this node goes on as its slave.
-int RejoinAsSlave(const ddb::MasterConfig& config) {
+int RejoinAsSlave(const MasterConfig& config) {
   std::cerr << "ddb-master: fenced; restarting as a slave: ddb-slave --config " << config.slave_config
             << " --rejoin" << std::endl;
-  const ddb::Status s = ddb::ExecSiblingDaemon("ddb-slave", {"--config", config.slave_config, "--rejoin"});
+  const Status s = ExecSiblingDaemon("ddb-slave", {"--config", config.slave_config, "--rejoin"});
   return Fail(s.message());
 }
 
+// TLS on the replication port (and, without client certificates, HTTPS);
+// both null without tls_cert_file.
+Status MakeServerTls(const MasterConfig& config, std::shared_ptr<ssl::context>* link,
+                     std::shared_ptr<ssl::context>* http) {
+  if (config.tls.files.cert_file.empty()) return Status::Ok();
+  if (Status s =
+          MakeTlsServerContext(config.config_path, config.tls.files, config.tls_require_client_cert, link);
+      !s.ok()) {
+    return s;
+  }
+  return MakeTlsServerContext(config.config_path, config.tls.files, false, http);
+}
+
+LinkSettings LinkSettingsOf(const MasterConfig& config, const std::string& cluster_id,
+                            std::shared_ptr<ssl::context> tls) {
+  LinkSettings link;
+  link.master_name = config.node_name;
+  link.cluster_id = cluster_id;
+  link.cluster_secret = config.cluster_secret;
+  link.handshake_timeout = std::chrono::milliseconds(config.handshake_timeout_ms);
+  link.heartbeat = config.heartbeat;
+  link.mysql = config.mysql;
+  link.tls = std::move(tls);
+  return link;
+}
+
+ReadRouting ReadRoutingOf(const MasterConfig& config) {
+  ReadRouting routing;
+  routing.from_slaves = config.read_from == "slaves";
+  routing.max_lag_seconds = config.max_lag_seconds;
+  routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
+  routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
+  return routing;
+}
+
+HttpServerOptions HttpOptionsOf(const MasterConfig& config, std::shared_ptr<ssl::context> tls) {
+  HttpServerOptions options;
+  options.address = config.http.address;
+  options.port = config.http.port;
+  options.token = config.http_token;
+  options.tls = std::move(tls);
+  return options;
+}
+
+// The MySQL endpoint: HTTPS's certificate (clients are not asked for one);
+// `server_version` names the MariaDB behind it.
+ClientEndpointOptions EndpointOptionsOf(const MasterConfig& config, const std::string& server_version,
+                                        std::shared_ptr<ssl::context> tls, EndpointReads* reads) {
+  ClientEndpointOptions endpoint;
+  endpoint.server_version = server_version;
+  endpoint.mysql_address = config.mysql.Address();
+  endpoint.users = config.client_users;
+  endpoint.max_packet_bytes = config.client_max_packet_bytes;
+  endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
+  endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
+  // Without a certificate (allow_insecure let the start through) there is
+  // no TLS to require.
+  endpoint.require_tls = tls && TlsRequired(config.tls, config.client_address);
+  endpoint.tls = std::move(tls);
+  endpoint.reads = reads;
+  return endpoint;
+}
+
 }  // namespace
+}  // namespace ddb
 
 int main(int argc, char** argv) {
   using namespace ddb;
   BlockStopSignals();
 
   MasterConfig config;
-  ParseResult parsed = LoadMasterConfig(argc, argv, &config);
-  if (parsed.exit_now) {
-    std::cout << parsed.output;
-    return 0;
-  }
-  if (config.commands.check) return RunMasterCheck(config, parsed, std::cout);
-  if (!parsed.status.ok()) return Fail(parsed.status.message());
-  if (config.commands.print) {
-    std::cout << PrintSettings(config.settings);
-    return 0;
-  }
-  if (!config.commands.init_path.empty()) {
-    if (Status s = WriteInitialConfig(config.commands.init_path,
-                                      "ddb master configuration, written by ddb-master --init-config.",
-                                      config.settings, {"cluster_secret", "http_token"});
-        !s.ok()) {
-      return Fail(s.message());
-    }
-    std::cout << "wrote " << config.commands.init_path
-              << " (fresh cluster_secret and http_token; give the slaves the same cluster_secret)\n";
-    return 0;
-  }
+  const ParseResult parsed = LoadMasterConfig(argc, argv, &config);
+  const DaemonCommands commands{
+      .program = "ddb-master",
+      .check = [&] { return RunMasterCheck(config, parsed, std::cout); },
+      .init_title = "ddb master configuration, written by ddb-master --init-config.",
+      .init_fresh_secrets = {"cluster_secret", "http_token"},
+      .init_written = "(fresh cluster_secret and http_token; give the slaves the same cluster_secret)",
+  };
+  if (const std::optional<int> done =
+          RunConfigCommands(commands, parsed, config.commands, config.settings, std::cout))
+    return *done;
   if (config.print_haproxy_config) {
     std::string haproxy;
     if (Status s = BuildHaproxyConfig(config, &haproxy); !s.ok()) return Fail(s.message());
@@ -114,18 +163,8 @@ int main(int argc, char** argv) {
     return Fail(config.config_path + ": " + s.message());
   auto logger = logging->For("master");
   for (const std::string& warning : MasterSecurityWarnings(config)) logger->warn("{}", warning);
-  // TLS on the replication port (and, without client certificates, HTTPS).
   std::shared_ptr<ssl::context> link_tls, http_tls;
-  if (!config.tls.files.cert_file.empty()) {
-    if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, config.tls_require_client_cert,
-                                        &link_tls);
-        !s.ok()) {
-      return Fail(s.message());
-    }
-    if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, false, &http_tls); !s.ok()) {
-      return Fail(s.message());
-    }
-  }
+  if (Status s = MakeServerTls(config, &link_tls, &http_tls); !s.ok()) return Fail(s.message());
 
   std::unique_ptr<MySqlConnection> bootstrap;
   if (Status s = MySqlConnection::Open(config.mysql, &bootstrap); !s.ok()) {
@@ -153,11 +192,8 @@ int main(int argc, char** argv) {
   // With a CA, the peers' /health is HTTPS whose certificates must check: a
   // forged answer must not fence this master.
   std::shared_ptr<ssl::context> peer_tls;
-  if (!config.tls.files.ca_file.empty()) {
-    if (Status s = MakeTlsClientContext(config.config_path, config.tls.files, &peer_tls); !s.ok()) {
-      return Fail(s.message());
-    }
-  }
+  if (Status s = MakePeerTlsContext(config.config_path, config.tls.files, &peer_tls); !s.ok())
+    return Fail(s.message());
   PeerEpochWatch peers(PeersOf(config), fencing, kPeerCheckInterval, logging->For("master.fencing"),
                        peer_tls);
   if (peers.CheckOnce()) {
@@ -195,15 +231,6 @@ int main(int argc, char** argv) {
   LogPurger purger(config.mysql, registry, {config.log_retention_seconds, config.purge_interval_ms},
                    logging->For("master.purge"));
 
-  LinkSettings link_settings;
-  link_settings.master_name = config.node_name;
-  link_settings.cluster_id = cluster_id;
-  link_settings.cluster_secret = config.cluster_secret;
-  link_settings.handshake_timeout = std::chrono::milliseconds(config.handshake_timeout_ms);
-  link_settings.heartbeat = config.heartbeat;
-  link_settings.mysql = config.mysql;
-  link_settings.tls = link_tls;
-
   SessionOptions session_options;
   session_options.refuse_unsafe = config.unsafe_statements == "refuse";
   SyncReplication sync(registry, {config.sync_slaves, std::chrono::milliseconds(config.sync_timeout_ms)},
@@ -214,12 +241,7 @@ int main(int argc, char** argv) {
       [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
       logging->For("master.forward"));
 
-  ReadRouting routing;
-  routing.from_slaves = config.read_from == "slaves";
-  routing.max_lag_seconds = config.max_lag_seconds;
-  routing.read_your_writes_wait = std::chrono::milliseconds(config.read_your_writes_wait_ms);
-  routing.read_timeout = std::chrono::milliseconds(std::max(1000, 2 * config.heartbeat.timeout_ms));
-  ReadRouter router(registry, recent, routing);
+  ReadRouter router(registry, recent, ReadRoutingOf(config));
   // Continuous verification: a thread and a MySQL session of its own.
   VerifyResults verify_results;
   VerifyService verify_service(config.mysql, log, registry, verify_results,
@@ -253,12 +275,7 @@ int main(int argc, char** argv) {
   http_context.endpoint_reads = counted_reads;
   std::unique_ptr<HttpServer> http;
   if (config.http.port != 0) {
-    HttpServerOptions http_options;
-    http_options.address = config.http.address;
-    http_options.port = config.http.port;
-    http_options.token = config.http_token;
-    http_options.tls = http_tls;
-    http = std::make_unique<HttpServer>(http_options, logging->For("master.http"));
+    http = std::make_unique<HttpServer>(HttpOptionsOf(config, http_tls), logging->For("master.http"));
     AddMasterRoutes(*http, http_context);
     AddDashboardRoutes(*http);
     AddVerifyRoutes(*http, verify_results, verify_service);
@@ -270,7 +287,8 @@ int main(int argc, char** argv) {
                  http->port(), config.http_token.empty() ? " (API off: no http_token)" : "");
   }
   asio::io_context io;
-  auto work = asio::make_work_guard(io);
+  // The server keeps a reference to its settings: they live as long as main.
+  const LinkSettings link_settings = LinkSettingsOf(config, cluster_id, link_tls);
   ReplicationServer server(io, link_settings, recent, registry, fencing, logging->For("master.link"),
                            &forwarded);
   if (Status s = server.Listen(config.replication_address, config.replication_port); !s.ok()) {
@@ -280,20 +298,8 @@ int main(int argc, char** argv) {
   // gives a slave's answer the master's column types (slave_result_types.h).
   std::unique_ptr<ClientServer> client_server;
   if (config.client_port != 0) {
-    ClientEndpointOptions endpoint;
-    endpoint.server_version = server_version;
-    endpoint.mysql_address = config.mysql.Address();
-    endpoint.users = config.client_users;
-    endpoint.max_packet_bytes = config.client_max_packet_bytes;
-    endpoint.handshake_timeout = std::chrono::milliseconds(config.client_handshake_timeout_ms);
-    endpoint.idle_timeout = std::chrono::seconds(config.client_idle_timeout_seconds);
-    endpoint.tls = http_tls;  // the same certificate; clients are not asked for one
-    // Without a certificate (allow_insecure let the start through) there is
-    // no TLS to require.
-    endpoint.require_tls = http_tls && TlsRequired(config.tls, config.client_address);
-    endpoint.reads = &endpoint_reads;
     client_server = std::make_unique<ClientServer>(
-        endpoint, config.client_max_connections,
+        EndpointOptionsOf(config, server_version, http_tls, &endpoint_reads), config.client_max_connections,
         [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, &router, &sync); },
         logging->For("master.client"));
     if (Status s = client_server->Listen(config.client_address, config.client_port); !s.ok()) {
@@ -301,12 +307,26 @@ int main(int argc, char** argv) {
     }
   }
 
+  IoThread io_thread(io);
+  // From here every way out of main stops what runs, in this order: the
+  // front ends first and the verifier before the link (a statement or a
+  // pass under way may wait for the slaves' acks), the link's thread last.
+  ScopedStop shutdown([&] {
+    if (client_server) client_server->Stop();
+    if (http) http->Stop();
+    peers.Stop();
+    verify_service.Stop();
+    purger.Stop();
+    mysql_probe.Stop();
+    server.Stop();
+    io_thread.Stop();
+  });
   server.Start();
   purger.Start();
   peers.Start();
   mysql_probe.Start();
   verify_service.Start();
-  std::thread io_thread([&io] { io.run(); });
+  io_thread.Start();
   if (client_server) {
     client_server->Start();
     logger->info("MySQL endpoint ready on {}:{} for {} user(s)", config.client_address, config.client_port,
@@ -335,16 +355,7 @@ int main(int argc, char** argv) {
   }
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
-  if (client_server) client_server->Stop();
-  if (http) http->Stop();
-  peers.Stop();
-  verify_service.Stop();  // before the link: a pass under way may wait for the slaves' acks
-  purger.Stop();
-  mysql_probe.Stop();
-  server.Stop();
-  work.reset();
-  io.stop();
-  io_thread.join();
+  shutdown.Run();
   logger->info("master stopped");
   return failures == 0 ? 0 : 1;
 }

@@ -5,8 +5,6 @@
 
 #include <atomic>
 #include <iostream>
-#include <sstream>
-#include <thread>
 
 #include "applier.h"
 #include "apply_queue.h"
@@ -14,9 +12,11 @@
 #include "auto_failover.h"
 #include "console_server.h"
 #include "ddb/daemon/config_reload.h"
+#include "ddb/daemon/daemon_start.h"
 #include "ddb/daemon/foreground.h"
 #include "ddb/daemon/http_server.h"
 #include "ddb/daemon/logging.h"
+#include "ddb/daemon/shutdown.h"
 #include "ddb/mysql/node_role.h"
 #include "fallback_console.h"
 #include "master_link.h"
@@ -36,11 +36,59 @@
 
 namespace {
 
-int Fail(const std::string& message) {
-  std::istringstream lines(message);
-  for (std::string line; std::getline(lines, line);) std::cerr << "ddb-slave: " << line << "\n";
-  std::cerr.flush();
-  return 1;
+int Fail(const std::string& message) { return ddb::FailStart("ddb-slave", message); }
+
+// ddb-slave --attach: the console of this node's running daemon, through
+// its console socket; without a daemon there, a console of its own.
+int RunAttached(ddb::SlaveConfig& config, spdlog::logger& logger) {
+  using namespace ddb;
+  if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
+  std::unique_ptr<AttachedConsole> attached;
+  Status s = config.console_socket.empty()
+                 ? Status::Unavailable("console_socket = off in " + config.config_path)
+                 : AttachedConsole::Connect(config.console_socket, &attached);
+  if (s.ok()) return RunForeground(config.console, *attached, logger) == 0 ? 0 : 1;
+  if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
+  // No daemon to attach to: still a console, reading this slave's MySQL,
+  // until a daemon answers.
+  const bool can_attach_later = !config.console_socket.empty();
+  std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
+            << (can_attach_later ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
+                                 : " only (writes, \\retry and \\skip need the daemon's console socket)")
+            << std::endl;
+  auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
+  if (!can_attach_later) return RunForeground(config.console, *local, logger) == 0 ? 0 : 1;
+  FallbackConsole console(config.console_socket, std::move(local));
+  return RunForeground(config.console, console, logger) == 0 ? 0 : 1;
+}
+
+// Prepares this node's MySQL as a slave's (--rejoin: a former master's)
+// and reads its position. The MySQL may be down at start: waited for (status
+// says so) rather than exit, like the applier does later. An exit status
+// when main is to end instead: a refusal, another failure, a stop signal.
+std::optional<int> WaitForPosition(const ddb::SlaveConfig& config, spdlog::logger& logger,
+                                   ddb::StoredPosition* position) {
+  using namespace ddb;
+  bool rejoin = config.rejoin;
+  for (auto delay = std::chrono::milliseconds(200);;
+       delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
+    std::unique_ptr<MySqlConnection> bootstrap;
+    Status s = MySqlConnection::Open(config.mysql, &bootstrap);
+    std::string rejoined;
+    if (s.ok()) s = PrepareSlaveRole(*bootstrap, rejoin, &rejoined);
+    if (s.ok() && !rejoined.empty()) {
+      logger.warn("{}", rejoined);
+      rejoin = false;  // done: a retry below finds a slave's MySQL
+    }
+    if (s.ok()) s = LoadPosition(*bootstrap, position);
+    if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
+    if (s.code() == Status::Code::kRefused) return Fail(s.message());
+    if (s.ok()) return std::nullopt;
+    if (!IsConnectionLost(s))
+      return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
+    logger.warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());
+    if (StopRequestedWithin(delay)) return 0;
+  }
 }
 
 }  // namespace
@@ -50,31 +98,25 @@ int main(int argc, char** argv) {
   BlockStopSignals();
 
   SlaveConfig config;
-  ParseResult parsed = LoadSlaveConfig(argc, argv, &config);
-  if (parsed.exit_now) {
-    std::cout << parsed.output;
-    return 0;
-  }
-  if (config.commands.check) return RunSlaveCheck(config, parsed, std::cout);
-  if (!parsed.status.ok()) return Fail(parsed.status.message());
-  if (config.commands.print) {
-    std::cout << PrintSettings(config.settings);
-    return 0;
-  }
-  if (!config.commands.init_path.empty()) {
-    if (config.node_name.empty())
-      return Fail("--init-config needs --node_name (the name the master knows it by)");
-    if (Status s = WriteInitialConfig(config.commands.init_path,
-                                      "ddb slave configuration, written by ddb-slave --init-config.",
-                                      config.settings, {"cluster_secret"});
-        !s.ok()) {
-      return Fail(s.message());
-    }
-    std::cout
-        << "wrote " << config.commands.init_path
-        << " (a fresh cluster_secret: replace it with the master's unless given with --cluster_secret)\n";
-    return 0;
-  }
+  const ParseResult parsed = LoadSlaveConfig(argc, argv, &config);
+  const DaemonCommands commands{
+      .program = "ddb-slave",
+      .check = [&] { return RunSlaveCheck(config, parsed, std::cout); },
+      .init_title = "ddb slave configuration, written by ddb-slave --init-config.",
+      .init_fresh_secrets = {"cluster_secret"},
+      .init_written =
+          "(a fresh cluster_secret: replace it with the master's unless given with --cluster_secret)",
+      .init_ready =
+          [&config] {
+            return config.node_name.empty()
+                       ? Status::InvalidArgument(
+                             "--init-config needs --node_name (the name the master knows it by)")
+                       : Status::Ok();
+          },
+  };
+  if (const std::optional<int> done =
+          RunConfigCommands(commands, parsed, config.commands, config.settings, std::cout))
+    return *done;
 
   std::unique_ptr<Logging> logging;
   if (Status s = Logging::Open(config.logging, &logging); !s.ok())
@@ -104,7 +146,8 @@ int main(int argc, char** argv) {
   // promotion (auto_failover; \promote builds its own).
   std::shared_ptr<ssl::context> peer_tls;
   if (!config.attach && config.auto_failover) {
-    if (Status s = PeerTlsOf(config, &peer_tls); !s.ok()) return Fail(s.message());
+    if (Status s = MakePeerTlsContext(config.config_path, config.tls.files, &peer_tls); !s.ok())
+      return Fail(s.message());
   }
   if (!config.attach && !config.tls.files.cert_file.empty()) {
     if (Status s = MakeTlsServerContext(config.config_path, config.tls.files, false, &http_tls); !s.ok()) {
@@ -112,52 +155,10 @@ int main(int argc, char** argv) {
     }
   }
 
-  if (config.attach) {
-    if (config.console.mode == ConsoleMode::kAuto) config.console.mode = ConsoleMode::kOn;
-    std::unique_ptr<AttachedConsole> attached;
-    Status s = config.console_socket.empty()
-                   ? Status::Unavailable("console_socket = off in " + config.config_path)
-                   : AttachedConsole::Connect(config.console_socket, &attached);
-    if (s.ok()) return RunForeground(config.console, *attached, *logger) == 0 ? 0 : 1;
-    if (s.code() != Status::Code::kUnavailable) return Fail(s.message());
-    // No daemon to attach to: still a console, reading this slave's MySQL,
-    // until a daemon answers.
-    const bool can_attach_later = !config.console_socket.empty();
-    std::cerr << "ddb-slave: " << s.message() << "; this console reads " << config.mysql.Describe()
-              << (can_attach_later
-                      ? " only until the daemon answers there (writes, \\retry and \\skip need it)"
-                      : " only (writes, \\retry and \\skip need the daemon's console socket)")
-              << std::endl;
-    auto local = std::make_unique<SlaveConsole>(config, nullptr, nullptr);
-    if (!can_attach_later) return RunForeground(config.console, *local, *logger) == 0 ? 0 : 1;
-    FallbackConsole console(config.console_socket, std::move(local));
-    return RunForeground(config.console, console, *logger) == 0 ? 0 : 1;
-  }
+  if (config.attach) return RunAttached(config, *logger);
 
-  // The slave's MySQL may be down at start: wait for it (status says so)
-  // rather than exit, like the applier does later.
   StoredPosition position;
-  bool rejoin = config.rejoin;
-  for (auto delay = std::chrono::milliseconds(200);;
-       delay = std::min(delay * 2, std::chrono::milliseconds(5000))) {
-    std::unique_ptr<MySqlConnection> bootstrap;
-    Status s = MySqlConnection::Open(config.mysql, &bootstrap);
-    std::string rejoined;
-    if (s.ok()) s = PrepareSlaveRole(*bootstrap, rejoin, &rejoined);
-    if (s.ok() && !rejoined.empty()) {
-      logger->warn("{}", rejoined);
-      rejoin = false;  // done: a retry below finds a slave's MySQL
-    }
-    if (s.ok()) s = LoadPosition(*bootstrap, &position);
-    if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
-    if (s.code() == Status::Code::kRefused) return Fail(s.message());
-    if (s.ok()) break;
-    if (!IsConnectionLost(s))
-      return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
-    logger->warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(),
-                 s.ToString());
-    if (StopRequestedWithin(delay)) return 0;
-  }
+  if (const std::optional<int> done = WaitForPosition(config, *logger, &position)) return *done;
 
   SlaveStatusBoard status;
   status.SetClusterId(position.cluster_id);
@@ -186,7 +187,6 @@ int main(int argc, char** argv) {
   QueryWorker queries(config.mysql);
   queries.Start();
   asio::io_context io;
-  auto work = asio::make_work_guard(io);
   // Where this node's MySQL endpoint is when it is the master: a client
   // that dials it now is told which node is (not_master_endpoint.h).
   std::unique_ptr<NotMasterEndpoint> not_master;
@@ -200,8 +200,7 @@ int main(int argc, char** argv) {
         logging->For("endpoint"));
     if (Status s = not_master->Listen(config.client_address, static_cast<uint16_t>(config.client_port));
         !s.ok()) {
-      queries.Stop();
-      return Fail(s.message());
+      return Fail(s.message());  // ~QueryWorker stops `queries`
     }
     not_master->Start();
   }
@@ -259,15 +258,25 @@ int main(int argc, char** argv) {
     consoles = std::make_unique<ConsoleServer>(
         io, config, status, applier, config.forward_writes ? &link : nullptr, logging->For("console"));
     consoles->set_promoter(promoter);
-    if (Status s = consoles->Start(); !s.ok()) {
-      queries.Stop();
-      return Fail(s.message());
-    }
+    if (Status s = consoles->Start(); !s.ok()) return Fail(s.message());
   }
+  IoThread io_thread(io);
+  std::unique_ptr<AutoFailover> auto_failover;
+  // From here every way out of main stops what runs, in this order. Attached
+  // consoles end first: a statement they run may wait for the link.
+  ScopedStop shutdown([&] {
+    if (http) http->Stop();
+    if (consoles) consoles->Stop();
+    if (not_master) not_master->Stop();
+    if (auto_failover) auto_failover->Stop();
+    link.Stop();
+    applier.Stop();
+    queries.Stop();
+    io_thread.Stop();
+  });
   applier.Start();
   link.Start();
-  std::thread io_thread([&io] { io.run(); });
-  std::unique_ptr<AutoFailover> auto_failover;
+  io_thread.Start();
   if (config.auto_failover) {
     auto_failover = std::make_unique<AutoFailover>(config, status, logging->For("failover"), peer_tls);
     auto_failover->Start();
@@ -306,17 +315,7 @@ int main(int argc, char** argv) {
   console.set_promoter(promoter);
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader.Reload(); });
 
-  if (http) http->Stop();
-  // Attached consoles end first: a statement they run may wait for the link.
-  if (consoles) consoles->Stop();
-  if (not_master) not_master->Stop();
-  if (auto_failover) auto_failover->Stop();
-  link.Stop();
-  applier.Stop();
-  queries.Stop();
-  work.reset();
-  io.stop();
-  io_thread.join();
+  shutdown.Run();
   logger->info("slave stopped");
   return failures == 0 ? 0 : 1;
 }

@@ -30,7 +30,7 @@ PeerHealth Master(const std::string& name, bool takes_writes, uint32_t epoch = 1
   PeerHealth node;
   node.answered = true;
   node.name = name;
-  node.master = true;
+  node.role = "master";
   node.master_ok = takes_writes;
   node.epoch.epoch = epoch;
   return node;

@@ -70,6 +70,31 @@ asio::awaitable<void> GetOverTls(beast::ssl_stream<beast::tcp_stream>& stream, t
   co_await http::async_read(stream, buffer, response, asio::use_awaitable);
 }
 
+// The GET that HttpGet and HttpGetVerified send: `target` on address:port,
+// one request per connection. `address` must be an IP address: peers and
+// the node's own ports are configured by address, so no name is looked up.
+Status MakeGetRequest(const std::string& address, uint16_t port, const std::string& target,
+                      tcp::endpoint* endpoint, http::request<http::string_body>* request) {
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address, ec);
+  if (ec) return Status::InvalidArgument("'" + address + "' is not an IP address");
+  *endpoint = tcp::endpoint(ip, port);
+  *request = http::request<http::string_body>{http::verb::get, target, 11};
+  request->set(http::field::host, address + ":" + std::to_string(port));
+  request->keep_alive(false);
+  return Status::Ok();
+}
+
+// What an exchange with address:port came to: the answer's status and
+// body, or Unavailable naming the address when it failed (`failure` not empty).
+Status TakeAnswer(const std::string& failure, const std::string& address, uint16_t port,
+                  const http::response<http::string_body>& response, int* status, std::string* body) {
+  if (!failure.empty()) return Status::Unavailable(address + ":" + std::to_string(port) + ": " + failure);
+  *status = static_cast<int>(response.result_int());
+  *body = response.body();
+  return Status::Ok();
+}
+
 // Runs `exchange` to its end; the failure's text, or "".
 std::string RunExchange(asio::io_context& io, asio::awaitable<void> exchange) {
   std::string failure;
@@ -179,19 +204,16 @@ bool TcpPortFree(const std::string& address, uint16_t port, std::string* error) 
 Status HttpGet(const std::string& address, uint16_t port, const std::string& target, const std::string& token,
                std::chrono::milliseconds deadline, int* status, std::string* body) {
   *status = 0;
-  boost::system::error_code ec;
-  const asio::ip::address ip = asio::ip::make_address(address, ec);
-  if (ec) return Status::InvalidArgument("'" + address + "' is not an IP address");
-  http::request<http::string_body> request{http::verb::get, target, 11};
-  request.set(http::field::host, address + ":" + std::to_string(port));
+  tcp::endpoint endpoint;
+  http::request<http::string_body> request;
+  if (Status s = MakeGetRequest(address, port, target, &endpoint, &request); !s.ok()) return s;
   if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
-  request.keep_alive(false);
   http::response<http::string_body> response;
   asio::io_context io;
   beast::tcp_stream stream(io);
   // The stream's timer cancels whatever is pending at the deadline.
   stream.expires_after(deadline);
-  std::string failure = RunExchange(io, Get(stream, tcp::endpoint(ip, port), request, response));
+  std::string failure = RunExchange(io, Get(stream, endpoint, request, response));
   // An HTTPS port says so in plain text (HttpServer). Asked again over TLS
   // without checking its certificate: only a request that carries no token.
   if (failure.empty() && token.empty() && response.result_int() == 400 &&
@@ -202,34 +224,25 @@ Status HttpGet(const std::string& address, uint16_t port, const std::string& tar
     beast::ssl_stream<beast::tcp_stream> tls_stream(tls_io, context);
     beast::get_lowest_layer(tls_stream).expires_after(deadline);
     response = {};
-    failure = RunExchange(tls_io, GetOverTls(tls_stream, tcp::endpoint(ip, port), request, response));
+    failure = RunExchange(tls_io, GetOverTls(tls_stream, endpoint, request, response));
   }
-  if (!failure.empty()) return Status::Unavailable(address + ":" + std::to_string(port) + ": " + failure);
-  *status = static_cast<int>(response.result_int());
-  *body = response.body();
-  return Status::Ok();
+  return TakeAnswer(failure, address, port, response, status, body);
 }
 
 Status HttpGetVerified(ssl::context& tls, const std::string& address, uint16_t port,
                        const std::string& target, std::chrono::milliseconds deadline, int* status,
                        std::string* body) {
   *status = 0;
-  boost::system::error_code ec;
-  const asio::ip::address ip = asio::ip::make_address(address, ec);
-  if (ec) return Status::InvalidArgument("'" + address + "' is not an IP address");
-  http::request<http::string_body> request{http::verb::get, target, 11};
-  request.set(http::field::host, address + ":" + std::to_string(port));
-  request.keep_alive(false);
+  tcp::endpoint endpoint;
+  http::request<http::string_body> request;
+  if (Status s = MakeGetRequest(address, port, target, &endpoint, &request); !s.ok()) return s;
   http::response<http::string_body> response;
   asio::io_context io;
   beast::ssl_stream<beast::tcp_stream> stream(io, tls);
   if (Status s = ExpectPeerName(stream.native_handle(), address); !s.ok()) return s;
   beast::get_lowest_layer(stream).expires_after(deadline);
-  const std::string failure = RunExchange(io, GetOverTls(stream, tcp::endpoint(ip, port), request, response));
-  if (!failure.empty()) return Status::Unavailable(address + ":" + std::to_string(port) + ": " + failure);
-  *status = static_cast<int>(response.result_int());
-  *body = response.body();
-  return Status::Ok();
+  const std::string failure = RunExchange(io, GetOverTls(stream, endpoint, request, response));
+  return TakeAnswer(failure, address, port, response, status, body);
 }
 
 void CheckWritableFile(const std::string& file, const std::string& key, const std::string& path,

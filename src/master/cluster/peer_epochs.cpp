@@ -2,10 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
-
-#include "ddb/daemon/config_check.h"
-
 namespace ddb {
 
 PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
@@ -19,30 +15,19 @@ PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
 
 PeerEpochWatch::~PeerEpochWatch() { Stop(); }
 
-std::optional<PeerHealth> PeerEpochWatch::AskPeer(const PeerAddress& peer) const {
-  int status = 0;
-  std::string body;
+PeerHealth PeerEpochWatch::AskPeer(const PeerAddress& peer) const {
   // A short deadline: a peer that is down must not hold up the start.
-  const std::chrono::milliseconds deadline(1000);
-  const Status asked =
-      verify_ ? HttpGetVerified(*verify_, peer.host, peer.port, "/health", deadline, &status, &body)
-              : HttpGet(peer.host, peer.port, "/health", "", deadline, &status, &body);
-  if (!asked.ok() || status == 0) {
-    if (verify_ && !asked.ok()) logger_->debug("peer {}: {}", peer.name, asked.message());
-    return std::nullopt;
-  }
-  const nlohmann::json health = nlohmann::json::parse(body, nullptr, false);
-  if (!health.is_object()) return std::nullopt;
-  PeerHealth answer;
-  answer.role = health.value("role", "");
-  if (health.contains("epoch")) answer.epoch = EpochFromJson(health["epoch"]);
-  answer.ok = status == 200;
-  return answer;
+  PeerHealth health = AskPeerHealth(peer.host, peer.port, std::chrono::milliseconds(1000), verify_.get());
+  if (verify_ && !health.failure.empty()) logger_->debug("peer {}: {}", peer.name, health.failure);
+  return health;
 }
 
 std::optional<PeerHealth> PeerEpochWatch::Ask(const std::string& name) const {
   for (const PeerAddress& peer : peers_) {
-    if (peer.name == name) return AskPeer(peer);
+    if (peer.name != name) continue;
+    PeerHealth health = AskPeer(peer);
+    if (!health.answered) return std::nullopt;
+    return health;
   }
   return std::nullopt;
 }
@@ -56,10 +41,10 @@ bool PeerEpochWatch::Knows(const std::string& name) const {
 
 bool PeerEpochWatch::CheckOnce() {
   for (const PeerAddress& peer : peers_) {
-    const std::optional<PeerHealth> health = AskPeer(peer);
-    if (!health || health->epoch.epoch == 0) continue;
-    if (fencing_.Learn(health->epoch,
-                       (health->role.empty() ? std::string("node") : health->role) + " " + peer.name)) {
+    const PeerHealth health = AskPeer(peer);
+    if (health.epoch.epoch == 0) continue;
+    if (fencing_.Learn(health.epoch,
+                       (health.role.empty() ? std::string("node") : health.role) + " " + peer.name)) {
       logger_->error("{}", *fencing_.reason());
       return true;
     }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "ddb/base/tls.h"
+#include "ddb/daemon/peer_health.h"
 #include "fencing.h"
 
 namespace spdlog {
@@ -37,13 +38,6 @@ struct PeerAddress {
   std::string name;
   std::string host;  // an IP address
   uint16_t port = 0;
-};
-
-// What a peer's /health said.
-struct PeerHealth {
-  std::string role;  // "master" or "slave"
-  EpochStart epoch;  // the newest it knows (epoch 0: it did not say)
-  bool ok = false;   // HTTP 200: a master that takes writes, a slave within its lag
 };
 
 class PeerEpochWatch {
@@ -66,7 +60,7 @@ class PeerEpochWatch {
 
  private:
   void Run();
-  std::optional<PeerHealth> AskPeer(const PeerAddress& peer) const;
+  PeerHealth AskPeer(const PeerAddress& peer) const;
 
   const std::vector<PeerAddress> peers_;
   Fencing& fencing_;

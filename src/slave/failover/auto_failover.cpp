@@ -65,7 +65,7 @@ FailoverDecision Decide(const PeerHealth& self, bool linked, const std::vector<P
   std::vector<const PeerHealth*> voters{&self};
   for (const PeerHealth& peer : peers) {
     if (!peer.answered) continue;
-    if (peer.master) {
+    if (peer.master()) {
       if (peer.epoch.epoch > self.epoch.epoch) {
         return Wait(peer.name + " is the master in the newer epoch " + std::to_string(peer.epoch.epoch) +
                     ": follow it");
@@ -157,7 +157,7 @@ void AutoFailover::WatchLinkedMaster(const SlaveStatusSnapshot& now) {
     if (i != master_peer_) order.push_back(i);
   for (size_t i : order) {
     const PeerHealth health = AskPeerHealth(peers_[i], std::chrono::milliseconds(1000), peer_tls_.get());
-    if (!health.answered || !health.master || health.name != now.epoch->node) continue;
+    if (!health.answered || !health.master() || health.name != now.epoch->node) continue;
     master_peer_ = i;
     status_.SetMasterUnusable(health.master_mysql_down);
     return;

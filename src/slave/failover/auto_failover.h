@@ -64,7 +64,7 @@ class AutoFailover {
   // `config` and `status` must outlive this object; each decision taken
   // while the master is silent goes to status (failover_decision, shown by
   // /api/status).
-  // `peer_tls` (PeerTlsOf; null: none) checks the peers' certificates.
+  // `peer_tls` (MakePeerTlsContext; null: none) checks the peers' certificates.
   AutoFailover(const SlaveConfig& config, SlaveStatusBoard& status, std::shared_ptr<spdlog::logger> logger,
                std::shared_ptr<ssl::context> peer_tls);
   ~AutoFailover();  // Stop()

@@ -18,7 +18,7 @@ std::string Objection(const Peer& peer, uint64_t own_seq, const std::optional<Ep
     unreachable->push_back(who);
     return "";
   }
-  if (health.master) {
+  if (health.master()) {
     if (ours && health.epoch.epoch > ours->epoch) {
       return who + " is the master already, in " + EpochHistory::Describe(health.epoch) +
              ": this slave should follow it (master_candidates), not replace it";
@@ -82,7 +82,7 @@ Status CheckPeersForPromotion(const SlaveConfig& config, uint64_t applied_seq,
                               const std::optional<EpochStart>& epoch, bool force, std::ostream& out) {
   if (Status s = RequireMasterConfig(config); !s.ok()) return s;
   std::shared_ptr<ssl::context> verify;
-  if (Status s = PeerTlsOf(config, &verify); !s.ok()) return s;
+  if (Status s = MakePeerTlsContext(config.config_path, config.tls.files, &verify); !s.ok()) return s;
   std::vector<std::string> objections, unreachable;
   for (const Peer& peer : PeersOf(config)) {
     if (std::string objection = Objection(peer, applied_seq, epoch, verify.get(), &unreachable);
