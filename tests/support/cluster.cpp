@@ -21,9 +21,10 @@ Cluster::Cluster(ClusterOptions options)
     ca_->Issue("master");
     for (int i = 0; i < options_.slaves; ++i) ca_->Issue("slave" + std::to_string(i + 1));
   }
-  master_db_ = MariaDbInstance::Start(dir() / "master-db");
+  master_db_ = MariaDbInstance::Start(dir() / "master-db", options_.mariadb_args);
   for (int i = 0; i < options_.slaves; ++i) {
-    slave_dbs_.push_back(MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db")));
+    slave_dbs_.push_back(
+        MariaDbInstance::Start(dir() / ("slave" + std::to_string(i + 1) + "-db"), options_.mariadb_args));
     slaves_.emplace_back();
     slave_http_ports_.push_back(FreeLoopbackPort());
   }

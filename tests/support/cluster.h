@@ -38,6 +38,9 @@ struct ClusterOptions {
   bool tls = false;
   // With tls: the master requires the slaves' client certificates.
   bool tls_client_certs = false;
+  // Appended to every node's mariadbd command line (the benchmark's larger
+  // InnoDB buffer pool and redo log, for example).
+  std::vector<std::string> mariadb_args;
 };
 
 inline constexpr const char* kClientUser = "app";
