@@ -9,6 +9,7 @@
 
 #include "report.h"
 #include "scenario.h"
+#include "seed_speed.h"
 #include "sysbench_report.h"
 #include "sysbench_sweep.h"
 #include "wait.h"
@@ -86,6 +87,13 @@ int main(int argc, char** argv) {
   app.add_option("--sysbench-runs", sysbench_runs, "Runs of the sysbench sweep (default: --runs)");
   app.add_option("--sysbench-csv", sysbench_csv,
                  "Also write the sweep's medians to this CSV (and every sample to <name>-runs.csv)");
+  SeedSpeedOptions seed_speed;
+  seed_speed.runs = 0;
+  app.add_option("--seed-mb", seed_speed.megabytes,
+                 "Megabytes of the seed benchmark's source (ddb-slave --seed against mariadb-dump | mariadb)")
+      ->capture_default_str();
+  app.add_option("--seed-runs", seed_speed.runs, "Runs of the seed benchmark (0: skip)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   options.deadline = std::chrono::seconds(deadline_s);
   if (sysbench_runs < 0) sysbench_runs = options.runs;
@@ -121,8 +129,14 @@ int main(int argc, char** argv) {
         if (!sysbench_csv.empty()) WriteSweepCsv(sysbench, samples, sysbench_csv);
       }
     }
+    std::vector<SeedSpeedRun> seeds;
+    for (int i = 0; i < seed_speed.runs; ++i) {
+      std::cerr << "seed benchmark, run " << i + 1 << " of " << seed_speed.runs << std::endl;
+      seeds.push_back(RunSeedSpeed(seed_speed, i, std::cerr));
+    }
     std::ostringstream report;
     if (options.runs > 0) WriteReport(options, runs, report);
+    if (!seeds.empty()) WriteSeedSpeedReport(seeds, report);
     const auto sizes = ParseSizes(sweep);
     if (!sizes.empty()) {
       std::cerr << "apply_batch_records sweep" << std::endl;
@@ -137,7 +151,9 @@ int main(int argc, char** argv) {
       out << report.str();
     }
     const bool equal = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.all_equal; });
-    return equal && sysbench_equal ? 0 : 3;
+    const bool seeds_equal =
+        std::all_of(seeds.begin(), seeds.end(), [](const SeedSpeedRun& r) { return r.equal; });
+    return equal && sysbench_equal && seeds_equal ? 0 : 3;
   } catch (const std::exception& e) {
     std::cerr << "ddb_bench: " << e.what() << std::endl;
     return 1;

@@ -326,5 +326,24 @@ TEST_F(SeedingTest, AMasterWithFiftyThousandPreExistingRowsInThreeDatabasesGetsT
   }
 }
 
+// A view over another view is created after it, whatever their names: here
+// the dependent views sort first (a_view over m_view over z_view over a
+// table), and one database's view reads another's.
+TEST_F(SeedingTest, ViewsOverViewsAreCreatedAfterTheViewsTheyRead) {
+  const Status s = ExecuteThroughEndpoint(
+      *cluster_,
+      {"CREATE DATABASE views", "CREATE TABLE views.t (id INT PRIMARY KEY, v INT)",
+       "INSERT INTO views.t VALUES (1, 10), (2, 20), (3, 30)",
+       "CREATE VIEW views.z_view AS SELECT id, v FROM views.t WHERE v > 10",
+       "CREATE VIEW views.m_view AS SELECT id, v * 2 AS w FROM views.z_view",
+       "CREATE VIEW views.a_view AS SELECT SUM(w) AS total FROM views.m_view", "CREATE DATABASE another",
+       "CREATE VIEW another.b_view AS SELECT total + 1 AS more FROM views.a_view"});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  std::string output;
+  ASSERT_EQ(RunSlaveCommand({"--seed"}, &output), 0) << output;
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT total FROM views.a_view"), "100");
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT more FROM another.b_view"), "101");
+}
+
 }  // namespace
 }  // namespace ddb::testing

@@ -21,11 +21,12 @@ Cluster::Cluster(ClusterOptions options)
     ca_->Issue("master");
     for (int i = 0; i < options_.slaves; ++i) ca_->Issue("slave" + std::to_string(i + 1));
   }
-  std::vector<std::string> mysqld_args;
+  std::vector<std::string> mysqld_args = options_.mariadb_args;
   if (options_.mysql_tls) {
     const CertificateFiles server = ca_->Issue("mariadb");
-    mysqld_args = {"--ssl-ca=" + ca_->ca_file().string(), "--ssl-cert=" + server.cert.string(),
-                   "--ssl-key=" + server.key.string()};
+    mysqld_args.insert(mysqld_args.end(),
+                       {"--ssl-ca=" + ca_->ca_file().string(), "--ssl-cert=" + server.cert.string(),
+                        "--ssl-key=" + server.key.string()});
   }
   master_db_ = MariaDbInstance::Start(dir() / "master-db", mysqld_args);
   for (int i = 0; i < options_.slaves; ++i) {

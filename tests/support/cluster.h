@@ -43,6 +43,9 @@ struct ClusterOptions {
   // REQUIRE SSL refuses without it (mysql_ssl_ca: TLS, the server's
   // certificate checked). The test's own root connections stay plain.
   bool mysql_tls = false;
+  // Appended to every node's mariadbd command line (the benchmark's larger
+  // InnoDB buffer pool and redo log, for example).
+  std::vector<std::string> mariadb_args;
 };
 
 inline constexpr const char* kTlsMySqlUser = "ddb_tls";

@@ -1,6 +1,7 @@
 // StartSnapshot: the session, the transaction and the catalog (see
 // snapshot_source.h for why it runs while nothing changes the schema).
 #include "ddb/snapshot/snapshot_source.h"
+#include "ddb/snapshot/view_order.h"
 
 namespace ddb {
 namespace {
@@ -22,6 +23,7 @@ Status ReadTables(MySqlConnection& connection, SnapshotCatalog* catalog) {
       !s.ok()) {
     return s;
   }
+  std::vector<ViewDefinition> views;
   for (const auto& row : tables.rows) {
     const std::string database = row[0].value_or("");
     const std::string name = row[1].value_or("");
@@ -29,7 +31,7 @@ Status ReadTables(MySqlConnection& connection, SnapshotCatalog* catalog) {
     QueryResult create;
     if (row[2].value_or("") == "VIEW") {
       if (Status s = connection.Execute("SHOW CREATE VIEW " + qualified, &create); !s.ok()) return s;
-      catalog->objects.push_back({database, "NO_ENGINE_SUBSTITUTION", create.rows.at(0).at(1).value_or("")});
+      views.push_back({database, name, create.rows.at(0).at(1).value_or("")});
       continue;
     }
     // The shared metadata lock this takes lasts until the transaction ends.
@@ -51,6 +53,9 @@ Status ReadTables(MySqlConnection& connection, SnapshotCatalog* catalog) {
     catalog->estimated_rows += std::stoull(row[3].value_or("0"));
     catalog->estimated_bytes += std::stoull(row[4].value_or("0"));
     catalog->tables.push_back(std::move(table));
+  }
+  for (size_t i : ViewCreationOrder(views)) {
+    catalog->objects.push_back({views[i].database, "NO_ENGINE_SUBSTITUTION", views[i].create_sql});
   }
   return Status::Ok();
 }
