@@ -7,7 +7,9 @@
 // did -- and a virtual call is nothing next to a network round trip. The
 // classes that open their own connections (ReplicationLog, SqlSession,
 // Applier, LostCommits) take a SqlOpener whose default is OpenMySql, so the
-// daemons' wiring does not change.
+// daemons' wiring does not change: an opener rather than a connection,
+// because they open more than one (a new session after a lost one, a second
+// connection to settle a lost COMMIT answer).
 //
 // The contracts of the methods are MySqlConnection's: every failure is a
 // Status with the MySQL error code, SQLSTATE and message; a connection is
@@ -78,6 +80,8 @@ struct MySqlSessionId {
   int64_t server_started_at = 0;  // Unix seconds, from the server's uptime
 };
 
+// The default arguments below are repeated by MySqlConnection, so a call
+// reads the same through either type.
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
