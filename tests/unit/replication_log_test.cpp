@@ -1,13 +1,21 @@
 // ReplicationLog against a scripted MySQL (FakeSqlServer): the log row
 // commits with the transaction in one round trip, numbers follow commit
-// order, a failed commit publishes nothing, a commit whose answer was lost
-// is settled and published once, and a DDL is logged pending / done.
+// order and concurrent commits are published contiguously, a failed commit
+// publishes nothing, a commit whose answer was lost is settled and published
+// once (and holds back later ones until then), and a DDL is logged pending /
+// done with no commit window open while it runs.
 #include "replication_log.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
 
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "fake_sql_connection.h"
+#include "wait.h"
 
 namespace ddb {
 namespace {
@@ -174,6 +182,104 @@ TEST_F(ReplicationLogTest, ACommitThatLostItsAnswerAndDidNotCommitReportsTheErro
   EXPECT_TRUE(lost);
   EXPECT_TRUE(Published().empty());
   EXPECT_EQ(log_.in_flight(), 0u);
+}
+
+TEST_F(ReplicationLogTest, ConcurrentCommitsArePublishedContiguouslyEachWithItsOwnStatements) {
+  // Each COMMIT takes its own time, so they finish out of number order.
+  server_.On(kCommitRecord, [](const FakeStatement& statement, QueryResult*) {
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::get<uint64_t>(statement.params[0]) * 7919 % 500));
+    return Status::Ok();
+  });
+  constexpr int kSessions = 8;
+  constexpr int kCommitsEach = 25;
+  std::mutex mutex;
+  std::map<uint64_t, std::string> committed;  // seq -> the statement committed with it
+  std::vector<std::thread> sessions;
+  for (int session = 0; session < kSessions; ++session) {
+    sessions.emplace_back([&, session] {
+      std::unique_ptr<SqlConnection> connection;
+      ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+      for (int i = 0; i < kCommitsEach; ++i) {
+        const std::string sql = "INSERT INTO t VALUES (" + std::to_string(session * 1000 + i) + ")";
+        uint64_t seq = 0;
+        ASSERT_TRUE(log_.Commit(*connection, Statements({sql.c_str()}), true, &seq).ok());
+        std::lock_guard<std::mutex> lock(mutex);
+        EXPECT_TRUE(committed.emplace(seq, sql).second) << "#" << seq << " handed out twice";
+      }
+    });
+  }
+  for (std::thread& session : sessions) session.join();
+
+  const std::vector<EncodedRecordPtr> published = Published();
+  ASSERT_EQ(published.size(), static_cast<size_t>(kSessions * kCommitsEach));
+  for (size_t i = 0; i < published.size(); ++i) {
+    ASSERT_EQ(published[i]->seq, i + 1);
+    EXPECT_EQ(Decoded(published[i]).statements[0].sql, committed[i + 1]);
+  }
+}
+
+TEST_F(ReplicationLogTest, NoCommitReachesTheServerWhileADdlRuns) {
+  std::thread committer;
+  uint64_t ddl_seq = 0;
+  uint64_t commit_seq = 0;
+  ASSERT_TRUE(
+      log_.RunDdl(
+              *session_, Statements({"ALTER TABLE t ADD c INT"})[0],
+              [&] {
+                committer = std::thread([&] {
+                  std::unique_ptr<SqlConnection> other;
+                  ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &other).ok());
+                  EXPECT_TRUE(
+                      log_.Commit(*other, Statements({"INSERT INTO t VALUES (1)"}), true, &commit_seq).ok());
+                });
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                EXPECT_EQ(server_.Count(kCommitRecord), 0u) << "a commit window opened during the DDL";
+                return session_->Execute("ALTER TABLE t ADD c INT");
+              },
+              &ddl_seq)
+          .ok());
+  committer.join();
+  EXPECT_EQ(ddl_seq, 1u);
+  EXPECT_EQ(commit_seq, 2u);
+  ASSERT_EQ(Published().size(), 2u);
+  EXPECT_EQ(Decoded(Published()[0]).kind, RecordKind::kDdl);
+}
+
+TEST_F(ReplicationLogTest, ALaterCommitWaitsToBePublishedUntilALostOneIsSettled) {
+  server_.Fail(kCommitRecord, FakeSqlServer::LostSession(), 1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  // The lost session takes a while to end.
+  server_.On(
+      "SELECT COUNT(*) FROM information_schema.PROCESSLIST",
+      [released](const FakeStatement&, QueryResult* result) {
+        released.wait_for(std::chrono::seconds(5));
+        *result = FakeSqlServer::Value("0");
+        return Status::Ok();
+      },
+      1);
+  server_.Answer("SELECT state FROM ddb_meta.replication_log", FakeSqlServer::Value("done"));
+  std::thread first([&] {
+    uint64_t seq = 0;
+    EXPECT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq).ok());
+    EXPECT_EQ(seq, 1u);
+  });
+  ASSERT_TRUE(testing::WaitFor([&] { return server_.Count(kCommitRecord) == 1; }, std::chrono::seconds(5)));
+
+  std::unique_ptr<SqlConnection> other;
+  ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &other).ok());
+  uint64_t seq = 0;
+  ASSERT_TRUE(log_.Commit(*other, Statements({"INSERT INTO t VALUES (2)"}), true, &seq).ok());
+  EXPECT_EQ(seq, 2u);
+  EXPECT_TRUE(Published().empty()) << "#2 was published before #1's outcome was known";
+
+  release.set_value();
+  first.join();
+  const std::vector<EncodedRecordPtr> published = Published();
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(Decoded(published[0]).statements, Statements({"INSERT INTO t VALUES (1)"}));
+  EXPECT_EQ(Decoded(published[1]).statements, Statements({"INSERT INTO t VALUES (2)"}));
 }
 
 TEST_F(ReplicationLogTest, RefusesARecordLargerThanHalfTheMaxPacketBeforeTakingANumber) {

@@ -135,6 +135,20 @@ TEST_F(SqlSessionTest, ReadsRunOnTheMasterAndAreNotLogged) {
   EXPECT_EQ(session_.last_write_seq(), 0u);
 }
 
+TEST_F(SqlSessionTest, StatementsAreLoggedWithTheDatabaseTheyRanIn) {
+  server_.Answer("SELECT DATABASE()", FakeSqlServer::Value("shop"));
+  ExpectOk("USE shop");
+  EXPECT_EQ(session_.current_database(), "shop");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  std::vector<EncodedRecordPtr> records;
+  ASSERT_TRUE(recent_.ReadAfter(0, 10, &records));
+  ASSERT_EQ(records.size(), 1u);
+  LogRecord record;
+  ASSERT_TRUE(DecodeRecordPayload(records[0]->payload, &record).ok());
+  ASSERT_EQ(record.statements.size(), 1u);
+  EXPECT_EQ(record.statements[0].default_database, "shop");
+}
+
 TEST_F(SqlSessionTest, AnUnsafeStatementIsRefusedWithItsReasonAndNotRun) {
   const ExecutionResult outcome = session_.Execute("INSERT INTO t VALUES (UUID())");
   EXPECT_EQ(outcome.status.code(), Status::Code::kRefused);
