@@ -12,15 +12,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "ddb/base/status.h"
+#include "ddb/mysql/sql_connection.h"
 
 struct st_mysql;  // libmariadb's MYSQL
 
@@ -51,59 +51,6 @@ struct MySqlEndpoint {
   std::string Address() const;
 };
 
-// A result column's type as the MySQL client/server protocol describes it,
-// for clients that convert values by type (PyMySQL returns INT as int).
-struct ColumnType {
-  uint8_t mysql_type = 253;  // MYSQL_TYPE_*: 3 LONG, 8 LONGLONG, 246 NEWDECIMAL, 253 VAR_STRING...
-  bool is_unsigned = false;
-  bool is_binary = false;  // binary character set: bytes, not text
-  uint8_t decimals = 0;
-  uint32_t length = 0;  // display width
-};
-
-// The rows and counters of one statement. `columns` is empty for statements
-// that return no result set.
-struct QueryResult {
-  std::vector<std::string> columns;
-  std::vector<bool> numeric;  // per column: right-align like the mariadb client
-  // Per column when the result came from MySQL here; empty for results ddb
-  // builds itself or a slave answered (readers fall back to text).
-  std::vector<ColumnType> column_types;
-  std::vector<std::vector<std::optional<std::string>>> rows;
-  bool has_result_set = false;
-  uint64_t affected_rows = 0;
-  // The insert id of the server's OK packet (mysql_insert_id()): the first
-  // AUTO_INCREMENT value the statement generated, else the row's explicit
-  // value or LAST_INSERT_ID(expr)'s argument; 0 for none.
-  uint64_t insert_id = 0;
-  // How many warnings the statement left (SHOW WARNINGS lists them).
-  uint32_t warning_count = 0;
-  // The server's summary of a write ("Records: 3  Duplicates: 0  Warnings: 0").
-  std::string server_info;
-};
-
-// A parameter of ExecuteWithParams. Blob carries bytes that are not text.
-struct Blob {
-  std::string bytes;
-};
-using SqlParam = std::variant<std::nullptr_t, int64_t, uint64_t, std::string, Blob>;
-
-// What the server answers when it prepares a statement: how many '?'
-// parameters it takes and the columns of its result (none for a write).
-struct StatementShape {
-  uint32_t param_count = 0;
-  std::vector<std::string> columns;
-  std::vector<ColumnType> column_types;
-};
-
-// Names one server session even across a restart of the server (which
-// starts numbering connections again): its CONNECTION_ID() and when the
-// server started. Used to find and end a session whose answer was lost.
-struct MySqlSessionId {
-  uint64_t connection_id = 0;
-  int64_t server_started_at = 0;  // Unix seconds, from the server's uptime
-};
-
 struct MySqlOpenOptions {
   // Execute and ExecuteBatch accept several statements separated by ';'
   // (CLIENT_MULTI_STATEMENTS). Only for connections that run nothing but
@@ -116,9 +63,9 @@ struct MySqlOpenOptions {
   bool identify_session = false;
 };
 
-class MySqlConnection {
+class MySqlConnection final : public SqlConnection {
  public:
-  ~MySqlConnection();
+  ~MySqlConnection() override;
   MySqlConnection(const MySqlConnection&) = delete;
   MySqlConnection& operator=(const MySqlConnection&) = delete;
 
@@ -131,37 +78,38 @@ class MySqlConnection {
   // Runs one statement exactly as given (the user's SQL is passed through).
   // `result` gets the first result set, or the OK packet's counters; any
   // further results (a CALL's) are read and dropped.
-  Status Execute(std::string_view sql, QueryResult* result = nullptr);
+  Status Execute(std::string_view sql, QueryResult* result = nullptr) override;
   // Runs a multi-statement text (a connection opened with multi_statements)
   // in one round trip, reading every statement's result. The server stops at
   // the first failure, whose error is returned.
-  Status ExecuteBatch(std::string_view text);
+  Status ExecuteBatch(std::string_view text) override;
   // Runs one of ddb's own statements with its '?' placeholders bound to
   // `params`, in one round trip. The values are escaped into the text by the
   // client library (as most drivers bind by default): ddb's own statements
   // are few and small, and a server-side prepare would cost a round trip per
   // connection and a statement handle per text.
   Status ExecuteWithParams(std::string_view sql, const std::vector<SqlParam>& params,
-                           QueryResult* result = nullptr);
+                           QueryResult* result = nullptr) override;
 
   // Prepares `sql` on the server and closes it again without running it:
   // the shape a server-side PREPARE of it has, or the server's error for it
   // (a missing table, a syntax error). One round trip.
-  Status DescribeStatement(std::string_view sql, StatementShape* shape);
+  Status DescribeStatement(std::string_view sql, StatementShape* shape) override;
 
   // The session's user variables `names` (without '@', as written in SQL:
   // x or `x`) as SQL literals that
   // give a variable of the same type when SET on another server: 42 (integer),
   // 5.2500 (DECIMAL, scale kept), 5.25e0 (DOUBLE), 'text' (string), NULL.
-  Status UserVariableLiterals(const std::vector<std::string>& names, std::vector<std::string>* literals);
+  Status UserVariableLiterals(const std::vector<std::string>& names,
+                              std::vector<std::string>* literals) override;
 
   const MySqlEndpoint& endpoint() const { return endpoint_; }
-  const MySqlSessionId& session_id() const { return session_id_; }
+  const MySqlSessionId& session_id() const override { return session_id_; }
   // MariaDB rather than MySQL (SET STATEMENT ... FOR exists).
-  bool server_is_mariadb() const { return server_is_mariadb_; }
+  bool server_is_mariadb() const override { return server_is_mariadb_; }
 
   // Asks the server for this session's id and the server's start time.
-  Status ReadSessionId(MySqlSessionId* id);
+  Status ReadSessionId(MySqlSessionId* id) override;
 
  private:
   friend class RowCursor;  // row_cursor.h: reads a result row by row on this connection
@@ -178,9 +126,18 @@ class MySqlConnection {
   st_mysql* mysql_ = nullptr;
 };
 
+// How a class that owns its connections opens one: OpenMySql in the
+// daemons, a scripted fake in unit tests (sql_connection.h says why).
+using SqlOpener = std::function<Status(const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
+                                       std::unique_ptr<SqlConnection>* out)>;
+
+// MySqlConnection::Open, as a SqlOpener.
+Status OpenMySql(const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
+                 std::unique_ptr<SqlConnection>* out);
+
 // Runs ddb's own fixed statements in order (schema set-up); stops at the
 // first failure.
-Status ExecuteAll(MySqlConnection& connection, std::initializer_list<const char*> statements);
+Status ExecuteAll(SqlConnection& connection, std::initializer_list<const char*> statements);
 
 // True for client-side errors meaning the session is gone (server down,
 // connection lost): the caller should reconnect rather than report a SQL error.

@@ -20,29 +20,29 @@ namespace ddb {
 enum class NodeRole { kUnused, kMaster, kSlave };
 
 // Creates ddb_meta.node_role and ddb_meta.epochs. ddb_meta must exist.
-Status CreateNodeTables(MySqlConnection& connection);
+Status CreateNodeTables(SqlConnection& connection);
 
 // The role stored in ddb_meta.node_role, or for a MySQL from before it
 // existed: a slave's when it has ddb_meta.applied_position, a master's when
 // it has ddb_meta.replication_log, unused otherwise.
-Status LoadNodeRole(MySqlConnection& connection, NodeRole* role);
+Status LoadNodeRole(SqlConnection& connection, NodeRole* role);
 
 // Sets the role (in the caller's transaction if one is open).
-Status StoreNodeRole(MySqlConnection& connection, NodeRole role);
+Status StoreNodeRole(SqlConnection& connection, NodeRole role);
 
 // Refused "<holder> (it holds the lock '<lock>'): stop it first" while
 // another session holds the MySQL named lock `lock` (the running daemon of
 // the other role, before a change of role).
 // Waits up to `patience` for it: a daemon that just handed over (exec) has
 // closed its session, but the server may take a moment to see it.
-Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder,
+Status RequireLockFree(SqlConnection& connection, const std::string& lock, const std::string& holder,
                        std::chrono::milliseconds patience = std::chrono::milliseconds(5000));
 
 // The stored history, checked (Validate); empty when nothing is stored.
-Status LoadEpochHistory(MySqlConnection& connection, EpochHistory* history);
+Status LoadEpochHistory(SqlConnection& connection, EpochHistory* history);
 
 // Replaces the stored history with `history` (in the caller's transaction
 // if one is open).
-Status StoreEpochHistory(MySqlConnection& connection, const EpochHistory& history);
+Status StoreEpochHistory(SqlConnection& connection, const EpochHistory& history);
 
 }  // namespace ddb

@@ -19,7 +19,7 @@ namespace ddb {
 class ReplaySession {
  public:
   // `connection` must outlive this object; after reconnecting, make a new one.
-  explicit ReplaySession(MySqlConnection& connection);
+  explicit ReplaySession(SqlConnection& connection);
 
   Status Execute(const LoggedStatement& statement, QueryResult* result = nullptr);
 
@@ -45,7 +45,7 @@ class ReplaySession {
   std::string ContextAssignments(const LoggedStatement& statement) const;
   void RememberContext(const LoggedStatement& statement);
 
-  MySqlConnection& connection_;
+  SqlConnection& connection_;
   std::string database_;
   std::map<std::string, std::string> settings_;
   int64_t timestamp_micros_ = -1;

@@ -279,7 +279,15 @@ Status MySqlConnection::UserVariableLiterals(const std::vector<std::string>& nam
   return Status::Ok();
 }
 
-Status ExecuteAll(MySqlConnection& connection, std::initializer_list<const char*> statements) {
+Status OpenMySql(const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
+                 std::unique_ptr<SqlConnection>* out) {
+  std::unique_ptr<MySqlConnection> opened;
+  if (Status s = MySqlConnection::Open(endpoint, options, &opened); !s.ok()) return s;
+  *out = std::move(opened);
+  return Status::Ok();
+}
+
+Status ExecuteAll(SqlConnection& connection, std::initializer_list<const char*> statements) {
   for (const char* sql : statements) {
     if (Status s = connection.Execute(sql); !s.ok()) return s;
   }

@@ -6,7 +6,7 @@ namespace ddb {
 
 namespace {
 
-Status TableExists(MySqlConnection& connection, const std::string& table, bool* exists) {
+Status TableExists(SqlConnection& connection, const std::string& table, bool* exists) {
   QueryResult result;
   if (Status s = connection.ExecuteWithParams(
           "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ddb_meta' AND TABLE_NAME = ?",
@@ -20,7 +20,7 @@ Status TableExists(MySqlConnection& connection, const std::string& table, bool* 
 
 }  // namespace
 
-Status CreateNodeTables(MySqlConnection& connection) {
+Status CreateNodeTables(SqlConnection& connection) {
   return ExecuteAll(connection, {
                                     "CREATE TABLE IF NOT EXISTS ddb_meta.node_role ("
                                     " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
@@ -36,7 +36,7 @@ Status CreateNodeTables(MySqlConnection& connection) {
                                 });
 }
 
-Status LoadNodeRole(MySqlConnection& connection, NodeRole* role) {
+Status LoadNodeRole(SqlConnection& connection, NodeRole* role) {
   *role = NodeRole::kUnused;
   bool exists = false;
   if (Status s = TableExists(connection, "node_role", &exists); !s.ok()) return s;
@@ -60,12 +60,12 @@ Status LoadNodeRole(MySqlConnection& connection, NodeRole* role) {
   return Status::Ok();
 }
 
-Status StoreNodeRole(MySqlConnection& connection, NodeRole role) {
+Status StoreNodeRole(SqlConnection& connection, NodeRole role) {
   return connection.ExecuteWithParams("REPLACE INTO ddb_meta.node_role VALUES (1, ?, NOW(6))",
                                       {std::string(role == NodeRole::kMaster ? "master" : "slave")});
 }
 
-Status RequireLockFree(MySqlConnection& connection, const std::string& lock, const std::string& holder,
+Status RequireLockFree(SqlConnection& connection, const std::string& lock, const std::string& holder,
                        std::chrono::milliseconds patience) {
   const auto deadline = std::chrono::steady_clock::now() + patience;
   for (;;) {
@@ -79,7 +79,7 @@ Status RequireLockFree(MySqlConnection& connection, const std::string& lock, con
   }
 }
 
-Status LoadEpochHistory(MySqlConnection& connection, EpochHistory* history) {
+Status LoadEpochHistory(SqlConnection& connection, EpochHistory* history) {
   QueryResult result;
   if (Status s = connection.Execute("SELECT epoch, first_seq, node_name FROM ddb_meta.epochs ORDER BY epoch",
                                     &result);
@@ -97,7 +97,7 @@ Status LoadEpochHistory(MySqlConnection& connection, EpochHistory* history) {
   return Status::Ok();
 }
 
-Status StoreEpochHistory(MySqlConnection& connection, const EpochHistory& history) {
+Status StoreEpochHistory(SqlConnection& connection, const EpochHistory& history) {
   // Rows already stored keep their started_at: a slave stores its master's
   // history at every connect.
   for (const EpochStart& start : history.starts()) {

@@ -66,7 +66,7 @@ std::string TimestampLiteral(int64_t micros) {
   return buffer;
 }
 
-ReplaySession::ReplaySession(MySqlConnection& connection) : connection_(connection) {}
+ReplaySession::ReplaySession(SqlConnection& connection) : connection_(connection) {}
 
 std::string ReplaySession::ContextAssignments(const LoggedStatement& statement) const {
   std::string assignments;

@@ -18,7 +18,7 @@ constexpr auto kRetryPause = std::chrono::milliseconds(500);
 
 }  // namespace
 
-Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& session, uint64_t seq,
+Status EndSessionAndReadRow(SqlConnection& connection, const MySqlSessionId& session, uint64_t seq,
                             LogRowState* state) {
   MySqlSessionId mine;
   if (Status s = connection.ReadSessionId(&mine); !s.ok()) return s;
@@ -64,8 +64,11 @@ Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& s
 }
 
 LostCommits::LostCommits(MySqlEndpoint endpoint, CommitSequencer* sequencer,
-                         std::shared_ptr<spdlog::logger> logger)
-    : endpoint_(std::move(endpoint)), sequencer_(sequencer), logger_(std::move(logger)) {
+                         std::shared_ptr<spdlog::logger> logger, SqlOpener open)
+    : endpoint_(std::move(endpoint)),
+      open_(std::move(open)),
+      sequencer_(sequencer),
+      logger_(std::move(logger)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -114,7 +117,7 @@ void LostCommits::Run() {
 bool LostCommits::TrySettle(Entry& entry) {
   const uint64_t seq = entry.commit.record->seq;
   if (!connection_) {
-    if (Status s = MySqlConnection::Open(endpoint_, &connection_); !s.ok()) {
+    if (Status s = open_(endpoint_, MySqlOpenOptions(), &connection_); !s.ok()) {
       logger_->warn("cannot yet settle the lost COMMIT of #{}: {}", seq, s.ToString());
       return false;
     }

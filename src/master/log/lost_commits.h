@@ -43,12 +43,14 @@ enum class LogRowState { kAbsent, kPending, kDone };
 
 // Ends `session` if the server that ran it still runs it, and waits until it
 // is gone; then reads the state of `seq`'s log row through `connection`.
-Status EndSessionAndReadRow(MySqlConnection& connection, const MySqlSessionId& session, uint64_t seq,
+Status EndSessionAndReadRow(SqlConnection& connection, const MySqlSessionId& session, uint64_t seq,
                             LogRowState* state);
 
 class LostCommits {
  public:
-  LostCommits(MySqlEndpoint endpoint, CommitSequencer* sequencer, std::shared_ptr<spdlog::logger> logger);
+  // `open` connects to `endpoint` (a fake in unit tests).
+  LostCommits(MySqlEndpoint endpoint, CommitSequencer* sequencer, std::shared_ptr<spdlog::logger> logger,
+              SqlOpener open = OpenMySql);
   ~LostCommits();
   LostCommits(const LostCommits&) = delete;
   LostCommits& operator=(const LostCommits&) = delete;
@@ -68,9 +70,10 @@ class LostCommits {
   bool TrySettle(Entry& entry);
 
   const MySqlEndpoint endpoint_;
+  const SqlOpener open_;
   CommitSequencer* const sequencer_;
   std::shared_ptr<spdlog::logger> logger_;
-  std::unique_ptr<MySqlConnection> connection_;  // the settling thread's only
+  std::unique_ptr<SqlConnection> connection_;  // the settling thread's only
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -37,7 +37,7 @@ Blob AsBlob(const std::vector<uint8_t>& bytes) { return Blob{std::string(bytes.b
 // Re-executes each DDL left 'pending' by a crash. Success, or an error that
 // says its effect is already there, means it is applied: mark it done. Any
 // other error means it never took effect: remove it, it is never shipped.
-Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
+Status ResolvePendingDdl(SqlConnection& connection, spdlog::logger& logger) {
   QueryResult pending;
   if (Status s = connection.Execute(
           "SELECT seq, body FROM ddb_meta.replication_log WHERE state = 'pending' ORDER BY seq", &pending);
@@ -91,7 +91,7 @@ Status ResolvePendingDdl(MySqlConnection& connection, spdlog::logger& logger) {
   return Status::Ok();
 }
 
-Status LoadLastSeq(MySqlConnection& connection, uint64_t* last_seq) {
+Status LoadLastSeq(SqlConnection& connection, uint64_t* last_seq) {
   QueryResult result;
   // A promoted slave's log may end in gaps, which have no row: the floor
   // keeps their numbers from being handed out again.
@@ -117,21 +117,23 @@ EncodedRecordPtr MakeEncodedRecord(uint64_t seq, int64_t committed_at_micros, st
 }
 
 ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent,
-                               std::shared_ptr<spdlog::logger> logger, const Fencing* fencing)
+                               std::shared_ptr<spdlog::logger> logger, const Fencing* fencing, SqlOpener open)
     : endpoint_(std::move(endpoint)),
+      open_(std::move(open)),
       logger_(std::move(logger)),
       fencing_(fencing),
       sequencer_(recent, recent->last_seq()),
-      lost_(endpoint_, &sequencer_, logger_) {}
+      lost_(endpoint_, &sequencer_, logger_, open_) {}
 
-Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq) {
-  std::unique_ptr<MySqlConnection> connection;
-  if (Status s = MySqlConnection::Open(endpoint, &connection); !s.ok()) return s;
+Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq,
+                               const SqlOpener& open) {
+  std::unique_ptr<SqlConnection> connection;
+  if (Status s = open(endpoint, MySqlOpenOptions(), &connection); !s.ok()) return s;
   if (Status s = ResolvePendingDdl(*connection, logger); !s.ok()) return s;
   return LoadLastSeq(*connection, last_seq);
 }
 
-Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements,
+Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedStatement> statements,
                               bool autocommit, uint64_t* seq_out, bool* session_lost) {
   if (session_lost != nullptr) *session_lost = false;
   if (unsettled_ddl_.load() != 0) {
@@ -182,7 +184,7 @@ Status ReplicationLog::Commit(MySqlConnection& connection, std::vector<LoggedSta
   return Status::MySql(s.mysql_error_code(), s.sql_state(), s.message() + outcome);
 }
 
-Status ReplicationLog::CheckRecordFits(MySqlConnection& connection, size_t body_bytes) {
+Status ReplicationLog::CheckRecordFits(SqlConnection& connection, size_t body_bytes) {
   if (max_record_bytes_.load() == 0) {
     // The log insert carries the body escaped (up to twice its size) in one
     // packet, which the server refuses past max_allowed_packet -- and drops
@@ -202,7 +204,7 @@ Status ReplicationLog::CheckRecordFits(MySqlConnection& connection, size_t body_
       "was rolled back -- split it into smaller transactions");
 }
 
-Status ReplicationLog::RunDdl(MySqlConnection& connection, LoggedStatement statement,
+Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement statement,
                               const std::function<Status()>& execute, uint64_t* seq_out) {
   // Counted however the DDL ends (see ddl_count()).
   struct CountOnExit {
@@ -328,8 +330,8 @@ Status ReplicationLog::SettleLeftoverDdlLocked() {
         "DDL #" + std::to_string(seq) +
         " lost its answer and cannot be settled yet, so no write can commit after it: " + why.ToString());
   };
-  std::unique_ptr<MySqlConnection> connection;
-  if (Status s = MySqlConnection::Open(endpoint_, &connection); !s.ok()) return unsettled(s);
+  std::unique_ptr<SqlConnection> connection;
+  if (Status s = open_(endpoint_, MySqlOpenOptions(), &connection); !s.ok()) return unsettled(s);
   LogRowState state = LogRowState::kAbsent;
   if (Status s = EndSessionAndReadRow(*connection, unsettled_ddl_session_, seq, &state); !s.ok()) {
     return unsettled(s);

@@ -55,14 +55,16 @@ class ReplicationLog {
   // `recent` must outlive the log; the sequence continues after its
   // last_seq(). `endpoint` is the master's MySQL, for settling lost answers.
   // `fencing` (may be null: never fenced) refuses every commit and DDL once
-  // this master learned it was replaced.
+  // this master learned it was replaced. `open` connects to `endpoint` (a
+  // fake in unit tests).
   ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, std::shared_ptr<spdlog::logger> logger,
-                 const Fencing* fencing = nullptr);
+                 const Fencing* fencing = nullptr, SqlOpener open = OpenMySql);
 
   // Resolves a DDL left 'pending' by a crash and loads the newest seq. Call
   // once before any session writes, and before `recent` is created: returns
   // the newest seq in `last_seq`. Numbers missing below it are gaps.
-  static Status Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq);
+  static Status Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq,
+                        const SqlOpener& open = OpenMySql);
 
   // Commits the transaction open on `connection` together with its log row,
   // and sets the session's autocommit to `autocommit` (an autocommit
@@ -70,7 +72,7 @@ class ReplicationLog {
   // caller rolls back; when `session_lost` comes back true the connection
   // is gone (even if the commit itself was settled as done) and must be
   // reopened.
-  Status Commit(MySqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
+  Status Commit(SqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
                 uint64_t* seq, bool* session_lost = nullptr);
 
   // Logs `statement` pending, runs `execute` (which runs the DDL on
@@ -78,8 +80,8 @@ class ReplicationLog {
   // removed and the error returned. A multi-object DROP that failed part way
   // (PartialDropStatement) is logged as what it did, and its error returned
   // with `seq` set.
-  Status RunDdl(MySqlConnection& connection, LoggedStatement statement,
-                const std::function<Status()>& execute, uint64_t* seq);
+  Status RunDdl(SqlConnection& connection, LoggedStatement statement, const std::function<Status()>& execute,
+                uint64_t* seq);
 
   // Runs `quiet` holding the barrier exclusively at a moment when every
   // number handed out is published: no commit window is open, no DDL runs,
@@ -111,9 +113,10 @@ class ReplicationLog {
   // barrier exclusively.
   Status SettleLeftoverDdlLocked();
   // Refuses a record the log insert or a slave link could not carry.
-  Status CheckRecordFits(MySqlConnection& connection, size_t body_bytes);
+  Status CheckRecordFits(SqlConnection& connection, size_t body_bytes);
 
   const MySqlEndpoint endpoint_;
+  const SqlOpener open_;
   std::shared_ptr<spdlog::logger> logger_;
   const Fencing* const fencing_;
   CommitSequencer sequencer_;

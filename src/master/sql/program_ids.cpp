@@ -77,7 +77,7 @@ constexpr const char* kWhy =
     "the master, so a slave would store other ids (MariaDB's statement binlog calls this unsafe too)";
 
 // The body's INSERTs into tables with an AUTO_INCREMENT column.
-Status CheckBody(MySqlConnection& connection, const std::vector<Token>& tokens, const std::string& schema,
+Status CheckBody(SqlConnection& connection, const std::vector<Token>& tokens, const std::string& schema,
                  const std::string& what) {
   const std::vector<TableName> targets = Resolved(InsertTargets(tokens), schema);
   if (targets.empty()) return Status::Ok();
@@ -105,7 +105,7 @@ Status CheckBody(MySqlConnection& connection, const std::vector<Token>& tokens, 
 
 // CREATE or ALTER TABLE giving `table` an AUTO_INCREMENT column while a
 // trigger or routine inserts into it.
-Status CheckTable(MySqlConnection& connection, const TableName& table, LexMode mode) {
+Status CheckTable(SqlConnection& connection, const TableName& table, LexMode mode) {
   QueryResult programs;
   Status s = connection.ExecuteWithParams(
       "SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME, ACTION_STATEMENT FROM information_schema.TRIGGERS "
@@ -197,7 +197,7 @@ std::vector<NewName> TablesTakingNewNames(const StatementInfo& info, const std::
   return {};
 }
 
-Status HasAutoIncrement(MySqlConnection& connection, const TableName& table, bool* has) {
+Status HasAutoIncrement(SqlConnection& connection, const TableName& table, bool* has) {
   QueryResult found;
   Status s = connection.ExecuteWithParams(
       "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
@@ -209,7 +209,7 @@ Status HasAutoIncrement(MySqlConnection& connection, const TableName& table, boo
 
 // Refused when a table with an AUTO_INCREMENT column would take the name of
 // a table a program inserts into.
-Status CheckNewNames(MySqlConnection& connection, std::vector<NewName> pairs,
+Status CheckNewNames(SqlConnection& connection, std::vector<NewName> pairs,
                      const std::string& current_database, LexMode mode) {
   for (NewName& pair : pairs) {
     for (TableName* name : {&pair.source, &pair.target}) {
@@ -265,7 +265,7 @@ std::string ProgramSchema(const std::vector<Token>& tokens, const std::string& c
   return current_database;
 }
 
-Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& statement,
+Status CheckIdsInPrograms(SqlConnection& connection, const ParsedStatement& statement,
                           const std::string& current_database, LexMode mode) {
   const StatementInfo& info = statement.info;
   const std::vector<Token>& tokens = statement.tokens;

@@ -44,7 +44,7 @@ std::string ProgramSchema(const std::vector<Token>& tokens, const std::string& c
 // RENAME TABLE, ALTER TABLE ... RENAME) while a program inserts into it; the reason names the
 // table and the program. Asks the master's catalog (information_schema), so
 // only statements of those kinds cost a query. Other statements: Ok.
-Status CheckIdsInPrograms(MySqlConnection& connection, const ParsedStatement& statement,
+Status CheckIdsInPrograms(SqlConnection& connection, const ParsedStatement& statement,
                           const std::string& current_database, LexMode mode);
 
 }  // namespace ddb

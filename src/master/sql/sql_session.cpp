@@ -47,15 +47,19 @@ bool MentionsAutocommit(const std::vector<Token>& tokens) {
 }  // namespace
 
 SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options,
-                       ReadRouter* router, SyncReplication* sync)
-    : endpoint_(std::move(endpoint)), log_(log), options_(options), router_(router), sync_(sync) {}
+                       ReadRouter* router, SyncReplication* sync, SqlOpener open)
+    : endpoint_(std::move(endpoint)),
+      log_(log),
+      options_(options),
+      router_(router),
+      sync_(sync),
+      open_(std::move(open)) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
   MySqlEndpoint endpoint = endpoint_;
   endpoint.database = database_;
-  if (Status s = MySqlConnection::Open(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_);
-      !s.ok()) {
+  if (Status s = open_(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_); !s.ok()) {
     connection_.reset();
     return s;
   }

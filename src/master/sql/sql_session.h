@@ -47,8 +47,9 @@ class SqlSession {
  public:
   // `log`, `router` and `sync` must outlive the session; without a router
   // every read runs on the master, without `sync` no write waits for slaves.
+  // `open` connects to `endpoint` (a fake in unit tests).
   SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {},
-             ReadRouter* router = nullptr, SyncReplication* sync = nullptr);
+             ReadRouter* router = nullptr, SyncReplication* sync = nullptr, SqlOpener open = OpenMySql);
 
   // Runs one statement (no terminator). A statement that committed a record
   // returns once `sync_slaves` slaves applied it (or with a warning).
@@ -166,7 +167,8 @@ class SqlSession {
   const SessionOptions options_;
   ReadRouter* const router_;
   SyncReplication* const sync_;
-  std::unique_ptr<MySqlConnection> connection_;
+  const SqlOpener open_;
+  std::unique_ptr<SqlConnection> connection_;
   std::string database_;
   std::vector<SessionSetting> settings_;
   LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)

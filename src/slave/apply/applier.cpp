@@ -28,8 +28,10 @@ std::string PositionUpdateSql(const LogRecord& last) {
 }  // namespace
 
 Applier::Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& status, size_t batch_records,
-                 int64_t retention_seconds, StoredPosition position, std::shared_ptr<spdlog::logger> logger)
+                 int64_t retention_seconds, StoredPosition position, std::shared_ptr<spdlog::logger> logger,
+                 SqlOpener open)
     : endpoint_(std::move(endpoint)),
+      open_(std::move(open)),
       queue_(queue),
       status_(status),
       batch_records_(batch_records),
@@ -77,7 +79,7 @@ bool Applier::EnsureConnected() {
     if (connection_) return true;
     // Multi-statement batches carry only ddb's own SQL and statements the
     // master ran as one statement each (see ApplyAsOneBatch).
-    Status s = MySqlConnection::Open(endpoint_, MySqlOpenOptions{.multi_statements = true}, &connection_);
+    Status s = open_(endpoint_, MySqlOpenOptions{.multi_statements = true}, &connection_);
     StoredPosition stored;
     // A COMMIT cut off by a lost connection may or may not have happened:
     // the stored position is the truth about what was applied.

@@ -41,8 +41,10 @@ class Applier {
   // `queue` and `status` must outlive the applier. `position` is the stored
   // position read at start. Applied records are kept in
   // ddb_meta.applied_records for `retention_seconds` (applied_records.h).
+  // `open` connects to `endpoint` (a fake in unit tests).
   Applier(MySqlEndpoint endpoint, ApplyQueue& queue, SlaveStatusBoard& status, size_t batch_records,
-          int64_t retention_seconds, StoredPosition position, std::shared_ptr<spdlog::logger> logger);
+          int64_t retention_seconds, StoredPosition position, std::shared_ptr<spdlog::logger> logger,
+          SqlOpener open = OpenMySql);
   ~Applier();
 
   void Start();
@@ -80,6 +82,7 @@ class Applier {
   void Committed(uint64_t seq, int64_t committed_at, size_t records);
 
   const MySqlEndpoint endpoint_;
+  const SqlOpener open_;
   ApplyQueue& queue_;
   SlaveStatusBoard& status_;
   const size_t batch_records_;
@@ -87,7 +90,7 @@ class Applier {
   std::chrono::steady_clock::time_point next_purge_{};
   std::shared_ptr<spdlog::logger> logger_;
 
-  std::unique_ptr<MySqlConnection> connection_;
+  std::unique_ptr<SqlConnection> connection_;
   std::unique_ptr<ReplaySession> replay_;
   std::vector<LogRecord> pending_;  // popped from the queue, not yet applied
   bool single_step_ = false;        // after a failed group: one record per transaction

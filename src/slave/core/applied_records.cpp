@@ -21,7 +21,7 @@ std::string StoreAppliedRecordsSql(const std::vector<LogRecord>& records) {
   return sql;
 }
 
-Status StoreAppliedRecord(MySqlConnection& connection, const LogRecord& record) {
+Status StoreAppliedRecord(SqlConnection& connection, const LogRecord& record) {
   if (record.kind == RecordKind::kGap) return Status::Ok();
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   return connection.ExecuteWithParams(
@@ -29,7 +29,7 @@ Status StoreAppliedRecord(MySqlConnection& connection, const LogRecord& record) 
       {record.seq, record.committed_at_micros, Blob{std::string(body.begin(), body.end())}});
 }
 
-Status PurgeAppliedRecords(MySqlConnection& connection, int64_t retention_seconds, uint64_t chunk,
+Status PurgeAppliedRecords(SqlConnection& connection, int64_t retention_seconds, uint64_t chunk,
                            uint64_t* purged) {
   *purged = 0;
   const int64_t cutoff = NowMicros() - retention_seconds * 1000000;

@@ -24,11 +24,11 @@ std::string StoreAppliedRecordsSql(const std::vector<LogRecord>& records);
 // for records applied statement by statement, which may be too big for the
 // hex of a multi-row INSERT to fit in max_allowed_packet (a record may be
 // half of it on the master).
-Status StoreAppliedRecord(MySqlConnection& connection, const LogRecord& record);
+Status StoreAppliedRecord(SqlConnection& connection, const LogRecord& record);
 
 // Deletes at most `chunk` of the oldest records, those the master committed more than
 // `retention_seconds` ago (by this host's clock); *purged gets the count.
-Status PurgeAppliedRecords(MySqlConnection& connection, int64_t retention_seconds, uint64_t chunk,
+Status PurgeAppliedRecords(SqlConnection& connection, int64_t retention_seconds, uint64_t chunk,
                            uint64_t* purged);
 
 }  // namespace ddb

@@ -30,7 +30,7 @@ Status CreateSlaveSchema(MySqlConnection& connection) {
   return s;
 }
 
-Status SeedUnfinished(MySqlConnection& connection, bool* unfinished) {
+Status SeedUnfinished(SqlConnection& connection, bool* unfinished) {
   QueryResult seeding;
   if (Status s = connection.Execute(
           "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'ddb_meta' AND TABLE_NAME = "
@@ -43,7 +43,7 @@ Status SeedUnfinished(MySqlConnection& connection, bool* unfinished) {
   return Status::Ok();
 }
 
-Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
+Status LoadPosition(SqlConnection& connection, StoredPosition* position) {
   bool unfinished_seed = false;
   if (Status s = SeedUnfinished(connection, &unfinished_seed); !s.ok()) return s;
   if (unfinished_seed) {
@@ -64,12 +64,12 @@ Status LoadPosition(MySqlConnection& connection, StoredPosition* position) {
   return LoadEpochHistory(connection, &position->epochs);
 }
 
-Status StoreClusterId(MySqlConnection& connection, const std::string& cluster_id) {
+Status StoreClusterId(SqlConnection& connection, const std::string& cluster_id) {
   return connection.ExecuteWithParams("UPDATE ddb_meta.applied_position SET cluster_id = ? WHERE id = 1",
                                       {cluster_id});
 }
 
-Status MarkSeeding(MySqlConnection& connection, const std::string& source) {
+Status MarkSeeding(SqlConnection& connection, const std::string& source) {
   if (Status s = connection.Execute(
           "CREATE TABLE IF NOT EXISTS ddb_meta.seeding (source VARCHAR(200) NOT NULL, started_at DATETIME(6) "
           "NOT NULL) ENGINE=InnoDB");
@@ -79,7 +79,7 @@ Status MarkSeeding(MySqlConnection& connection, const std::string& source) {
   return connection.ExecuteWithParams("INSERT INTO ddb_meta.seeding VALUES (?, NOW(6))", {source});
 }
 
-Status StoreSeededPosition(MySqlConnection& connection, const std::string& cluster_id, uint64_t seq,
+Status StoreSeededPosition(SqlConnection& connection, const std::string& cluster_id, uint64_t seq,
                            int64_t master_committed_at_micros) {
   // A seeded slave holds no record from before its snapshot: a --force seed
   // must not keep the records the replaced data came from.
@@ -96,7 +96,7 @@ Status StoreSeededPosition(MySqlConnection& connection, const std::string& clust
   return connection.Execute("DROP TABLE ddb_meta.seeding");
 }
 
-Status AcquireApplierLock(MySqlConnection& connection) {
+Status AcquireApplierLock(SqlConnection& connection) {
   QueryResult result;
   if (Status s = connection.Execute("SELECT GET_LOCK('ddb_meta.applier', 0)", &result); !s.ok()) return s;
   if (result.rows.empty() || result.rows[0][0].value_or("0") != "1") {
@@ -107,12 +107,12 @@ Status AcquireApplierLock(MySqlConnection& connection) {
   return Status::Ok();
 }
 
-Status CheckNoOtherApplier(MySqlConnection& connection) {
+Status CheckNoOtherApplier(SqlConnection& connection) {
   if (Status s = AcquireApplierLock(connection); !s.ok()) return s;
   return connection.Execute("DO RELEASE_LOCK('ddb_meta.applier')");
 }
 
-Status UpdatePosition(MySqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros) {
+Status UpdatePosition(SqlConnection& connection, uint64_t seq, int64_t master_committed_at_micros) {
   return connection.ExecuteWithParams(
       "UPDATE ddb_meta.applied_position SET seq = ?, master_committed_at = ?, applied_at = SYSDATE(6) WHERE "
       "id = 1",

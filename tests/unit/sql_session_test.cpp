@@ -1,0 +1,276 @@
+// SqlSession against a scripted MySQL (FakeSqlServer) and a real
+// ReplicationLog on it: what is logged for autocommit writes and explicit
+// transactions, what is not (reads, ROLLBACK, failed and refused
+// statements), and how a lost session or a deadlock ends a transaction.
+#include "sql_session.h"
+
+#include <gtest/gtest.h>
+#include <spdlog/logger.h>
+
+#include "ddb/mysql/replay_session.h"
+#include "fake_sql_connection.h"
+
+namespace ddb {
+namespace {
+
+using testing::FakeSqlServer;
+using testing::FakeStatement;
+
+constexpr const char* kCommitRecord = "CALL ddb_meta.commit_record(";
+
+// What RefreshSessionState reads on connect: the replicated variables, then
+// autocommit, DATABASE(), the isolation level and character_set_results.
+QueryResult SessionState() {
+  std::vector<std::string> columns;
+  std::vector<std::optional<std::string>> row;
+  for (const ReplicatedVariable& variable : ReplicatedVariables()) {
+    columns.push_back(variable.name);
+    row.push_back(std::string(variable.numeric ? "0" : "STRICT_TRANS_TABLES"));
+  }
+  for (const char* column : {"autocommit", "database", "isolation", "charset"}) columns.push_back(column);
+  row.insert(row.end(), {"1", "app", "REPEATABLE-READ", "utf8mb4"});
+  return FakeSqlServer::Rows(columns, {row});
+}
+
+class SqlSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.Answer(SelectReplicatedVariablesSql(), SessionState());
+    server_.Answer("SELECT @@global.max_allowed_packet", FakeSqlServer::Value("67108864"));
+    server_.Answer("SELECT @@session.lock_wait_timeout", FakeSqlServer::Value("60"));
+  }
+
+  // The statements of every record published so far, in order.
+  std::vector<std::vector<std::string>> Logged() const {
+    std::vector<EncodedRecordPtr> records;
+    EXPECT_TRUE(recent_.ReadAfter(0, 1000, &records));
+    std::vector<std::vector<std::string>> logged;
+    for (const EncodedRecordPtr& record : records) {
+      LogRecord decoded;
+      EXPECT_TRUE(DecodeRecordPayload(record->payload, &decoded).ok());
+      std::vector<std::string> texts;
+      for (const LoggedStatement& statement : decoded.statements) texts.push_back(statement.sql);
+      logged.push_back(texts);
+    }
+    return logged;
+  }
+
+  // The statements sent from the first that starts with `prefix` on.
+  std::vector<std::string> SentFrom(std::string_view prefix) const {
+    std::vector<std::string> sent;
+    for (const std::string& sql : server_.Sql()) {
+      if (sent.empty() && sql.substr(0, prefix.size()) != prefix) continue;
+      sent.push_back(sql);
+    }
+    return sent;
+  }
+
+  bool WasSent(const std::string& sql) const {
+    for (const std::string& sent : server_.Sql()) {
+      if (sent == sql || sent.ends_with(" FOR " + sql)) return true;
+    }
+    return false;
+  }
+
+  void ExpectOk(const std::string& sql) {
+    const ExecutionResult outcome = session_.Execute(sql);
+    EXPECT_TRUE(outcome.status.ok()) << sql << ": " << outcome.status.ToString();
+  }
+
+  FakeSqlServer server_;
+  RecentRecords recent_{1000, 0};
+  ReplicationLog log_{MySqlEndpoint(), &recent_, std::make_shared<spdlog::logger>("sql-session-test"),
+                      nullptr, server_.Opener()};
+  SqlSession session_{MySqlEndpoint(), &log_, SessionOptions(), nullptr, nullptr, server_.Opener()};
+};
+
+TEST_F(SqlSessionTest, AnAutocommitWriteIsLoggedWithItsCommit) {
+  ExpectOk("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (1)"}}));
+  EXPECT_EQ(session_.last_write_seq(), 1u);
+  EXPECT_FALSE(session_.in_transaction());
+  // Autocommit is turned off for the statement, which then commits with
+  // its log row (commit_record turns autocommit on again).
+  const std::vector<std::string> sent = SentFrom("SET TIMESTAMP");
+  ASSERT_GE(sent.size(), 3u);
+  EXPECT_NE(sent[0].find("autocommit = 0"), std::string::npos) << sent[0];
+  EXPECT_EQ(sent[1], "INSERT INTO t VALUES (1)");
+  EXPECT_EQ(sent.back().rfind(kCommitRecord, 0), 0u) << sent.back();
+  EXPECT_EQ(server_.Count("COMMIT"), 0u);
+}
+
+TEST_F(SqlSessionTest, AnExplicitTransactionIsLoggedAsOneRecordAtCommit) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("UPDATE t SET a = 2 WHERE id = 1");
+  EXPECT_TRUE(session_.in_transaction());
+  EXPECT_TRUE(Logged().empty()) << "nothing is logged before COMMIT";
+  EXPECT_EQ(server_.Count(kCommitRecord), 0u);
+
+  ExpectOk("COMMIT");
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{
+                          {"INSERT INTO t VALUES (1)", "UPDATE t SET a = 2 WHERE id = 1"}}));
+  EXPECT_FALSE(session_.in_transaction());
+  EXPECT_EQ(server_.Count(kCommitRecord), 1u);
+}
+
+TEST_F(SqlSessionTest, RollbackLogsNothing) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("ROLLBACK");
+  EXPECT_TRUE(WasSent("ROLLBACK"));
+  EXPECT_FALSE(session_.in_transaction());
+  ExpectOk("COMMIT");
+  EXPECT_TRUE(Logged().empty());
+  EXPECT_EQ(server_.Count(kCommitRecord), 0u);
+}
+
+TEST_F(SqlSessionTest, ReadsRunOnTheMasterAndAreNotLogged) {
+  server_.Answer("SELECT a FROM t", FakeSqlServer::Rows({"a"}, {{"7"}}));
+  const ExecutionResult outcome = session_.Execute("SELECT a FROM t");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  ASSERT_EQ(outcome.result.rows.size(), 1u);
+  EXPECT_EQ(outcome.result.rows[0][0], "7");
+  EXPECT_TRUE(Logged().empty());
+  EXPECT_EQ(session_.last_write_seq(), 0u);
+}
+
+TEST_F(SqlSessionTest, StatementsAreLoggedWithTheDatabaseTheyRanIn) {
+  server_.Answer("SELECT DATABASE()", FakeSqlServer::Value("shop"));
+  ExpectOk("USE shop");
+  EXPECT_EQ(session_.current_database(), "shop");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  std::vector<EncodedRecordPtr> records;
+  ASSERT_TRUE(recent_.ReadAfter(0, 10, &records));
+  ASSERT_EQ(records.size(), 1u);
+  LogRecord record;
+  ASSERT_TRUE(DecodeRecordPayload(records[0]->payload, &record).ok());
+  ASSERT_EQ(record.statements.size(), 1u);
+  EXPECT_EQ(record.statements[0].default_database, "shop");
+}
+
+TEST_F(SqlSessionTest, AnUnsafeStatementIsRefusedWithItsReasonAndNotRun) {
+  const ExecutionResult outcome = session_.Execute("INSERT INTO t VALUES (UUID())");
+  EXPECT_EQ(outcome.status.code(), Status::Code::kRefused);
+  EXPECT_NE(outcome.status.message().find("UUID"), std::string::npos) << outcome.status.ToString();
+  EXPECT_NE(outcome.status.message().find("unsafe for replication"), std::string::npos);
+  EXPECT_FALSE(WasSent("INSERT INTO t VALUES (UUID())"));
+  EXPECT_TRUE(Logged().empty());
+}
+
+TEST_F(SqlSessionTest, AnUnsafeStatementRunsWithAWarningWhenSoConfigured) {
+  SqlSession warn_only(MySqlEndpoint(), &log_, SessionOptions{.refuse_unsafe = false}, nullptr, nullptr,
+                       server_.Opener());
+  const ExecutionResult outcome = warn_only.Execute("INSERT INTO t VALUES (UUID())");
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  ASSERT_EQ(outcome.warnings.size(), 1u);
+  EXPECT_NE(outcome.warnings[0].find("UUID"), std::string::npos) << outcome.warnings[0];
+  EXPECT_EQ(Logged().size(), 1u);
+}
+
+TEST_F(SqlSessionTest, WritesToDdbMetaAreRefusedBeforeConnecting) {
+  const ExecutionResult outcome = session_.Execute("DELETE FROM ddb_meta.replication_log");
+  EXPECT_EQ(outcome.status.code(), Status::Code::kRefused);
+  EXPECT_EQ(server_.connections_opened(), 0);
+}
+
+TEST_F(SqlSessionTest, AFailedAutocommitWriteIsRolledBackAndNotLogged) {
+  server_.Fail("INSERT INTO t", FakeSqlServer::SqlError(1062, "Duplicate entry '1' for key 'PRIMARY'"));
+  const ExecutionResult outcome = session_.Execute("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(outcome.status.mysql_error_code(), 1062);
+  const std::vector<std::string> after = SentFrom("INSERT INTO t");
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[1], "ROLLBACK");
+  EXPECT_EQ(after[2], "SET autocommit = 1");
+  EXPECT_TRUE(Logged().empty());
+  EXPECT_FALSE(session_.in_transaction());
+}
+
+TEST_F(SqlSessionTest, AFailedStatementInATransactionIsNotLoggedButTheOthersAre) {
+  server_.Fail("SET STATEMENT timestamp", FakeSqlServer::SqlError(1062, "Duplicate entry"), 1);
+  ExpectOk("BEGIN");
+  EXPECT_FALSE(session_.Execute("INSERT INTO t VALUES (1)").status.ok());
+  ExpectOk("INSERT INTO t VALUES (2)");
+  ExpectOk("COMMIT");
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (2)"}}));
+}
+
+TEST_F(SqlSessionTest, ADeadlockEndsTheTransactionAndItsCommitLogsNothing) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  server_.Fail("SET STATEMENT timestamp", FakeSqlServer::Deadlock(), 1);
+  EXPECT_EQ(session_.Execute("UPDATE t SET a = 1").status.mysql_error_code(), 1213);
+  EXPECT_FALSE(session_.in_transaction()) << "InnoDB rolled the whole transaction back";
+  ExpectOk("COMMIT");
+  EXPECT_TRUE(Logged().empty());
+  EXPECT_EQ(server_.Count(kCommitRecord), 0u);
+}
+
+TEST_F(SqlSessionTest, ASessionLostInATransactionSaysNothingWasLoggedAndReconnects) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  server_.Fail("SET STATEMENT timestamp", FakeSqlServer::LostSession(), 1);
+  const ExecutionResult lost = session_.Execute("INSERT INTO t VALUES (2)");
+  EXPECT_EQ(lost.status.mysql_error_code(), 2013);
+  EXPECT_NE(lost.status.message().find("rolled back; nothing was logged"), std::string::npos)
+      << lost.status.ToString();
+  EXPECT_FALSE(session_.in_transaction());
+
+  ExpectOk("INSERT INTO t VALUES (3)");
+  EXPECT_EQ(server_.connections_opened(), 2);
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (3)"}}));
+}
+
+TEST_F(SqlSessionTest, ACommitThatLostItsAnswerButCommittedCountsAsWritten) {
+  server_.Fail(kCommitRecord, FakeSqlServer::LostSession(), 1);
+  server_.Answer("SELECT COUNT(*) FROM information_schema.PROCESSLIST", FakeSqlServer::Value("0"));
+  server_.Answer("SELECT state FROM ddb_meta.replication_log", FakeSqlServer::Value("done"));
+  ExpectOk("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(session_.last_write_seq(), 1u);
+  EXPECT_EQ(Logged().size(), 1u);
+  // The session was ended to settle it: the next statement runs on a new one.
+  ExpectOk("INSERT INTO t VALUES (2)");
+  for (const FakeStatement& statement : server_.statements()) {
+    if (statement.sql == "INSERT INTO t VALUES (2)") EXPECT_NE(statement.connection, 1);
+  }
+  EXPECT_EQ(Logged().size(), 2u);
+  EXPECT_EQ(session_.last_write_seq(), 2u);
+}
+
+TEST_F(SqlSessionTest, BeginCommitsAnOpenTransactionThroughTheLog) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("BEGIN");
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (1)"}}));
+  EXPECT_TRUE(session_.in_transaction());
+}
+
+TEST_F(SqlSessionTest, DdlCommitsTheOpenTransactionThenIsLoggedByItself) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("CREATE TABLE u (id INT PRIMARY KEY)");
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (1)"},
+                                                             {"CREATE TABLE u (id INT PRIMARY KEY)"}}));
+  EXPECT_EQ(session_.last_write_seq(), 2u);
+  // Its metadata locks are taken without waiting, and the session's own
+  // lock_wait_timeout given back afterwards.
+  EXPECT_TRUE(WasSent("SET SESSION lock_wait_timeout = 0"));
+  EXPECT_TRUE(WasSent("SET SESSION lock_wait_timeout = 60"));
+}
+
+TEST_F(SqlSessionTest, DdlWhoseMetadataLockIsBusyIsTriedAgain) {
+  server_.Fail("CREATE TABLE u", FakeSqlServer::SqlError(1205, "Lock wait timeout exceeded"), 2);
+  ExpectOk("CREATE TABLE u (id INT PRIMARY KEY)");
+  EXPECT_EQ(server_.Count("CREATE TABLE u"), 3u);
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"CREATE TABLE u (id INT PRIMARY KEY)"}}));
+  EXPECT_EQ(session_.last_write_seq(), 1u) << "the busy tries left no gap";
+}
+
+TEST_F(SqlSessionTest, TemporaryTablesAreRefused) {
+  const ExecutionResult outcome = session_.Execute("CREATE TEMPORARY TABLE tmp (id INT)");
+  EXPECT_EQ(outcome.status.code(), Status::Code::kRefused);
+  EXPECT_FALSE(WasSent("CREATE TEMPORARY TABLE tmp (id INT)"));
+}
+
+}  // namespace
+}  // namespace ddb
