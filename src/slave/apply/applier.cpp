@@ -18,6 +18,19 @@ constexpr size_t kMaxBatchBytes = 4 * 1024 * 1024;
 constexpr uint64_t kPurgeChunk = 1000;
 constexpr auto kPurgeInterval = std::chrono::seconds(5);
 
+// Errors a record meets only because of another session's locks at that
+// moment (a deadlock, a lock wait timeout): retried by itself, as MariaDB's
+// replica does (slave_transaction_retries, default 10), before the applier
+// stops for the operator.
+constexpr int kTransientRetries = 10;
+constexpr int kErrorLockWaitTimeout = 1205;
+constexpr int kErrorDeadlock = 1213;
+
+bool IsTransient(const Status& s) {
+  return s.code() == Status::Code::kMySql &&
+         (s.mysql_error_code() == kErrorDeadlock || s.mysql_error_code() == kErrorLockWaitTimeout);
+}
+
 // The position's values are integers ddb formats itself.
 std::string PositionUpdateSql(const LogRecord& last) {
   return "UPDATE ddb_meta.applied_position SET seq = " + std::to_string(last.seq) +
@@ -139,6 +152,7 @@ void Applier::Run() {
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(run.size()));
       just_connected_ = false;
       if (run.size() == 1) single_step_ = false;
+      transient_retries_ = 0;
       continue;
     }
     if (IsConnectionLost(s)) {
@@ -151,6 +165,16 @@ void Applier::Run() {
       single_step_ = true;  // find the failing record; apply the ones before it
       continue;
     }
+    if (IsTransient(s) && transient_retries_ < kTransientRetries) {
+      ++transient_retries_;
+      logger_->warn("applying record #{} met {}; retrying ({} of {})", run.front().seq, s.ToString(),
+                    transient_retries_, kTransientRetries);
+      std::unique_lock<std::mutex> lock(operator_mutex_);
+      operator_signal_.wait_for(lock, std::chrono::milliseconds(10 * transient_retries_),
+                                [this] { return stop_.load(); });
+      continue;
+    }
+    transient_retries_ = 0;  // the operator's Retry gets its own round
     const LogRecord& failed = run.front();
     logger_->error("applier stopped: record #{} failed: {} (statement: {})", failed.seq, s.ToString(),
                    failed_statement);

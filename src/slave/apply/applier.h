@@ -94,6 +94,7 @@ class Applier {
   std::unique_ptr<ReplaySession> replay_;
   std::vector<LogRecord> pending_;  // popped from the queue, not yet applied
   bool single_step_ = false;        // after a failed group: one record per transaction
+  int transient_retries_ = 0;       // of the record now failing with a deadlock or lock wait
   bool just_connected_ = true;      // idempotency rule applies to the first DDL only
   std::atomic<uint64_t> applied_seq_;
   int64_t applied_committed_at_ = 0;
