@@ -177,6 +177,7 @@ int main(int argc, char** argv) {
     return Fail(config.mysql.Describe() + ": " + s.ToString());
   }
   if (!start.promoted.empty()) logger->warn("{}", start.promoted);
+  if (!start.adopted.empty()) logger->warn("{}", start.adopted);
   const std::string& cluster_id = start.cluster_id;
   // The epochs this master started with; it stops taking writes when it
   // learns of a newer one, from a slave's handshake or a peer's /health.

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "cluster.h"
+#include "ddb/mysql/mysql_connection.h"
 #include "endpoint_clients.h"
+#include "file_text.h"
 
 namespace ddb::testing {
 namespace {
@@ -343,6 +345,89 @@ TEST_F(SeedingTest, ViewsOverViewsAreCreatedAfterTheViewsTheyRead) {
   ASSERT_EQ(RunSlaveCommand({"--seed"}, &output), 0) << output;
   EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT total FROM views.a_view"), "100");
   EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT more FROM another.b_view"), "101");
+}
+
+// The accounts clients log in with come with the copy, as with a replica
+// made by mariabackup: a seeded slave lets in the same users with the same
+// grants and roles as one that replayed their CREATE USERs (HAProxy's read
+// frontend sends clients straight to the slaves' MariaDB).
+TEST_F(SeedingTest, AccountsRolesAndGrantsComeWithTheCopy) {
+  MariaDbInstance& master = cluster_->master_db();
+  for (const char* sql :
+       {"CREATE DATABASE acct", "CREATE TABLE acct.t (id INT PRIMARY KEY)", "INSERT INTO acct.t VALUES (7)",
+        "CREATE ROLE reader_role", "GRANT SELECT ON acct.* TO reader_role",
+        "CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-pw'", "GRANT reader_role TO 'reader'@'%'",
+        "SET DEFAULT ROLE reader_role FOR 'reader'@'%'",
+        "CREATE USER 'writer'@'127.0.0.1' IDENTIFIED BY 'writer-pw' WITH MAX_USER_CONNECTIONS 5",
+        "GRANT INSERT, SELECT ON acct.t TO 'writer'@'127.0.0.1'"}) {
+    master.Execute(sql);
+  }
+  std::string output;
+  ASSERT_EQ(RunSlaveCommand({"--seed"}, &output), 0) << output;
+  MariaDbInstance& seeded = cluster_->slave_db(kNewSlave);
+  for (const char* account : {"'reader'@'%'", "'writer'@'127.0.0.1'", "reader_role"}) {
+    EXPECT_EQ(seeded.Query(std::string("SHOW GRANTS FOR ") + account),
+              master.Query(std::string("SHOW GRANTS FOR ") + account))
+        << account;
+  }
+  EXPECT_EQ(seeded.QueryValue("SHOW CREATE USER 'writer'@'127.0.0.1'"),
+            master.QueryValue("SHOW CREATE USER 'writer'@'127.0.0.1'"));
+  // The password works there: the hash came along.
+  MySqlEndpoint reader;
+  reader.port = seeded.port();
+  reader.user = "writer";
+  reader.password = "writer-pw";
+  std::unique_ptr<MySqlConnection> connection;
+  ASSERT_TRUE(MySqlConnection::Open(reader, &connection).ok());
+  QueryResult rows;
+  ASSERT_TRUE(connection->Execute("SELECT id FROM acct.t", &rows).ok());
+  ASSERT_EQ(rows.rows.size(), 1u);
+  EXPECT_EQ(rows.rows[0][0].value_or(""), "7");
+}
+
+// A master started for the first time on a MariaDB that already holds data
+// names it (the start's log line and \status), since a slave replaying the
+// log from #1 never gets it; a seed copies it.
+class AdoptionTest : public SeedingTest {
+ protected:
+  void SetUp() override {
+    ClusterOptions options;
+    options.slaves = 3;
+    options.mysql_endpoint = true;
+    cluster_ = std::make_unique<Cluster>(options);
+    MariaDbInstance& master = cluster_->master_db();
+    for (const char* db : {"legacy", "crm"}) {
+      master.Execute(std::string("CREATE DATABASE ") + db);
+      master.Execute(std::string("CREATE TABLE ") + db + ".t (id INT PRIMARY KEY, v VARCHAR(20))");
+      master.Execute(std::string("INSERT INTO ") + db + ".t SELECT seq, CONCAT('v', seq) FROM " + db +
+                     ".seq_1_to_500");
+    }
+    master.Execute("CREATE TABLE legacy.u (id INT PRIMARY KEY)");
+    cluster_->StartMaster();
+    cluster_->StartSlave(0);
+  }
+};
+
+TEST_F(AdoptionTest, TablesHeldBeforeTheFirstStartAreNamedAndASeedCopiesThem) {
+  const std::string summary = "3 tables in 2 databases (crm, legacy) were here before ddb";
+  EXPECT_TRUE(
+      WaitFor([&] { return ReadFile(cluster_->dir() / "master.log").find(summary) != std::string::npos; },
+              seconds(10)))
+      << ReadFile(cluster_->dir() / "master.log");
+  EXPECT_NE(cluster_->SqlOutput("\\status").find("adopted:     " + summary), std::string::npos)
+      << cluster_->SqlOutput("\\status");
+  // Tables made after the first start are ddb's own: not listed.
+  ASSERT_TRUE(ExecuteThroughEndpoint(*cluster_, {"CREATE TABLE legacy.later (id INT PRIMARY KEY)"}).ok());
+  EXPECT_NE(cluster_->SqlOutput("\\status").find(summary), std::string::npos);
+
+  std::string output;
+  ASSERT_EQ(RunSlaveCommand({"--seed"}, &output), 0) << output;
+  for (const char* db : {"legacy", "crm"}) {
+    EXPECT_EQ(cluster_->slave_db(kNewSlave).TableChecksum(db, "t"),
+              cluster_->master_db().TableChecksum(db, "t"))
+        << db;
+  }
+  EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT COUNT(*) FROM crm.t"), "500");
 }
 
 }  // namespace

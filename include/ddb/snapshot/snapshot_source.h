@@ -45,7 +45,10 @@ struct SnapshotCatalog {
   std::vector<std::pair<std::string, std::string>> databases;  // name, CREATE DATABASE
   std::vector<SnapshotTable> tables;                           // grouped by database, in its order
   std::vector<SnapshotObject> objects;                         // views, routines, then triggers
-  uint64_t estimated_rows = 0;                                 // InnoDB's estimate, for progress
+  // CREATE USER / CREATE ROLE IF NOT EXISTS, then every GRANT: the accounts
+  // clients log in with on every node (read_accounts.cpp says which).
+  std::vector<std::string> accounts;
+  uint64_t estimated_rows = 0;  // InnoDB's estimate, for progress
   uint64_t estimated_bytes = 0;
 };
 
@@ -62,6 +65,13 @@ bool IsSystemSchema(const std::string& name);
 // Sets the session up, opens the snapshot transaction and reads the
 // catalog. Call while nothing changes the schema (see above).
 Status StartSnapshot(MySqlConnection& connection, SnapshotCatalog* catalog);
+
+// The source's MySQL accounts and roles with their grants, as statements
+// for the catalog: a seeded slave must let in the same clients (HAProxy's
+// read frontend sends them straight to its MariaDB) as one that replayed
+// the CREATE USERs from #1. Not copied: root, MariaDB's own accounts and
+// the source daemon's own account (the target has its own).
+Status ReadAccounts(MySqlConnection& connection, std::vector<std::string>* statements);
 
 // Streams the snapshot the connection holds: magic, `header_json`, every
 // statement, the end item. Owns the connection (its transaction ends with

@@ -127,7 +127,8 @@ Status StartSnapshot(MySqlConnection& connection, SnapshotCatalog* catalog) {
     catalog->databases.emplace_back(name, create.rows.at(0).at(1).value_or(""));
   }
   if (Status s = ReadTables(connection, catalog); !s.ok()) return s;
-  return ReadPrograms(connection, catalog);
+  if (Status s = ReadPrograms(connection, catalog); !s.ok()) return s;
+  return ReadAccounts(connection, &catalog->accounts);
 }
 
 }  // namespace ddb

@@ -32,6 +32,9 @@ SnapshotProducer::SnapshotProducer(std::unique_ptr<MySqlConnection> connection,
     steps_.push_back({mode});
     steps_.push_back({object.create_sql});
   }
+  // Last: a grant on a table or routine needs it to exist.
+  if (!catalog.accounts.empty()) steps_.push_back({"SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'"});
+  for (const std::string& account : catalog.accounts) steps_.push_back({account});
 }
 
 void SnapshotProducer::AppendStatement(std::string* piece, std::string_view sql) {

@@ -1,5 +1,7 @@
 #include "master_console.h"
 
+#include "adopted_tables.h"
+
 #include <sstream>
 
 #include "replication_log.h"
@@ -259,6 +261,10 @@ void MasterConsole::PrintStatus(std::ostream& out) const {
       << (session_.in_transaction() ? ", transaction open" : "") << "\n";
   if (endpoint_reads_ != nullptr)
     out << "endpoint:    reads answered by " << endpoint_reads_->Describe() << "\n";
+  if (const ExecutionResult adopted = session_.Execute(kAdoptedTablesSql); adopted.status.ok()) {
+    if (const std::string summary = AdoptedSummary(adopted.result); !summary.empty())
+      out << "adopted:     " << summary << "\n";
+  }
   out << "\n";
   const QueryResult table = SlavesTable(registry_.Snapshot(), recent_, NowMicros());
   PrintResult(table, ResultLayout::kTable, std::chrono::nanoseconds(0), "", out);

@@ -1,5 +1,7 @@
 #include "master_role.h"
 
+#include "adopted_tables.h"
+
 #include "ddb/mysql/node_role.h"
 #include "master_schema.h"
 
@@ -105,8 +107,12 @@ Status PrepareMasterRole(MySqlConnection& connection, const std::string& node_na
     }
     if (Status s = Promote(connection, node_name, start); !s.ok()) return s;
   } else if (role == NodeRole::kUnused) {
+    if (Status s = RecordAdoptedTables(connection); !s.ok()) return s;
     if (Status s = StoreNodeRole(connection, NodeRole::kMaster); !s.ok()) return s;
   }
+  QueryResult adopted;
+  if (Status s = connection.Execute(kAdoptedTablesSql, &adopted); !s.ok()) return s;
+  start->adopted = AdoptedSummary(adopted);
   if (Status s = LoadOrCreateClusterId(connection, &start->cluster_id); !s.ok()) return s;
   if (Status s = LoadEpochHistory(connection, &start->epochs); !s.ok()) return s;
   if (start->epochs.empty()) {

@@ -22,6 +22,7 @@ struct MasterStart {
   std::string cluster_id;
   EpochHistory epochs;
   std::string promoted;  // what a promotion did, for the log; empty: none
+  std::string adopted;   // tables held before ddb (adopted_tables.h), for the log; empty: none
 };
 
 // Creates ddb_meta if needed and readies it for a master named `node_name`.

@@ -53,6 +53,12 @@ Status CreateMasterSchema(MySqlConnection& connection) {
           "  COMMIT;"
           "  SET autocommit = p_autocommit;"
           " END",
+          // What the MariaDB held before ddb first ran on it (adopted_tables.h).
+          "CREATE TABLE IF NOT EXISTS ddb_meta.adopted_tables ("
+          " table_schema VARCHAR(64) NOT NULL,"
+          " table_name VARCHAR(64) NOT NULL,"
+          " PRIMARY KEY (table_schema, table_name)"
+          ") ENGINE=InnoDB",
           // Acknowledged positions, so purging and \status survive a restart.
           "CREATE TABLE IF NOT EXISTS ddb_meta.slave_positions ("
           " name VARCHAR(64) NOT NULL PRIMARY KEY,"
