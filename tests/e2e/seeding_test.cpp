@@ -21,10 +21,7 @@ constexpr int kNewSlave = 2;  // slave3: configured on the master, started only 
 class SeedingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ClusterOptions options;
-    options.slaves = 3;
-    options.mysql_endpoint = true;
-    cluster_ = std::make_unique<Cluster>(options);
+    MakeCluster();
     cluster_->StartMaster();
     cluster_->StartSlave(0);
     cluster_->StartSlave(1);
@@ -109,6 +106,14 @@ class SeedingTest : public ::testing::Test {
               cluster_->master_db().QueryValue("SELECT SUM(c) FROM shop.per_client"));
     EXPECT_EQ(cluster_->slave_db(kNewSlave).QueryValue("SELECT SUM(doubled) FROM shop.odd"),
               cluster_->master_db().QueryValue("SELECT SUM(doubled) FROM shop.odd"));
+  }
+
+  // Three slaves, the endpoint on; nothing started.
+  void MakeCluster() {
+    ClusterOptions options;
+    options.slaves = 3;
+    options.mysql_endpoint = true;
+    cluster_ = std::make_unique<Cluster>(options);
   }
 
   std::unique_ptr<Cluster> cluster_;
@@ -391,10 +396,7 @@ TEST_F(SeedingTest, AccountsRolesAndGrantsComeWithTheCopy) {
 class AdoptionTest : public SeedingTest {
  protected:
   void SetUp() override {
-    ClusterOptions options;
-    options.slaves = 3;
-    options.mysql_endpoint = true;
-    cluster_ = std::make_unique<Cluster>(options);
+    MakeCluster();
     MariaDbInstance& master = cluster_->master_db();
     for (const char* db : {"legacy", "crm"}) {
       master.Execute(std::string("CREATE DATABASE ") + db);
