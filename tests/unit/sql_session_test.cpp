@@ -89,14 +89,65 @@ TEST_F(SqlSessionTest, AnAutocommitWriteIsLoggedWithItsCommit) {
   EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (1)"}}));
   EXPECT_EQ(session_.last_write_seq(), 1u);
   EXPECT_FALSE(session_.in_transaction());
-  // Autocommit is turned off for the statement, which then commits with
-  // its log row (commit_record turns autocommit on again).
+  // The server session's autocommit is turned off with the clock; the
+  // statement then commits with its log row, and autocommit stays off.
   const std::vector<std::string> sent = SentFrom("SET TIMESTAMP");
   ASSERT_GE(sent.size(), 3u);
   EXPECT_NE(sent[0].find("autocommit = 0"), std::string::npos) << sent[0];
   EXPECT_EQ(sent[1], "INSERT INTO t VALUES (1)");
   EXPECT_EQ(sent.back().rfind(kCommitRecord, 0), 0u) << sent.back();
   EXPECT_EQ(server_.Count("COMMIT"), 0u);
+}
+
+TEST_F(SqlSessionTest, TheNextAutocommitWriteCostsTwoRoundTrips) {
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("INSERT INTO t VALUES (2)");
+  // The server session's autocommit is still off: the statement carries
+  // its clock (SET STATEMENT) and the CALL commits it.
+  const std::vector<std::string> sent = SentFrom("SET STATEMENT");
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_TRUE(sent[0].ends_with(" FOR INSERT INTO t VALUES (2)")) << sent[0];
+  EXPECT_EQ(sent[1].rfind(kCommitRecord, 0), 0u) << sent[1];
+  EXPECT_EQ(Logged().size(), 2u);
+}
+
+TEST_F(SqlSessionTest, AReadAfterAnAutocommitWriteRunsWithAutocommitOnAgain) {
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("SELECT * FROM t");
+  ExpectOk("SELECT * FROM t WHERE id = 1");
+  // One SET turns autocommit on (a read must not open a transaction that
+  // would hold its snapshot and locks) and unpins the clock; the second
+  // read needs nothing.
+  const std::vector<std::string> sent = SentFrom("SET TIMESTAMP = DEFAULT");
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[0], "SET TIMESTAMP = DEFAULT, autocommit = 1");
+  EXPECT_EQ(sent[1], "SELECT * FROM t");
+  EXPECT_EQ(sent[2], "SELECT * FROM t WHERE id = 1");
+}
+
+TEST_F(SqlSessionTest, APlainBeginCostsNoRoundTripOfItsOwn) {
+  ExpectOk("INSERT INTO t VALUES (1)");  // leaves the server's autocommit off
+  const size_t before = server_.Sql().size();
+  ExpectOk("BEGIN");
+  EXPECT_EQ(server_.Sql().size(), before) << "the transaction opens with its first statement";
+  EXPECT_TRUE(session_.in_transaction());
+  ExpectOk("UPDATE t SET a = 2 WHERE id = 1");
+  ExpectOk("COMMIT");
+  EXPECT_EQ(server_.Sql().size(), before + 2) << "the UPDATE, then the CALL";
+  EXPECT_EQ(Logged().back(), std::vector<std::string>{"UPDATE t SET a = 2 WHERE id = 1"});
+  // One with characteristics runs as typed.
+  ExpectOk("START TRANSACTION READ ONLY");
+  EXPECT_TRUE(WasSent("START TRANSACTION READ ONLY"));
+  ExpectOk("COMMIT");
+}
+
+TEST_F(SqlSessionTest, AReadInAFreshTransactionTurnsTheServersAutocommitOff) {
+  ExpectOk("SELECT 1");
+  ExpectOk("BEGIN");
+  ExpectOk("SELECT * FROM t");
+  const std::vector<std::string> sent = SentFrom("SET autocommit = 0");
+  ASSERT_EQ(sent.size(), 2u) << "the read opens the transaction on the server";
+  EXPECT_EQ(sent[1], "SELECT * FROM t");
 }
 
 TEST_F(SqlSessionTest, AnExplicitTransactionIsLoggedAsOneRecordAtCommit) {
@@ -179,15 +230,14 @@ TEST_F(SqlSessionTest, AFailedAutocommitWriteIsRolledBackAndNotLogged) {
   const ExecutionResult outcome = session_.Execute("INSERT INTO t VALUES (1)");
   EXPECT_EQ(outcome.status.mysql_error_code(), 1062);
   const std::vector<std::string> after = SentFrom("INSERT INTO t");
-  ASSERT_EQ(after.size(), 3u);
+  ASSERT_EQ(after.size(), 2u);
   EXPECT_EQ(after[1], "ROLLBACK");
-  EXPECT_EQ(after[2], "SET autocommit = 1");
   EXPECT_TRUE(Logged().empty());
   EXPECT_FALSE(session_.in_transaction());
 }
 
 TEST_F(SqlSessionTest, AFailedStatementInATransactionIsNotLoggedButTheOthersAre) {
-  server_.Fail("SET STATEMENT timestamp", FakeSqlServer::SqlError(1062, "Duplicate entry"), 1);
+  server_.Fail("INSERT INTO t VALUES (1)", FakeSqlServer::SqlError(1062, "Duplicate entry"), 1);
   ExpectOk("BEGIN");
   EXPECT_FALSE(session_.Execute("INSERT INTO t VALUES (1)").status.ok());
   ExpectOk("INSERT INTO t VALUES (2)");

@@ -37,6 +37,17 @@ bool TouchesMetaSchema(const std::vector<Token>& tokens) {
   return false;
 }
 
+// BEGIN, BEGIN WORK or START TRANSACTION, without characteristics.
+bool IsPlainBegin(const std::vector<Token>& tokens) {
+  std::vector<const Token*> words;
+  for (const Token& token : tokens) {
+    if (token.kind != TokenKind::kSemicolon) words.push_back(&token);
+  }
+  if (words.size() == 1) return IsKeyword(*words[0], "BEGIN");
+  return words.size() == 2 && ((IsKeyword(*words[0], "BEGIN") && IsKeyword(*words[1], "WORK")) ||
+                               (IsKeyword(*words[0], "START") && IsKeyword(*words[1], "TRANSACTION")));
+}
+
 bool MentionsAutocommit(const std::vector<Token>& tokens) {
   for (const Token& token : tokens) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;
@@ -64,8 +75,7 @@ Status SqlSession::EnsureConnected() {
     return s;
   }
   timestamp_pinned_ = false;
-  autocommit_ = true;
-  return RefreshSessionState();
+  return RefreshSessionState(/*adopt_autocommit=*/true);
 }
 
 void SqlSession::DropConnection() {
@@ -160,7 +170,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
       return RunRead(sql);
     case StatementKind::kDml: return RunDml(sql, parsed);
     case StatementKind::kDdl: return RunDdl(sql, parsed);
-    case StatementKind::kBegin: return RunBegin(sql);
+    case StatementKind::kBegin: return RunBegin(sql, parsed);
     case StatementKind::kCommit: return RunCommit();
     case StatementKind::kRollback: return RunRollback(sql);
     case StatementKind::kSavepoint: return RunSavepoint(sql);
@@ -174,6 +184,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
       // Text MariaDB cannot parse (SELEKT 1) gets MariaDB's own syntax
       // error, as from MariaDB: its parser answers a prepare, which runs
       // nothing.
+      if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
       StatementShape shape;
       Status parsed_by_server = connection_->DescribeStatement(sql, &shape);
       if (parsed_by_server.code() == Status::Code::kMySql &&
@@ -195,7 +206,7 @@ bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed)
 }
 
 ExecutionResult SqlSession::RunRead(const std::string& sql) {
-  if (Status s = UnpinTimestamp(); !s.ok()) return Fail(s);
+  if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
   QueryResult result;
   if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
   return Ok(std::move(result));
@@ -219,10 +230,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     // a DDL needs its turn. (With it off, earlier reads may hold the very
     // metadata locks the DDL waits for.)
     if (autocommit_) log_->ddl_gate().AwaitTurn();
-    // This statement starts a transaction. In autocommit mode the SET
-    // before it turns autocommit off until the log row commits with it (one
-    // round trip fewer than START TRANSACTION; commit_record turns it back
-    // on); with autocommit off MySQL starts one by itself.
+    // This statement starts a transaction: on a server session whose
+    // autocommit is off (see server_autocommit_) it opens one by itself.
     in_transaction_ = true;
     pending_.clear();
   }
@@ -238,8 +247,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   }
   const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   QueryResult result;
-  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, autocommit_statement, &result);
-      !s.ok()) {
+  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, &result); !s.ok()) {
     if (probe && probe->zeroed && !IsConnectionLost(s)) {
       // Give the session back its LAST_INSERT_ID(); the statement's own error is what the user needs.
       static_cast<void>(connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe->before) + ")"));
@@ -249,7 +257,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
       pending_.clear();
     }
     if (autocommit_statement) {
-      EndAutocommitStatement();
+      RollBackUnlogged();
       in_transaction_ = false;
     }
     return Fail(s);
@@ -275,12 +283,17 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   return outcome;
 }
 
-ExecutionResult SqlSession::RunBegin(const std::string& sql) {
+ExecutionResult SqlSession::RunBegin(const std::string& sql, const ParsedStatement& parsed) {
   if (in_transaction_) {  // MySQL commits an open transaction at BEGIN
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
-  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  // A plain BEGIN only opens the user's transaction: the server's opens with
+  // its first statement (see server_autocommit_), one round trip fewer. One
+  // with characteristics (READ ONLY, WITH CONSISTENT SNAPSHOT) runs as typed.
+  if (!IsPlainBegin(parsed.tokens)) {
+    if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  }
   in_transaction_ = true;
   pending_.clear();
   return Ok();
@@ -304,6 +317,7 @@ ExecutionResult SqlSession::RunRollback(const std::string& sql) {
 }
 
 ExecutionResult SqlSession::RunSavepoint(const std::string& sql) {
+  if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
   // Replaying SAVEPOINT / ROLLBACK TO in order inside the replayed
   // transaction reproduces exactly what survived on the master.
@@ -327,8 +341,11 @@ ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement
   if (in_transaction_ && MentionsAutocommit(parsed.tokens)) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
+  // Outside a transaction the server's autocommit is made the user's
+  // before the SET, so what it reads back afterwards is the user's.
+  if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
-  if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+  if (Status s = RefreshSessionState(/*adopt_autocommit=*/!in_transaction_); !s.ok()) return Fail(s);
   if (reads_pinned_by_.empty()) reads_pinned_by_ = SetKeepsReadsOnMaster(parsed.tokens);
   return Ok();
 }
@@ -340,6 +357,7 @@ ExecutionResult SqlSession::RunLocalOnly(const std::string& sql) {
   if (in_transaction_) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
+  if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
   QueryResult result;
   if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
   return Ok(std::move(result));
@@ -350,21 +368,15 @@ Status SqlSession::CommitOpenTransaction() {
   if (pending_.empty()) return connection_->Execute("COMMIT");
   uint64_t seq = 0;
   bool session_lost = false;
-  Status s = log_->Commit(*connection_, std::move(pending_), autocommit_, &seq, &session_lost);
+  // The server session's autocommit stays as it is (see server_autocommit_).
+  Status s = log_->Commit(*connection_, std::move(pending_), server_autocommit_, &seq, &session_lost);
   pending_.clear();
   if (session_lost) {
     // The answer was lost and the old server session ended to settle it:
     // the next statement starts a new one.
     DropConnection();
   } else if (!s.ok()) {
-    // Nothing was logged; end what is left of the transaction (and turn
-    // autocommit back on if an autocommit statement turned it off).
-    if (autocommit_) {
-      EndAutocommitStatement();
-    } else {
-      static_cast<void>(
-          connection_->Execute("ROLLBACK"));  // fails only when the connection is gone, which ends it too
-    }
+    RollBackUnlogged();  // nothing was logged; end what is left of the transaction
   }
   if (!s.ok()) return s;
   last_write_seq_ = seq;
@@ -378,12 +390,6 @@ Status SqlSession::CommitOpenTransaction() {
     }
   }
   return Status::Ok();
-}
-
-void SqlSession::EndAutocommitStatement() {
-  // ROLLBACK first: SET autocommit = 1 would commit what is open, unlogged.
-  // A failure here means the connection is gone, which ends both anyway.
-  if (connection_->Execute("ROLLBACK").ok()) static_cast<void>(connection_->Execute("SET autocommit = 1"));
 }
 
 }  // namespace ddb

@@ -103,7 +103,7 @@ class SqlSession {
   Status RunDdlWithoutBlockingCommits(const std::string& sql, const std::string& logged_sql,
                                       int64_t timestamp, const std::vector<SessionSetting>& context,
                                       QueryResult* result, uint64_t* seq);
-  ExecutionResult RunBegin(const std::string& sql);
+  ExecutionResult RunBegin(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunCommit();
   ExecutionResult RunRollback(const std::string& sql);
   ExecutionResult RunSavepoint(const std::string& sql);
@@ -129,16 +129,25 @@ class SqlSession {
   };
   ReplayClock ChooseClock(bool seed_rand, std::vector<SessionSetting>* context);
   // Pins `clock` on the session. With `zero_last_insert_id`, also sets
-  // LAST_INSERT_ID() to 0 (see SettleDuplicateKeyInsertId); with `autocommit_off`, also
-  // turns autocommit off (an autocommit statement's transaction, until
-  // ReplicationLog::Commit turns it on again). One round trip.
+  // LAST_INSERT_ID() to 0 (see SettleDuplicateKeyInsertId); with
+  // `server_autocommit`, also sets the server session's autocommit to it.
+  // One round trip.
   Status PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id = false,
-                      bool autocommit_off = false);
-  // Runs a write with `clock`, in as few round trips as the server allows.
+                      std::optional<bool> server_autocommit = std::nullopt);
+  // Runs a write with `clock`, in as few round trips as the server allows,
+  // inside a transaction on the server (see server_autocommit_).
   Status ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
-                          bool autocommit_off, QueryResult* result);
-  // Rolls back a failed autocommit statement and turns autocommit on again.
-  void EndAutocommitStatement();
+                          QueryResult* result);
+  // The server session's autocommit the next statement needs: the user's,
+  // or off while the user's transaction is open (see server_autocommit_).
+  bool ServerAutocommitWanted() const { return autocommit_ && !in_transaction_; }
+  // Brings the server session's autocommit to ServerAutocommitWanted(), and
+  // with `unpin_timestamp` its clock back to real time: one round trip when
+  // either must change, none otherwise.
+  Status PrepareServerSession(bool unpin_timestamp = false);
+  // Ends what is open on the server after a failed write (nothing of it
+  // was logged). A failure means the connection is gone, which ends it too.
+  void RollBackUnlogged();
   // What an INSERT ... ON DUPLICATE KEY UPDATE needs to learn whether it
   // generated an AUTO_INCREMENT value.
   struct InsertIdProbe {
@@ -153,12 +162,13 @@ class SqlSession {
   // (user variables, LAST_INSERT_ID()), or refuses it as unsafe.
   Status PrepareReplayContext(const ReplayTraits& traits, std::vector<SessionSetting>* context,
                               std::vector<std::string>* warnings);
-  Status UnpinTimestamp();
   // The text the log keeps for `sql`: passwords replaced by their hashes
   // (secret_redaction.h). Refuses a statement whose password cannot be.
   Status TextToLog(const std::string& sql, const std::vector<Token>& tokens, std::string* logged);
   // Re-reads the session variables that travel with logged statements.
-  Status RefreshSessionState();
+  // With `adopt_autocommit` the server's autocommit becomes the user's too
+  // (on connect, and after a SET run while the two agreed).
+  Status RefreshSessionState(bool adopt_autocommit = false);
   LoggedStatement MakeLogged(const std::string& sql, int64_t timestamp_micros,
                              std::vector<SessionSetting> context = {}) const;
 
@@ -172,8 +182,17 @@ class SqlSession {
   std::string database_;
   std::vector<SessionSetting> settings_;
   LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)
+  // The user's autocommit and transaction, as MySQL would report them.
   bool autocommit_ = true;
   bool in_transaction_ = false;
+  // The server session's own @@autocommit, which may be off while the
+  // user's is on: a transaction opens on the server with its first
+  // statement, so a BEGIN costs no round trip of its own, and an autocommit
+  // write needs no SET before it (the log row's CALL commits it). It stays
+  // off after the commit; the first statement that must see the user's
+  // setting (a read, SET, DDL...) turns it on again, in a round trip it
+  // shares with the clock's reset where it can.
+  bool server_autocommit_ = true;
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
   bool timestamp_pinned_ = false;
   uint64_t last_write_seq_ = 0;

@@ -46,12 +46,14 @@ Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<
 }
 
 Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& clock,
-                                    bool zero_last_insert_id, bool autocommit_off, QueryResult* result) {
-  // Inside a transaction, a statement that needs neither autocommit turned
-  // off nor LAST_INSERT_ID() zeroed carries its clock itself: MariaDB's SET
-  // STATEMENT sets the timestamp for that statement only, so it costs no
-  // round trip of its own (and leaves nothing pinned).
-  if (!zero_last_insert_id && !autocommit_off && connection_->server_is_mariadb()) {
+                                    bool zero_last_insert_id, QueryResult* result) {
+  // A write runs inside a transaction on the server: one whose autocommit
+  // is on yet is turned off with the clock (the SET before the statement).
+  // Otherwise a statement that needs no LAST_INSERT_ID() zeroed carries its
+  // clock itself: MariaDB's SET STATEMENT sets the timestamp for that
+  // statement only, so it costs no round trip of its own (and leaves
+  // nothing pinned).
+  if (!zero_last_insert_id && !server_autocommit_ && connection_->server_is_mariadb()) {
     Status s = connection_->Execute(
         "SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql,
         result);
@@ -59,6 +61,8 @@ Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& c
     // (and in case the statement is one SET STATEMENT cannot wrap).
     if (s.ok() || s.code() != Status::Code::kMySql || s.mysql_error_code() != kErrorSyntax) return s;
   }
+  const std::optional<bool> autocommit_off =
+      server_autocommit_ ? std::optional<bool>(false) : std::optional<bool>();
   if (Status s = PinTimestamp(clock, zero_last_insert_id, autocommit_off); !s.ok()) return s;
   return connection_->Execute(sql, result);
 }
@@ -129,23 +133,40 @@ SqlSession::ReplayClock SqlSession::ChooseClock(bool seed_rand, std::vector<Sess
   return clock;
 }
 
-Status SqlSession::PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id, bool autocommit_off) {
-  timestamp_pinned_ = true;
+Status SqlSession::PinTimestamp(const ReplayClock& clock, bool zero_last_insert_id,
+                                std::optional<bool> server_autocommit) {
   // LAST_INSERT_ID(0) returns 0 and sets the session's value to 0: folded
   // into the timestamp's expression it costs no extra round trip.
   std::string sql = "SET TIMESTAMP = " + std::string(zero_last_insert_id ? "LAST_INSERT_ID(0) + " : "") +
                     TimestampLiteral(clock.micros) + clock.rand_seeds;
-  if (autocommit_off) sql += ", autocommit = 0";
-  return connection_->Execute(sql);
+  if (server_autocommit && *server_autocommit != server_autocommit_) {
+    sql += *server_autocommit ? ", autocommit = 1" : ", autocommit = 0";
+  }
+  if (Status s = connection_->Execute(sql); !s.ok()) return s;
+  timestamp_pinned_ = true;
+  if (server_autocommit) server_autocommit_ = *server_autocommit;
+  return Status::Ok();
 }
 
-Status SqlSession::UnpinTimestamp() {
-  if (!timestamp_pinned_) return Status::Ok();
-  timestamp_pinned_ = false;
-  return connection_->Execute("SET TIMESTAMP = DEFAULT");
+Status SqlSession::PrepareServerSession(bool unpin_timestamp) {
+  const bool wanted = ServerAutocommitWanted();
+  std::string sql;
+  if (unpin_timestamp && timestamp_pinned_) sql = "TIMESTAMP = DEFAULT";
+  if (server_autocommit_ != wanted)
+    sql += std::string(sql.empty() ? "" : ", ") + "autocommit = " + (wanted ? "1" : "0");
+  if (sql.empty()) return Status::Ok();
+  // Turning autocommit on commits what is open on the server; nothing is:
+  // the user's transaction is closed whenever it is wanted on, and ddb ends
+  // its own writes (commit_record, RollBackUnlogged) before it is.
+  if (Status s = connection_->Execute("SET " + sql); !s.ok()) return s;
+  if (unpin_timestamp) timestamp_pinned_ = false;
+  server_autocommit_ = wanted;
+  return Status::Ok();
 }
 
-Status SqlSession::RefreshSessionState() {
+void SqlSession::RollBackUnlogged() { static_cast<void>(connection_->Execute("ROLLBACK")); }
+
+Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   QueryResult result;
   if (Status s = connection_->Execute(
           SelectReplicatedVariablesSql() +
@@ -163,7 +184,8 @@ Status SqlSession::RefreshSessionState() {
         {variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
     if (std::string_view(variables[i].name) == "sql_mode") lex_mode_ = LexModeFor(value);
   }
-  autocommit_ = row[variables.size()].value_or("1") != "0";
+  server_autocommit_ = row[variables.size()].value_or("1") != "0";
+  if (adopt_autocommit) autocommit_ = server_autocommit_;
   database_ = row[variables.size() + 1].value_or("");
   // A server whose default is READ COMMITTED (transaction_isolation in its
   // my.cnf) does not get to weaken ddb's sessions: see LowersIsolation.

@@ -33,7 +33,8 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement
   }
   const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   const int64_t timestamp = clock.micros;
-  if (Status s = PinTimestamp(clock); !s.ok()) return Fail(s);
+  // The DDL and its bookkeeping run with the user's autocommit.
+  if (Status s = PinTimestamp(clock, false, ServerAutocommitWanted()); !s.ok()) return Fail(s);
   QueryResult result;
   uint64_t seq = 0;
   Status s = RunDdlWithoutBlockingCommits(sql, logged_sql, timestamp, context, &result, &seq);

@@ -8,6 +8,9 @@ namespace ddb {
 
 Status SqlSession::Describe(const std::string& sql, StatementShape* shape) {
   if (Status s = EnsureConnected(); !s.ok()) return Fail(std::move(s)).status;
+  // A prepare opens the statement's tables: not inside a transaction the
+  // user does not have open (see server_autocommit_).
+  if (Status s = PrepareServerSession(); !s.ok()) return Fail(std::move(s)).status;
   if (Status s = connection_->DescribeStatement(sql, shape); !s.ok()) return Fail(std::move(s)).status;
   return Status::Ok();
 }
