@@ -63,6 +63,17 @@ try:
 except pymysql.err.ProgrammingError as e:
     assert e.args[0] == 1064, e.args
     assert "near 'SELEKT 1' at line 1" in e.args[1], e.args
+# A stored procedure whose body holds ';' (a CASE statement too) is one
+# statement, as MariaDB parses it; the CALL after it in the same packet runs it.
+cur.execute("CREATE PROCEDURE add_pair(IN base INT) BEGIN "
+            "CASE WHEN base > 0 THEN INSERT INTO t (id, name) VALUES (base, 'p'); "
+            "ELSE INSERT INTO t (id, name) VALUES (-base, 'n'); END CASE; "
+            "INSERT INTO t (id, name) VALUES (ABS(base) + 1, CASE WHEN base > 0 THEN 'q' ELSE 'r' END); END; "
+            "CALL add_pair(10)")
+while cur.nextset():
+    pass
+cur.execute("/* ddb:master */ SELECT GROUP_CONCAT(CONCAT(id, name) ORDER BY id) FROM t WHERE id >= 10")
+assert cur.fetchone()[0] == "10p,11q", "the procedure's rows"
 print("multi: all good")
 )PY";
 
@@ -77,7 +88,7 @@ TEST_F(MySqlEndpointTest, MultiStatementsWarningsAndSyntaxErrorsAreAnsweredAsByM
   ExpectSlavesEqual("m", {"t"});
   EXPECT_EQ(cluster_->slave_db(0).QueryValue(
                 "SELECT GROUP_CONCAT(CONCAT(id, COALESCE(name, '')) ORDER BY id) FROM m.t"),
-            "1one,2TWO,3,5five");
+            "1one,2TWO,3,5five,10p,11q");
 }
 
 TEST_F(MySqlEndpointTest, ChangeUserStartsAFreshSessionAndFieldListDescribesATable) {

@@ -374,6 +374,37 @@ TEST(StatementClassifierTest, RoutineBodyKeepsItsSemicolons) {
       ClassifyStatement("BEGIN NOT ATOMIC SELECT 1; BEGIN SELECT 2; END; END").has_multiple_statements);
 }
 
+TEST(StatementClassifierTest, EndCaseClosesACaseStatement) {
+  EXPECT_TRUE(ClassifyStatement("CREATE PROCEDURE p(x INT) BEGIN CASE x WHEN 1 THEN SELECT 1; ELSE SELECT 2; "
+                                "END CASE; END; DROP TABLE t")
+                  .has_multiple_statements);
+}
+
+TEST(StatementClassifierTest, SplitStatementsCutsWhereMariaDbEndsEach) {
+  using Pieces = std::vector<std::string_view>;
+  EXPECT_EQ(SplitStatements("SELECT 1; SELECT 'a;b' ;; INSERT INTO t VALUES (1);"),
+            (Pieces{"SELECT 1", "SELECT 'a;b'", "INSERT INTO t VALUES (1)"}));
+  // A program's body keeps its ';', CASE statements included; the CALL after
+  // it is a statement of its own.
+  EXPECT_EQ(SplitStatements("CREATE PROCEDURE p(x INT) BEGIN CASE x WHEN 1 THEN SELECT 1; ELSE SELECT 2; "
+                            "END CASE; SELECT CASE WHEN x THEN 3 END; END; CALL p(1)"),
+            (Pieces{"CREATE PROCEDURE p(x INT) BEGIN CASE x WHEN 1 THEN SELECT 1; ELSE SELECT 2; END CASE; "
+                    "SELECT CASE WHEN x THEN 3 END; END",
+                    "CALL p(1)"}));
+  EXPECT_EQ(SplitStatements("BEGIN NOT ATOMIC SELECT 1; END; SELECT 2"),
+            (Pieces{"BEGIN NOT ATOMIC SELECT 1; END", "SELECT 2"}));
+  // A hint stays with its statement; comments after the last ';' are none.
+  EXPECT_EQ(SplitStatements("/* ddb:master */ SELECT 1;\n-- why\nSELECT 2; -- done"),
+            (Pieces{"/* ddb:master */ SELECT 1", "-- why\nSELECT 2"}));
+  // Quotes as the session's sql_mode reads them.
+  EXPECT_EQ(SplitStatements(R"(SELECT "a;b"; SELECT 2)", LexMode{.ansi_quotes = true}),
+            (Pieces{R"(SELECT "a;b")", "SELECT 2"}));
+  // An unterminated quote swallows the rest, for the session to refuse.
+  EXPECT_EQ(SplitStatements("SELECT 1; SELECT 'open; SELECT 2"),
+            (Pieces{"SELECT 1", "SELECT 'open; SELECT 2"}));
+  EXPECT_TRUE(SplitStatements(" ; ;").empty());
+}
+
 TEST(StatementClassifierTest, BeginEndNestingDoesNotHideStatementsAfterARead) {
   // Only routine definitions and compound blocks get BEGIN...END treatment.
   EXPECT_TRUE(ClassifyStatement("SELECT CASE WHEN 1 THEN 1; DROP TABLE t; END").has_multiple_statements);

@@ -1,6 +1,7 @@
 #include "ddb/sql/statement_classifier.h"
 
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <span>
 #include <vector>
@@ -343,16 +344,27 @@ bool MayHoldCompoundBody(const StatementInfo& info) {
 // Index of the ';' ending a statement that starts at `begin`, counting
 // BEGIN/CASE ... END nesting. IF, LOOP, WHILE, REPEAT and FOR are not counted:
 // IF() and REPEAT() are also functions, and their END IF/END LOOP/... are
-// skipped to match.
+// skipped to match. END CASE closes a CASE statement (its CASE opens nothing).
 std::size_t CompoundEnd(Tokens t, std::size_t begin) {
   int depth = 0;
   for (std::size_t i = begin; i < t.size(); ++i) {
     if (t[i].kind == TokenKind::kSemicolon && depth == 0) return i;
     if (IsAnyWord(t, i, {"BEGIN", "CASE"})) ++depth;
-    if (IsWord(t, i, "END") && !IsAnyWord(t, i + 1, {"IF", "LOOP", "WHILE", "REPEAT", "FOR"}) && depth > 0)
+    if (IsWord(t, i, "END") && !IsAnyWord(t, i + 1, {"IF", "LOOP", "WHILE", "REPEAT", "FOR"}) && depth > 0) {
       --depth;
+      if (IsWord(t, i + 1, "CASE")) ++i;
+    }
   }
   return t.size();
+}
+
+// Where the statement starting at token `begin` of `all` ends: its ';', or
+// the end of the tokens.
+std::size_t StatementEnd(Tokens all, std::size_t begin) {
+  std::size_t end = begin;
+  while (end < all.size() && all[end].kind != TokenKind::kSemicolon) ++end;
+  if (MayHoldCompoundBody(Classify(all.subspan(begin, end - begin)))) end = CompoundEnd(all, begin);
+  return end;
 }
 
 }  // namespace
@@ -400,6 +412,33 @@ StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
                   [](const Token& token) { return token.kind != TokenKind::kSemicolon; });
   info.incomplete = incomplete;
   return info;
+}
+
+std::vector<std::string_view> SplitStatements(std::string_view text, LexMode mode) {
+  const std::vector<Token> lexed = Tokenize(text, false, mode);
+  const Tokens all(lexed);
+  std::vector<std::string_view> statements;
+  std::size_t from = 0;  // offset where the next statement's text (and its comments) starts
+  auto add = [&](std::size_t to) {
+    std::string_view piece = text.substr(from, to - from);
+    while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.front()))) piece.remove_prefix(1);
+    while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.back()))) piece.remove_suffix(1);
+    if (!piece.empty()) statements.push_back(piece);
+  };
+  for (std::size_t i = 0; i < all.size();) {
+    if (all[i].kind == TokenKind::kSemicolon) {
+      from = all[i].end();
+      ++i;
+      continue;
+    }
+    // An unterminated comment is a token too: what follows it is its text.
+    const std::size_t end = all[i].kind == TokenKind::kComment ? all.size() : StatementEnd(all, i);
+    add(end == all.size() ? text.size() : all[end].offset);
+    if (end == all.size()) break;
+    from = all[end].end();
+    i = end + 1;
+  }
+  return statements;  // comments after the last ';' are no statement
 }
 
 bool IsAllowedOnReadOnlyConsole(const StatementInfo& info) {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "ddb/sql/statement_splitter.h"
 #include "mysql_handshake.h"
 #include "mysql_native_password.h"
 #include "mysql_packet.h"
@@ -56,18 +55,6 @@ bool IsBlank(const std::string& sql) { return sql.find_first_not_of(" \t\r\n;") 
 // COM_SET_OPTION's options.
 constexpr uint16_t kMultiStatementsOn = 0;
 constexpr uint16_t kMultiStatementsOff = 1;
-
-// The statements of a COM_QUERY text, cut at ';' outside quotes and
-// comments as the mariadb client cuts a script.
-std::vector<std::string> SplitStatements(const std::string& text) {
-  StatementSplitter splitter;
-  splitter.Feed(text);
-  std::vector<std::string> statements;
-  SplitStatement statement;
-  while (splitter.Next(&statement)) statements.push_back(std::move(statement.sql));
-  if (std::string rest = splitter.TakePending(); !rest.empty()) statements.push_back(std::move(rest));
-  return statements;
-}
 
 }  // namespace
 
@@ -310,9 +297,9 @@ void ClientSession::RunQuery(const std::string& sql) {
   // CLIENT_MULTI_STATEMENTS: each statement runs (classified, refused,
   // logged) as if sent alone, and answers with its own result; all but the
   // last say another follows. The first error ends the command, as in MySQL.
-  const std::vector<std::string> statements = SplitStatements(sql);
+  const std::vector<std::string_view> statements = SplitStatements(sql, session_->lex_mode());
   for (size_t i = 0; i < statements.size(); ++i) {
-    const ExecutionResult outcome = Execute(statements[i], "");
+    const ExecutionResult outcome = Execute(std::string(statements[i]), "");
     more_results_ = outcome.status.ok() && i + 1 < statements.size();
     Reply(outcome);
     more_results_ = false;
