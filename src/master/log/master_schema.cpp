@@ -41,9 +41,9 @@ Status CreateMasterSchema(MySqlConnection& connection) {
           " last_seq_floor BIGINT UNSIGNED NOT NULL DEFAULT 0",
           // A transaction's log row and its COMMIT in one round trip. It runs
           // inside the session's open transaction: if the insert fails, the
-          // COMMIT is never reached and the caller rolls back. An autocommit
-          // statement ran with autocommit off (SqlSession): p_autocommit turns
-          // it back on after the COMMIT.
+          // COMMIT is never reached and the caller rolls back. p_autocommit
+          // is what the session's autocommit is left at after the COMMIT
+          // (SqlSession passes its own: it keeps it off between writes).
           "CREATE OR REPLACE PROCEDURE ddb_meta.commit_record("
           " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB, IN p_autocommit TINYINT)"
           " SQL SECURITY INVOKER"

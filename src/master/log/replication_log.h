@@ -67,11 +67,12 @@ class ReplicationLog {
                         const SqlOpener& open = OpenMySql);
 
   // Commits the transaction open on `connection` together with its log row,
-  // and sets the session's autocommit to `autocommit` (an autocommit
-  // statement ran with it off). On failure nothing was logged and the
-  // caller rolls back; when `session_lost` comes back true the connection
-  // is gone (even if the commit itself was settled as done) and must be
-  // reopened.
+  // and leaves the session's autocommit at `autocommit` (SqlSession passes
+  // the value it has: its server session keeps autocommit off between
+  // writes, see SqlSession::server_autocommit_). On failure nothing was
+  // logged and the caller rolls back; when `session_lost` comes back true
+  // the connection is gone (even if the commit itself was settled as done)
+  // and must be reopened.
   Status Commit(SqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
                 uint64_t* seq, bool* session_lost = nullptr);
 
