@@ -1,4 +1,5 @@
 #include "ddb/sql/statement_classifier.h"
+#include "ddb/sql/multi_statements.h"
 
 #include <gtest/gtest.h>
 

@@ -109,4 +109,7 @@ std::string AsciiUpper(std::string_view text);
 // form feed, vertical tab.
 bool IsSqlSpace(char c);
 
+// `text` without the IsSqlSpace bytes at either end.
+std::string_view TrimSqlSpace(std::string_view text);
+
 }  // namespace ddb

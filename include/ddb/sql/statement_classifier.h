@@ -8,6 +8,7 @@
 // run their MySQL connection read-only.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,12 +65,10 @@ StatementInfo ClassifyTokens(const std::vector<Token>& tokens);
 // refused: the server could run a part the classifier did not judge.
 bool IsAllowedOnReadOnlyConsole(const StatementInfo& info);
 
-// The statements of a multi-statement text (CLIENT_MULTI_STATEMENTS), cut
-// at ';' where MariaDB's parser ends them: outside quotes and comments (read
-// as `mode` says), and not inside the BEGIN ... END of a stored program or
-// compound block (CREATE PROCEDURE p() BEGIN ...; ...; END is one). Each
-// keeps the comments before it (a /* ddb:master */ hint) and loses its ';';
-// empty statements are dropped. Views into `text`.
-std::vector<std::string_view> SplitStatements(std::string_view text, LexMode mode = {});
+// Where the statement starting at token `begin` of `tokens` (comments
+// removed) ends: the index of its ';', or tokens.size(). A stored program's
+// or compound block's BEGIN ... END keeps its inner ';'. `info`, when given,
+// gets the statement's classification.
+std::size_t StatementEnd(std::span<const Token> tokens, std::size_t begin, StatementInfo* info = nullptr);
 
 }  // namespace ddb

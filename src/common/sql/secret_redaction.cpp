@@ -22,12 +22,6 @@ struct Replacement {
 // A hash holds only '*', digits and A-F: no sql_mode reads it otherwise.
 std::string QuotedHash(std::string_view password) { return "'" + NativePasswordHash(password) + "'"; }
 
-std::string_view TrimSqlSpace(std::string_view text) {
-  while (!text.empty() && IsSqlSpace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && IsSqlSpace(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // Walks the tokens of one statement, finds where the grammar
 // (sql/sql_yacc.yy: grant_user, opt_auth_str, text_or_password) puts a
 // plain-text password, and collects the replacements.

@@ -276,6 +276,12 @@ bool IsKeyword(const Token& token, std::string_view upper_keyword) {
 
 bool IsSqlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
+std::string_view TrimSqlSpace(std::string_view text) {
+  while (!text.empty() && IsSqlSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && IsSqlSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 std::string AsciiUpper(std::string_view text) {
   std::string upper(text);
   for (char& c : upper) {

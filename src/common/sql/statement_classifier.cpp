@@ -1,7 +1,6 @@
 #include "ddb/sql/statement_classifier.h"
 
 #include <algorithm>
-#include <cctype>
 #include <initializer_list>
 #include <span>
 #include <vector>
@@ -358,15 +357,6 @@ std::size_t CompoundEnd(Tokens t, std::size_t begin) {
   return t.size();
 }
 
-// Where the statement starting at token `begin` of `all` ends: its ';', or
-// the end of the tokens.
-std::size_t StatementEnd(Tokens all, std::size_t begin) {
-  std::size_t end = begin;
-  while (end < all.size() && all[end].kind != TokenKind::kSemicolon) ++end;
-  if (MayHoldCompoundBody(Classify(all.subspan(begin, end - begin)))) end = CompoundEnd(all, begin);
-  return end;
-}
-
 }  // namespace
 
 const char* StatementKindName(StatementKind kind) {
@@ -402,11 +392,8 @@ StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
   const Tokens all(tokens);
   std::size_t begin = 0;
   while (begin < all.size() && all[begin].kind == TokenKind::kSemicolon) ++begin;
-  std::size_t end = begin;
-  while (end < all.size() && all[end].kind != TokenKind::kSemicolon) ++end;
-
-  StatementInfo info = Classify(all.subspan(begin, end - begin));
-  if (MayHoldCompoundBody(info)) end = CompoundEnd(all, begin);
+  StatementInfo info;
+  const std::size_t end = StatementEnd(all, begin, &info);
   info.has_multiple_statements =
       std::any_of(all.begin() + static_cast<std::ptrdiff_t>(end), all.end(),
                   [](const Token& token) { return token.kind != TokenKind::kSemicolon; });
@@ -414,31 +401,13 @@ StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
   return info;
 }
 
-std::vector<std::string_view> SplitStatements(std::string_view text, LexMode mode) {
-  const std::vector<Token> lexed = Tokenize(text, false, mode);
-  const Tokens all(lexed);
-  std::vector<std::string_view> statements;
-  std::size_t from = 0;  // offset where the next statement's text (and its comments) starts
-  auto add = [&](std::size_t to) {
-    std::string_view piece = text.substr(from, to - from);
-    while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.front()))) piece.remove_prefix(1);
-    while (!piece.empty() && std::isspace(static_cast<unsigned char>(piece.back()))) piece.remove_suffix(1);
-    if (!piece.empty()) statements.push_back(piece);
-  };
-  for (std::size_t i = 0; i < all.size();) {
-    if (all[i].kind == TokenKind::kSemicolon) {
-      from = all[i].end();
-      ++i;
-      continue;
-    }
-    // An unterminated comment is a token too: what follows it is its text.
-    const std::size_t end = all[i].kind == TokenKind::kComment ? all.size() : StatementEnd(all, i);
-    add(end == all.size() ? text.size() : all[end].offset);
-    if (end == all.size()) break;
-    from = all[end].end();
-    i = end + 1;
-  }
-  return statements;  // comments after the last ';' are no statement
+std::size_t StatementEnd(std::span<const Token> tokens, std::size_t begin, StatementInfo* info) {
+  std::size_t end = begin;
+  while (end < tokens.size() && tokens[end].kind != TokenKind::kSemicolon) ++end;
+  StatementInfo classified = Classify(tokens.subspan(begin, end - begin));
+  if (MayHoldCompoundBody(classified)) end = CompoundEnd(tokens, begin);
+  if (info != nullptr) *info = std::move(classified);
+  return end;
 }
 
 bool IsAllowedOnReadOnlyConsole(const StatementInfo& info) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ddb/sql/multi_statements.h"
 #include "mysql_handshake.h"
 #include "mysql_native_password.h"
 #include "mysql_packet.h"
@@ -289,15 +290,16 @@ void ClientSession::RunQuery(const std::string& sql) {
     SendError(kErrorEmptyQuery, "42000", "Query was empty");
     return;
   }
-  if (!multi_statements_ || sql.find(';') == std::string::npos ||
-      !ParseStatement(sql, session_->lex_mode()).info.has_multiple_statements) {
+  const std::vector<std::string_view> statements = multi_statements_ && sql.find(';') != std::string::npos
+                                                       ? SplitStatements(sql, session_->lex_mode())
+                                                       : std::vector<std::string_view>();
+  if (statements.size() <= 1) {
     Reply(Execute(sql, ""));
     return;
   }
   // CLIENT_MULTI_STATEMENTS: each statement runs (classified, refused,
   // logged) as if sent alone, and answers with its own result; all but the
   // last say another follows. The first error ends the command, as in MySQL.
-  const std::vector<std::string_view> statements = SplitStatements(sql, session_->lex_mode());
   for (size_t i = 0; i < statements.size(); ++i) {
     const ExecutionResult outcome = Execute(std::string(statements[i]), "");
     more_results_ = outcome.status.ok() && i + 1 < statements.size();

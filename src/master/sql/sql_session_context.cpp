@@ -61,9 +61,7 @@ Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& c
     // (and in case the statement is one SET STATEMENT cannot wrap).
     if (s.ok() || s.code() != Status::Code::kMySql || s.mysql_error_code() != kErrorSyntax) return s;
   }
-  const std::optional<bool> autocommit_off =
-      server_autocommit_ ? std::optional<bool>(false) : std::optional<bool>();
-  if (Status s = PinTimestamp(clock, zero_last_insert_id, autocommit_off); !s.ok()) return s;
+  if (Status s = PinTimestamp(clock, zero_last_insert_id, /*server_autocommit=*/false); !s.ok()) return s;
   return connection_->Execute(sql, result);
 }
 
