@@ -301,7 +301,7 @@ TEST(ConfigEditingTest, SlaveSighupAppliesItsLiveKeys) {
   EXPECT_TRUE(WaitFor(
       [&] {
         return std::regex_search(cluster.SlaveLog(0),
-                                 std::regex("\\| apply_batch_records +\\| 100 +\\| 7 +\\| needs a restart"));
+                                 std::regex("\\| apply_batch_records +\\| 1000 +\\| 7 +\\| needs a restart"));
       },
       seconds(10)))
       << cluster.SlaveLog(0);

@@ -16,6 +16,15 @@ std::string_view TrimmedLeft(std::string_view text) {
   return text;
 }
 
+// A rule or count for `prefix` matches a statement as sent, or the statement
+// a SET STATEMENT around it runs (as the server would execute it).
+bool Matches(const std::string& sql, std::string_view prefix) {
+  const std::string_view text = TrimmedLeft(sql);
+  if (text.substr(0, prefix.size()) == prefix) return true;
+  const std::string proper = StatementProper(std::string(text));
+  return proper.size() != text.size() && std::string_view(proper).substr(0, prefix.size()) == prefix;
+}
+
 // `params` bound into `sql` as literals, for reading and matching (the real
 // connection escapes through the client library; this is only a record).
 std::string Bound(std::string_view sql, const std::vector<SqlParam>& params) {
@@ -170,10 +179,9 @@ Status FakeSqlServer::Receive(int connection, uint64_t round_trip, std::string s
   {
     std::lock_guard<std::mutex> lock(mutex_);
     received_.push_back(statement);
-    const std::string_view text = TrimmedLeft(statement.sql);
     for (auto it = rules_.rbegin(); it != rules_.rend(); ++it) {
       Rule& rule = *it;
-      if (rule.times_left == 0 || text.substr(0, rule.prefix.size()) != rule.prefix) continue;
+      if (rule.times_left == 0 || !Matches(statement.sql, rule.prefix)) continue;
       if (rule.times_left > 0) --rule.times_left;
       handler = rule.handler;
       break;
@@ -204,7 +212,7 @@ size_t FakeSqlServer::Count(std::string_view prefix) const {
   std::lock_guard<std::mutex> lock(mutex_);
   size_t count = 0;
   for (const FakeStatement& statement : received_) {
-    if (TrimmedLeft(statement.sql).substr(0, prefix.size()) == prefix) ++count;
+    if (Matches(statement.sql, prefix)) ++count;
   }
   return count;
 }
@@ -264,6 +272,13 @@ std::vector<std::string> SplitBatch(std::string_view text) {
     trimmed.push_back(statement.substr(first, last - first + 1));
   }
   return trimmed;
+}
+
+std::string StatementProper(const std::string& sql) {
+  constexpr std::string_view kSetStatement = "SET STATEMENT ";
+  if (sql.compare(0, kSetStatement.size(), kSetStatement) != 0) return sql;
+  const size_t for_at = sql.find(" FOR ");
+  return for_at == std::string::npos ? sql : sql.substr(for_at + 5);
 }
 
 }  // namespace ddb::testing

@@ -104,5 +104,8 @@ class FakeSqlServer {
 // "START TRANSACTION;\nINSERT ...\n;\nCOMMIT" as the statements the server
 // runs one after another: split at ';' that ends a line.
 std::vector<std::string> SplitBatch(std::string_view text);
+// The statement a "SET STATEMENT ... FOR <statement>" runs (the text itself
+// otherwise): what a fake server executes.
+std::string StatementProper(const std::string& sql);
 
 }  // namespace ddb::testing

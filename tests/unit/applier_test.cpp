@@ -18,6 +18,7 @@ namespace {
 using std::chrono::milliseconds;
 using testing::FakeSqlServer;
 using testing::FakeStatement;
+using testing::StatementProper;
 using testing::WaitFor;
 
 constexpr auto kPatience = milliseconds(5000);
@@ -68,7 +69,7 @@ class SlaveDatabase {
   };
 
   Status Receive(const FakeStatement& statement, QueryResult* result) {
-    const std::string& sql = statement.sql;
+    const std::string sql = StatementProper(statement.sql);
     std::lock_guard<std::mutex> lock(mutex_);
     if (StartsWith(sql, "SELECT GET_LOCK")) {
       *result = FakeSqlServer::Value("1");
@@ -180,7 +181,7 @@ class ApplierTest : public ::testing::Test {
     for (const FakeStatement& statement : server_.statements()) {
       if (statement.connection != connection) continue;
       if (sent.empty() && statement.sql != "START TRANSACTION") continue;
-      sent.push_back(statement.sql);
+      sent.push_back(StatementProper(statement.sql));
     }
     return sent;
   }
@@ -229,17 +230,43 @@ TEST_F(ApplierTest, RunsAfterTheFirstTravelAsOneRoundTrip) {
   std::optional<uint64_t> round_trip;
   std::vector<std::string> batch;
   for (const FakeStatement& statement : server_.statements()) {
-    if (statement.sql == InsertSql(3)) round_trip = statement.round_trip;
+    if (StatementProper(statement.sql) == InsertSql(3)) round_trip = statement.round_trip;
   }
   ASSERT_TRUE(round_trip.has_value());
   for (const FakeStatement& statement : server_.statements()) {
-    if (statement.round_trip == *round_trip) batch.push_back(statement.sql);
+    if (statement.round_trip == *round_trip) batch.push_back(StatementProper(statement.sql));
   }
   ASSERT_GE(batch.size(), 5u);
   EXPECT_EQ(batch.front(), "START TRANSACTION");
   EXPECT_EQ(batch.back(), "COMMIT");
   EXPECT_NE(std::find(batch.begin(), batch.end(), InsertSql(4)), batch.end());
   EXPECT_TRUE(StartsWith(batch[batch.size() - 2], "UPDATE ddb_meta.applied_position SET seq = 4,"));
+}
+
+TEST_F(ApplierTest, ABatchedStatementCarriesItsClockInASetStatement) {
+  PushThrough(4);
+  LogRecord set_variable = Transaction(5);
+  set_variable.statements[0].sql = "SET @a = NOW()";
+  Push(set_variable);
+  Start(/*batch_records=*/2);
+  ASSERT_TRUE(AppliedThrough(5));
+  applier_->Stop();
+
+  // Records 3 and 4 travel in a batch: the clock in the statement, no SET
+  // of the session's timestamp of its own.
+  const std::vector<std::string> sent = server_.Sql();
+  EXPECT_NE(
+      std::find(sent.begin(), sent.end(), "SET STATEMENT timestamp = 1700000000.000004 FOR " + InsertSql(4)),
+      sent.end());
+  EXPECT_EQ(std::count_if(sent.begin(), sent.end(),
+                          [](const std::string& sql) {
+                            return sql.find("@@session.timestamp = 1700000000.000004") != std::string::npos;
+                          }),
+            0);
+  // A SET is not wrapped (SET STATEMENT would undo a clock it assigns): its
+  // clock is set before it.
+  EXPECT_NE(std::find(sent.begin(), sent.end(), "SET @@session.timestamp = 1700000000.000005"), sent.end());
+  EXPECT_NE(std::find(sent.begin(), sent.end(), "SET @a = NOW()"), sent.end());
 }
 
 TEST_F(ApplierTest, SkipsRecordsAtOrBelowTheStoredPosition) {

@@ -29,11 +29,9 @@ class ReplaySession {
   // NO_BACKSLASH_ESCAPES).
   bool Batchable(const LoggedStatement& statement) const;
   // Appends to `batch` the statements that set `statement`'s context and
-  // the statement itself, each ended by a newline and ';' (a trailing `--`
-  // comment ends at the newline), as Execute would run them, and remembers
-  // that context as set. For a
-  // connection opened with multi_statements; if the batch fails, call
-  // Forget().
+  // the statement itself (its timestamp in a SET STATEMENT around it), each ended by a newline and ';' (a
+  // trailing `--` comment ends at the newline), as Execute would run them, and remembers that context as set.
+  // For a connection opened with multi_statements; if the batch fails, call Forget().
   void AppendToBatch(const LoggedStatement& statement, std::string* batch);
   // Forgets what was set: after a failed batch the session's context is
   // unknown, so the next statement sets all of it again.
@@ -41,9 +39,10 @@ class ReplaySession {
 
  private:
   Status SetContext(const LoggedStatement& statement);
-  // The SET that gives `statement` its context ("" when nothing changes).
-  std::string ContextAssignments(const LoggedStatement& statement) const;
-  void RememberContext(const LoggedStatement& statement);
+  // The SET that gives `statement` its context ("" when nothing changes);
+  // without the timestamp when the statement carries its clock itself.
+  std::string ContextAssignments(const LoggedStatement& statement, bool with_clock) const;
+  void RememberContext(const LoggedStatement& statement, bool with_clock);
 
   SqlConnection& connection_;
   std::string database_;

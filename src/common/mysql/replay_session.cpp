@@ -68,7 +68,7 @@ std::string TimestampLiteral(int64_t micros) {
 
 ReplaySession::ReplaySession(SqlConnection& connection) : connection_(connection) {}
 
-std::string ReplaySession::ContextAssignments(const LoggedStatement& statement) const {
+std::string ReplaySession::ContextAssignments(const LoggedStatement& statement, bool with_clock) const {
   std::string assignments;
   auto add = [&assignments](const std::string& assignment) {
     assignments += (assignments.empty() ? "" : ", ") + assignment;
@@ -84,17 +84,17 @@ std::string ReplaySession::ContextAssignments(const LoggedStatement& statement) 
     if (it != settings_.end() && it->second == setting.value) continue;
     add("@@session." + setting.name + " = " + setting.value);
   }
-  if (statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
+  if (with_clock && statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
     add("@@session.timestamp = " + TimestampLiteral(statement.timestamp_micros));
   }
   return assignments;
 }
 
-void ReplaySession::RememberContext(const LoggedStatement& statement) {
+void ReplaySession::RememberContext(const LoggedStatement& statement, bool with_clock) {
   for (const SessionSetting& setting : statement.settings) {
     if (!IsPerStatementSetting(setting.name)) settings_[setting.name] = setting.value;
   }
-  if (statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
+  if (with_clock && statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
 }
 
 Status ReplaySession::SetContext(const LoggedStatement& statement) {
@@ -107,10 +107,10 @@ Status ReplaySession::SetContext(const LoggedStatement& statement) {
       database_ = statement.default_database;
     }
   }
-  const std::string assignments = ContextAssignments(statement);
+  const std::string assignments = ContextAssignments(statement, /*with_clock=*/true);
   if (assignments.empty()) return Status::Ok();
   if (Status s = connection_.Execute("SET " + assignments); !s.ok()) return s;
-  RememberContext(statement);
+  RememberContext(statement, /*with_clock=*/true);
   return Status::Ok();
 }
 
@@ -151,9 +151,21 @@ void ReplaySession::AppendToBatch(const LoggedStatement& statement, std::string*
     *batch += "USE " + QuoteIdentifier(statement.default_database) + ";\n";
     database_ = statement.default_database;
   }
-  if (const std::string assignments = ContextAssignments(statement); !assignments.empty()) {
+  // The clock rides in the statement itself (SET STATEMENT, as the master
+  // ran it): a statement and an answer fewer per record, which is most of a
+  // slave's work in catch-up. Not around a SET, whose own assignments the
+  // wrapper would undo when they name the clock.
+  const bool clock_in_statement =
+      statement.timestamp_micros != 0 && !IsKeyword(SqlLexer(statement.sql).Next(), "SET");
+  if (const std::string assignments = ContextAssignments(statement, !clock_in_statement);
+      !assignments.empty()) {
     *batch += "SET " + assignments + ";\n";
-    RememberContext(statement);
+    RememberContext(statement, !clock_in_statement);
+  }
+  // SET STATEMENT restores the session's timestamp afterwards: what this
+  // session remembers as pinned stays true.
+  if (clock_in_statement) {
+    *batch += "SET STATEMENT timestamp = " + TimestampLiteral(statement.timestamp_micros) + " FOR ";
   }
   *batch += statement.sql;
   *batch += "\n;\n";

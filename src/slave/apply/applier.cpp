@@ -139,7 +139,7 @@ void Applier::Run() {
     if (pending_.empty()) continue;
 
     std::vector<LogRecord> run;
-    const size_t limit = single_step_ ? 1 : batch_records_;
+    const size_t limit = pending_.front().seq <= single_step_through_ ? 1 : batch_records_;
     for (const LogRecord& record : pending_) {
       if (run.size() >= limit) break;
       if (record.kind == RecordKind::kDdl && !run.empty()) break;
@@ -151,7 +151,6 @@ void Applier::Run() {
     if (s.ok()) {
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(run.size()));
       just_connected_ = false;
-      if (run.size() == 1) single_step_ = false;
       transient_retries_ = 0;
       continue;
     }
@@ -162,7 +161,7 @@ void Applier::Run() {
       continue;
     }
     if (run.size() > 1) {
-      single_step_ = true;  // find the failing record; apply the ones before it
+      single_step_through_ = run.back().seq;  // find the failing record; apply the ones before it
       continue;
     }
     if (IsTransient(s) && transient_retries_ < kTransientRetries) {

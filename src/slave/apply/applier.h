@@ -93,9 +93,11 @@ class Applier {
   std::unique_ptr<SqlConnection> connection_;
   std::unique_ptr<ReplaySession> replay_;
   std::vector<LogRecord> pending_;  // popped from the queue, not yet applied
-  bool single_step_ = false;        // after a failed group: one record per transaction
-  int transient_retries_ = 0;       // of the record now failing with a deadlock or lock wait
-  bool just_connected_ = true;      // idempotency rule applies to the first DDL only
+  // After a failed group: its records one per transaction, up to this seq
+  // (the one that failed is among them; the ones before it apply).
+  uint64_t single_step_through_ = 0;
+  int transient_retries_ = 0;   // of the record now failing with a deadlock or lock wait
+  bool just_connected_ = true;  // idempotency rule applies to the first DDL only
   std::atomic<uint64_t> applied_seq_;
   int64_t applied_committed_at_ = 0;
   std::function<void(uint64_t)> progress_listener_;

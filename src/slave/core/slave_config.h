@@ -23,10 +23,10 @@ struct SlaveConfig {
   // newest epoch.
   std::vector<std::string> master_candidates;
   MySqlEndpoint mysql;
-  int reconnect_min_ms = 100;        // first retry after losing the master
-  int reconnect_max_ms = 5000;       // back-off ceiling
-  size_t apply_batch_records = 100;  // consecutive records applied in one transaction
-  size_t queue_records = 2000;       // received, not yet applied (bounds memory)
+  int reconnect_min_ms = 100;         // first retry after losing the master
+  int reconnect_max_ms = 5000;        // back-off ceiling
+  size_t apply_batch_records = 1000;  // consecutive records applied in one transaction
+  size_t queue_records = 2000;        // received, not yet applied (bounds memory)
   // Applied records are kept this long (the master's default retention), so
   // this slave can feed the others after a failover (issue 19).
   int64_t log_retention_seconds = 7 * 24 * 3600;
