@@ -74,6 +74,15 @@ class FakeSqlConnection final : public SqlConnection {
     return Status::Ok();
   }
 
+  // The fake runs a batch when its results are read: what the applier does
+  // in between sees the server as if it were still working.
+  Status SendBatch(std::string_view text) override {
+    sent_batch_ = std::string(text);
+    return Status::Ok();
+  }
+
+  Status FinishBatch() override { return ExecuteBatch(std::exchange(sent_batch_, {})); }
+
   Status ExecuteWithParams(std::string_view sql, const std::vector<SqlParam>& params,
                            QueryResult* result) override {
     return Run(server_->NextRoundTrip(), Bound(sql, params), params, result);
@@ -131,6 +140,7 @@ class FakeSqlConnection final : public SqlConnection {
   FakeSqlServer* const server_;
   MySqlSessionId session_id_;
   bool lost_ = false;
+  std::string sent_batch_;  // sent, its results not read yet
 };
 
 void FakeSqlServer::Answer(std::string prefix, QueryResult result, int times) {

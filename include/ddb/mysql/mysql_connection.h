@@ -83,6 +83,8 @@ class MySqlConnection final : public SqlConnection {
   // in one round trip, reading every statement's result. The server stops at
   // the first failure, whose error is returned.
   Status ExecuteBatch(std::string_view text) override;
+  Status SendBatch(std::string_view text) override;
+  Status FinishBatch() override;
   // Runs one of ddb's own statements with its '?' placeholders bound to
   // `params`, in one round trip. The values are escaped into the text by the
   // client library (as most drivers bind by default): ddb's own statements

@@ -92,6 +92,11 @@ class SqlConnection {
   // Runs a multi-statement text in one round trip; stops at the first
   // failure, whose error is returned.
   virtual Status ExecuteBatch(std::string_view text) = 0;
+  // ExecuteBatch in two halves, so the caller can work while the server runs
+  // the text: SendBatch sends it, FinishBatch reads every statement's result
+  // (the first failure's error). Nothing else may use the connection between.
+  virtual Status SendBatch(std::string_view text) = 0;
+  virtual Status FinishBatch() = 0;
   // Runs one of ddb's own statements with its '?' placeholders bound to
   // `params`.
   virtual Status ExecuteWithParams(std::string_view sql, const std::vector<SqlParam>& params,

@@ -174,6 +174,16 @@ Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) 
 
 Status MySqlConnection::ExecuteBatch(std::string_view text) { return Execute(text, nullptr); }
 
+Status MySqlConnection::SendBatch(std::string_view text) {
+  if (mysql_send_query(mysql_, text.data(), static_cast<unsigned long>(text.size())) != 0) return LastError();
+  return Status::Ok();
+}
+
+Status MySqlConnection::FinishBatch() {
+  if (mysql_read_query_result(mysql_) != 0) return LastError();
+  return ReadResults(nullptr);
+}
+
 Status MySqlConnection::DescribeStatement(std::string_view sql, StatementShape* shape) {
   PreparedHandle statement(mysql_stmt_init(mysql_));
   if (!statement) return LastError();

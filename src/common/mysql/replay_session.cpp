@@ -138,9 +138,10 @@ bool ReplaySession::Batchable(const LoggedStatement& statement) const {
   // A ';' of its own (a trailing terminator a driver sent) would end the
   // statement early in a batch, or leave an empty one. A CALL answers with
   // a result per SELECT inside it, and a batch counts one per statement.
-  const std::vector<Token> tokens = Tokenize(statement.sql);
-  if (tokens.empty() || IsKeyword(tokens[0], "CALL")) return false;
-  for (const Token& token : tokens) {
+  SqlLexer lexer(statement.sql);
+  Token token = lexer.Next();
+  if (token.kind == TokenKind::kEnd || IsKeyword(token, "CALL")) return false;
+  for (; token.kind != TokenKind::kEnd; token = lexer.Next()) {
     if (token.kind == TokenKind::kSemicolon) return false;
   }
   return true;

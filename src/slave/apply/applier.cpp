@@ -105,6 +105,7 @@ bool Applier::EnsureConnected() {
         Committed(stored.seq, stored.master_committed_at_micros, 0);
       }
       replay_ = std::make_unique<ReplaySession>(*connection_);
+      prepared_records_ = 0;  // built for the session that is gone
       just_connected_ = true;
       status_.SetApplier(ApplierState::kRunning);
       logger_->info("applier connected to MySQL at {}", endpoint_.Describe());
@@ -130,22 +131,18 @@ void Applier::Run() {
     PurgeWhenDue();
     if (!connection_) continue;
     if (pending_.empty()) {
-      queue_.PopBatch(batch_records_, kPopWait, &pending_);
-      continue;
+      if (upcoming_.empty()) {
+        queue_.PopBatch(batch_records_, kPopWait, &pending_);
+        continue;
+      }
+      pending_.swap(upcoming_);
     }
     // A record at or below the position was applied already (re-sent after a
     // reconnect): applying it again would double it.
     while (!pending_.empty() && pending_.front().seq <= applied_seq_) pending_.erase(pending_.begin());
     if (pending_.empty()) continue;
 
-    std::vector<LogRecord> run;
-    const size_t limit = pending_.front().seq <= single_step_through_ ? 1 : batch_records_;
-    for (const LogRecord& record : pending_) {
-      if (run.size() >= limit) break;
-      if (record.kind == RecordKind::kDdl && !run.empty()) break;
-      run.push_back(record);
-      if (record.kind == RecordKind::kDdl) break;
-    }
+    const std::span<const LogRecord> run = std::span<const LogRecord>(pending_).first(RunLength(pending_));
     std::string failed_statement;
     Status s = ApplyRun(run, &failed_statement);
     if (s.ok()) {
@@ -213,31 +210,85 @@ void Applier::WaitForOperator() {
   status_.SetApplier(ApplierState::kRunning);
 }
 
-Status Applier::ApplyRun(const std::vector<LogRecord>& run, std::string* failed_statement) {
+size_t Applier::RunLength(std::span<const LogRecord> records) const {
+  // Consecutive transaction records, or a DDL alone (it commits implicitly).
+  const size_t limit = records.front().seq <= single_step_through_ ? 1 : batch_records_;
+  size_t length = 0;
+  while (length < records.size() && length < limit) {
+    if (records[length].kind == RecordKind::kDdl) return length == 0 ? 1 : length;
+    ++length;
+  }
+  return length;
+}
+
+Status Applier::ApplyRun(std::span<const LogRecord> run, std::string* failed_statement) {
+  if (prepared_records_ != 0 && (prepared_first_seq_ != run.front().seq || prepared_records_ != run.size())) {
+    DropPrepared();
+  }
   if (run.front().kind == RecordKind::kDdl) return ApplyDdl(run.front(), failed_statement);
   return ApplyTransactions(run, failed_statement);
 }
 
-bool Applier::ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status) {
+bool Applier::BuildBatch(std::span<const LogRecord> run, std::string* text) {
   for (const LogRecord& record : run) {
     for (const LoggedStatement& statement : record.statements) {
       if (!replay_->Batchable(statement)) return false;
     }
   }
-  std::string text = "START TRANSACTION;\n";
+  text->assign("START TRANSACTION;\n");
   for (const LogRecord& record : run) {
-    for (const LoggedStatement& statement : record.statements) replay_->AppendToBatch(statement, &text);
+    for (const LoggedStatement& statement : record.statements) replay_->AppendToBatch(statement, text);
   }
   // The records go into the same transaction: one more statement in the
   // same round trip.
-  if (const std::string store = StoreAppliedRecordsSql(run); !store.empty()) text += store + ";\n";
-  text += PositionUpdateSql(run.back()) + ";\nCOMMIT";
-  if (text.size() > kMaxBatchBytes) {
-    replay_->Forget();  // what AppendToBatch remembered was never sent
+  const size_t before_store = text->size();
+  AppendStoreAppliedRecordsSql(run, text);
+  if (text->size() != before_store) *text += ";\n";
+  *text += PositionUpdateSql(run.back()) + ";\nCOMMIT";
+  if (text->size() > kMaxBatchBytes) {
+    replay_->Forget();  // what AppendToBatch remembered will not be sent
     return false;
   }
-  *status = connection_->ExecuteBatch(text);
+  return true;
+}
+
+void Applier::PrepareNext(std::span<const LogRecord> run) {
+  // The records after `run` (a prefix of pending_): the rest of pending_, or
+  // what the queue holds now.
+  std::span<const LogRecord> rest = std::span<const LogRecord>(pending_).subspan(run.size());
+  if (rest.empty()) {
+    if (upcoming_.empty()) queue_.PopBatch(batch_records_, std::chrono::milliseconds(0), &upcoming_);
+    rest = upcoming_;
+  }
+  if (rest.empty()) return;
+  const std::span<const LogRecord> next = rest.first(RunLength(rest));
+  if (next.front().kind == RecordKind::kDdl) return;
+  if (!BuildBatch(next, &prepared_text_)) return;
+  prepared_first_seq_ = next.front().seq;
+  prepared_records_ = next.size();
+}
+
+void Applier::DropPrepared() {
+  if (prepared_records_ == 0) return;
+  prepared_records_ = 0;
+  // Its context was remembered as set, and never was.
+  if (replay_) replay_->Forget();
+}
+
+bool Applier::ApplyAsOneBatch(std::span<const LogRecord> run, Status* status) {
+  if (prepared_records_ != 0) {
+    batch_text_.swap(prepared_text_);  // ApplyRun checked that it is this run's
+    prepared_records_ = 0;
+  } else if (!BuildBatch(run, &batch_text_)) {
+    return false;
+  }
+  *status = connection_->SendBatch(batch_text_);
+  // The server applies the batch meanwhile: the next one is built now, so
+  // building costs the slave's MySQL no idle time.
+  if (status->ok()) PrepareNext(run);
+  if (status->ok()) *status = connection_->FinishBatch();
   if (!status->ok()) {
+    DropPrepared();
     replay_->Forget();
     // A failed statement leaves the transaction open; a lost connection
     // ends it anyway.
@@ -246,7 +297,7 @@ bool Applier::ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status)
   return true;
 }
 
-Status Applier::ApplyTransactions(const std::vector<LogRecord>& run, std::string* failed_statement) {
+Status Applier::ApplyTransactions(std::span<const LogRecord> run, std::string* failed_statement) {
   Status batch;
   if (ApplyAsOneBatch(run, &batch)) {
     if (batch.ok()) {

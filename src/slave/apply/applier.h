@@ -63,12 +63,21 @@ class Applier {
   void Run();
   bool EnsureConnected();
   // Applies `run` (consecutive records) atomically with the position.
-  Status ApplyRun(const std::vector<LogRecord>& run, std::string* failed_statement);
-  Status ApplyTransactions(const std::vector<LogRecord>& run, std::string* failed_statement);
+  Status ApplyRun(std::span<const LogRecord> run, std::string* failed_statement);
+  Status ApplyTransactions(std::span<const LogRecord> run, std::string* failed_statement);
+  // How many records at the front of `records` go into one run.
+  size_t RunLength(std::span<const LogRecord> records) const;
   // Applies `run` and its position in one round trip (one multi-statement
   // text), when every statement can travel in one; returns false when not,
-  // having sent nothing. `status` is the batch's outcome.
-  bool ApplyAsOneBatch(const std::vector<LogRecord>& run, Status* status);
+  // having sent nothing. `status` is the batch's outcome. While the server
+  // runs it, the next run's text is built (PrepareNext).
+  bool ApplyAsOneBatch(std::span<const LogRecord> run, Status* status);
+  // The multi-statement text of `run` into `text`; false when a statement
+  // cannot travel in a batch or the text would be too big.
+  bool BuildBatch(std::span<const LogRecord> run, std::string* text);
+  void PrepareNext(std::span<const LogRecord> run);
+  // Discards a prepared text that will not be sent.
+  void DropPrepared();
   Status ApplyDdl(const LogRecord& record, std::string* failed_statement);
   // ROLLBACK after a failed statement; when that fails too, drops the
   // connection (and the replay session on it), which rolls back as well.
@@ -92,7 +101,16 @@ class Applier {
 
   std::unique_ptr<SqlConnection> connection_;
   std::unique_ptr<ReplaySession> replay_;
-  std::vector<LogRecord> pending_;  // popped from the queue, not yet applied
+  std::vector<LogRecord> pending_;   // popped from the queue, not yet applied
+  std::vector<LogRecord> upcoming_;  // popped while a batch ran; applied after pending_
+  // The batch being sent and the next run's, built while the server applied
+  // the previous one; both keep their capacity from batch to batch. The
+  // prepared text's context is remembered as set in replay_: a prepared
+  // text that is not sent makes replay_ forget (DropPrepared).
+  std::string batch_text_;
+  std::string prepared_text_;
+  uint64_t prepared_first_seq_ = 0;
+  size_t prepared_records_ = 0;  // 0: nothing prepared
   // After a failed group: its records one per transaction, up to this seq
   // (the one that failed is among them; the ones before it apply).
   uint64_t single_step_through_ = 0;

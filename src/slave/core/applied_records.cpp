@@ -7,18 +7,27 @@
 
 namespace ddb {
 
-std::string StoreAppliedRecordsSql(const std::vector<LogRecord>& records) {
-  std::string sql;
+void AppendStoreAppliedRecordsSql(std::span<const LogRecord> records, std::string* sql) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  bool first = true;
   for (const LogRecord& record : records) {
     if (record.kind == RecordKind::kGap) continue;
     const std::vector<uint8_t> body = EncodeRecordBody(record);
-    sql += sql.empty() ? "INSERT INTO ddb_meta.applied_records (seq, committed_at, body) VALUES " : ", ";
+    *sql += first ? "INSERT INTO ddb_meta.applied_records (seq, committed_at, body) VALUES " : ", ";
+    first = false;
     // Integers and hex ddb formats itself; the body as a hex literal keeps
-    // any byte safe in the SQL text (X'' is the empty blob).
-    sql += "(" + std::to_string(record.seq) + ", " + std::to_string(record.committed_at_micros) + ", X'" +
-           HexEncode(std::string_view(reinterpret_cast<const char*>(body.data()), body.size())) + "')";
+    // any byte safe in the SQL text (X'' is the empty blob). Written in
+    // place: a batch carries hundreds of these.
+    *sql += "(" + std::to_string(record.seq) + ", " + std::to_string(record.committed_at_micros) + ", X'";
+    const size_t at = sql->size();
+    sql->resize(at + 2 * body.size());
+    char* out = sql->data() + at;
+    for (uint8_t byte : body) {
+      *out++ = kHexDigits[byte >> 4];
+      *out++ = kHexDigits[byte & 0xf];
+    }
+    *sql += "')";
   }
-  return sql;
 }
 
 Status StoreAppliedRecord(SqlConnection& connection, const LogRecord& record) {

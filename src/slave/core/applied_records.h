@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,10 @@
 
 namespace ddb {
 
-// One multi-row INSERT of `records` (no trailing ';'), or "" when there is
-// nothing to store: gap records are not stored, as the master's log has no
-// row for a gap either.
-std::string StoreAppliedRecordsSql(const std::vector<LogRecord>& records);
+// Appends one multi-row INSERT of `records` (no trailing ';') to `sql`, or
+// nothing when there is nothing to store: gap records are not stored, as
+// the master's log has no row for a gap either.
+void AppendStoreAppliedRecordsSql(std::span<const LogRecord> records, std::string* sql);
 
 // Stores one record (nothing for a gap) with its body bound as a parameter:
 // for records applied statement by statement, which may be too big for the
