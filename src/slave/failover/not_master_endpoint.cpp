@@ -19,8 +19,12 @@ std::vector<uint8_t> EncodeFirstPacketError(uint16_t code, const std::string& sq
   // One packet: a message longer than a packet would be no message at all.
   payload.insert(payload.end(), message.begin(), message.begin() + std::min<size_t>(message.size(), 0xFFFF));
   const size_t length = payload.size();
-  std::vector<uint8_t> packet{static_cast<uint8_t>(length & 0xFF), static_cast<uint8_t>((length >> 8) & 0xFF),
-                              static_cast<uint8_t>(length >> 16), 0};
+  std::vector<uint8_t> packet;
+  packet.reserve(4 + length);
+  packet.push_back(static_cast<uint8_t>(length & 0xFF));
+  packet.push_back(static_cast<uint8_t>((length >> 8) & 0xFF));
+  packet.push_back(static_cast<uint8_t>(length >> 16));
+  packet.push_back(0);  // sequence id
   packet.insert(packet.end(), payload.begin(), payload.end());
   return packet;
 }
