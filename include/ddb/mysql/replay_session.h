@@ -65,10 +65,13 @@ bool IsPerStatementSetting(const std::string& name);
 // "SELECT @@session.sql_mode, ..." in ReplicatedVariables() order.
 std::string SelectReplicatedVariablesSql();
 
-// MySQL error codes meaning a DDL statement's effect is already there
-// ("table exists", "unknown table" on DROP...). The idempotency rule shared by
-// the master's recovery of a pending DDL and the slave's replay after a crash.
-bool IsAlreadyAppliedDdlError(int mysql_error_code);
+// Whether `mysql_error_code`, met re-executing the DDL `sql`, means its
+// effect is already there ("table exists", "unknown table" on DROP...). The
+// idempotency rule shared by the master's recovery of a pending DDL and the
+// slave's replay after a crash. "No such table" counts only for a DDL that
+// renames (its old name is gone once it ran): for any other it means the
+// DDL could never run (CREATE ... SELECT from a missing table).
+bool IsAlreadyAppliedDdlError(int mysql_error_code, std::string_view sql);
 
 // SET TIMESTAMP value for `micros`: "1700000000.123456".
 std::string TimestampLiteral(int64_t micros);

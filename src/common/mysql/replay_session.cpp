@@ -38,7 +38,19 @@ bool IsPerStatementSetting(const std::string& name) {
                            name == "rand_seed1" || name == "rand_seed2");
 }
 
-bool IsAlreadyAppliedDdlError(int code) {
+namespace {
+
+bool Renames(std::string_view sql) {
+  SqlLexer lexer(sql);
+  for (Token token = lexer.Next(); token.kind != TokenKind::kEnd; token = lexer.Next()) {
+    if (IsKeyword(token, "RENAME")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsAlreadyAppliedDdlError(int code, std::string_view sql) {
   switch (code) {
     case 1007:  // ER_DB_CREATE_EXISTS
     case 1008:  // ER_DB_DROP_EXISTS (database doesn't exist)
@@ -47,7 +59,6 @@ bool IsAlreadyAppliedDdlError(int code) {
     case 1060:  // ER_DUP_FIELDNAME (column added already)
     case 1061:  // ER_DUP_KEYNAME (index added already)
     case 1091:  // ER_CANT_DROP_FIELD_OR_KEY (dropped already)
-    case 1146:  // ER_NO_SUCH_TABLE (renamed/altered away already)
     case 1304:  // ER_SP_ALREADY_EXISTS
     case 1305:  // ER_SP_DOES_NOT_EXIST
     case 1359:  // ER_TRG_ALREADY_EXISTS
@@ -55,6 +66,8 @@ bool IsAlreadyAppliedDdlError(int code) {
     case 1396:  // ER_CANNOT_USER (create/drop user that exists/doesn't)
     case 4090:  // ER_UNKNOWN_VIEW (MariaDB)
       return true;
+    case 1146:  // ER_NO_SUCH_TABLE: renamed away already
+      return Renames(sql);
     default: return false;
   }
 }

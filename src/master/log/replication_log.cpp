@@ -51,15 +51,19 @@ Status ResolvePendingDdl(SqlConnection& connection, spdlog::logger& logger) {
     Status decoded = DecodeRecordBody(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()), &record);
     Status applied = decoded;
+    std::string failed_sql;
     if (decoded.ok()) {
       ReplaySession replay(connection);
       for (const LoggedStatement& statement : record.statements) {
         applied = replay.Execute(statement);
-        if (!applied.ok()) break;
+        if (!applied.ok()) {
+          failed_sql = statement.sql;
+          break;
+        }
       }
     }
-    if (applied.ok() ||
-        (applied.code() == Status::Code::kMySql && IsAlreadyAppliedDdlError(applied.mysql_error_code()))) {
+    if (applied.ok() || (applied.code() == Status::Code::kMySql &&
+                         IsAlreadyAppliedDdlError(applied.mysql_error_code(), failed_sql))) {
       logger.warn("recovery: pending DDL #{} is applied; marking it done ({})", seq,
                   applied.ok() ? "re-executed" : applied.ToString());
       // A multi-object DROP fails on re-execution for the names it dropped

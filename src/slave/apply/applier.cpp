@@ -349,7 +349,7 @@ Status Applier::ApplyDdl(const LogRecord& record, std::string* failed_statement)
     Status s = replay_->Execute(statement);
     if (s.ok()) continue;
     if (just_connected_ && s.code() == Status::Code::kMySql &&
-        IsAlreadyAppliedDdlError(s.mysql_error_code())) {
+        IsAlreadyAppliedDdlError(s.mysql_error_code(), statement.sql)) {
       logger_->warn("DDL #{} was already applied before a restart ({}); moving the position past it",
                     record.seq, s.ToString());
       continue;
