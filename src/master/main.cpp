@@ -37,6 +37,7 @@
 #include "switchover.h"
 #include "switchover_routes.h"
 #include "sync_replication.h"
+#include "user_sessions.h"
 #include "verify_routes.h"
 #include "verify_service.h"
 
@@ -298,10 +299,11 @@ int main(int argc, char** argv) {
   // Endpoint clients' reads are routed like the console's; the endpoint
   // gives a slave's answer the master's column types (slave_result_types.h).
   std::unique_ptr<ClientServer> client_server;
+  UserSessions user_sessions(config.mysql, &log, session_options, &router, &sync);
   if (config.client_port != 0) {
     client_server = std::make_unique<ClientServer>(
         EndpointOptionsOf(config, server_version, http_tls, &endpoint_reads), config.client_max_connections,
-        [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, &router, &sync); },
+        [&](const ClientUser& user) { return user_sessions.Make(user.name, user.password); },
         logging->For("master.client"));
     if (Status s = client_server->Listen(config.client_address, config.client_port); !s.ok()) {
       return Fail(s.message());

@@ -35,6 +35,16 @@ Cluster::Cluster(ClusterOptions options)
     slaves_.emplace_back();
     slave_http_ports_.push_back(FreeLoopbackPort());
   }
+  // The endpoint's user runs as the MySQL account of its name and password
+  // (user_sessions.h), on every node a master may run on. Its privileges
+  // are root's, so tests of other behaviour see MariaDB as before.
+  for (MariaDbInstance* db : AllDbs()) {
+    for (const char* host : {"localhost", "127.0.0.1"}) {
+      const std::string account = std::string("'") + kClientUser + "'@'" + host + "'";
+      db->Execute("CREATE USER " + account + " IDENTIFIED BY '" + kClientPassword + "'");
+      db->Execute("GRANT ALL ON *.* TO " + account + " WITH GRANT OPTION");
+    }
+  }
   if (options_.mysql_tls) {
     for (MariaDbInstance* db : AllDbs()) {
       db->Execute(std::string("CREATE USER '") + kTlsMySqlUser + "'@'127.0.0.1' IDENTIFIED BY '" +

@@ -307,14 +307,17 @@ TEST(MissingPrivilegesTest, AllPrivilegesOrTheNeededOnesOnDdbMetaSuffice) {
                                 MySqlRole::kSlave)
                   .empty());
   EXPECT_TRUE(
-      MissingPrivileges({"GRANT USAGE ON *.* TO `ddb`@`%`",
+      MissingPrivileges({"GRANT PROCESS, CONNECTION ADMIN ON *.* TO `ddb`@`%`",
                          "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE ON `ddb\\_meta`.* TO `ddb`@`%`"},
                         MySqlRole::kMaster)
           .empty());
   const std::vector<std::string> missing =
       MissingPrivileges({"GRANT SELECT, INSERT ON *.* TO `ro`@`%`"}, MySqlRole::kMaster);
-  EXPECT_EQ(missing, (std::vector<std::string>{"UPDATE on ddb_meta.*", "DELETE on ddb_meta.*",
-                                               "CREATE on ddb_meta.*"}));
+  EXPECT_EQ(missing,
+            (std::vector<std::string>{
+                "UPDATE on ddb_meta.*", "DELETE on ddb_meta.*", "CREATE on ddb_meta.*",
+                "PROCESS on *.* (to end an endpoint session whose COMMIT answer was lost)",
+                "CONNECTION ADMIN on *.* (to end an endpoint session whose COMMIT answer was lost)"}));
   EXPECT_FALSE(
       MissingPrivileges({"GRANT ALL PRIVILEGES ON `ddb_meta`.* TO `s`@`%`"}, MySqlRole::kSlave).empty())
       << "a slave replays every statement: it needs more than ddb_meta";

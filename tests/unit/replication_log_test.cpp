@@ -311,15 +311,12 @@ TEST_F(ReplicationLogTest, DdlIsLoggedPendingThenRunThenMarkedDone) {
   EXPECT_TRUE(ran);
   EXPECT_EQ(seq, 1u);
   EXPECT_EQ(log_.ddl_count(), 1u);
-  // Each bookkeeping write committed by itself, around the DDL.
+  // Each bookkeeping write through a procedure that commits it, around the DDL.
   std::vector<std::string> sent = server_.Sql();
-  ASSERT_EQ(sent.size(), 5u);
-  EXPECT_EQ(sent[0].rfind("INSERT INTO ddb_meta.replication_log", 0), 0u) << sent[0];
-  EXPECT_NE(sent[0].find("'pending'"), std::string::npos);
-  EXPECT_EQ(sent[1], "COMMIT");
-  EXPECT_EQ(sent[2], "CREATE TABLE t (id INT)");
-  EXPECT_EQ(sent[3].rfind("UPDATE ddb_meta.replication_log SET state = 'done'", 0), 0u) << sent[3];
-  EXPECT_EQ(sent[4], "COMMIT");
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[0].rfind("CALL ddb_meta.ddl_pending(1, ", 0), 0u) << sent[0];
+  EXPECT_EQ(sent[1], "CREATE TABLE t (id INT)");
+  EXPECT_EQ(sent[2].rfind("CALL ddb_meta.ddl_done(1, ", 0), 0u) << sent[2];
 
   const std::vector<EncodedRecordPtr> published = Published();
   ASSERT_EQ(published.size(), 1u);
@@ -334,7 +331,7 @@ TEST_F(ReplicationLogTest, AFailedDdlRemovesItsPendingRowAndPublishesNothing) {
       *session_, Statements({"ALTER TABLE missing ADD c INT"})[0],
       [] { return FakeSqlServer::SqlError(kErrorNoSuchTable, "Table 'app.missing' doesn't exist"); }, &seq);
   EXPECT_EQ(s.mysql_error_code(), kErrorNoSuchTable);
-  EXPECT_EQ(server_.Count("DELETE FROM ddb_meta.replication_log WHERE seq = 1"), 1u);
+  EXPECT_EQ(server_.Count("CALL ddb_meta.ddl_forget(1)"), 1u);
   EXPECT_TRUE(Published().empty());
   EXPECT_EQ(log_.ddl_count(), 1u);
 

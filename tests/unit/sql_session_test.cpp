@@ -19,7 +19,8 @@ using testing::FakeStatement;
 constexpr const char* kCommitRecord = "CALL ddb_meta.commit_record(";
 
 // What RefreshSessionState reads on connect: the replicated variables, then
-// autocommit, DATABASE(), the isolation level and character_set_results.
+// autocommit, DATABASE(), the isolation level, character_set_results and
+// CURRENT_USER().
 QueryResult SessionState() {
   std::vector<std::string> columns;
   std::vector<std::optional<std::string>> row;
@@ -27,8 +28,9 @@ QueryResult SessionState() {
     columns.push_back(variable.name);
     row.push_back(std::string(variable.numeric ? "0" : "STRICT_TRANS_TABLES"));
   }
-  for (const char* column : {"autocommit", "database", "isolation", "charset"}) columns.push_back(column);
-  row.insert(row.end(), {"1", "app", "REPEATABLE-READ", "utf8mb4"});
+  for (const char* column : {"autocommit", "database", "isolation", "charset", "account"})
+    columns.push_back(column);
+  row.insert(row.end(), {"1", "app", "REPEATABLE-READ", "utf8mb4", "app@%"});
   return FakeSqlServer::Rows(columns, {row});
 }
 

@@ -47,6 +47,9 @@ bool ParseGrant(const std::string& line, std::set<std::string>* privileges, std:
 
 // Privileges ddb's own schema needs (the log, positions, cluster id).
 const std::vector<std::string> kMetaPrivileges = {"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE"};
+// A master's endpoint sessions run as their users' accounts: ddb's sees and
+// ends their MySQL sessions to settle a COMMIT whose answer was lost.
+const std::vector<std::string> kMasterPrivileges = {"PROCESS", "CONNECTION ADMIN"};
 // What replaying any statement of the cluster needs, on every database.
 const std::vector<std::string> kReplayPrivileges = {"SELECT", "INSERT", "UPDATE", "DELETE",
                                                     "CREATE", "DROP",   "ALTER",  "INDEX"};
@@ -153,6 +156,9 @@ std::vector<std::string> MissingPrivileges(const std::vector<std::string>& grant
   };
   need(meta, kMetaPrivileges, "ddb_meta.*");
   if (role == MySqlRole::kSlave) need(global, kReplayPrivileges, "*.* (a slave replays every statement)");
+  if (role == MySqlRole::kMaster) {
+    need(global, kMasterPrivileges, "*.* (to end an endpoint session whose COMMIT answer was lost)");
+  }
   return missing;
 }
 

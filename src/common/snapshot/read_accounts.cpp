@@ -9,6 +9,16 @@ std::string AccountName(const std::string& user, const std::string& host) {
   return QuoteIdentifier(user) + "@" + QuoteIdentifier(host);
 }
 
+// A grant on ddb's own schema: each node's ddb_meta is its own, and ddb
+// grants on it what it needs (the log's procedures to endpoint accounts).
+bool GrantsOnDdbMeta(const std::string& grant) {
+  // SHOW GRANTS escapes a schema-level grant's '_' as a LIKE pattern.
+  return grant.find(" ON `ddb_meta`.") != std::string::npos ||
+         grant.find(" ON `ddb\\_meta`.") != std::string::npos ||
+         grant.find(" ON PROCEDURE `ddb_meta`.") != std::string::npos ||
+         grant.find(" ON FUNCTION `ddb_meta`.") != std::string::npos;
+}
+
 }  // namespace
 
 Status ReadAccounts(MySqlConnection& connection, std::vector<std::string>* statements) {
@@ -42,7 +52,10 @@ Status ReadAccounts(MySqlConnection& connection, std::vector<std::string>* state
     }
     QueryResult shown;
     if (Status s = connection.Execute("SHOW GRANTS FOR " + name, &shown); !s.ok()) return s;
-    for (const auto& grant : shown.rows) grants.push_back(grant.at(0).value_or(""));
+    for (const auto& row : shown.rows) {
+      std::string grant = row.at(0).value_or("");
+      if (!GrantsOnDdbMeta(grant)) grants.push_back(std::move(grant));
+    }
   }
   // Every account and role exists before a GRANT names one of them.
   statements->insert(statements->end(), grants.begin(), grants.end());

@@ -178,11 +178,12 @@ MasterConfigSchema::MasterConfigSchema(MasterConfig* config, bool init)
   keys.Restart(
       app.add_option("--client_port", config->client_port, "Port of the MySQL-protocol endpoint (0: off)")
           ->check(CLI::Range(0, 65535)));
-  keys.Add(
-      app.add_option("--client_users", client_users_,
-                     "Comma-separated user:password pairs the MySQL endpoint accepts (mysql_native_password)")
-          ->delimiter(','),
-      KeyChange::kRestart, KeySecrecy::kUserPasswords);
+  keys.Add(app.add_option(
+                  "--client_users", client_users_,
+                  "Comma-separated user:password pairs the MySQL endpoint accepts (mysql_native_password); "
+                  "each works as the MySQL account of that name and password")
+               ->delimiter(','),
+           KeyChange::kRestart, KeySecrecy::kUserPasswords);
   keys.Restart(app.add_option("--client_max_connections", config->client_max_connections,
                               "Clients served at once; one more gets ERR 1040 'Too many connections'")
                    ->check(CLI::Range(size_t{1}, size_t{10000})));

@@ -71,7 +71,7 @@ ClientSession::ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t conn
 void ClientSession::Run() {
   handshake_deadline_ = Clock::now() + options_.handshake_timeout;
   if (!Authenticate()) return;
-  logger_.debug("client {} (#{}) logged in as '{}'{}", socket_->peer(), connection_id_, user_,
+  logger_.debug("client {} (#{}) logged in as '{}'{}", socket_->peer(), connection_id_, user_->name,
                 socket_->tls() ? " over " + socket_->TlsDescription() : "");
   std::vector<uint8_t> command;
   while (true) {
@@ -96,7 +96,7 @@ void ClientSession::Run() {
 
 void ClientSession::Drop(const std::string& reason) {
   logger_.warn("client {} (#{}{}) disconnected: {}", socket_->peer(), connection_id_,
-               user_.empty() ? "" : ", user '" + user_ + "'", reason);
+               user_ == nullptr ? "" : ", user '" + user_->name + "'", reason);
 }
 
 bool ClientSession::ReadHandshakeResponse(mysql::HandshakeResponse* response) {
@@ -149,10 +149,10 @@ bool ClientSession::Authenticate() {
   scramble_ = greeting.scramble;
   const ClientUser* user = CheckCredentials(response);
   if (user == nullptr) return false;
-  user_ = user->name;
+  user_ = user;
   capabilities_ = response.capabilities;
   multi_statements_ = (response.capabilities & mysql::kClientMultiStatements) != 0;
-  session_ = make_session_();
+  session_ = make_session_(*user_);
   if (Status s = ReachMySql(); !s.ok()) {
     SendError(s);
     Drop("the master's MySQL is unreachable: " + s.ToString());

@@ -64,7 +64,9 @@ struct ClientEndpointOptions {
 
 // Makes the SqlSession of one client (its own MySQL connection, state, log
 // access).
-using SqlSessionFactory = std::function<std::unique_ptr<SqlSession>()>;
+// Makes the SqlSession of a client logged in as `user` (its statements run
+// with that user's MySQL account: see log_access.h).
+using SqlSessionFactory = std::function<std::unique_ptr<SqlSession>(const ClientUser& user)>;
 
 class ClientSession {
  public:
@@ -148,9 +150,9 @@ class ClientSession {
   SqlSessionFactory make_session_;
   spdlog::logger& logger_;
   std::unique_ptr<SqlSession> session_;
-  std::string user_;
-  std::string scramble_;       // the greeting's, answered by logins and COM_CHANGE_USER
-  uint32_t capabilities_ = 0;  // the client's, from its handshake
+  const ClientUser* user_ = nullptr;  // one of options_.users, once logged in
+  std::string scramble_;              // the greeting's, answered by logins and COM_CHANGE_USER
+  uint32_t capabilities_ = 0;         // the client's, from its handshake
   uint8_t charset_ = 0;
   bool utf8_client_ = true;  // charset_ is a UTF-8 one
   SlaveResultTypes slave_result_types_;

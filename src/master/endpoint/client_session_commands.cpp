@@ -23,7 +23,7 @@ constexpr uint8_t kNullDefault = 0xFB;                  // COM_FIELD_LIST's defa
 }  // namespace
 
 Status ClientSession::RestartSession(uint8_t charset, const std::string& database) {
-  session_ = make_session_();
+  session_ = make_session_(*user_);
   statements_.clear();  // prepared statements end with the session, as in MySQL
   if (Status s = ApplyCharset(charset); !s.ok()) return s;
   return ApplyDatabase(database);
@@ -40,9 +40,9 @@ bool ClientSession::ChangeUser(const std::vector<uint8_t>& command) {
   }
   const ClientUser* user = CheckCredentials(response);
   if (user == nullptr) return false;
-  logger_.debug("client {} (#{}) changed user from '{}' to '{}'", socket_->peer(), connection_id_, user_,
-                user->name);
-  user_ = user->name;
+  logger_.debug("client {} (#{}) changed user from '{}' to '{}'", socket_->peer(), connection_id_,
+                user_->name, user->name);
+  user_ = user;
   if (Status s = RestartSession(response.charset != 0 ? response.charset : charset_, response.database);
       !s.ok()) {
     SendError(s);

@@ -39,19 +39,50 @@ Status CreateMasterSchema(MySqlConnection& connection) {
           // position may end in gaps, which have no row (master_role.h).
           "ALTER TABLE ddb_meta.log_state ADD COLUMN IF NOT EXISTS"
           " last_seq_floor BIGINT UNSIGNED NOT NULL DEFAULT 0",
-          // A transaction's log row and its COMMIT in one round trip. It runs
-          // inside the session's open transaction: if the insert fails, the
-          // COMMIT is never reached and the caller rolls back. p_autocommit
-          // is what the session's autocommit is left at after the COMMIT
-          // (SqlSession passes its own: it keeps it off between writes).
+          // The log's writes, each with its COMMIT in the same round trip.
+          // SQL SECURITY DEFINER: an endpoint session runs as its user's own
+          // MySQL account, which holds EXECUTE on these procedures
+          // (log_access.h) and no privilege on ddb_meta itself.
+          //
+          // A transaction's log row: it runs inside the session's open
+          // transaction; if the insert fails, the COMMIT is never reached
+          // and the caller rolls back. p_autocommit is what the session's
+          // autocommit is left at after the COMMIT (SqlSession passes its
+          // own: it keeps it off between writes).
           "CREATE OR REPLACE PROCEDURE ddb_meta.commit_record("
           " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB, IN p_autocommit TINYINT)"
-          " SQL SECURITY INVOKER"
+          " SQL SECURITY DEFINER"
           " BEGIN"
           "  INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
           "  VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
           "  COMMIT;"
           "  SET autocommit = p_autocommit;"
+          " END",
+          // A DDL's row before it runs, and after: marked done, or removed
+          // when it failed. Each commits at once: in a session with
+          // autocommit=0 it would otherwise wait in an open transaction that
+          // a later ROLLBACK could undo.
+          "CREATE OR REPLACE PROCEDURE ddb_meta.ddl_pending("
+          " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB)"
+          " SQL SECURITY DEFINER"
+          " BEGIN"
+          "  INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
+          "  VALUES (p_seq, p_committed_at, 2, 'pending', p_body);"
+          "  COMMIT;"
+          " END",
+          "CREATE OR REPLACE PROCEDURE ddb_meta.ddl_done("
+          " IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB)"
+          " SQL SECURITY DEFINER"
+          " BEGIN"
+          "  UPDATE ddb_meta.replication_log SET state = 'done', committed_at = p_committed_at, body = p_body"
+          "  WHERE seq = p_seq;"
+          "  COMMIT;"
+          " END",
+          "CREATE OR REPLACE PROCEDURE ddb_meta.ddl_forget(IN p_seq BIGINT UNSIGNED)"
+          " SQL SECURITY DEFINER"
+          " BEGIN"
+          "  DELETE FROM ddb_meta.replication_log WHERE seq = p_seq;"
+          "  COMMIT;"
           " END",
           // What the MariaDB held before ddb first ran on it (adopted_tables.h).
           "CREATE TABLE IF NOT EXISTS ddb_meta.adopted_tables ("

@@ -15,11 +15,10 @@ namespace {
 
 // The log insert and the COMMIT in one round trip (master_schema.cpp).
 constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?, ?)";
-constexpr const char* kInsertPendingDdlSql =
-    "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body) VALUES (?, ?, 2, 'pending', "
-    "?)";
-constexpr const char* kMarkDoneSql =
-    "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = ?, body = ? WHERE seq = ?";
+// A DDL's bookkeeping, each write with its COMMIT (master_schema.cpp).
+constexpr const char* kDdlPendingSql = "CALL ddb_meta.ddl_pending(?, ?, ?)";
+constexpr const char* kDdlDoneSql = "CALL ddb_meta.ddl_done(?, ?, ?)";
+constexpr const char* kDdlForgetSql = "CALL ddb_meta.ddl_forget(?)";
 
 // How long a session whose COMMIT answer was lost waits for the outcome
 // before it is told that it is not known yet.
@@ -227,12 +226,10 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
   record.statements.push_back(std::move(statement));
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   const MySqlSessionId session = connection.session_id();
-  // Each bookkeeping write is committed explicitly: in a session with
-  // autocommit=0 it would otherwise wait in an open transaction that a later
-  // ROLLBACK could undo.
-  Status pending =
-      connection.ExecuteWithParams(kInsertPendingDdlSql, {record.seq, NowMicros(), AsBlob(body)});
-  if (pending.ok()) pending = connection.Execute("COMMIT");
+  // Through the session's own connection, whose account may only call the
+  // log's procedures; each commits its write at once.
+  const Status pending =
+      connection.ExecuteWithParams(kDdlPendingSql, {record.seq, NowMicros(), AsBlob(body)});
   if (!pending.ok()) {
     if (IsConnectionLost(pending)) {
       static_cast<void>(
@@ -253,9 +250,8 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
       record.statements[0].sql = *partial;
       const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
       const int64_t committed_at = NowMicros();
-      Status logged =
-          connection.ExecuteWithParams(kMarkDoneSql, {committed_at, AsBlob(partial_body), record.seq});
-      if (logged.ok()) logged = connection.Execute("COMMIT");
+      const Status logged =
+          connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(partial_body)});
       if (!logged.ok()) {
         // Still pending: settling re-executes the original, which fails for
         // the names already dropped, and logs the partial form.
@@ -268,9 +264,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
       *seq_out = record.seq;
       return executed;
     }
-    Status removed =
-        connection.ExecuteWithParams("DELETE FROM ddb_meta.replication_log WHERE seq = ?", {record.seq});
-    if (removed.ok()) removed = connection.Execute("COMMIT");
+    const Status removed = connection.ExecuteWithParams(kDdlForgetSql, {record.seq});
     if (removed.ok()) {
       sequencer_.TakeBack(record.seq);  // never published, and nothing came after it
     } else {
@@ -280,8 +274,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
     return executed;
   }
   const int64_t committed_at = NowMicros();
-  Status done = connection.ExecuteWithParams(kMarkDoneSql, {committed_at, AsBlob(body), record.seq});
-  if (done.ok()) done = connection.Execute("COMMIT");
+  const Status done = connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(body)});
   if (!done.ok()) {
     if (Status settled = SettleDdl(session, record.seq); !settled.ok()) {
       return Status::Unavailable("DDL ran on the master but could not be marked done in the log (" +

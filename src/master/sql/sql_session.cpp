@@ -150,7 +150,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   switch (info.kind) {
     case StatementKind::kRead:
-      if (router_ != nullptr && router_->from_slaves() && Routable(sql, parsed)) {
+      if (router_ != nullptr && router_->from_slaves() && Routable(sql, parsed) && AccountMayRead(sql)) {
         QueryRequest request;
         request.sql = sql;
         request.database = database_;
@@ -203,6 +203,14 @@ bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed)
   // cannot repeat changed what this session's reads return.
   if (in_transaction_ || !autocommit_ || !reads_pinned_by_.empty()) return false;
   return IsRoutableRead(sql, parsed);
+}
+
+bool SqlSession::AccountMayRead(const std::string& sql) {
+  if (!options_.user_account) return true;
+  // Outside a transaction (Routable), so the prepare holds no lock after it.
+  if (!PrepareServerSession().ok()) return false;
+  StatementShape shape;
+  return connection_->DescribeStatement(sql, &shape).ok();
 }
 
 ExecutionResult SqlSession::RunRead(const std::string& sql) {

@@ -41,6 +41,11 @@ struct SessionOptions {
   // LIMIT without ORDER BY...): refused when true, run with a warning when
   // false (`unsafe_statements = refuse | warn`).
   bool refuse_unsafe = true;
+  // The session runs as its user's own MySQL account (an endpoint session,
+  // log_access.h), whose privileges the slaves' query sessions do not
+  // have: a read goes to a slave only after the master's MySQL accepted it
+  // for this account (a prepare, which checks privileges and runs nothing).
+  bool user_account = false;
 };
 
 class SqlSession {
@@ -96,6 +101,10 @@ class SqlSession {
   // that pinned the session, and the statement itself allows it
   // (read_routing_rules.h).
   bool Routable(const std::string& sql, const ParsedStatement& parsed) const;
+  // Whether this session's account may run the read `sql` (always true
+  // unless options_.user_account): asked of the master's MySQL by a
+  // prepare, before the read goes where other privileges apply.
+  bool AccountMayRead(const std::string& sql);
   ExecutionResult RunDml(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunDdl(const std::string& sql, const ParsedStatement& parsed);
   // Runs a DDL through ReplicationLog::RunDdl without holding the commit
@@ -180,6 +189,9 @@ class SqlSession {
   const SqlOpener open_;
   std::unique_ptr<SqlConnection> connection_;
   std::string database_;
+  // CURRENT_USER() of the connection, quoted (`app`@`%`): the definer a
+  // logged CREATE VIEW/PROCEDURE/... names (explicit_definer.h).
+  std::string account_;
   std::vector<SessionSetting> settings_;
   LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)
   // The user's autocommit and transaction, as MySQL would report them.

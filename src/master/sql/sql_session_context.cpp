@@ -6,6 +6,7 @@
 
 #include "ddb/base/clock.h"
 #include "ddb/mysql/replay_session.h"
+#include "ddb/sql/explicit_definer.h"
 #include "ddb/sql/secret_redaction.h"
 #include "sql_session.h"
 
@@ -168,7 +169,8 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   QueryResult result;
   if (Status s = connection_->Execute(
           SelectReplicatedVariablesSql() +
-              ", @@session.autocommit, DATABASE(), @@session.tx_isolation, @@session.character_set_results",
+              ", @@session.autocommit, DATABASE(), @@session.tx_isolation, @@session.character_set_results,"
+              " CURRENT_USER()",
           &result);
       !s.ok()) {
     return s;
@@ -189,6 +191,8 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   // my.cnf) does not get to weaken ddb's sessions: see LowersIsolation.
   const std::optional<std::string>& results_charset = row[variables.size() + 3];
   results_charset_ = results_charset ? QuoteString(*results_charset) : "NULL";
+  const std::optional<std::string>& account = row[variables.size() + 4];
+  account_ = account ? QuotedAccount(*account) : "";
   const std::string isolation = row[variables.size() + 2].value_or("");
   if (isolation == "READ-COMMITTED" || isolation == "READ-UNCOMMITTED") {
     return connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");

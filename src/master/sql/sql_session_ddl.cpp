@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "ddb/sql/explicit_definer.h"
 #include "ddb/sql/replay_safety.h"
 #include "sql_session.h"
 
@@ -24,6 +25,7 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement
   // refuse the statement, as the master could not log it once it ran.
   std::string logged_sql;
   if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
+  if (logged_sql == sql) logged_sql = WithExplicitDefiner(sql, parsed.tokens, account_);
   const ReplayTraits traits = InspectForReplay(parsed.tokens);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;

@@ -1,0 +1,107 @@
+// Least privilege at the MySQL endpoint (docs/security.md): each endpoint
+// user runs as the MySQL account of its name and password, so MariaDB
+// answers what that account may not do with its own errors, reads routed to
+// slaves are first accepted by the master for that account, and the objects
+// it creates name it as definer on every node.
+#include "mysql_endpoint_fixture.h"
+
+namespace ddb::testing {
+namespace {
+
+class EndpointPrivilegesTest : public MySqlEndpointTest {
+ protected:
+  // app (root's privileges), reader (DML on shop.items only) and ghost (no
+  // MySQL account at all).
+  void SetUp() override {
+    StartCluster({"--client_users",
+                  std::string(kClientUser) + ":" + kClientPassword + ",reader:reader-pw,ghost:ghost-pw"});
+    // Made through the endpoint, so the slaves have the accounts too.
+    const ProgramRun setup = Endpoint(
+        "CREATE DATABASE shop;\n"
+        "CREATE TABLE shop.items (id INT PRIMARY KEY, v INT);\n"
+        "CREATE TABLE shop.secrets (id INT PRIMARY KEY, code VARCHAR(20));\n"
+        "INSERT INTO shop.items VALUES (1, 10), (2, 20);\n"
+        "INSERT INTO shop.secrets VALUES (1, 'hush');\n"
+        "CREATE USER 'reader'@'localhost' IDENTIFIED BY 'reader-pw';\n"
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON shop.items TO 'reader'@'localhost';\n");
+    ASSERT_EQ(setup.exit_code, 0) << setup.output;
+    ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
+  }
+
+  ProgramRun AsReader(const std::string& sql) {
+    return Mariadb(cluster_->client_port(), "reader", "reader-pw", sql);
+  }
+};
+
+TEST_F(EndpointPrivilegesTest, MariaDbAnswersWhatTheAccountMayNotDo) {
+  const ProgramRun global = AsReader("SET GLOBAL max_connections = 500;\n");
+  EXPECT_NE(global.exit_code, 0);
+  EXPECT_NE(ErrorLine(global.output).find("ERROR 1227 (42000)"), std::string::npos) << global.output;
+  EXPECT_NE(global.output.find("SUPER"), std::string::npos) << global.output;
+  EXPECT_NE(cluster_->master_db().QueryValue("SELECT @@global.max_connections"), "500");
+
+  const std::string file = (cluster_->dir() / "outfile.txt").string();
+  const ProgramRun outfile = AsReader("SELECT * FROM shop.items INTO OUTFILE '" + file + "';\n");
+  EXPECT_NE(outfile.exit_code, 0);
+  EXPECT_NE(ErrorLine(outfile.output).find("ERROR 1227 (42000)"), std::string::npos) << outfile.output;
+  EXPECT_NE(outfile.output.find("FILE"), std::string::npos) << outfile.output;
+  EXPECT_FALSE(std::filesystem::exists(file));
+
+  const ProgramRun ddl = AsReader("CREATE TABLE shop.mine (id INT PRIMARY KEY);\n");
+  EXPECT_NE(ErrorLine(ddl.output).find("ERROR 1142 (42000)"), std::string::npos) << ddl.output;
+  const ProgramRun other = AsReader("UPDATE shop.secrets SET code = 'told';\n");
+  EXPECT_NE(ErrorLine(other.output).find("ERROR 1142 (42000)"), std::string::npos) << other.output;
+
+  // What it may do, it does, and the slaves get it.
+  const ProgramRun write =
+      AsReader("INSERT INTO shop.items VALUES (3, 30);\nUPDATE shop.items SET v = v + 1;\n");
+  EXPECT_EQ(write.exit_code, 0) << write.output;
+  ExpectSlavesEqual("shop", {"items", "secrets"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT SUM(v) FROM shop.items"), "63");
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                             "TABLE_SCHEMA = 'shop' AND TABLE_NAME = 'mine'"),
+            "0");
+}
+
+TEST_F(EndpointPrivilegesTest, AReadTheAccountMayNotRunIsNotAnsweredByASlave) {
+  // read_from = slaves: without the master's check, a slave's query session
+  // (ddb's account) would answer it.
+  for (int i = 0; i < 3; ++i) {
+    const ProgramRun denied = AsReader("SELECT code FROM shop.secrets;\n");
+    EXPECT_NE(denied.exit_code, 0);
+    EXPECT_NE(ErrorLine(denied.output).find("ERROR 1142 (42000)"), std::string::npos) << denied.output;
+    EXPECT_EQ(denied.output.find("hush"), std::string::npos) << denied.output;
+  }
+  const ProgramRun allowed = AsReader("SELECT SUM(v) FROM shop.items;\n");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.output;
+  EXPECT_NE(allowed.output.find("30"), std::string::npos) << allowed.output;
+}
+
+TEST_F(EndpointPrivilegesTest, AnEndpointUserWithoutAnAccountIsToldWhy) {
+  const ProgramRun ghost = Mariadb(cluster_->client_port(), "ghost", "ghost-pw", "SELECT 1;\n");
+  EXPECT_NE(ghost.exit_code, 0);
+  EXPECT_NE(ghost.output.find("Access denied for user 'ghost'"), std::string::npos) << ghost.output;
+  EXPECT_NE(ghost.output.find("create it through ddb"), std::string::npos) << ghost.output;
+}
+
+TEST_F(EndpointPrivilegesTest, ProgramsAndViewsNameTheirCreatorAsDefinerOnEveryNode) {
+  const ProgramRun made = Endpoint(
+      "CREATE VIEW shop.cheap AS SELECT id FROM shop.items WHERE v < 15;\n"
+      "CREATE PROCEDURE shop.bump() UPDATE shop.items SET v = v + 1;\n"
+      "CREATE TRIGGER shop.items_bi BEFORE INSERT ON shop.items FOR EACH ROW SET NEW.v = NEW.v;\n");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
+  const std::string definer = std::string(kClientUser) + "@localhost";
+  for (MariaDbInstance* db : {&cluster_->master_db(), &cluster_->slave_db(0), &cluster_->slave_db(1)}) {
+    EXPECT_EQ(db->QueryValue("SELECT DEFINER FROM information_schema.VIEWS WHERE TABLE_NAME = 'cheap'"),
+              definer);
+    EXPECT_EQ(db->QueryValue("SELECT DEFINER FROM information_schema.ROUTINES WHERE ROUTINE_NAME = 'bump'"),
+              definer);
+    EXPECT_EQ(
+        db->QueryValue("SELECT DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_NAME = 'items_bi'"),
+        definer);
+  }
+}
+
+}  // namespace
+}  // namespace ddb::testing
