@@ -2,7 +2,8 @@
 // user runs as the MySQL account of its name and password, so MariaDB
 // answers what that account may not do with its own errors, reads routed to
 // slaves are first accepted by the master for that account, and the objects
-// it creates name it as definer on every node.
+// it creates name it as definer on every node. KILL takes the endpoint's
+// connection ids (what clients know) and acts on one's own sessions only.
 #include "mysql_endpoint_fixture.h"
 
 namespace ddb::testing {
@@ -101,6 +102,67 @@ TEST_F(EndpointPrivilegesTest, ProgramsAndViewsNameTheirCreatorAsDefinerOnEveryN
         db->QueryValue("SELECT DEFINER FROM information_schema.TRIGGERS WHERE TRIGGER_NAME = 'items_bi'"),
         definer);
   }
+}
+
+TEST_F(EndpointPrivilegesTest, KillTakesEndpointConnectionIdsAndOnlyOnesOwn) {
+  const std::string script = WriteFile("kill.py", R"py(
+import sys, threading, time
+import pymysql
+port = int(sys.argv[1])
+def connect(user, password):
+    return pymysql.connect(host="127.0.0.1", port=port, user=user, password=password, autocommit=True)
+a, b = connect("app", "app-pw"), connect("app", "app-pw")
+reader = connect("reader", "reader-pw")
+outcome = {}
+def sleeper():
+    started = time.monotonic()
+    try:
+        a.cursor().execute("SELECT SLEEP(30)")
+        outcome["result"] = "returned"
+    except pymysql.err.OperationalError as e:
+        outcome["result"] = "error %d" % e.args[0]
+    outcome["seconds"] = time.monotonic() - started
+t = threading.Thread(target=sleeper)
+t.start()
+time.sleep(1)
+for who, conn in (("reader", reader), ("app", b)):
+    try:
+        conn.cursor().execute("KILL QUERY %d" % a.thread_id())
+        print(who, "kill: ok")
+    except pymysql.err.OperationalError as e:
+        print(who, "kill: error", e.args[0])
+t.join(40)
+print("sleep:", outcome["result"], "after %.0f s" % outcome["seconds"])
+try:
+    b.cursor().execute("KILL QUERY 99999")
+except pymysql.err.OperationalError as e:
+    print("unknown id:", e.args[0], e.args[1])
+try:
+    b.cursor().execute("KILL CONNECTION %d" % a.thread_id())
+except pymysql.err.Error as e:
+    print("kill connection:", e.args)
+try:
+    a.cursor().execute("SELECT 1")
+    print("a: still connected")
+except pymysql.err.Error as e:
+    print("a: gone")
+b.cursor().execute("INSERT INTO shop.items VALUES (7, 70)")
+print("b: wrote")
+)py");
+  const ProgramRun run = Run({kPython, script, std::to_string(cluster_->client_port())});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("reader kill: error 1094"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("app kill: ok"), std::string::npos) << run.output;
+  // MariaDB answers a SELECT whose query was killed with ERROR 1317.
+  EXPECT_TRUE(run.output.find("sleep: error 1317 after 1 s") != std::string::npos ||
+              run.output.find("sleep: returned after 1 s") != std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find("kill connection:"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("unknown id: 1094 Unknown thread id: 99999"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("a: gone"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("b: wrote"), std::string::npos) << run.output;
+  // ddb's own MySQL sessions (the log's, the slaves' appliers) went on.
+  ExpectSlavesEqual("shop", {"items"});
 }
 
 }  // namespace

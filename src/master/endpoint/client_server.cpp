@@ -46,7 +46,28 @@ ClientServer::ClientServer(ClientEndpointOptions options, size_t max_connections
     : options_(std::move(options)),
       max_connections_(max_connections),
       make_session_(std::move(make_session)),
-      logger_(std::move(logger)) {}
+      logger_(std::move(logger)) {
+  options_.find_for_kill = [this](uint32_t id, const std::string& user, bool end_connection,
+                                  uint64_t* mysql_thread) {
+    return FindForKill(id, user, end_connection, mysql_thread);
+  };
+}
+
+bool ClientServer::FindForKill(uint32_t id, const std::string& user, bool end_connection,
+                               uint64_t* mysql_thread) {
+  std::lock_guard<std::mutex> lock(clients_mutex_);
+  for (Client& client : clients_) {
+    std::lock_guard<std::mutex> client_lock(client.mutex);
+    if (!client.session || client.session->connection_id() != id) continue;
+    std::string logged_in;
+    client.session->Published(&logged_in, mysql_thread);
+    if (logged_in != user) return false;
+    // Its thread wakes from a read, or fails its reply, and ends.
+    if (end_connection) client.session->Shutdown();
+    return true;
+  }
+  return false;
+}
 
 ClientServer::~ClientServer() {
   Stop();
@@ -94,13 +115,17 @@ void ClientServer::Stop() {
   const char byte = 0;
   if (::write(wake_pipe_[1], &byte, 1) != 1) logger_->error("cannot wake the MySQL endpoint's acceptor");
   acceptor_.join();
-  std::lock_guard<std::mutex> lock(clients_mutex_);
-  for (Client& client : clients_) {
-    std::lock_guard<std::mutex> client_lock(client.mutex);
-    if (client.session) client.session->Shutdown();
+  // Joined without clients_mutex_: a client's KILL (FindForKill) takes it.
+  std::list<Client> clients;
+  {
+    std::lock_guard<std::mutex> lock(clients_mutex_);
+    for (Client& client : clients_) {
+      std::lock_guard<std::mutex> client_lock(client.mutex);
+      if (client.session) client.session->Shutdown();
+    }
+    clients.splice(clients.end(), clients_);
   }
-  for (Client& client : clients_) client.thread.join();
-  clients_.clear();
+  for (Client& client : clients) client.thread.join();
 }
 
 void ClientServer::AcceptLoop() {

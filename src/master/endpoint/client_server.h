@@ -51,7 +51,11 @@ class ClientServer {
   // Joins the threads of clients that have gone. Caller holds clients_mutex_.
   void ReapFinishedLocked();
 
-  const ClientEndpointOptions options_;
+  // Under clients_mutex_: the MySQL thread of connection `id` when `user`
+  // is logged in there (options_.find_for_kill).
+  bool FindForKill(uint32_t id, const std::string& user, bool end_connection, uint64_t* mysql_thread);
+
+  ClientEndpointOptions options_;
   const size_t max_connections_;
   SqlSessionFactory make_session_;
   std::shared_ptr<spdlog::logger> logger_;

@@ -71,6 +71,7 @@ ClientSession::ClientSession(std::unique_ptr<ClientSocket> socket, uint32_t conn
 void ClientSession::Run() {
   handshake_deadline_ = Clock::now() + options_.handshake_timeout;
   if (!Authenticate()) return;
+  Publish();
   logger_.debug("client {} (#{}) logged in as '{}'{}", socket_->peer(), connection_id_, user_->name,
                 socket_->tls() ? " over " + socket_->TlsDescription() : "");
   std::vector<uint8_t> command;
@@ -86,6 +87,7 @@ void ClientSession::Run() {
       return;
     }
     if (!Serve(command)) break;
+    Publish();
     if (!reply_failure_.ok()) {
       Drop("sending a reply: " + reply_failure_.ToString());
       return;
@@ -310,6 +312,7 @@ void ClientSession::RunQuery(const std::string& sql) {
 }
 
 ExecutionResult ClientSession::Execute(const std::string& sql, const std::string& prepared_sql) {
+  if (std::optional<ExecutionResult> killed = RunKill(sql)) return *std::move(killed);
   ExecutionResult outcome = session_->Execute(sql);
   const bool by_slave = !outcome.answered_by.empty() && outcome.answered_by != "master";
   if (by_slave && !slave_result_types_.Fill(*session_, sql, prepared_sql, &outcome.result)) {

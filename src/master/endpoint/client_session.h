@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,10 +62,15 @@ struct ClientEndpointOptions {
   bool require_tls = false;
   // Counts which node answered each read (may be null); outlives the server.
   EndpointReads* reads = nullptr;
+  // The MySQL session behind endpoint connection `id` when `user` is logged
+  // in there (KILL acts on one's own sessions only, as in MariaDB without
+  // CONNECTION ADMIN); with `end_connection` that client is also
+  // disconnected. False: no such connection of this user. Set by
+  // ClientServer.
+  std::function<bool(uint32_t id, const std::string& user, bool end_connection, uint64_t* mysql_thread)>
+      find_for_kill;
 };
 
-// Makes the SqlSession of one client (its own MySQL connection, state, log
-// access).
 // Makes the SqlSession of a client logged in as `user` (its statements run
 // with that user's MySQL account: see log_access.h).
 using SqlSessionFactory = std::function<std::unique_ptr<SqlSession>(const ClientUser& user)>;
@@ -80,6 +87,11 @@ class ClientSession {
 
   // Wakes Run() up from another thread (the server is stopping).
   void Shutdown() { socket_->Shutdown(); }
+
+  // Who is logged in on this connection and its MySQL session's thread id,
+  // as of the last command: read by other clients' KILL, from any thread.
+  uint32_t connection_id() const { return connection_id_; }
+  void Published(std::string* user, uint64_t* mysql_thread) const;
 
  private:
   // The connection phase; false when the client is to be disconnected
@@ -151,8 +163,18 @@ class ClientSession {
   spdlog::logger& logger_;
   std::unique_ptr<SqlSession> session_;
   const ClientUser* user_ = nullptr;  // one of options_.users, once logged in
-  std::string scramble_;              // the greeting's, answered by logins and COM_CHANGE_USER
-  uint32_t capabilities_ = 0;         // the client's, from its handshake
+  // user_'s name and the MySQL thread id, for Published().
+  mutable std::mutex published_mutex_;
+  std::string published_user_;
+  uint64_t published_thread_ = 0;
+  void Publish();
+  // KILL [QUERY | CONNECTION] <id>: the id is an endpoint connection's (the
+  // greeting's, which clients such as mariadb's Ctrl-C send), not a MySQL
+  // thread's: it is translated (client_session_kill.cpp). Empty: `sql` is
+  // not such a KILL.
+  std::optional<ExecutionResult> RunKill(const std::string& sql);
+  std::string scramble_;       // the greeting's, answered by logins and COM_CHANGE_USER
+  uint32_t capabilities_ = 0;  // the client's, from its handshake
   uint8_t charset_ = 0;
   bool utf8_client_ = true;  // charset_ is a UTF-8 one
   SlaveResultTypes slave_result_types_;
