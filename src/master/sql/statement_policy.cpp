@@ -204,6 +204,22 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
 // A direct write to the mysql schema changes accounts or server tables
 // (several of them Aria, not transactional) without the statements that
 // replicate them.
+// A view's query runs at every read of it, where nothing is logged and the
+// read may run on a slave: a stored function it calls could write
+// unlogged there. Its body is what follows the first AS after VIEW (the
+// name and column list come before).
+std::string RefuseViewCallingFunctions(const std::vector<Token>& tokens) {
+  size_t i = 0;
+  while (i < tokens.size() && !IsKeyword(tokens[i], "VIEW")) ++i;
+  while (i < tokens.size() && !IsKeyword(tokens[i], "AS")) ++i;
+  if (i >= tokens.size()) return "";
+  const std::vector<Token> body(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1, tokens.end());
+  if (!CallsStoredFunction(body)) return "";
+  return "this view calls a stored function, which would run at every read of the view, where ddb logs "
+         "nothing (and reads may run on a slave): what the function writes would not replicate; call the "
+         "function in the statements that read the view instead (nothing was changed)";
+}
+
 std::string RefuseSystemSchemaWrite(const std::vector<Token>& tokens) {
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (IsNameToken(tokens[i]) && AsciiUpper(TokenValue(tokens[i])) == "MYSQL" &&
@@ -307,6 +323,9 @@ std::string RefusalFor(const ParsedStatement& statement) {
                "each slave would write on its own); schedule the statement from a client instead";
       }
       if (std::string refusal = RefuseNonTransactionalEngine(tokens); !refusal.empty()) return refusal;
+      if (info.object == "VIEW" && info.verb != "DROP") {
+        if (std::string refusal = RefuseViewCallingFunctions(tokens); !refusal.empty()) return refusal;
+      }
       if (Contains(kRoutineObjects, info.object)) {
         if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
       }
