@@ -228,6 +228,9 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
     if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
+  if (Status s = nontransactional_.Check(*connection_, parsed, database_, schema_changes()); !s.ok()) {
+    return Fail(s);
+  }
   const ReplayTraits traits = InspectForReplay(parsed.tokens);
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;

@@ -30,6 +30,7 @@
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/parsed_statement.h"
 #include "ddb/sql/replay_safety.h"
+#include "nontransactional_writes.h"
 #include "read_router.h"
 #include "replication_log.h"
 #include "sync_replication.h"
@@ -206,6 +207,7 @@ class SqlSession {
   // shares with the clock's reset where it can.
   bool server_autocommit_ = true;
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
+  NontransactionalWrites nontransactional_;
   bool timestamp_pinned_ = false;
   uint64_t last_write_seq_ = 0;
   std::string reads_pinned_by_;

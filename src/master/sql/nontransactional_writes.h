@@ -1,0 +1,47 @@
+// NontransactionalWrites: refuses a write to a table whose engine cannot
+// roll back (MyISAM, Aria, MEMORY...).
+//
+// ddb logs what committed. A non-transactional table keeps what a statement
+// wrote when its transaction rolls back, or when the statement fails part
+// way (a multi-row INSERT that meets a duplicate key), so the master would
+// keep rows the slaves never get. Creating such tables is refused
+// (statement_policy.cpp); this catches the ones that were there before ddb
+// (adopted tables) or came with a seed. The write is refused with the table
+// and the ALTER that converts it.
+//
+// Asks the master's catalog once per table and session until the next DDL
+// (schema_epoch), so steady writes cost nothing extra. Not thread-safe:
+// one per SqlSession.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ddb/mysql/mysql_connection.h"
+#include "ddb/sql/parsed_statement.h"
+#include "program_ids.h"
+
+namespace ddb {
+
+// The tables an INSERT, REPLACE, UPDATE or DELETE writes (for UPDATE and
+// DELETE with joins: every table they join, read ones too, since a DELETE's
+// list may name aliases); empty for other statements.
+std::vector<TableName> WrittenTables(const ParsedStatement& statement);
+
+class NontransactionalWrites {
+ public:
+  // Refused when `statement` writes a base table whose engine is not
+  // InnoDB. `schema_epoch` changes whenever a DDL may have changed an
+  // engine (ReplicationLog::ddl_count).
+  Status Check(SqlConnection& connection, const ParsedStatement& statement,
+               const std::string& current_database, uint64_t schema_epoch);
+
+ private:
+  uint64_t epoch_ = UINT64_MAX;
+  std::set<std::pair<std::string, std::string>> known_fine_;  // (schema, table) seen this epoch
+};
+
+}  // namespace ddb

@@ -1,0 +1,45 @@
+// A table whose engine cannot roll back (here MyISAM, made behind ddb's back
+// as an adopted or seeded table would be) is never written through ddb: the
+// write is refused with the ALTER that converts it, nothing changes on any
+// node, and after the conversion the same writes replicate.
+#include "mysql_endpoint_fixture.h"
+
+namespace ddb::testing {
+namespace {
+
+TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConverted) {
+  const ProgramRun made = Endpoint("CREATE DATABASE legacy;\n");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
+  for (MariaDbInstance* db : {&cluster_->master_db(), &cluster_->slave_db(0), &cluster_->slave_db(1)}) {
+    db->Execute("CREATE TABLE legacy.notes (id INT PRIMARY KEY, v INT) ENGINE=MyISAM");
+    db->Execute("INSERT INTO legacy.notes VALUES (1, 10)");
+  }
+  for (const std::string sql :
+       {"BEGIN;\nINSERT INTO legacy.notes VALUES (2, 20);\nROLLBACK;\n",
+        "USE legacy;\nUPDATE notes SET v = 11;\n", "USE legacy;\nDELETE n FROM notes AS n WHERE id = 1;\n",
+        "INSERT INTO legacy.notes VALUES (3, 30), (1, 10);\n"}) {
+    const ProgramRun refused = Endpoint(sql);
+    EXPECT_NE(refused.exit_code, 0) << sql;
+    EXPECT_NE(refused.output.find("`legacy`.`notes` is a MyISAM table"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("ALTER TABLE `legacy`.`notes` ENGINE=InnoDB"), std::string::npos)
+        << refused.output;
+  }
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT GROUP_CONCAT(id, ':', v ORDER BY id) FROM legacy.notes"),
+            "1:10");
+
+  const ProgramRun converted = Endpoint(
+      "ALTER TABLE legacy.notes ENGINE=InnoDB;\n"
+      "BEGIN;\nINSERT INTO legacy.notes VALUES (2, 20);\nROLLBACK;\n"
+      "INSERT INTO legacy.notes VALUES (3, 30);\nUPDATE legacy.notes SET v = v + 1;\n");
+  ASSERT_EQ(converted.exit_code, 0) << converted.output;
+  ExpectSlavesEqual("legacy", {"notes"});
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT GROUP_CONCAT(id, ':', v ORDER BY id) FROM legacy.notes"),
+            "1:11,3:31");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT ENGINE FROM information_schema.TABLES WHERE "
+                                             "TABLE_SCHEMA = 'legacy' AND TABLE_NAME = 'notes'"),
+            "InnoDB");
+}
+
+}  // namespace
+}  // namespace ddb::testing
