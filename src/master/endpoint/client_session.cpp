@@ -313,7 +313,7 @@ void ClientSession::RunQuery(const std::string& sql) {
 
 ExecutionResult ClientSession::Execute(const std::string& sql, const std::string& prepared_sql) {
   if (std::optional<ExecutionResult> killed = RunKill(sql)) return *std::move(killed);
-  ExecutionResult outcome = session_->Execute(sql);
+  ExecutionResult outcome = session_->Execute(sql, prepared_sql);
   const bool by_slave = !outcome.answered_by.empty() && outcome.answered_by != "master";
   if (by_slave && !slave_result_types_.Fill(*session_, sql, prepared_sql, &outcome.result)) {
     // The master answers a read whose types cannot be told for sure; a

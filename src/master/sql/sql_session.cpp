@@ -99,9 +99,11 @@ ExecutionResult SqlSession::Fail(Status status) {
   return outcome;
 }
 
-ExecutionResult SqlSession::Execute(const std::string& sql) {
+ExecutionResult SqlSession::Execute(const std::string& sql, const std::string& prepared_text) {
   const uint64_t last_write_before = last_write_seq_;
+  executing_prepared_ = prepared_text;
   ExecutionResult outcome = Dispatch(sql);
+  executing_prepared_.clear();
   // Any statement may commit (COMMIT, DML in autocommit, DDL, an implicit
   // commit before BEGIN or SET autocommit=1): wait whenever one did.
   if (sync_ != nullptr && last_write_seq_ != last_write_before) {
@@ -207,6 +209,10 @@ bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed)
 
 bool SqlSession::AccountMayRead(const std::string& sql) {
   if (!options_.user_account) return true;
+  if (!executing_prepared_.empty() && described_epoch_ == schema_changes() &&
+      described_.count(executing_prepared_) != 0) {
+    return true;  // Describe's prepare checked the privileges it needs
+  }
   // Outside a transaction (Routable), so the prepare holds no lock after it.
   if (!PrepareServerSession().ok()) return false;
   StatementShape shape;

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,10 @@ class SqlSession {
 
   // Runs one statement (no terminator). A statement that committed a record
   // returns once `sync_slaves` slaves applied it (or with a warning).
-  ExecutionResult Execute(const std::string& sql);
+  // `prepared_text` is the text with placeholders that `sql` fills, when it
+  // executes a statement prepared through Describe: a read of one that
+  // Describe accepted needs no other privilege check before a slave runs it.
+  ExecutionResult Execute(const std::string& sql, const std::string& prepared_text = "");
 
   // What a server-side PREPARE of `sql` answers (parameters, result
   // columns) or MySQL's error for it, without running it
@@ -190,6 +194,12 @@ class SqlSession {
   const SqlOpener open_;
   std::unique_ptr<SqlConnection> connection_;
   std::string database_;
+  // Texts Describe accepted for this account, while schema_changes() (a
+  // GRANT or REVOKE is a DDL) was `described_epoch_`; and the prepared text
+  // of the statement Execute runs now.
+  std::set<std::string> described_;
+  uint64_t described_epoch_ = 0;
+  std::string executing_prepared_;
   // CURRENT_USER() of the connection, quoted (`app`@`%`): the definer a
   // logged CREATE VIEW/PROCEDURE/... names (explicit_definer.h).
   std::string account_;

@@ -12,6 +12,14 @@ Status SqlSession::Describe(const std::string& sql, StatementShape* shape) {
   // user does not have open (see server_autocommit_).
   if (Status s = PrepareServerSession(); !s.ok()) return Fail(std::move(s)).status;
   if (Status s = connection_->DescribeStatement(sql, shape); !s.ok()) return Fail(std::move(s)).status;
+  // Other texts are described too (a slave's answer's column types): the
+  // set starts over rather than grow without bound.
+  constexpr size_t kMaxDescribed = 16384;
+  if (described_epoch_ != schema_changes() || described_.size() >= kMaxDescribed) {
+    described_.clear();
+    described_epoch_ = schema_changes();
+  }
+  described_.insert(sql);
   return Status::Ok();
 }
 
