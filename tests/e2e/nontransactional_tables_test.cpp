@@ -1,7 +1,8 @@
 // A table whose engine cannot roll back (here MyISAM, made behind ddb's back
 // as an adopted or seeded table would be) is never written through ddb: the
-// write is refused with the ALTER that converts it, nothing changes on any
-// node, and after the conversion the same writes replicate.
+// write (or a program that would write it) is refused with the ALTER that
+// converts it, nothing changes on any node, and after the conversion the
+// same writes replicate.
 #include "mysql_endpoint_fixture.h"
 
 namespace ddb::testing {
@@ -27,6 +28,17 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
   }
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT GROUP_CONCAT(id, ':', v ORDER BY id) FROM legacy.notes"),
             "1:10");
+  // A program that would write it inside the calling statement's transaction.
+  const ProgramRun trigger = Endpoint(
+      "CREATE TABLE legacy.orders (id INT PRIMARY KEY);\n"
+      "CREATE TRIGGER legacy.note_order AFTER INSERT ON legacy.orders FOR EACH ROW "
+      "INSERT INTO notes VALUES (NEW.id, 0);\n");
+  EXPECT_NE(trigger.exit_code, 0);
+  EXPECT_NE(trigger.output.find("its body writes `legacy`.`notes`, whose engine is MyISAM"), std::string::npos)
+      << trigger.output;
+  EXPECT_EQ(cluster_->master_db().QueryValue(
+                "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_NAME = 'note_order'"),
+            "0");
 
   const ProgramRun converted = Endpoint(
       "ALTER TABLE legacy.notes ENGINE=InnoDB;\n"

@@ -34,6 +34,35 @@ TEST(WrittenTablesTest, TheTablesEachKindOfWriteChanges) {
   EXPECT_TRUE(Written("CALL p()").empty());
 }
 
+TEST(WrittenTablesTest, TheTablesAProgramsBodyWrites) {
+  std::vector<std::string> names;
+  for (const TableName& name :
+       TablesWrittenInBody(Tokenize("CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW BEGIN "
+                                    "INSERT INTO audit (a) VALUES (NEW.a) ON DUPLICATE KEY UPDATE a = 1; "
+                                    "UPDATE s.totals SET n = n + 1; DELETE FROM old WHERE a = NEW.a; END"))) {
+    names.push_back(name.schema.empty() ? name.table : name.schema + "." + name.table);
+  }
+  EXPECT_EQ(names, (Names{"audit", "s.totals", "old"}));
+}
+
+TEST(NontransactionalWritesTest, AProgramThatWritesAMyIsamTableIsRefused) {
+  FakeSqlServer server;
+  server.Answer("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES",
+                FakeSqlServer::Rows({"TABLE_SCHEMA", "TABLE_NAME", "ENGINE"}, {{"shop", "audit", "Aria"}}));
+  std::unique_ptr<SqlConnection> connection;
+  ASSERT_TRUE(server.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+  const Status s = CheckProgramWrites(
+      *connection,
+      ParseStatement("CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.a)"),
+      "shop");
+  EXPECT_EQ(s.code(), Status::Code::kRefused);
+  EXPECT_NE(s.message().find("its body writes `shop`.`audit`, whose engine is Aria: a write"),
+            std::string::npos)
+      << s.message();
+  EXPECT_TRUE(CheckProgramWrites(*connection, ParseStatement("INSERT INTO audit VALUES (1)"), "shop").ok())
+      << "not a program: Check's business";
+}
+
 TEST(NontransactionalWritesTest, AWriteToAMyIsamTableIsRefusedWithTheAlterThatConvertsIt) {
   FakeSqlServer server;
   server.Answer(

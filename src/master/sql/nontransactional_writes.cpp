@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "statement_policy.h"
+
 namespace ddb {
 namespace {
 
@@ -87,20 +89,18 @@ size_t SkipModifiers(const Tokens& t, size_t i) {
   return i;
 }
 
-}  // namespace
-
-std::vector<TableName> WrittenTables(const ParsedStatement& statement) {
-  const Tokens& t = statement.tokens;
-  std::vector<TableName> out;
-  if (t.empty()) return out;
-  if (IsKeyword(t[0], "INSERT") || IsKeyword(t[0], "REPLACE")) {
-    size_t i = SkipModifiers(t, 1);
+// The tables the write starting at t[at] changes (see WrittenTables).
+void WrittenFrom(const Tokens& t, size_t at, std::vector<TableName>* written) {
+  std::vector<TableName>& out = *written;
+  if (at >= t.size()) return;
+  if (IsKeyword(t[at], "INSERT") || IsKeyword(t[at], "REPLACE")) {
+    size_t i = SkipModifiers(t, at + 1);
     if (IsKeywordAt(t, i, {"INTO"})) ++i;
     ReadTable(t, &i, &out);
-  } else if (IsKeyword(t[0], "UPDATE")) {
-    ReadTables(t, SkipModifiers(t, 1), {"SET"}, &out);
-  } else if (IsKeyword(t[0], "DELETE")) {
-    const size_t i = SkipModifiers(t, 1);
+  } else if (IsKeyword(t[at], "UPDATE")) {
+    ReadTables(t, SkipModifiers(t, at + 1), {"SET"}, &out);
+  } else if (IsKeyword(t[at], "DELETE")) {
+    const size_t i = SkipModifiers(t, at + 1);
     if (IsKeywordAt(t, i, {"FROM"})) {
       // DELETE FROM t ... or DELETE FROM t1, t2 USING ...
       ReadTables(t, i + 1, {"USING", "WHERE", "ORDER", "LIMIT", "RETURNING", "PARTITION"}, &out);
@@ -113,6 +113,62 @@ std::vector<TableName> WrittenTables(const ParsedStatement& statement) {
       ReadTables(t, from + 1, {"WHERE", "ORDER", "LIMIT", "RETURNING"}, &out);
     }
   }
+}
+
+// The first of `tables` (schema, table) whose engine is not InnoDB: its
+// quoted name and engine, or empty ones for none.
+struct Found {
+  std::string table;  // `schema`.`table`
+  std::string engine;
+};
+Status FindNonTransactional(SqlConnection& connection,
+                            const std::vector<std::pair<std::string, std::string>>& tables, Found* found) {
+  *found = {};
+  if (tables.empty()) return Status::Ok();
+  std::string sql;
+  std::vector<SqlParam> params;
+  for (const auto& [schema, table] : tables) {
+    // One SELECT per table: an equality on both names lets MariaDB open
+    // just that table rather than every one.
+    sql += sql.empty() ? "" : " UNION ALL ";
+    sql +=
+        "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND "
+        "TABLE_NAME = ? AND ENGINE IS NOT NULL AND ENGINE <> 'InnoDB'";
+    params.emplace_back(schema);
+    params.emplace_back(table);
+  }
+  QueryResult rows;
+  if (Status s = connection.ExecuteWithParams(sql, params, &rows); !s.ok()) return s;
+  if (rows.rows.empty()) return Status::Ok();
+  const auto& row = rows.rows[0];
+  found->table = QuoteIdentifier(row[0].value_or("")) + "." + QuoteIdentifier(row[1].value_or(""));
+  found->engine = row[2].value_or("");
+  return Status::Ok();
+}
+
+std::string Converting(const Found& found) {
+  return ": a write to it stays when its transaction rolls back or the statement fails part way, and the "
+         "slaves get only what committed; convert it first with ALTER TABLE " +
+         found.table + " ENGINE=InnoDB (nothing was changed)";
+}
+
+}  // namespace
+
+std::vector<TableName> WrittenTables(const ParsedStatement& statement) {
+  std::vector<TableName> out;
+  WrittenFrom(statement.tokens, 0, &out);
+  return out;
+}
+
+std::vector<TableName> TablesWrittenInBody(const std::vector<Token>& tokens) {
+  std::vector<TableName> out;
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    const bool write = IsKeyword(tokens[i], "INSERT") || IsKeyword(tokens[i], "REPLACE") ||
+                       IsKeyword(tokens[i], "DELETE") || IsKeyword(tokens[i], "UPDATE");
+    // Not a trigger's own event (AFTER INSERT ON t), nor ON DUPLICATE KEY UPDATE.
+    if (!write || IsKeywordAt(tokens, i + 1, {"ON"}) || IsKeyword(tokens[i - 1], "KEY")) continue;
+    WrittenFrom(tokens, i, &out);
+  }
   return out;
 }
 
@@ -122,37 +178,39 @@ Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStat
     known_fine_.clear();
     epoch_ = schema_epoch;
   }
-  std::string sql;
-  std::vector<SqlParam> params;
   std::vector<std::pair<std::string, std::string>> asked;
   for (const TableName& name : WrittenTables(statement)) {
     std::pair<std::string, std::string> key{name.schema.empty() ? current_database : name.schema, name.table};
-    if (key.first.empty() || known_fine_.count(key) != 0) continue;
-    // One SELECT per table: an equality on both names lets MariaDB open
-    // just that table rather than every one.
-    sql += sql.empty() ? "" : " UNION ALL ";
-    sql +=
-        "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND "
-        "TABLE_NAME = ? AND ENGINE IS NOT NULL AND ENGINE <> 'InnoDB'";
-    params.emplace_back(key.first);
-    params.emplace_back(key.second);
-    asked.push_back(std::move(key));
+    if (!key.first.empty() && known_fine_.count(key) == 0) asked.push_back(std::move(key));
   }
-  if (asked.empty()) return Status::Ok();
-  QueryResult found;
-  if (Status s = connection.ExecuteWithParams(sql, params, &found); !s.ok()) return s;
-  if (!found.rows.empty()) {
-    const auto& row = found.rows[0];
-    const std::string table =
-        QuoteIdentifier(row[0].value_or("")) + "." + QuoteIdentifier(row[1].value_or(""));
-    return Status::Refused(table + " is a " + row[2].value_or("") +
-                           " table: a write to it stays when its transaction rolls back or the statement "
-                           "fails part way, and the slaves get only what committed; convert it first with "
-                           "ALTER TABLE " +
-                           table + " ENGINE=InnoDB (nothing was changed)");
+  Found found;
+  if (Status s = FindNonTransactional(connection, asked, &found); !s.ok()) return s;
+  if (!found.table.empty()) {
+    return Status::Refused(found.table + " is a " + found.engine + " table" + Converting(found));
   }
   known_fine_.insert(asked.begin(), asked.end());
   return Status::Ok();
+}
+
+Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& statement,
+                          const std::string& current_database) {
+  const StatementInfo& info = statement.info;
+  const bool program = info.kind == StatementKind::kDdl && info.verb == "CREATE" &&
+                       (info.object == "TRIGGER" || info.object == "PROCEDURE" || info.object == "FUNCTION" ||
+                        info.object == "PACKAGE");
+  const bool block = info.kind == StatementKind::kDml && IsCompoundVerb(info.verb);
+  if (!program && !block) return Status::Ok();
+  const std::string schema = program ? ProgramSchema(statement.tokens, current_database) : current_database;
+  std::vector<std::pair<std::string, std::string>> asked;
+  for (const TableName& name : TablesWrittenInBody(statement.tokens)) {
+    std::pair<std::string, std::string> key{name.schema.empty() ? schema : name.schema, name.table};
+    if (!key.first.empty() && std::find(asked.begin(), asked.end(), key) == asked.end()) asked.push_back(key);
+  }
+  Found found;
+  if (Status s = FindNonTransactional(connection, asked, &found); !s.ok()) return s;
+  if (found.table.empty()) return Status::Ok();
+  return Status::Refused("its body writes " + found.table + ", whose engine is " + found.engine +
+                         Converting(found));
 }
 
 }  // namespace ddb

@@ -31,6 +31,17 @@ namespace ddb {
 // list may name aliases); empty for other statements.
 std::vector<TableName> WrittenTables(const ParsedStatement& statement);
 
+// Every table the writes inside a program's or compound block's body
+// change (its INSERT, REPLACE, UPDATE and DELETE statements).
+std::vector<TableName> TablesWrittenInBody(const std::vector<Token>& tokens);
+
+// Refused when `statement` creates a program (TRIGGER, PROCEDURE,
+// FUNCTION, PACKAGE) or runs a compound block whose body writes a table
+// whose engine is not InnoDB: it would write it inside the calling
+// statement's transaction. Other statements: Ok, without a query.
+Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& statement,
+                          const std::string& current_database);
+
 class NontransactionalWrites {
  public:
   // Refused when `statement` writes a base table whose engine is not

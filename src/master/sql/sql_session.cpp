@@ -138,6 +138,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
+  if (Status s = CheckProgramWrites(*connection_, parsed, database_); !s.ok()) return Fail(s);
   // A stored function may write: a read, DO or SET (SET @v = f()) that
   // calls one runs as a logged write, so the slaves run it too.
   const bool may_call = info.kind == StatementKind::kRead || info.verb == "DO" ||
