@@ -34,7 +34,8 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
       "CREATE TRIGGER legacy.note_order AFTER INSERT ON legacy.orders FOR EACH ROW "
       "INSERT INTO notes VALUES (NEW.id, 0);\n");
   EXPECT_NE(trigger.exit_code, 0);
-  EXPECT_NE(trigger.output.find("its body writes `legacy`.`notes`, whose engine is MyISAM"), std::string::npos)
+  EXPECT_NE(trigger.output.find("its body writes `legacy`.`notes`, whose engine is MyISAM"),
+            std::string::npos)
       << trigger.output;
   EXPECT_EQ(cluster_->master_db().QueryValue(
                 "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_NAME = 'note_order'"),
