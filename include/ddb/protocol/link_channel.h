@@ -127,7 +127,9 @@ class LinkChannel : public std::enable_shared_from_this<LinkChannel> {
 
   asio::awaitable<Status> ReadLoop();
   asio::awaitable<Status> Dispatch(const Frame& frame);
-  asio::awaitable<void> WriteLoop();
+  // `self` keeps the channel alive from the moment the loop is spawned: the
+  // reader may end (and its owner let go) before the writer first runs.
+  asio::awaitable<void> WriteLoop(std::shared_ptr<LinkChannel> self);
   void CloseNow(Status reason);
   void RejectQueued();
 

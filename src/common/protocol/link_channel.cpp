@@ -48,7 +48,7 @@ asio::awaitable<Status> LinkChannel::Run() {
 
 asio::awaitable<Status> LinkChannel::ReadLoop() {
   auto self = shared_from_this();
-  asio::co_spawn(executor_, WriteLoop(), asio::detached);
+  asio::co_spawn(executor_, WriteLoop(self), asio::detached);
   while (!closed_) {
     Frame frame;
     const Status read = co_await socket_->ReadFrame(&frame, options_.silence_timeout);
@@ -74,8 +74,8 @@ asio::awaitable<Status> LinkChannel::Dispatch(const Frame& frame) {
 // The only writer: takes what is queued, oldest first, in gathered writes;
 // when there is nothing, waits for a frame, a heartbeat request or the
 // heartbeat interval.
-asio::awaitable<void> LinkChannel::WriteLoop() {
-  auto self = shared_from_this();
+asio::awaitable<void> LinkChannel::WriteLoop(std::shared_ptr<LinkChannel> self) {
+  static_cast<void>(self);  // held in the coroutine's frame until the loop ends
   std::vector<Queued> taken;
   std::vector<OutgoingFrame> frames;
   while (!closed_) {
