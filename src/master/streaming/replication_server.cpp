@@ -24,6 +24,12 @@ Status ReplicationServer::Listen(const std::string& address, uint16_t port) {
   return OpenListener(acceptor_, address, port, "replication_address", "for slaves");
 }
 
+uint16_t ReplicationServer::port() const {
+  boost::system::error_code ec;
+  const tcp::endpoint bound = acceptor_.local_endpoint(ec);
+  return ec ? 0 : bound.port();
+}
+
 void ReplicationServer::Start() { asio::co_spawn(io_, AcceptLoop(), asio::detached); }
 
 void ReplicationServer::Stop() {

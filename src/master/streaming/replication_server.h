@@ -23,6 +23,8 @@ class ReplicationServer {
 
   // Binds the listening socket; an address in use is reported, not thrown.
   Status Listen(const std::string& address, uint16_t port);
+  // The bound port (the kernel's pick after Listen with port 0).
+  uint16_t port() const;
   void Start();
   void Stop();
 

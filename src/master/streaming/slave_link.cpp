@@ -251,7 +251,11 @@ asio::awaitable<Status> SlaveLink::Handshake(uint64_t* after_seq) {
   }
   // A slave that needs records the log no longer holds must be re-seeded;
   // skipping it forward would leave it different from the master for good.
-  if (subscribe.after_seq < last_seq) {
+  // Records still in the memory window are held whatever the table's purge
+  // did: a slave that reconnects within it costs no table read.
+  std::vector<EncodedRecordPtr> next;
+  const bool next_in_memory = context_.recent.ReadAfter(subscribe.after_seq, 1, &next);
+  if (subscribe.after_seq < last_seq && !next_in_memory) {
     uint64_t purged_through = 0;
     if (!table_reader_) table_reader_ = std::make_unique<LogTableReader>(settings.mysql);
     LogTableReader* reader = table_reader_.get();
