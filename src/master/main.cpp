@@ -51,13 +51,11 @@ constexpr std::chrono::milliseconds kPeerCheckInterval{2000};
 
 // The other nodes' /health, from slave_http_addresses (validated with the
 // config: an item that does not parse is left out).
-std::vector<PeerAddress> PeersOf(const MasterConfig& config) {
-  std::vector<PeerAddress> peers;
+std::vector<NamedAddress> PeersOf(const MasterConfig& config) {
+  std::vector<NamedAddress> peers;
   for (const std::string& item : config.slave_http_addresses) {
     NamedAddress named;
-    if (ParseNamedAddress(item, &named).ok()) {
-      peers.push_back({named.name, named.address.host, named.address.port});
-    }
+    if (ParseNamedAddress(item, &named).ok()) peers.push_back(std::move(named));
   }
   return peers;
 }
@@ -269,8 +267,8 @@ int main(int argc, char** argv) {
   // backend must leave this node.
   http_context.fenced_reason = [&fencing] { return fencing.WritesRefused(); };
   http_context.switchover = &switchover;
-  for (const PeerAddress& peer : PeersOf(config))
-    http_context.node_http[peer.name] = peer.host + ":" + std::to_string(peer.port);
+  for (const NamedAddress& peer : PeersOf(config))
+    http_context.node_http[peer.name] = peer.address.Describe();
   http_context.verify = &verify_results;
   const EndpointReads* counted_reads =
       config.client_port != 0 ? &endpoint_reads : nullptr;  // no endpoint: none

@@ -4,7 +4,7 @@
 
 namespace ddb {
 
-PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
+PeerEpochWatch::PeerEpochWatch(std::vector<NamedAddress> peers, Fencing& fencing,
                                std::chrono::milliseconds interval, std::shared_ptr<spdlog::logger> logger,
                                std::shared_ptr<ssl::context> verify)
     : peers_(std::move(peers)),
@@ -15,15 +15,16 @@ PeerEpochWatch::PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing,
 
 PeerEpochWatch::~PeerEpochWatch() { Stop(); }
 
-PeerHealth PeerEpochWatch::AskPeer(const PeerAddress& peer) const {
+PeerHealth PeerEpochWatch::AskPeer(const NamedAddress& peer) const {
   // A short deadline: a peer that is down must not hold up the start.
-  PeerHealth health = AskPeerHealth(peer.host, peer.port, std::chrono::milliseconds(1000), verify_.get());
+  PeerHealth health =
+      AskPeerHealth(peer.address.host, peer.address.port, std::chrono::milliseconds(1000), verify_.get());
   if (verify_ && !health.failure.empty()) logger_->debug("peer {}: {}", peer.name, health.failure);
   return health;
 }
 
 std::optional<PeerHealth> PeerEpochWatch::Ask(const std::string& name) const {
-  for (const PeerAddress& peer : peers_) {
+  for (const NamedAddress& peer : peers_) {
     if (peer.name != name) continue;
     PeerHealth health = AskPeer(peer);
     if (!health.answered) return std::nullopt;
@@ -33,14 +34,14 @@ std::optional<PeerHealth> PeerEpochWatch::Ask(const std::string& name) const {
 }
 
 bool PeerEpochWatch::Knows(const std::string& name) const {
-  for (const PeerAddress& peer : peers_) {
+  for (const NamedAddress& peer : peers_) {
     if (peer.name == name) return true;
   }
   return false;
 }
 
 bool PeerEpochWatch::CheckOnce() {
-  for (const PeerAddress& peer : peers_) {
+  for (const NamedAddress& peer : peers_) {
     const PeerHealth health = AskPeer(peer);
     if (health.epoch.epoch == 0) continue;
     if (fencing_.Learn(health.epoch,

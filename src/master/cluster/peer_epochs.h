@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "ddb/base/host_port.h"
 #include "ddb/base/tls.h"
 #include "ddb/daemon/peer_health.h"
 #include "fencing.h"
@@ -34,18 +35,12 @@ class logger;
 
 namespace ddb {
 
-struct PeerAddress {
-  std::string name;
-  std::string host;  // an IP address
-  uint16_t port = 0;
-};
-
 class PeerEpochWatch {
  public:
   // `verify` (null: none) checks each peer's HTTPS certificate: with it, a
   // peer whose certificate does not check counts as no answer, so a forged
   // /health cannot fence this master (HttpGetVerified).
-  PeerEpochWatch(std::vector<PeerAddress> peers, Fencing& fencing, std::chrono::milliseconds interval,
+  PeerEpochWatch(std::vector<NamedAddress> peers, Fencing& fencing, std::chrono::milliseconds interval,
                  std::shared_ptr<spdlog::logger> logger, std::shared_ptr<ssl::context> verify = nullptr);
   ~PeerEpochWatch();
 
@@ -60,9 +55,9 @@ class PeerEpochWatch {
 
  private:
   void Run();
-  PeerHealth AskPeer(const PeerAddress& peer) const;
+  PeerHealth AskPeer(const NamedAddress& peer) const;
 
-  const std::vector<PeerAddress> peers_;
+  const std::vector<NamedAddress> peers_;
   Fencing& fencing_;
   const std::chrono::milliseconds interval_;
   std::shared_ptr<spdlog::logger> logger_;

@@ -136,36 +136,6 @@ listen ddb_writes
 
 }  // namespace
 
-Status ParseHostPort(const std::string& text, HostPort* out) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return Status::InvalidArgument("'" + text + "' is not host:port");
-  }
-  std::string host = text.substr(0, colon);
-  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string port_text = text.substr(colon + 1);
-  if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::InvalidArgument("'" + text + "': the port is not a number");
-  }
-  const int port = std::stoi(port_text);
-  if (port < 1 || port > 65535) return Status::InvalidArgument("'" + text + "': the port is not in 1..65535");
-  if (host.empty() || host.find_first_of(" \t") != std::string::npos) {
-    return Status::InvalidArgument("'" + text + "': bad host");
-  }
-  out->host = host;
-  out->port = static_cast<uint16_t>(port);
-  return Status::Ok();
-}
-
-Status ParseNamedAddress(const std::string& text, NamedAddress* out) {
-  const size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    return Status::InvalidArgument("'" + text + "' is not name=host:port");
-  }
-  out->name = text.substr(0, eq);
-  return ParseHostPort(text.substr(eq + 1), &out->address);
-}
-
 Status BuildHaproxyConfig(const MasterConfig& config, std::string* out) {
   if (config.slaves.empty()) return ConfigKeyError(config.config_path, "slaves", "no slaves to balance over");
   AddressBook http;

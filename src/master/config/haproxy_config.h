@@ -8,25 +8,11 @@
 #include <cstdint>
 #include <string>
 
+#include "ddb/base/host_port.h"
 #include "ddb/base/status.h"
 #include "master_config.h"
 
 namespace ddb {
-
-struct HostPort {
-  std::string host;
-  uint16_t port = 0;
-};
-
-// "slave1=127.0.0.1:33072"
-struct NamedAddress {
-  std::string name;
-  HostPort address;
-};
-
-// "host:port", port 1..65535. "[v6]:port" for IPv6.
-Status ParseHostPort(const std::string& text, HostPort* out);
-Status ParseNamedAddress(const std::string& text, NamedAddress* out);
 
 // Fails, naming the key, when a slave in `slaves` (or, with a write
 // frontend, any node) lacks an address.

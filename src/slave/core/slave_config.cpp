@@ -1,5 +1,7 @@
 #include "slave_config.h"
 
+#include "ddb/base/host_port.h"
+
 #include <algorithm>
 #include <regex>
 
@@ -52,12 +54,9 @@ void Validate(const SlaveConfig& config, ConfigProblems* problems) {
                       " bytes long; a unix socket path has at most " + std::to_string(kMaxSocketPath));
   }
   for (const std::string& candidate : MasterAddresses(config)) {
-    const size_t colon = candidate.rfind(':');
-    if (colon == std::string::npos || colon == 0 ||
-        !std::regex_match(candidate.substr(colon + 1), std::regex("[1-9][0-9]{0,4}")) ||
-        std::stoul(candidate.substr(colon + 1)) > 65535) {
-      problems->Add("master_candidates", "'" + candidate + "' is not host:port");
-    }
+    HostPort address;
+    if (Status s = ParseHostPort(candidate, &address); !s.ok())
+      problems->Add("master_candidates", s.message());
   }
   if (config.reconnect_max_ms < config.reconnect_min_ms) {
     problems->Add("reconnect_max_ms", "must not be smaller than reconnect_min_ms");

@@ -17,9 +17,9 @@ std::vector<Peer> PeersOf(const SlaveConfig& config) {
 }
 
 PeerHealth AskPeerHealth(const Peer& peer, std::chrono::milliseconds deadline, ssl::context* verify) {
-  HttpAddress address;
-  // ParseHttpAddress, not a hand split: a port that is not a number is "no answer", never an exception.
-  if (Status s = ParseHttpAddress(peer.address, &address); !s.ok()) {
+  HostPort address;
+  // ParseHostPort, not a hand split: a port that is not a number is "no answer", never an exception.
+  if (Status s = ParseHostPort(peer.address, &address); !s.ok()) {
     PeerHealth silent;
     silent.failure = s.message();
     return silent;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ddb/base/auth.h"
+#include "ddb/base/host_port.h"
 #include "ddb/base/log_record.h"
 #include "ddb/protocol/message_io.h"
 
@@ -153,14 +154,19 @@ asio::awaitable<void> MasterLink::Run() {
   asio::steady_timer backoff(strand_);
   while (!stopping_) {
     const std::string& master = masters[current];
-    const size_t colon = master.rfind(':');
-    const std::string host = master.substr(0, colon);
-    const std::string port = master.substr(colon + 1);
     status_.SetLink(LinkState::kConnecting, master);
-    tcp::resolver resolver(strand_);
+    // The config check refuses an address that does not parse; should one
+    // get through, it is an address that never answers.
+    HostPort address;
     boost::system::error_code ec;
-    auto endpoints =
-        co_await resolver.async_resolve(host, port, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ParseHostPort(master, &address).ok()) ec = asio::error::invalid_argument;
+    const std::string& host = address.host;
+    tcp::resolver::results_type endpoints;
+    tcp::resolver resolver(strand_);
+    if (!ec) {
+      endpoints = co_await resolver.async_resolve(host, std::to_string(address.port),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+    }
     tcp::socket socket(strand_);  // the channel runs on the socket's executor
     if (!ec) co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
     Status result;

@@ -17,15 +17,13 @@ namespace {
 // A source silent this long (no byte of the stream) is given up on.
 constexpr auto kReadTimeout = std::chrono::seconds(300);
 
-struct Source {
-  std::string name;
-  HttpAddress address;
-};
+// Where the snapshot comes from: "master" or a seed_sources name, and its HTTP.
+using Source = NamedAddress;
 
 Status FindSource(const SlaveConfig& config, Source* source) {
   if (config.seed_from.empty()) {
     source->name = "master";
-    if (Status s = ParseHttpAddress(config.master_http_address, &source->address); !s.ok()) {
+    if (Status s = ParseHostPort(config.master_http_address, &source->address); !s.ok()) {
       return ConfigKeyError(config.config_path, "master_http_address", s.message());
     }
     return Status::Ok();
@@ -38,7 +36,7 @@ Status FindSource(const SlaveConfig& config, Source* source) {
       }
       if (item.substr(0, equals) != config.seed_from) continue;
       source->name = config.seed_from;
-      if (Status s = ParseHttpAddress(item.substr(equals + 1), &source->address); !s.ok()) {
+      if (Status s = ParseHostPort(item.substr(equals + 1), &source->address); !s.ok()) {
         return ConfigKeyError(config.config_path, "seed_sources", s.message());
       }
       return Status::Ok();
@@ -46,7 +44,7 @@ Status FindSource(const SlaveConfig& config, Source* source) {
   }
   if (config.seed_from.find(':') != std::string::npos) {
     source->name = config.seed_from;
-    return ParseHttpAddress(config.seed_from, &source->address);
+    return ParseHostPort(config.seed_from, &source->address);
   }
   return Status::InvalidArgument("--seed-from " + config.seed_from + ": no such name in 'seed_sources' of " +
                                  config.config_path +

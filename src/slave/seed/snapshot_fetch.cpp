@@ -1,7 +1,6 @@
 #include "snapshot_fetch.h"
 
 #include <array>
-#include <charconv>
 #include <limits>
 #include <optional>
 
@@ -32,7 +31,7 @@ std::string ErrorText(int status, const std::string& body) {
 // Sends the request over `stream` (connected, TLS handshake done) and hands
 // the body to `sink`.
 template <typename Stream>
-asio::awaitable<Status> Transfer(Stream& stream, const HttpAddress& address, const std::string& target,
+asio::awaitable<Status> Transfer(Stream& stream, const HostPort& address, const std::string& target,
                                  const std::string& where, const BodySink& sink,
                                  std::chrono::seconds read_timeout) {
   boost::system::error_code ec;
@@ -74,7 +73,7 @@ asio::awaitable<Status> Transfer(Stream& stream, const HttpAddress& address, con
   co_return Status::Ok();
 }
 
-asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const BodySink& sink,
+asio::awaitable<Status> Fetch(HostPort address, std::string target, const BodySink& sink,
                               std::chrono::seconds read_timeout, FetchTls tls) {
   auto executor = co_await asio::this_coro::executor;
   const std::string where =
@@ -110,23 +109,7 @@ asio::awaitable<Status> Fetch(HttpAddress address, std::string target, const Bod
 
 }  // namespace
 
-Status ParseHttpAddress(const std::string& text, HttpAddress* out) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return Status::InvalidArgument("'" + text + "' is not host:port");
-  unsigned port = 0;
-  const char* begin = text.data() + colon + 1;
-  const char* end = text.data() + text.size();
-  const auto [last, error] = std::from_chars(begin, end, port);
-  if (error != std::errc() || last != end || port == 0 || port > 65535) {
-    return Status::InvalidArgument("'" + text + "' has no valid port after the last ':'");
-  }
-  out->host = text.substr(0, colon);
-  out->port = static_cast<uint16_t>(port);
-  return Status::Ok();
-}
-
-Status FetchStreamed(const HttpAddress& address, const std::string& target, const BodySink& sink,
+Status FetchStreamed(const HostPort& address, const std::string& target, const BodySink& sink,
                      std::chrono::seconds read_timeout, const FetchTls& tls) {
   asio::io_context io;
   std::optional<Status> result;

@@ -11,19 +11,11 @@
 #include <string>
 #include <string_view>
 
+#include "ddb/base/host_port.h"
 #include "ddb/base/status.h"
 #include "ddb/base/tls.h"
 
 namespace ddb {
-
-struct HttpAddress {
-  std::string host;
-  uint16_t port = 0;
-  std::string Describe() const { return host + ":" + std::to_string(port); }
-};
-
-// "host:port" (the port after the last ':').
-Status ParseHttpAddress(const std::string& text, HttpAddress* out);
 
 // Called for each piece of the body; an error stops the fetch with it.
 using BodySink = std::function<Status(std::string_view piece)>;
@@ -38,7 +30,7 @@ struct FetchTls {
 
 // GET `target` from `address`. A status other than 200 fails with the
 // source's {"error": ...} text.
-Status FetchStreamed(const HttpAddress& address, const std::string& target, const BodySink& sink,
+Status FetchStreamed(const HostPort& address, const std::string& target, const BodySink& sink,
                      std::chrono::seconds read_timeout, const FetchTls& tls = {});
 
 }  // namespace ddb
