@@ -6,6 +6,8 @@
 //                       A master writes its own; a slave stores the history
 //                       of the master it follows, once it checked its log is
 //                       a prefix of that master's.
+//   ddb_meta.applied_position  a slave's last applied record, which a
+//                       promotion starts the next epoch after.
 #pragma once
 
 #include <chrono>
@@ -40,6 +42,15 @@ Status RequireLockFree(SqlConnection& connection, const std::string& lock, const
 
 // The stored history, checked (Validate); empty when nothing is stored.
 Status LoadEpochHistory(SqlConnection& connection, EpochHistory* history);
+
+struct AppliedPosition {
+  std::string cluster_id;  // empty until the slave first joins a master
+  uint64_t seq = 0;        // last applied record
+  int64_t master_committed_at_micros = 0;
+};
+
+// NotFound when the table has no row (a MySQL never prepared as a slave's).
+Status LoadAppliedPosition(SqlConnection& connection, AppliedPosition* position);
 
 // Replaces the stored history with `history` (in the caller's transaction
 // if one is open).

@@ -79,6 +79,20 @@ Status RequireLockFree(SqlConnection& connection, const std::string& lock, const
   }
 }
 
+Status LoadAppliedPosition(SqlConnection& connection, AppliedPosition* position) {
+  QueryResult result;
+  if (Status s = connection.Execute(
+          "SELECT cluster_id, seq, master_committed_at FROM ddb_meta.applied_position WHERE id = 1", &result);
+      !s.ok()) {
+    return s;
+  }
+  if (result.rows.empty()) return Status::NotFound("ddb_meta.applied_position has no row");
+  position->cluster_id = result.rows[0][0].value_or("");
+  position->seq = std::stoull(result.rows[0][1].value_or("0"));
+  position->master_committed_at_micros = std::stoll(result.rows[0][2].value_or("0"));
+  return Status::Ok();
+}
+
 Status LoadEpochHistory(SqlConnection& connection, EpochHistory* history) {
   QueryResult result;
   if (Status s = connection.Execute("SELECT epoch, first_seq, node_name FROM ddb_meta.epochs ORDER BY epoch",

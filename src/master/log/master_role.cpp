@@ -8,29 +8,11 @@
 namespace ddb {
 namespace {
 
-struct SlavePosition {
-  std::string cluster_id;
-  uint64_t seq = 0;
-};
-
-Status LoadSlavePosition(MySqlConnection& connection, SlavePosition* position) {
-  QueryResult result;
-  if (Status s =
-          connection.Execute("SELECT cluster_id, seq FROM ddb_meta.applied_position WHERE id = 1", &result);
-      !s.ok()) {
-    return s;
-  }
-  if (result.rows.empty()) return Status::NotFound("ddb_meta.applied_position has no row");
-  position->cluster_id = result.rows[0][0].value_or("");
-  position->seq = std::stoull(result.rows[0][1].value_or("0"));
-  return Status::Ok();
-}
-
 // In one transaction: the slave's records become the log, the next epoch
 // starts after its position, and the MySQL is a master's.
 Status Promote(MySqlConnection& connection, const std::string& node_name, MasterStart* start) {
-  SlavePosition position;
-  if (Status s = LoadSlavePosition(connection, &position); !s.ok()) return s;
+  AppliedPosition position;
+  if (Status s = LoadAppliedPosition(connection, &position); !s.ok()) return s;
   if (position.cluster_id.empty()) {
     return Status::Refused("this slave never joined a cluster: there is nothing to promote");
   }

@@ -30,7 +30,7 @@ bool EndsReference(const Tokens& t, size_t i) {
                      {"SET",     "WHERE",         "JOIN", "INNER", "LEFT",   "RIGHT", "CROSS",     "OUTER",
                       "NATURAL", "STRAIGHT_JOIN", "ON",   "USING", "ORDER",  "LIMIT", "VALUES",    "VALUE",
                       "SELECT",  "PARTITION",     "USE",  "FORCE", "IGNORE", "FROM",  "RETURNING", "DEFAULT",
-                      "WITH",    "TABLE",         "FOR",  "GROUP", "HAVING", "UNION", "ON"});
+                      "WITH",    "TABLE",         "FOR",  "GROUP", "HAVING", "UNION"});
 }
 
 // Reads "name", "schema.name" at t[*i] into `out` and skips an alias.

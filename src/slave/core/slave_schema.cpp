@@ -51,16 +51,7 @@ Status LoadPosition(SqlConnection& connection, StoredPosition* position) {
         "a seed of this slave's MySQL did not finish (ddb_meta.seeding exists): it holds part of a "
         "snapshot; run ddb-slave --seed --force (or --seed-from) again");
   }
-  QueryResult result;
-  if (Status s = connection.Execute(
-          "SELECT cluster_id, seq, master_committed_at FROM ddb_meta.applied_position WHERE id = 1", &result);
-      !s.ok()) {
-    return s;
-  }
-  if (result.rows.empty()) return Status::NotFound("ddb_meta.applied_position has no row");
-  position->cluster_id = result.rows[0][0].value_or("");
-  position->seq = std::stoull(result.rows[0][1].value_or("0"));
-  position->master_committed_at_micros = std::stoll(result.rows[0][2].value_or("0"));
+  if (Status s = LoadAppliedPosition(connection, position); !s.ok()) return s;
   return LoadEpochHistory(connection, &position->epochs);
 }
 

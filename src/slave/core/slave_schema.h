@@ -7,13 +7,11 @@
 #include "ddb/base/epochs.h"
 #include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
+#include "ddb/mysql/node_role.h"
 
 namespace ddb {
 
-struct StoredPosition {
-  std::string cluster_id;  // empty until the slave first joins a master
-  uint64_t seq = 0;        // last applied record
-  int64_t master_committed_at_micros = 0;
+struct StoredPosition : AppliedPosition {
   EpochHistory epochs;  // of the master it last followed; empty until then
 };
 
