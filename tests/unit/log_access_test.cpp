@@ -11,30 +11,23 @@ using testing::FakeSqlServer;
 
 TEST(LogAccessTest, AnAccountIsGrantedTheLogsProceduresOncePerProcess) {
   FakeSqlServer server;
-  server.Answer("SELECT CURRENT_USER()", FakeSqlServer::Value("app@%"));
   LogAccess access(MySqlEndpoint(), server.Opener());
-  MySqlEndpoint app;
-  app.user = "app";
-  for (int i = 0; i < 3; ++i) {
-    std::unique_ptr<SqlConnection> connection;
-    ASSERT_TRUE(access.Open(app, MySqlOpenOptions(), &connection).ok());
-    EXPECT_NE(connection, nullptr);
-  }
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(access.Admit("app@%").ok());
   EXPECT_EQ(server.Count("GRANT EXECUTE ON PROCEDURE ddb_meta."), std::size(kLogProcedures));
   EXPECT_EQ(server.Count("GRANT EXECUTE ON PROCEDURE ddb_meta.commit_record TO `app`@`%`"), 1u);
 }
 
 TEST(LogAccessTest, AGrantRefusedNamesWhatDdbsAccountLacks) {
   FakeSqlServer server;
-  server.Answer("SELECT CURRENT_USER()", FakeSqlServer::Value("app@%"));
   server.Fail("GRANT EXECUTE", FakeSqlServer::SqlError(1044, "Access denied for user 'ddb'@'localhost'"));
   LogAccess access(MySqlEndpoint(), server.Opener());
-  std::unique_ptr<SqlConnection> connection;
-  const Status s = access.Open(MySqlEndpoint(), MySqlOpenOptions(), &connection);
+  const Status s = access.Admit("app@%");
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("WITH GRANT OPTION"), std::string::npos) << s.message();
+  EXPECT_EQ(server.Count("GRANT EXECUTE"), 1u);
   // Not remembered as granted: the next session tries again.
-  ASSERT_TRUE(access.Open(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+  ASSERT_TRUE(access.Admit("app@%").ok());
+  EXPECT_EQ(server.Count("GRANT EXECUTE"), 1 + std::size(kLogProcedures));
 }
 
 TEST(LogAccessTest, AnAccountMySqlRefusesIsToldHowToCreateIt) {

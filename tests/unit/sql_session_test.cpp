@@ -7,8 +7,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/logger.h>
 
-#include "ddb/mysql/replay_session.h"
-#include "fake_sql_connection.h"
+#include "fake_session_state.h"
 
 namespace ddb {
 namespace {
@@ -18,29 +17,9 @@ using testing::FakeStatement;
 
 constexpr const char* kCommitRecord = "CALL ddb_meta.commit_record(";
 
-// What RefreshSessionState reads on connect: the replicated variables, then
-// autocommit, DATABASE(), the isolation level, character_set_results and
-// CURRENT_USER().
-QueryResult SessionState() {
-  std::vector<std::string> columns;
-  std::vector<std::optional<std::string>> row;
-  for (const ReplicatedVariable& variable : ReplicatedVariables()) {
-    columns.push_back(variable.name);
-    row.push_back(std::string(variable.numeric ? "0" : "STRICT_TRANS_TABLES"));
-  }
-  for (const char* column : {"autocommit", "database", "isolation", "charset", "account"})
-    columns.push_back(column);
-  row.insert(row.end(), {"1", "app", "REPEATABLE-READ", "utf8mb4", "app@%"});
-  return FakeSqlServer::Rows(columns, {row});
-}
-
 class SqlSessionTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    server_.Answer(SelectReplicatedVariablesSql(), SessionState());
-    server_.Answer("SELECT @@global.max_allowed_packet", FakeSqlServer::Value("67108864"));
-    server_.Answer("SELECT @@session.lock_wait_timeout", FakeSqlServer::Value("60"));
-  }
+  void SetUp() override { testing::AnswerSessionSetUp(server_); }
 
   // The statements of every record published so far, in order.
   std::vector<std::vector<std::string>> Logged() const {
@@ -327,6 +306,30 @@ TEST_F(SqlSessionTest, TemporaryTablesAreRefused) {
   const ExecutionResult outcome = session_.Execute("CREATE TEMPORARY TABLE tmp (id INT)");
   EXPECT_EQ(outcome.status.code(), Status::Code::kRefused);
   EXPECT_FALSE(WasSent("CREATE TEMPORARY TABLE tmp (id INT)"));
+}
+
+}  // namespace
+}  // namespace ddb
+
+namespace ddb {
+namespace {
+
+TEST_F(SqlSessionTest, TheAccountIsAdmittedWithTheStateReadOnConnectAndARefusalEndsTheConnection) {
+  std::vector<std::string> admitted;
+  bool refuse = true;
+  SqlSession session(MySqlEndpoint(), &log_, SessionOptions(), nullptr, nullptr, server_.Opener(),
+                     [&](const std::string& current_user) {
+                       admitted.push_back(current_user);
+                       return refuse ? Status::Refused("no log access for " + current_user) : Status::Ok();
+                     });
+  const ExecutionResult refused = session.Execute("INSERT INTO t VALUES (1)");
+  EXPECT_NE(refused.status.message().find("no log access for app@%"), std::string::npos)
+      << refused.status.ToString();
+  EXPECT_EQ(server_.Count("INSERT INTO t"), 0u) << "nothing runs before the account is admitted";
+  EXPECT_EQ(server_.Count("SELECT CURRENT_USER()"), 0u) << "the account comes with the session's state";
+  refuse = false;
+  EXPECT_TRUE(session.Execute("INSERT INTO t VALUES (1)").status.ok());
+  EXPECT_EQ(admitted, (std::vector<std::string>{"app@%", "app@%"})) << "a refused connection is not kept";
 }
 
 }  // namespace

@@ -33,15 +33,16 @@ class LogAccess {
   // the procedures and needs GRANT OPTION on ddb_meta.
   explicit LogAccess(MySqlEndpoint ddb_account, SqlOpener open = OpenMySql);
 
-  // Opens `account`'s connection as `open` would, then makes sure the
-  // account (as MySQL resolved it: CURRENT_USER()) may call the log's
-  // procedures.
+  // Opens `account`'s connection as `open` would; an account MySQL refuses
+  // is told how to create it.
   Status Open(const MySqlEndpoint& account, const MySqlOpenOptions& options,
               std::unique_ptr<SqlConnection>* connection);
 
- private:
-  Status Grant(const std::string& current_user);
+  // Makes sure `current_user` (the account as MySQL resolved it:
+  // CURRENT_USER(), "app@%") may call the log's procedures.
+  Status Admit(const std::string& current_user);
 
+ private:
   const MySqlEndpoint ddb_account_;
   const SqlOpener open_;
   std::mutex mutex_;

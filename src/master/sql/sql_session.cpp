@@ -58,13 +58,14 @@ bool MentionsAutocommit(const std::vector<Token>& tokens) {
 }  // namespace
 
 SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options,
-                       ReadRouter* router, SyncReplication* sync, SqlOpener open)
+                       ReadRouter* router, SyncReplication* sync, SqlOpener open, AccountCheck admit)
     : endpoint_(std::move(endpoint)),
       log_(log),
       options_(options),
       router_(router),
       sync_(sync),
-      open_(std::move(open)) {}
+      open_(std::move(open)),
+      admit_(std::move(admit)) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
@@ -75,7 +76,14 @@ Status SqlSession::EnsureConnected() {
     return s;
   }
   timestamp_pinned_ = false;
-  return RefreshSessionState(/*adopt_autocommit=*/true);
+  if (Status s = RefreshSessionState(/*adopt_autocommit=*/true); !s.ok()) return s;
+  if (admit_) {
+    if (Status s = admit_(current_user_); !s.ok()) {
+      connection_.reset();
+      return s;
+    }
+  }
+  return Status::Ok();
 }
 
 void SqlSession::DropConnection() {

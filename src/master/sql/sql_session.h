@@ -54,9 +54,14 @@ class SqlSession {
  public:
   // `log`, `router` and `sync` must outlive the session; without a router
   // every read runs on the master, without `sync` no write waits for slaves.
-  // `open` connects to `endpoint` (a fake in unit tests).
+  // `open` connects to `endpoint` (a fake in unit tests). `admit`, when
+  // given, is called with the account MySQL resolved (CURRENT_USER(), read
+  // with the session's state) after each connect and before any statement:
+  // an error ends the connection with it.
+  using AccountCheck = std::function<Status(const std::string& current_user)>;
   SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptions options = {},
-             ReadRouter* router = nullptr, SyncReplication* sync = nullptr, SqlOpener open = OpenMySql);
+             ReadRouter* router = nullptr, SyncReplication* sync = nullptr, SqlOpener open = OpenMySql,
+             AccountCheck admit = nullptr);
 
   // Runs one statement (no terminator). A statement that committed a record
   // returns once `sync_slaves` slaves applied it (or with a warning).
@@ -192,6 +197,7 @@ class SqlSession {
   ReadRouter* const router_;
   SyncReplication* const sync_;
   const SqlOpener open_;
+  const AccountCheck admit_;
   std::unique_ptr<SqlConnection> connection_;
   std::string database_;
   // Texts Describe accepted for this account, while schema_changes() (a
@@ -200,8 +206,10 @@ class SqlSession {
   std::set<std::string> described_;
   uint64_t described_epoch_ = 0;
   std::string executing_prepared_;
-  // CURRENT_USER() of the connection, quoted (`app`@`%`): the definer a
-  // logged CREATE VIEW/PROCEDURE/... names (explicit_definer.h).
+  // CURRENT_USER() of the connection, as read (app@%) and quoted
+  // (`app`@`%`): the definer a logged CREATE VIEW/PROCEDURE/... names
+  // (explicit_definer.h).
+  std::string current_user_;
   std::string account_;
   std::vector<SessionSetting> settings_;
   LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)

@@ -192,6 +192,7 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   const std::optional<std::string>& results_charset = row[variables.size() + 3];
   results_charset_ = results_charset ? QuoteString(*results_charset) : "NULL";
   const std::optional<std::string>& account = row[variables.size() + 4];
+  current_user_ = account.value_or("");
   account_ = account ? QuotedAccount(*account) : "";
   const std::string isolation = row[variables.size() + 2].value_or("");
   if (isolation == "READ-COMMITTED" || isolation == "READ-UNCOMMITTED") {

@@ -21,11 +21,13 @@ std::unique_ptr<SqlSession> UserSessions::Make(const std::string& user, const st
   account.password = password;
   account.ssl_cert.clear();
   account.ssl_key.clear();
-  return std::make_unique<SqlSession>(std::move(account), log_, options_, router_, sync_,
-                                      [this](const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
-                                             std::unique_ptr<SqlConnection>* connection) {
-                                        return access_.Open(endpoint, options, connection);
-                                      });
+  return std::make_unique<SqlSession>(
+      std::move(account), log_, options_, router_, sync_,
+      [this](const MySqlEndpoint& endpoint, const MySqlOpenOptions& options,
+             std::unique_ptr<SqlConnection>* connection) {
+        return access_.Open(endpoint, options, connection);
+      },
+      [this](const std::string& current_user) { return access_.Admit(current_user); });
 }
 
 }  // namespace ddb
