@@ -11,6 +11,7 @@
 #include "attached_console.h"
 #include "auto_failover.h"
 #include "console_server.h"
+#include "ddb/daemon/config_check.h"
 #include "ddb/daemon/config_reload.h"
 #include "ddb/daemon/daemon_start.h"
 #include "ddb/daemon/foreground.h"
@@ -83,7 +84,14 @@ std::optional<int> WaitForPosition(const ddb::SlaveConfig& config, spdlog::logge
     if (s.ok()) s = LoadPosition(*bootstrap, position);
     if (s.ok()) s = CheckNoOtherApplier(*bootstrap);
     if (s.code() == Status::Code::kRefused) return Fail(s.message());
-    if (s.ok()) return std::nullopt;
+    if (s.ok()) {
+      // Not fatal: replay stops with the server's error only if such a
+      // statement comes, and the operator may fix the setting meanwhile.
+      if (const std::string refusal = HashedPasswordRefusal(*bootstrap); !refusal.empty()) {
+        logger.warn("{}: {}", config.mysql.Describe(), refusal);
+      }
+      return std::nullopt;
+    }
     if (!IsConnectionLost(s))
       return Fail("preparing ddb_meta on " + config.mysql.Describe() + ": " + s.ToString());
     logger.warn("cannot reach this slave's MySQL at {}: {}; retrying", config.mysql.Describe(), s.ToString());

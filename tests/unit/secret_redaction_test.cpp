@@ -91,6 +91,19 @@ TEST(SecretRedactionTest, PasswordsAreReplacedByTheirHashes) {
        "CREATE USER u IDENTIFIED /*!BY*/ PASSWORD " + h},
       {"routine body", "CREATE PROCEDURE p() BEGIN CREATE USER x IDENTIFIED BY 'pw'; END",
        "CREATE PROCEDURE p() BEGIN CREATE USER x IDENTIFIED BY PASSWORD " + h + "; END"},
+      {"set password in a routine body",
+       "CREATE PROCEDURE p() BEGIN SELECT 1; SET PASSWORD FOR x = PASSWORD('pw'); END",
+       "CREATE PROCEDURE p() BEGIN SELECT 1; SET PASSWORD FOR x = " + h + "; END"},
+      {"set password after a label, in IF and in an event",
+       "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN l: SET PASSWORD = PASSWORD('pw'); IF 1 THEN SET "
+       "PASSWORD FOR y = PASSWORD('pw'); ELSE SET PASSWORD FOR z = PASSWORD('pw'); END IF; END",
+       "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN l: SET PASSWORD = " + h +
+           "; IF 1 THEN SET "
+           "PASSWORD FOR y = " +
+           h + "; ELSE SET PASSWORD FOR z = " + h + "; END IF; END"},
+      {"set password as a trigger's statement",
+       "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET PASSWORD FOR x = PASSWORD('pw')",
+       "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET PASSWORD FOR x = " + h},
       {"known answer", "CREATE USER u IDENTIFIED BY 'password'",
        std::string("CREATE USER u IDENTIFIED BY PASSWORD '") + kHashOfPassword + "'"},
   };
@@ -129,6 +142,9 @@ TEST(SecretRedactionTest, StatementsWithoutPlainTextPasswordsAreLoggedAsTyped) {
       {"line comment", "CREATE USER u -- IDENTIFIED BY 'pw'\n"},
       {"column named identified", "SELECT identified, COUNT(*) FROM t GROUP BY identified WITH ROLLUP"},
       {"column named password", "UPDATE t SET password = PASSWORD('pw') WHERE id = 1"},
+      {"column named password in a routine body",
+       "CREATE PROCEDURE p() BEGIN UPDATE t SET password = PASSWORD('pw'); UPDATE t AS a SET password = "
+       "PASSWORD('pw'); END"},
       {"password expire", "ALTER USER u PASSWORD EXPIRE INTERVAL 30 DAY"},
       {"password() in a select", "SELECT PASSWORD('pw')"},
       {"user variable", "SET @password = PASSWORD('pw')"},

@@ -40,6 +40,12 @@ enum class MySqlRole {
 void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, MySqlRole role,
                        CheckReport* report);
 
+// Why this MySQL would refuse to replay CREATE USER ... IDENTIFIED BY
+// PASSWORD '<hash>' (a password validation plugin that cannot check a hash,
+// with strict_password_validation on), with what to do; empty when it
+// would not. Checked for slaves (ddb-slave --check and at start).
+std::string HashedPasswordRefusal(SqlConnection& connection);
+
 // Privileges missing from `grants` (SHOW GRANTS lines) for `role`; empty
 // when all are there.
 std::vector<std::string> MissingPrivileges(const std::vector<std::string>& grants, MySqlRole role);

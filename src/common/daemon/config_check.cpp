@@ -162,6 +162,27 @@ std::vector<std::string> MissingPrivileges(const std::vector<std::string>& grant
   return missing;
 }
 
+std::string HashedPasswordRefusal(SqlConnection& connection) {
+  QueryResult result;
+  if (!connection
+           .Execute(
+               "SELECT @@global.strict_password_validation, GROUP_CONCAT(PLUGIN_NAME) FROM "
+               "information_schema.PLUGINS WHERE PLUGIN_TYPE = 'PASSWORD VALIDATION' AND PLUGIN_STATUS = "
+               "'ACTIVE'",
+               &result)
+           .ok() ||
+      result.rows.empty()) {
+    return "";  // an older server without the variable: nothing to refuse
+  }
+  const auto& row = result.rows[0];
+  if (row.at(0).value_or("0") != "1" || !row.at(1)) return "";
+  return "password validation (" + *row[1] +
+         ") with strict_password_validation = ON refuses the hashed passwords a slave replays (ddb logs "
+         "CREATE USER ... IDENTIFIED BY 'pw' as IDENTIFIED BY PASSWORD '<hash>', never in plain text): "
+         "SET GLOBAL strict_password_validation = OFF on this MySQL (and in its my.cnf); the master "
+         "validates the plain-text password when the statement runs there";
+}
+
 void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, MySqlRole role,
                        CheckReport* report) {
   std::unique_ptr<MySqlConnection> connection;
@@ -178,6 +199,11 @@ void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, M
   std::vector<std::string> lines;
   for (const auto& row : grants.rows) {
     if (!row.empty() && row[0]) lines.push_back(*row[0]);
+  }
+  if (role == MySqlRole::kSlave) {
+    if (const std::string refusal = HashedPasswordRefusal(*connection); !refusal.empty()) {
+      report->Problem(file + ": MySQL at " + endpoint.Describe() + ": " + refusal);
+    }
   }
   const std::vector<std::string> missing = MissingPrivileges(lines, role);
   if (missing.empty()) {

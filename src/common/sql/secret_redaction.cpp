@@ -43,8 +43,9 @@ class Redactor {
       }
     }
     const std::size_t start = StatementStart();
-    if (IsWord(start, "SET")) {
-      if (Status s = RedactSetItems(start + 1); !s.ok()) return s;
+    for (std::size_t i = start; i < tokens_.size(); ++i) {
+      if (!IsWord(i, "SET") || (i != start && !BeginsProgramStatement(i))) continue;
+      if (Status s = RedactSetItems(i + 1); !s.ok()) return s;
     }
     redaction->found_secret = !replacements_.empty();
     redaction->set_password_accounts = std::move(set_password_accounts_);
@@ -129,11 +130,25 @@ class Redactor {
     }
   }
 
+  // Whether the token at i starts a statement of a program body (a
+  // procedure, function, trigger, event or compound statement): it follows
+  // a ';', a label or a keyword after which the grammar wants a statement.
+  // Not UPDATE's SET, which follows a table name or alias.
+  bool BeginsProgramStatement(std::size_t i) const {
+    if (i == 0) return false;
+    const std::size_t before = i - 1;
+    if (tokens_[before].kind == TokenKind::kSemicolon || IsOperator(before, ":")) return true;
+    for (std::string_view keyword : {"BEGIN", "ATOMIC", "THEN", "ELSE", "DO", "LOOP", "REPEAT", "ROW"}) {
+      if (IsWord(before, keyword)) return true;
+    }
+    return false;
+  }
+
   // The items of SET ..., from `first`: PASSWORD [FOR user] = ... is one kind
   // of item (sql_yacc.yy: option_value_no_option_type), so it may follow
-  // others ("SET @a = 1, PASSWORD = PASSWORD('pw')"). Only a statement that
-  // starts with SET is looked at: in "UPDATE t SET password = PASSWORD('pw')"
-  // password is a column.
+  // others ("SET @a = 1, PASSWORD = PASSWORD('pw')"). Only a SET that starts
+  // a statement (the whole one, or one in a program body) is looked at: in
+  // "UPDATE t SET password = PASSWORD('pw')" password is a column.
   Status RedactSetItems(std::size_t first) {
     int depth = 0;
     bool item_start = true;
