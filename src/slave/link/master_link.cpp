@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "ddb/base/auth.h"
-#include "ddb/base/host_port.h"
 #include "ddb/base/log_record.h"
+#include "ddb/protocol/dial.h"
 #include "ddb/protocol/message_io.h"
 
 namespace ddb {
@@ -155,28 +155,16 @@ asio::awaitable<void> MasterLink::Run() {
   while (!stopping_) {
     const std::string& master = masters[current];
     status_.SetLink(LinkState::kConnecting, master);
-    // The config check refuses an address that does not parse; should one
-    // get through, it is an address that never answers.
-    HostPort address;
-    boost::system::error_code ec;
-    if (!ParseHostPort(master, &address).ok()) ec = asio::error::invalid_argument;
-    const std::string& host = address.host;
-    tcp::resolver::results_type endpoints;
-    tcp::resolver resolver(strand_);
-    if (!ec) {
-      endpoints = co_await resolver.async_resolve(host, std::to_string(address.port),
-                                                  asio::redirect_error(asio::use_awaitable, ec));
-    }
     tcp::socket socket(strand_);  // the channel runs on the socket's executor
-    if (!ec) co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    HostPort address;
+    boost::system::error_code ec = co_await Dial(socket, master, &address);
     Status result;
     bool linked = false;
     if (ec) {
       result = Status::Unavailable("cannot connect to master " + master + ": " + ec.message());
     } else {
-      socket.set_option(tcp::no_delay(true), ec);
       const uint64_t links_before = link_number_;
-      result = co_await Session(std::move(socket), host);
+      result = co_await Session(std::move(socket), address.host);
       linked = link_number_ != links_before;
     }
     if (stopping_) break;
