@@ -60,6 +60,40 @@ std::vector<NamedAddress> PeersOf(const MasterConfig& config) {
   return peers;
 }
 
+// What the master reads from its MySQL before anything else runs; the
+// connection stays open: it holds 'ddb_meta.master' while the daemon runs.
+struct MasterBoot {
+  std::unique_ptr<MySqlConnection> connection;
+  MasterStart start;
+  std::map<std::string, uint64_t> saved_positions;  // the slaves' acknowledged positions
+  std::string server_version;                       // what the endpoint's greeting says
+};
+
+// Connects, takes the master lock, readies ddb_meta (promoting a slave's
+// MySQL with --promote) and reads what the start needs.
+Status OpenMasterMySql(const MasterConfig& config, MasterBoot* boot) {
+  const std::string where = config.mysql.Describe();
+  if (Status s = MySqlConnection::Open(config.mysql, &boot->connection); !s.ok()) {
+    return Status::Unavailable("cannot connect to the master's MySQL at " + where + ": " + s.ToString());
+  }
+  MySqlConnection& connection = *boot->connection;
+  if (Status s = HoldMasterLock(connection); !s.ok()) return Status::Refused(where + ": " + s.message());
+  if (Status s = PrepareMasterRole(connection, config.node_name, config.promote, &boot->start); !s.ok()) {
+    return Status::Refused(where + ": " + s.ToString());
+  }
+  if (Status s = LoadSavedPositions(connection, &boot->saved_positions); !s.ok()) {
+    return Status::Unavailable("reading ddb_meta.slave_positions: " + s.ToString());
+  }
+  // The endpoint's greeting names the MariaDB behind it, so clients that
+  // look at the version see what they are really talking to.
+  QueryResult version;
+  if (Status s = connection.Execute("SELECT VERSION()", &version); !s.ok()) {
+    return Status::Unavailable("reading the master MySQL's version: " + s.ToString());
+  }
+  boot->server_version = version.rows.at(0).at(0).value_or("10.11") + "-ddb";
+  return Status::Ok();
+}
+
 // Another node is the master now: this node goes on as its slave.
 int RejoinAsSlave(const MasterConfig& config) {
   std::cerr << "ddb-master: fenced; restarting as a slave: ddb-slave --config " << config.slave_config
@@ -165,16 +199,9 @@ int main(int argc, char** argv) {
   std::shared_ptr<ssl::context> link_tls, http_tls;
   if (Status s = MakeServerTls(config, &link_tls, &http_tls); !s.ok()) return Fail(s.message());
 
-  std::unique_ptr<MySqlConnection> bootstrap;
-  if (Status s = MySqlConnection::Open(config.mysql, &bootstrap); !s.ok()) {
-    return Fail("cannot connect to the master's MySQL at " + config.mysql.Describe() + ": " + s.ToString());
-  }
-  if (Status s = HoldMasterLock(*bootstrap); !s.ok())
-    return Fail(config.mysql.Describe() + ": " + s.message());
-  MasterStart start;
-  if (Status s = PrepareMasterRole(*bootstrap, config.node_name, config.promote, &start); !s.ok()) {
-    return Fail(config.mysql.Describe() + ": " + s.ToString());
-  }
+  MasterBoot boot;
+  if (Status s = OpenMasterMySql(config, &boot); !s.ok()) return Fail(s.message());
+  const MasterStart& start = boot.start;
   if (!start.promoted.empty()) logger->warn("{}", start.promoted);
   if (!start.adopted.empty()) logger->warn("{}", start.adopted);
   const std::string& cluster_id = start.cluster_id;
@@ -201,22 +228,9 @@ int main(int argc, char** argv) {
     if (config.slave_config.empty()) {
       return Fail(*fencing.reason() + "; set slave_config to have it rejoin as a slave by itself");
     }
-    bootstrap.reset();  // releases 'ddb_meta.master'
+    boot.connection.reset();  // releases 'ddb_meta.master'
     return RejoinAsSlave(config);
   }
-  std::map<std::string, uint64_t> saved_positions;
-  if (Status s = LoadSavedPositions(*bootstrap, &saved_positions); !s.ok()) {
-    return Fail("reading ddb_meta.slave_positions: " + s.ToString());
-  }
-  // The endpoint's greeting names the MariaDB behind it, so clients that
-  // look at the version see what they are really talking to.
-  QueryResult version;
-  if (Status s = bootstrap->Execute("SELECT VERSION()", &version); !s.ok()) {
-    return Fail("reading the master MySQL's version: " + s.ToString());
-  }
-  const std::string server_version = version.rows.at(0).at(0).value_or("10.11") + "-ddb";
-  // `bootstrap` stays open: it holds 'ddb_meta.master' while the daemon runs.
-
   uint64_t last_seq = 0;
   if (Status s = ReplicationLog::Recover(config.mysql, *logger, &last_seq); !s.ok()) {
     return Fail("recovering the replication log: " + s.ToString());
@@ -224,7 +238,7 @@ int main(int argc, char** argv) {
   RecentRecords recent(config.recent_records, last_seq);
   ReplicationLog log(config.mysql, &recent, logging->For("master.log"), &fencing);
   SlaveRegistry registry(config.slaves);
-  registry.RestorePositions(saved_positions);
+  registry.RestorePositions(boot.saved_positions);
   Switchover switchover({log, fencing, registry, peers}, config.node_name,
                         std::chrono::milliseconds(config.switchover_timeout_ms),
                         logging->For("master.switchover"));
@@ -300,7 +314,8 @@ int main(int argc, char** argv) {
   UserSessions user_sessions(config.mysql, &log, session_options, &router, &sync);
   if (config.client_port != 0) {
     client_server = std::make_unique<ClientServer>(
-        EndpointOptionsOf(config, server_version, http_tls, &endpoint_reads), config.client_max_connections,
+        EndpointOptionsOf(config, boot.server_version, http_tls, &endpoint_reads),
+        config.client_max_connections,
         [&](const ClientUser& user) { return user_sessions.Make(user.name, user.password); },
         logging->For("master.client"));
     if (Status s = client_server->Listen(config.client_address, config.client_port); !s.ok()) {
@@ -351,7 +366,7 @@ int main(int argc, char** argv) {
   });
   serving = true;
   if (fencing.reason() && !config.slave_config.empty()) {
-    bootstrap.reset();  // fenced while starting: now is the first moment to hand over
+    boot.connection.reset();  // fenced while starting: now is the first moment to hand over
     return RejoinAsSlave(config);
   }
   const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
