@@ -99,6 +99,91 @@ std::optional<int> WaitForPosition(const ddb::SlaveConfig& config, spdlog::logge
   }
 }
 
+// What the link knows of the cluster at start, and how it stores what it
+// learns: a connection of its own per change (rare: joining, a new epoch).
+ddb::Membership MembershipOf(const ddb::SlaveConfig& config, const ddb::StoredPosition& position,
+                             ddb::SlaveStatusBoard& status, std::shared_ptr<spdlog::logger> logger) {
+  using namespace ddb;
+  Membership membership;
+  membership.cluster_id = position.cluster_id;
+  membership.epochs = position.epochs;
+  membership.remember_cluster = [&config](const std::string& cluster_id) {
+    std::unique_ptr<MySqlConnection> connection;
+    Status s = MySqlConnection::Open(config.mysql, &connection);
+    return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
+  };
+  membership.remember_epochs = [&config](const EpochHistory& epochs) {
+    std::unique_ptr<MySqlConnection> connection;
+    Status s = MySqlConnection::Open(config.mysql, &connection);
+    return s.ok() ? StoreEpochHistory(*connection, epochs) : s;
+  };
+  // A switchover: the master stopped writes at #last_seq, which this slave
+  // applied; it becomes the master (epoch + 1 from #last_seq + 1) at once.
+  membership.take_over = [&config, &status, logger](const HandOver& hand_over) {
+    if (config.master_config.empty()) {
+      return Status::Refused(config.node_name + " has no master_config (" + config.config_path +
+                             "): it cannot run as the master");
+    }
+    const uint64_t applied = status.Snapshot().applied_seq;
+    if (applied != hand_over.last_seq) {
+      return Status::Refused(config.node_name + " applied #" + std::to_string(applied) +
+                             ", not the master's last #" + std::to_string(hand_over.last_seq));
+    }
+    logger->warn(
+        "switchover: the master handed over at #{}; this daemon becomes ddb-master --config {} --promote",
+        hand_over.last_seq, config.master_config);
+    logger->flush();
+    std::cout << "switchover: " << config.node_name << " becomes the master now" << std::endl;
+    return BecomeMaster(config);
+  };
+  return membership;
+}
+
+// \promote: once the other nodes agree, this process becomes ddb-master
+// at once, from the console's thread (role_change.h: as on kill -9, which
+// the applier survives, and the ports and locks are free for the master).
+ddb::PromoteRequest PromoterOf(const ddb::SlaveConfig& config, const ddb::SlaveStatusBoard& status,
+                               std::shared_ptr<spdlog::logger> logger) {
+  using namespace ddb;
+  return [&config, &status, logger](bool force, std::ostream& out) {
+    const SlaveStatusSnapshot now = status.Snapshot();
+    if (Status s = CheckPeersForPromotion(config, now.applied_seq, now.epoch, force, out); !s.ok()) return s;
+    logger->warn("promoted at the console: this daemon becomes ddb-master --config {} --promote",
+                 config.master_config);
+    logger->flush();
+    out << "OK: this daemon becomes the master now" << std::endl;
+    return BecomeMaster(config);  // returns only when it failed
+  };
+}
+
+// SIGHUP: log_level, max_lag_seconds and reads_without_master_seconds change
+// live; the rest at restart.
+std::unique_ptr<ddb::ConfigReloader> MakeSlaveReloader(int argc, char** argv, const ddb::SlaveConfig& config,
+                                                       ddb::Logging& logging,
+                                                       ddb::SlaveHttpContext& http_context,
+                                                       std::shared_ptr<spdlog::logger> logger) {
+  using namespace ddb;
+  auto fresh = std::make_shared<SlaveConfig>();
+  return std::make_unique<ConfigReloader>(
+      config.settings,
+      [argc, argv, fresh](KeySettings* settings) {
+        *fresh = SlaveConfig();
+        const ParseResult reparsed = LoadSlaveConfig(argc, argv, fresh.get());
+        if (!reparsed.status.ok()) return reparsed.status;
+        *settings = fresh->settings;
+        return Status::Ok();
+      },
+      [&logging, &http_context, fresh](const std::string& key) -> KeyApplied {
+        if (key == "log_level") logging.SetLevel(fresh->logging.log_level);
+        if (key == "max_lag_seconds") http_context.max_lag_seconds = fresh->max_lag_seconds;
+        if (key == "reads_without_master_seconds") {
+          http_context.reads_without_master_seconds = fresh->reads_without_master_seconds;
+        }
+        return {};
+      },
+      logger);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -212,55 +297,12 @@ int main(int argc, char** argv) {
     }
     not_master->Start();
   }
-  Membership membership;
-  membership.cluster_id = position.cluster_id;
-  membership.epochs = position.epochs;
-  membership.remember_cluster = [&config](const std::string& cluster_id) {
-    std::unique_ptr<MySqlConnection> connection;
-    Status s = MySqlConnection::Open(config.mysql, &connection);
-    return s.ok() ? StoreClusterId(*connection, cluster_id) : s;
-  };
-  membership.remember_epochs = [&config](const EpochHistory& epochs) {
-    std::unique_ptr<MySqlConnection> connection;
-    Status s = MySqlConnection::Open(config.mysql, &connection);
-    return s.ok() ? StoreEpochHistory(*connection, epochs) : s;
-  };
-  // A switchover: the master stopped writes at #last_seq, which this slave
-  // applied; it becomes the master (epoch + 1 from #last_seq + 1) at once.
-  membership.take_over = [&config, &status, &logger](const HandOver& hand_over) {
-    if (config.master_config.empty()) {
-      return Status::Refused(config.node_name + " has no master_config (" + config.config_path +
-                             "): it cannot run as the master");
-    }
-    const uint64_t applied = status.Snapshot().applied_seq;
-    if (applied != hand_over.last_seq) {
-      return Status::Refused(config.node_name + " applied #" + std::to_string(applied) +
-                             ", not the master's last #" + std::to_string(hand_over.last_seq));
-    }
-    logger->warn(
-        "switchover: the master handed over at #{}; this daemon becomes ddb-master --config {} --promote",
-        hand_over.last_seq, config.master_config);
-    logger->flush();
-    std::cout << "switchover: " << config.node_name << " becomes the master now" << std::endl;
-    return BecomeMaster(config);
-  };
-  MasterLink link(io, config, queue, status, queries, std::move(membership), position.seq,
-                  logging->For("link"), link_tls);
+  MasterLink link(io, config, queue, status, queries, MembershipOf(config, position, status, logger),
+                  position.seq, logging->For("link"), link_tls);
   applier.SetProgressListener([&link](uint64_t seq) { link.Applied(seq); });
+  const PromoteRequest promoter = PromoterOf(config, status, logger);
   // Before the link and applier start, like the HTTP port: a socket taken by
   // another daemon ends this one at once.
-  // \promote: once the other nodes agree, this process becomes ddb-master
-  // at once, from the console's thread (role_change.h: as on kill -9, which
-  // the applier survives, and the ports and locks are free for the master).
-  const PromoteRequest promoter = [&config, &status, &logger](bool force, std::ostream& out) {
-    const SlaveStatusSnapshot now = status.Snapshot();
-    if (Status s = CheckPeersForPromotion(config, now.applied_seq, now.epoch, force, out); !s.ok()) return s;
-    logger->warn("promoted at the console: this daemon becomes ddb-master --config {} --promote",
-                 config.master_config);
-    logger->flush();
-    out << "OK: this daemon becomes the master now" << std::endl;
-    return BecomeMaster(config);  // returns only when it failed
-  };
   std::unique_ptr<ConsoleServer> consoles;
   if (!config.console_socket.empty()) {
     consoles = std::make_unique<ConsoleServer>(
@@ -298,30 +340,11 @@ int main(int argc, char** argv) {
         std::make_unique<WriteForwarder>(link, status, std::chrono::milliseconds(config.forward_wait_ms),
                                          ConsoleServer::kDaemonConsoleSession);
   }
-  // SIGHUP: log_level, max_lag_seconds and reads_without_master_seconds change
-  // live; the rest at restart.
-  auto fresh = std::make_shared<SlaveConfig>();
-  ConfigReloader reloader(
-      config.settings,
-      [&argc, &argv, fresh](KeySettings* settings) {
-        *fresh = SlaveConfig();
-        const ParseResult reparsed = LoadSlaveConfig(argc, argv, fresh.get());
-        if (!reparsed.status.ok()) return reparsed.status;
-        *settings = fresh->settings;
-        return Status::Ok();
-      },
-      [&](const std::string& key) -> KeyApplied {
-        if (key == "log_level") logging->SetLevel(fresh->logging.log_level);
-        if (key == "max_lag_seconds") http_context.max_lag_seconds = fresh->max_lag_seconds;
-        if (key == "reads_without_master_seconds") {
-          http_context.reads_without_master_seconds = fresh->reads_without_master_seconds;
-        }
-        return {};
-      },
-      logger);
+  const std::unique_ptr<ConfigReloader> reloader =
+      MakeSlaveReloader(argc, argv, config, *logging, http_context, logger);
   SlaveConsole console(config, &status, &applier, forwarder.get());
   console.set_promoter(promoter);
-  const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader.Reload(); });
+  const int failures = RunForeground(config.console, console, *logger, [&reloader] { reloader->Reload(); });
 
   shutdown.Run();
   logger->info("slave stopped");
