@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "fake_sql_connection.h"
 
 namespace ddb {
@@ -18,6 +21,49 @@ std::vector<std::string> Written(const std::string& sql) {
 }
 
 using Names = std::vector<std::string>;
+
+constexpr char kCatalog[] = "SELECT 'T', TABLE_SCHEMA";
+
+std::unique_ptr<SqlConnection> Connected(FakeSqlServer& server) {
+  std::unique_ptr<SqlConnection> connection;
+  EXPECT_TRUE(server.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+  return connection;
+}
+
+// A master's catalog as AskCatalog's query sees it: per (schema, table) the
+// rows of its T (engine, type), V (view definition) and G (trigger body,
+// name) parts, answered for the tables each query asks about.
+class FakeCatalog {
+ public:
+  using Row = std::vector<std::optional<std::string>>;
+  void Table(const std::string& schema, const std::string& table, const std::string& engine) {
+    rows_[{schema, table}].push_back({"T", schema, table, engine, "BASE TABLE"});
+  }
+  void View(const std::string& schema, const std::string& view, const std::string& definition) {
+    rows_[{schema, view}].push_back({"T", schema, view, std::nullopt, "VIEW"});
+    rows_[{schema, view}].push_back({"V", schema, view, definition, std::nullopt});
+  }
+  void Trigger(const std::string& schema, const std::string& table, const std::string& body) {
+    rows_[{schema, table}].push_back({"G", schema, table, body, "tr_" + table});
+  }
+  void ServeOn(FakeSqlServer& server) {
+    server.On(kCatalog, [this](const testing::FakeStatement& statement, QueryResult* result) {
+      *result = FakeSqlServer::Rows({"tag", "schema", "name", "value", "extra"}, {});
+      std::set<std::pair<std::string, std::string>> asked;
+      for (size_t i = 0; i + 1 < statement.params.size(); i += 2) {
+        asked.insert(
+            {std::get<std::string>(statement.params[i]), std::get<std::string>(statement.params[i + 1])});
+      }
+      for (const auto& key : asked) {
+        for (const Row& row : rows_[key]) result->rows.push_back(row);
+      }
+      return Status::Ok();
+    });
+  }
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::vector<Row>> rows_;
+};
 
 TEST(WrittenTablesTest, TheTablesEachKindOfWriteChanges) {
   EXPECT_EQ(Written("INSERT INTO t (a) VALUES (1)"), Names{"t"});
@@ -47,10 +93,10 @@ TEST(WrittenTablesTest, TheTablesAProgramsBodyWrites) {
 
 TEST(NontransactionalWritesTest, AProgramThatWritesAMyIsamTableIsRefused) {
   FakeSqlServer server;
-  server.Answer("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES",
-                FakeSqlServer::Rows({"TABLE_SCHEMA", "TABLE_NAME", "ENGINE"}, {{"shop", "audit", "Aria"}}));
-  std::unique_ptr<SqlConnection> connection;
-  ASSERT_TRUE(server.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+  FakeCatalog catalog;
+  catalog.Table("shop", "audit", "Aria");
+  catalog.ServeOn(server);
+  const std::unique_ptr<SqlConnection> connection = Connected(server);
   const Status s = CheckProgramWrites(
       *connection,
       ParseStatement("CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW INSERT INTO audit VALUES (NEW.a)"),
@@ -63,15 +109,18 @@ TEST(NontransactionalWritesTest, AProgramThatWritesAMyIsamTableIsRefused) {
       << "not a program: Check's business";
 }
 
-TEST(NontransactionalWritesTest, AWriteToAMyIsamTableIsRefusedWithTheAlterThatConvertsIt) {
+// `sql`, run in database shop, checked as a session would against `catalog`.
+Status CheckedAgainst(FakeCatalog& catalog, const std::string& sql) {
   FakeSqlServer server;
-  server.Answer(
-      "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE FROM information_schema.TABLES",
-      FakeSqlServer::Rows({"TABLE_SCHEMA", "TABLE_NAME", "ENGINE"}, {{"shop", "legacy", "MyISAM"}}));
-  std::unique_ptr<SqlConnection> connection;
-  ASSERT_TRUE(server.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+  catalog.ServeOn(server);
   NontransactionalWrites check;
-  const Status s = check.Check(*connection, ParseStatement("INSERT INTO legacy VALUES (1)"), "shop", 0);
+  return check.Check(*Connected(server), ParseStatement(sql), "shop", 0);
+}
+
+TEST(NontransactionalWritesTest, AWriteToAMyIsamTableIsRefusedWithTheAlterThatConvertsIt) {
+  FakeCatalog catalog;
+  catalog.Table("shop", "legacy", "MyISAM");
+  const Status s = CheckedAgainst(catalog, "INSERT INTO legacy VALUES (1)");
   EXPECT_EQ(s.code(), Status::Code::kRefused);
   EXPECT_NE(s.message().find("`shop`.`legacy` is a MyISAM table"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("ALTER TABLE `shop`.`legacy` ENGINE=InnoDB"), std::string::npos) << s.message();
@@ -79,16 +128,51 @@ TEST(NontransactionalWritesTest, AWriteToAMyIsamTableIsRefusedWithTheAlterThatCo
 
 TEST(NontransactionalWritesTest, ATableFoundTransactionalIsNotAskedAgainUntilTheNextDdl) {
   FakeSqlServer server;
-  std::unique_ptr<SqlConnection> connection;
-  ASSERT_TRUE(server.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &connection).ok());
+  const std::unique_ptr<SqlConnection> connection = Connected(server);
   NontransactionalWrites check;
   const ParsedStatement insert = ParseStatement("INSERT INTO t VALUES (1)");
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(check.Check(*connection, insert, "shop", 5).ok());
-  EXPECT_EQ(server.Count("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE"), 1u);
+  EXPECT_EQ(server.Count(kCatalog), 1u);
   ASSERT_TRUE(check.Check(*connection, insert, "shop", 6).ok());
-  EXPECT_EQ(server.Count("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE"), 2u);
+  EXPECT_EQ(server.Count(kCatalog), 2u);
   ASSERT_TRUE(check.Check(*connection, insert, "other", 6).ok());  // another database's t
-  EXPECT_EQ(server.Count("SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE"), 3u);
+  EXPECT_EQ(server.Count(kCatalog), 3u);
+}
+
+TEST(NontransactionalWritesTest, AWriteThroughAViewOrATriggerThatReachesAMyIsamTableIsRefused) {
+  FakeSqlServer server;
+  FakeCatalog catalog;
+  catalog.Table("shop", "orders", "InnoDB");
+  catalog.Table("shop", "notes", "MyISAM");
+  catalog.View("shop", "recent_notes", "select `shop`.`notes`.`id` AS `id` from `shop`.`notes`");
+  catalog.View("shop", "v2", "select `recent_notes`.`id` AS `id` from `shop`.`recent_notes`");
+  catalog.Trigger("shop", "orders", "INSERT INTO v2 VALUES (NEW.id)");
+  catalog.ServeOn(server);
+  const std::unique_ptr<SqlConnection> connection = Connected(server);
+  NontransactionalWrites check;
+  const Status through_view = check.Check(*connection, ParseStatement("UPDATE v2 SET id = 2"), "shop", 0);
+  EXPECT_NE(through_view.message().find("`shop`.`notes` is a MyISAM table (written through view "
+                                        "`shop`.`v2`, view `shop`.`recent_notes`)"),
+            std::string::npos)
+      << through_view.message();
+  const Status through_trigger =
+      check.Check(*connection, ParseStatement("INSERT INTO orders VALUES (1)"), "shop", 0);
+  EXPECT_NE(
+      through_trigger.message().find("`shop`.`notes` is a MyISAM table (written through trigger "
+                                     "`shop`.`tr_orders`, view `shop`.`v2`, view `shop`.`recent_notes`)"),
+      std::string::npos)
+      << through_trigger.message();
+  // One catalog query per level: v2, recent_notes, notes; orders, v2,
+  // recent_notes, notes.
+  EXPECT_EQ(server.Count(kCatalog), 7u);
+}
+
+TEST(NontransactionalWritesTest, AViewWhoseDefinitionIsHiddenCannotBeWrittenThrough) {
+  FakeCatalog catalog;
+  catalog.View("shop", "secret", "");
+  const Status s = CheckedAgainst(catalog, "DELETE FROM secret");
+  EXPECT_EQ(s.code(), Status::Code::kRefused);
+  EXPECT_NE(s.message().find("needs SHOW VIEW"), std::string::npos) << s.message();
 }
 
 }  // namespace

@@ -6,8 +6,9 @@
 // way (a multi-row INSERT that meets a duplicate key), so the master would
 // keep rows the slaves never get. Creating such tables is refused
 // (statement_policy.cpp); this catches the ones that were there before ddb
-// (adopted tables) or came with a seed. The write is refused with the table
-// and the ALTER that converts it.
+// (adopted tables) or came with a seed, also where a write reaches them
+// through a view or a trigger (write_reach.h). The write is refused with
+// the table and the ALTER that converts it.
 //
 // Asks the master's catalog once per table and session until the next DDL
 // (schema_epoch), so steady writes cost nothing extra. Not thread-safe:
@@ -23,17 +24,9 @@
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/parsed_statement.h"
 #include "program_ids.h"
+#include "written_tables.h"
 
 namespace ddb {
-
-// The tables an INSERT, REPLACE, UPDATE or DELETE writes (for UPDATE and
-// DELETE with joins: every table they join, read ones too, since a DELETE's
-// list may name aliases); empty for other statements.
-std::vector<TableName> WrittenTables(const ParsedStatement& statement);
-
-// Every table the writes inside a program's or compound block's body
-// change (its INSERT, REPLACE, UPDATE and DELETE statements).
-std::vector<TableName> TablesWrittenInBody(const std::vector<Token>& tokens);
 
 // Refused when `statement` creates a program (TRIGGER, PROCEDURE,
 // FUNCTION, PACKAGE) or runs a compound block whose body writes a table

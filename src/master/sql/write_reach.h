@@ -1,0 +1,43 @@
+// WriteReach: what a write to a table changes beyond the table its
+// statement names, as the master's catalog says, and whether any of it is
+// not transactional.
+//
+// MariaDB runs a write through a view on the view's base table, and a
+// table's triggers inside the writing statement's transaction; what their
+// bodies write, the same way. One MyISAM (Aria, MEMORY...) table anywhere
+// on the way keeps what the statement wrote when its transaction rolls back
+// or the statement fails part way, and the slaves get only what committed
+// (nontransactional_writes.h). Views are followed through their definitions
+// (MariaDB stores them with every table qualified), triggers through their
+// bodies, to any depth up to kMaxDepth; one catalog query per level.
+//
+// A view whose definition the account may not see (SHOW VIEW) is refused:
+// what a write through it changes cannot be checked. Triggers the account
+// may not see (TRIGGER) are not followed; triggers made through ddb were
+// checked when they were created.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ddb/base/status.h"
+#include "ddb/mysql/mysql_connection.h"
+
+namespace ddb {
+
+struct NonTransactionalTable {
+  std::string table;   // `schema`.`table`; empty: none found
+  std::string engine;  // MyISAM, Aria...
+  std::string path;    // how the write reaches it: "" when named, else " (through view `a`.`v`, ...)"
+};
+
+inline constexpr int kMaxWriteReachDepth = 8;
+
+// `tables` are (schema, table) pairs as statements name them, schema
+// resolved. Fills `found` with the first non-InnoDB table they reach.
+Status FindNonTransactionalReach(SqlConnection& connection,
+                                 const std::vector<std::pair<std::string, std::string>>& tables,
+                                 NonTransactionalTable* found);
+
+}  // namespace ddb
