@@ -26,18 +26,19 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
     EXPECT_NE(refused.output.find("ALTER TABLE `legacy`.`notes` ENGINE=InnoDB"), std::string::npos)
         << refused.output;
   }
-  // Reached through a view, or through a trigger of an InnoDB table, both
+  // Reached through a view, a trigger of an InnoDB table or a procedure, all
   // made behind ddb's back like the table: refused the same way.
   for (MariaDbInstance* db : {&cluster_->master_db(), &cluster_->slave_db(0), &cluster_->slave_db(1)}) {
     db->Execute("CREATE VIEW legacy.recent AS SELECT * FROM legacy.notes");
     db->Execute("CREATE TABLE legacy.orders2 (id INT PRIMARY KEY) ENGINE=InnoDB");
     db->Execute(
         "CREATE TRIGGER legacy.log_order AFTER INSERT ON legacy.orders2 FOR EACH ROW INSERT INTO "
-        "legacy.notes "
-        "VALUES (NEW.id, 0)");
+        "legacy.notes VALUES (NEW.id, 0)");
+    db->Execute("CREATE PROCEDURE legacy.add_note(i INT) INSERT INTO legacy.notes VALUES (i, 0)");
   }
   for (const std::string sql : {"BEGIN;\nINSERT INTO legacy.recent VALUES (5, 50);\nROLLBACK;\n",
-                                "BEGIN;\nINSERT INTO legacy.orders2 VALUES (6);\nROLLBACK;\n"}) {
+                                "BEGIN;\nINSERT INTO legacy.orders2 VALUES (6);\nROLLBACK;\n",
+                                "BEGIN;\nCALL legacy.add_note(7);\nROLLBACK;\n"}) {
     const ProgramRun refused = Endpoint(sql);
     EXPECT_NE(refused.exit_code, 0) << sql;
     EXPECT_NE(refused.output.find("`legacy`.`notes` is a MyISAM table (written through"), std::string::npos)
@@ -62,11 +63,12 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
       "ALTER TABLE legacy.notes ENGINE=InnoDB;\n"
       "BEGIN;\nINSERT INTO legacy.notes VALUES (2, 20);\nROLLBACK;\n"
       "INSERT INTO legacy.notes VALUES (3, 30);\nINSERT INTO legacy.recent VALUES (4, 40);\n"
-      "INSERT INTO legacy.orders2 VALUES (5);\nUPDATE legacy.notes SET v = v + 1;\n");
+      "INSERT INTO legacy.orders2 VALUES (5);\nCALL legacy.add_note(6);\nUPDATE legacy.notes SET v = v + "
+      "1;\n");
   ASSERT_EQ(converted.exit_code, 0) << converted.output;
   ExpectSlavesEqual("legacy", {"notes", "orders2"});
   EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT GROUP_CONCAT(id, ':', v ORDER BY id) FROM legacy.notes"),
-            "1:11,3:31,4:41,5:1");
+            "1:11,3:31,4:41,5:1,6:1");
   EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT ENGINE FROM information_schema.TABLES WHERE "
                                              "TABLE_SCHEMA = 'legacy' AND TABLE_NAME = 'notes'"),
             "InnoDB");

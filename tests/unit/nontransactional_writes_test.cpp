@@ -22,7 +22,8 @@ std::vector<std::string> Written(const std::string& sql) {
 
 using Names = std::vector<std::string>;
 
-constexpr char kCatalog[] = "SELECT 'T', TABLE_SCHEMA";
+// AskCatalog's query, which starts with the tables' part or, for routines alone, theirs.
+constexpr char kCatalog[] = "SELECT '";
 
 std::unique_ptr<SqlConnection> Connected(FakeSqlServer& server) {
   std::unique_ptr<SqlConnection> connection;
@@ -45,6 +46,11 @@ class FakeCatalog {
   }
   void Trigger(const std::string& schema, const std::string& table, const std::string& body) {
     rows_[{schema, table}].push_back({"G", schema, table, body, "tr_" + table});
+  }
+  // `body` nullopt: the account may not read it.
+  void Routine(const std::string& schema, const std::string& name, const std::string& type,
+               std::optional<std::string> body) {
+    rows_[{schema, name}].push_back({"R", schema, name, std::move(body), type});
   }
   void ServeOn(FakeSqlServer& server) {
     server.On(kCatalog, [this](const testing::FakeStatement& statement, QueryResult* result) {
@@ -165,6 +171,27 @@ TEST(NontransactionalWritesTest, AWriteThroughAViewOrATriggerThatReachesAMyIsamT
   // One catalog query per level: v2, recent_notes, notes; orders, v2,
   // recent_notes, notes.
   EXPECT_EQ(server.Count(kCatalog), 7u);
+}
+
+TEST(NontransactionalWritesTest, ARoutineCalledThatReachesAMyIsamTableIsRefusedAndAHiddenOneIsNotFollowed) {
+  FakeCatalog catalog;
+  catalog.Table("shop", "notes", "MyISAM");
+  catalog.Table("shop", "orders", "InnoDB");
+  catalog.Routine("shop", "add_note", "PROCEDURE", "BEGIN INSERT INTO notes VALUES (1); END");
+  catalog.Routine("shop", "place", "PROCEDURE", "BEGIN INSERT INTO orders VALUES (1); CALL add_note(); END");
+  catalog.Routine("shop", "note_count", "FUNCTION", "BEGIN CALL shop.place(); RETURN 1; END");
+  catalog.Routine("shop", "opaque", "PROCEDURE", std::nullopt);
+  const Status called = CheckedAgainst(catalog, "CALL place()");
+  EXPECT_NE(called.message().find("`shop`.`notes` is a MyISAM table (written through procedure "
+                                  "`shop`.`place`, procedure `shop`.`add_note`)"),
+            std::string::npos)
+      << called.message();
+  const Status from_a_read = CheckedAgainst(catalog, "SELECT note_count()");
+  EXPECT_NE(from_a_read.message().find("(written through function `shop`.`note_count`, procedure "
+                                       "`shop`.`place`, procedure `shop`.`add_note`)"),
+            std::string::npos)
+      << from_a_read.message();
+  EXPECT_TRUE(CheckedAgainst(catalog, "CALL opaque()").ok()) << "EXECUTE without the right to read the body";
 }
 
 TEST(NontransactionalWritesTest, AViewWhoseDefinitionIsHiddenCannotBeWrittenThrough) {

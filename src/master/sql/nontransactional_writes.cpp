@@ -10,10 +10,28 @@
 namespace ddb {
 namespace {
 
+using Key = std::pair<std::string, std::string>;
+
 std::string Converting(const NonTransactionalTable& found) {
   return ": a write to it stays when its transaction rolls back or the statement fails part way, and the "
          "slaves get only what committed; convert it first with ALTER TABLE " +
          found.table + " ENGINE=InnoDB (nothing was changed)";
+}
+
+// Where a statement (or a body, in `schema`) starts writing: the tables it
+// names and the routines it calls, each once, unqualified names in `schema`.
+WriteStart StartOf(const std::vector<TableName>& tables, const std::vector<Token>& tokens,
+                   const std::string& schema) {
+  WriteStart start;
+  auto add = [&schema](std::vector<Key>* out, const std::string& named_schema, const std::string& name) {
+    Key key{named_schema.empty() ? schema : named_schema, name};
+    if (!key.first.empty() && std::find(out->begin(), out->end(), key) == out->end()) out->push_back(key);
+  };
+  for (const TableName& table : tables) add(&start.tables, table.schema, table.table);
+  for (const std::vector<RoutineName>& called : {ProceduresCalled(tokens), StoredFunctionsCalled(tokens)}) {
+    for (const RoutineName& routine : called) add(&start.routines, routine.schema, routine.name);
+  }
+  return start;
 }
 
 }  // namespace
@@ -24,17 +42,17 @@ Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStat
     known_fine_.clear();
     epoch_ = schema_epoch;
   }
-  std::vector<std::pair<std::string, std::string>> asked;
-  for (const TableName& name : WrittenTables(statement)) {
-    std::pair<std::string, std::string> key{name.schema.empty() ? current_database : name.schema, name.table};
-    if (!key.first.empty() && known_fine_.count(key) == 0) asked.push_back(std::move(key));
-  }
+  WriteStart start = StartOf(WrittenTables(statement), statement.tokens, current_database);
+  std::erase_if(start.tables, [this](const Key& key) { return known_fine_.count({false, key}) != 0; });
+  std::erase_if(start.routines, [this](const Key& key) { return known_fine_.count({true, key}) != 0; });
+  if (start.empty()) return Status::Ok();
   NonTransactionalTable found;
-  if (Status s = FindNonTransactionalReach(connection, asked, &found); !s.ok()) return s;
+  if (Status s = FindNonTransactionalReach(connection, start, &found); !s.ok()) return s;
   if (!found.table.empty()) {
     return Status::Refused(found.table + " is a " + found.engine + " table" + found.path + Converting(found));
   }
-  known_fine_.insert(asked.begin(), asked.end());
+  for (const Key& key : start.tables) known_fine_.insert({false, key});
+  for (const Key& key : start.routines) known_fine_.insert({true, key});
   return Status::Ok();
 }
 
@@ -47,13 +65,10 @@ Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& stat
   const bool block = info.kind == StatementKind::kDml && IsCompoundVerb(info.verb);
   if (!program && !block) return Status::Ok();
   const std::string schema = program ? ProgramSchema(statement.tokens, current_database) : current_database;
-  std::vector<std::pair<std::string, std::string>> asked;
-  for (const TableName& name : TablesWrittenInBody(statement.tokens)) {
-    std::pair<std::string, std::string> key{name.schema.empty() ? schema : name.schema, name.table};
-    if (!key.first.empty() && std::find(asked.begin(), asked.end(), key) == asked.end()) asked.push_back(key);
-  }
+  const WriteStart start = StartOf(TablesWrittenInBody(statement.tokens), statement.tokens, schema);
+  if (start.empty()) return Status::Ok();
   NonTransactionalTable found;
-  if (Status s = FindNonTransactionalReach(connection, asked, &found); !s.ok()) return s;
+  if (Status s = FindNonTransactionalReach(connection, start, &found); !s.ok()) return s;
   if (found.table.empty()) return Status::Ok();
   return Status::Refused("its body writes " + found.table + found.path + ", whose engine is " + found.engine +
                          Converting(found));

@@ -45,7 +45,8 @@ class NontransactionalWrites {
 
  private:
   uint64_t epoch_ = UINT64_MAX;
-  std::set<std::pair<std::string, std::string>> known_fine_;  // (schema, table) seen this epoch
+  // (routine?, schema, name) of tables and routines found fine this epoch.
+  std::set<std::pair<bool, std::pair<std::string, std::string>>> known_fine_;
 };
 
 }  // namespace ddb

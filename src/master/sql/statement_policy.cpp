@@ -258,27 +258,48 @@ bool CallsStoredFunction(std::string_view sql, LexMode mode) {
 
 // Tokens as Tokenize gives them: comments are skipped already (an
 // unterminated one, last, matters to no check here).
-bool CallsStoredFunction(const std::vector<Token>& tokens) {
+std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens) {
+  std::vector<RoutineName> called;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (!IsNameToken(tokens[i]) || !IsOperatorToken(tokens[i + 1], "(")) continue;
+    const bool qualified = i >= 2 && IsOperatorToken(tokens[i - 1], ".") && IsNameToken(tokens[i - 2]);
+    RoutineName name{qualified ? TokenValue(tokens[i - 2]) : "", TokenValue(tokens[i])};
     // `f`(...) and db.f(...) always name a stored function (but for the
     // schemas that hold the built-ins); a stored function, unlike a
     // built-in, may have spaces before its '('.
-    if (tokens[i].kind == TokenKind::kQuotedIdentifier) return true;
-    if (i >= 2 && IsOperatorToken(tokens[i - 1], ".") && IsNameToken(tokens[i - 2])) {
-      if (!IsBuiltinFunctionSchema(TokenValue(tokens[i - 2]))) return true;
+    if (tokens[i].kind == TokenKind::kQuotedIdentifier) {
+      called.push_back(std::move(name));
       continue;
     }
-    const std::string name = AsciiUpper(tokens[i].text);
-    if (Contains(kWordsBeforeParentheses, name) || IsBuiltinFunction(name)) continue;
+    if (qualified) {
+      if (!IsBuiltinFunctionSchema(name.schema)) called.push_back(std::move(name));
+      continue;
+    }
+    const std::string upper = AsciiUpper(tokens[i].text);
+    if (Contains(kWordsBeforeParentheses, upper) || IsBuiltinFunction(upper)) continue;
     if (i > 0 && (IsKeyword(tokens[i - 1], "TABLE") || IsKeyword(tokens[i - 1], "INTO") ||
                   IsKeyword(tokens[i - 1], "FROM") || IsKeyword(tokens[i - 1], "JOIN") ||
                   IsKeyword(tokens[i - 1], "AS"))) {
       continue;  // a table or alias followed by a column list or a derived table's columns
     }
-    return true;
+    called.push_back(std::move(name));
   }
-  return false;
+  return called;
+}
+
+bool CallsStoredFunction(const std::vector<Token>& tokens) { return !StoredFunctionsCalled(tokens).empty(); }
+
+std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens) {
+  std::vector<RoutineName> called;
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!IsKeyword(tokens[i], "CALL") || !IsNameToken(tokens[i + 1])) continue;
+    if (i + 3 < tokens.size() && IsOperatorToken(tokens[i + 2], ".") && IsNameToken(tokens[i + 3])) {
+      called.push_back({TokenValue(tokens[i + 1]), TokenValue(tokens[i + 3])});
+    } else {
+      called.push_back({"", TokenValue(tokens[i + 1])});
+    }
+  }
+  return called;
 }
 
 bool IsCompoundVerb(std::string_view verb) { return Contains(kCompoundVerbs, verb); }

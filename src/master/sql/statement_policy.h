@@ -24,6 +24,17 @@ std::string RefusalFor(const ParsedStatement& statement);
 bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
 bool CallsStoredFunction(const std::vector<Token>& tokens);
 
+// A stored routine as a statement names it; `schema` empty when unqualified.
+struct RoutineName {
+  std::string schema;
+  std::string name;
+};
+// The stored functions `tokens` call (as CallsStoredFunction tells them
+// from built-ins), and the procedures they CALL (a program's body may CALL
+// several).
+std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens);
+std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens);
+
 // Whether a statement starting with `verb` is a compound block (BEGIN NOT
 // ATOMIC ... END, IF ..., LOOP ...), which runs the statements it holds.
 bool IsCompoundVerb(std::string_view verb);

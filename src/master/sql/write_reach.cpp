@@ -2,19 +2,28 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/sql_lexer.h"
+#include "statement_policy.h"
 #include "written_tables.h"
 
 namespace ddb {
 namespace {
 
-using TableKey = std::pair<std::string, std::string>;  // (schema, table)
+using Key = std::pair<std::string, std::string>;  // (schema, name)
 
-std::string Quoted(const TableKey& key) {
-  return QuoteIdentifier(key.first) + "." + QuoteIdentifier(key.second);
-}
+// A table or a routine on the way; tables and routines have names of their own.
+struct Node {
+  bool routine = false;
+  Key key;
+  bool operator<(const Node& other) const {
+    return std::tie(routine, key) < std::tie(other.routine, other.key);
+  }
+};
+
+std::string Quoted(const Key& key) { return QuoteIdentifier(key.first) + "." + QuoteIdentifier(key.second); }
 
 bool IsName(const std::vector<Token>& t, size_t i) {
   return i < t.size() && (t[i].kind == TokenKind::kQuotedIdentifier || t[i].kind == TokenKind::kWord);
@@ -26,83 +35,105 @@ bool IsDot(const std::vector<Token>& t, size_t i) {
 // Every `a`.`b` of a view's definition, and the first two parts of every
 // `a`.`b`.`c`: MariaDB stores a view with its tables qualified, so these
 // hold every table it reads. Columns written `t`.`c` come along too; such a
-// pair names no table, or one the view reads anyway.
-std::vector<TableKey> QualifiedNames(const std::string& definition) {
+// pair names no table, or one the view reads anyway. And the functions it
+// calls.
+std::vector<Node> ViewReaches(const std::string& definition) {
   const std::vector<Token> t = Tokenize(definition);
-  std::vector<TableKey> names;
+  std::vector<Node> nodes;
   for (size_t i = 0; i + 2 < t.size(); ++i) {
     if ((i > 0 && IsDot(t, i - 1)) || !IsName(t, i) || !IsDot(t, i + 1) || !IsName(t, i + 2)) continue;
-    names.emplace_back(TokenValue(t[i]), TokenValue(t[i + 2]));
+    nodes.push_back({false, {TokenValue(t[i]), TokenValue(t[i + 2])}});
   }
-  return names;
+  for (const RoutineName& called : StoredFunctionsCalled(t)) {
+    if (!called.schema.empty()) nodes.push_back({true, {called.schema, called.name}});
+  }
+  return nodes;
 }
 
-// What one trigger body writes, unqualified names in the trigger's schema.
-std::vector<TableKey> WrittenByTrigger(const std::string& schema, const std::string& body) {
-  std::vector<TableKey> names;
-  // TablesWrittenInBody looks past the statement's first token (the
-  // CREATE of a program); a trigger's body may start with its write.
-  for (const TableName& name : TablesWrittenInBody(Tokenize("BEGIN " + body))) {
-    names.emplace_back(name.schema.empty() ? schema : name.schema, name.table);
+// What a trigger's or routine's body writes and calls, unqualified names in
+// the program's schema.
+std::vector<Node> BodyReaches(const std::string& schema, const std::string& body) {
+  // TablesWrittenInBody looks past the statement's first token (the CREATE
+  // of a program); a trigger's body may start with its write.
+  const std::string text = "BEGIN " + body;  // the tokens point into it
+  const std::vector<Token> tokens = Tokenize(text);
+  std::vector<Node> nodes;
+  for (const TableName& name : TablesWrittenInBody(tokens)) {
+    nodes.push_back({false, {name.schema.empty() ? schema : name.schema, name.table}});
   }
-  return names;
+  for (const std::vector<RoutineName>& routines : {ProceduresCalled(tokens), StoredFunctionsCalled(tokens)}) {
+    for (const RoutineName& called : routines) {
+      nodes.push_back({true, {called.schema.empty() ? schema : called.schema, called.name}});
+    }
+  }
+  return nodes;
 }
 
 // One round trip for a level: each table's type and engine, each view's
-// definition and each table's trigger bodies, rows tagged T, V and G. An
-// equality on both names lets MariaDB open just those tables.
-Status AskCatalog(SqlConnection& connection, const std::vector<TableKey>& tables, QueryResult* rows) {
+// definition, each table's trigger bodies and each routine's body, rows
+// tagged T, V, G and R. An equality on both names lets MariaDB open just
+// those objects.
+Status AskCatalog(SqlConnection& connection, const std::vector<Node>& level, QueryResult* rows) {
   std::string sql;
   std::vector<SqlParam> params;
-  auto add = [&](const char* select) {
-    for (const auto& [schema, table] : tables) {
+  auto add = [&](bool routines, const char* select) {
+    for (const Node& node : level) {
+      if (node.routine != routines) continue;
       sql += sql.empty() ? "" : " UNION ALL ";
       sql += select;
-      params.emplace_back(schema);
-      params.emplace_back(table);
+      params.emplace_back(node.key.first);
+      params.emplace_back(node.key.second);
     }
   };
-  add("SELECT 'T', TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_TYPE FROM information_schema.TABLES WHERE "
+  add(false,
+      "SELECT 'T', TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_TYPE FROM information_schema.TABLES WHERE "
       "TABLE_SCHEMA = ? AND TABLE_NAME = ?");
-  add("SELECT 'V', TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, NULL FROM information_schema.VIEWS WHERE "
+  add(false,
+      "SELECT 'V', TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION, NULL FROM information_schema.VIEWS WHERE "
       "TABLE_SCHEMA = ? AND TABLE_NAME = ?");
-  add("SELECT 'G', TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_STATEMENT, TRIGGER_NAME FROM "
+  add(false,
+      "SELECT 'G', TRIGGER_SCHEMA, EVENT_OBJECT_TABLE, ACTION_STATEMENT, TRIGGER_NAME FROM "
       "information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?");
+  add(true,
+      "SELECT 'R', ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION, ROUTINE_TYPE FROM "
+      "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_NAME = ?");
   return connection.ExecuteWithParams(sql, params, rows);
 }
 
 }  // namespace
 
-Status FindNonTransactionalReach(SqlConnection& connection, const std::vector<TableKey>& tables,
+Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& start,
                                  NonTransactionalTable* found) {
   *found = {};
-  std::set<TableKey> seen(tables.begin(), tables.end());
-  std::vector<TableKey> level = tables;
-  std::map<TableKey, std::string> path;  // how the write reaches each table; none for the named ones
+  std::vector<Node> level;
+  for (const Key& table : start.tables) level.push_back({false, table});
+  for (const Key& routine : start.routines) level.push_back({true, routine});
+  std::set<Node> seen(level.begin(), level.end());
+  std::map<Node, std::string> path;  // how the statement reaches each node; none for its own
   for (int depth = 0; !level.empty(); ++depth) {
     if (depth == kMaxWriteReachDepth) {
-      return Status::Refused("a write to " + Quoted(tables.front()) + " reaches more than " +
-                             std::to_string(kMaxWriteReachDepth) +
-                             " levels of views and triggers; ddb cannot check what it changes");
+      return Status::Refused("the statement reaches more than " + std::to_string(kMaxWriteReachDepth) +
+                             " levels of views, triggers and routines; ddb cannot check what it changes");
     }
     QueryResult rows;
     if (Status s = AskCatalog(connection, level, &rows); !s.ok()) return s;
-    std::vector<TableKey> next;
-    auto reach = [&](const TableKey& from, const std::string& how, std::vector<TableKey> names) {
-      for (TableKey& name : names) {
-        if (!seen.insert(name).second) continue;
-        path[name] = (path.count(from) ? path[from] + ", " : "") + how;
-        next.push_back(std::move(name));
+    std::vector<Node> next;
+    auto reach = [&](const Node& from, const std::string& how, std::vector<Node> nodes) {
+      for (Node& node : nodes) {
+        if (!seen.insert(node).second) continue;
+        path[node] = (path.count(from) ? path[from] + ", " : "") + how;
+        next.push_back(std::move(node));
       }
     };
     for (const auto& row : rows.rows) {
       const std::string tag = row.at(0).value_or("");
-      const TableKey key{row.at(1).value_or(""), row.at(2).value_or("")};
+      const Key key{row.at(1).value_or(""), row.at(2).value_or("")};
+      const Node table{false, key};
       const std::string value = row.at(3).value_or("");
       if (tag == "T" && row.at(4).value_or("") != "VIEW" && row.at(3) && value != "InnoDB") {
         found->table = Quoted(key);
         found->engine = value;
-        if (path.count(key)) found->path = " (written through " + path[key] + ")";
+        if (path.count(table)) found->path = " (written through " + path[table] + ")";
         return Status::Ok();
       }
       if (tag == "V") {
@@ -111,11 +142,15 @@ Status FindNonTransactionalReach(SqlConnection& connection, const std::vector<Ta
               "ddb cannot see the definition of view " + Quoted(key) +
               " to check what a write through it changes: the account needs SHOW VIEW on it");
         }
-        reach(key, "view " + Quoted(key), QualifiedNames(value));
+        reach(table, "view " + Quoted(key), ViewReaches(value));
       }
-      if (tag == "G")
-        reach(key, "trigger " + Quoted({key.first, row.at(4).value_or("")}),
-              WrittenByTrigger(key.first, value));
+      if (tag == "G") {
+        reach(table, "trigger " + Quoted({key.first, row.at(4).value_or("")}), BodyReaches(key.first, value));
+      }
+      if (tag == "R" && !value.empty()) {
+        const std::string kind = row.at(4).value_or("") == "FUNCTION" ? "function " : "procedure ";
+        reach({true, key}, kind + Quoted(key), BodyReaches(key.first, value));
+      }
     }
     level = std::move(next);
   }

@@ -11,9 +11,13 @@
 // (MariaDB stores them with every table qualified), triggers through their
 // bodies, to any depth up to kMaxDepth; one catalog query per level.
 //
+// Stored routines are followed too: a procedure a statement or body CALLs,
+// a stored function it calls, through their definitions.
+//
 // A view whose definition the account may not see (SHOW VIEW) is refused:
-// what a write through it changes cannot be checked. Triggers the account
-// may not see (TRIGGER) are not followed; triggers made through ddb were
+// what a write through it changes cannot be checked. Triggers and routines
+// the account may not see are not followed (an application may well EXECUTE
+// a procedure whose body it may not read); those made through ddb were
 // checked when they were created.
 #pragma once
 
@@ -34,10 +38,15 @@ struct NonTransactionalTable {
 
 inline constexpr int kMaxWriteReachDepth = 8;
 
-// `tables` are (schema, table) pairs as statements name them, schema
-// resolved. Fills `found` with the first non-InnoDB table they reach.
-Status FindNonTransactionalReach(SqlConnection& connection,
-                                 const std::vector<std::pair<std::string, std::string>>& tables,
+// Where a statement writes: (schema, name) pairs, schemas resolved.
+struct WriteStart {
+  std::vector<std::pair<std::string, std::string>> tables;    // it writes
+  std::vector<std::pair<std::string, std::string>> routines;  // it calls
+  bool empty() const { return tables.empty() && routines.empty(); }
+};
+
+// Fills `found` with the first non-InnoDB table `start` reaches.
+Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& start,
                                  NonTransactionalTable* found);
 
 }  // namespace ddb
