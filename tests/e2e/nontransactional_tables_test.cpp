@@ -74,5 +74,35 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
             "InnoDB");
 }
 
+// Programs made behind ddb's back (before it, or on a seed's source) were
+// never checked at their CREATE: a statement that reaches one is refused
+// when ddb would have refused the program, and nothing changes anywhere.
+TEST_F(MySqlEndpointTest, ProgramsMadeBehindDdlsBackAreCheckedWhereAStatementReachesThem) {
+  const ProgramRun made = Endpoint("CREATE DATABASE legacy;\nCREATE TABLE legacy.tags (t VARCHAR(64));\n");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
+  for (MariaDbInstance* db : {&cluster_->master_db(), &cluster_->slave_db(0), &cluster_->slave_db(1)}) {
+    db->Execute("CREATE PROCEDURE legacy.tag() INSERT INTO legacy.tags VALUES (UUID())");
+    db->Execute("CREATE PROCEDURE legacy.tag_twice() BEGIN CALL legacy.tag(); CALL legacy.tag(); END");
+  }
+  const ProgramRun refused = Endpoint("CALL legacy.tag_twice();\n");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("procedure `legacy`.`tag` (reached through procedure `legacy`.`tag_twice`) "
+                                "cannot be replayed: the body is unsafe for replication: UUID()"),
+            std::string::npos)
+      << refused.output;
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM legacy.tags"), "0");
+  // Re-created through ddb, it is refused at its CREATE; written safely, it replicates.
+  const ProgramRun again = Endpoint(
+      "DROP PROCEDURE legacy.tag;\nCREATE PROCEDURE legacy.tag() INSERT INTO "
+      "legacy.tags VALUES (UUID());\n");
+  EXPECT_NE(again.output.find("UUID()"), std::string::npos) << again.output;
+  const ProgramRun safe = Endpoint(
+      "CREATE PROCEDURE legacy.tag() INSERT INTO legacy.tags VALUES ('fixed');\nCALL legacy.tag_twice();\n");
+  ASSERT_EQ(safe.exit_code, 0) << safe.output;
+  ExpectSlavesEqual("legacy", {"tags"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT COUNT(*) FROM legacy.tags"), "2");
+}
+
 }  // namespace
 }  // namespace ddb::testing

@@ -194,6 +194,29 @@ TEST(NontransactionalWritesTest, ARoutineCalledThatReachesAMyIsamTableIsRefusedA
   EXPECT_TRUE(CheckedAgainst(catalog, "CALL opaque()").ok()) << "EXECUTE without the right to read the body";
 }
 
+TEST(NontransactionalWritesTest, AProgramMadeBehindDdlsBackThatCouldNotBeReplayedIsRefusedWhereItIsReached) {
+  FakeCatalog catalog;
+  catalog.Table("shop", "orders", "InnoDB");
+  catalog.Trigger("shop", "orders", "SET NEW.token = UUID()");
+  catalog.Routine("shop", "stamp", "PROCEDURE", "BEGIN INSERT INTO log VALUES (@@hostname); END");
+  catalog.Routine("shop", "roll", "FUNCTION", "RETURN FLOOR(RAND() * 6)");
+  catalog.Table("shop", "dice", "InnoDB");
+  const Status fired = CheckedAgainst(catalog, "INSERT INTO orders VALUES (1)");
+  EXPECT_NE(fired.message().find("trigger `shop`.`tr_orders` cannot be replayed: the body is unsafe for "
+                                 "replication: UUID()"),
+            std::string::npos)
+      << fired.message();
+  EXPECT_NE(fired.message().find("re-create it through ddb"), std::string::npos) << fired.message();
+  const Status called = CheckedAgainst(catalog, "CALL stamp()");
+  EXPECT_NE(called.message().find("procedure `shop`.`stamp` cannot be replayed"), std::string::npos)
+      << called.message();
+  EXPECT_NE(called.message().find("hostname"), std::string::npos) << called.message();
+  const Status rolled = CheckedAgainst(catalog, "UPDATE dice SET n = roll()");
+  EXPECT_NE(rolled.message().find("function `shop`.`roll` cannot be replayed: the body calls RAND()"),
+            std::string::npos)
+      << rolled.message();
+}
+
 TEST(NontransactionalWritesTest, AViewWhoseDefinitionIsHiddenCannotBeWrittenThrough) {
   FakeCatalog catalog;
   catalog.View("shop", "secret", "");

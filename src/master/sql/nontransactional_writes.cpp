@@ -37,7 +37,8 @@ WriteStart StartOf(const std::vector<TableName>& tables, const std::vector<Token
 }  // namespace
 
 Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStatement& statement,
-                                     const std::string& current_database, uint64_t schema_epoch) {
+                                     const std::string& current_database, uint64_t schema_epoch,
+                                     bool refuse_unsafe) {
   if (schema_epoch != epoch_) {
     known_fine_.clear();
     epoch_ = schema_epoch;
@@ -47,7 +48,7 @@ Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStat
   std::erase_if(start.routines, [this](const Key& key) { return known_fine_.count({true, key}) != 0; });
   if (start.empty()) return Status::Ok();
   NonTransactionalTable found;
-  if (Status s = FindNonTransactionalReach(connection, start, &found); !s.ok()) return s;
+  if (Status s = FindNonTransactionalReach(connection, start, refuse_unsafe, &found); !s.ok()) return s;
   if (!found.table.empty()) {
     return Status::Refused(found.table + " is a " + found.engine + " table" + found.path + Converting(found));
   }
@@ -57,7 +58,7 @@ Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStat
 }
 
 Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& statement,
-                          const std::string& current_database) {
+                          const std::string& current_database, bool refuse_unsafe) {
   const StatementInfo& info = statement.info;
   const bool program = info.kind == StatementKind::kDdl && info.verb == "CREATE" &&
                        (info.object == "TRIGGER" || info.object == "PROCEDURE" || info.object == "FUNCTION" ||
@@ -68,7 +69,7 @@ Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& stat
   const WriteStart start = StartOf(TablesWrittenInBody(statement.tokens), statement.tokens, schema);
   if (start.empty()) return Status::Ok();
   NonTransactionalTable found;
-  if (Status s = FindNonTransactionalReach(connection, start, &found); !s.ok()) return s;
+  if (Status s = FindNonTransactionalReach(connection, start, refuse_unsafe, &found); !s.ok()) return s;
   if (found.table.empty()) return Status::Ok();
   return Status::Refused("its body writes " + found.table + found.path + ", whose engine is " + found.engine +
                          Converting(found));

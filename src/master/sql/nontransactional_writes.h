@@ -33,7 +33,7 @@ namespace ddb {
 // whose engine is not InnoDB: it would write it inside the calling
 // statement's transaction. Other statements: Ok, without a query.
 Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& statement,
-                          const std::string& current_database);
+                          const std::string& current_database, bool refuse_unsafe = true);
 
 class NontransactionalWrites {
  public:
@@ -41,7 +41,7 @@ class NontransactionalWrites {
   // InnoDB. `schema_epoch` changes whenever a DDL may have changed an
   // engine (ReplicationLog::ddl_count).
   Status Check(SqlConnection& connection, const ParsedStatement& statement,
-               const std::string& current_database, uint64_t schema_epoch);
+               const std::string& current_database, uint64_t schema_epoch, bool refuse_unsafe = true);
 
  private:
   uint64_t epoch_ = UINT64_MAX;

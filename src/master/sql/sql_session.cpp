@@ -146,7 +146,8 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
-  if (Status s = CheckProgramWrites(*connection_, parsed, database_); !s.ok()) return Fail(s);
+  if (Status s = CheckProgramWrites(*connection_, parsed, database_, options_.refuse_unsafe); !s.ok())
+    return Fail(s);
   // A stored function may write: a read, DO or SET (SET @v = f()) that
   // calls one runs as a logged write, so the slaves run it too.
   const bool may_call = info.kind == StatementKind::kRead || info.verb == "DO" ||
@@ -243,7 +244,9 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
     if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
-  if (Status s = nontransactional_.Check(*connection_, parsed, database_, schema_changes()); !s.ok()) {
+  if (Status s =
+          nontransactional_.Check(*connection_, parsed, database_, schema_changes(), options_.refuse_unsafe);
+      !s.ok()) {
     return Fail(s);
   }
   const ReplayTraits traits = InspectForReplay(parsed.tokens);

@@ -175,11 +175,13 @@ std::string RefuseNonTransactionalEngine(const std::vector<Token>& tokens) {
   return "";
 }
 
-std::string RefuseUnloggableBody(const std::vector<Token>& tokens) {
+// `stored`: the body of a program that runs when called or fired (not a
+// compound block run as it is typed).
+std::string RefuseUnloggableBody(const std::vector<Token>& tokens, bool stored) {
   for (size_t i = 1; i < tokens.size(); ++i) {
     // A stored program's RAND() draws from the session that fires or calls
     // it; that statement itself names no RAND(), so no seeds go with it.
-    if (IsKeyword(tokens[0], "CREATE") && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() &&
+    if (stored && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() &&
         IsOperatorToken(tokens[i + 1], "(")) {
       return "the body calls RAND(), whose values a slave cannot reproduce for the statements that fire or "
              "call "
@@ -304,6 +306,15 @@ std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens) {
 
 bool IsCompoundVerb(std::string_view verb) { return Contains(kCompoundVerbs, verb); }
 
+std::string RefusalForStoredBody(const std::vector<Token>& tokens, bool refuse_unsafe) {
+  if (std::string refusal = RefuseUnloggableBody(tokens, true); !refusal.empty()) return refusal;
+  if (std::string refusal = RefuseServerVariables(tokens); !refusal.empty()) return refusal;
+  const ReplayTraits traits = InspectForReplay(tokens);
+  if (refuse_unsafe && !traits.unsafe_reason.empty())
+    return "the body is unsafe for replication: " + traits.unsafe_reason;
+  return "";
+}
+
 std::string RefusalFor(const ParsedStatement& statement) {
   const StatementInfo& info = statement.info;
   const std::vector<Token>& tokens = statement.tokens;
@@ -327,7 +338,7 @@ std::string RefusalFor(const ParsedStatement& statement) {
       }
       if (std::string refusal = RefuseSystemSchemaWrite(tokens); !refusal.empty()) return refusal;
       if (Contains(kCompoundVerbs, info.verb)) {
-        if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
+        if (std::string refusal = RefuseUnloggableBody(tokens, false); !refusal.empty()) return refusal;
       }
       return RefuseServerVariables(tokens);
     }
@@ -348,7 +359,7 @@ std::string RefusalFor(const ParsedStatement& statement) {
         if (std::string refusal = RefuseViewCallingFunctions(tokens); !refusal.empty()) return refusal;
       }
       if (Contains(kRoutineObjects, info.object)) {
-        if (std::string refusal = RefuseUnloggableBody(tokens); !refusal.empty()) return refusal;
+        if (std::string refusal = RefuseUnloggableBody(tokens, true); !refusal.empty()) return refusal;
       }
       return RefuseServerVariables(tokens);
     }

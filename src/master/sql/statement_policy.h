@@ -35,6 +35,13 @@ struct RoutineName {
 std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens);
 std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens);
 
+// Why the body of a stored program (its tokens, from the first of the
+// body) cannot be replayed where a statement reaches it (a procedure it
+// calls, a trigger of a table it writes): what RefusalFor says of the
+// program's CREATE. "" when it can. Unsafe functions count with
+// `refuse_unsafe` (unsafe_statements = refuse).
+std::string RefusalForStoredBody(const std::vector<Token>& tokens, bool refuse_unsafe);
+
 // Whether a statement starting with `verb` is a compound block (BEGIN NOT
 // ATOMIC ... END, IF ..., LOOP ...), which runs the statements it holds.
 bool IsCompoundVerb(std::string_view verb);

@@ -52,11 +52,10 @@ std::vector<Node> ViewReaches(const std::string& definition) {
 
 // What a trigger's or routine's body writes and calls, unqualified names in
 // the program's schema.
-std::vector<Node> BodyReaches(const std::string& schema, const std::string& body) {
-  // TablesWrittenInBody looks past the statement's first token (the CREATE
-  // of a program); a trigger's body may start with its write.
-  const std::string text = "BEGIN " + body;  // the tokens point into it
-  const std::vector<Token> tokens = Tokenize(text);
+// `tokens` start with a word before the body: TablesWrittenInBody looks
+// past the first token (the CREATE of a program), and a trigger's body may
+// start with its write.
+std::vector<Node> BodyReaches(const std::string& schema, const std::vector<Token>& tokens) {
   std::vector<Node> nodes;
   for (const TableName& name : TablesWrittenInBody(tokens)) {
     nodes.push_back({false, {name.schema.empty() ? schema : name.schema, name.table}});
@@ -102,7 +101,7 @@ Status AskCatalog(SqlConnection& connection, const std::vector<Node>& level, Que
 
 }  // namespace
 
-Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& start,
+Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& start, bool refuse_unsafe,
                                  NonTransactionalTable* found) {
   *found = {};
   std::vector<Node> level;
@@ -144,12 +143,21 @@ Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& st
         }
         reach(table, "view " + Quoted(key), ViewReaches(value));
       }
-      if (tag == "G") {
-        reach(table, "trigger " + Quoted({key.first, row.at(4).value_or("")}), BodyReaches(key.first, value));
-      }
-      if (tag == "R" && !value.empty()) {
-        const std::string kind = row.at(4).value_or("") == "FUNCTION" ? "function " : "procedure ";
-        reach({true, key}, kind + Quoted(key), BodyReaches(key.first, value));
+      if (tag == "G" || (tag == "R" && !value.empty())) {
+        const Node from = tag == "G" ? table : Node{true, key};
+        const std::string what = tag == "G" ? "trigger " + Quoted({key.first, row.at(4).value_or("")})
+                                 : row.at(4).value_or("") == "FUNCTION" ? "function " + Quoted(key)
+                                                                        : "procedure " + Quoted(key);
+        const std::string text = "BEGIN " + value;  // the tokens point into it
+        const std::vector<Token> body = Tokenize(text);
+        if (std::string refusal = RefusalForStoredBody(body, refuse_unsafe); !refusal.empty()) {
+          const std::string via = path.count(from) ? " (reached through " + path[from] + ")" : "";
+          return Status::Refused(
+              what + via + " cannot be replayed: " + refusal +
+              "; ddb checks a program made through it when it is created, and this one was "
+              "not: re-create it through ddb to be told what to change");
+        }
+        reach(from, what, BodyReaches(key.first, body));
       }
     }
     level = std::move(next);

@@ -12,7 +12,11 @@
 // bodies, to any depth up to kMaxDepth; one catalog query per level.
 //
 // Stored routines are followed too: a procedure a statement or body CALLs,
-// a stored function it calls, through their definitions.
+// a stored function it calls, through their definitions. Every trigger and
+// routine body on the way must also be one ddb would have let through at
+// its CREATE (statement_policy.h, RefusalForStoredBody): those made behind
+// ddb's back, before it or on a seed's source, are checked here, when a
+// statement reaches them.
 //
 // A view whose definition the account may not see (SHOW VIEW) is refused:
 // what a write through it changes cannot be checked. Triggers and routines
@@ -45,8 +49,10 @@ struct WriteStart {
   bool empty() const { return tables.empty() && routines.empty(); }
 };
 
-// Fills `found` with the first non-InnoDB table `start` reaches.
-Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& start,
+// Fills `found` with the first non-InnoDB table `start` reaches; Refused
+// when a body on the way could not be replayed (`refuse_unsafe`: its
+// unsafe functions count, as unsafe_statements = refuse says).
+Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& start, bool refuse_unsafe,
                                  NonTransactionalTable* found);
 
 }  // namespace ddb
