@@ -78,13 +78,26 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
 // never checked at their CREATE: a statement that reaches one is refused
 // when ddb would have refused the program, and nothing changes anywhere.
 TEST_F(MySqlEndpointTest, ProgramsMadeBehindDdlsBackAreCheckedWhereAStatementReachesThem) {
-  const ProgramRun made = Endpoint("CREATE DATABASE legacy;\nCREATE TABLE legacy.tags (t VARCHAR(64));\n");
+  const ProgramRun made = Endpoint(
+      "CREATE DATABASE legacy;\nCREATE TABLE legacy.tags (t VARCHAR(64));\n"
+      "CREATE TABLE legacy.orders (id INT PRIMARY KEY);\n"
+      "CREATE TABLE legacy.events (n INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(20));\n");
   ASSERT_EQ(made.exit_code, 0) << made.output;
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
   for (MariaDbInstance* db : {&cluster_->master_db(), &cluster_->slave_db(0), &cluster_->slave_db(1)}) {
     db->Execute("CREATE PROCEDURE legacy.tag() INSERT INTO legacy.tags VALUES (UUID())");
     db->Execute("CREATE PROCEDURE legacy.tag_twice() BEGIN CALL legacy.tag(); CALL legacy.tag(); END");
+    db->Execute(
+        "CREATE TRIGGER legacy.order_event AFTER INSERT ON legacy.orders FOR EACH ROW INSERT INTO "
+        "legacy.events "
+        "(what) VALUES ('order')");
   }
+  const ProgramRun fired = Endpoint("INSERT INTO legacy.orders VALUES (1);\n");
+  EXPECT_NE(fired.exit_code, 0);
+  EXPECT_NE(fired.output.find("`legacy`.`events` (reached through trigger `legacy`.`order_event`) has an "
+                              "AUTO_INCREMENT column, n,"),
+            std::string::npos)
+      << fired.output;
   const ProgramRun refused = Endpoint("CALL legacy.tag_twice();\n");
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.output.find("procedure `legacy`.`tag` (reached through procedure `legacy`.`tag_twice`) "
@@ -92,6 +105,7 @@ TEST_F(MySqlEndpointTest, ProgramsMadeBehindDdlsBackAreCheckedWhereAStatementRea
             std::string::npos)
       << refused.output;
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM legacy.tags"), "0");
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM legacy.events"), "0");
   // Re-created through ddb, it is refused at its CREATE; written safely, it replicates.
   const ProgramRun again = Endpoint(
       "DROP PROCEDURE legacy.tag;\nCREATE PROCEDURE legacy.tag() INSERT INTO "

@@ -52,6 +52,10 @@ class FakeCatalog {
                std::optional<std::string> body) {
     rows_[{schema, name}].push_back({"R", schema, name, std::move(body), type});
   }
+  // Answered only where the query asks for it (a table a body inserts into).
+  void AutoIncrement(const std::string& schema, const std::string& table, const std::string& column) {
+    rows_[{schema, table}].push_back({"C", schema, table, column, std::nullopt});
+  }
   void ServeOn(FakeSqlServer& server) {
     server.On(kCatalog, [this](const testing::FakeStatement& statement, QueryResult* result) {
       *result = FakeSqlServer::Rows({"tag", "schema", "name", "value", "extra"}, {});
@@ -61,7 +65,11 @@ class FakeCatalog {
             {std::get<std::string>(statement.params[i]), std::get<std::string>(statement.params[i + 1])});
       }
       for (const auto& key : asked) {
-        for (const Row& row : rows_[key]) result->rows.push_back(row);
+        for (const Row& row : rows_[key]) {
+          const bool asked_for = row[0] != "C" || statement.sql.find("TABLE_NAME = '" + key.second +
+                                                                     "' AND EXTRA") != std::string::npos;
+          if (asked_for) result->rows.push_back(row);
+        }
       }
       return Status::Ok();
     });
@@ -215,6 +223,21 @@ TEST(NontransactionalWritesTest, AProgramMadeBehindDdlsBackThatCouldNotBeReplaye
   EXPECT_NE(rolled.message().find("function `shop`.`roll` cannot be replayed: the body calls RAND()"),
             std::string::npos)
       << rolled.message();
+}
+
+TEST(NontransactionalWritesTest, AProgramMadeBehindDdlsBackThatInsertsIntoAnAutoIncrementTableIsRefused) {
+  FakeCatalog catalog;
+  catalog.Table("shop", "orders", "InnoDB");
+  catalog.AutoIncrement("shop", "orders", "id");
+  catalog.Table("shop", "audit", "InnoDB");
+  catalog.AutoIncrement("shop", "audit", "n");
+  catalog.Trigger("shop", "orders", "INSERT INTO audit (what) VALUES ('order')");
+  EXPECT_TRUE(CheckedAgainst(catalog, "UPDATE audit SET what = 'x'").ok()) << "no body inserts into it";
+  const Status s = CheckedAgainst(catalog, "INSERT INTO orders (v) VALUES (1)");
+  EXPECT_NE(s.message().find("`shop`.`audit` (reached through trigger `shop`.`tr_orders`) has an "
+                             "AUTO_INCREMENT column, n,"),
+            std::string::npos)
+      << s.message() << "\n(the statement's own AUTO_INCREMENT id is logged: not refused for orders.id)";
 }
 
 TEST(NontransactionalWritesTest, AViewWhoseDefinitionIsHiddenCannotBeWrittenThrough) {

@@ -6,6 +6,7 @@
 
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/sql_lexer.h"
+#include "program_ids.h"
 #include "statement_policy.h"
 #include "written_tables.h"
 
@@ -55,7 +56,11 @@ std::vector<Node> ViewReaches(const std::string& definition) {
 // `tokens` start with a word before the body: TablesWrittenInBody looks
 // past the first token (the CREATE of a program), and a trigger's body may
 // start with its write.
-std::vector<Node> BodyReaches(const std::string& schema, const std::vector<Token>& tokens) {
+std::vector<Node> BodyReaches(const std::string& schema, const std::vector<Token>& tokens,
+                              std::set<Key>* inserted) {
+  for (const TableName& name : InsertTargets(tokens)) {
+    inserted->insert({name.schema.empty() ? schema : name.schema, name.table});
+  }
   std::vector<Node> nodes;
   for (const TableName& name : TablesWrittenInBody(tokens)) {
     nodes.push_back({false, {name.schema.empty() ? schema : name.schema, name.table}});
@@ -69,15 +74,17 @@ std::vector<Node> BodyReaches(const std::string& schema, const std::vector<Token
 }
 
 // One round trip for a level: each table's type and engine, each view's
-// definition, each table's trigger bodies and each routine's body, rows
-// tagged T, V, G and R. An equality on both names lets MariaDB open just
-// those objects.
-Status AskCatalog(SqlConnection& connection, const std::vector<Node>& level, QueryResult* rows) {
+// definition, each table's trigger bodies, each routine's body and the
+// AUTO_INCREMENT column of each table a body inserts into, rows tagged T,
+// V, G, R and C. An equality on both names lets MariaDB open just those
+// objects.
+Status AskCatalog(SqlConnection& connection, const std::vector<Node>& level, const std::set<Key>& inserted,
+                  QueryResult* rows) {
   std::string sql;
   std::vector<SqlParam> params;
-  auto add = [&](bool routines, const char* select) {
+  auto add = [&](bool routines, const char* select, bool inserted_only = false) {
     for (const Node& node : level) {
-      if (node.routine != routines) continue;
+      if (node.routine != routines || (inserted_only && inserted.count(node.key) == 0)) continue;
       sql += sql.empty() ? "" : " UNION ALL ";
       sql += select;
       params.emplace_back(node.key.first);
@@ -96,6 +103,10 @@ Status AskCatalog(SqlConnection& connection, const std::vector<Node>& level, Que
   add(true,
       "SELECT 'R', ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION, ROUTINE_TYPE FROM "
       "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? AND ROUTINE_NAME = ?");
+  add(false,
+      "SELECT 'C', TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, NULL FROM information_schema.COLUMNS WHERE "
+      "TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'",
+      /*inserted_only=*/true);
   return connection.ExecuteWithParams(sql, params, rows);
 }
 
@@ -109,13 +120,14 @@ Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& st
   for (const Key& routine : start.routines) level.push_back({true, routine});
   std::set<Node> seen(level.begin(), level.end());
   std::map<Node, std::string> path;  // how the statement reaches each node; none for its own
+  std::set<Key> inserted;            // tables a body on the way inserts into
   for (int depth = 0; !level.empty(); ++depth) {
     if (depth == kMaxWriteReachDepth) {
       return Status::Refused("the statement reaches more than " + std::to_string(kMaxWriteReachDepth) +
                              " levels of views, triggers and routines; ddb cannot check what it changes");
     }
     QueryResult rows;
-    if (Status s = AskCatalog(connection, level, &rows); !s.ok()) return s;
+    if (Status s = AskCatalog(connection, level, inserted, &rows); !s.ok()) return s;
     std::vector<Node> next;
     auto reach = [&](const Node& from, const std::string& how, std::vector<Node> nodes) {
       for (Node& node : nodes) {
@@ -134,6 +146,14 @@ Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& st
         found->engine = value;
         if (path.count(table)) found->path = " (written through " + path[table] + ")";
         return Status::Ok();
+      }
+      if (tag == "C") {
+        return Status::Refused(
+            Quoted(key) + " (reached through " + path[table] + ") has an AUTO_INCREMENT column, " + value +
+            ", that a program on the way inserts into: ids generated inside a program come from each "
+            "server's "
+            "own counter, which rolled-back inserts and concurrent transactions move differently, so a slave "
+            "would store other ids; re-create the program through ddb to be told what to change");
       }
       if (tag == "V") {
         if (value.empty()) {
@@ -157,7 +177,7 @@ Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& st
               "; ddb checks a program made through it when it is created, and this one was "
               "not: re-create it through ddb to be told what to change");
         }
-        reach(from, what, BodyReaches(key.first, body));
+        reach(from, what, BodyReaches(key.first, body, &inserted));
       }
     }
     level = std::move(next);
