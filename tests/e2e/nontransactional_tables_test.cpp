@@ -19,7 +19,8 @@ TEST_F(MySqlEndpointTest, WritesToANonTransactionalTableAreRefusedUntilItIsConve
   for (const std::string sql :
        {"BEGIN;\nINSERT INTO legacy.notes VALUES (2, 20);\nROLLBACK;\n",
         "USE legacy;\nUPDATE notes SET v = 11;\n", "USE legacy;\nDELETE n FROM notes AS n WHERE id = 1;\n",
-        "INSERT INTO legacy.notes VALUES (3, 30), (1, 10);\n"}) {
+        "INSERT INTO legacy.notes VALUES (3, 30), (1, 10);\n",
+        "WITH k AS (SELECT 1 AS id) UPDATE legacy.notes JOIN k USING (id) SET v = 12;\n"}) {
     const ProgramRun refused = Endpoint(sql);
     EXPECT_NE(refused.exit_code, 0) << sql;
     EXPECT_NE(refused.output.find("`legacy`.`notes` is a MyISAM table"), std::string::npos) << refused.output;

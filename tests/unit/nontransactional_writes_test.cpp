@@ -90,7 +90,17 @@ TEST(WrittenTablesTest, TheTablesEachKindOfWriteChanges) {
   EXPECT_EQ(Written("DELETE t1, s.t2.* FROM t1 JOIN s.t2 JOIN t3"),
             (Names{"t1", "s.t2", "t1", "s.t2", "t3"}));
   EXPECT_EQ(Written("DELETE n FROM notes AS n WHERE id = 1"), (Names{"n", "notes"}));
+  EXPECT_EQ(
+      Written("WITH RECURSIVE c (n) AS (SELECT 1 UNION SELECT n + 1 FROM c WHERE n < 3), d AS (SELECT 2) "
+              "UPDATE t JOIN c ON t.id = c.n SET t.v = 0"),
+      (Names{"t", "c"}));
+  EXPECT_EQ(
+      Written("WITH old AS (SELECT id FROM t WHERE v < 0) DELETE FROM t WHERE id IN (SELECT id FROM old)"),
+      Names{"t"});
+  EXPECT_EQ(Written("SET STATEMENT max_statement_time = (1), sql_mode = '' FOR UPDATE t SET v = 1"),
+            Names{"t"});
   EXPECT_TRUE(Written("SELECT * FROM t").empty());
+  EXPECT_TRUE(Written("WITH c AS (SELECT 1) SELECT * FROM c").empty());
   EXPECT_TRUE(Written("CALL p()").empty());
 }
 

@@ -53,6 +53,17 @@ bool ReadTable(const Tokens& t, size_t* i, std::vector<TableName>* out) {
   return true;
 }
 
+// Past the balanced parentheses that open at t[i].
+size_t SkipParentheses(const Tokens& t, size_t i) {
+  int depth = 0;
+  do {
+    if (IsOperatorAt(t, i, "(")) ++depth;
+    if (IsOperatorAt(t, i, ")")) --depth;
+    ++i;
+  } while (i < t.size() && depth > 0);
+  return i;
+}
+
 // Tables from t[i], comma-separated or joined, up to a word in `until`.
 void ReadTables(const Tokens& t, size_t i, std::initializer_list<std::string_view> until,
                 std::vector<TableName>* out) {
@@ -62,12 +73,7 @@ void ReadTables(const Tokens& t, size_t i, std::initializer_list<std::string_vie
       continue;
     }
     if (IsOperatorAt(t, i, "(")) {  // a derived table or ON (...): not written
-      int depth = 0;
-      do {
-        if (IsOperatorAt(t, i, "(")) ++depth;
-        if (IsOperatorAt(t, i, ")")) --depth;
-        ++i;
-      } while (i < t.size() && depth > 0);
+      i = SkipParentheses(t, i);
       continue;
     }
     if (IsKeywordAt(t, i, {"ON", "USING"})) {  // a join condition: skip to the next table
@@ -113,11 +119,36 @@ void WrittenFrom(const Tokens& t, size_t at, std::vector<TableName>* written) {
   }
 }
 
+// Where the statement proper starts: after SET STATEMENT ... FOR and after
+// a WITH clause's common table expressions (WITH [RECURSIVE] name [(cols)]
+// AS (...), ...), which MariaDB allows before UPDATE and DELETE too.
+size_t StatementProper(const Tokens& t) {
+  size_t i = 0;
+  if (IsKeywordAt(t, 0, {"SET"}) && IsKeywordAt(t, 1, {"STATEMENT"})) {
+    for (i = 2; i < t.size() && !IsKeywordAt(t, i, {"FOR"});) {
+      i = IsOperatorAt(t, i, "(") ? SkipParentheses(t, i) : i + 1;
+    }
+    ++i;
+  }
+  if (!IsKeywordAt(t, i, {"WITH"})) return i;
+  ++i;
+  if (IsKeywordAt(t, i, {"RECURSIVE"})) ++i;
+  while (i < t.size()) {
+    ++i;  // the name
+    if (IsOperatorAt(t, i, "(")) i = SkipParentheses(t, i);
+    if (IsKeywordAt(t, i, {"AS"})) ++i;
+    if (IsOperatorAt(t, i, "(")) i = SkipParentheses(t, i);
+    if (!IsOperatorAt(t, i, ",")) break;
+    ++i;
+  }
+  return i;
+}
+
 }  // namespace
 
 std::vector<TableName> WrittenTables(const ParsedStatement& statement) {
   std::vector<TableName> out;
-  WrittenFrom(statement.tokens, 0, &out);
+  WrittenFrom(statement.tokens, StatementProper(statement.tokens), &out);
   return out;
 }
 
