@@ -179,6 +179,18 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"limit without order", {"DELETE FROM t LIMIT 1"}, "ORDER BY"},
       {"nextval", {"INSERT INTO t (v, n) VALUES ('seq', NEXTVAL(seq))"}, "NEXTVAL"},
       {"mysql schema", {"DELETE FROM mysql.proxies_priv WHERE 1 = 0"}, "mysql schema"},
+      // each server's own tables and the invoking account read into data
+      {"processlist into data",
+       {"INSERT INTO t (v, n) SELECT 'p', COUNT(*) FROM information_schema.PROCESSLIST"},
+       "this server's own"},
+      {"status into data",
+       {"UPDATE t SET n = (SELECT COUNT(*) FROM performance_schema.threads) WHERE id = 1"},
+       "this server's own"},
+      {"write with USE mysql",
+       {"USE mysql", "INSERT INTO m.t (v, n) SELECT User, 1 FROM user"},
+       "default database is mysql"},
+      {"sys_guid", {"INSERT INTO t (v, n) VALUES (SYS_GUID(), 1)"}, "SYS_GUID"},
+      {"current_user", {"INSERT INTO t (v, n) VALUES (CURRENT_USER, 1)"}, "CURRENT_USER"},
       {"shutdown", {"SHUTDOWN"}, "SHUTDOWN"},
       {"native replication", {"CHANGE MASTER TO MASTER_HOST = '127.0.0.1'"}, "replication"},
       // ids generated inside stored programs come from each server's own counter

@@ -18,6 +18,30 @@ TEST(ReplaySafetyTest, UuidIsUnsafeAndTheReasonSaysWhatToDo) {
   EXPECT_NE(traits.unsafe_reason.find("application"), std::string::npos);
 }
 
+TEST(ReplaySafetyTest, RandomAndServerLocalBuiltinsAreUnsafe) {
+  for (const char* sql :
+       {"INSERT INTO t VALUES (SYS_GUID())", "INSERT INTO t VALUES (RANDOM_BYTES(16))",
+        "UPDATE t SET h = ENCRYPT('pw')", "INSERT INTO t VALUES (DES_ENCRYPT('x'))",
+        "INSERT INTO t SELECT BINLOG_GTID_POS('b', 4)", "INSERT INTO t VALUES (WSREP_LAST_SEEN_GTID())"}) {
+    EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("gives a different value"), std::string::npos) << sql;
+  }
+}
+
+TEST(ReplaySafetyTest, TheInvokingAccountIsUnsafeInDataButNotWhereItNamesAnAccount) {
+  for (const char* sql : {"INSERT INTO t VALUES (CURRENT_USER())", "INSERT INTO t VALUES (CURRENT_USER)",
+                          "UPDATE t SET who = current_role()", "CALL p(CURRENT_USER)",
+                          "CREATE TABLE t (who VARCHAR(80) DEFAULT (CURRENT_USER()))"}) {
+    EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("slave replays it as its own"), std::string::npos)
+        << sql;
+  }
+  for (const char* sql :
+       {"CREATE DEFINER = CURRENT_USER PROCEDURE p() SELECT 1", "GRANT SELECT ON d.* TO CURRENT_USER",
+        "SET PASSWORD FOR CURRENT_USER() = PASSWORD('x')", "ALTER USER CURRENT_USER() ACCOUNT UNLOCK",
+        "CREATE TRIGGER g BEFORE INSERT ON t FOR EACH ROW SET NEW.who = CURRENT_USER()"}) {
+    EXPECT_TRUE(InspectForReplay(sql).unsafe_reason.empty()) << sql;
+  }
+}
+
 TEST(ReplaySafetyTest, NamesInStringsCommentsAndColumnsDoNotCount) {
   EXPECT_TRUE(InspectForReplay("INSERT INTO t VALUES ('uuid()') /* sysdate() */").unsafe_reason.empty());
   EXPECT_TRUE(InspectForReplay("UPDATE t SET `user` = 1, version = 2 WHERE id = 3").unsafe_reason.empty());

@@ -98,6 +98,12 @@ std::vector<Token> Tokenize(std::string_view sql, bool keep_comments = false, Le
 // compared case-insensitively.
 bool IsKeyword(const Token& token, std::string_view upper_keyword);
 
+// Whether `token` is the operator `op` ("(", ".", "@@", ...).
+bool IsOperator(const Token& token, std::string_view op);
+
+// Whether `token` can name an object: a word or a quoted identifier.
+bool IsName(const Token& token);
+
 // The value a token stands for: a string without its quotes and with escapes
 // resolved, a quoted identifier without backticks; other tokens as written.
 std::string TokenValue(const Token& token);

@@ -1,5 +1,6 @@
 #include "ddb/sql/replay_safety.h"
 
+#include <algorithm>
 #include <set>
 
 #include "ddb/sql/sql_lexer.h"
@@ -37,15 +38,36 @@ constexpr UnsafeFunction kUnsafeFunctions[] = {
     {"NEXTVAL", "SELECT NEXTVAL() first and write the value"},
     {"LASTVAL", "SELECT LASTVAL() first and write the value"},
     {"SETVAL", "set the sequence in its own statement"},
+    {"SYS_GUID", "generate the id in the application, or SELECT SYS_GUID() first and write the value"},
+    {"RANDOM_BYTES",
+     "generate the bytes in the application, or SELECT RANDOM_BYTES() first and write the value"},
+    {"ENCRYPT",
+     "hash in the application (ENCRYPT() calls the host's crypt(), with a random salt when none is given)"},
+    {"DES_ENCRYPT", "use AES_ENCRYPT() with a key you pass (DES_ENCRYPT() may read each server's key file)"},
+    {"DES_DECRYPT", "use AES_DECRYPT() with a key you pass (DES_DECRYPT() may read each server's key file)"},
+    {"BINLOG_GTID_POS", "SELECT BINLOG_GTID_POS() first and write the value"},
+    {"RELEASE_ALL_LOCKS", "release the locks in a separate statement"},
+    {"WSREP_LAST_SEEN_GTID", "SELECT it first and write the value"},
+    {"WSREP_LAST_WRITTEN_GTID", "SELECT it first and write the value"},
+    {"WSREP_SYNC_WAIT_UPTO_GTID", "do not wait inside a write"},
 };
+
+// The account a statement runs as: a slave replays as its own account, so
+// these differ in a statement run by the session (a trigger or a routine
+// of SQL SECURITY DEFINER runs as its definer, the same on every node).
+constexpr UnsafeFunction kInvokerFunctions[] = {
+    {"CURRENT_USER", "write the account as a literal, or SELECT CURRENT_USER() first and write the value"},
+    {"CURRENT_ROLE", "write the role as a literal, or SELECT CURRENT_ROLE() first and write the value"},
+};
+
+// Statements whose expressions run as the session's account.
+constexpr std::string_view kInvokerVerbs[] = {"INSERT", "REPLACE", "UPDATE", "DELETE", "CALL",
+                                              "DO",     "WITH",    "BEGIN",  "IF",     "CASE",
+                                              "LOOP",   "REPEAT",  "WHILE",  "FOR"};
 
 bool IsWordLike(const Token& token) {
   return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier ||
          token.kind == TokenKind::kString;
-}
-
-bool IsOperator(const Token& token, std::string_view op) {
-  return token.kind == TokenKind::kOperator && token.text == op;
 }
 
 // A function call: the name directly followed by '(' (MySQL's default
@@ -107,6 +129,18 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
             traits.unsafe_reason =
                 upper + "() gives a different value when a slave replays the statement; " + unsafe.advice;
           }
+        }
+      }
+      // CURRENT_USER and CURRENT_ROLE need no parentheses.
+      const bool as_invoker =
+          default_depth > 0 ||
+          std::find(std::begin(kInvokerVerbs), std::end(kInvokerVerbs), verb) != std::end(kInvokerVerbs);
+      for (const UnsafeFunction& unsafe : kInvokerFunctions) {
+        if (as_invoker && upper == unsafe.name && traits.unsafe_reason.empty()) {
+          traits.unsafe_reason = upper +
+                                 "() is the account running the statement, and a slave replays it as its "
+                                 "own; " +
+                                 unsafe.advice;
         }
       }
     }

@@ -264,6 +264,14 @@ std::vector<Token> Tokenize(std::string_view sql, bool keep_comments, LexMode mo
   return tokens;
 }
 
+bool IsOperator(const Token& token, std::string_view op) {
+  return token.kind == TokenKind::kOperator && token.text == op;
+}
+
+bool IsName(const Token& token) {
+  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
+}
+
 bool IsKeyword(const Token& token, std::string_view upper_keyword) {
   if (token.kind != TokenKind::kWord || token.text.size() != upper_keyword.size()) return false;
   for (std::size_t i = 0; i < upper_keyword.size(); ++i) {

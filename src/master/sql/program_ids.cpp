@@ -11,14 +11,6 @@ namespace {
 constexpr std::string_view kInsertModifiers[] = {"LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE"};
 constexpr std::string_view kPrograms[] = {"TRIGGER", "FUNCTION", "PROCEDURE", "PACKAGE"};
 
-bool IsName(const Token& token) {
-  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
-}
-
-bool IsOperator(const Token& token, std::string_view op) {
-  return token.kind == TokenKind::kOperator && token.text == op;
-}
-
 bool IsDot(const Token& token) { return IsOperator(token, "."); }
 
 template <typename Words>

@@ -11,6 +11,7 @@
 #include "ddb/sql/sql_lexer.h"
 #include "program_ids.h"
 #include "read_routing_rules.h"
+#include "server_local_tables.h"
 #include "statement_policy.h"
 
 namespace ddb {
@@ -143,6 +144,8 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
         Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
   }
   if (std::string refusal = RefusalFor(parsed); !refusal.empty())
+    return Fail(Status::Refused(std::move(refusal)));
+  if (std::string refusal = RefuseServerLocalTables(parsed, database_); !refusal.empty())
     return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);

@@ -6,6 +6,7 @@
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/builtin_functions.h"
 #include "ddb/sql/sql_lexer.h"
+#include "server_local_tables.h"
 
 namespace ddb {
 namespace {
@@ -103,14 +104,6 @@ bool Contains(const Words& words, std::string_view word) {
 // master's own run of it is what must not escape the log.
 constexpr std::string_view kUnloggableInBodies[] = {"PREPARE", "EXECUTE", "XA"};
 
-bool IsOperatorToken(const Token& token, std::string_view op) {
-  return token.kind == TokenKind::kOperator && token.text == op;
-}
-
-bool IsNameToken(const Token& token) {
-  return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier;
-}
-
 std::string RefuseLocal(const StatementInfo& info, const std::vector<Token>& tokens) {
   for (const LocalVerb& local : kLocalVerbs) {
     if (local.verb != info.verb) continue;
@@ -129,14 +122,14 @@ std::string RefuseLocal(const StatementInfo& info, const std::vector<Token>& tok
 // on replay from the master's session are safe.
 std::string RefuseServerVariables(const std::vector<Token>& tokens) {
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (!IsOperatorToken(tokens[i], "@@")) continue;
+    if (!IsOperator(tokens[i], "@@")) continue;
     size_t name = i + 1;
-    if (name + 2 < tokens.size() && IsOperatorToken(tokens[name + 1], ".") &&
+    if (name + 2 < tokens.size() && IsOperator(tokens[name + 1], ".") &&
         (IsKeyword(tokens[name], "SESSION") || IsKeyword(tokens[name], "GLOBAL") ||
          IsKeyword(tokens[name], "LOCAL"))) {
       name += 2;
     }
-    if (!IsNameToken(tokens[name])) continue;
+    if (!IsName(tokens[name])) continue;
     std::string variable = TokenValue(tokens[name]);
     for (char& c : variable) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (variable == "timestamp") continue;  // pinned by the master and replayed
@@ -161,7 +154,7 @@ std::string RefuseNonTransactionalEngine(const std::vector<Token>& tokens) {
       continue;
     }
     size_t value = i + 1;
-    if (IsOperatorToken(tokens[value], "=") || IsOperatorToken(tokens[value], ":=")) ++value;
+    if (IsOperator(tokens[value], "=") || IsOperator(tokens[value], ":=")) ++value;
     if (value >= tokens.size()) break;
     const std::string engine = AsciiUpper(TokenValue(tokens[value]));
     if (Contains(kNonTransactionalEngines, engine)) {
@@ -181,8 +174,7 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens, bool stored) 
   for (size_t i = 1; i < tokens.size(); ++i) {
     // A stored program's RAND() draws from the session that fires or calls
     // it; that statement itself names no RAND(), so no seeds go with it.
-    if (stored && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() &&
-        IsOperatorToken(tokens[i + 1], "(")) {
+    if (stored && IsKeyword(tokens[i], "RAND") && i + 1 < tokens.size() && IsOperator(tokens[i + 1], "(")) {
       return "the body calls RAND(), whose values a slave cannot reproduce for the statements that fire or "
              "call "
              "it; pass the random value in as a parameter, or write RAND() in the statement itself (its "
@@ -203,9 +195,6 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens, bool stored) 
   return "";
 }
 
-// A direct write to the mysql schema changes accounts or server tables
-// (several of them Aria, not transactional) without the statements that
-// replicate them.
 // A view's query runs at every read of it, where nothing is logged and the
 // read may run on a slave: a stored function it calls could write
 // unlogged there. Its body is what follows the first AS after VIEW (the
@@ -220,16 +209,6 @@ std::string RefuseViewCallingFunctions(const std::vector<Token>& tokens) {
   return "this view calls a stored function, which would run at every read of the view, where ddb logs "
          "nothing (and reads may run on a slave): what the function writes would not replicate; call the "
          "function in the statements that read the view instead (nothing was changed)";
-}
-
-std::string RefuseSystemSchemaWrite(const std::vector<Token>& tokens) {
-  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (IsNameToken(tokens[i]) && AsciiUpper(TokenValue(tokens[i])) == "MYSQL" &&
-        IsOperatorToken(tokens[i + 1], ".")) {
-      return "ddb does not replicate direct writes to the mysql schema; use CREATE USER, GRANT and the like";
-    }
-  }
-  return "";
 }
 
 // Whether a SET asks for an isolation level below REPEATABLE READ, in any of
@@ -263,8 +242,8 @@ bool CallsStoredFunction(std::string_view sql, LexMode mode) {
 std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens) {
   std::vector<RoutineName> called;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (!IsNameToken(tokens[i]) || !IsOperatorToken(tokens[i + 1], "(")) continue;
-    const bool qualified = i >= 2 && IsOperatorToken(tokens[i - 1], ".") && IsNameToken(tokens[i - 2]);
+    if (!IsName(tokens[i]) || !IsOperator(tokens[i + 1], "(")) continue;
+    const bool qualified = i >= 2 && IsOperator(tokens[i - 1], ".") && IsName(tokens[i - 2]);
     RoutineName name{qualified ? TokenValue(tokens[i - 2]) : "", TokenValue(tokens[i])};
     // `f`(...) and db.f(...) always name a stored function (but for the
     // schemas that hold the built-ins); a stored function, unlike a
@@ -294,8 +273,8 @@ bool CallsStoredFunction(const std::vector<Token>& tokens) { return !StoredFunct
 std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens) {
   std::vector<RoutineName> called;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    if (!IsKeyword(tokens[i], "CALL") || !IsNameToken(tokens[i + 1])) continue;
-    if (i + 3 < tokens.size() && IsOperatorToken(tokens[i + 2], ".") && IsNameToken(tokens[i + 3])) {
+    if (!IsKeyword(tokens[i], "CALL") || !IsName(tokens[i + 1])) continue;
+    if (i + 3 < tokens.size() && IsOperator(tokens[i + 2], ".") && IsName(tokens[i + 3])) {
       called.push_back({TokenValue(tokens[i + 1]), TokenValue(tokens[i + 3])});
     } else {
       called.push_back({"", TokenValue(tokens[i + 1])});
@@ -309,6 +288,10 @@ bool IsCompoundVerb(std::string_view verb) { return Contains(kCompoundVerbs, ver
 std::string RefusalForStoredBody(const std::vector<Token>& tokens, bool refuse_unsafe) {
   if (std::string refusal = RefuseUnloggableBody(tokens, true); !refusal.empty()) return refusal;
   if (std::string refusal = RefuseServerVariables(tokens); !refusal.empty()) return refusal;
+  if (std::string table = ServerLocalTableIn(tokens); !table.empty()) {
+    return "the body reads " + table +
+           ", which is each server's own, so a slave replaying it would read its own";
+  }
   const ReplayTraits traits = InspectForReplay(tokens);
   if (refuse_unsafe && !traits.unsafe_reason.empty())
     return "the body is unsafe for replication: " + traits.unsafe_reason;
@@ -336,7 +319,6 @@ std::string RefusalFor(const ParsedStatement& statement) {
                "read; "
                "load the rows with INSERT ... VALUES batches (nothing was changed)";
       }
-      if (std::string refusal = RefuseSystemSchemaWrite(tokens); !refusal.empty()) return refusal;
       if (Contains(kCompoundVerbs, info.verb)) {
         if (std::string refusal = RefuseUnloggableBody(tokens, false); !refusal.empty()) return refusal;
       }
