@@ -71,11 +71,15 @@ TEST(ReadRoutingRulesTest, SetsThatSlavesReproduceKeepReadsRouted) {
   EXPECT_EQ(PinnedBy("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE"), "");
   EXPECT_EQ(PinnedBy("SET GLOBAL max_connections = 10"), "");
   EXPECT_EQ(PinnedBy("SET STATEMENT max_statement_time = 1 FOR SELECT 1"), "");
+  // Replicated variables travel with routed reads too.
+  EXPECT_EQ(
+      PinnedBy("SET group_concat_max_len = 10, lc_time_names = 'de_DE', system_versioning_asof = DEFAULT"),
+      "");
 }
 
 TEST(ReadRoutingRulesTest, SetsThatSlavesCannotReproducePinReadsToTheMaster) {
   EXPECT_EQ(PinnedBy("SET timestamp = 1000"), "timestamp");
-  EXPECT_EQ(PinnedBy("SET @x = 1, SESSION group_concat_max_len = 10"), "group_concat_max_len");
+  EXPECT_EQ(PinnedBy("SET @x = 1, SESSION optimizer_search_depth = 10"), "optimizer_search_depth");
   EXPECT_EQ(PinnedBy("SET @@session.sql_select_limit = 1"), "sql_select_limit");
   EXPECT_EQ(PinnedBy("SET max_execution_time = IF(1, 2, 3), lc_time_names = 'de_DE'"), "max_execution_time");
 }

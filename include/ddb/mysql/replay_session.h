@@ -51,12 +51,22 @@ class ReplaySession {
 };
 
 // The session variables whose value changes what a statement does, and so
-// travel with every logged statement. Numeric ones are sent unquoted.
+// travel with the logged statements. Numeric ones are sent unquoted.
 struct ReplicatedVariable {
   const char* name;
   bool numeric;
+  // Those sessions seldom change (lc_time_names, group_concat_max_len...)
+  // travel only when they differ from MariaDB's own default, this literal;
+  // a replay of a statement without one sets it to this. nullptr: travels
+  // with every statement.
+  const char* usual = nullptr;
 };
 const std::vector<ReplicatedVariable>& ReplicatedVariables();
+
+// How `value`, as SELECT @@session.<variable> reads it, is written in a SET:
+// numbers bare, strings quoted, system_versioning_asof's DEFAULT as the
+// keyword (the string 'DEFAULT' is no point in time).
+std::string ReplicatedVariableLiteral(const ReplicatedVariable& variable, const std::string& value);
 
 // Settings that belong to one statement rather than to the session:
 // insert_id, last_insert_id, rand_seed1/2 and user variables ("@name").

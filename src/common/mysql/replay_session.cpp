@@ -5,6 +5,16 @@
 #include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
+namespace {
+
+bool Carries(const LoggedStatement& statement, std::string_view name) {
+  for (const SessionSetting& setting : statement.settings) {
+    if (setting.name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 const std::vector<ReplicatedVariable>& ReplicatedVariables() {
   static const std::vector<ReplicatedVariable> kVariables = {
@@ -18,8 +28,34 @@ const std::vector<ReplicatedVariable>& ReplicatedVariables() {
       {"auto_increment_offset", true},
       {"div_precision_increment", true},
       {"default_storage_engine", false},
+      // What these change: month and day names (lc_time_names), a CREATE
+      // DATABASE's character set (collation_server), GROUP_CONCAT's cut,
+      // WEEK()'s mode, reads of system-versioned tables, whether CHECK
+      // constraints and `id IS NULL` after an insert apply, TIMESTAMP
+      // columns' defaults, REGEXP's flags, how far long strings sort, what
+      // utf8 means (old_mode), whether a bad CREATE TABLE option is an error,
+      // and where a recursive CTE stops.
+      {"lc_time_names", false, "'en_US'"},
+      {"collation_server", false, "'latin1_swedish_ci'"},
+      {"group_concat_max_len", true, "1048576"},
+      {"default_week_format", true, "0"},
+      {"system_versioning_asof", false, "DEFAULT"},
+      {"check_constraint_checks", true, "1"},
+      {"sql_auto_is_null", true, "0"},
+      {"explicit_defaults_for_timestamp", true, "1"},
+      {"default_regex_flags", false, "''"},
+      {"max_sort_length", true, "1024"},
+      {"old_mode", false, "'UTF8_IS_UTF8MB3'"},
+      {"innodb_strict_mode", true, "1"},
+      {"max_recursive_iterations", true, "1000"},
   };
   return kVariables;
+}
+
+std::string ReplicatedVariableLiteral(const ReplicatedVariable& variable, const std::string& value) {
+  if (variable.numeric && !value.empty()) return value;
+  if (std::string_view(variable.name) == "system_versioning_asof" && value == "DEFAULT") return value;
+  return QuoteString(value);
 }
 
 std::string SelectReplicatedVariablesSql() {
@@ -97,6 +133,12 @@ std::string ReplaySession::ContextAssignments(const LoggedStatement& statement, 
     if (it != settings_.end() && it->second == setting.value) continue;
     add("@@session." + setting.name + " = " + setting.value);
   }
+  for (const ReplicatedVariable& variable : ReplicatedVariables()) {
+    if (variable.usual == nullptr || Carries(statement, variable.name)) continue;
+    auto it = settings_.find(variable.name);
+    if (it != settings_.end() && it->second == variable.usual) continue;
+    add(std::string("@@session.") + variable.name + " = " + variable.usual);
+  }
   if (with_clock && statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
     add("@@session.timestamp = " + TimestampLiteral(statement.timestamp_micros));
   }
@@ -106,6 +148,10 @@ std::string ReplaySession::ContextAssignments(const LoggedStatement& statement, 
 void ReplaySession::RememberContext(const LoggedStatement& statement, bool with_clock) {
   for (const SessionSetting& setting : statement.settings) {
     if (!IsPerStatementSetting(setting.name)) settings_[setting.name] = setting.value;
+  }
+  for (const ReplicatedVariable& variable : ReplicatedVariables()) {
+    if (variable.usual != nullptr && !Carries(statement, variable.name))
+      settings_[variable.name] = variable.usual;
   }
   if (with_clock && statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
 }

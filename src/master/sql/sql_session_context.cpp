@@ -180,8 +180,11 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   settings_.clear();
   for (size_t i = 0; i < variables.size(); ++i) {
     const std::string value = row[i].value_or("");
-    settings_.push_back(
-        {variables[i].name, variables[i].numeric && !value.empty() ? value : QuoteString(value)});
+    std::string literal = ReplicatedVariableLiteral(variables[i], value);
+    // The usual value travels as its absence (the replay sets it).
+    if (variables[i].usual == nullptr || literal != variables[i].usual) {
+      settings_.push_back({variables[i].name, std::move(literal)});
+    }
     if (std::string_view(variables[i].name) == "sql_mode") lex_mode_ = LexModeFor(value);
   }
   server_autocommit_ = row[variables.size()].value_or("1") != "0";

@@ -1,0 +1,61 @@
+#include "ddb/mysql/replay_session.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_sql_connection.h"
+
+namespace ddb {
+namespace {
+
+using testing::FakeSqlServer;
+
+LoggedStatement Statement(std::vector<SessionSetting> settings) {
+  LoggedStatement statement;
+  statement.sql = "INSERT INTO t VALUES (DATE_FORMAT(NOW(), '%W'))";
+  statement.settings = std::move(settings);
+  return statement;
+}
+
+class ReplaySessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Opener()(MySqlEndpoint{}, MySqlOpenOptions{}, &connection_).ok());
+  }
+
+  // The SET that went before the last statement ("" when none did).
+  std::string LastSet() const {
+    const std::vector<std::string> sent = server_.Sql();
+    return sent.size() >= 2 && sent[sent.size() - 2].starts_with("SET ") ? sent[sent.size() - 2] : "";
+  }
+
+  FakeSqlServer server_;
+  std::unique_ptr<SqlConnection> connection_;
+};
+
+TEST_F(ReplaySessionTest, SeldomChangedVariablesTravelOnlyWhenUnusualAndAreSetBackWithout) {
+  ReplaySession session(*connection_);
+  // The first statement sets every seldom-changed variable to MariaDB's
+  // default: the applier's session may start from its server's my.cnf.
+  ASSERT_TRUE(session.Execute(Statement({{"sql_mode", "''"}})).ok());
+  EXPECT_NE(LastSet().find("@@session.lc_time_names = 'en_US'"), std::string::npos) << LastSet();
+  EXPECT_NE(LastSet().find("@@session.system_versioning_asof = DEFAULT"), std::string::npos) << LastSet();
+  ASSERT_TRUE(session.Execute(Statement({{"sql_mode", "''"}, {"lc_time_names", "'de_DE'"}})).ok());
+  EXPECT_EQ(LastSet(), "SET @@session.lc_time_names = 'de_DE'");
+  ASSERT_TRUE(session.Execute(Statement({{"sql_mode", "''"}, {"lc_time_names", "'de_DE'"}})).ok());
+  EXPECT_EQ(LastSet(), "");
+  ASSERT_TRUE(session.Execute(Statement({{"sql_mode", "''"}})).ok());
+  EXPECT_EQ(LastSet(), "SET @@session.lc_time_names = 'en_US'");
+}
+
+TEST(ReplicatedVariableLiteralTest, NumbersBareStringsQuotedAndAsOfDefaultAKeyword) {
+  const ReplicatedVariable number{"group_concat_max_len", true, "1048576"};
+  const ReplicatedVariable text{"lc_time_names", false, "'en_US'"};
+  const ReplicatedVariable as_of{"system_versioning_asof", false, "DEFAULT"};
+  EXPECT_EQ(ReplicatedVariableLiteral(number, "10"), "10");
+  EXPECT_EQ(ReplicatedVariableLiteral(text, "de_DE"), "'de_DE'");
+  EXPECT_EQ(ReplicatedVariableLiteral(as_of, "DEFAULT"), "DEFAULT");
+  EXPECT_EQ(ReplicatedVariableLiteral(as_of, "2020-01-01 00:00:00.000000"), "'2020-01-01 00:00:00.000000'");
+}
+
+}  // namespace
+}  // namespace ddb
