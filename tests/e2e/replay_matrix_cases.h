@@ -189,6 +189,8 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"sysdate", {"INSERT INTO t (v, n) VALUES (SYSDATE(), 1)"}, "SYSDATE"},
       {"limit without order", {"DELETE FROM t LIMIT 1"}, "ORDER BY"},
       {"nextval", {"INSERT INTO t (v, n) VALUES ('seq', NEXTVAL(seq))"}, "NEXTVAL"},
+      {"nextval read", {"SELECT NEXT VALUE FOR seq"}, "sequence"},
+      {"bare rand default", {"CREATE TABLE dr (id INT PRIMARY KEY, r DOUBLE DEFAULT RAND())"}, "RAND"},
       {"mysql schema", {"DELETE FROM mysql.proxies_priv WHERE 1 = 0"}, "mysql schema"},
       // each server's own tables and the invoking account read into data
       {"processlist into data",

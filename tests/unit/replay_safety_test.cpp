@@ -42,6 +42,18 @@ TEST(ReplaySafetyTest, TheInvokingAccountIsUnsafeInDataButNotWhereItNamesAnAccou
   }
 }
 
+TEST(ReplaySafetyTest, SequencesAndBareRandDefaultsAreUnsafe) {
+  EXPECT_NE(InspectForReplay("INSERT INTO t VALUES (NEXT VALUE FOR s)").unsafe_reason.find("NEXT VALUE FOR"),
+            std::string::npos);
+  EXPECT_NE(InspectForReplay("INSERT INTO t VALUES (PREVIOUS VALUE FOR s)").unsafe_reason, "");
+  EXPECT_NE(
+      InspectForReplay("CREATE TABLE t (id INT, r DOUBLE DEFAULT RAND())").unsafe_reason.find("DEFAULT"),
+      std::string::npos);
+  EXPECT_EQ(InspectForReplay("HANDLER t READ NEXT").unsafe_reason, "");
+  // A read of the account is not answered by a slave (it would name its own).
+  EXPECT_NE(InspectForReplay("SELECT CURRENT_USER()").unsafe_reason, "");
+}
+
 TEST(ReplaySafetyTest, NamesInStringsCommentsAndColumnsDoNotCount) {
   EXPECT_TRUE(InspectForReplay("INSERT INTO t VALUES ('uuid()') /* sysdate() */").unsafe_reason.empty());
   EXPECT_TRUE(InspectForReplay("UPDATE t SET `user` = 1, version = 2 WHERE id = 3").unsafe_reason.empty());

@@ -35,9 +35,9 @@ constexpr UnsafeFunction kUnsafeFunctions[] = {
     {"MASTER_POS_WAIT", "do not wait inside a write"},
     {"MASTER_GTID_WAIT", "do not wait inside a write"},
     {"BENCHMARK", "do not benchmark inside a write"},
-    {"NEXTVAL", "SELECT NEXTVAL() first and write the value"},
-    {"LASTVAL", "SELECT LASTVAL() first and write the value"},
-    {"SETVAL", "set the sequence in its own statement"},
+    {"NEXTVAL", "use an AUTO_INCREMENT column, whose ids are logged"},
+    {"LASTVAL", "use an AUTO_INCREMENT column, whose ids are logged"},
+    {"SETVAL", "restart the sequence with ALTER SEQUENCE ... RESTART WITH, which is replicated"},
     {"SYS_GUID", "generate the id in the application, or SELECT SYS_GUID() first and write the value"},
     {"RANDOM_BYTES",
      "generate the bytes in the application, or SELECT RANDOM_BYTES() first and write the value"},
@@ -61,9 +61,9 @@ constexpr UnsafeFunction kInvokerFunctions[] = {
 };
 
 // Statements whose expressions run as the session's account.
-constexpr std::string_view kInvokerVerbs[] = {"INSERT", "REPLACE", "UPDATE", "DELETE", "CALL",
-                                              "DO",     "WITH",    "BEGIN",  "IF",     "CASE",
-                                              "LOOP",   "REPEAT",  "WHILE",  "FOR"};
+constexpr std::string_view kInvokerVerbs[] = {"SELECT", "INSERT", "REPLACE", "UPDATE", "DELETE",
+                                              "CALL",   "DO",     "WITH",    "BEGIN",  "IF",
+                                              "CASE",   "LOOP",   "REPEAT",  "WHILE",  "FOR"};
 
 bool IsWordLike(const Token& token) {
   return token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier ||
@@ -108,7 +108,10 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
         ++i;
         continue;
       }
-      if (default_depth > 0 && upper == "RAND" && IsCall(tokens, i) && traits.unsafe_reason.empty()) {
+      // DEFAULT RAND() needs no parentheses around the call either.
+      const bool default_call = default_depth > 0 || (i > 0 && IsKeyword(tokens[i - 1], "DEFAULT") &&
+                                                      (verb == "CREATE" || verb == "ALTER"));
+      if (default_call && upper == "RAND" && IsCall(tokens, i) && traits.unsafe_reason.empty()) {
         traits.unsafe_reason =
             "a column DEFAULT (RAND()) draws a new value for every row an INSERT adds "
             "without naming the column, which a slave cannot reproduce; leave the default "
@@ -120,6 +123,14 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
       if (upper == "DUPLICATE" && i > 0 && IsKeyword(tokens[i - 1], "ON") && i + 1 < tokens.size() &&
           IsKeyword(tokens[i + 1], "KEY")) {
         traits.updates_on_duplicate_key = true;
+      }
+      // NEXT VALUE FOR s and PREVIOUS VALUE FOR s are NEXTVAL(s) and LASTVAL(s).
+      if ((upper == "NEXT" || upper == "PREVIOUS") && i + 2 < tokens.size() &&
+          IsKeyword(tokens[i + 1], "VALUE") && IsKeyword(tokens[i + 2], "FOR") &&
+          traits.unsafe_reason.empty()) {
+        traits.unsafe_reason = upper +
+                               " VALUE FOR gives a different value when a slave replays the statement; " +
+                               "use an AUTO_INCREMENT column, whose ids are logged";
       }
       if (IsCall(tokens, i)) {
         if (upper == "RAND") traits.uses_rand = true;

@@ -211,6 +211,27 @@ std::string RefuseViewCallingFunctions(const std::vector<Token>& tokens) {
          "function in the statements that read the view instead (nothing was changed)";
 }
 
+// A read that takes a sequence's next value (NEXTVAL(s), NEXT VALUE FOR s)
+// or sets it (SETVAL) moves the sequence on the master alone: sequences are
+// not transactional and each server caches its own block of values, so no
+// replay of the read would leave a slave's sequence where the master's is,
+// and a promoted slave would hand out the same values again.
+std::string RefuseSequenceMoves(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const bool call =
+        (IsKeyword(tokens[i], "NEXTVAL") || IsKeyword(tokens[i], "SETVAL")) && IsOperator(tokens[i + 1], "(");
+    const bool next_value = IsKeyword(tokens[i], "NEXT") && IsKeyword(tokens[i + 1], "VALUE");
+    if (call || next_value) {
+      return "a sequence's next value is taken on the master alone (sequences are not transactional and each "
+             "server caches its own values), so slaves, and a slave promoted later, would hand out the same "
+             "values again; ddb does not replicate sequence positions: use an AUTO_INCREMENT column, whose "
+             "ids "
+             "are logged (nothing was changed)";
+    }
+  }
+  return "";
+}
+
 // Whether a SET asks for an isolation level below REPEATABLE READ, in any of
 // its spellings and scopes: SET [GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL
 // READ COMMITTED, SET tx_isolation = 'READ-UNCOMMITTED', SET
@@ -312,6 +333,7 @@ std::string RefusalFor(const ParsedStatement& statement) {
     }
   }
   switch (info.kind) {
+    case StatementKind::kRead: return RefuseSequenceMoves(tokens);
     case StatementKind::kAdmin: return RefuseLocal(info, tokens);
     case StatementKind::kDml: {
       if (info.verb == "LOAD") {
