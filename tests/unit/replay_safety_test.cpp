@@ -30,7 +30,8 @@ TEST(ReplaySafetyTest, RandomAndServerLocalBuiltinsAreUnsafe) {
 TEST(ReplaySafetyTest, TheInvokingAccountIsUnsafeInDataButNotWhereItNamesAnAccount) {
   for (const char* sql : {"INSERT INTO t VALUES (CURRENT_USER())", "INSERT INTO t VALUES (CURRENT_USER)",
                           "UPDATE t SET who = current_role()", "CALL p(CURRENT_USER)",
-                          "CREATE TABLE t (who VARCHAR(80) DEFAULT (CURRENT_USER()))"}) {
+                          "CREATE TABLE t (who VARCHAR(80) DEFAULT (CURRENT_USER()))",
+                          "ALTER TABLE t ADD who VARCHAR(80) DEFAULT CURRENT_USER"}) {
     EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("slave replays it as its own"), std::string::npos)
         << sql;
   }

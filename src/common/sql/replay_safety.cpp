@@ -143,9 +143,8 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
         }
       }
       // CURRENT_USER and CURRENT_ROLE need no parentheses.
-      const bool as_invoker =
-          default_depth > 0 ||
-          std::find(std::begin(kInvokerVerbs), std::end(kInvokerVerbs), verb) != std::end(kInvokerVerbs);
+      const bool as_invoker = default_call || std::find(std::begin(kInvokerVerbs), std::end(kInvokerVerbs),
+                                                        verb) != std::end(kInvokerVerbs);
       for (const UnsafeFunction& unsafe : kInvokerFunctions) {
         if (as_invoker && upper == unsafe.name && traits.unsafe_reason.empty()) {
           traits.unsafe_reason = upper +
