@@ -44,6 +44,7 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"DO my_writer(1)", ""}, PolicyCase{"LOAD DATA INFILE '/tmp/x' INTO TABLE t", "LOAD DATA"},
         PolicyCase{"LOAD DATA LOCAL INFILE 'x' INTO TABLE t", "LOAD DATA"},
         PolicyCase{"INSERT INTO t VALUES (@@port)", "@@port"},
+        PolicyCase{"INSERT INTO t VALUES (@@global.time_zone)", "@@global.time_zone"},
         PolicyCase{"UPDATE t SET host = @@GLOBAL.hostname", "@@hostname"},
         PolicyCase{"CREATE TABLE t AS SELECT @@server_id AS id", "@@server_id"},
         PolicyCase{"CREATE TABLE t (a INT) ENGINE=MyISAM", "MYISAM"},

@@ -124,6 +124,9 @@ std::string RefuseServerVariables(const std::vector<Token>& tokens) {
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (!IsOperator(tokens[i], "@@")) continue;
     size_t name = i + 1;
+    // @@global.x is the server's own default, never the session's value
+    // that travels with the statement.
+    const bool global = name + 2 < tokens.size() && IsKeyword(tokens[name], "GLOBAL");
     if (name + 2 < tokens.size() && IsOperator(tokens[name + 1], ".") &&
         (IsKeyword(tokens[name], "SESSION") || IsKeyword(tokens[name], "GLOBAL") ||
          IsKeyword(tokens[name], "LOCAL"))) {
@@ -134,11 +137,11 @@ std::string RefuseServerVariables(const std::vector<Token>& tokens) {
     for (char& c : variable) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (variable == "timestamp") continue;  // pinned by the master and replayed
     const auto& replicated = ReplicatedVariables();
-    if (std::any_of(replicated.begin(), replicated.end(),
-                    [&](const ReplicatedVariable& v) { return variable == v.name; })) {
+    if (!global && std::any_of(replicated.begin(), replicated.end(),
+                               [&](const ReplicatedVariable& v) { return variable == v.name; })) {
       continue;
     }
-    return "@@" + variable +
+    return "@@" + std::string(global ? "global." : "") + variable +
            " has each server's own value, so a slave replaying this write would store its own; "
            "SELECT @@" +
            variable + " first and write the value (nothing was changed)";
