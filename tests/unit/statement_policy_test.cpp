@@ -69,6 +69,8 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"BEGIN NOT ATOMIC XA START 'x'; END", "XA"},
         PolicyCase{"CREATE PROCEDURE p() BEGIN INSERT INTO t VALUES (1); END", ""},
         PolicyCase{"GRANT EXECUTE ON PROCEDURE d.p TO u", ""}, PolicyCase{"SHUTDOWN", "SHUTDOWN"},
+        PolicyCase{"CREATE PROCEDURE p() SQL SECURITY INVOKER UPDATE t SET who = CURRENT_USER", "INVOKER"},
+        PolicyCase{"CREATE DEFINER = CURRENT_USER PROCEDURE p() UPDATE t SET who = CURRENT_USER()", ""},
         PolicyCase{"SELECT NEXTVAL(s)", "sequence"}, PolicyCase{"SELECT NEXT VALUE FOR s, 1", "sequence"},
         PolicyCase{"SELECT SETVAL(s, 5)", "sequence"}, PolicyCase{"SELECT LASTVAL(s)", ""},
         PolicyCase{"SELECT next FROM t", ""}, PolicyCase{"BINLOG 'abc'", "BINLOG"},

@@ -214,6 +214,25 @@ std::string RefuseViewCallingFunctions(const std::vector<Token>& tokens) {
          "function in the statements that read the view instead (nothing was changed)";
 }
 
+// A routine of SQL SECURITY INVOKER runs as whoever calls it: on a slave,
+// the applier's account, so CURRENT_USER in its body names another account
+// there (one of SQL SECURITY DEFINER names its definer, the same on every
+// node, as does a trigger).
+std::string RefuseInvokerAccount(const std::vector<Token>& tokens) {
+  size_t i = 0;
+  while (i + 1 < tokens.size() && !(IsKeyword(tokens[i], "SECURITY") && IsKeyword(tokens[i + 1], "INVOKER")))
+    ++i;
+  for (; i < tokens.size(); ++i) {
+    if (IsKeyword(tokens[i], "CURRENT_USER") || IsKeyword(tokens[i], "CURRENT_ROLE")) {
+      return "the routine is SQL SECURITY INVOKER and its body reads " + AsciiUpper(tokens[i].text) +
+             ", which a slave replaying a call would answer with its own account; make it SQL SECURITY "
+             "DEFINER "
+             "or pass the account in as a parameter";
+    }
+  }
+  return "";
+}
+
 // A read that takes a sequence's next value (NEXTVAL(s), NEXT VALUE FOR s)
 // or sets it (SETVAL) moves the sequence on the master alone: sequences are
 // not transactional and each server caches its own block of values, so no
@@ -367,6 +386,7 @@ std::string RefusalFor(const ParsedStatement& statement) {
       }
       if (Contains(kRoutineObjects, info.object)) {
         if (std::string refusal = RefuseUnloggableBody(tokens, true); !refusal.empty()) return refusal;
+        if (std::string refusal = RefuseInvokerAccount(tokens); !refusal.empty()) return refusal;
       }
       return RefuseServerVariables(tokens);
     }
