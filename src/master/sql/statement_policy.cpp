@@ -356,7 +356,9 @@ std::string RefusalFor(const ParsedStatement& statement) {
   }
   switch (info.kind) {
     case StatementKind::kRead: return RefuseSequenceMoves(tokens);
-    case StatementKind::kAdmin: return RefuseLocal(info, tokens);
+    case StatementKind::kAdmin:
+      if (info.verb == "DO") return RefuseSequenceMoves(tokens);  // DO NEXTVAL(s) runs on the master alone
+      return RefuseLocal(info, tokens);
     case StatementKind::kDml: {
       if (info.verb == "LOAD") {
         return "LOAD DATA reads a file on the master's host (or, LOCAL, the client's) that slaves cannot "
@@ -391,6 +393,8 @@ std::string RefusalFor(const ParsedStatement& statement) {
       return RefuseServerVariables(tokens);
     }
     case StatementKind::kSet:
+      if (std::string refusal = RefuseSequenceMoves(tokens); !refusal.empty())
+        return refusal;  // SET @v = NEXTVAL(s)
       if (LowersIsolation(tokens)) {
         return "ddb runs master sessions at REPEATABLE READ or SERIALIZABLE: below it, INSERT ... SELECT and "
                "other "
