@@ -50,6 +50,11 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"group_concat cut",
        {"SET SESSION group_concat_max_len = 5",
         "INSERT IGNORE INTO t (v, n) SELECT GROUP_CONCAT(v ORDER BY id), 2 FROM t"}},
+      // a procedure's SET outlives it, on the master's session and the applier's
+      {"procedure setting the time zone",
+       {"CREATE PROCEDURE set_tz() SET time_zone = '+09:00'", "CALL set_tz()",
+        "INSERT INTO t (v, n) VALUES (NOW(), 7)"}},
+      {"next session, default time zone", {"INSERT INTO t (v, n) VALUES (NOW(), 8)"}},
       {"week mode",
        {"SET default_week_format = 3", "INSERT INTO t (v, n) VALUES ('week', WEEK('2024-12-30'))"}},
       {"sequence", {"CREATE SEQUENCE seq START WITH 10 INCREMENT BY 5"}},

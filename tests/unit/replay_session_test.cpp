@@ -47,6 +47,17 @@ TEST_F(ReplaySessionTest, SeldomChangedVariablesTravelOnlyWhenUnusualAndAreSetBa
   EXPECT_EQ(LastSet(), "SET @@session.lc_time_names = 'en_US'");
 }
 
+TEST_F(ReplaySessionTest, AfterACallTheContextIsSetAgain) {
+  // A procedure may SET what this session remembers as set.
+  ReplaySession session(*connection_);
+  ASSERT_TRUE(session.Execute(Statement({{"time_zone", "'SYSTEM'"}})).ok());
+  LoggedStatement call = Statement({{"time_zone", "'SYSTEM'"}});
+  call.sql = "CALL set_tz()";
+  ASSERT_TRUE(session.Execute(call).ok());
+  ASSERT_TRUE(session.Execute(Statement({{"time_zone", "'SYSTEM'"}})).ok());
+  EXPECT_NE(LastSet().find("@@session.time_zone = 'SYSTEM'"), std::string::npos) << LastSet();
+}
+
 TEST(ReplicatedVariableLiteralTest, NumbersBareStringsQuotedAndAsOfDefaultAKeyword) {
   const ReplicatedVariable number{"group_concat_max_len", true, "1048576"};
   const ReplicatedVariable text{"lc_time_names", false, "'en_US'"};

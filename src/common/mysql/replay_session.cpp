@@ -175,7 +175,12 @@ Status ReplaySession::SetContext(const LoggedStatement& statement) {
 
 Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* result) {
   if (Status s = SetContext(statement); !s.ok()) return s;
-  return connection_.Execute(statement.sql, result);
+  Status s = connection_.Execute(statement.sql, result);
+  // A procedure may SET session variables that outlive it: what this
+  // session remembers as set is no longer known (the master reads its own
+  // session again after a CALL, so the next statements carry the values).
+  if (IsKeyword(SqlLexer(statement.sql).Next(), "CALL")) Forget();
+  return s;
 }
 
 namespace {

@@ -310,6 +310,11 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   if (autocommit_statement) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
+  // A procedure may SET session variables that outlive it (time_zone,
+  // lc_time_names...): the next statements must travel with those.
+  if (info.verb == "CALL") {
+    if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+  }
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);
   return outcome;
