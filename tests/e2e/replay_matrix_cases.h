@@ -195,6 +195,7 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"limit without order", {"DELETE FROM t LIMIT 1"}, "ORDER BY"},
       {"nextval", {"INSERT INTO t (v, n) VALUES ('seq', NEXTVAL(seq))"}, "NEXTVAL"},
       {"nextval read", {"SELECT NEXT VALUE FOR seq"}, "sequence"},
+      {"data directory", {"CREATE TABLE dd (id INT PRIMARY KEY) DATA DIRECTORY = '/tmp'"}, "DATA DIRECTORY"},
       {"bare rand default", {"CREATE TABLE dr (id INT PRIMARY KEY, r DOUBLE DEFAULT RAND())"}, "RAND"},
       {"mysql schema", {"DELETE FROM mysql.proxies_priv WHERE 1 = 0"}, "mysql schema"},
       // each server's own tables and the invoking account read into data

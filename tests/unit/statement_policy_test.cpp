@@ -71,6 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"GRANT EXECUTE ON PROCEDURE d.p TO u", ""}, PolicyCase{"SHUTDOWN", "SHUTDOWN"},
         PolicyCase{"CREATE PROCEDURE p() SQL SECURITY INVOKER UPDATE t SET who = CURRENT_USER", "INVOKER"},
         PolicyCase{"CREATE DEFINER = CURRENT_USER PROCEDURE p() UPDATE t SET who = CURRENT_USER()", ""},
+        PolicyCase{"CREATE TABLE d (id INT) DATA DIRECTORY = '/srv/x'", "DATA DIRECTORY"},
+        PolicyCase{"ALTER TABLE d INDEX DIRECTORY '/srv/x'", "INDEX DIRECTORY"},
         PolicyCase{"SELECT NEXTVAL(s)", "sequence"}, PolicyCase{"DO SETVAL(s, 9)", "sequence"},
         PolicyCase{"SET @id = NEXT VALUE FOR s", "sequence"}, PolicyCase{"DO 1", ""},
         PolicyCase{"SELECT NEXT VALUE FOR s, 1", "sequence"}, PolicyCase{"SELECT SETVAL(s, 5)", "sequence"},

@@ -214,6 +214,23 @@ std::string RefuseViewCallingFunctions(const std::vector<Token>& tokens) {
          "function in the statements that read the view instead (nothing was changed)";
 }
 
+// DATA DIRECTORY and INDEX DIRECTORY name a path on the master's host: a
+// slave's host may lack it, and servers sharing one host cannot hold the
+// same file (MariaDB's own replicas ignore the option, NO_DIR_IN_CREATE).
+std::string RefuseHostPaths(const std::vector<Token>& tokens) {
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if ((IsKeyword(tokens[i], "DATA") || IsKeyword(tokens[i], "INDEX")) &&
+        IsKeyword(tokens[i + 1], "DIRECTORY")) {
+      return AsciiUpper(tokens[i].text) +
+             " DIRECTORY names a path on the master's host, which a slave's host may lack (and servers on "
+             "one host "
+             "cannot share the file); leave it out, so each server keeps the table in its own data directory "
+             "(nothing was changed)";
+    }
+  }
+  return "";
+}
+
 // A routine of SQL SECURITY INVOKER runs as whoever calls it: on a slave,
 // the applier's account, so CURRENT_USER in its body names another account
 // there (one of SQL SECURITY DEFINER names its definer, the same on every
@@ -383,6 +400,7 @@ std::string RefusalFor(const ParsedStatement& statement) {
                "each slave would write on its own); schedule the statement from a client instead";
       }
       if (std::string refusal = RefuseNonTransactionalEngine(tokens); !refusal.empty()) return refusal;
+      if (std::string refusal = RefuseHostPaths(tokens); !refusal.empty()) return refusal;
       if (info.object == "VIEW" && info.verb != "DROP") {
         if (std::string refusal = RefuseViewCallingFunctions(tokens); !refusal.empty()) return refusal;
       }
