@@ -217,7 +217,8 @@ std::string RefuseViewCallingFunctions(const std::vector<Token>& tokens) {
 // DATA DIRECTORY and INDEX DIRECTORY name a path on the master's host: a
 // slave's host may lack it, and servers sharing one host cannot hold the
 // same file (MariaDB's own replicas ignore the option, NO_DIR_IN_CREATE).
-std::string RefuseHostPaths(const std::vector<Token>& tokens) {
+// IMPORT TABLESPACE reads a file only the master's host has.
+std::string RefuseHostFiles(const std::vector<Token>& tokens) {
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     if ((IsKeyword(tokens[i], "DATA") || IsKeyword(tokens[i], "INDEX")) &&
         IsKeyword(tokens[i + 1], "DIRECTORY")) {
@@ -226,6 +227,10 @@ std::string RefuseHostPaths(const std::vector<Token>& tokens) {
              "one host "
              "cannot share the file); leave it out, so each server keeps the table in its own data directory "
              "(nothing was changed)";
+    }
+    if (IsKeyword(tokens[i], "IMPORT") && IsKeyword(tokens[i + 1], "TABLESPACE")) {
+      return "IMPORT TABLESPACE brings in a file from the master's data directory that ddb never logged, and "
+             "that no slave has; load the rows with INSERT statements (nothing was changed)";
     }
   }
   return "";
@@ -400,7 +405,7 @@ std::string RefusalFor(const ParsedStatement& statement) {
                "each slave would write on its own); schedule the statement from a client instead";
       }
       if (std::string refusal = RefuseNonTransactionalEngine(tokens); !refusal.empty()) return refusal;
-      if (std::string refusal = RefuseHostPaths(tokens); !refusal.empty()) return refusal;
+      if (std::string refusal = RefuseHostFiles(tokens); !refusal.empty()) return refusal;
       if (info.object == "VIEW" && info.verb != "DROP") {
         if (std::string refusal = RefuseViewCallingFunctions(tokens); !refusal.empty()) return refusal;
       }
