@@ -196,6 +196,9 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"nextval", {"INSERT INTO t (v, n) VALUES ('seq', NEXTVAL(seq))"}, "NEXTVAL"},
       {"nextval read", {"SELECT NEXT VALUE FOR seq"}, "sequence"},
       {"data directory", {"CREATE TABLE dd (id INT PRIMARY KEY) DATA DIRECTORY = '/tmp'"}, "DATA DIRECTORY"},
+      {"skip locked",
+       {"INSERT INTO t (v, n) SELECT v, n FROM t WHERE id = 1 FOR UPDATE SKIP LOCKED"},
+       "SKIP LOCKED"},
       {"bare rand default", {"CREATE TABLE dr (id INT PRIMARY KEY, r DOUBLE DEFAULT RAND())"}, "RAND"},
       {"mysql schema", {"DELETE FROM mysql.proxies_priv WHERE 1 = 0"}, "mysql schema"},
       // each server's own tables and the invoking account read into data

@@ -51,6 +51,9 @@ TEST(ReplaySafetyTest, SequencesAndBareRandDefaultsAreUnsafe) {
       InspectForReplay("CREATE TABLE t (id INT, r DOUBLE DEFAULT RAND())").unsafe_reason.find("DEFAULT"),
       std::string::npos);
   EXPECT_EQ(InspectForReplay("HANDLER t READ NEXT").unsafe_reason, "");
+  EXPECT_NE(InspectForReplay("INSERT INTO u SELECT id FROM t FOR UPDATE SKIP LOCKED")
+                .unsafe_reason.find("SKIP LOCKED"),
+            std::string::npos);
   // A read of the account is not answered by a slave (it would name its own).
   EXPECT_NE(InspectForReplay("SELECT CURRENT_USER()").unsafe_reason, "");
 }

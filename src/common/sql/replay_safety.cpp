@@ -124,6 +124,16 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
           IsKeyword(tokens[i + 1], "KEY")) {
         traits.updates_on_duplicate_key = true;
       }
+      // Which rows SKIP LOCKED leaves out depends on the locks other sessions
+      // hold on the master at that moment; a slave's replay sees none.
+      if (upper == "SKIP" && i + 1 < tokens.size() && IsKeyword(tokens[i + 1], "LOCKED") &&
+          traits.unsafe_reason.empty()) {
+        traits.unsafe_reason =
+            "SKIP LOCKED leaves out the rows other sessions hold locked on the master at that moment, which "
+            "a "
+            "slave replaying the statement does not see; lock the rows with a plain FOR UPDATE, or read them "
+            "first and write their values";
+      }
       // NEXT VALUE FOR s and PREVIOUS VALUE FOR s are NEXTVAL(s) and LASTVAL(s).
       if ((upper == "NEXT" || upper == "PREVIOUS") && i + 2 < tokens.size() &&
           IsKeyword(tokens[i + 1], "VALUE") && IsKeyword(tokens[i + 2], "FOR") &&
