@@ -122,6 +122,25 @@ TEST_F(SqlSessionTest, APlainBeginCostsNoRoundTripOfItsOwn) {
   ExpectOk("COMMIT");
 }
 
+TEST_F(SqlSessionTest, AndChainOpensTheNextTransactionAtOnce) {
+  ExpectOk("BEGIN");
+  ExpectOk("INSERT INTO t VALUES (1)");
+  ExpectOk("COMMIT AND CHAIN");
+  EXPECT_TRUE(session_.in_transaction());
+  ExpectOk("INSERT INTO t VALUES (2)");
+  ExpectOk("ROLLBACK AND CHAIN");
+  EXPECT_TRUE(session_.in_transaction());
+  ExpectOk("INSERT INTO t VALUES (3)");
+  ExpectOk("ROLLBACK");
+  EXPECT_FALSE(session_.in_transaction());
+  // Only the first transaction committed: the later inserts were not
+  // autocommitted behind the user's ROLLBACK.
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO t VALUES (1)"}}));
+  ExpectOk("BEGIN");
+  ExpectOk("COMMIT AND NO CHAIN");
+  EXPECT_FALSE(session_.in_transaction());
+}
+
 TEST_F(SqlSessionTest, AReadInAFreshTransactionTurnsTheServersAutocommitOff) {
   ExpectOk("SELECT 1");
   ExpectOk("BEGIN");

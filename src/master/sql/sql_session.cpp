@@ -13,6 +13,7 @@
 #include "read_routing_rules.h"
 #include "server_local_tables.h"
 #include "statement_policy.h"
+#include "transaction_statements.h"
 
 namespace ddb {
 namespace {
@@ -34,24 +35,6 @@ bool TouchesMetaSchema(const std::vector<Token>& tokens) {
         AsciiUpper(TokenValue(token)) == "DDB_META") {
       return true;
     }
-  }
-  return false;
-}
-
-// BEGIN, BEGIN WORK or START TRANSACTION, without characteristics.
-bool IsPlainBegin(const std::vector<Token>& tokens) {
-  std::vector<const Token*> words;
-  for (const Token& token : tokens) {
-    if (token.kind != TokenKind::kSemicolon) words.push_back(&token);
-  }
-  if (words.size() == 1) return IsKeyword(*words[0], "BEGIN");
-  return words.size() == 2 && ((IsKeyword(*words[0], "BEGIN") && IsKeyword(*words[1], "WORK")) ||
-                               (IsKeyword(*words[0], "START") && IsKeyword(*words[1], "TRANSACTION")));
-}
-
-bool MentionsAutocommit(const std::vector<Token>& tokens) {
-  for (const Token& token : tokens) {
-    if (IsKeyword(token, "AUTOCOMMIT")) return true;
   }
   return false;
 }
@@ -186,8 +169,8 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     case StatementKind::kDml: return RunDml(sql, parsed);
     case StatementKind::kDdl: return RunDdl(sql, parsed);
     case StatementKind::kBegin: return RunBegin(sql, parsed);
-    case StatementKind::kCommit: return RunCommit();
-    case StatementKind::kRollback: return RunRollback(sql);
+    case StatementKind::kCommit: return RunCommit(parsed);
+    case StatementKind::kRollback: return RunRollback(sql, parsed);
     case StatementKind::kSavepoint: return RunSavepoint(sql);
     case StatementKind::kUse: return RunUse(sql);
     case StatementKind::kSet: return RunSet(sql, parsed);
@@ -336,21 +319,29 @@ ExecutionResult SqlSession::RunBegin(const std::string& sql, const ParsedStateme
   return Ok();
 }
 
-ExecutionResult SqlSession::RunCommit() {
+ExecutionResult SqlSession::RunCommit(const ParsedStatement& parsed) {
   if (!in_transaction_) {
     if (Status s = connection_->Execute("COMMIT"); !s.ok()) return Fail(s);
-    return Ok();
+  } else if (Status s = CommitOpenTransaction(); !s.ok()) {
+    return Fail(s);
   }
-  if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  if (ChainsTransaction(parsed.tokens)) OpenChainedTransaction();
   return Ok();
 }
 
-ExecutionResult SqlSession::RunRollback(const std::string& sql) {
+ExecutionResult SqlSession::RunRollback(const std::string& sql, const ParsedStatement& parsed) {
   Status s = connection_->Execute(sql);
   in_transaction_ = false;
   pending_.clear();
   if (!s.ok()) return Fail(s);
+  if (ChainsTransaction(parsed.tokens)) OpenChainedTransaction();
   return Ok();
+}
+
+void SqlSession::OpenChainedTransaction() {
+  if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
+  in_transaction_ = true;
+  pending_.clear();
 }
 
 ExecutionResult SqlSession::RunSavepoint(const std::string& sql) {

@@ -123,8 +123,10 @@ class SqlSession {
                                       int64_t timestamp, const std::vector<SessionSetting>& context,
                                       QueryResult* result, uint64_t* seq);
   ExecutionResult RunBegin(const std::string& sql, const ParsedStatement& parsed);
-  ExecutionResult RunCommit();
-  ExecutionResult RunRollback(const std::string& sql);
+  ExecutionResult RunCommit(const ParsedStatement& parsed);
+  ExecutionResult RunRollback(const std::string& sql, const ParsedStatement& parsed);
+  // After COMMIT AND CHAIN or ROLLBACK AND CHAIN: the next transaction is open.
+  void OpenChainedTransaction();
   ExecutionResult RunSavepoint(const std::string& sql);
   ExecutionResult RunUse(const std::string& sql);
   ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
