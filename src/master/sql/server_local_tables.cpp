@@ -77,9 +77,8 @@ std::string RefuseServerLocalTables(const ParsedStatement& statement, std::strin
     return "ddb does not replicate direct writes to the mysql schema; use CREATE USER, GRANT and the like";
   }
   return table +
-         " is this server's own (each node's rows differ), so a slave replaying this statement would read "
-         "its "
-         "own; SELECT from it first and write the values (nothing was changed)";
+         " is this server's own (each node's rows differ), so a slave replaying this statement would "
+         "read its own; SELECT from it first and write the values (nothing was changed)";
 }
 
 }  // namespace ddb
