@@ -55,6 +55,7 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
        {"CREATE PROCEDURE set_tz() SET time_zone = '+09:00'", "CALL set_tz()",
         "INSERT INTO t (v, n) VALUES (NOW(), 7)"}},
       {"next session, default time zone", {"INSERT INTO t (v, n) VALUES (NOW(), 8)"}},
+      {"old password hash", {"SET old_passwords = 1", "INSERT INTO t (v, n) VALUES (PASSWORD('pw'), 9)"}},
       {"week mode",
        {"SET default_week_format = 3", "INSERT INTO t (v, n) VALUES ('week', WEEK('2024-12-30'))"}},
       {"sequence", {"CREATE SEQUENCE seq START WITH 10 INCREMENT BY 5"}},

@@ -48,6 +48,7 @@ const std::vector<ReplicatedVariable>& ReplicatedVariables() {
       {"old_mode", false, "'UTF8_IS_UTF8MB3'"},
       {"innodb_strict_mode", true, "1"},
       {"max_recursive_iterations", true, "1000"},
+      {"old_passwords", true, "0"},  // which hash PASSWORD() gives
   };
   return kVariables;
 }
