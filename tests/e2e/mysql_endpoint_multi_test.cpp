@@ -132,5 +132,25 @@ TEST_F(MySqlEndpointTest, ChangeUserStartsAFreshSessionAndFieldListDescribesATab
   ExpectSlavesEqual("f", {"t"});
 }
 
+// AND CHAIN opens the next transaction at once, and RELEASE ends the
+// connection once the transaction has ended, as MariaDB does.
+TEST_F(MySqlEndpointTest, ChainAndReleaseEndTransactionsAsMariaDbDoes) {
+  ASSERT_TRUE(
+      ExecuteThroughEndpoint(*cluster_, {"CREATE DATABASE rel", "CREATE TABLE rel.t (id INT PRIMARY KEY)"})
+          .ok());
+  std::unique_ptr<MySqlConnection> client =
+      ConnectWithin(ClientEndpoint(*cluster_, "rel"), std::chrono::seconds(10));
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(ExecuteEach(*client, {"BEGIN", "INSERT INTO t VALUES (1)", "COMMIT AND CHAIN",
+                                    "INSERT INTO t VALUES (2)", "ROLLBACK AND CHAIN",
+                                    "INSERT INTO t VALUES (3)", "COMMIT RELEASE"})
+                  .ok());
+  EXPECT_FALSE(client->Execute("SELECT 1").ok()) << "the connection outlived COMMIT RELEASE";
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
+  for (int i = 0; i < cluster_->slave_count(); ++i) {
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM rel.t"), "1,3");
+  }
+}
+
 }  // namespace
 }  // namespace ddb::testing

@@ -139,6 +139,10 @@ TEST_F(SqlSessionTest, AndChainOpensTheNextTransactionAtOnce) {
   ExpectOk("BEGIN");
   ExpectOk("COMMIT AND NO CHAIN");
   EXPECT_FALSE(session_.in_transaction());
+  // RELEASE asks the endpoint to end the connection after the reply.
+  EXPECT_TRUE(session_.Execute("COMMIT RELEASE").release);
+  EXPECT_TRUE(session_.Execute("ROLLBACK WORK AND NO CHAIN RELEASE").release);
+  EXPECT_FALSE(session_.Execute("COMMIT NO RELEASE").release);
 }
 
 TEST_F(SqlSessionTest, AReadInAFreshTransactionTurnsTheServersAutocommitOff) {

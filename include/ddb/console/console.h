@@ -28,6 +28,7 @@ struct ExecutionResult {
   std::string answered_by;            // node that answered a read, when worth saying
   std::string info;                   // replaces "Query OK..." when set, e.g. "Database changed"
   std::vector<std::string> warnings;  // from ddb (not MySQL): printed after the result
+  bool release = false;               // COMMIT/ROLLBACK RELEASE: the client's connection ends after the reply
 };
 
 // Prints warnings from ddb itself (not MySQL's), one "Warning (ddb): ..."

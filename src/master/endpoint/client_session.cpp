@@ -249,7 +249,7 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
   const std::string argument(command.begin() + 1, command.end());
   switch (command[0]) {
     case kComQuit: return false;
-    case kComQuery: RunQuery(argument); break;
+    case kComQuery: RunQuery(argument); return !released_;
     case kComInitDb: Reply(session_->Execute("USE " + QuoteIdentifier(argument))); break;
     case kComPing: SendOk(); break;
     case kComStmtPrepare: PrepareStatement(argument); break;
@@ -304,16 +304,17 @@ void ClientSession::RunQuery(const std::string& sql) {
   // last say another follows. The first error ends the command, as in MySQL.
   for (size_t i = 0; i < statements.size(); ++i) {
     const ExecutionResult outcome = Execute(std::string(statements[i]), "");
-    more_results_ = outcome.status.ok() && i + 1 < statements.size();
+    more_results_ = outcome.status.ok() && !released_ && i + 1 < statements.size();
     Reply(outcome);
     more_results_ = false;
-    if (!outcome.status.ok()) break;
+    if (!outcome.status.ok() || released_) break;  // the connection ends after a RELEASE
   }
 }
 
 ExecutionResult ClientSession::Execute(const std::string& sql, const std::string& prepared_sql) {
   if (std::optional<ExecutionResult> killed = RunKill(sql)) return *std::move(killed);
   ExecutionResult outcome = session_->Execute(sql, prepared_sql);
+  if (outcome.status.ok() && outcome.release) released_ = true;
   const bool by_slave = !outcome.answered_by.empty() && outcome.answered_by != "master";
   if (by_slave && !slave_result_types_.Fill(*session_, sql, prepared_sql, &outcome.result)) {
     // The master answers a read whose types cannot be told for sure; a

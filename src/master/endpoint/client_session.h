@@ -182,6 +182,7 @@ class ClientSession {
   uint32_t last_statement_id_ = 0;
   uint8_t sequence_id_ = 0;
   bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, or COM_SET_OPTION turned it on
+  bool released_ = false;          // a COMMIT or ROLLBACK RELEASE ran: the connection ends after its reply
   bool more_results_ = false;      // the reply being sent is not the command's last result
   Status reply_failure_;
   std::chrono::steady_clock::time_point handshake_deadline_;

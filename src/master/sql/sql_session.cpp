@@ -326,7 +326,9 @@ ExecutionResult SqlSession::RunCommit(const ParsedStatement& parsed) {
     return Fail(s);
   }
   if (ChainsTransaction(parsed.tokens)) OpenChainedTransaction();
-  return Ok();
+  ExecutionResult outcome = Ok();
+  outcome.release = ReleasesSession(parsed.tokens);
+  return outcome;
 }
 
 ExecutionResult SqlSession::RunRollback(const std::string& sql, const ParsedStatement& parsed) {
@@ -335,7 +337,9 @@ ExecutionResult SqlSession::RunRollback(const std::string& sql, const ParsedStat
   pending_.clear();
   if (!s.ok()) return Fail(s);
   if (ChainsTransaction(parsed.tokens)) OpenChainedTransaction();
-  return Ok();
+  ExecutionResult outcome = Ok();
+  outcome.release = ReleasesSession(parsed.tokens);
+  return outcome;
 }
 
 void SqlSession::OpenChainedTransaction() {

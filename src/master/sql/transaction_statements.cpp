@@ -19,6 +19,13 @@ bool ChainsTransaction(const std::vector<Token>& tokens) {
   return false;
 }
 
+bool ReleasesSession(const std::vector<Token>& tokens) {
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    if (IsKeyword(tokens[i], "RELEASE") && !IsKeyword(tokens[i - 1], "NO")) return true;
+  }
+  return false;
+}
+
 bool MentionsAutocommit(const std::vector<Token>& tokens) {
   for (const Token& token : tokens) {
     if (IsKeyword(token, "AUTOCOMMIT")) return true;

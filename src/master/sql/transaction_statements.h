@@ -15,6 +15,10 @@ bool IsPlainBegin(const std::vector<Token>& tokens);
 // transaction opens at once.
 bool ChainsTransaction(const std::vector<Token>& tokens);
 
+// COMMIT RELEASE, ROLLBACK WORK AND NO CHAIN RELEASE (not NO RELEASE): the
+// client's connection ends once the transaction has.
+bool ReleasesSession(const std::vector<Token>& tokens);
+
 // A SET that names autocommit.
 bool MentionsAutocommit(const std::vector<Token>& tokens);
 
