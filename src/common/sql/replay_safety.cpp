@@ -90,6 +90,7 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
   bool has_order_by = false;
   bool has_select = false;
   std::string verb;
+  bool invoker_verb = false;  // the verb runs its expressions as the session's account
   // Inside a column's DEFAULT (expression) of a CREATE or ALTER: the
   // parenthesis depth; 0 outside one.
   int default_depth = 0;
@@ -101,7 +102,11 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
     }
     if (token.kind == TokenKind::kWord) {
       const std::string upper = AsciiUpper(token.text);
-      if (verb.empty()) verb = upper;
+      if (verb.empty()) {
+        verb = upper;
+        invoker_verb =
+            std::find(std::begin(kInvokerVerbs), std::end(kInvokerVerbs), verb) != std::end(kInvokerVerbs);
+      }
       if (upper == "DEFAULT" && (verb == "CREATE" || verb == "ALTER") && default_depth == 0 &&
           i + 1 < tokens.size() && IsOperator(tokens[i + 1], "(")) {
         default_depth = 1;
@@ -153,10 +158,8 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
         }
       }
       // CURRENT_USER and CURRENT_ROLE need no parentheses.
-      const bool as_invoker = default_call || std::find(std::begin(kInvokerVerbs), std::end(kInvokerVerbs),
-                                                        verb) != std::end(kInvokerVerbs);
       for (const UnsafeFunction& unsafe : kInvokerFunctions) {
-        if (as_invoker && upper == unsafe.name && traits.unsafe_reason.empty()) {
+        if ((default_call || invoker_verb) && upper == unsafe.name && traits.unsafe_reason.empty()) {
           traits.unsafe_reason = upper +
                                  "() is the account running the statement, and a slave replays it as its "
                                  "own; " +
