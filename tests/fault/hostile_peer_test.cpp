@@ -308,20 +308,24 @@ TEST_F(HostilePeerTest, WrongMagicIsRefused) {
 }
 
 TEST_F(HostilePeerTest, NewerProtocolVersionGetsAnErrorFrameNamingBothVersions) {
-  // A version-3 peer two ways: a Hello in a version-3 frame, and (as
-  // protocol.md tells a newer slave to do) a Hello in a version-2 frame that
-  // offers only version 3.
-  std::vector<uint8_t> v3_frame = HelloFrame("slave1");
-  boost::endian::store_big_u16(v3_frame.data() + 4, 3);  // the CRC covers only the payload
-  std::vector<uint8_t> v3_only_hello = HelloFrame("slave1", 3, 3);
+  // A peer one version ahead, two ways: a Hello in a frame of the newer
+  // version, and (as protocol.md tells a newer slave to do) a Hello in a
+  // frame of this version that offers only the newer one.
+  const uint16_t newer = kProtocolVersion + 1;
+  const std::string ours = std::to_string(kProtocolVersion);
+  const std::string theirs = std::to_string(newer);
+  std::vector<uint8_t> newer_frame = HelloFrame("slave1");
+  boost::endian::store_big_u16(newer_frame.data() + 4, newer);  // the CRC covers only the payload
+  std::vector<uint8_t> newer_only_hello = HelloFrame("slave1", newer, newer);
 
   struct Case {
     std::vector<uint8_t> bytes;
     std::string expected_text;
   };
   const std::vector<Case> cases = {
-      {v3_frame, "protocol version 3, this node speaks 2"},
-      {v3_only_hello, "slave speaks protocol versions 3..3, this master speaks 2"},
+      {newer_frame, "protocol version " + theirs + ", this node speaks " + ours},
+      {newer_only_hello,
+       "slave speaks protocol versions " + theirs + ".." + theirs + ", this master speaks " + ours},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.expected_text);

@@ -138,7 +138,7 @@ TEST_F(FrameTest, WrongVersionIsRefusedNamingBothVersions) {
   FrameHeader header;
   Status s = DecodeFrameHeader(Header(), &header);
   EXPECT_EQ(s.code(), Status::Code::kRefused);
-  EXPECT_EQ(s.message(), "protocol version 7, this node speaks 2");
+  EXPECT_EQ(s.message(), "protocol version 7, this node speaks " + std::to_string(kProtocolVersion));
 }
 
 TEST_F(FrameTest, UnknownTypeIsCorruption) {

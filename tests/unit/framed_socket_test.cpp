@@ -154,7 +154,7 @@ TEST_F(FramedSocketTest, WrongVersionIsRefused) {
   Frame frame;
   Status s = Run(server_->ReadFrame(&frame, milliseconds(2000)));
   EXPECT_EQ(s.code(), Status::Code::kRefused) << s.ToString();
-  EXPECT_EQ(s.message(), "protocol version 9, this node speaks 2");
+  EXPECT_EQ(s.message(), "protocol version 9, this node speaks " + std::to_string(kProtocolVersion));
 }
 
 TEST_F(FramedSocketTest, FrameAboveReadersLimitIsRejected) {

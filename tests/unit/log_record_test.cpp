@@ -1,5 +1,7 @@
 #include "ddb/base/log_record.h"
 
+#include "ddb/base/wire.h"
+
 #include <string>
 #include <vector>
 
@@ -131,6 +133,113 @@ TEST(LogRecordTest, HugeSettingCountIsRejectedWithoutAllocating) {
   Status s = DecodeRecordBody(body, &decoded);
   EXPECT_EQ(s.code(), Status::Code::kCorruption);
   EXPECT_NE(s.message().find("settings"), std::string::npos) << s.message();
+}
+
+// A transaction of three statements in one session: the same session
+// settings each time, the INSERT with an insert_id of its own.
+LogRecord TransactionOfThree() {
+  const std::vector<SessionSetting> session = {{"sql_mode", "'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'"},
+                                               {"time_zone", "'SYSTEM'"},
+                                               {"character_set_client", "'utf8mb4'"}};
+  LogRecord record;
+  record.statements.push_back({"UPDATE t SET k = k + 1 WHERE id = 7", "shop", 10, session});
+  LoggedStatement insert{"INSERT INTO t (v) VALUES ('x')", "shop", 11, session};
+  insert.settings.push_back({"insert_id", "42"});
+  record.statements.push_back(insert);
+  record.statements.push_back({"DELETE FROM t WHERE id = 3", "shop", 12, session});
+  return record;
+}
+
+// The same record in format 1, byte for byte as versions before protocol 3
+// wrote it: logs written then are still read.
+std::vector<uint8_t> FormatOneBody(const LogRecord& record) {
+  ByteWriter writer;
+  writer.U8(static_cast<uint8_t>(record.kind));
+  writer.U32(static_cast<uint32_t>(record.statements.size()));
+  for (const LoggedStatement& statement : record.statements) {
+    writer.Bytes(statement.sql);
+    writer.Bytes(statement.default_database);
+    writer.I64(statement.timestamp_micros);
+    writer.U32(static_cast<uint32_t>(statement.settings.size()));
+    for (const SessionSetting& setting : statement.settings) {
+      writer.Bytes(setting.name);
+      writer.Bytes(setting.value);
+    }
+  }
+  return writer.Take();
+}
+
+TEST(LogRecordTest, StatementsShareTheSettingsTheyHaveInCommon) {
+  const LogRecord original = TransactionOfThree();
+  const std::vector<uint8_t> body = EncodeRecordBody(original);
+  LogRecord decoded;
+  ASSERT_TRUE(DecodeRecordBody(body, &decoded).ok());
+  EXPECT_EQ(decoded.statements, original.statements);
+  // The session's settings are written once: the second and third
+  // statements add 8 bytes of counts, not ~110 of settings, each (the
+  // INSERT adds its insert_id).
+  const std::vector<uint8_t> unshared = FormatOneBody(original);
+  EXPECT_LT(body.size() + 150, unshared.size()) << body.size() << " vs " << unshared.size();
+}
+
+TEST(LogRecordTest, FormatOneBodiesStillDecode) {
+  for (const LogRecord& original : {SampleRecord(), TransactionOfThree()}) {
+    LogRecord decoded;
+    ASSERT_TRUE(DecodeRecordBody(FormatOneBody(original), &decoded).ok());
+    EXPECT_EQ(decoded.statements, original.statements);
+  }
+  LogRecord gap;
+  gap.kind = RecordKind::kGap;
+  LogRecord decoded;
+  ASSERT_TRUE(DecodeRecordBody(FormatOneBody(gap), &decoded).ok());
+  EXPECT_EQ(decoded.kind, RecordKind::kGap);
+}
+
+TEST(LogRecordTest, SharingMoreSettingsThanThePreviousStatementHasIsRejected) {
+  LogRecord record;
+  record.statements.push_back({"DO 1", "", 0, {{"a", "1"}}});
+  record.statements.push_back({"DO 2", "", 0, {{"a", "1"}}});
+  std::vector<uint8_t> body = EncodeRecordBody(record);
+  // The last statement: ..., shared_count u32 (= 1), setting_count u32 (= 0).
+  boost::endian::store_big_u32(&body[body.size() - 8], 2);
+  LogRecord decoded;
+  Status s = DecodeRecordBody(body, &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("statement 1 shares 2 settings with a statement that has 1"), std::string::npos)
+      << s.message();
+  // The first statement has none before it to share with.
+  body = EncodeRecordBody(record);
+  const size_t first_shared = 1 + 1 + 4 + (4 + 4) + 4 + 8;  // kind, format, count, "DO 1", "", timestamp
+  boost::endian::store_big_u32(&body[first_shared], 1);
+  s = DecodeRecordBody(body, &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("statement 0 shares 1 settings with a statement that has 0"), std::string::npos)
+      << s.message();
+}
+
+TEST(LogRecordTest, SharingFewerSettingsThanItCouldIsRejected) {
+  // Two byte strings must not mean the same record: a statement that lists
+  // a setting it could have taken from the one before is not canonical.
+  LogRecord record;
+  record.statements.push_back({"DO 1", "", 0, {{"a", "1"}}});
+  record.statements.push_back({"DO 2", "", 0, {{"a", "1"}}});
+  ByteWriter writer;
+  writer.U8(static_cast<uint8_t>(RecordKind::kTransaction));
+  writer.U8(kRecordBodyFormat);
+  writer.U32(2);
+  for (const LoggedStatement& statement : record.statements) {
+    writer.Bytes(statement.sql);
+    writer.Bytes(statement.default_database);
+    writer.I64(statement.timestamp_micros);
+    writer.U32(0);  // shares nothing, though the second could share "a"
+    writer.U32(1);
+    writer.Bytes("a");
+    writer.Bytes("1");
+  }
+  LogRecord decoded;
+  const Status s = DecodeRecordBody(writer.Take(), &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("statement 1 repeats a setting it shares"), std::string::npos) << s.message();
 }
 
 TEST(LogRecordTest, FailedDecodeLeavesRecordUntouched) {

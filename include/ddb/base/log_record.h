@@ -5,10 +5,15 @@
 // frames, so a record read back from the table is forwarded without
 // re-encoding. seq and committed_at are table columns, hence not in the body.
 //
-// Body (big-endian, strings are u32 length + bytes):
-//   kind u8, statement_count u32, statement*
+// Body (big-endian, strings are u32 length + bytes), format 2:
+//   kind u8, format u8 = 2, statement_count u32, statement*
 //   statement := sql, default_database, timestamp_micros i64,
-//                setting_count u32, (name, value)*
+//                shared_count u32, setting_count u32, (name, value)*
+// A statement's settings are the previous statement's first shared_count
+// ones, then its own: a transaction's statements carry their session's ten
+// or so settings once, not once each. Format 1 (written before protocol
+// version 3, and still read from older log rows) has no format byte and no
+// shared_count.
 // kRecord payload:
 //   seq u64, committed_at_micros i64, body
 #pragma once
@@ -51,12 +56,18 @@ struct LogRecord {
   bool operator==(const LogRecord&) const = default;
 };
 
-// Everything except seq and committed_at: kind, statement count, statements.
+// The body format EncodeRecordBody writes (the body's second byte).
+inline constexpr uint8_t kRecordBodyFormat = 2;
+
+// Everything except seq and committed_at: kind, format, statement count,
+// statements.
 std::vector<uint8_t> EncodeRecordBody(const LogRecord& record);
 
 // Fills record->kind and record->statements (seq and committed_at are left
-// alone). Rejects an unknown kind, trailing bytes, and counts larger than the
-// remaining bytes could hold, before reserving anything.
+// alone); reads format 1 too. Rejects an unknown kind, trailing bytes,
+// counts larger than the remaining bytes could hold (before reserving
+// anything), and a format 2 body that shares fewer settings than it could
+// (so a format 2 body re-encodes to the same bytes).
 Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record);
 
 // The kRecord frame payload: seq u64, committed_at i64, then the body bytes.

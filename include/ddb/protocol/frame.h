@@ -32,7 +32,7 @@
 namespace ddb {
 
 inline constexpr uint32_t kFrameMagic = 0x44444221;  // "DDB!"
-inline constexpr uint16_t kProtocolVersion = 2;
+inline constexpr uint16_t kProtocolVersion = 3;
 inline constexpr size_t kFrameHeaderSize = 16;
 // Large enough for any single transaction we expect to replicate, small enough
 // that one bad length cannot exhaust memory.

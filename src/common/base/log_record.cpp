@@ -7,6 +7,11 @@
 namespace ddb {
 namespace {
 
+// Format 2 puts its number right after the kind. A format 1 body has the
+// high byte of its statement count there, which is 0 for any body a frame
+// can carry (kMaxFramePayload is 64 MiB; a statement takes at least 20 bytes).
+constexpr uint8_t kFormatShared = kRecordBodyFormat;
+
 // The fewest bytes one encoded element can take: used to reject a count the
 // remaining bytes could never hold, before reserving memory for it.
 constexpr size_t kMinStatementSize = 4 + 4 + 8 + 4;  // sql, database, timestamp, setting count
@@ -16,11 +21,33 @@ Status RecordTruncated(const std::string& what) {
   return Status::Corruption("log record truncated in " + what);
 }
 
-Status DecodeStatement(ByteReader* reader, size_t index, LoggedStatement* statement) {
+// How many leading settings `settings` has in common with `previous`: a
+// transaction's statements share their session's settings, only the
+// per-statement ones (insert_id...) at the end differ.
+size_t SharedPrefix(const std::vector<SessionSetting>& previous,
+                    const std::vector<SessionSetting>& settings) {
+  size_t shared = 0;
+  while (shared < previous.size() && shared < settings.size() && previous[shared] == settings[shared]) {
+    ++shared;
+  }
+  return shared;
+}
+
+// `previous` is the statement before this one in the record (nullptr for
+// the first); format 2 takes its first `shared` settings from it.
+Status DecodeStatement(ByteReader* reader, size_t index, bool format_shared, const LoggedStatement* previous,
+                       LoggedStatement* statement) {
   const std::string where = "statement " + std::to_string(index);
   if (!reader->Bytes(&statement->sql)) return RecordTruncated(where + " sql");
   if (!reader->Bytes(&statement->default_database)) return RecordTruncated(where + " database");
   if (!reader->I64(&statement->timestamp_micros)) return RecordTruncated(where + " timestamp");
+  uint32_t shared = 0;
+  if (format_shared && !reader->U32(&shared)) return RecordTruncated(where + " shared setting count");
+  const size_t available = previous == nullptr ? 0 : previous->settings.size();
+  if (shared > available) {
+    return Status::Corruption("log record " + where + " shares " + std::to_string(shared) +
+                              " settings with a statement that has " + std::to_string(available));
+  }
   uint32_t setting_count = 0;
   if (!reader->U32(&setting_count)) return RecordTruncated(where + " setting count");
   if (setting_count > reader->remaining() / kMinSettingSize) {
@@ -28,13 +55,23 @@ Status DecodeStatement(ByteReader* reader, size_t index, LoggedStatement* statem
                               " settings in " + std::to_string(reader->remaining()) + " bytes");
   }
   statement->settings.clear();
-  statement->settings.reserve(setting_count);
+  statement->settings.reserve(shared + setting_count);
+  if (shared != 0) {
+    statement->settings.assign(previous->settings.begin(),
+                               previous->settings.begin() + static_cast<std::ptrdiff_t>(shared));
+  }
   for (uint32_t i = 0; i < setting_count; ++i) {
     SessionSetting setting;
     if (!reader->Bytes(&setting.name) || !reader->Bytes(&setting.value)) {
       return RecordTruncated(where + " setting " + std::to_string(i));
     }
     statement->settings.push_back(std::move(setting));
+  }
+  // The encoder shares as many as it can: one meaning, one encoding.
+  if (format_shared && setting_count != 0 && shared < available &&
+      previous->settings[shared] == statement->settings[shared]) {
+    return Status::Corruption("log record " + where +
+                              " repeats a setting it shares with the statement before it");
   }
   return Status::Ok();
 }
@@ -44,16 +81,21 @@ Status DecodeStatement(ByteReader* reader, size_t index, LoggedStatement* statem
 std::vector<uint8_t> EncodeRecordBody(const LogRecord& record) {
   ByteWriter writer;
   writer.U8(static_cast<uint8_t>(record.kind));
+  writer.U8(kFormatShared);
   writer.U32(static_cast<uint32_t>(record.statements.size()));
+  const std::vector<SessionSetting>* previous = nullptr;
   for (const LoggedStatement& statement : record.statements) {
     writer.Bytes(statement.sql);
     writer.Bytes(statement.default_database);
     writer.I64(statement.timestamp_micros);
-    writer.U32(static_cast<uint32_t>(statement.settings.size()));
-    for (const SessionSetting& setting : statement.settings) {
-      writer.Bytes(setting.name);
-      writer.Bytes(setting.value);
+    const size_t shared = previous == nullptr ? 0 : SharedPrefix(*previous, statement.settings);
+    writer.U32(static_cast<uint32_t>(shared));
+    writer.U32(static_cast<uint32_t>(statement.settings.size() - shared));
+    for (size_t i = shared; i < statement.settings.size(); ++i) {
+      writer.Bytes(statement.settings[i].name);
+      writer.Bytes(statement.settings[i].value);
     }
+    previous = &statement.settings;
   }
   return writer.Take();
 }
@@ -66,6 +108,9 @@ Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
       kind != static_cast<uint8_t>(RecordKind::kDdl) && kind != static_cast<uint8_t>(RecordKind::kGap)) {
     return Status::Corruption("log record has unknown kind " + std::to_string(kind));
   }
+  const bool format_shared = body.size() > 1 && body[1] == kFormatShared;
+  uint8_t format = 0;
+  if (format_shared) reader.U8(&format);
   uint32_t count = 0;
   if (!reader.U32(&count)) return RecordTruncated("statement count");
   if (kind == static_cast<uint8_t>(RecordKind::kGap) && count != 0) {
@@ -79,7 +124,8 @@ Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
   statements.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     LoggedStatement statement;
-    Status s = DecodeStatement(&reader, i, &statement);
+    Status s = DecodeStatement(&reader, i, format_shared, statements.empty() ? nullptr : &statements.back(),
+                               &statement);
     if (!s.ok()) return s;
     statements.push_back(std::move(statement));
   }
