@@ -269,6 +269,27 @@ TEST_F(ApplierTest, ABatchedStatementCarriesItsClockInASetStatement) {
   EXPECT_NE(std::find(sent.begin(), sent.end(), "SET @a = NOW()"), sent.end());
 }
 
+TEST_F(ApplierTest, ABatchedInsertCarriesItsInsertIdInTheSetStatementToo) {
+  // Records 1 and 2 set the session up; 3 and 4 travel in a batch.
+  PushThrough(3);
+  LogRecord generated = Transaction(4);
+  generated.statements[0].settings.push_back({"insert_id", "41"});
+  Push(generated);
+  Start(/*batch_records=*/2);
+  ASSERT_TRUE(AppliedThrough(4));
+  applier_->Stop();
+
+  const std::vector<std::string> sent = server_.Sql();
+  EXPECT_NE(std::find(sent.begin(), sent.end(),
+                      "SET STATEMENT insert_id = 41, timestamp = 1700000000.000004 FOR " + InsertSql(4)),
+            sent.end());
+  EXPECT_EQ(std::count_if(
+                sent.begin(), sent.end(),
+                [](const std::string& sql) { return sql.find("@@session.insert_id") != std::string::npos; }),
+            0)
+      << "no SET of its own";
+}
+
 TEST_F(ApplierTest, SkipsRecordsAtOrBelowTheStoredPosition) {
   PushThrough(4);
   Start(10, /*from=*/2);

@@ -40,7 +40,8 @@ class ReplaySession {
  private:
   Status SetContext(const LoggedStatement& statement);
   // The SET that gives `statement` its context ("" when nothing changes);
-  // without the timestamp when the statement carries its clock itself.
+  // without the timestamp and insert_id when the statement carries them
+  // itself (SET STATEMENT ... FOR).
   std::string ContextAssignments(const LoggedStatement& statement, bool with_clock) const;
   void RememberContext(const LoggedStatement& statement, bool with_clock);
 

@@ -125,6 +125,9 @@ std::string ReplaySession::ContextAssignments(const LoggedStatement& statement, 
   };
   for (const SessionSetting& setting : statement.settings) {
     if (IsPerStatementSetting(setting.name)) {
+      // Without the clock, the statement's SET STATEMENT carries insert_id
+      // (see AppendToBatch).
+      if (!with_clock && setting.name == "insert_id") continue;
       // insert_id, seeds and user variables are consumed or changed by the
       // statement itself: always send them.
       add((setting.name[0] == '@' ? setting.name : "@@session." + setting.name) + " = " + setting.value);
@@ -229,9 +232,15 @@ void ReplaySession::AppendToBatch(const LoggedStatement& statement, std::string*
     RememberContext(statement, !clock_in_statement);
   }
   // SET STATEMENT restores the session's timestamp afterwards: what this
-  // session remembers as pinned stays true.
+  // session remembers as pinned stays true. insert_id rides along (one
+  // statement fewer per INSERT): the statement consumes it either way, and
+  // it is back to 0 after.
   if (clock_in_statement) {
-    *batch += "SET STATEMENT timestamp = " + TimestampLiteral(statement.timestamp_micros) + " FOR ";
+    *batch += "SET STATEMENT ";
+    for (const SessionSetting& setting : statement.settings) {
+      if (setting.name == "insert_id") *batch += "insert_id = " + setting.value + ", ";
+    }
+    *batch += "timestamp = " + TimestampLiteral(statement.timestamp_micros) + " FOR ";
   }
   *batch += statement.sql;
   *batch += "\n;\n";
