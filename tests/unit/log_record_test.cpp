@@ -233,6 +233,7 @@ TEST(LogRecordTest, SharingFewerSettingsThanItCouldIsRejected) {
     writer.I64(statement.timestamp_micros);
     writer.U32(0);  // shares nothing, though the second could share "a"
     writer.U32(1);
+    writer.U8(0);  // a name of no number: spelled out
     writer.Bytes("a");
     writer.Bytes("1");
   }
@@ -240,6 +241,64 @@ TEST(LogRecordTest, SharingFewerSettingsThanItCouldIsRejected) {
   const Status s = DecodeRecordBody(writer.Take(), &decoded);
   EXPECT_EQ(s.code(), Status::Code::kCorruption);
   EXPECT_NE(s.message().find("statement 1 repeats a setting it shares"), std::string::npos) << s.message();
+}
+
+// A one-statement record with `setting` as its only setting, in format 2,
+// the setting written by `write_setting`.
+template <typename WriteSetting>
+std::vector<uint8_t> OneSettingBody(WriteSetting write_setting) {
+  ByteWriter writer;
+  writer.U8(static_cast<uint8_t>(RecordKind::kTransaction));
+  writer.U8(kRecordBodyFormat);
+  writer.U32(1);
+  writer.Bytes("DO 1");
+  writer.Bytes("");
+  writer.I64(0);
+  writer.U32(0);
+  writer.U32(1);
+  write_setting(writer);
+  return writer.Take();
+}
+
+TEST(LogRecordTest, WellKnownSettingNamesTakeOneByte) {
+  LogRecord record;
+  record.statements.push_back({"DO 1", "", 0, {{"sql_mode", "''"}, {"insert_id", "7"}, {"@x", "1"}}});
+  const std::vector<uint8_t> body = EncodeRecordBody(record);
+  // kind, format, count; sql, database, timestamp, shared and setting
+  // counts; sql_mode and insert_id by number, @x spelled out.
+  EXPECT_EQ(body.size(),
+            1 + 1 + 4 + (4 + 4) + 4 + 8 + 4 + 4 + (1 + 4 + 2) + (1 + 4 + 1) + (1 + 4 + 2 + 4 + 1));
+  LogRecord decoded;
+  ASSERT_TRUE(DecodeRecordBody(body, &decoded).ok());
+  EXPECT_EQ(decoded.statements, record.statements);
+}
+
+TEST(LogRecordTest, UnknownSettingNumbersAndSpelledOutWellKnownNamesAreRejected) {
+  LogRecord decoded;
+  Status s = DecodeRecordBody(OneSettingBody([](ByteWriter& w) {
+                                w.U8(200);
+                                w.Bytes("1");
+                              }),
+                              &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("statement 0 setting 0 has unknown name number 200"), std::string::npos)
+      << s.message();
+  s = DecodeRecordBody(OneSettingBody([](ByteWriter& w) {
+                         w.U8(0);
+                         w.Bytes("sql_mode");
+                         w.Bytes("''");
+                       }),
+                       &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("spells out sql_mode, which has a number"), std::string::npos) << s.message();
+  // The same setting by its number decodes.
+  ASSERT_TRUE(DecodeRecordBody(OneSettingBody([](ByteWriter& w) {
+                                 w.U8(1);
+                                 w.Bytes("''");
+                               }),
+                               &decoded)
+                  .ok());
+  EXPECT_EQ(decoded.statements.at(0).settings, (std::vector<SessionSetting>{{"sql_mode", "''"}}));
 }
 
 TEST(LogRecordTest, FailedDecodeLeavesRecordUntouched) {

@@ -8,12 +8,14 @@
 // Body (big-endian, strings are u32 length + bytes), format 2:
 //   kind u8, format u8 = 2, statement_count u32, statement*
 //   statement := sql, default_database, timestamp_micros i64,
-//                shared_count u32, setting_count u32, (name, value)*
+//                shared_count u32, setting_count u32, setting*
+//   setting := name_id u8, [name when name_id is 0], value
 // A statement's settings are the previous statement's first shared_count
 // ones, then its own: a transaction's statements carry their session's ten
-// or so settings once, not once each. Format 1 (written before protocol
-// version 3, and still read from older log rows) has no format byte and no
-// shared_count.
+// or so settings once, not once each. Well-known names (sql_mode...) are a
+// number (log_record.cpp's kSettingNames). Format 1 (written before
+// protocol version 3, and still read from older log rows) has no format
+// byte and no shared_count, and spells every name.
 // kRecord payload:
 //   seq u64, committed_at_micros i64, body
 #pragma once

@@ -1,6 +1,8 @@
 #include "ddb/base/log_record.h"
 
+#include <iterator>
 #include <string>
+#include <string_view>
 
 #include "ddb/base/wire.h"
 
@@ -12,13 +14,84 @@ namespace {
 // can carry (kMaxFramePayload is 64 MiB; a statement takes at least 20 bytes).
 constexpr uint8_t kFormatShared = kRecordBodyFormat;
 
+// Format 2 writes these setting names as their 1-based index in one byte
+// (0: the name follows as a string): the session's settings travel with
+// every record, and their names were half of a one-statement record.
+// Stored records hold these numbers: only ever append to the list.
+constexpr std::string_view kSettingNames[] = {
+    "sql_mode",
+    "time_zone",
+    "character_set_client",
+    "collation_connection",
+    "foreign_key_checks",
+    "unique_checks",
+    "auto_increment_increment",
+    "auto_increment_offset",
+    "div_precision_increment",
+    "default_storage_engine",
+    "insert_id",
+    "last_insert_id",
+    "rand_seed1",
+    "rand_seed2",
+    "lc_time_names",
+    "collation_server",
+    "group_concat_max_len",
+    "default_week_format",
+    "system_versioning_asof",
+    "check_constraint_checks",
+    "sql_auto_is_null",
+    "explicit_defaults_for_timestamp",
+    "default_regex_flags",
+    "max_sort_length",
+    "old_mode",
+    "innodb_strict_mode",
+    "max_recursive_iterations",
+    "old_passwords",
+};
+constexpr uint8_t kNamedInline = 0;
+
 // The fewest bytes one encoded element can take: used to reject a count the
 // remaining bytes could never hold, before reserving memory for it.
 constexpr size_t kMinStatementSize = 4 + 4 + 8 + 4;  // sql, database, timestamp, setting count
 constexpr size_t kMinSettingSize = 4 + 4;            // name, value
+constexpr size_t kMinSettingSizeShared = 1 + 4;      // name id, value
 
 Status RecordTruncated(const std::string& what) {
   return Status::Corruption("log record truncated in " + what);
+}
+
+uint8_t SettingNameId(std::string_view name) {
+  for (size_t i = 0; i < std::size(kSettingNames); ++i) {
+    if (kSettingNames[i] == name) return static_cast<uint8_t>(i + 1);
+  }
+  return kNamedInline;
+}
+
+void EncodeSetting(const SessionSetting& setting, ByteWriter* writer) {
+  const uint8_t id = SettingNameId(setting.name);
+  writer->U8(id);
+  if (id == kNamedInline) writer->Bytes(setting.name);
+  writer->Bytes(setting.value);
+}
+
+// Format 2's setting; a name from kSettingNames written out is refused, as
+// its number is its one encoding.
+Status DecodeSetting(ByteReader* reader, const std::string& where, SessionSetting* setting) {
+  uint8_t id = 0;
+  if (!reader->U8(&id)) return RecordTruncated(where);
+  if (id > std::size(kSettingNames)) {
+    return Status::Corruption("log record " + where + " has unknown name number " + std::to_string(id));
+  }
+  if (id != kNamedInline) {
+    setting->name = kSettingNames[id - 1];
+  } else if (!reader->Bytes(&setting->name)) {
+    return RecordTruncated(where);
+  } else if (SettingNameId(setting->name) != kNamedInline) {
+    return Status::Corruption("log record " + where + " spells out " + setting->name +
+                              ", which has a number");
+  }
+  if (!reader->Bytes(&setting->value)) return RecordTruncated(where);
+  return Status::Ok();
 }
 
 // How many leading settings `settings` has in common with `previous`: a
@@ -50,7 +123,7 @@ Status DecodeStatement(ByteReader* reader, size_t index, bool format_shared, con
   }
   uint32_t setting_count = 0;
   if (!reader->U32(&setting_count)) return RecordTruncated(where + " setting count");
-  if (setting_count > reader->remaining() / kMinSettingSize) {
+  if (setting_count > reader->remaining() / (format_shared ? kMinSettingSizeShared : kMinSettingSize)) {
     return Status::Corruption("log record " + where + " claims " + std::to_string(setting_count) +
                               " settings in " + std::to_string(reader->remaining()) + " bytes");
   }
@@ -62,8 +135,11 @@ Status DecodeStatement(ByteReader* reader, size_t index, bool format_shared, con
   }
   for (uint32_t i = 0; i < setting_count; ++i) {
     SessionSetting setting;
-    if (!reader->Bytes(&setting.name) || !reader->Bytes(&setting.value)) {
-      return RecordTruncated(where + " setting " + std::to_string(i));
+    const std::string setting_where = where + " setting " + std::to_string(i);
+    if (format_shared) {
+      if (Status s = DecodeSetting(reader, setting_where, &setting); !s.ok()) return s;
+    } else if (!reader->Bytes(&setting.name) || !reader->Bytes(&setting.value)) {
+      return RecordTruncated(setting_where);
     }
     statement->settings.push_back(std::move(setting));
   }
@@ -91,10 +167,7 @@ std::vector<uint8_t> EncodeRecordBody(const LogRecord& record) {
     const size_t shared = previous == nullptr ? 0 : SharedPrefix(*previous, statement.settings);
     writer.U32(static_cast<uint32_t>(shared));
     writer.U32(static_cast<uint32_t>(statement.settings.size() - shared));
-    for (size_t i = shared; i < statement.settings.size(); ++i) {
-      writer.Bytes(statement.settings[i].name);
-      writer.Bytes(statement.settings[i].value);
-    }
+    for (size_t i = shared; i < statement.settings.size(); ++i) EncodeSetting(statement.settings[i], &writer);
     previous = &statement.settings;
   }
   return writer.Take();
