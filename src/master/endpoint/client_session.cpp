@@ -132,6 +132,7 @@ bool ClientSession::ReadHandshakeResponse(mysql::HandshakeResponse* response) {
     Drop("connected without TLS, which require_tls asks for");
     return false;
   }
+  socket_->ReadAhead();  // the client can no longer turn to TLS
   return true;
 }
 

@@ -12,6 +12,12 @@
 #include <cstring>
 
 namespace ddb {
+namespace {
+
+// Larger than most commands with their header, so one recv takes them whole.
+constexpr size_t kReadAheadBytes = 16 * 1024;
+
+}  // namespace
 
 ClientSocket::ClientSocket(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {}
 
@@ -88,17 +94,39 @@ Status ClientSocket::ReadExactly(uint8_t* out, size_t n, Clock::time_point deadl
       return s;
     }
   }
+  done += TakeReadAhead(out + done, n - done);
   while (done < n) {
     if (Status s = Wait(POLLIN, deadline, "waiting for the client"); !s.ok()) return s;
-    const ssize_t got = ::recv(fd_, out + done, n - done, MSG_DONTWAIT);
+    // Short reads go through the read-ahead buffer, long ones straight
+    // into `out`.
+    const bool ahead = n - done < ahead_.size();
+    const ssize_t got = ahead ? ::recv(fd_, ahead_.data(), ahead_.size(), MSG_DONTWAIT)
+                              : ::recv(fd_, out + done, n - done, MSG_DONTWAIT);
     if (got == 0) return Status::Unavailable("client closed the connection");
     if (got < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
       return Status::IoError(std::string("read: ") + std::strerror(errno));
     }
-    done += static_cast<size_t>(got);
+    if (ahead) {
+      ahead_begin_ = 0;
+      ahead_end_ = static_cast<size_t>(got);
+      done += TakeReadAhead(out + done, n - done);
+    } else {
+      done += static_cast<size_t>(got);
+    }
   }
   return Status::Ok();
+}
+
+void ClientSocket::ReadAhead() {
+  if (tls_ == nullptr && ahead_.empty()) ahead_.resize(kReadAheadBytes);
+}
+
+size_t ClientSocket::TakeReadAhead(uint8_t* out, size_t n) {
+  const size_t taken = std::min(n, ahead_end_ - ahead_begin_);
+  std::memcpy(out, ahead_.data() + ahead_begin_, taken);
+  ahead_begin_ += taken;
+  return taken;
 }
 
 Status ClientSocket::WriteAll(std::span<const uint8_t> bytes, Clock::time_point deadline) {
@@ -113,14 +141,18 @@ Status ClientSocket::WriteAll(std::span<const uint8_t> bytes, Clock::time_point 
       return s;
     }
   }
+  // The socket's buffer almost always has room: send first, wait only
+  // when it is full.
   while (done < bytes.size()) {
-    if (Status s = Wait(POLLOUT, deadline, "writing to the client"); !s.ok()) return s;
     const ssize_t sent = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (sent < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-      return Status::IoError(std::string("write: ") + std::strerror(errno));
+    if (sent >= 0) {
+      done += static_cast<size_t>(sent);
+      continue;
     }
-    done += static_cast<size_t>(sent);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      return Status::IoError(std::string("write: ") + std::strerror(errno));
+    if (Status s = Wait(POLLOUT, deadline, "writing to the client"); !s.ok()) return s;
   }
   return Status::Ok();
 }

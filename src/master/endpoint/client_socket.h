@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ddb/base/status.h"
 #include "ddb/base/tls.h"
@@ -31,6 +32,11 @@ class ClientSocket {
   // Reads exactly `n` bytes by `deadline`. kUnavailable when the client
   // closed, kTimedOut at the deadline, kIoError otherwise.
   Status ReadExactly(uint8_t* out, size_t n, Clock::time_point deadline);
+  // From now on a read may take more than it was asked for and keep the
+  // rest for the next: a packet's header and payload, and the commands a
+  // client sends ahead, arrive in one system call. Only once the client can
+  // no longer turn to TLS: bytes kept here would never reach OpenSSL.
+  void ReadAhead();
   // Writes all of `bytes` by `deadline` (never raises SIGPIPE).
   Status WriteAll(std::span<const uint8_t> bytes, Clock::time_point deadline);
 
@@ -60,9 +66,15 @@ class ClientSocket {
   // try again, or the failure.
   Status WaitForTls(int result, Clock::time_point deadline, const char* what);
 
+  // Copies up to `n` bytes kept by an earlier read into `out`.
+  size_t TakeReadAhead(uint8_t* out, size_t n);
+
   const int fd_;
   const std::string peer_;
-  SSL* tls_ = nullptr;  // owned; set by StartTls
+  SSL* tls_ = nullptr;          // owned; set by StartTls
+  std::vector<uint8_t> ahead_;  // read from the socket, not yet asked for; sized by ReadAhead()
+  size_t ahead_begin_ = 0;
+  size_t ahead_end_ = 0;
 };
 
 }  // namespace ddb
