@@ -247,6 +247,8 @@ int main(int argc, char** argv) {
 
   SessionOptions session_options;
   session_options.refuse_unsafe = config.unsafe_statements == "refuse";
+  KnownFineTables known_fine;  // every session's answers about tables, per account
+  session_options.known_fine = &known_fine;
   SyncReplication sync(registry, {config.sync_slaves, std::chrono::milliseconds(config.sync_timeout_ms)},
                        logging->For("master.sync"));
   // Writes forwarded from slave consoles: sessions like the console's, with

@@ -138,7 +138,7 @@ Status CheckedAgainst(FakeCatalog& catalog, const std::string& sql) {
   FakeSqlServer server;
   catalog.ServeOn(server);
   NontransactionalWrites check;
-  return check.Check(*Connected(server), ParseStatement(sql), "shop", 0);
+  return check.Check(*Connected(server), ParseStatement(sql), "shop", 0, "app@%");
 }
 
 TEST(NontransactionalWritesTest, AWriteToAMyIsamTableIsRefusedWithTheAlterThatConvertsIt) {
@@ -155,12 +155,53 @@ TEST(NontransactionalWritesTest, ATableFoundTransactionalIsNotAskedAgainUntilThe
   const std::unique_ptr<SqlConnection> connection = Connected(server);
   NontransactionalWrites check;
   const ParsedStatement insert = ParseStatement("INSERT INTO t VALUES (1)");
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(check.Check(*connection, insert, "shop", 5).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(check.Check(*connection, insert, "shop", 5, "app@%").ok());
   EXPECT_EQ(server.Count(kCatalog), 1u);
-  ASSERT_TRUE(check.Check(*connection, insert, "shop", 6).ok());
+  ASSERT_TRUE(check.Check(*connection, insert, "shop", 6, "app@%").ok());
   EXPECT_EQ(server.Count(kCatalog), 2u);
-  ASSERT_TRUE(check.Check(*connection, insert, "other", 6).ok());  // another database's t
+  ASSERT_TRUE(check.Check(*connection, insert, "other", 6, "app@%").ok());  // another database's t
   EXPECT_EQ(server.Count(kCatalog), 3u);
+}
+
+TEST(NontransactionalWritesTest, SessionsOfOneAccountShareWhatTheyFoundOtherAccountsAskForThemselves) {
+  FakeSqlServer server;
+  const std::unique_ptr<SqlConnection> connection = Connected(server);
+  KnownFineTables shared;
+  const ParsedStatement insert = ParseStatement("INSERT INTO t VALUES (1)");
+  NontransactionalWrites first(&shared);
+  ASSERT_TRUE(first.Check(*connection, insert, "shop", 5, "app@%").ok());
+  EXPECT_EQ(server.Count(kCatalog), 1u);
+  // A new connection of the same account: nothing to ask.
+  NontransactionalWrites second(&shared);
+  ASSERT_TRUE(second.Check(*connection, insert, "shop", 5, "app@%").ok());
+  EXPECT_EQ(server.Count(kCatalog), 1u);
+  // Another account sees the catalog through its own privileges.
+  NontransactionalWrites other_account(&shared);
+  ASSERT_TRUE(other_account.Check(*connection, insert, "shop", 5, "report@%").ok());
+  EXPECT_EQ(server.Count(kCatalog), 2u);
+  // After a DDL, everyone asks again.
+  NontransactionalWrites after_ddl(&shared);
+  ASSERT_TRUE(after_ddl.Check(*connection, insert, "shop", 6, "app@%").ok());
+  EXPECT_EQ(server.Count(kCatalog), 3u);
+  ASSERT_TRUE(second.Check(*connection, insert, "shop", 6, "app@%").ok());
+  EXPECT_EQ(server.Count(kCatalog), 3u) << "found by after_ddl in this epoch";
+  // An answer from before the DDL, recorded late, is not taken for the new epoch.
+  shared.Add("late@%", 5, {{false, {"shop", "t"}}});
+  EXPECT_FALSE(shared.Contains("late@%", 6, {false, {"shop", "t"}}));
+}
+
+TEST(NontransactionalWritesTest, AMyIsamTableFoundByOneSessionIsRefusedInTheNextToo) {
+  FakeSqlServer server;
+  FakeCatalog catalog;
+  catalog.Table("shop", "legacy", "MyISAM");
+  catalog.ServeOn(server);
+  const std::unique_ptr<SqlConnection> connection = Connected(server);
+  KnownFineTables shared;
+  const ParsedStatement insert = ParseStatement("INSERT INTO legacy VALUES (1)");
+  for (int session = 0; session < 2; ++session) {
+    NontransactionalWrites check(&shared);
+    EXPECT_EQ(check.Check(*connection, insert, "shop", 5, "app@%").code(), Status::Code::kRefused);
+  }
 }
 
 TEST(NontransactionalWritesTest, AWriteThroughAViewOrATriggerThatReachesAMyIsamTableIsRefused) {
@@ -174,13 +215,14 @@ TEST(NontransactionalWritesTest, AWriteThroughAViewOrATriggerThatReachesAMyIsamT
   catalog.ServeOn(server);
   const std::unique_ptr<SqlConnection> connection = Connected(server);
   NontransactionalWrites check;
-  const Status through_view = check.Check(*connection, ParseStatement("UPDATE v2 SET id = 2"), "shop", 0);
+  const Status through_view =
+      check.Check(*connection, ParseStatement("UPDATE v2 SET id = 2"), "shop", 0, "app@%");
   EXPECT_NE(through_view.message().find("`shop`.`notes` is a MyISAM table (written through view "
                                         "`shop`.`v2`, view `shop`.`recent_notes`)"),
             std::string::npos)
       << through_view.message();
   const Status through_trigger =
-      check.Check(*connection, ParseStatement("INSERT INTO orders VALUES (1)"), "shop", 0);
+      check.Check(*connection, ParseStatement("INSERT INTO orders VALUES (1)"), "shop", 0, "app@%");
   EXPECT_NE(
       through_trigger.message().find("`shop`.`notes` is a MyISAM table (written through trigger "
                                      "`shop`.`tr_orders`, view `shop`.`v2`, view `shop`.`recent_notes`)"),

@@ -36,24 +36,32 @@ WriteStart StartOf(const std::vector<TableName>& tables, const std::vector<Token
 
 }  // namespace
 
+bool NontransactionalWrites::KnownFine(const std::string& account, const KnownFineTables::Key& key) const {
+  if (known_fine_.count(key) != 0) return true;
+  return shared_ != nullptr && shared_->Contains(account, epoch_, key);
+}
+
 Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStatement& statement,
                                      const std::string& current_database, uint64_t schema_epoch,
-                                     bool refuse_unsafe) {
+                                     const std::string& account, bool refuse_unsafe) {
   if (schema_epoch != epoch_) {
     known_fine_.clear();
     epoch_ = schema_epoch;
   }
   WriteStart start = StartOf(WrittenTables(statement), statement.tokens, current_database);
-  std::erase_if(start.tables, [this](const Key& key) { return known_fine_.count({false, key}) != 0; });
-  std::erase_if(start.routines, [this](const Key& key) { return known_fine_.count({true, key}) != 0; });
+  std::erase_if(start.tables, [&](const Key& key) { return KnownFine(account, {false, key}); });
+  std::erase_if(start.routines, [&](const Key& key) { return KnownFine(account, {true, key}); });
   if (start.empty()) return Status::Ok();
   NonTransactionalTable found;
   if (Status s = FindNonTransactionalReach(connection, start, refuse_unsafe, &found); !s.ok()) return s;
   if (!found.table.empty()) {
     return Status::Refused(found.table + " is a " + found.engine + " table" + found.path + Converting(found));
   }
-  for (const Key& key : start.tables) known_fine_.insert({false, key});
-  for (const Key& key : start.routines) known_fine_.insert({true, key});
+  std::vector<KnownFineTables::Key> fine;
+  for (const Key& key : start.tables) fine.push_back({false, key});
+  for (const Key& key : start.routines) fine.push_back({true, key});
+  known_fine_.insert(fine.begin(), fine.end());
+  if (shared_ != nullptr) shared_->Add(account, schema_epoch, fine);
   return Status::Ok();
 }
 

@@ -10,9 +10,10 @@
 // through a view or a trigger (write_reach.h). The write is refused with
 // the table and the ALTER that converts it.
 //
-// Asks the master's catalog once per table and session until the next DDL
-// (schema_epoch), so steady writes cost nothing extra. Not thread-safe:
-// one per SqlSession.
+// Asks the master's catalog once per table until the next DDL
+// (schema_epoch), so steady writes cost nothing extra: once per session,
+// or once per account when the sessions share a KnownFineTables. Not
+// thread-safe: one per SqlSession.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,7 @@
 
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/parsed_statement.h"
+#include "known_fine_tables.h"
 #include "program_ids.h"
 #include "written_tables.h"
 
@@ -37,16 +39,25 @@ Status CheckProgramWrites(SqlConnection& connection, const ParsedStatement& stat
 
 class NontransactionalWrites {
  public:
+  // `shared` (may be null; must outlive this object) holds what the
+  // master's other sessions found.
+  explicit NontransactionalWrites(KnownFineTables* shared = nullptr) : shared_(shared) {}
+
   // Refused when `statement` writes a base table whose engine is not
   // InnoDB. `schema_epoch` changes whenever a DDL may have changed an
-  // engine (ReplicationLog::ddl_count).
+  // engine (ReplicationLog::ddl_count). `account` is the MySQL account the
+  // catalog is asked as (CURRENT_USER()).
   Status Check(SqlConnection& connection, const ParsedStatement& statement,
-               const std::string& current_database, uint64_t schema_epoch, bool refuse_unsafe = true);
+               const std::string& current_database, uint64_t schema_epoch, const std::string& account,
+               bool refuse_unsafe = true);
 
  private:
+  bool KnownFine(const std::string& account, const KnownFineTables::Key& key) const;
+
+  KnownFineTables* const shared_;
   uint64_t epoch_ = UINT64_MAX;
   // (routine?, schema, name) of tables and routines found fine this epoch.
-  std::set<std::pair<bool, std::pair<std::string, std::string>>> known_fine_;
+  std::set<KnownFineTables::Key> known_fine_;
 };
 
 }  // namespace ddb

@@ -49,7 +49,8 @@ SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptio
       router_(router),
       sync_(sync),
       open_(std::move(open)),
-      admit_(std::move(admit)) {}
+      admit_(std::move(admit)),
+      nontransactional_(options_.known_fine) {}
 
 Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
@@ -230,8 +231,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
     if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
-  if (Status s =
-          nontransactional_.Check(*connection_, parsed, database_, schema_changes(), options_.refuse_unsafe);
+  if (Status s = nontransactional_.Check(*connection_, parsed, database_, schema_changes(), current_user_,
+                                         options_.refuse_unsafe);
       !s.ok()) {
     return Fail(s);
   }

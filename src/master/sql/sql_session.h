@@ -48,6 +48,10 @@ struct SessionOptions {
   // have: a read goes to a slave only after the master's MySQL accepted it
   // for this account (a prepare, which checks privileges and runs nothing).
   bool user_account = false;
+  // What the master's sessions found about tables in the catalog, shared
+  // (nontransactional_writes.h); null: each session asks for itself. Must
+  // outlive the session.
+  KnownFineTables* known_fine = nullptr;
 };
 
 class SqlSession {
