@@ -74,23 +74,26 @@ void EncodeSetting(const SessionSetting& setting, ByteWriter* writer) {
   writer->Bytes(setting.value);
 }
 
-// Format 2's setting; a name from kSettingNames written out is refused, as
-// its number is its one encoding.
-Status DecodeSetting(ByteReader* reader, const std::string& where, SessionSetting* setting) {
+// Format 2's setting `index` of `statement` (named in errors only: this runs
+// for every setting a slave applies); a name from kSettingNames written out
+// is refused, as its number is its one encoding.
+Status DecodeSetting(ByteReader* reader, const std::string& statement, uint32_t index,
+                     SessionSetting* setting) {
+  auto where = [&] { return statement + " setting " + std::to_string(index); };
   uint8_t id = 0;
-  if (!reader->U8(&id)) return RecordTruncated(where);
+  if (!reader->U8(&id)) return RecordTruncated(where());
   if (id > std::size(kSettingNames)) {
-    return Status::Corruption("log record " + where + " has unknown name number " + std::to_string(id));
+    return Status::Corruption("log record " + where() + " has unknown name number " + std::to_string(id));
   }
   if (id != kNamedInline) {
     setting->name = kSettingNames[id - 1];
   } else if (!reader->Bytes(&setting->name)) {
-    return RecordTruncated(where);
+    return RecordTruncated(where());
   } else if (SettingNameId(setting->name) != kNamedInline) {
-    return Status::Corruption("log record " + where + " spells out " + setting->name +
+    return Status::Corruption("log record " + where() + " spells out " + setting->name +
                               ", which has a number");
   }
-  if (!reader->Bytes(&setting->value)) return RecordTruncated(where);
+  if (!reader->Bytes(&setting->value)) return RecordTruncated(where());
   return Status::Ok();
 }
 
@@ -135,11 +138,10 @@ Status DecodeStatement(ByteReader* reader, size_t index, bool format_shared, con
   }
   for (uint32_t i = 0; i < setting_count; ++i) {
     SessionSetting setting;
-    const std::string setting_where = where + " setting " + std::to_string(i);
     if (format_shared) {
-      if (Status s = DecodeSetting(reader, setting_where, &setting); !s.ok()) return s;
+      if (Status s = DecodeSetting(reader, where, i, &setting); !s.ok()) return s;
     } else if (!reader->Bytes(&setting.name) || !reader->Bytes(&setting.value)) {
-      return RecordTruncated(setting_where);
+      return RecordTruncated(where + " setting " + std::to_string(i));
     }
     statement->settings.push_back(std::move(setting));
   }
