@@ -124,6 +124,7 @@ void ClientSocket::ReadAhead() {
 
 size_t ClientSocket::TakeReadAhead(uint8_t* out, size_t n) {
   const size_t taken = std::min(n, ahead_end_ - ahead_begin_);
+  if (taken == 0) return 0;  // also before ReadAhead(), with no buffer at all
   std::memcpy(out, ahead_.data() + ahead_begin_, taken);
   ahead_begin_ += taken;
   return taken;
