@@ -36,9 +36,13 @@ WriteStart StartOf(const std::vector<TableName>& tables, const std::vector<Token
 
 }  // namespace
 
-bool NontransactionalWrites::KnownFine(const std::string& account, const KnownFineTables::Key& key) const {
+bool NontransactionalWrites::KnownFine(const std::string& account, const KnownFineTables::Key& key) {
   if (known_fine_.count(key) != 0) return true;
-  return shared_ != nullptr && shared_->Contains(account, epoch_, key);
+  // Kept here too once the shared answer is taken: the session's next
+  // writes to the table take no lock.
+  if (shared_ == nullptr || !shared_->Contains(account, epoch_, key)) return false;
+  known_fine_.insert(key);
+  return true;
 }
 
 Status NontransactionalWrites::Check(SqlConnection& connection, const ParsedStatement& statement,

@@ -52,7 +52,7 @@ class NontransactionalWrites {
                bool refuse_unsafe = true);
 
  private:
-  bool KnownFine(const std::string& account, const KnownFineTables::Key& key) const;
+  bool KnownFine(const std::string& account, const KnownFineTables::Key& key);
 
   KnownFineTables* const shared_;
   uint64_t epoch_ = UINT64_MAX;
