@@ -1,12 +1,10 @@
-// Which reads a slave may answer (read_routing_rules.h), which SETs keep a
-// session's reads on the master, and when a prepared statement's
-// placeholders cannot change its result's types (slave_result_types.h).
+// Which reads a slave may answer (read_routing_rules.h) and which SETs keep a
+// session's reads on the master.
 #include "read_routing_rules.h"
 
 #include <gtest/gtest.h>
 
 #include "endpoint_reads.h"
-#include "slave_result_types.h"
 
 namespace ddb {
 namespace {
@@ -82,16 +80,6 @@ TEST(ReadRoutingRulesTest, SetsThatSlavesCannotReproducePinReadsToTheMaster) {
   EXPECT_EQ(PinnedBy("SET @x = 1, SESSION optimizer_search_depth = 10"), "optimizer_search_depth");
   EXPECT_EQ(PinnedBy("SET @@session.sql_select_limit = 1"), "sql_select_limit");
   EXPECT_EQ(PinnedBy("SET max_execution_time = IF(1, 2, 3), lc_time_names = 'de_DE'"), "max_execution_time");
-}
-
-TEST(ReadRoutingRulesTest, PlaceholdersChangeResultTypesOnlyBeforeTheFrom) {
-  EXPECT_TRUE(PlaceholdersOnlyFilter("SELECT c FROM sbtest1 WHERE id = ?", {}));
-  EXPECT_TRUE(
-      PlaceholdersOnlyFilter("SELECT DISTINCT c FROM t WHERE id BETWEEN ? AND ? ORDER BY c LIMIT ?", {}));
-  EXPECT_FALSE(PlaceholdersOnlyFilter("SELECT ? + 1 FROM t", {}));
-  EXPECT_FALSE(PlaceholdersOnlyFilter("SELECT EXTRACT(YEAR FROM ?) FROM t", {}));
-  EXPECT_FALSE(PlaceholdersOnlyFilter("SELECT x FROM (SELECT ? AS x) d", {}));
-  EXPECT_FALSE(PlaceholdersOnlyFilter("SELECT c FROM t WHERE id = ? UNION SELECT c FROM u", {}));
 }
 
 TEST(EndpointReadsTest, CountsPerNodeWithTheMasterFirst) {

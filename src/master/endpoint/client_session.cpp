@@ -317,7 +317,7 @@ ExecutionResult ClientSession::Execute(const std::string& sql, const std::string
   ExecutionResult outcome = session_->Execute(sql, prepared_sql);
   if (outcome.status.ok() && outcome.release) released_ = true;
   const bool by_slave = !outcome.answered_by.empty() && outcome.answered_by != "master";
-  if (by_slave && !slave_result_types_.Fill(*session_, sql, prepared_sql, &outcome.result)) {
+  if (by_slave && !FillSlaveResultTypes(*session_, sql, prepared_sql, &outcome.result)) {
     // The master answers a read whose types cannot be told for sure; a
     // read runs the same there.
     outcome = session_->Execute("/* " + std::string(kMasterHint) + " */ " + sql);

@@ -177,7 +177,6 @@ class ClientSession {
   uint32_t capabilities_ = 0;  // the client's, from its handshake
   uint8_t charset_ = 0;
   bool utf8_client_ = true;  // charset_ is a UTF-8 one
-  SlaveResultTypes slave_result_types_;
   std::unordered_map<uint32_t, std::unique_ptr<PreparedStatement>> statements_;
   uint32_t last_statement_id_ = 0;
   uint8_t sequence_id_ = 0;

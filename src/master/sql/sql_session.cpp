@@ -206,14 +206,11 @@ bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed)
 
 bool SqlSession::AccountMayRead(const std::string& sql) {
   if (!options_.user_account) return true;
-  if (!executing_prepared_.empty() && described_epoch_ == schema_changes() &&
-      described_.count(executing_prepared_) != 0) {
-    return true;  // Describe's prepare checked the privileges it needs
+  if (!executing_prepared_.empty()) {
+    // Describe's prepare checked the privileges the statement needs.
+    if (const ReadDescription* known = KnownDescription(executing_prepared_); known && known->ok) return true;
   }
-  // Outside a transaction (Routable), so the prepare holds no lock after it.
-  if (!PrepareServerSession().ok()) return false;
-  StatementShape shape;
-  return connection_->DescribeStatement(sql, &shape).ok();
+  return DescribeRead(sql, executing_prepared_).ok;
 }
 
 ExecutionResult SqlSession::RunRead(const std::string& sql) {

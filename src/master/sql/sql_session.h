@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ddb/base/log_record.h"
@@ -78,6 +79,16 @@ class SqlSession {
   // columns) or MySQL's error for it, without running it
   // (sql_session_describe.cpp).
   Status Describe(const std::string& sql, StatementShape* shape);
+  // What the master's MySQL says of a read before a slave runs it: whether
+  // this session's account may (a prepare checks privileges and runs
+  // nothing) and its result columns with their types. Described once per
+  // form (read_form.h) while the database, character set, sql_mode and
+  // schema stay; `prepared_text` as in Execute.
+  struct ReadDescription {
+    bool ok = false;  // false: MySQL refused to prepare it (privileges, syntax)
+    StatementShape shape;
+  };
+  const ReadDescription& DescribeRead(const std::string& sql, const std::string& prepared_text);
   // How this session's server reads quotes (its sql_mode): how a value must
   // be quoted to be read back as itself.
   const LexMode& lex_mode() const { return lex_mode_; }
@@ -119,6 +130,11 @@ class SqlSession {
   // unless options_.user_account): asked of the master's MySQL by a
   // prepare, before the read goes where other privileges apply.
   bool AccountMayRead(const std::string& sql);
+  // The key of `text` in described_; the entry for it, if any (after a DDL
+  // none); and a fresh description of it, kept (sql_session_describe.cpp).
+  std::string DescriptionKey(const std::string& text) const;
+  ReadDescription* KnownDescription(const std::string& text);
+  ReadDescription& DescribeExactly(const std::string& text);
   ExecutionResult RunDml(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunDdl(const std::string& sql, const ParsedStatement& parsed);
   // Runs a DDL through ReplicationLog::RunDdl without holding the commit
@@ -206,10 +222,11 @@ class SqlSession {
   const AccountCheck admit_;
   std::unique_ptr<SqlConnection> connection_;
   std::string database_;
-  // Texts Describe accepted for this account, while schema_changes() (a
-  // GRANT or REVOKE is a DDL) was `described_epoch_`; and the prepared text
-  // of the statement Execute runs now.
-  std::set<std::string> described_;
+  // Reads described for this account (by database, results character set
+  // and form; prepared texts Describe accepted too), while schema_changes()
+  // (a GRANT or REVOKE is a DDL) was `described_epoch_` and the session's
+  // settings stayed; and the prepared text of the statement Execute runs now.
+  std::unordered_map<std::string, ReadDescription> described_;
   uint64_t described_epoch_ = 0;
   std::string executing_prepared_;
   // CURRENT_USER() of the connection, as read (app@%) and quoted

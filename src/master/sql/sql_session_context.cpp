@@ -177,6 +177,7 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   }
   const auto& row = result.rows.at(0);
   const auto& variables = ReplicatedVariables();
+  const std::vector<SessionSetting> before = std::move(settings_);
   settings_.clear();
   for (size_t i = 0; i < variables.size(); ++i) {
     const std::string value = row[i].value_or("");
@@ -187,6 +188,9 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
     }
     if (std::string_view(variables[i].name) == "sql_mode") lex_mode_ = LexModeFor(value);
   }
+  // sql_mode (PIPES_AS_CONCAT, ANSI_QUOTES) and the like change what a
+  // text means: reads are described again.
+  if (settings_ != before) described_.clear();
   server_autocommit_ = row[variables.size()].value_or("1") != "0";
   if (adopt_autocommit) autocommit_ = server_autocommit_;
   database_ = row[variables.size() + 1].value_or("");

@@ -1,10 +1,33 @@
 // SqlSession::Describe: the endpoint's server-side prepared statements learn
 // a statement's parameters and result columns from the session's own MySQL,
 // which knows its tables and their types; the statement itself runs later,
-// as text, through Execute.
+// as text, through Execute. DescribeRead: the same question for a read a
+// slave is about to answer, asked once per form of the read (read_form.h).
+#include "read_form.h"
 #include "sql_session.h"
 
 namespace ddb {
+namespace {
+
+// Enough for any application's set of statements; a session that sends
+// more distinct forms starts over rather than grow without bound.
+constexpr size_t kMaxDescribed = 4096;
+
+}  // namespace
+
+std::string SqlSession::DescriptionKey(const std::string& text) const {
+  // Column lengths are counted in the results' character set.
+  return database_ + '\0' + results_charset_ + '\0' + text;
+}
+
+SqlSession::ReadDescription* SqlSession::KnownDescription(const std::string& text) {
+  if (described_epoch_ != schema_changes() || described_.size() >= kMaxDescribed) {
+    described_.clear();
+    described_epoch_ = schema_changes();
+  }
+  auto found = described_.find(DescriptionKey(text));
+  return found != described_.end() ? &found->second : nullptr;
+}
 
 Status SqlSession::Describe(const std::string& sql, StatementShape* shape) {
   if (Status s = EnsureConnected(); !s.ok()) return Fail(std::move(s)).status;
@@ -12,15 +35,37 @@ Status SqlSession::Describe(const std::string& sql, StatementShape* shape) {
   // user does not have open (see server_autocommit_).
   if (Status s = PrepareServerSession(); !s.ok()) return Fail(std::move(s)).status;
   if (Status s = connection_->DescribeStatement(sql, shape); !s.ok()) return Fail(std::move(s)).status;
-  // Other texts are described too (a slave's answer's column types): the
-  // set starts over rather than grow without bound.
-  constexpr size_t kMaxDescribed = 16384;
-  if (described_epoch_ != schema_changes() || described_.size() >= kMaxDescribed) {
-    described_.clear();
-    described_epoch_ = schema_changes();
-  }
-  described_.insert(sql);
+  KnownDescription(sql);  // starts over after a DDL
+  described_[DescriptionKey(sql)] = ReadDescription{.ok = true, .shape = *shape};
   return Status::Ok();
+}
+
+const SqlSession::ReadDescription& SqlSession::DescribeRead(const std::string& sql,
+                                                            const std::string& prepared_text) {
+  std::string form;
+  if (!prepared_text.empty() && PlaceholdersOnlyFilter(prepared_text, lex_mode_)) {
+    form = prepared_text;
+  } else {
+    form = ReadForm(sql, lex_mode_);
+  }
+  const std::string& text = form.empty() ? sql : form;
+  if (ReadDescription* known = KnownDescription(text)) {
+    // A form MySQL would not prepare (a value where it wants a constant):
+    // the text itself, every time, as before forms.
+    if (known->ok || form.empty()) return *known;
+    return DescribeExactly(sql);
+  }
+  ReadDescription& described = DescribeExactly(text);
+  if (described.ok || form.empty()) return described;
+  return DescribeExactly(sql);
+}
+
+SqlSession::ReadDescription& SqlSession::DescribeExactly(const std::string& text) {
+  ReadDescription& described = described_[DescriptionKey(text)];
+  // Outside a transaction (Routable), so the prepare holds no lock after it.
+  described.ok = EnsureConnected().ok() && PrepareServerSession().ok() &&
+                 connection_->DescribeStatement(text, &described.shape).ok();
+  return described;
 }
 
 }  // namespace ddb
