@@ -68,6 +68,17 @@ TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
     EXPECT_FALSE(ErrorLine(direct.output).empty()) << sql << "\n" << direct.output;
     EXPECT_EQ(ErrorLine(via_ddb.output), ErrorLine(direct.output)) << sql;
   }
+  // A login that names a database that does not exist.
+  const ProgramRun login_via_ddb =
+      Mariadb(cluster_->client_port(), kClientUser, kClientPassword, "SELECT 1;", "--database=nowhere");
+  const ProgramRun login_direct =
+      Mariadb(cluster_->master_db().port(), "root", "", "SELECT 1;", "--database=nowhere");
+  EXPECT_NE(login_direct.output.find("Unknown database 'nowhere'"), std::string::npos) << login_direct.output;
+  EXPECT_EQ(ErrorLine(login_via_ddb.output), ErrorLine(login_direct.output)) << login_via_ddb.output;
+  EXPECT_EQ(Mariadb(cluster_->client_port(), kClientUser, kClientPassword, "SELECT DATABASE() AS db;",
+                    "--database=d")
+                .output,
+            "db\nd\n");
   // Character set and session answers as MariaDB gives them to the same client.
   const std::string session_sql =
       "SELECT @@character_set_client, @@collation_connection, @@autocommit, HEX('caf\xC3\xA9') AS h, "

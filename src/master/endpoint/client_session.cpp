@@ -156,9 +156,17 @@ bool ClientSession::Authenticate() {
   capabilities_ = response.capabilities;
   multi_statements_ = (response.capabilities & mysql::kClientMultiStatements) != 0;
   session_ = make_session_(*user_);
-  if (Status s = ReachMySql(); !s.ok()) {
+  // The name's bytes are in the client's character set: one that is not the
+  // connection's yet is selected after it (USE), not at connect.
+  const bool name_reads_the_same = response.charset == 0 || response.charset == mysql::kDefaultCharset ||
+                                   std::all_of(response.database.begin(), response.database.end(),
+                                               [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const std::string database_at_connect = name_reads_the_same ? response.database : "";
+  if (Status s = ReachMySql(database_at_connect); !s.ok()) {
     SendError(s);
-    Drop("the master's MySQL is unreachable: " + s.ToString());
+    Drop(database_at_connect.empty() || IsConnectionLost(s)
+             ? "the master's MySQL is unreachable: " + s.ToString()
+             : "selecting database '" + database_at_connect + "': " + s.ToString());
     return false;
   }
   if (Status s = ApplyCharset(response.charset); !s.ok()) {
@@ -166,7 +174,7 @@ bool ClientSession::Authenticate() {
     Drop("setting the character set: " + s.ToString());
     return false;
   }
-  if (Status s = ApplyDatabase(response.database); !s.ok()) {
+  if (Status s = ApplyDatabase(database_at_connect.empty() ? response.database : ""); !s.ok()) {
     SendError(s);
     Drop("selecting database '" + response.database + "': " + s.ToString());
     return false;
@@ -232,10 +240,7 @@ Status ClientSession::ApplyCharset(uint8_t charset) {
   return set.status;
 }
 
-Status ClientSession::ReachMySql() {
-  // The session connects on its first statement; this is that statement.
-  return session_->Execute("/* ddb:master */ SELECT 1").status;
-}
+Status ClientSession::ReachMySql(const std::string& database) { return session_->Connect(database); }
 
 Status ClientSession::ApplyDatabase(const std::string& database) {
   if (database.empty()) return Status::Ok();

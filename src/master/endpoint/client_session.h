@@ -136,9 +136,10 @@ class ClientSession {
   // Applies the character set the client asked for in its handshake.
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);
-  // Whether the client's session can reach the master's MySQL: a client is
-  // told at login, not at its first statement, that nothing can be served.
-  Status ReachMySql();
+  // Connects the client's session to the master's MySQL, with `database`
+  // as its default database (as a MySQL login names one): a client is told
+  // at login, not at its first statement, that nothing can be served.
+  Status ReachMySql(const std::string& database);
 
   // By the handshake deadline before login, within the idle timeout after.
   Status ReadPacket(bool new_command, std::vector<uint8_t>* payload);

@@ -71,6 +71,14 @@ Status SqlSession::EnsureConnected() {
   return Status::Ok();
 }
 
+Status SqlSession::Connect(const std::string& database) {
+  if (connection_) return Status::Ok();
+  database_ = database;
+  Status connected = EnsureConnected();
+  if (!connected.ok()) database_.clear();
+  return connected;
+}
+
 void SqlSession::DropConnection() {
   connection_.reset();
   in_transaction_ = false;  // the server rolled back whatever was open

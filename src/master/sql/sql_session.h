@@ -68,6 +68,11 @@ class SqlSession {
              ReadRouter* router = nullptr, SyncReplication* sync = nullptr, SqlOpener open = OpenMySql,
              AccountCheck admit = nullptr);
 
+  // Connects now (else the first statement does), with `database` as the
+  // connection's default database ("": none), as a MySQL login names one:
+  // MySQL's error when it does not exist or the account may not use it.
+  Status Connect(const std::string& database);
+
   // Runs one statement (no terminator). A statement that committed a record
   // returns once `sync_slaves` slaves applied it (or with a warning).
   // `prepared_text` is the text with placeholders that `sql` fills, when it
