@@ -47,6 +47,7 @@ ClientServer::ClientServer(ClientEndpointOptions options, size_t max_connections
       max_connections_(max_connections),
       make_session_(std::move(make_session)),
       logger_(std::move(logger)) {
+  options_.collations = &collations_;
   options_.find_for_kill = [this](uint32_t id, const std::string& user, bool end_connection,
                                   uint64_t* mysql_thread) {
     return FindForKill(id, user, end_connection, mysql_thread);

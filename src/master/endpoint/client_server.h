@@ -56,6 +56,7 @@ class ClientServer {
   bool FindForKill(uint32_t id, const std::string& user, bool end_connection, uint64_t* mysql_thread);
 
   ClientEndpointOptions options_;
+  CollationNames collations_;  // options_.collations
   const size_t max_connections_;
   SqlSessionFactory make_session_;
   std::shared_ptr<spdlog::logger> logger_;

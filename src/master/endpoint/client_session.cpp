@@ -223,19 +223,28 @@ Status ClientSession::ApplyCharset(uint8_t charset) {
   utf8_client_ = true;
   // The session's MySQL connection speaks utf8mb4 already.
   if (charset == 0 || charset == mysql::kDefaultCharset) return Status::Ok();
-  // The id is one byte from the client, so the statement is fixed text.
-  ExecutionResult found = session_->Execute(
-      "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS WHERE ID = " +
-      std::to_string(charset));
-  if (!found.status.ok()) return found.status;
-  if (found.result.rows.empty() || !found.result.rows[0][0] || !found.result.rows[0][1]) {
-    return Status::Ok();  // a collation this MariaDB does not know (MySQL 8's 255): stay with utf8mb4
+  std::optional<CollationNames::Names> names;
+  if (options_.collations != nullptr) names = options_.collations->Find(charset);
+  if (!names) {
+    // The id is one byte from the client, so the statement is fixed text.
+    ExecutionResult found = session_->Execute(
+        "SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLLATIONS WHERE ID = " +
+        std::to_string(charset));
+    if (!found.status.ok()) return found.status;
+    names.emplace();
+    if (!found.result.rows.empty() && found.result.rows[0][0] && found.result.rows[0][1]) {
+      names->charset = *found.result.rows[0][0];
+      names->collation = *found.result.rows[0][1];
+    }
+    if (options_.collations != nullptr) options_.collations->Remember(charset, *names);
   }
-  ExecutionResult set = session_->Execute("SET NAMES " + QuoteString(*found.result.rows[0][0]) + " COLLATE " +
-                                          QuoteString(*found.result.rows[0][1]));
+  // A collation this MariaDB does not know (MySQL 8's 255): stay with utf8mb4.
+  if (names->charset.empty()) return Status::Ok();
+  ExecutionResult set = session_->Execute("SET NAMES " + QuoteString(names->charset) + " COLLATE " +
+                                          QuoteString(names->collation));
   if (set.status.ok()) {
     charset_ = charset;
-    utf8_client_ = found.result.rows[0][0]->starts_with("utf8");
+    utf8_client_ = names->charset.starts_with("utf8");
   }
   return set.status;
 }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "client_socket.h"
+#include "collation_names.h"
 #include "endpoint_reads.h"
 #include "mysql_handshake.h"
 #include "prepared_statement.h"
@@ -62,6 +63,9 @@ struct ClientEndpointOptions {
   bool require_tls = false;
   // Counts which node answered each read (may be null); outlives the server.
   EndpointReads* reads = nullptr;
+  // The handshake's collation numbers the sessions have looked up (may be
+  // null: each login asks); set by ClientServer.
+  CollationNames* collations = nullptr;
   // The MySQL session behind endpoint connection `id` when `user` is logged
   // in there (KILL acts on one's own sessions only, as in MariaDB without
   // CONNECTION ADMIN); with `end_connection` that client is also
