@@ -277,7 +277,7 @@ int main(int argc, char** argv) {
   Applier applier(config.mysql, queue, status, config.apply_batch_records, config.log_retention_seconds,
                   position, logging->For("applier"));
 
-  QueryWorker queries(config.mysql);
+  QueryWorker queries(config.mysql, config.query_sessions);
   queries.Start();
   asio::io_context io;
   // Where this node's MySQL endpoint is when it is the master: a client

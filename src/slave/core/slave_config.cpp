@@ -111,6 +111,10 @@ SlaveConfigSchema::SlaveConfigSchema(SlaveConfig* config, bool init)
   keys.Restart(app.add_option("--queue_records", config->queue_records,
                               "Records received but not yet applied, at most")
                    ->check(CLI::Range(1, 1000000)));
+  keys.Restart(app.add_option("--query_sessions", config->query_sessions,
+                              "MySQL sessions that answer the reads the master routes here, at most at once "
+                              "(each opened on first use)")
+                   ->check(CLI::Range(1, 256)));
   keys.Restart(app.add_option("--log_retention_seconds", config->log_retention_seconds,
                               "Applied records are kept in ddb_meta.applied_records this long (by the "
                               "master's commit time), so this slave can feed others after a failover")

@@ -27,6 +27,7 @@ struct SlaveConfig {
   int reconnect_max_ms = 5000;        // back-off ceiling
   size_t apply_batch_records = 1000;  // consecutive records applied in one transaction
   size_t queue_records = 2000;        // received, not yet applied (bounds memory)
+  size_t query_sessions = 4;          // MySQL sessions answering the master's reads at once
   // Applied records are kept this long (the master's default retention), so
   // this slave can feed the others after a failover (issue 19).
   int64_t log_retention_seconds = 7 * 24 * 3600;

@@ -1,17 +1,20 @@
 #include "query_worker.h"
 
+#include <algorithm>
+
 #include "ddb/protocol/query_reply.h"
 
 #include "ddb/sql/statement_classifier.h"
 
 namespace ddb {
 
-QueryWorker::QueryWorker(MySqlEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
+QueryWorker::QueryWorker(MySqlEndpoint endpoint, size_t sessions)
+    : endpoint_(std::move(endpoint)), sessions_(std::max<size_t>(sessions, 1)) {}
 
 QueryWorker::~QueryWorker() { Stop(); }
 
 void QueryWorker::Start() {
-  thread_ = std::thread([this] { Run(); });
+  for (size_t i = 0; i < sessions_; ++i) threads_.emplace_back([this] { Run(); });
 }
 
 void QueryWorker::Stop() {
@@ -20,7 +23,8 @@ void QueryWorker::Stop() {
     stop_ = true;
   }
   wakeup_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
 }
 
 void QueryWorker::Submit(QueryRequest request, std::function<void(QueryReply)> done) {
@@ -32,6 +36,7 @@ void QueryWorker::Submit(QueryRequest request, std::function<void(QueryReply)> d
 }
 
 void QueryWorker::Run() {
+  Session session;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     wakeup_.wait(lock, [this] { return stop_ || !requests_.empty(); });
@@ -39,23 +44,23 @@ void QueryWorker::Run() {
     auto [request, done] = std::move(requests_.front());
     requests_.pop_front();
     lock.unlock();
-    done(Execute(request));
+    done(Execute(session, request));
     lock.lock();
   }
 }
 
-QueryReply QueryWorker::Execute(const QueryRequest& request) {
+QueryReply QueryWorker::Execute(Session& session, const QueryRequest& request) {
   if (ClassifyStatement(request.sql).kind != StatementKind::kRead) {
     return MakeQueryReply(request.request_id, Status::Refused("a slave runs only reads for the master"));
   }
   Status s;
-  if (!connection_) {
-    s = MySqlConnection::Open(endpoint_, &connection_);
-    if (s.ok()) s = connection_->Execute("SET SESSION TRANSACTION READ ONLY");
+  if (!session.connection) {
+    s = MySqlConnection::Open(endpoint_, &session.connection);
+    if (s.ok()) s = session.connection->Execute("SET SESSION TRANSACTION READ ONLY");
     if (s.ok()) {
-      session_ = std::make_unique<ReplaySession>(*connection_);
+      session.replay = std::make_unique<ReplaySession>(*session.connection);
     } else {
-      connection_.reset();
+      session.connection.reset();
     }
   }
   QueryResult result;
@@ -64,11 +69,11 @@ QueryReply QueryWorker::Execute(const QueryRequest& request) {
     statement.sql = request.sql;
     statement.default_database = request.database;
     statement.settings = request.settings;
-    s = session_->Execute(statement, &result);
+    s = session.replay->Execute(statement, &result);
   }
   if (IsConnectionLost(s)) {
-    session_.reset();
-    connection_.reset();
+    session.replay.reset();
+    session.connection.reset();
   }
   QueryReply reply = MakeQueryReply(request.request_id, s, std::move(result));
   if (const size_t size = EncodedSize(reply); size > kMaxQueryReplyPayload) {
