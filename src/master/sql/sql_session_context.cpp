@@ -82,8 +82,9 @@ Status SqlSession::SettleDuplicateKeyInsertId(const InsertIdProbe& probe, uint64
   if (Status s = ReadLastInsertId(&now); !s.ok()) return s;
   if (probe.zeroed) {
     *generated = now;
-    if (now == 0) {
-      // Nothing generated: give the session back its LAST_INSERT_ID().
+    if (now == 0 && probe.before != 0) {
+      // Nothing generated: give the session back its LAST_INSERT_ID() (a
+      // session that had none has it already).
       return connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe.before) + ")");
     }
     return Status::Ok();
