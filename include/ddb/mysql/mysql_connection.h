@@ -58,7 +58,8 @@ struct MySqlOpenOptions {
   // each: never for a user's session, where a second statement would run
   // unlogged.
   bool multi_statements = false;
-  // Reads the server's start time on connect (one round trip), so
+  // Reads the session id and the server's start time on connect (two cheap
+  // round trips: CONNECTION_ID() and COM_STATISTICS), so
   // session_id() names this session even across a server restart.
   bool identify_session = false;
 };

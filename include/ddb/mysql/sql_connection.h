@@ -77,7 +77,9 @@ struct StatementShape {
 // server started. Used to find and end a session whose answer was lost.
 struct MySqlSessionId {
   uint64_t connection_id = 0;
-  int64_t server_started_at = 0;  // Unix seconds, from the server's uptime
+  // Unix seconds: this host's clock less the server's uptime (two readings
+  // of one server run may differ by a second or two).
+  int64_t server_started_at = 0;
 };
 
 // The default arguments below are repeated by MySqlConnection, so a call
