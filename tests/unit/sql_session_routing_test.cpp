@@ -116,5 +116,19 @@ TEST_F(SqlSessionRoutingTest, AnEndpointAccountsReadGoesToASlaveOnlyIfTheMasterA
   EXPECT_EQ(server_.Count("PREPARE SELECT a FROM t"), 1u) << "the privilege check is a prepare";
 }
 
+// A read's form is described once; a prepare that lost the connection is not
+// MySQL's answer about the statement, so it is not kept as a refusal.
+TEST_F(SqlSessionRoutingTest, AConnectionLostWhileDescribingAReadIsNotKeptAsARefusal) {
+  server_.Fail("PREPARE SELECT a FROM t WHERE id = ?", FakeSqlServer::LostSession());
+  auto session = Session(/*user_account=*/true);
+  session->Execute("SELECT a FROM t WHERE id = 1");  // the connection is lost under it
+  for (const std::string sql : {"SELECT a FROM t WHERE id = 2", "SELECT a FROM t WHERE id = 3"}) {
+    const std::string by = session->Execute(sql).answered_by;
+    EXPECT_TRUE(by == "s1" || by == "s2") << sql << " answered by '" << by << "'";
+  }
+  EXPECT_EQ(server_.Count("PREPARE SELECT a FROM t WHERE id = ?"), 2u);
+  EXPECT_EQ(server_.Count("PREPARE SELECT a FROM t WHERE id = 3"), 0u) << "the form was described";
+}
+
 }  // namespace
 }  // namespace ddb

@@ -233,6 +233,7 @@ class SqlSession {
   // settings stayed; and the prepared text of the statement Execute runs now.
   std::unordered_map<std::string, ReadDescription> described_;
   uint64_t described_epoch_ = 0;
+  ReadDescription not_described_;  // what DescribeExactly answers when the connection is lost
   std::string executing_prepared_;
   // CURRENT_USER() of the connection, as read (app@%) and quoted
   // (`app`@`%`): the definer a logged CREATE VIEW/PROCEDURE/... names

@@ -61,11 +61,19 @@ const SqlSession::ReadDescription& SqlSession::DescribeRead(const std::string& s
 }
 
 SqlSession::ReadDescription& SqlSession::DescribeExactly(const std::string& text) {
-  ReadDescription& described = described_[DescriptionKey(text)];
+  ReadDescription described;
   // Outside a transaction (Routable), so the prepare holds no lock after it.
-  described.ok = EnsureConnected().ok() && PrepareServerSession().ok() &&
-                 connection_->DescribeStatement(text, &described.shape).ok();
-  return described;
+  Status s = EnsureConnected();
+  if (s.ok()) s = PrepareServerSession();
+  if (s.ok()) s = connection_->DescribeStatement(text, &described.shape);
+  if (IsConnectionLost(s)) {
+    // Not MySQL's answer about the statement: not kept, asked again next
+    // time (the statement that follows finds the connection gone).
+    not_described_ = ReadDescription();
+    return not_described_;
+  }
+  described.ok = s.ok();
+  return described_[DescriptionKey(text)] = std::move(described);
 }
 
 }  // namespace ddb
