@@ -135,9 +135,11 @@ class SqlSession {
   // unless options_.user_account): asked of the master's MySQL by a
   // prepare, before the read goes where other privileges apply.
   bool AccountMayRead(const std::string& sql);
-  // The key of `text` in described_; the entry for it, if any (after a DDL
-  // none); and a fresh description of it, kept (sql_session_describe.cpp).
+  // The key of `text` in described_; starting described_ over after a DDL
+  // (or when full); the entry for `text`, if any; and a fresh description
+  // of it, kept (sql_session_describe.cpp).
   std::string DescriptionKey(const std::string& text) const;
+  void ForgetStaleDescriptions();
   ReadDescription* KnownDescription(const std::string& text);
   ReadDescription& DescribeExactly(const std::string& text);
   ExecutionResult RunDml(const std::string& sql, const ParsedStatement& parsed);

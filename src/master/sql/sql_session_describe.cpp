@@ -20,11 +20,15 @@ std::string SqlSession::DescriptionKey(const std::string& text) const {
   return database_ + '\0' + results_charset_ + '\0' + text;
 }
 
-SqlSession::ReadDescription* SqlSession::KnownDescription(const std::string& text) {
+void SqlSession::ForgetStaleDescriptions() {
   if (described_epoch_ != schema_changes() || described_.size() >= kMaxDescribed) {
     described_.clear();
     described_epoch_ = schema_changes();
   }
+}
+
+SqlSession::ReadDescription* SqlSession::KnownDescription(const std::string& text) {
+  ForgetStaleDescriptions();
   auto found = described_.find(DescriptionKey(text));
   return found != described_.end() ? &found->second : nullptr;
 }
@@ -35,7 +39,7 @@ Status SqlSession::Describe(const std::string& sql, StatementShape* shape) {
   // user does not have open (see server_autocommit_).
   if (Status s = PrepareServerSession(); !s.ok()) return Fail(std::move(s)).status;
   if (Status s = connection_->DescribeStatement(sql, shape); !s.ok()) return Fail(std::move(s)).status;
-  KnownDescription(sql);  // starts over after a DDL
+  ForgetStaleDescriptions();
   described_[DescriptionKey(sql)] = ReadDescription{.ok = true, .shape = *shape};
   return Status::Ok();
 }
