@@ -85,6 +85,59 @@ TEST_F(EndpointPrivilegesTest, AnEndpointUserWithoutAnAccountIsToldWhy) {
   EXPECT_NE(ghost.output.find("create it through ddb"), std::string::npos) << ghost.output;
 }
 
+TEST_F(EndpointPrivilegesTest, TheLogsProceduresTakeCallsFromThisMasterOnly) {
+  // Writing through the endpoint gives reader's account EXECUTE on the log's
+  // procedures (its log rows go in its own transactions). Straight to the
+  // master's MySQL, that account must still not be able to write the log:
+  // a forged record would be replayed by every slave's applier, a deleted
+  // row taken for a gap.
+  ASSERT_EQ(AsReader("INSERT INTO shop.items VALUES (3, 30);\n").exit_code, 0);
+  MariaDbInstance& master = cluster_->master_db();
+  const std::string rows = "SELECT COUNT(*), MAX(seq), SUM(LENGTH(body)) FROM ddb_meta.replication_log";
+  const std::string before = master.QueryValue(rows);
+  const std::string last = master.QueryValue("SELECT MAX(seq) FROM ddb_meta.replication_log");
+  const std::string next = std::to_string(std::stoull(last) + 1);
+  // Over the server's socket: the account is 'reader'@'localhost'.
+  int direct_runs = 0;
+  auto direct = [&](const std::string& sql) {
+    const std::string file = WriteFile("direct-" + std::to_string(++direct_runs) + ".sql", sql + "\n");
+    return Run({"/bin/sh", "-c",
+                "exec mariadb --no-defaults --batch --socket='" + master.socket_path().string() +
+                    "' -u reader -preader-pw < '" + file + "'"});
+  };
+  const std::string refused = "ERROR 1644 (45000)";
+  const std::string why = "only the ddb-master of this MySQL may write its replication log";
+  for (const std::string& call : {
+           "CALL ddb_meta.commit_record(" + next + ", 0, _binary'DROP DATABASE shop', 0, REPEAT('0', 64));",
+           "CALL ddb_meta.commit_record(" + next + ", 0, _binary'DROP DATABASE shop', 0, NULL);",
+           "CALL ddb_meta.ddl_pending(" + next + ", 0, _binary'DROP DATABASE shop', '');",
+           "CALL ddb_meta.ddl_done(" + last + ", 0, _binary'DROP DATABASE shop', REPEAT('a', 64));",
+           "CALL ddb_meta.ddl_forget(" + last + ", REPEAT('f', 64));",
+       }) {
+    const ProgramRun run = direct(call);
+    EXPECT_NE(run.exit_code, 0) << call;
+    EXPECT_NE(ErrorLine(run.output).find(refused), std::string::npos) << call << "\n" << run.output;
+    EXPECT_NE(run.output.find(why), std::string::npos) << call << "\n" << run.output;
+  }
+  // The signature of the calls before MACs is gone too.
+  const ProgramRun unsigned_call = direct("CALL ddb_meta.ddl_forget(" + last + ");");
+  EXPECT_NE(ErrorLine(unsigned_call.output).find("ERROR 1318"), std::string::npos) << unsigned_call.output;
+
+  // A MAC signs its own call's arguments only: made with the real secret
+  // (read here as root) for one number, it passes for that number and
+  // fails for the next.
+  const std::string far = "999999999";
+  const std::string mac = master.QueryValue("SELECT SHA2(CONCAT(secret, SHA2('" + far +
+                                            ":0:', 256)), 256) FROM ddb_meta.log_key WHERE id = 1");
+  EXPECT_EQ(direct("CALL ddb_meta.ddl_forget(" + far + ", '" + mac + "');").exit_code, 0);
+  const ProgramRun other = direct("CALL ddb_meta.ddl_forget(" + last + ", '" + mac + "');");
+  EXPECT_NE(ErrorLine(other.output).find(refused), std::string::npos) << other.output;
+
+  EXPECT_EQ(master.QueryValue(rows), before) << "the log changed";
+  ASSERT_EQ(AsReader("UPDATE shop.items SET v = v + 1;\n").exit_code, 0);
+  ExpectSlavesEqual("shop", {"items", "secrets"});
+}
+
 TEST_F(EndpointPrivilegesTest, ProgramsAndViewsNameTheirCreatorAsDefinerOnEveryNode) {
   const ProgramRun made = Endpoint(
       "CREATE VIEW shop.cheap AS SELECT id FROM shop.items WHERE v < 15;\n"

@@ -80,7 +80,7 @@ class ReplicationLogTest : public ::testing::Test {
   FakeSqlServer server_;
   RecentRecords recent_{1000, 0};
   std::shared_ptr<spdlog::logger> logger_ = std::make_shared<spdlog::logger>("replication-log-test");
-  ReplicationLog log_{MySqlEndpoint(), &recent_, logger_, nullptr, server_.Opener()};
+  ReplicationLog log_{MySqlEndpoint(), &recent_, LogWriterKey(), logger_, nullptr, server_.Opener()};
   std::unique_ptr<SqlConnection> session_;  // the committing session's connection (#1)
 };
 
@@ -98,12 +98,16 @@ TEST_F(ReplicationLogTest, CommitSendsTheLogRowAndCommitInOneStatement) {
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(server_.Count("COMMIT"), 0u);
   const std::vector<SqlParam>& params = calls[0].params;
-  ASSERT_EQ(params.size(), 4u);
+  ASSERT_EQ(params.size(), 5u);
   EXPECT_EQ(std::get<uint64_t>(params[0]), 1u);
   EXPECT_EQ(std::get<int64_t>(params[3]), 1) << "autocommit is turned on again by the same call";
   // The row's body is the record the slaves get.
   LogRecord row;
   const std::string& body = std::get<Blob>(params[2]).bytes;
+  // Signed, so the procedure knows the call is this master's (log_writer_key.h).
+  EXPECT_EQ(std::get<std::string>(params[4]),
+            LogWriterKey().Sign(1, std::get<int64_t>(params[1]),
+                                std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size())));
   ASSERT_TRUE(
       DecodeRecordBody(std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size()), &row).ok());
   EXPECT_EQ(row.statements, Statements({"INSERT INTO t VALUES (1)"}));
@@ -331,7 +335,7 @@ TEST_F(ReplicationLogTest, AFailedDdlRemovesItsPendingRowAndPublishesNothing) {
       *session_, Statements({"ALTER TABLE missing ADD c INT"})[0],
       [] { return FakeSqlServer::SqlError(kErrorNoSuchTable, "Table 'app.missing' doesn't exist"); }, &seq);
   EXPECT_EQ(s.mysql_error_code(), kErrorNoSuchTable);
-  EXPECT_EQ(server_.Count("CALL ddb_meta.ddl_forget(1)"), 1u);
+  EXPECT_EQ(server_.Count("CALL ddb_meta.ddl_forget(1, "), 1u);
   EXPECT_TRUE(Published().empty());
   EXPECT_EQ(log_.ddl_count(), 1u);
 

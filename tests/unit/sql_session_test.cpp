@@ -60,8 +60,9 @@ class SqlSessionTest : public ::testing::Test {
 
   FakeSqlServer server_;
   RecentRecords recent_{1000, 0};
-  ReplicationLog log_{MySqlEndpoint(), &recent_, std::make_shared<spdlog::logger>("sql-session-test"),
-                      nullptr, server_.Opener()};
+  ReplicationLog log_{MySqlEndpoint(), &recent_,
+                      LogWriterKey(),  std::make_shared<spdlog::logger>("sql-session-test"),
+                      nullptr,         server_.Opener()};
   SqlSession session_{MySqlEndpoint(), &log_, SessionOptions(), nullptr, nullptr, server_.Opener()};
 };
 

@@ -14,11 +14,11 @@ namespace ddb {
 namespace {
 
 // The log insert and the COMMIT in one round trip (master_schema.cpp).
-constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?, ?)";
+constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?, ?, ?)";
 // A DDL's bookkeeping, each write with its COMMIT (master_schema.cpp).
-constexpr const char* kDdlPendingSql = "CALL ddb_meta.ddl_pending(?, ?, ?)";
-constexpr const char* kDdlDoneSql = "CALL ddb_meta.ddl_done(?, ?, ?)";
-constexpr const char* kDdlForgetSql = "CALL ddb_meta.ddl_forget(?)";
+constexpr const char* kDdlPendingSql = "CALL ddb_meta.ddl_pending(?, ?, ?, ?)";
+constexpr const char* kDdlDoneSql = "CALL ddb_meta.ddl_done(?, ?, ?, ?)";
+constexpr const char* kDdlForgetSql = "CALL ddb_meta.ddl_forget(?, ?)";
 
 // How long a session whose COMMIT answer was lost waits for the outcome
 // before it is told that it is not known yet.
@@ -119,9 +119,10 @@ EncodedRecordPtr MakeEncodedRecord(uint64_t seq, int64_t committed_at_micros, st
   return record;
 }
 
-ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent,
+ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, LogWriterKey key,
                                std::shared_ptr<spdlog::logger> logger, const Fencing* fencing, SqlOpener open)
     : endpoint_(std::move(endpoint)),
+      key_(std::move(key)),
       open_(std::move(open)),
       logger_(std::move(logger)),
       fencing_(fencing),
@@ -157,7 +158,8 @@ Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedState
   record.committed_at_micros = NowMicros();
   EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
   const Status s = connection.ExecuteWithParams(
-      kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body), int64_t{autocommit ? 1 : 0}});
+      kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body), int64_t{autocommit ? 1 : 0},
+                         key_.Sign(record.seq, record.committed_at_micros, body)});
   if (s.ok()) {
     sequencer_.Committed(std::move(encoded));
     *seq_out = record.seq;
@@ -228,8 +230,9 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
   const MySqlSessionId session = connection.session_id();
   // Through the session's own connection, whose account may only call the
   // log's procedures; each commits its write at once.
-  const Status pending =
-      connection.ExecuteWithParams(kDdlPendingSql, {record.seq, NowMicros(), AsBlob(body)});
+  const int64_t pending_at = NowMicros();
+  const Status pending = connection.ExecuteWithParams(
+      kDdlPendingSql, {record.seq, pending_at, AsBlob(body), key_.Sign(record.seq, pending_at, body)});
   if (!pending.ok()) {
     if (IsConnectionLost(pending)) {
       static_cast<void>(
@@ -251,7 +254,8 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
       const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
       const int64_t committed_at = NowMicros();
       const Status logged =
-          connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(partial_body)});
+          connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(partial_body),
+                                                     key_.Sign(record.seq, committed_at, partial_body)});
       if (!logged.ok()) {
         // Still pending: settling re-executes the original, which fails for
         // the names already dropped, and logs the partial form.
@@ -264,7 +268,8 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
       *seq_out = record.seq;
       return executed;
     }
-    const Status removed = connection.ExecuteWithParams(kDdlForgetSql, {record.seq});
+    const Status removed =
+        connection.ExecuteWithParams(kDdlForgetSql, {record.seq, key_.Sign(record.seq, 0, {})});
     if (removed.ok()) {
       sequencer_.TakeBack(record.seq);  // never published, and nothing came after it
     } else {
@@ -274,7 +279,8 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
     return executed;
   }
   const int64_t committed_at = NowMicros();
-  const Status done = connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(body)});
+  const Status done = connection.ExecuteWithParams(
+      kDdlDoneSql, {record.seq, committed_at, AsBlob(body), key_.Sign(record.seq, committed_at, body)});
   if (!done.ok()) {
     if (Status settled = SettleDdl(session, record.seq); !settled.ok()) {
       return Status::Unavailable("DDL ran on the master but could not be marked done in the log (" +

@@ -41,6 +41,7 @@
 #include "ddb/mysql/mysql_connection.h"
 #include "ddl_gate.h"
 #include "fencing.h"
+#include "log_writer_key.h"
 #include "lost_commits.h"
 #include "recent_records.h"
 
@@ -54,11 +55,13 @@ class ReplicationLog {
  public:
   // `recent` must outlive the log; the sequence continues after its
   // last_seq(). `endpoint` is the master's MySQL, for settling lost answers.
+  // `key` signs every call of the log's procedures (log_writer_key.h).
   // `fencing` (may be null: never fenced) refuses every commit and DDL once
   // this master learned it was replaced. `open` connects to `endpoint` (a
   // fake in unit tests).
-  ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, std::shared_ptr<spdlog::logger> logger,
-                 const Fencing* fencing = nullptr, SqlOpener open = OpenMySql);
+  ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, LogWriterKey key,
+                 std::shared_ptr<spdlog::logger> logger, const Fencing* fencing = nullptr,
+                 SqlOpener open = OpenMySql);
 
   // Resolves a DDL left 'pending' by a crash and loads the newest seq. Call
   // once before any session writes, and before `recent` is created: returns
@@ -117,6 +120,7 @@ class ReplicationLog {
   Status CheckRecordFits(SqlConnection& connection, size_t body_bytes);
 
   const MySqlEndpoint endpoint_;
+  const LogWriterKey key_;
   const SqlOpener open_;
   std::shared_ptr<spdlog::logger> logger_;
   const Fencing* const fencing_;
