@@ -235,14 +235,11 @@ int main(int argc, char** argv) {
   if (Status s = ReplicationLog::Recover(config.mysql, *logger, &last_seq); !s.ok()) {
     return Fail("recovering the replication log: " + s.ToString());
   }
-  // A new secret for this run: the log's procedures take calls signed
-  // with it only (log_writer_key.h).
-  LogWriterKey log_key;
-  if (Status s = LogWriterKey::Replace(*boot.connection, &log_key); !s.ok()) {
-    return Fail("storing the replication log's key in ddb_meta.log_key: " + s.ToString());
-  }
   RecentRecords recent(config.recent_records, last_seq);
-  ReplicationLog log(config.mysql, &recent, std::move(log_key), logging->For("master.log"), &fencing);
+  ReplicationLog log(config.mysql, &recent, logging->For("master.log"), &fencing);
+  if (Status s = log.writers().ForgetAll(); !s.ok()) {
+    return Fail("clearing ddb_meta.log_writers of the previous run's sessions: " + s.ToString());
+  }
   SlaveRegistry registry(config.slaves);
   registry.RestorePositions(boot.saved_positions);
   Switchover switchover({log, fencing, registry, peers}, config.node_name,

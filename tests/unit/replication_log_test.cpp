@@ -80,16 +80,14 @@ class ReplicationLogTest : public ::testing::Test {
   FakeSqlServer server_;
   RecentRecords recent_{1000, 0};
   std::shared_ptr<spdlog::logger> logger_ = std::make_shared<spdlog::logger>("replication-log-test");
-  ReplicationLog log_{MySqlEndpoint(), &recent_, LogWriterKey(), logger_, nullptr, server_.Opener()};
+  ReplicationLog log_{MySqlEndpoint(), &recent_, logger_, nullptr, server_.Opener()};
   std::unique_ptr<SqlConnection> session_;  // the committing session's connection (#1)
 };
 
 TEST_F(ReplicationLogTest, CommitSendsTheLogRowAndCommitInOneStatement) {
   uint64_t seq = 0;
   bool lost = true;
-  ASSERT_TRUE(
-      log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), /*autocommit=*/true, &seq, &lost)
-          .ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq, &lost).ok());
   EXPECT_EQ(seq, 1u);
   EXPECT_FALSE(lost);
 
@@ -98,16 +96,11 @@ TEST_F(ReplicationLogTest, CommitSendsTheLogRowAndCommitInOneStatement) {
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(server_.Count("COMMIT"), 0u);
   const std::vector<SqlParam>& params = calls[0].params;
-  ASSERT_EQ(params.size(), 5u);
+  ASSERT_EQ(params.size(), 3u);
   EXPECT_EQ(std::get<uint64_t>(params[0]), 1u);
-  EXPECT_EQ(std::get<int64_t>(params[3]), 1) << "autocommit is turned on again by the same call";
   // The row's body is the record the slaves get.
   LogRecord row;
   const std::string& body = std::get<Blob>(params[2]).bytes;
-  // Signed, so the procedure knows the call is this master's (log_writer_key.h).
-  EXPECT_EQ(std::get<std::string>(params[4]),
-            LogWriterKey().Sign(1, std::get<int64_t>(params[1]),
-                                std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size())));
   ASSERT_TRUE(
       DecodeRecordBody(std::span(reinterpret_cast<const uint8_t*>(body.data()), body.size()), &row).ok());
   EXPECT_EQ(row.statements, Statements({"INSERT INTO t VALUES (1)"}));
@@ -120,30 +113,78 @@ TEST_F(ReplicationLogTest, CommitSendsTheLogRowAndCommitInOneStatement) {
   EXPECT_EQ(log_.last_seq(), 1u);
 }
 
+TEST_F(ReplicationLogTest, ASessionIsAdmittedAsALogWriterOnceBeforeItsFirstLogWrite) {
+  uint64_t seq = 0;
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (2)"}), &seq).ok());
+  // By ddb's own connection (the session's account may not write the
+  // table), naming the session's connection, before its first CALL.
+  const std::vector<FakeStatement> admitted = Sent("INSERT IGNORE INTO ddb_meta.log_writers");
+  ASSERT_EQ(admitted.size(), 1u);
+  EXPECT_EQ(admitted[0].sql, "INSERT IGNORE INTO ddb_meta.log_writers (id) VALUES (1)");
+  EXPECT_NE(admitted[0].connection, 1);
+  EXPECT_LT(admitted[0].round_trip, Sent(kCommitRecord).at(0).round_trip);
+
+  // Another session is admitted by itself.
+  std::unique_ptr<SqlConnection> other;
+  ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &other).ok());
+  ASSERT_TRUE(log_.Commit(*other, Statements({"INSERT INTO t VALUES (3)"}), &seq).ok());
+  EXPECT_EQ(Sent("INSERT IGNORE INTO ddb_meta.log_writers").size(), 2u);
+}
+
+TEST_F(ReplicationLogTest, ASessionWhoseAdmissionWasRemovedIsAdmittedAgainAndItsCommitGoesThrough) {
+  uint64_t seq = 0;
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
+  // Someone deleted the session's row: the procedure refuses before it
+  // touches anything, and the transaction is still open.
+  server_.Fail(
+      kCommitRecord,
+      FakeSqlServer::SqlError(
+          1644, "ddb_meta: only sessions of the ddb-master of this server may write the replication log"),
+      1);
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (2)"}), &seq).ok());
+  EXPECT_EQ(seq, 2u);
+  EXPECT_EQ(Sent("INSERT IGNORE INTO ddb_meta.log_writers").size(), 2u);
+  EXPECT_EQ(Sent(kCommitRecord).size(), 3u);
+  EXPECT_EQ(Published().size(), 2u);
+}
+
+TEST_F(ReplicationLogTest, ASessionThatCannotBeAdmittedCommitsNothingAndLeavesNoGap) {
+  server_.Fail("INSERT IGNORE INTO ddb_meta.log_writers", FakeSqlServer::SqlError(1142, "INSERT denied"), 1);
+  uint64_t seq = 0;
+  Status s = log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("ddb_meta.log_writers"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Sent(kCommitRecord).size(), 0u);
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
+  EXPECT_EQ(seq, 1u);
+}
+
 TEST_F(ReplicationLogTest, CommitsTakeConsecutiveNumbersInCommitOrder) {
   for (const char* sql : {"INSERT INTO t VALUES (1)", "UPDATE t SET a = 2", "DELETE FROM t"}) {
     uint64_t seq = 0;
-    ASSERT_TRUE(log_.Commit(*session_, Statements({sql}), false, &seq).ok());
+    ASSERT_TRUE(log_.Commit(*session_, Statements({sql}), &seq).ok());
   }
   const std::vector<EncodedRecordPtr> published = Published();
   ASSERT_EQ(published.size(), 3u);
   for (uint64_t i = 0; i < 3; ++i) EXPECT_EQ(published[i]->seq, i + 1);
   EXPECT_EQ(Decoded(published[1]).statements, Statements({"UPDATE t SET a = 2"}));
-  EXPECT_EQ(std::get<int64_t>(Sent(kCommitRecord)[0].params[3]), 0) << "autocommit stays off";
+  EXPECT_EQ(Sent(kCommitRecord)[0].params.size(), 3u)
+      << "seq, time, body: the session's autocommit is untouched";
 }
 
 TEST_F(ReplicationLogTest, AFailedCommitPublishesNothingAndLeavesNoGap) {
   server_.Fail(kCommitRecord, FakeSqlServer::Deadlock(), 1);
   uint64_t seq = 0;
   bool lost = true;
-  Status s = log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq, &lost);
+  Status s = log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq, &lost);
   EXPECT_EQ(s.mysql_error_code(), 1213);
   EXPECT_FALSE(lost) << "the server answered: the session is still there";
   EXPECT_TRUE(Published().empty());
   EXPECT_EQ(log_.in_flight(), 0u);
 
   // Nothing was handed out after it: the next commit takes its number.
-  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (2)"}), true, &seq).ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (2)"}), &seq).ok());
   EXPECT_EQ(seq, 1u);
   ASSERT_EQ(Published().size(), 1u);
   EXPECT_EQ(Decoded(Published()[0]).statements, Statements({"INSERT INTO t VALUES (2)"}));
@@ -154,7 +195,7 @@ TEST_F(ReplicationLogTest, ACommitThatLostItsAnswerButCommittedIsPublishedOnce) 
   ScriptSettling("done");
   uint64_t seq = 0;
   bool lost = false;
-  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq, &lost).ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq, &lost).ok());
   EXPECT_EQ(seq, 1u);
   EXPECT_TRUE(lost) << "the caller must reopen its session";
 
@@ -167,7 +208,7 @@ TEST_F(ReplicationLogTest, ACommitThatLostItsAnswerButCommittedIsPublishedOnce) 
 
   std::unique_ptr<SqlConnection> reopened;
   ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &reopened).ok());
-  ASSERT_TRUE(log_.Commit(*reopened, Statements({"INSERT INTO t VALUES (2)"}), true, &seq).ok());
+  ASSERT_TRUE(log_.Commit(*reopened, Statements({"INSERT INTO t VALUES (2)"}), &seq).ok());
   EXPECT_EQ(seq, 2u);
   const std::vector<EncodedRecordPtr> published = Published();
   ASSERT_EQ(published.size(), 2u);
@@ -180,7 +221,7 @@ TEST_F(ReplicationLogTest, ACommitThatLostItsAnswerAndDidNotCommitReportsTheErro
   ScriptSettling("");
   uint64_t seq = 0;
   bool lost = false;
-  Status s = log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq, &lost);
+  Status s = log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq, &lost);
   EXPECT_EQ(s.mysql_error_code(), 2013);
   EXPECT_NE(s.message().find("did not commit"), std::string::npos) << s.ToString();
   EXPECT_TRUE(lost);
@@ -207,7 +248,7 @@ TEST_F(ReplicationLogTest, ConcurrentCommitsArePublishedContiguouslyEachWithItsO
       for (int i = 0; i < kCommitsEach; ++i) {
         const std::string sql = "INSERT INTO t VALUES (" + std::to_string(session * 1000 + i) + ")";
         uint64_t seq = 0;
-        ASSERT_TRUE(log_.Commit(*connection, Statements({sql.c_str()}), true, &seq).ok());
+        ASSERT_TRUE(log_.Commit(*connection, Statements({sql.c_str()}), &seq).ok());
         std::lock_guard<std::mutex> lock(mutex);
         EXPECT_TRUE(committed.emplace(seq, sql).second) << "#" << seq << " handed out twice";
       }
@@ -235,7 +276,7 @@ TEST_F(ReplicationLogTest, NoCommitReachesTheServerWhileADdlRuns) {
                   std::unique_ptr<SqlConnection> other;
                   ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &other).ok());
                   EXPECT_TRUE(
-                      log_.Commit(*other, Statements({"INSERT INTO t VALUES (1)"}), true, &commit_seq).ok());
+                      log_.Commit(*other, Statements({"INSERT INTO t VALUES (1)"}), &commit_seq).ok());
                 });
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
                 EXPECT_EQ(server_.Count(kCommitRecord), 0u) << "a commit window opened during the DDL";
@@ -266,7 +307,7 @@ TEST_F(ReplicationLogTest, ALaterCommitWaitsToBePublishedUntilALostOneIsSettled)
   server_.Answer("SELECT state FROM ddb_meta.replication_log", FakeSqlServer::Value("done"));
   std::thread first([&] {
     uint64_t seq = 0;
-    EXPECT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq).ok());
+    EXPECT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
     EXPECT_EQ(seq, 1u);
   });
   ASSERT_TRUE(testing::WaitFor([&] { return server_.Count(kCommitRecord) == 1; }, std::chrono::seconds(5)));
@@ -274,7 +315,7 @@ TEST_F(ReplicationLogTest, ALaterCommitWaitsToBePublishedUntilALostOneIsSettled)
   std::unique_ptr<SqlConnection> other;
   ASSERT_TRUE(server_.Opener()(MySqlEndpoint(), MySqlOpenOptions(), &other).ok());
   uint64_t seq = 0;
-  ASSERT_TRUE(log_.Commit(*other, Statements({"INSERT INTO t VALUES (2)"}), true, &seq).ok());
+  ASSERT_TRUE(log_.Commit(*other, Statements({"INSERT INTO t VALUES (2)"}), &seq).ok());
   EXPECT_EQ(seq, 2u);
   EXPECT_TRUE(Published().empty()) << "#2 was published before #1's outcome was known";
 
@@ -290,13 +331,13 @@ TEST_F(ReplicationLogTest, RefusesARecordLargerThanHalfTheMaxPacketBeforeTakingA
   server_.Answer("SELECT @@global.max_allowed_packet", FakeSqlServer::Value("262144"));
   const std::string big = "INSERT INTO t VALUES ('" + std::string(100000, 'x') + "')";
   uint64_t seq = 0;
-  Status s = log_.Commit(*session_, Statements({big.c_str()}), true, &seq);
+  Status s = log_.Commit(*session_, Statements({big.c_str()}), &seq);
   EXPECT_EQ(s.code(), Status::Code::kRefused);
   EXPECT_NE(s.message().find("too large to replicate"), std::string::npos) << s.ToString();
   EXPECT_TRUE(Sent(kCommitRecord).empty());
   EXPECT_EQ(log_.in_flight(), 0u);
 
-  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq).ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
   EXPECT_EQ(seq, 1u);
 }
 
@@ -316,7 +357,10 @@ TEST_F(ReplicationLogTest, DdlIsLoggedPendingThenRunThenMarkedDone) {
   EXPECT_EQ(seq, 1u);
   EXPECT_EQ(log_.ddl_count(), 1u);
   // Each bookkeeping write through a procedure that commits it, around the DDL.
-  std::vector<std::string> sent = server_.Sql();
+  std::vector<std::string> sent;  // on the session's connection (ddb's own admitted it first)
+  for (const FakeStatement& statement : server_.statements()) {
+    if (statement.connection == 1) sent.push_back(statement.sql);
+  }
   ASSERT_EQ(sent.size(), 3u);
   EXPECT_EQ(sent[0].rfind("CALL ddb_meta.ddl_pending(1, ", 0), 0u) << sent[0];
   EXPECT_EQ(sent[1], "CREATE TABLE t (id INT)");
@@ -335,18 +379,18 @@ TEST_F(ReplicationLogTest, AFailedDdlRemovesItsPendingRowAndPublishesNothing) {
       *session_, Statements({"ALTER TABLE missing ADD c INT"})[0],
       [] { return FakeSqlServer::SqlError(kErrorNoSuchTable, "Table 'app.missing' doesn't exist"); }, &seq);
   EXPECT_EQ(s.mysql_error_code(), kErrorNoSuchTable);
-  EXPECT_EQ(server_.Count("CALL ddb_meta.ddl_forget(1, "), 1u);
+  EXPECT_EQ(server_.Count("CALL ddb_meta.ddl_forget(1)"), 1u);
   EXPECT_TRUE(Published().empty());
   EXPECT_EQ(log_.ddl_count(), 1u);
 
   // The number was taken back: the next write gets it.
-  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq).ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
   EXPECT_EQ(seq, 1u);
 }
 
 TEST_F(ReplicationLogTest, RunQuiescedSeesEveryNumberPublished) {
   uint64_t seq = 0;
-  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), true, &seq).ok());
+  ASSERT_TRUE(log_.Commit(*session_, Statements({"INSERT INTO t VALUES (1)"}), &seq).ok());
   uint64_t seen = 0;
   ASSERT_TRUE(log_.RunQuiesced(
                       [&](uint64_t published) {

@@ -55,9 +55,8 @@ class SqlSessionRoutingTest : public ::testing::Test {
 
   FakeSqlServer server_;
   RecentRecords recent_{1000, 0};
-  ReplicationLog log_{MySqlEndpoint(), &recent_,
-                      LogWriterKey(),  std::make_shared<spdlog::logger>("routing-test"),
-                      nullptr,         server_.Opener()};
+  ReplicationLog log_{MySqlEndpoint(), &recent_, std::make_shared<spdlog::logger>("routing-test"), nullptr,
+                      server_.Opener()};
   SlaveRegistry registry_{{"s1"}};
   ReadRouter router_{registry_, recent_, Routing()};
   uint64_t link_ = 0;

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "ddb/mysql/checksum_schema.h"
-#include "log_writer_key.h"
+#include "log_writers.h"
 
 namespace ddb {
 
@@ -13,50 +13,44 @@ namespace {
 // One of the log's writes, each with its COMMIT in the same round trip.
 // SQL SECURITY DEFINER: an endpoint session runs as its user's own MySQL
 // account, which holds EXECUTE on these procedures (log_access.h) and no
-// privilege on ddb_meta itself. Each first checks p_mac, the MAC of
-// `signed_message` (a CONCAT of its arguments), which proves that the call
-// comes from this ddb-master (log_writer_key.h).
-std::string LogProcedure(std::string_view name, std::string_view parameters, std::string_view signed_message,
-                         std::string_view body) {
+// privilege on ddb_meta itself. Each first checks that the calling
+// connection is one of this ddb-master's sessions (log_writers.h).
+std::string LogProcedure(std::string_view name, std::string_view parameters, std::string_view body) {
   return "CREATE OR REPLACE PROCEDURE ddb_meta." + std::string(name) + "(" + std::string(parameters) +
-         ", IN p_mac VARBINARY(64)) SQL SECURITY DEFINER BEGIN " +
-         LogWriterKey::RequireMacSql(signed_message) + std::string(body) + " END";
+         ") SQL SECURITY DEFINER BEGIN " + LogWriters::RequireWriterSql() + " " + std::string(body) + " END";
 }
 
 constexpr std::string_view kRecordParameters =
     "IN p_seq BIGINT UNSIGNED, IN p_committed_at BIGINT, IN p_body LONGBLOB";
-constexpr std::string_view kRecordMessage = "CONCAT(p_seq, ':', p_committed_at, ':', p_body)";
 
 }  // namespace
 
 Status CreateMasterSchema(MySqlConnection& connection) {
   // A transaction's log row: it runs inside the session's open transaction;
   // if the insert fails, the COMMIT is never reached and the caller rolls
-  // back. p_autocommit is what the session's autocommit is left at after the
-  // COMMIT (SqlSession passes its own: it keeps it off between writes).
-  const std::string commit_record = LogProcedure(
-      "commit_record", std::string(kRecordParameters) + ", IN p_autocommit TINYINT", kRecordMessage,
-      "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
-      " VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
-      " COMMIT;"
-      " SET autocommit = p_autocommit;");
+  // back. The session's autocommit is left as it is (SqlSession keeps it
+  // off between writes).
+  const std::string commit_record =
+      LogProcedure("commit_record", kRecordParameters,
+                   "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
+                   " VALUES (p_seq, p_committed_at, 1, 'done', p_body);"
+                   " COMMIT;");
   // A DDL's row before it runs, and after: marked done, or removed when it
   // failed. Each commits at once: in a session with autocommit=0 it would
   // otherwise wait in an open transaction that a later ROLLBACK could undo.
   const std::string ddl_pending =
-      LogProcedure("ddl_pending", kRecordParameters, kRecordMessage,
+      LogProcedure("ddl_pending", kRecordParameters,
                    "INSERT INTO ddb_meta.replication_log (seq, committed_at, kind, state, body)"
                    " VALUES (p_seq, p_committed_at, 2, 'pending', p_body);"
                    " COMMIT;");
   const std::string ddl_done = LogProcedure(
-      "ddl_done", kRecordParameters, kRecordMessage,
+      "ddl_done", kRecordParameters,
       "UPDATE ddb_meta.replication_log SET state = 'done', committed_at = p_committed_at, body = p_body"
       " WHERE seq = p_seq;"
       " COMMIT;");
-  const std::string ddl_forget =
-      LogProcedure("ddl_forget", "IN p_seq BIGINT UNSIGNED", "CONCAT(p_seq, ':0:')",
-                   "DELETE FROM ddb_meta.replication_log WHERE seq = p_seq;"
-                   " COMMIT;");
+  const std::string ddl_forget = LogProcedure("ddl_forget", "IN p_seq BIGINT UNSIGNED",
+                                              "DELETE FROM ddb_meta.replication_log WHERE seq = p_seq;"
+                                              " COMMIT;");
   Status s =
       ExecuteAll(connection, {
                                  "CREATE DATABASE IF NOT EXISTS ddb_meta",
@@ -90,12 +84,8 @@ Status CreateMasterSchema(MySqlConnection& connection) {
                                  // position may end in gaps, which have no row (master_role.h).
                                  "ALTER TABLE ddb_meta.log_state ADD COLUMN IF NOT EXISTS"
                                  " last_seq_floor BIGINT UNSIGNED NOT NULL DEFAULT 0",
-                                 // The secret the log's procedures check their callers' MACs
-                                 // against (log_writer_key.h); ddb's account alone can read it.
-                                 "CREATE TABLE IF NOT EXISTS ddb_meta.log_key ("
-                                 " id TINYINT UNSIGNED NOT NULL PRIMARY KEY,"
-                                 " secret VARBINARY(64) NOT NULL"
-                                 ") ENGINE=InnoDB",
+                                 // The connections allowed to call the procedures below.
+                                 LogWriters::CreateTableSql(),
                                  commit_record.c_str(),
                                  ddl_pending.c_str(),
                                  ddl_done.c_str(),

@@ -14,11 +14,11 @@ namespace ddb {
 namespace {
 
 // The log insert and the COMMIT in one round trip (master_schema.cpp).
-constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?, ?, ?)";
+constexpr const char* kCommitRecordSql = "CALL ddb_meta.commit_record(?, ?, ?)";
 // A DDL's bookkeeping, each write with its COMMIT (master_schema.cpp).
-constexpr const char* kDdlPendingSql = "CALL ddb_meta.ddl_pending(?, ?, ?, ?)";
-constexpr const char* kDdlDoneSql = "CALL ddb_meta.ddl_done(?, ?, ?, ?)";
-constexpr const char* kDdlForgetSql = "CALL ddb_meta.ddl_forget(?, ?)";
+constexpr const char* kDdlPendingSql = "CALL ddb_meta.ddl_pending(?, ?, ?)";
+constexpr const char* kDdlDoneSql = "CALL ddb_meta.ddl_done(?, ?, ?)";
+constexpr const char* kDdlForgetSql = "CALL ddb_meta.ddl_forget(?)";
 
 // How long a session whose COMMIT answer was lost waits for the outcome
 // before it is told that it is not known yet.
@@ -119,13 +119,13 @@ EncodedRecordPtr MakeEncodedRecord(uint64_t seq, int64_t committed_at_micros, st
   return record;
 }
 
-ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, LogWriterKey key,
+ReplicationLog::ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent,
                                std::shared_ptr<spdlog::logger> logger, const Fencing* fencing, SqlOpener open)
     : endpoint_(std::move(endpoint)),
-      key_(std::move(key)),
       open_(std::move(open)),
       logger_(std::move(logger)),
       fencing_(fencing),
+      writers_(endpoint_, open_),
       sequencer_(recent, recent->last_seq()),
       lost_(endpoint_, &sequencer_, logger_, open_) {}
 
@@ -138,7 +138,7 @@ Status ReplicationLog::Recover(const MySqlEndpoint& endpoint, spdlog::logger& lo
 }
 
 Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedStatement> statements,
-                              bool autocommit, uint64_t* seq_out, bool* session_lost) {
+                              uint64_t* seq_out, bool* session_lost) {
   if (session_lost != nullptr) *session_lost = false;
   if (unsettled_ddl_.load() != 0) {
     std::unique_lock<std::shared_mutex> exclusive(barrier_);
@@ -149,6 +149,7 @@ Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedState
   record.statements = std::move(statements);
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   if (Status s = CheckRecordFits(connection, body.size()); !s.ok()) return s;
+  if (Status s = writers_.Admit(connection.session_id()); !s.ok()) return s;
   std::shared_lock<std::shared_mutex> window(barrier_);
   if (fencing_ != nullptr) {
     if (Status s = fencing_->CheckWritable(); !s.ok()) return s;
@@ -157,9 +158,16 @@ Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedState
   record.seq = sequencer_.Allocate();
   record.committed_at_micros = NowMicros();
   EncodedRecordPtr encoded = MakeEncodedRecord(record.seq, record.committed_at_micros, body);
-  const Status s = connection.ExecuteWithParams(
-      kCommitRecordSql, {record.seq, record.committed_at_micros, AsBlob(body), int64_t{autocommit ? 1 : 0},
-                         key_.Sign(record.seq, record.committed_at_micros, body)});
+  const std::vector<SqlParam> params = {record.seq, record.committed_at_micros, AsBlob(body)};
+  Status s = connection.ExecuteWithParams(kCommitRecordSql, params);
+  if (LogWriters::IsRefusal(s)) {
+    // Its admission was removed (by hand: rows of live sessions are never
+    // purged). The check runs first, so the transaction is still open:
+    // admit the session again and retry.
+    writers_.Forget(connection.session_id());
+    s = writers_.Admit(connection.session_id());
+    if (s.ok()) s = connection.ExecuteWithParams(kCommitRecordSql, params);
+  }
   if (s.ok()) {
     sequencer_.Committed(std::move(encoded));
     *seq_out = record.seq;
@@ -216,6 +224,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
     std::atomic<uint64_t>& count;
     ~CountOnExit() { ++count; }
   } counted{ddl_count_};
+  if (Status s = writers_.Admit(connection.session_id()); !s.ok()) return s;
   std::unique_lock<std::shared_mutex> exclusive(barrier_);
   if (fencing_ != nullptr) {
     if (Status s = fencing_->CheckWritable(); !s.ok()) return s;
@@ -230,14 +239,15 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
   const MySqlSessionId session = connection.session_id();
   // Through the session's own connection, whose account may only call the
   // log's procedures; each commits its write at once.
-  const int64_t pending_at = NowMicros();
-  const Status pending = connection.ExecuteWithParams(
-      kDdlPendingSql, {record.seq, pending_at, AsBlob(body), key_.Sign(record.seq, pending_at, body)});
+  const Status pending =
+      connection.ExecuteWithParams(kDdlPendingSql, {record.seq, NowMicros(), AsBlob(body)});
   if (!pending.ok()) {
     if (IsConnectionLost(pending)) {
       static_cast<void>(
           SettleDdl(session, record.seq));  // the row may have committed: finish it as recovery would
     } else {
+      // Refused: its admission was removed by hand; the next DDL admits it again.
+      if (LogWriters::IsRefusal(pending)) writers_.Forget(session);
       sequencer_.TakeBack(record.seq);
     }
     return pending;
@@ -254,8 +264,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
       const std::vector<uint8_t> partial_body = EncodeRecordBody(record);
       const int64_t committed_at = NowMicros();
       const Status logged =
-          connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(partial_body),
-                                                     key_.Sign(record.seq, committed_at, partial_body)});
+          connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(partial_body)});
       if (!logged.ok()) {
         // Still pending: settling re-executes the original, which fails for
         // the names already dropped, and logs the partial form.
@@ -268,8 +277,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
       *seq_out = record.seq;
       return executed;
     }
-    const Status removed =
-        connection.ExecuteWithParams(kDdlForgetSql, {record.seq, key_.Sign(record.seq, 0, {})});
+    const Status removed = connection.ExecuteWithParams(kDdlForgetSql, {record.seq});
     if (removed.ok()) {
       sequencer_.TakeBack(record.seq);  // never published, and nothing came after it
     } else {
@@ -279,8 +287,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
     return executed;
   }
   const int64_t committed_at = NowMicros();
-  const Status done = connection.ExecuteWithParams(
-      kDdlDoneSql, {record.seq, committed_at, AsBlob(body), key_.Sign(record.seq, committed_at, body)});
+  const Status done = connection.ExecuteWithParams(kDdlDoneSql, {record.seq, committed_at, AsBlob(body)});
   if (!done.ok()) {
     if (Status settled = SettleDdl(session, record.seq); !settled.ok()) {
       return Status::Unavailable("DDL ran on the master but could not be marked done in the log (" +

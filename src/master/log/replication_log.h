@@ -41,7 +41,7 @@
 #include "ddb/mysql/mysql_connection.h"
 #include "ddl_gate.h"
 #include "fencing.h"
-#include "log_writer_key.h"
+#include "log_writers.h"
 #include "lost_commits.h"
 #include "recent_records.h"
 
@@ -55,13 +55,11 @@ class ReplicationLog {
  public:
   // `recent` must outlive the log; the sequence continues after its
   // last_seq(). `endpoint` is the master's MySQL, for settling lost answers.
-  // `key` signs every call of the log's procedures (log_writer_key.h).
   // `fencing` (may be null: never fenced) refuses every commit and DDL once
   // this master learned it was replaced. `open` connects to `endpoint` (a
   // fake in unit tests).
-  ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, LogWriterKey key,
-                 std::shared_ptr<spdlog::logger> logger, const Fencing* fencing = nullptr,
-                 SqlOpener open = OpenMySql);
+  ReplicationLog(MySqlEndpoint endpoint, RecentRecords* recent, std::shared_ptr<spdlog::logger> logger,
+                 const Fencing* fencing = nullptr, SqlOpener open = OpenMySql);
 
   // Resolves a DDL left 'pending' by a crash and loads the newest seq. Call
   // once before any session writes, and before `recent` is created: returns
@@ -69,15 +67,14 @@ class ReplicationLog {
   static Status Recover(const MySqlEndpoint& endpoint, spdlog::logger& logger, uint64_t* last_seq,
                         const SqlOpener& open = OpenMySql);
 
-  // Commits the transaction open on `connection` together with its log row,
-  // and leaves the session's autocommit at `autocommit` (SqlSession passes
-  // the value it has: its server session keeps autocommit off between
-  // writes, see SqlSession::server_autocommit_). On failure nothing was
-  // logged and the caller rolls back; when `session_lost` comes back true
-  // the connection is gone (even if the commit itself was settled as done)
-  // and must be reopened.
-  Status Commit(SqlConnection& connection, std::vector<LoggedStatement> statements, bool autocommit,
-                uint64_t* seq, bool* session_lost = nullptr);
+  // Commits the transaction open on `connection` together with its log row;
+  // the session's autocommit is left as it is (SqlSession's server session
+  // keeps it off between writes, see SqlSession::server_autocommit_). On
+  // failure nothing was logged and the caller rolls back; when
+  // `session_lost` comes back true the connection is gone (even if the
+  // commit itself was settled as done) and must be reopened.
+  Status Commit(SqlConnection& connection, std::vector<LoggedStatement> statements, uint64_t* seq,
+                bool* session_lost = nullptr);
 
   // Logs `statement` pending, runs `execute` (which runs the DDL on
   // `connection`), then marks it done; if `execute` fails the log row is
@@ -103,6 +100,10 @@ class ReplicationLog {
   // its metadata locks (see ddl_gate.h).
   DdlGate& ddl_gate() { return ddl_gate_; }
 
+  // The sessions allowed to call the log's procedures: each Commit and
+  // RunDdl admits its connection first.
+  LogWriters& writers() { return writers_; }
+
   // Published through here: every number up to it is resolved.
   uint64_t last_seq() const { return sequencer_.published(); }
   uint64_t in_flight() const { return sequencer_.in_flight(); }
@@ -120,10 +121,10 @@ class ReplicationLog {
   Status CheckRecordFits(SqlConnection& connection, size_t body_bytes);
 
   const MySqlEndpoint endpoint_;
-  const LogWriterKey key_;
   const SqlOpener open_;
   std::shared_ptr<spdlog::logger> logger_;
   const Fencing* const fencing_;
+  LogWriters writers_;
   CommitSequencer sequencer_;
   LostCommits lost_;
 

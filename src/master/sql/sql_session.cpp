@@ -407,7 +407,7 @@ Status SqlSession::CommitOpenTransaction() {
   uint64_t seq = 0;
   bool session_lost = false;
   // The server session's autocommit stays as it is (see server_autocommit_).
-  Status s = log_->Commit(*connection_, std::move(pending_), server_autocommit_, &seq, &session_lost);
+  Status s = log_->Commit(*connection_, std::move(pending_), &seq, &session_lost);
   pending_.clear();
   if (session_lost) {
     // The answer was lost and the old server session ended to settle it:

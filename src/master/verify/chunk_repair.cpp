@@ -92,7 +92,7 @@ Status RewriteChunk(MySqlConnection& connection, ReplicationLog& log, const Chun
   }
   *rows = found.rows.size();
   // On failure the caller drops the connection, which rolls the read back.
-  return log.Commit(connection, std::move(statements), false, seq);
+  return log.Commit(connection, std::move(statements), seq);
 }
 
 }  // namespace ddb

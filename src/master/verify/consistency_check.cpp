@@ -186,7 +186,7 @@ Status ConsistencyCheck::LogChunk(uint64_t run, uint32_t chunk, const ChunkPlan&
     return s;
   }
   bool session_lost = false;
-  s = log_.Commit(*connection_, std::move(statements), false, seq, &session_lost);
+  s = log_.Commit(*connection_, std::move(statements), seq, &session_lost);
   if (!s.ok() || session_lost) connection_.reset();
   return s;
 }
