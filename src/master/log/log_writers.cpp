@@ -20,8 +20,10 @@ LogWriters::LogWriters(MySqlEndpoint ddb_account, SqlOpener open, std::chrono::m
       next_purge_(std::chrono::steady_clock::now() + purge_interval) {}
 
 const char* LogWriters::CreateTableSql() {
-  // Up to 256 MB whatever max_heap_table_size says: a row per live writing
-  // connection, and those gone since the last purge.
+  // A row per live writing connection, and those gone since the last
+  // purge: up to 256 MB while this server runs (after a restart MariaDB
+  // sizes it by its global max_heap_table_size, 16 MB by default: some
+  // 200,000 rows). A full table refuses the admission, with its reason.
   return "SET STATEMENT max_heap_table_size = 268435456 FOR"
          " CREATE TABLE IF NOT EXISTS ddb_meta.log_writers ("
          " id BIGINT UNSIGNED NOT NULL PRIMARY KEY"
