@@ -78,6 +78,30 @@ TEST_F(EndpointPrivilegesTest, AReadTheAccountMayNotRunIsNotAnsweredByASlave) {
   EXPECT_NE(allowed.output.find("30"), std::string::npos) << allowed.output;
 }
 
+TEST_F(EndpointPrivilegesTest, AReadARoleAllowedIsNotAnsweredByASlaveOnceTheRoleIsDropped) {
+  ASSERT_EQ(Endpoint("CREATE ROLE secrets_reader;\n"
+                     "GRANT SELECT ON shop.secrets TO secrets_reader;\n"
+                     "GRANT secrets_reader TO 'reader'@'localhost';\n")
+                .exit_code,
+            0);
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(std::chrono::seconds(60)));
+  // One session: the read is allowed (and described) with the role, then
+  // asked again, the same text, without it.
+  const ProgramRun run = AsReader(
+      "SET ROLE secrets_reader;\n"
+      "SELECT code FROM shop.secrets;\n"
+      "SET ROLE NONE;\n"
+      "SELECT CONCAT('role now: ', COALESCE(CURRENT_ROLE(), 'none'));\n"
+      "SELECT code FROM shop.secrets;\n");
+  EXPECT_NE(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("role now: none"), std::string::npos) << run.output;
+  EXPECT_NE(ErrorLine(run.output).find("ERROR 1142 (42000)"), std::string::npos) << run.output;
+  // Once, with the role; not a second time without it.
+  const size_t first = run.output.find("hush");
+  ASSERT_NE(first, std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("hush", first + 1), std::string::npos) << run.output;
+}
+
 TEST_F(EndpointPrivilegesTest, AnEndpointUserWithoutAnAccountIsToldWhy) {
   const ProgramRun ghost = Mariadb(cluster_->client_port(), "ghost", "ghost-pw", "SELECT 1;\n");
   EXPECT_NE(ghost.exit_code, 0);

@@ -1,6 +1,7 @@
 // What SqlSession::RefreshSessionState reads when it connects, as a
 // FakeSqlServer answers it: the replicated variables, then autocommit,
-// DATABASE(), the isolation level, character_set_results and CURRENT_USER().
+// DATABASE(), the isolation level, character_set_results, CURRENT_USER() and
+// CURRENT_ROLE().
 #pragma once
 
 #include "ddb/mysql/replay_session.h"
@@ -8,16 +9,17 @@
 
 namespace ddb::testing {
 
-inline QueryResult FakeSessionState(const std::string& autocommit = "1") {
+inline QueryResult FakeSessionState(const std::string& autocommit = "1",
+                                    std::optional<std::string> role = std::nullopt) {
   std::vector<std::string> columns;
   std::vector<std::optional<std::string>> row;
   for (const ReplicatedVariable& variable : ReplicatedVariables()) {
     columns.push_back(variable.name);
     row.push_back(std::string(variable.numeric ? "0" : "STRICT_TRANS_TABLES"));
   }
-  for (const char* column : {"autocommit", "database", "isolation", "charset", "account"})
+  for (const char* column : {"autocommit", "database", "isolation", "charset", "account", "role"})
     columns.push_back(column);
-  row.insert(row.end(), {autocommit, "app", "REPEATABLE-READ", "utf8mb4", "app@%"});
+  row.insert(row.end(), {autocommit, "app", "REPEATABLE-READ", "utf8mb4", "app@%", std::move(role)});
   return FakeSqlServer::Rows(columns, {row});
 }
 

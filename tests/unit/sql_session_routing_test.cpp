@@ -116,6 +116,26 @@ TEST_F(SqlSessionRoutingTest, AnEndpointAccountsReadGoesToASlaveOnlyIfTheMasterA
   EXPECT_EQ(server_.Count("PREPARE SELECT a FROM t"), 1u) << "the privilege check is a prepare";
 }
 
+// What an account may read changes with its role: a read described with one
+// is asked again once the role changed (SET ROLE), or a slave would answer it.
+TEST_F(SqlSessionRoutingTest, AReadIsDescribedAgainOnceTheSessionsRoleChanged) {
+  auto session = Session(/*user_account=*/true);
+  server_.Answer(SelectReplicatedVariablesSql(), testing::FakeSessionState("1", "auditor"));
+  ASSERT_TRUE(session->Execute("SET ROLE auditor").status.ok());
+  EXPECT_EQ(session->Execute("SELECT * FROM secret").answered_by, "s1");
+  server_.Answer(SelectReplicatedVariablesSql(), testing::FakeSessionState("1"));
+  server_.Fail("PREPARE SELECT * FROM secret",
+               FakeSqlServer::SqlError(1142, "SELECT command denied to user 'app'@'%' for table 'secret'"));
+  server_.Fail("SELECT * FROM secret",
+               FakeSqlServer::SqlError(1142, "SELECT command denied to user 'app'@'%' for table 'secret'"));
+  ASSERT_TRUE(session->Execute("SET ROLE NONE").status.ok());
+  const ExecutionResult refused = session->Execute("SELECT * FROM secret");
+  EXPECT_EQ(refused.status.mysql_error_code(), 1142) << refused.status.ToString();
+  EXPECT_EQ(asked_, (std::vector<std::string>{"SELECT * FROM secret"}))
+      << "asked of a slave once, with the role";
+  EXPECT_EQ(server_.Count("PREPARE SELECT * FROM secret"), 2u);
+}
+
 // A read's form is described once; a prepare that lost the connection is not
 // MySQL's answer about the statement, so it is not kept as a refusal.
 TEST_F(SqlSessionRoutingTest, AConnectionLostWhileDescribingAReadIsNotKeptAsARefusal) {

@@ -242,6 +242,7 @@ class SqlSession {
   // (explicit_definer.h).
   std::string current_user_;
   std::string account_;
+  std::optional<std::string> current_role_;  // CURRENT_ROLE(); none: NULL
   std::vector<SessionSetting> settings_;
   LexMode lex_mode_;  // how this session's server reads quotes (its sql_mode)
   // The user's autocommit and transaction, as MySQL would report them.

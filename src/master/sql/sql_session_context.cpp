@@ -171,7 +171,7 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   if (Status s = connection_->Execute(
           SelectReplicatedVariablesSql() +
               ", @@session.autocommit, DATABASE(), @@session.tx_isolation, @@session.character_set_results,"
-              " CURRENT_USER()",
+              " CURRENT_USER(), CURRENT_ROLE()",
           &result);
       !s.ok()) {
     return s;
@@ -202,6 +202,12 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
   const std::optional<std::string>& account = row[variables.size() + 4];
   current_user_ = account.value_or("");
   account_ = account ? QuotedAccount(*account) : "";
+  // What the session may read changes with its role (SET ROLE): a read
+  // described as allowed before is asked again, or a slave, which runs it
+  // as ddb's account, would answer what the account may no longer read.
+  std::optional<std::string> role = row.at(variables.size() + 5);
+  if (role != current_role_) described_.clear();
+  current_role_ = std::move(role);
   const std::string isolation = row[variables.size() + 2].value_or("");
   if (isolation == "READ-COMMITTED" || isolation == "READ-UNCOMMITTED") {
     return connection_->Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
