@@ -7,7 +7,9 @@
 // log row must still be written in the session's own transaction: the log's
 // procedures (commit_record, ddl_pending, ddl_done, ddl_forget; see
 // master_schema.cpp) run with their definer's rights, ddb's account, and the
-// user's account gets EXECUTE on them and on nothing else in ddb_meta.
+// user's account gets EXECUTE on them and on nothing else in ddb_meta. The
+// procedures themselves take calls only from this master's own sessions
+// (log_writers.h), so the grant is no use to the account without ddb.
 //
 // The grant is made through ddb's own connection the first time a session
 // of that account connects in this process (the procedures are re-created
