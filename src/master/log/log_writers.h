@@ -15,7 +15,7 @@
 // The table is a MEMORY table: MariaDB empties it when it restarts, which
 // also ends every connection it named. A previous run's rows are removed at
 // start (ForgetAll), and rows of connections that are gone are removed
-// every few seconds, as admissions come (PROCESSLIST names the live ones;
+// as admissions come, at most every purge_interval (PROCESSLIST names the live ones;
 // ddb's account has PROCESS).
 //
 // Thread-safe: sessions admit themselves from their own threads; the
