@@ -34,6 +34,10 @@ constexpr uint8_t kNullCell = 0xFB;  // NULL in a text result row
 // Builds a payload. Never fails.
 class PayloadWriter {
  public:
+  // Room for an OK, EOF or column packet at once: most payloads are small,
+  // and growing one byte at a time costs an allocation per step.
+  PayloadWriter() { bytes_.reserve(64); }
+
   void U8(uint8_t v) { bytes_.push_back(v); }
   void U16(uint16_t v) { Fixed(v, 2); }
   void U24(uint32_t v) { Fixed(v, 3); }
