@@ -1,7 +1,8 @@
 // The endpoint as MariaDB answers: several statements in one packet
 // (CLIENT_MULTI_STATEMENTS), each run and logged as if sent alone; the OK
 // packet's warning count and SHOW WARNINGS for the user's own statement;
-// MariaDB's syntax error for text it cannot parse; COM_CHANGE_USER and
+// MariaDB's syntax error for text it cannot parse; several statements
+// without CLIENT_MULTI_STATEMENTS refused whole; COM_CHANGE_USER and
 // COM_FIELD_LIST through libmariadb's own calls.
 #include <gtest/gtest.h>
 #include <mysql.h>
@@ -74,6 +75,18 @@ while cur.nextset():
     pass
 cur.execute("/* ddb:master */ SELECT GROUP_CONCAT(CONCAT(id, name) ORDER BY id) FROM t WHERE id >= 10")
 assert cur.fetchone()[0] == "10p,11q", "the procedure's rows"
+
+# Without CLIENT_MULTI_STATEMENTS (mysqlclient on libmariadb 3 leaves it
+# off), two statements in one query are refused whole, naming the option.
+single = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw", database="m",
+                         autocommit=True)
+try:
+    single.cursor().execute("INSERT INTO t (id, name) VALUES (20, 'x'); INSERT INTO t (id, name) VALUES (21, 'y')")
+    raise SystemExit("two statements ran without CLIENT_MULTI_STATEMENTS")
+except pymysql.err.OperationalError as e:
+    assert "CLIENT_MULTI_STATEMENTS" in e.args[1], e.args
+cur.execute("/* ddb:master */ SELECT COUNT(*) FROM t WHERE id IN (20, 21)")
+assert cur.fetchone()[0] == 0, "a statement of the refused query ran"
 print("multi: all good")
 )PY";
 

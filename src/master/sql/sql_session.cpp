@@ -129,7 +129,11 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   if (info.incomplete) return Fail(Status::InvalidArgument("statement has an unterminated quote or comment"));
   if (info.has_multiple_statements) {
-    return Fail(Status::InvalidArgument("one statement at a time, please: end each with ';'"));
+    // A MySQL client sees this when its connection did not turn on
+    // CLIENT_MULTI_STATEMENTS (MariaDB itself answers with a syntax error).
+    return Fail(Status::InvalidArgument(
+        "several statements in one query: send them one at a time, or turn on the client's multi-statements "
+        "option (CLIENT_MULTI_STATEMENTS)"));
   }
   if (info.kind != StatementKind::kRead && TouchesMetaSchema(parsed.tokens)) {
     return Fail(
