@@ -61,6 +61,7 @@ Status SqlSession::EnsureConnected() {
     return s;
   }
   timestamp_pinned_ = false;
+  user_timestamp_micros_.reset();  // a new server session follows the clock
   if (Status s = RefreshSessionState(/*adopt_autocommit=*/true); !s.ok()) return s;
   if (admit_) {
     if (Status s = admit_(current_user_); !s.ok()) {
@@ -388,6 +389,9 @@ ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement
   if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
   if (Status s = RefreshSessionState(/*adopt_autocommit=*/!in_transaction_); !s.ok()) return Fail(s);
+  if (MentionsTimestamp(parsed.tokens)) {
+    if (Status s = ReadUserTimestamp(); !s.ok()) return Fail(s);
+  }
   if (reads_pinned_by_.empty()) reads_pinned_by_ = SetKeepsReadsOnMaster(parsed.tokens);
   return Ok();
 }

@@ -213,6 +213,10 @@ class SqlSession {
   // The text the log keeps for `sql`: passwords replaced by their hashes
   // (secret_redaction.h). Refuses a statement whose password cannot be.
   Status TextToLog(const std::string& sql, const std::vector<Token>& tokens, std::string* logged);
+  // After a SET that may have pinned or released the session's clock (SET
+  // timestamp = ...): whether the server's @@timestamp now stands still,
+  // and where (user_timestamp_micros_).
+  Status ReadUserTimestamp();
   // Re-reads the session variables that travel with logged statements.
   // With `adopt_autocommit` the server's autocommit becomes the user's too
   // (on connect, and after a SET run while the two agreed).
@@ -258,7 +262,13 @@ class SqlSession {
   bool server_autocommit_ = true;
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
   NontransactionalWrites nontransactional_;
+  // ddb set the server's timestamp for a write (PinTimestamp) and must set
+  // it back before a statement that runs with the session's own clock.
   bool timestamp_pinned_ = false;
+  // The timestamp the user pinned with SET timestamp = ..., as MariaDB keeps
+  // it until SET timestamp = DEFAULT: writes run and replay with it, as
+  // NOW() reads it. None: the session follows the clock.
+  std::optional<int64_t> user_timestamp_micros_;
   uint64_t last_write_seq_ = 0;
   std::string reads_pinned_by_;
   // What SHOW WARNINGS answers after the statement that set it; empty: ask

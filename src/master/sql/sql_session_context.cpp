@@ -118,7 +118,7 @@ Status SqlSession::TextToLog(const std::string& sql, const std::vector<Token>& t
 
 SqlSession::ReplayClock SqlSession::ChooseClock(bool seed_rand, std::vector<SessionSetting>* context) {
   ReplayClock clock;
-  clock.micros = NowMicros();
+  clock.micros = user_timestamp_micros_.value_or(NowMicros());
   if (seed_rand) {
     // RAND()'s seeds cannot be read back, so the master chooses them and
     // ships them with the statement.
@@ -143,7 +143,8 @@ Status SqlSession::PinTimestamp(const ReplayClock& clock, bool zero_last_insert_
     sql += *server_autocommit ? ", autocommit = 1" : ", autocommit = 0";
   }
   if (Status s = connection_->Execute(sql); !s.ok()) return s;
-  timestamp_pinned_ = true;
+  // Pinned at the user's own value, the server is as the user left it.
+  timestamp_pinned_ = !user_timestamp_micros_;
   if (server_autocommit) server_autocommit_ = *server_autocommit;
   return Status::Ok();
 }
@@ -161,6 +162,25 @@ Status SqlSession::PrepareServerSession(bool unpin_timestamp) {
   if (Status s = connection_->Execute("SET " + sql); !s.ok()) return s;
   if (unpin_timestamp) timestamp_pinned_ = false;
   server_autocommit_ = wanted;
+  return Status::Ok();
+}
+
+Status SqlSession::ReadUserTimestamp() {
+  // MariaDB shows no flag for a pinned clock, but a pinned @@timestamp is
+  // the same in two statements and a running one (microseconds, a round
+  // trip apart) is not. The SET just ran, so nothing of ddb's is pinned.
+  timestamp_pinned_ = false;
+  QueryResult first;
+  QueryResult second;
+  const std::string read = "SELECT CAST(ROUND(@@timestamp * 1000000) AS SIGNED)";
+  if (Status s = connection_->Execute(read, &first); !s.ok()) return s;
+  if (Status s = connection_->Execute(read, &second); !s.ok()) return s;
+  const std::string value = first.rows.at(0).at(0).value_or("");
+  if (value.empty() || value != second.rows.at(0).at(0).value_or("")) {
+    user_timestamp_micros_.reset();
+  } else {
+    user_timestamp_micros_ = std::stoll(value);
+  }
   return Status::Ok();
 }
 

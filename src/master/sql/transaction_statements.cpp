@@ -33,4 +33,11 @@ bool MentionsAutocommit(const std::vector<Token>& tokens) {
   return false;
 }
 
+bool MentionsTimestamp(const std::vector<Token>& tokens) {
+  for (const Token& token : tokens) {
+    if (IsKeyword(token, "TIMESTAMP")) return true;
+  }
+  return false;
+}
+
 }  // namespace ddb

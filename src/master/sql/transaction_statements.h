@@ -22,4 +22,7 @@ bool ReleasesSession(const std::vector<Token>& tokens);
 // A SET that names autocommit.
 bool MentionsAutocommit(const std::vector<Token>& tokens);
 
+// A SET that may name the session's timestamp (or calls TIMESTAMP()).
+bool MentionsTimestamp(const std::vector<Token>& tokens);
+
 }  // namespace ddb

@@ -1,0 +1,57 @@
+// The session clock as MariaDB keeps it: after SET timestamp = ..., NOW()
+// stands still for reads and writes alike (and a slave replays the rows
+// with that time), until SET timestamp = DEFAULT lets it run again.
+#include "endpoint_clients.h"
+#include "mysql_endpoint_fixture.h"
+
+namespace ddb::testing {
+namespace {
+
+constexpr const char* kClockScript = R"PY(
+import sys, time
+import pymysql
+
+c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw", database="clk",
+                    autocommit=True)
+cur = c.cursor()
+cur.execute("SET timestamp = 1000000000.25")
+cur.execute("INSERT INTO t (id, at) VALUES (1, NOW(6))")
+cur.execute("SELECT NOW(6)")
+assert str(cur.fetchone()[0]) == "2001-09-09 01:46:40.250000", "a read of the pinned clock"
+# In a transaction, with another variable set alongside, and in an UPDATE.
+cur.execute("BEGIN")
+cur.execute("SET @@session.timestamp = 1000000100, @tag = 'tx'")
+cur.execute("INSERT INTO t (id, at, tag) VALUES (2, NOW(6), @tag)")
+cur.execute("UPDATE t SET at2 = CURRENT_TIMESTAMP(6) WHERE id = 1")
+cur.execute("COMMIT")
+cur.execute("SET timestamp = DEFAULT")
+cur.execute("INSERT INTO t (id, at) VALUES (3, NOW(6))")
+cur.execute("/* ddb:master */ SELECT TIMESTAMPDIFF(SECOND, at, NOW()) FROM t WHERE id = 3")
+assert abs(cur.fetchone()[0]) < 60, "the clock runs again after SET timestamp = DEFAULT"
+# SET timestamp = 0 releases it too.
+cur.execute("SET timestamp = 1000000000")
+cur.execute("SET timestamp = 0")
+cur.execute("INSERT INTO t (id, at) VALUES (4, NOW(6))")
+cur.execute("/* ddb:master */ SELECT YEAR(at) FROM t WHERE id = 4")
+assert cur.fetchone()[0] >= 2024, "SET timestamp = 0 released the clock"
+print("clock: all good")
+)PY";
+
+TEST_F(MySqlEndpointTest, ASessionsPinnedTimestampIsTheOneItsWritesRunAndReplayWith) {
+  ASSERT_TRUE(ExecuteThroughEndpoint(*cluster_, {"CREATE DATABASE clk",
+                                                 "CREATE TABLE clk.t (id INT PRIMARY KEY, at DATETIME(6), "
+                                                 "at2 DATETIME(6), tag VARCHAR(10))"})
+                  .ok());
+  const ProgramRun run =
+      Run({kPython, WriteFile("clock.py", kClockScript), std::to_string(cluster_->client_port())});
+  ASSERT_EQ(run.exit_code, 0) << run.output << "\n" << cluster_->MasterLog();
+  EXPECT_NE(run.output.find("clock: all good"), std::string::npos) << run.output;
+  ExpectSlavesEqual("clk", {"t"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue(
+                "SELECT GROUP_CONCAT(CONCAT_WS(' ', id, at, at2, tag) ORDER BY id SEPARATOR '; ') FROM clk.t "
+                "WHERE id <= 2"),
+            "1 2001-09-09 01:46:40.250000 2001-09-09 01:48:20.000000; 2 2001-09-09 01:48:20.000000 tx");
+}
+
+}  // namespace
+}  // namespace ddb::testing
