@@ -258,6 +258,9 @@ Token SqlLexer::LexNumber() {
 
 std::vector<Token> Tokenize(std::string_view sql, bool keep_comments, LexMode mode) {
   std::vector<Token> tokens;
+  // About one token per four characters of ordinary SQL: most statements
+  // then allocate once (a long literal makes the guess generous, hence the cap).
+  tokens.reserve(std::min<std::size_t>(sql.size() / 4 + 8, 4096));
   SqlLexer lexer(sql, keep_comments, mode);
   for (Token token = lexer.Next(); token.kind != TokenKind::kEnd; token = lexer.Next())
     tokens.push_back(token);

@@ -385,6 +385,7 @@ StatementInfo ClassifyStatement(std::string_view sql, LexMode mode) {
 StatementInfo ClassifyTokens(const std::vector<Token>& lexed) {
   bool incomplete = false;
   std::vector<Token> tokens;
+  tokens.reserve(lexed.size());
   for (const Token& token : lexed) {
     incomplete = incomplete || token.unterminated;
     if (token.kind != TokenKind::kComment) tokens.push_back(token);
