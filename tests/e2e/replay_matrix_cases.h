@@ -247,7 +247,9 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"prepare inside a procedure",
        {"CREATE PROCEDURE dyn() BEGIN PREPARE s FROM 'DELETE FROM t'; EXECUTE s; END"},
        "PREPARE"},
-      {"two statements at once", {"INSERT INTO t (v, n) VALUES ('one', 1); DELETE FROM t"}, "one statement"},
+      {"two statements at once",
+       {"INSERT INTO t (v, n) VALUES ('one', 1); DELETE FROM t"},
+       "several statements in one query"},
   };
   return cases;
 }
