@@ -34,6 +34,15 @@ cur.execute("SET timestamp = 0")
 cur.execute("INSERT INTO t (id, at) VALUES (4, NOW(6))")
 cur.execute("/* ddb:master */ SELECT YEAR(at) FROM t WHERE id = 4")
 assert cur.fetchone()[0] >= 2024, "SET timestamp = 0 released the clock"
+# A SET that only mentions TIMESTAMP() pins nothing, even right after a
+# write for which ddb set the server's clock itself.
+cur.execute("SET @unrelated = 1")
+cur.execute("INSERT INTO t (id, at) VALUES (5, NOW(6))")
+cur.execute("SET @d = TIMESTAMP('2020-01-01 00:00:00')")
+time.sleep(1.2)
+cur.execute("INSERT INTO t (id, at) VALUES (6, NOW(6))")
+cur.execute("/* ddb:master */ SELECT TIMESTAMPDIFF(MICROSECOND, a.at, b.at) FROM t a, t b WHERE a.id = 5 AND b.id = 6")
+assert cur.fetchone()[0] >= 1000000, "the clock stood still after SET @d = TIMESTAMP(...)"
 print("clock: all good")
 )PY";
 

@@ -385,11 +385,14 @@ ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   // Outside a transaction the server's autocommit is made the user's
-  // before the SET, so what it reads back afterwards is the user's.
-  if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
+  // before the SET, so what it reads back afterwards is the user's. So is
+  // the clock, for a SET that may move it: ddb's own pin (PinTimestamp) is
+  // released first, so a clock that stands still afterwards is the user's.
+  const bool may_move_clock = MentionsTimestamp(parsed.tokens);
+  if (Status s = PrepareServerSession(/*unpin_timestamp=*/may_move_clock); !s.ok()) return Fail(s);
   if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
   if (Status s = RefreshSessionState(/*adopt_autocommit=*/!in_transaction_); !s.ok()) return Fail(s);
-  if (MentionsTimestamp(parsed.tokens)) {
+  if (may_move_clock) {
     if (Status s = ReadUserTimestamp(); !s.ok()) return Fail(s);
   }
   if (reads_pinned_by_.empty()) reads_pinned_by_ = SetKeepsReadsOnMaster(parsed.tokens);

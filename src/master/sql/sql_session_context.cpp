@@ -168,8 +168,7 @@ Status SqlSession::PrepareServerSession(bool unpin_timestamp) {
 Status SqlSession::ReadUserTimestamp() {
   // MariaDB shows no flag for a pinned clock, but a pinned @@timestamp is
   // the same in two statements and a running one (microseconds, a round
-  // trip apart) is not. The SET just ran, so nothing of ddb's is pinned.
-  timestamp_pinned_ = false;
+  // trip apart) is not. RunSet released ddb's own pin before the SET.
   QueryResult first;
   QueryResult second;
   const std::string read = "SELECT CAST(ROUND(@@timestamp * 1000000) AS SIGNED)";
