@@ -8,7 +8,7 @@ namespace ddb::testing {
 namespace {
 
 constexpr const char* kClockScript = R"PY(
-import sys, time
+import sys
 import pymysql
 
 c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw", database="clk",
@@ -39,10 +39,10 @@ assert cur.fetchone()[0] >= 2024, "SET timestamp = 0 released the clock"
 cur.execute("SET @unrelated = 1")
 cur.execute("INSERT INTO t (id, at) VALUES (5, NOW(6))")
 cur.execute("SET @d = TIMESTAMP('2020-01-01 00:00:00')")
-time.sleep(1.2)
 cur.execute("INSERT INTO t (id, at) VALUES (6, NOW(6))")
+# Round trips apart, a running clock has moved by microseconds at least.
 cur.execute("/* ddb:master */ SELECT TIMESTAMPDIFF(MICROSECOND, a.at, b.at) FROM t a, t b WHERE a.id = 5 AND b.id = 6")
-assert cur.fetchone()[0] >= 1000000, "the clock stood still after SET @d = TIMESTAMP(...)"
+assert cur.fetchone()[0] > 0, "the clock stood still after SET @d = TIMESTAMP(...)"
 print("clock: all good")
 )PY";
 
