@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <mutex>
+#include <regex>
 #include <set>
 
 #include "cluster.h"
@@ -196,7 +198,16 @@ TEST_F(SwitchoverTest, ASlaveThatCannotTakeOverIsRefusedAndWritesResume) {
   const HaConfigs& ha = *ha_;
   // Unknown name, and a slave that is down: refused before writes stop.
   EXPECT_NE(c.SqlOutput("\\switchover nobody").find("no slave named 'nobody'"), std::string::npos);
+  const std::regex slave2_gone(R"(slave 'slave2' \([^)]*\) disconnected)");
+  const auto slave2_disconnects = [&] {
+    const std::string log = c.MasterLog();
+    return std::distance(std::sregex_iterator(log.begin(), log.end(), slave2_gone), std::sregex_iterator());
+  };
+  const auto disconnects_before = slave2_disconnects();
   c.StopSlave(1);
+  // The master learns of it from the closed link, a moment after the exit.
+  ASSERT_TRUE(WaitFor([&] { return slave2_disconnects() > disconnects_before; }, seconds(10)))
+      << c.MasterLog();
   const HttpReply down =
       HttpPost(ha.node(0).http_port, "/api/switchover", "{\"to\": \"slave2\"}", c.options().http_token);
   EXPECT_EQ(down.status, 503) << down.body;
