@@ -7,6 +7,7 @@
 #include "client_server.h"
 #include "consistency_check.h"
 #include "dashboard_assets.h"
+#include "ddb/daemon/config_check.h"
 #include "ddb/daemon/daemon_start.h"
 #include "ddb/daemon/exposure.h"
 #include "ddb/daemon/foreground.h"
@@ -77,6 +78,9 @@ Status OpenMasterMySql(const MasterConfig& config, MasterBoot* boot) {
     return Status::Unavailable("cannot connect to the master's MySQL at " + where + ": " + s.ToString());
   }
   MySqlConnection& connection = *boot->connection;
+  if (const std::string refusal = AutoIncrementModeRefusal(connection); !refusal.empty()) {
+    return Status::Refused(where + ": " + refusal);
+  }
   if (Status s = HoldMasterLock(connection); !s.ok()) return Status::Refused(where + ": " + s.message());
   if (Status s = PrepareMasterRole(connection, config.node_name, config.promote, &boot->start); !s.ok()) {
     return Status::Refused(where + ": " + s.ToString());

@@ -6,6 +6,7 @@
 
 #include "cluster.h"
 #include "file_text.h"
+#include "mariadb_instance.h"
 
 namespace ddb::testing {
 namespace {
@@ -64,6 +65,35 @@ TEST(BadInputTest, MasterWithUnreachableMySqlSaysSoInOneLineAndExits) {
             std::string::npos)
       << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+}
+
+TEST(BadInputTest, MasterOnInterleavedAutoIncrementRefusesToStartAndCheckSaysWhy) {
+  TempDir dir;
+  auto db = MariaDbInstance::Start(dir.path() / "db", {"--innodb-autoinc-lock-mode=2"});
+  const std::filesystem::path config = dir.path() / "master.ini";
+  std::ofstream(config) << "cluster_secret = \"0123456789abcdef-secret\"\n"
+                        << "mysql_port = " << db->port() << "\n"
+                        << "replication_port = " << FreeLoopbackPort() << "\n"
+                        << "client_port = 0\nhttp_port = 0\n"
+                        << "log_file = " << (dir.path() / "master.log").string() << "\n";
+  std::filesystem::permissions(config,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ChildProcess master({DDB_MASTER_BINARY, "--config", config.string(), "--console", "off"},
+                      dir.path() / "out.log");
+  int code = 0;
+  ASSERT_TRUE(master.WaitForExit(seconds(30), &code));
+  EXPECT_EQ(code, 1);
+  const std::string out = master.ReadLog();
+  EXPECT_NE(out.find("innodb_autoinc_lock_mode = 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("set innodb_autoinc_lock_mode = 1"), std::string::npos) << out;
+  EXPECT_EQ(db->QueryValue("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'ddb_meta'"),
+            "0")
+      << "refused before it touched the server";
+
+  ChildProcess check({DDB_MASTER_BINARY, "--config", config.string(), "--check"}, dir.path() / "check.log");
+  ASSERT_TRUE(check.WaitForExit(seconds(30), &code));
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(check.ReadLog().find("innodb_autoinc_lock_mode = 2"), std::string::npos) << check.ReadLog();
 }
 
 TEST(BadInputTest, BadConfigNamesFileAndKeyAndExitsNonZero) {

@@ -46,6 +46,14 @@ void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, M
 // would not. Checked for slaves (ddb-slave --check and at start).
 std::string HashedPasswordRefusal(SqlConnection& connection);
 
+// Why this MySQL cannot be a master, with what to do; empty when it can.
+// innodb_autoinc_lock_mode = 2 (interleaved) hands an INSERT ... SELECT or
+// LOAD DATA its AUTO_INCREMENT values in pieces that interleave with other
+// sessions' while a slave, replaying from the first value the master
+// generated, gives the statement consecutive ones: the rows would differ.
+// Checked by ddb-master at start (including a promoted slave's) and --check.
+std::string AutoIncrementModeRefusal(SqlConnection& connection);
+
 // Privileges missing from `grants` (SHOW GRANTS lines) for `role`; empty
 // when all are there.
 std::vector<std::string> MissingPrivileges(const std::vector<std::string>& grants, MySqlRole role);

@@ -183,6 +183,19 @@ std::string HashedPasswordRefusal(SqlConnection& connection) {
          "validates the plain-text password when the statement runs there";
 }
 
+std::string AutoIncrementModeRefusal(SqlConnection& connection) {
+  QueryResult result;
+  // MySQL without InnoDB's variable (or an unexpected answer): nothing to refuse.
+  if (!connection.Execute("SELECT @@global.innodb_autoinc_lock_mode", &result).ok() || result.rows.empty() ||
+      result.rows[0].at(0).value_or("") != "2") {
+    return "";
+  }
+  return "innodb_autoinc_lock_mode = 2 (interleaved) gives one INSERT ... SELECT or LOAD DATA "
+         "AUTO_INCREMENT values that interleave with other sessions' inserts, which a slave's replay "
+         "cannot reproduce (it generates them consecutively): set innodb_autoinc_lock_mode = 1 "
+         "(MariaDB's default) in this MySQL's my.cnf and restart it";
+}
+
 void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, MySqlRole role,
                        CheckReport* report) {
   std::unique_ptr<MySqlConnection> connection;
@@ -202,6 +215,11 @@ void CheckMySqlAccount(const std::string& file, const MySqlEndpoint& endpoint, M
   }
   if (role == MySqlRole::kSlave) {
     if (const std::string refusal = HashedPasswordRefusal(*connection); !refusal.empty()) {
+      report->Problem(file + ": MySQL at " + endpoint.Describe() + ": " + refusal);
+    }
+  }
+  if (role == MySqlRole::kMaster) {
+    if (const std::string refusal = AutoIncrementModeRefusal(*connection); !refusal.empty()) {
       report->Problem(file + ": MySQL at " + endpoint.Describe() + ": " + refusal);
     }
   }
