@@ -163,8 +163,8 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"prepare", {"PREPARE s FROM 'INSERT INTO t (v, n) VALUES (''prepared'', 1)'"}, "PREPARE"},
       {"execute", {"EXECUTE s"}, "PREPARE"},
       {"xa", {"XA START 'x1'"}, "XA"},
+      // (LOAD DATA LOCAL replicates: mysql_endpoint_load_test.cpp.)
       {"load data", {"LOAD DATA INFILE '/etc/hostname' INTO TABLE t (v)"}, "LOAD DATA"},
-      {"load data local", {"LOAD DATA LOCAL INFILE '/etc/hostname' INTO TABLE t (v)"}, "LOAD DATA"},
       {"function that writes",
        {"CREATE TABLE calls (arg INT, noted_at DATETIME(6) DEFAULT NOW(6))",
         "CREATE FUNCTION note_call(x INT) RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO calls (arg) VALUES "

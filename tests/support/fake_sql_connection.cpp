@@ -66,6 +66,11 @@ class FakeSqlConnection final : public SqlConnection {
     return Run(server_->NextRoundTrip(), std::string(sql), {}, result);
   }
 
+  // The fake has no files: the statement runs as any other.
+  Status ExecuteWithLocalFile(std::string_view sql, std::string_view /*file*/, QueryResult* result) override {
+    return Execute(sql, result);
+  }
+
   Status ExecuteBatch(std::string_view text) override {
     const uint64_t round_trip = server_->NextRoundTrip();
     for (std::string& statement : SplitBatch(text)) {

@@ -309,5 +309,48 @@ TEST(LogRecordTest, FailedDecodeLeavesRecordUntouched) {
   EXPECT_EQ(decoded, before);
 }
 
+// A LOAD DATA LOCAL's file travels in format 3; a record without one stays
+// in format 2, which a slave that predates files reads.
+TEST(LogRecordTest, ALocalFileRoundTripsInFormatThreeAndOnlyThere) {
+  LogRecord original = SampleRecord();
+  EXPECT_EQ(EncodeRecordBody(original)[1], kRecordBodyFormat);
+  LoggedStatement load;
+  load.sql = "LOAD DATA LOCAL INFILE 'rows.csv' INTO TABLE t";
+  load.local_file = std::string("1,a\n2,\0b\n", 9);
+  original.statements.insert(original.statements.begin() + 1, load);
+  LoggedStatement empty_file = load;
+  empty_file.local_file = "";
+  original.statements.push_back(empty_file);
+  const std::vector<uint8_t> body = EncodeRecordBody(original);
+  EXPECT_EQ(body[1], kRecordBodyFormatWithFiles);
+  LogRecord decoded;
+  ASSERT_TRUE(DecodeRecordBody(body, &decoded).ok());
+  EXPECT_EQ(decoded.statements, original.statements);
+  EXPECT_FALSE(decoded.statements[0].local_file.has_value());
+  EXPECT_EQ(decoded.statements[1].local_file->size(), 9u);
+  EXPECT_EQ(decoded.statements[3].local_file, "");
+  for (size_t n = 0; n < body.size(); ++n) {
+    Status s = DecodeRecordBody(std::span<const uint8_t>(body.data(), n), &decoded);
+    EXPECT_EQ(s.code(), Status::Code::kCorruption) << "prefix of " << n << " bytes";
+  }
+}
+
+TEST(LogRecordTest, FormatThreeWithoutAFileOrWithABadFlagIsRejected) {
+  LogRecord record;
+  record.statements.push_back({"INSERT INTO t VALUES (1)", "", 5, {}});
+  std::vector<uint8_t> body = EncodeRecordBody(record);
+  // Format 3 is format 2 with a file flag after each timestamp.
+  const size_t after_timestamp = 1 + 1 + 4 + (4 + record.statements[0].sql.size()) + 4 + 8;
+  body[1] = kRecordBodyFormatWithFiles;
+  body.insert(body.begin() + static_cast<std::ptrdiff_t>(after_timestamp), 0);
+  LogRecord decoded;
+  Status s = DecodeRecordBody(body, &decoded);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("carries no file"), std::string::npos) << s.ToString();
+  body[after_timestamp] = 2;
+  s = DecodeRecordBody(body, &decoded);
+  EXPECT_NE(s.message().find("file flag 2"), std::string::npos) << s.ToString();
+}
+
 }  // namespace
 }  // namespace ddb

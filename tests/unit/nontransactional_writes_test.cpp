@@ -99,6 +99,10 @@ TEST(WrittenTablesTest, TheTablesEachKindOfWriteChanges) {
       Names{"t"});
   EXPECT_EQ(Written("SET STATEMENT max_statement_time = (1), sql_mode = '' FOR UPDATE t SET v = 1"),
             Names{"t"});
+  EXPECT_EQ(Written("LOAD DATA LOCAL INFILE 'into table x' REPLACE INTO TABLE shop.t CHARACTER SET utf8mb4"),
+            Names{"shop.t"});
+  EXPECT_EQ(Written("LOAD XML CONCURRENT LOCAL INFILE 'f' INTO TABLE t ROWS IDENTIFIED BY '<r>'"),
+            Names{"t"});
   EXPECT_TRUE(Written("SELECT * FROM t").empty());
   EXPECT_TRUE(Written("WITH c AS (SELECT 1) SELECT * FROM c").empty());
   EXPECT_TRUE(Written("CALL p()").empty());

@@ -9,6 +9,9 @@
 //   kind u8, format u8 = 2, statement_count u32, statement*
 //   statement := sql, default_database, timestamp_micros i64,
 //                shared_count u32, setting_count u32, setting*
+// Format 3, written only for a record that carries a LOAD DATA LOCAL file
+// (so every other record stays readable by a slave that predates it), is
+// format 2 with `has_file u8, [file]` after each statement's timestamp.
 //   setting := name_id u8, [name when name_id is 0], value
 // A statement's settings are the previous statement's first shared_count
 // ones, then its own: a transaction's statements carry their session's ten
@@ -21,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,6 +46,9 @@ struct LoggedStatement {
   std::string default_database;  // USE'd before the statement on replay; empty = none
   int64_t timestamp_micros = 0;  // master's session timestamp when it ran (SET TIMESTAMP on replay)
   std::vector<SessionSetting> settings;
+  // LOAD DATA LOCAL INFILE (or LOAD XML LOCAL): the file's bytes as the
+  // client sent them; replay serves them when the server asks for the file.
+  std::optional<std::string> local_file;
   bool operator==(const LoggedStatement&) const = default;
 };
 
@@ -58,8 +65,10 @@ struct LogRecord {
   bool operator==(const LogRecord&) const = default;
 };
 
-// The body format EncodeRecordBody writes (the body's second byte).
+// The body format EncodeRecordBody writes (the body's second byte), and
+// the one it writes when a statement carries a local file.
 inline constexpr uint8_t kRecordBodyFormat = 2;
+inline constexpr uint8_t kRecordBodyFormatWithFiles = 3;
 
 // Everything except seq and committed_at: kind, format, statement count,
 // statements.
@@ -69,7 +78,8 @@ std::vector<uint8_t> EncodeRecordBody(const LogRecord& record);
 // alone); reads format 1 too. Rejects an unknown kind, trailing bytes,
 // counts larger than the remaining bytes could hold (before reserving
 // anything), and a format 2 body that shares fewer settings than it could
-// (so a format 2 body re-encodes to the same bytes).
+// (so a format 2 body re-encodes to the same bytes), and a format 3 body
+// without a file (which is format 2's to write).
 Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record);
 
 // The kRecord frame payload: seq u64, committed_at i64, then the body bytes.

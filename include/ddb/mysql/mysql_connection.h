@@ -15,6 +15,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,11 @@ class MySqlConnection final : public SqlConnection {
   // `result` gets the first result set, or the OK packet's counters; any
   // further results (a CALL's) are read and dropped.
   Status Execute(std::string_view sql, QueryResult* result = nullptr) override;
+  // The server gets `file` when the statement asks for its file, and no
+  // file at any other time: the client library never reads one of this
+  // host's files for a server (see OfferedFile).
+  Status ExecuteWithLocalFile(std::string_view sql, std::string_view file,
+                              QueryResult* result = nullptr) override;
   // Runs a multi-statement text (a connection opened with multi_statements)
   // in one round trip, reading every statement's result. The server stops at
   // the first failure, whose error is returned.
@@ -114,6 +120,14 @@ class MySqlConnection final : public SqlConnection {
   // Asks the server for this session's id and the server's start time.
   Status ReadSessionId(MySqlSessionId* id) override;
 
+  // What the client library's LOAD DATA LOCAL handler, installed on
+  // connect, serves: the bytes ExecuteWithLocalFile offers while it runs;
+  // without them it refuses the server's request.
+  struct OfferedFile {
+    std::optional<std::string_view> bytes;
+    size_t sent = 0;
+  };
+
  private:
   friend class RowCursor;  // row_cursor.h: reads a result row by row on this connection
   explicit MySqlConnection(MySqlEndpoint endpoint);
@@ -126,6 +140,7 @@ class MySqlConnection final : public SqlConnection {
   MySqlEndpoint endpoint_;
   MySqlSessionId session_id_;
   bool server_is_mariadb_ = false;
+  OfferedFile offered_file_;
   st_mysql* mysql_ = nullptr;
 };
 

@@ -23,7 +23,8 @@ class ReplaySession {
 
   Status Execute(const LoggedStatement& statement, QueryResult* result = nullptr);
 
-  // Whether `statement` may travel in a multi-statement batch: not when its
+  // Whether `statement` may travel in a multi-statement batch: not a LOAD
+  // DATA LOCAL (its file goes with it alone), and not when its
   // sql_mode (or the session's now) makes the server read quotes or
   // backslashes differently from how ddb joins statements (ANSI_QUOTES,
   // NO_BACKSLASH_ESCAPES).

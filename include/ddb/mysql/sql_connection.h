@@ -91,6 +91,11 @@ class SqlConnection {
   // Runs one statement exactly as given. `result` gets the first result
   // set, or the OK packet's counters.
   virtual Status Execute(std::string_view sql, QueryResult* result = nullptr) = 0;
+  // Runs `sql`, a LOAD DATA LOCAL (or LOAD XML LOCAL) INFILE, serving
+  // `file` as the file the server asks for, whatever the name it asks by.
+  // Otherwise as Execute.
+  virtual Status ExecuteWithLocalFile(std::string_view sql, std::string_view file,
+                                      QueryResult* result = nullptr) = 0;
   // Runs a multi-statement text in one round trip; stops at the first
   // failure, whose error is returned.
   virtual Status ExecuteBatch(std::string_view text) = 0;

@@ -1,5 +1,6 @@
 #include "ddb/base/log_record.h"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@ namespace {
 // high byte of its statement count there, which is 0 for any body a frame
 // can carry (kMaxFramePayload is 64 MiB; a statement takes at least 20 bytes).
 constexpr uint8_t kFormatShared = kRecordBodyFormat;
+constexpr uint8_t kFormatFiles = kRecordBodyFormatWithFiles;
 
 // Format 2 writes these setting names as their 1-based index in one byte
 // (0: the name follows as a string): the session's settings travel with
@@ -111,12 +113,21 @@ size_t SharedPrefix(const std::vector<SessionSetting>& previous,
 
 // `previous` is the statement before this one in the record (nullptr for
 // the first); format 2 takes its first `shared` settings from it.
-Status DecodeStatement(ByteReader* reader, size_t index, bool format_shared, const LoggedStatement* previous,
+Status DecodeStatement(ByteReader* reader, size_t index, uint8_t format, const LoggedStatement* previous,
                        LoggedStatement* statement) {
+  const bool format_shared = format >= kFormatShared;
   const std::string where = "statement " + std::to_string(index);
   if (!reader->Bytes(&statement->sql)) return RecordTruncated(where + " sql");
   if (!reader->Bytes(&statement->default_database)) return RecordTruncated(where + " database");
   if (!reader->I64(&statement->timestamp_micros)) return RecordTruncated(where + " timestamp");
+  if (format == kFormatFiles) {
+    uint8_t has_file = 0;
+    if (!reader->U8(&has_file)) return RecordTruncated(where + " file flag");
+    if (has_file > 1)
+      return Status::Corruption("log record " + where + " has file flag " + std::to_string(has_file));
+    if (has_file == 1 && !reader->Bytes(&statement->local_file.emplace()))
+      return RecordTruncated(where + " file");
+  }
   uint32_t shared = 0;
   if (format_shared && !reader->U32(&shared)) return RecordTruncated(where + " shared setting count");
   const size_t available = previous == nullptr ? 0 : previous->settings.size();
@@ -154,18 +165,28 @@ Status DecodeStatement(ByteReader* reader, size_t index, bool format_shared, con
   return Status::Ok();
 }
 
+bool CarriesFiles(const std::vector<LoggedStatement>& statements) {
+  return std::any_of(statements.begin(), statements.end(),
+                     [](const LoggedStatement& statement) { return statement.local_file.has_value(); });
+}
+
 }  // namespace
 
 std::vector<uint8_t> EncodeRecordBody(const LogRecord& record) {
   ByteWriter writer;
   writer.U8(static_cast<uint8_t>(record.kind));
-  writer.U8(kFormatShared);
+  const bool files = CarriesFiles(record.statements);
+  writer.U8(files ? kFormatFiles : kFormatShared);
   writer.U32(static_cast<uint32_t>(record.statements.size()));
   const std::vector<SessionSetting>* previous = nullptr;
   for (const LoggedStatement& statement : record.statements) {
     writer.Bytes(statement.sql);
     writer.Bytes(statement.default_database);
     writer.I64(statement.timestamp_micros);
+    if (files) {
+      writer.U8(statement.local_file ? 1 : 0);
+      if (statement.local_file) writer.Bytes(*statement.local_file);
+    }
     const size_t shared = previous == nullptr ? 0 : SharedPrefix(*previous, statement.settings);
     writer.U32(static_cast<uint32_t>(shared));
     writer.U32(static_cast<uint32_t>(statement.settings.size() - shared));
@@ -183,9 +204,9 @@ Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
       kind != static_cast<uint8_t>(RecordKind::kDdl) && kind != static_cast<uint8_t>(RecordKind::kGap)) {
     return Status::Corruption("log record has unknown kind " + std::to_string(kind));
   }
-  const bool format_shared = body.size() > 1 && body[1] == kFormatShared;
+  // Format 1 has no format byte (see kFormatShared): 0 stands for it.
   uint8_t format = 0;
-  if (format_shared) reader.U8(&format);
+  if (body.size() > 1 && (body[1] == kFormatShared || body[1] == kFormatFiles)) reader.U8(&format);
   uint32_t count = 0;
   if (!reader.U32(&count)) return RecordTruncated("statement count");
   if (kind == static_cast<uint8_t>(RecordKind::kGap) && count != 0) {
@@ -199,13 +220,16 @@ Status DecodeRecordBody(std::span<const uint8_t> body, LogRecord* record) {
   statements.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     LoggedStatement statement;
-    Status s = DecodeStatement(&reader, i, format_shared, statements.empty() ? nullptr : &statements.back(),
-                               &statement);
+    Status s =
+        DecodeStatement(&reader, i, format, statements.empty() ? nullptr : &statements.back(), &statement);
     if (!s.ok()) return s;
     statements.push_back(std::move(statement));
   }
   if (!reader.AtEnd()) {
     return Status::Corruption("log record has " + std::to_string(reader.remaining()) + " trailing bytes");
+  }
+  if (format == kFormatFiles && !CarriesFiles(statements)) {
+    return Status::Corruption("log record is in format 3 but carries no file");
   }
   // Assigned only on success so a failed decode leaves the record untouched.
   record->kind = static_cast<RecordKind>(kind);

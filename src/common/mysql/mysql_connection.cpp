@@ -2,8 +2,10 @@
 
 #include <mysql.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 
 namespace ddb {
@@ -14,6 +16,34 @@ namespace {
 void InitializeClientLibrary() {
   static std::once_flag once;
   std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
+}
+
+// The client library's LOAD DATA LOCAL handler (mysql_set_local_infile_handler):
+// the file's name is the server's to choose, so it is never opened; the
+// bytes come from MySqlConnection::OfferedFile.
+int OpenOfferedFile(void** state, const char* /*name*/, void* offered) {
+  *state = offered;
+  auto* file = static_cast<MySqlConnection::OfferedFile*>(offered);
+  file->sent = 0;
+  return file->bytes ? 0 : 1;
+}
+
+int ReadOfferedFile(void* state, char* buffer, unsigned int size) {
+  auto* file = static_cast<MySqlConnection::OfferedFile*>(state);
+  const size_t n = std::min<size_t>(size, file->bytes->size() - file->sent);
+  std::memcpy(buffer, file->bytes->data() + file->sent, n);
+  file->sent += n;
+  return static_cast<int>(n);
+}
+
+void CloseOfferedFile(void* /*state*/) {}
+
+constexpr int kClientUnknownError = 2000;  // CR_UNKNOWN_ERROR
+
+int OfferedFileError(void* /*state*/, char* message, unsigned int size) {
+  std::snprintf(message, size, "%s",
+                "ddb sends a server no file but the one a LOAD DATA LOCAL it runs carries");
+  return kClientUnknownError;
 }
 
 ColumnType TypeOf(const MYSQL_FIELD& field) {
@@ -92,8 +122,12 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptio
   const my_bool no = 0;
   mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout_seconds);
   mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  // LOAD DATA LOCAL would let a server read this host's files.
-  mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &no);
+  // LOAD DATA LOCAL is served from memory only (OfferedFile): a server
+  // never gets to read this host's files.
+  const unsigned int local_files = 1;
+  mysql_options(mysql, MYSQL_OPT_LOCAL_INFILE, &local_files);
+  mysql_set_local_infile_handler(mysql, OpenOfferedFile, ReadOfferedFile, CloseOfferedFile, OfferedFileError,
+                                 &opened->offered_file_);
   // A lost session must surface as an error: a silent reconnect would drop
   // the open transaction and the session's variables behind ddb's back.
   mysql_options(mysql, MYSQL_OPT_RECONNECT, &no);
@@ -183,6 +217,14 @@ Status MySqlConnection::ReadResults(QueryResult* result) {
 Status MySqlConnection::Execute(std::string_view sql_text, QueryResult* result) {
   if (mysql_real_query(mysql_, sql_text.data(), sql_text.size()) != 0) return LastError();
   return ReadResults(result);
+}
+
+Status MySqlConnection::ExecuteWithLocalFile(std::string_view sql, std::string_view file,
+                                             QueryResult* result) {
+  offered_file_.bytes = file;
+  Status s = Execute(sql, result);
+  offered_file_.bytes.reset();
+  return s;
 }
 
 Status MySqlConnection::ExecuteBatch(std::string_view text) { return Execute(text, nullptr); }

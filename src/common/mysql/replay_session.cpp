@@ -179,7 +179,9 @@ Status ReplaySession::SetContext(const LoggedStatement& statement) {
 
 Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* result) {
   if (Status s = SetContext(statement); !s.ok()) return s;
-  Status s = connection_.Execute(statement.sql, result);
+  Status s = statement.local_file
+                 ? connection_.ExecuteWithLocalFile(statement.sql, *statement.local_file, result)
+                 : connection_.Execute(statement.sql, result);
   // A procedure may SET session variables that outlive it: what this
   // session remembers as set is no longer known (the master reads its own
   // session again after a CALL, so the next statements carry the values).
@@ -198,6 +200,8 @@ bool ChangesQuoting(const std::string& sql_mode) {
 }  // namespace
 
 bool ReplaySession::Batchable(const LoggedStatement& statement) const {
+  // Its file is served to the one statement that asks for it.
+  if (statement.local_file) return false;
   auto current = settings_.find("sql_mode");
   if (current == settings_.end() || ChangesQuoting(current->second)) return false;
   for (const SessionSetting& setting : statement.settings) {

@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "ddb/base/word_list.h"
 #include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
@@ -102,10 +103,6 @@ bool IsAnyWord(Tokens t, std::size_t i, std::initializer_list<std::string_view> 
 
 bool IsOperator(Tokens t, std::size_t i, std::string_view op) {
   return i < t.size() && t[i].kind == TokenKind::kOperator && t[i].text == op;
-}
-
-bool Contains(std::span<const std::string_view> words, std::string_view word) {
-  return std::find(words.begin(), words.end(), word) != words.end();
 }
 
 // `t[i]` is "("; returns the index just past its matching ")" (or the end).

@@ -155,7 +155,7 @@ bool ClientSession::Authenticate() {
   user_ = user;
   capabilities_ = response.capabilities;
   multi_statements_ = (response.capabilities & mysql::kClientMultiStatements) != 0;
-  session_ = make_session_(*user_);
+  StartSession();
   // The name's bytes are in the client's character set: one that is not the
   // connection's yet is selected after it (USE), not at connect.
   const bool name_reads_the_same = response.charset == 0 || response.charset == mysql::kDefaultCharset ||

@@ -137,6 +137,14 @@ class ClientSession {
   // A new SqlSession (the old one's MySQL connection closes, rolling back
   // what was open; prepared statements end) with `charset` and `database`.
   Status RestartSession(uint8_t charset, const std::string& database);
+  // A fresh SqlSession for user_, whose LOAD DATA LOCAL files come from
+  // this client.
+  void StartSession();
+  // LOAD DATA LOCAL's file (client_session_local_file.cpp): asks the client
+  // for `name` in the statement's exchange and reads what it sends, up to
+  // the empty packet that ends it; more than `limit` bytes is refused (read
+  // to the end all the same, so the exchange stays in step).
+  Status ReceiveLocalFile(const std::string& name, size_t limit, std::string* content);
   // Applies the character set the client asked for in its handshake.
   Status ApplyCharset(uint8_t charset);
   Status ApplyDatabase(const std::string& database);

@@ -23,7 +23,7 @@ constexpr uint8_t kNullDefault = 0xFB;                  // COM_FIELD_LIST's defa
 }  // namespace
 
 Status ClientSession::RestartSession(uint8_t charset, const std::string& database) {
-  session_ = make_session_(*user_);
+  StartSession();
   statements_.clear();  // prepared statements end with the session, as in MySQL
   if (Status s = ApplyCharset(charset); !s.ok()) return s;
   return ApplyDatabase(database);

@@ -19,6 +19,7 @@ enum Capability : uint32_t {
   kClientLongPassword = 1u << 0,
   kClientLongFlag = 1u << 2,
   kClientConnectWithDb = 1u << 3,
+  kClientLocalFiles = 1u << 7,
   kClientProtocol41 = 1u << 9,
   kClientInteractive = 1u << 10,
   kClientSsl = 1u << 11,
@@ -36,9 +37,9 @@ enum Capability : uint32_t {
 // Not offered, so clients do not use them: compression,
 // CLIENT_DEPRECATE_EOF, session tracking.
 inline constexpr uint32_t kServerCapabilities =
-    kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientProtocol41 | kClientInteractive |
-    kClientTransactions | kClientSecureConnection | kClientMultiStatements | kClientMultiResults |
-    kClientPluginAuth | kClientConnectAttrs | kClientPluginAuthLenencData;
+    kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles | kClientProtocol41 |
+    kClientInteractive | kClientTransactions | kClientSecureConnection | kClientMultiStatements |
+    kClientMultiResults | kClientPluginAuth | kClientConnectAttrs | kClientPluginAuthLenencData;
 
 // Server status flags, sent in OK and EOF packets.
 enum ServerStatus : uint16_t {

@@ -197,7 +197,7 @@ Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedState
   return Status::MySql(s.mysql_error_code(), s.sql_state(), s.message() + outcome);
 }
 
-Status ReplicationLog::CheckRecordFits(SqlConnection& connection, size_t body_bytes) {
+Status ReplicationLog::MaxRecordBytes(SqlConnection& connection, uint64_t* bytes) {
   if (max_record_bytes_.load() == 0) {
     // The log insert carries the body escaped (up to twice its size) in one
     // packet, which the server refuses past max_allowed_packet -- and drops
@@ -209,10 +209,17 @@ Status ReplicationLog::CheckRecordFits(SqlConnection& connection, size_t body_by
     max_record_bytes_ =
         std::min<uint64_t>(kMaxFramePayload - room, max_packet > 2 * room ? max_packet / 2 - room : 0);
   }
-  if (body_bytes <= max_record_bytes_.load()) return Status::Ok();
+  *bytes = max_record_bytes_.load();
+  return Status::Ok();
+}
+
+Status ReplicationLog::CheckRecordFits(SqlConnection& connection, size_t body_bytes) {
+  uint64_t limit = 0;
+  if (Status s = MaxRecordBytes(connection, &limit); !s.ok()) return s;
+  if (body_bytes <= limit) return Status::Ok();
   return Status::Refused(
       "the transaction is too large to replicate: its log record would be " + std::to_string(body_bytes) +
-      " bytes, over the limit of " + std::to_string(max_record_bytes_.load()) +
+      " bytes, over the limit of " + std::to_string(limit) +
       " (half the master MySQL's max_allowed_packet, at most the replication link's frame); it "
       "was rolled back -- split it into smaller transactions");
 }

@@ -92,6 +92,11 @@ class ReplicationLog {
   Status RunQuiesced(const std::function<Status(uint64_t published)>& quiet,
                      std::chrono::milliseconds patience);
 
+  // The largest record body the log insert and a slave link can carry
+  // (half the master MySQL's max_allowed_packet, at most a frame), read
+  // from the server through `connection` the first time.
+  Status MaxRecordBytes(SqlConnection& connection, uint64_t* bytes);
+
   // DDL statements run through RunDdl so far, counted when each ends (run
   // or failed): a result's columns described before a change are known stale.
   uint64_t ddl_count() const { return ddl_count_.load(); }

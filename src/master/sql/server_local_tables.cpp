@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "ddb/base/word_list.h"
 #include "ddb/sql/sql_lexer.h"
 #include "written_tables.h"
 
@@ -15,11 +16,6 @@ constexpr std::string_view kServerLocalSchemas[] = {"MYSQL", "INFORMATION_SCHEMA
 // CREATEs whose statement or body reads tables into data that every slave
 // makes again (a view is a read: where it is answered, it reads that node's).
 constexpr std::string_view kObjectsThatRead[] = {"TABLE", "TRIGGER", "PROCEDURE", "FUNCTION", "PACKAGE"};
-
-template <typename Words>
-bool Contains(const Words& words, std::string_view word) {
-  return std::find(std::begin(words), std::end(words), word) != std::end(words);
-}
 
 bool IsServerLocalSchema(std::string_view name) { return Contains(kServerLocalSchemas, AsciiUpper(name)); }
 

@@ -217,15 +217,6 @@ bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed)
   return IsRoutableRead(sql, parsed);
 }
 
-bool SqlSession::AccountMayRead(const std::string& sql) {
-  if (!options_.user_account) return true;
-  if (!executing_prepared_.empty()) {
-    // Describe's prepare checked the privileges the statement needs.
-    if (const ReadDescription* known = KnownDescription(executing_prepared_); known && known->ok) return true;
-  }
-  return DescribeRead(sql, executing_prepared_).ok;
-}
-
 ExecutionResult SqlSession::RunRead(const std::string& sql) {
   if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
   QueryResult result;
@@ -236,9 +227,11 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
 ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement& parsed) {
   const StatementInfo& info = parsed.info;
   // A compound block (BEGIN NOT ATOMIC ... END, IF ...) may hold a CREATE
-  // USER: its password is logged as a hash too.
+  // USER: its password is logged as a hash too. (LOAD XML's ROWS
+  // IDENTIFIED BY '<row>' is no password.)
   std::string logged_sql = sql;
-  if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE") {
+  if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE" &&
+      info.verb != "LOAD") {
     if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
   if (Status s = nontransactional_.Check(*connection_, parsed, database_, schema_changes(), current_user_,
@@ -250,6 +243,12 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
+  // The client's file first: a client that refuses or breaks off leaves
+  // nothing run.
+  std::optional<std::string> local_file;
+  if (info.verb == "LOAD") {
+    if (Status s = ReceiveLocalFile(parsed.tokens, &local_file); !s.ok()) return Fail(s);
+  }
   const bool autocommit_statement = !in_transaction_ && autocommit_;
   if (!in_transaction_) {
     // With autocommit on, nothing of this session's is open now: wait while
@@ -265,15 +264,18 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   // ON DUPLICATE KEY UPDATE needs to know exactly whether a row got a
   // generated id (see SettleDuplicateKeyInsertId): it reads the session's
   // LAST_INSERT_ID() first.
+  // So does a LOAD DATA, whose OK packet carries no id at all.
   std::optional<InsertIdProbe> probe;
-  if (may_generate && traits.updates_on_duplicate_key) {
+  if (may_generate && (traits.updates_on_duplicate_key || local_file)) {
     probe.emplace();
     probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
     if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);
   }
   const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   QueryResult result;
-  if (Status s = ExecuteWithClock(sql, clock, probe && probe->zeroed, &result); !s.ok()) {
+  if (Status s =
+          ExecuteWithClock(sql, clock, probe && probe->zeroed, &result, local_file ? &*local_file : nullptr);
+      !s.ok()) {
     if (probe && probe->zeroed && !IsConnectionLost(s)) {
       // Give the session back its LAST_INSERT_ID(); the statement's own error is what the user needs.
       static_cast<void>(connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe->before) + ")"));
@@ -301,6 +303,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   }
   if (generated != 0) context.push_back({"insert_id", std::to_string(generated)});
   pending_.push_back(MakeLogged(logged_sql, clock.micros, std::move(context)));
+  pending_.back().local_file = std::move(local_file);
   if (autocommit_statement) {
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }

@@ -32,6 +32,7 @@
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/parsed_statement.h"
 #include "ddb/sql/replay_safety.h"
+#include "local_infile.h"
 #include "nontransactional_writes.h"
 #include "read_router.h"
 #include "replication_log.h"
@@ -79,6 +80,11 @@ class SqlSession {
   // executes a statement prepared through Describe: a read of one that
   // Describe accepted needs no other privilege check before a slave runs it.
   ExecutionResult Execute(const std::string& sql, const std::string& prepared_text = "");
+
+  // Where LOAD DATA LOCAL INFILE's file comes from (the MySQL endpoint's
+  // client); without one such a statement gets MariaDB's error for a client
+  // that does not allow local files.
+  void SetLocalFileSource(LocalFileSource source) { local_files_ = std::move(source); }
 
   // What a server-side PREPARE of `sql` answers (parameters, result
   // columns) or MySQL's error for it, without running it
@@ -184,8 +190,12 @@ class SqlSession {
                       std::optional<bool> server_autocommit = std::nullopt);
   // Runs a write with `clock`, in as few round trips as the server allows,
   // inside a transaction on the server (see server_autocommit_).
+  // `local_file`: the bytes a LOAD DATA LOCAL reads (local_infile.h).
   Status ExecuteWithClock(const std::string& sql, const ReplayClock& clock, bool zero_last_insert_id,
-                          QueryResult* result);
+                          QueryResult* result, const std::string* local_file = nullptr);
+  // The client's file for the LOAD DATA LOCAL `tokens`, through
+  // local_files_, at most what one log record can carry.
+  Status ReceiveLocalFile(const std::vector<Token>& tokens, std::optional<std::string>* file);
   // The server session's autocommit the next statement needs: the user's,
   // or off while the user's transaction is open (see server_autocommit_).
   bool ServerAutocommitWanted() const { return autocommit_ && !in_transaction_; }
@@ -231,6 +241,7 @@ class SqlSession {
   SyncReplication* const sync_;
   const SqlOpener open_;
   const AccountCheck admit_;
+  LocalFileSource local_files_;
   std::unique_ptr<SqlConnection> connection_;
   std::string database_;
   // Reads described for this account (by database, results character set

@@ -47,7 +47,12 @@ Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<
 }
 
 Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& clock,
-                                    bool zero_last_insert_id, QueryResult* result) {
+                                    bool zero_last_insert_id, QueryResult* result,
+                                    const std::string* local_file) {
+  auto run = [&](const std::string& text) {
+    return local_file != nullptr ? connection_->ExecuteWithLocalFile(text, *local_file, result)
+                                 : connection_->Execute(text, result);
+  };
   // A write runs inside a transaction on the server: one whose autocommit
   // is on yet is turned off with the clock (the SET before the statement).
   // Otherwise a statement that needs no LAST_INSERT_ID() zeroed carries its
@@ -55,15 +60,23 @@ Status SqlSession::ExecuteWithClock(const std::string& sql, const ReplayClock& c
   // statement only, so it costs no round trip of its own (and leaves
   // nothing pinned).
   if (!zero_last_insert_id && !server_autocommit_ && connection_->server_is_mariadb()) {
-    Status s = connection_->Execute(
-        "SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql,
-        result);
+    Status s =
+        run("SET STATEMENT timestamp = " + TimestampLiteral(clock.micros) + clock.rand_seeds + " FOR " + sql);
     // A syntax error ran nothing: run it as typed for MariaDB's own answer
     // (and in case the statement is one SET STATEMENT cannot wrap).
     if (s.ok() || s.code() != Status::Code::kMySql || s.mysql_error_code() != kErrorSyntax) return s;
   }
   if (Status s = PinTimestamp(clock, zero_last_insert_id, /*server_autocommit=*/false); !s.ok()) return s;
-  return connection_->Execute(sql, result);
+  return run(sql);
+}
+
+Status SqlSession::ReceiveLocalFile(const std::vector<Token>& tokens, std::optional<std::string>* file) {
+  const std::optional<std::string> name = LocalInfileName(tokens);
+  if (!name) return Status::Refused("not a LOAD DATA LOCAL statement");  // the policy refused it already
+  if (!local_files_) return LocalFilesNotAllowed();
+  uint64_t limit = 0;
+  if (Status s = log_->MaxRecordBytes(*connection_, &limit); !s.ok()) return s;
+  return local_files_(*name, limit, &file->emplace());
 }
 
 Status SqlSession::ReadLastInsertId(uint64_t* value) {

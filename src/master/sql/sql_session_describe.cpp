@@ -80,4 +80,13 @@ SqlSession::ReadDescription& SqlSession::DescribeExactly(const std::string& text
   return described_[DescriptionKey(text)] = std::move(described);
 }
 
+bool SqlSession::AccountMayRead(const std::string& sql) {
+  if (!options_.user_account) return true;
+  if (!executing_prepared_.empty()) {
+    // Describe's prepare checked the privileges the statement needs.
+    if (const ReadDescription* known = KnownDescription(executing_prepared_); known && known->ok) return true;
+  }
+  return DescribeRead(sql, executing_prepared_).ok;
+}
+
 }  // namespace ddb

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <vector>
 
+#include "ddb/base/word_list.h"
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/builtin_functions.h"
 #include "ddb/sql/sql_lexer.h"
+#include "local_infile.h"
 #include "server_local_tables.h"
 
 namespace ddb {
@@ -93,11 +95,6 @@ constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",  "MEMORY",   
 // Stored programs and compound blocks: the statements they hold run too.
 constexpr std::string_view kRoutineObjects[] = {"PROCEDURE", "FUNCTION", "TRIGGER", "PACKAGE"};
 constexpr std::string_view kCompoundVerbs[] = {"BEGIN", "IF", "CASE", "LOOP", "REPEAT", "WHILE", "FOR"};
-
-template <typename Words>
-bool Contains(const Words& words, std::string_view word) {
-  return std::find(std::begin(words), std::end(words), word) != std::end(words);
-}
 
 // Words that, inside a routine, trigger or compound block, run a statement
 // that cannot be logged: the block would do it on every replay too, but the
@@ -382,10 +379,10 @@ std::string RefusalFor(const ParsedStatement& statement) {
       if (info.verb == "DO") return RefuseSequenceMoves(tokens);  // DO NEXTVAL(s) runs on the master alone
       return RefuseLocal(info, tokens);
     case StatementKind::kDml: {
-      if (info.verb == "LOAD") {
-        return "LOAD DATA reads a file on the master's host (or, LOCAL, the client's) that slaves cannot "
-               "read; "
-               "load the rows with INSERT ... VALUES batches (nothing was changed)";
+      if (info.verb == "LOAD" && !LocalInfileName(tokens)) {
+        return "LOAD DATA without LOCAL reads a file on the master's host, which slaves cannot read; use "
+               "LOAD DATA LOCAL INFILE (the client sends the file, and it travels with the log) or INSERT "
+               "... VALUES batches (nothing was changed)";
       }
       if (Contains(kCompoundVerbs, info.verb)) {
         if (std::string refusal = RefuseUnloggableBody(tokens, false); !refusal.empty()) return refusal;

@@ -101,6 +101,14 @@ void WrittenFrom(const Tokens& t, size_t at, std::vector<TableName>* written) {
     size_t i = SkipModifiers(t, at + 1);
     if (IsKeywordAt(t, i, {"INTO"})) ++i;
     ReadTable(t, &i, &out);
+  } else if (IsKeyword(t[at], "LOAD")) {
+    // LOAD DATA|XML [LOW_PRIORITY|CONCURRENT] [LOCAL] INFILE 'f' [REPLACE|IGNORE] INTO TABLE t
+    size_t i = at + 1;
+    while (i < t.size() && !IsKeyword(t[i], "INTO")) ++i;
+    if (IsKeywordAt(t, i + 1, {"TABLE"})) {
+      i += 2;
+      ReadTable(t, &i, &out);
+    }
   } else if (IsKeyword(t[at], "UPDATE")) {
     ReadTables(t, SkipModifiers(t, at + 1), {"SET"}, &out);
   } else if (IsKeyword(t[at], "DELETE")) {

@@ -10,7 +10,7 @@
 
 namespace ddb {
 
-// The tables an INSERT, REPLACE, UPDATE or DELETE writes (for UPDATE and
+// The tables an INSERT, REPLACE, UPDATE, DELETE or LOAD DATA writes (for UPDATE and
 // DELETE with joins: every table they join, read ones too, since a DELETE's
 // list may name aliases); empty for other statements.
 std::vector<TableName> WrittenTables(const ParsedStatement& statement);
