@@ -1,5 +1,5 @@
 // LOAD DATA LOCAL INFILE and LOAD XML LOCAL INFILE through the endpoint,
-// from the mariadb client: the client's file travels with the log, so every
+// from the mariadb client and PyMySQL: the client's file travels with the log, so every
 // slave loads the same rows with the same generated ids and clock, also one
 // that was offline and catches up. What cannot be replicated is refused
 // with the reason, and nothing is loaded: a load of a file on the master's
@@ -18,6 +18,22 @@ constexpr const char* kTable =
     "INSERT INTO m.t (v) VALUES ('first');\n"
     // The master's counter moves past 2 and 3; a slave's never sees them.
     "BEGIN; INSERT INTO m.t (v) VALUES ('gone'), ('gone too'); ROLLBACK;\n";
+
+// PyMySQL sends the file itself (not through libmariadb), in a transaction
+// with autocommit off, and reads the OK packet's counts.
+constexpr const char* kPyMySqlLoad = R"PY(
+import sys
+import pymysql
+
+c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw",
+                    local_infile=True, autocommit=False)
+cur = c.cursor()
+n = cur.execute("LOAD DATA LOCAL INFILE %s INTO TABLE m.t FIELDS TERMINATED BY ',' (v)", (sys.argv[2],))
+assert n == 3, n
+cur.execute("UPDATE m.t SET note = 'pymysql' WHERE v LIKE 'py%'")
+c.commit()
+print("pymysql load: all good")
+)PY";
 
 TEST_F(MySqlEndpointTest, LoadDataLocalReplicatesTheClientsFileWithItsIdsAndClock) {
   ProgramRun setup = Endpoint(kTable);
@@ -57,6 +73,12 @@ TEST_F(MySqlEndpointTest, LoadDataLocalReplicatesTheClientsFileWithItsIdsAndCloc
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM m.t"), "9");
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT v FROM m.t WHERE id = 1"), "replaced first");
   EXPECT_EQ(cluster_->master_db().QueryValue("SELECT v FROM m.t WHERE id = 6"), "quote \" and tab\tinside");
+  const std::string py_rows = WriteFile("py.csv", "py one\npy two\npy three\n");
+  ProgramRun pymysql =
+      Run({kPython, WriteFile("load.py", kPyMySqlLoad), std::to_string(cluster_->client_port()), py_rows});
+  ASSERT_EQ(pymysql.exit_code, 0) << pymysql.output;
+  EXPECT_NE(pymysql.output.find("pymysql load: all good"), std::string::npos) << pymysql.output;
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM m.t WHERE note = 'pymysql'"), "3");
   cluster_->StartSlave(1);
   ExpectSlavesEqual("m", {"t"});
 }
