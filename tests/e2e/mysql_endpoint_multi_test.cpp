@@ -3,7 +3,7 @@
 // packet's warning count and SHOW WARNINGS for the user's own statement;
 // MariaDB's syntax error for text it cannot parse; several statements
 // without CLIENT_MULTI_STATEMENTS refused whole; COM_CHANGE_USER and
-// COM_FIELD_LIST through libmariadb's own calls.
+// COM_FIELD_LIST through libmariadb's own calls; CLIENT_FOUND_ROWS.
 #include <gtest/gtest.h>
 #include <mysql.h>
 
@@ -143,6 +143,34 @@ TEST_F(MySqlEndpointTest, ChangeUserStartsAFreshSessionAndFieldListDescribesATab
   EXPECT_EQ(mysql_errno(client), 1045u) << mysql_error(client);
   mysql_close(client);
   ExpectSlavesEqual("f", {"t"});
+}
+
+// CLIENT_FOUND_ROWS (Connector/J asks for it by default): an UPDATE counts
+// the rows it matched, as MariaDB counts them for such a client, also in the
+// fresh session COM_CHANGE_USER starts; without it, the rows it changed.
+TEST_F(MySqlEndpointTest, AnUpdateCountsMatchedRowsForAClientThatAsksForFoundRows) {
+  ASSERT_TRUE(
+      ExecuteThroughEndpoint(*cluster_, {"CREATE DATABASE r", "CREATE TABLE r.t (id INT PRIMARY KEY, v INT)",
+                                         "INSERT INTO r.t VALUES (1, 5), (2, 6)"})
+          .ok());
+  auto affected_by_update = [&](unsigned long flags, bool change_user_first) -> long long {
+    MYSQL* client = mysql_init(nullptr);
+    EXPECT_NE(mysql_real_connect(client, "127.0.0.1", kClientUser, kClientPassword, "r",
+                                 cluster_->client_port(), nullptr, flags),
+              nullptr)
+        << mysql_error(client);
+    if (change_user_first) EXPECT_EQ(mysql_change_user(client, kClientUser, kClientPassword, "r"), 0);
+    // Matches both rows; row 1 already holds 5.
+    EXPECT_EQ(mysql_query(client, "UPDATE t SET v = 5 WHERE id IN (1, 2)"), 0) << mysql_error(client);
+    const long long affected = static_cast<long long>(mysql_affected_rows(client));
+    EXPECT_EQ(mysql_query(client, "UPDATE t SET v = 6 WHERE id = 2"), 0) << mysql_error(client);
+    mysql_close(client);
+    return affected;
+  };
+  EXPECT_EQ(affected_by_update(CLIENT_FOUND_ROWS, false), 2);
+  EXPECT_EQ(affected_by_update(CLIENT_FOUND_ROWS, true), 2);
+  EXPECT_EQ(affected_by_update(0, false), 1);
+  ExpectSlavesEqual("r", {"t"});
 }
 
 // AND CHAIN opens the next transaction at once, and RELEASE ends the

@@ -63,6 +63,9 @@ struct MySqlOpenOptions {
   // round trips: CONNECTION_ID() and COM_STATISTICS), so
   // session_id() names this session even across a server restart.
   bool identify_session = false;
+  // CLIENT_FOUND_ROWS: an UPDATE counts the rows it matched, not only those
+  // it changed (what an endpoint client that asks for it gets from MySQL).
+  bool found_rows = false;
 };
 
 class MySqlConnection final : public SqlConnection {

@@ -144,6 +144,7 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptio
   // CALL answers with more than one result; ddb reads them all.
   unsigned long flags = CLIENT_MULTI_RESULTS;
   if (options.multi_statements) flags |= CLIENT_MULTI_STATEMENTS;
+  if (options.found_rows) flags |= CLIENT_FOUND_ROWS;
   const char* database = endpoint.database.empty() ? nullptr : endpoint.database.c_str();
   const bool local = !endpoint.socket.empty();
   if (mysql_real_connect(mysql, local ? "localhost" : endpoint.host.c_str(), endpoint.user.c_str(),

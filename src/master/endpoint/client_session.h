@@ -137,8 +137,8 @@ class ClientSession {
   // A new SqlSession (the old one's MySQL connection closes, rolling back
   // what was open; prepared statements end) with `charset` and `database`.
   Status RestartSession(uint8_t charset, const std::string& database);
-  // A fresh SqlSession for user_, whose LOAD DATA LOCAL files come from
-  // this client.
+  // A fresh SqlSession for user_ with what the client's handshake asked for
+  // (CLIENT_FOUND_ROWS), whose LOAD DATA LOCAL files come from this client.
   void StartSession();
   // LOAD DATA LOCAL's file (client_session_local_file.cpp): asks the client
   // for `name` in the statement's exchange and reads what it sends, up to

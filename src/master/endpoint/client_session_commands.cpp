@@ -5,7 +5,8 @@
 // scramble, as MySQL does, and starts a fresh session (what was open is
 // rolled back, prepared statements end) with the database and character set
 // the command names. COM_FIELD_LIST describes the table's columns by having
-// the session's MySQL prepare a SELECT of them (never run).
+// the session's MySQL prepare a SELECT of them (never run). StartSession:
+// how every session of the client begins, with what its handshake asked for.
 #include <spdlog/spdlog.h>
 
 #include <span>
@@ -21,6 +22,15 @@ constexpr uint16_t kErrorHandshakeOfChangeUser = 1043;  // ER_HANDSHAKE_ERROR, 0
 constexpr uint8_t kNullDefault = 0xFB;                  // COM_FIELD_LIST's default value: NULL
 
 }  // namespace
+
+void ClientSession::StartSession() {
+  session_ = make_session_(*user_);
+  // What the client asked for in its handshake, as MySQL honours it.
+  session_->CountMatchedRows((capabilities_ & mysql::kClientFoundRows) != 0);
+  session_->SetLocalFileSource([this](const std::string& name, size_t limit, std::string* content) {
+    return ReceiveLocalFile(name, limit, content);
+  });
+}
 
 Status ClientSession::RestartSession(uint8_t charset, const std::string& database) {
   StartSession();

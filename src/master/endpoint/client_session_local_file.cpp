@@ -13,13 +13,6 @@ constexpr uint8_t kLocalFileRequest = 0xFB;
 
 }  // namespace
 
-void ClientSession::StartSession() {
-  session_ = make_session_(*user_);
-  session_->SetLocalFileSource([this](const std::string& name, size_t limit, std::string* content) {
-    return ReceiveLocalFile(name, limit, content);
-  });
-}
-
 Status ClientSession::ReceiveLocalFile(const std::string& name, size_t limit, std::string* content) {
   // A client that did not say it sends files (mariadb without
   // --local-infile) gets MariaDB's own answer, and no request.

@@ -17,6 +17,7 @@ namespace ddb::mysql {
 // Capability flags (the ones ddb reads or offers).
 enum Capability : uint32_t {
   kClientLongPassword = 1u << 0,
+  kClientFoundRows = 1u << 1,
   kClientLongFlag = 1u << 2,
   kClientConnectWithDb = 1u << 3,
   kClientLocalFiles = 1u << 7,
@@ -37,9 +38,10 @@ enum Capability : uint32_t {
 // Not offered, so clients do not use them: compression,
 // CLIENT_DEPRECATE_EOF, session tracking.
 inline constexpr uint32_t kServerCapabilities =
-    kClientLongPassword | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles | kClientProtocol41 |
-    kClientInteractive | kClientTransactions | kClientSecureConnection | kClientMultiStatements |
-    kClientMultiResults | kClientPluginAuth | kClientConnectAttrs | kClientPluginAuthLenencData;
+    kClientLongPassword | kClientFoundRows | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles |
+    kClientProtocol41 | kClientInteractive | kClientTransactions | kClientSecureConnection |
+    kClientMultiStatements | kClientMultiResults | kClientPluginAuth | kClientConnectAttrs |
+    kClientPluginAuthLenencData;
 
 // Server status flags, sent in OK and EOF packets.
 enum ServerStatus : uint16_t {

@@ -56,7 +56,8 @@ Status SqlSession::EnsureConnected() {
   if (connection_) return Status::Ok();
   MySqlEndpoint endpoint = endpoint_;
   endpoint.database = database_;
-  if (Status s = open_(endpoint, MySqlOpenOptions{.identify_session = true}, &connection_); !s.ok()) {
+  const MySqlOpenOptions options{.identify_session = true, .found_rows = count_matched_rows_};
+  if (Status s = open_(endpoint, options, &connection_); !s.ok()) {
     connection_.reset();
     return s;
   }

@@ -85,6 +85,11 @@ class SqlSession {
   // client); without one such a statement gets MariaDB's error for a client
   // that does not allow local files.
   void SetLocalFileSource(LocalFileSource source) { local_files_ = std::move(source); }
+  // Whether an UPDATE's count (the OK packet's, and ROW_COUNT()) is the rows
+  // it matched rather than those it changed, as for a MySQL client that
+  // connects with CLIENT_FOUND_ROWS (Connector/J does by default). Set
+  // before the session connects.
+  void CountMatchedRows(bool matched) { count_matched_rows_ = matched; }
 
   // What a server-side PREPARE of `sql` answers (parameters, result
   // columns) or MySQL's error for it, without running it
@@ -242,6 +247,7 @@ class SqlSession {
   const SqlOpener open_;
   const AccountCheck admit_;
   LocalFileSource local_files_;
+  bool count_matched_rows_ = false;
   std::unique_ptr<SqlConnection> connection_;
   std::string database_;
   // Reads described for this account (by database, results character set
