@@ -1,6 +1,8 @@
-// The session clock as MariaDB keeps it: after SET timestamp = ..., NOW()
-// stands still for reads and writes alike (and a slave replays the rows
-// with that time), until SET timestamp = DEFAULT lets it run again.
+// Session state as MariaDB keeps it. The clock: after SET timestamp = ...,
+// NOW() stands still for reads and writes alike (and a slave replays the
+// rows with that time), until SET timestamp = DEFAULT lets it run again.
+// ROW_COUNT(): the user's last write's count, though ddb ran statements of
+// its own since (the log row's commit).
 #include "endpoint_clients.h"
 #include "mysql_endpoint_fixture.h"
 
@@ -60,6 +62,51 @@ TEST_F(MySqlEndpointTest, ASessionsPinnedTimestampIsTheOneItsWritesRunAndReplayW
                 "SELECT GROUP_CONCAT(CONCAT_WS(' ', id, at, at2, tag) ORDER BY id SEPARATOR '; ') FROM clk.t "
                 "WHERE id <= 2"),
             "1 2001-09-09 01:46:40.250000 2001-09-09 01:48:20.000000; 2 2001-09-09 01:48:20.000000 tx");
+}
+
+constexpr const char* kRowCountScript = R"PY(
+import sys
+import pymysql
+
+c = pymysql.connect(host="127.0.0.1", port=int(sys.argv[1]), user="app", password="app-pw", database="rc",
+                    autocommit=True)
+cur = c.cursor()
+cur.execute("UPDATE t SET v = v + 1")
+cur.execute("SELECT ROW_COUNT()")
+assert cur.fetchone()[0] == 3, "an autocommit UPDATE's count"
+assert cur.description[0][0] == "ROW_COUNT()", cur.description
+cur.execute("DELETE FROM t WHERE id = 3")
+# Stored by a write: the count travels as the number, so slaves store it too.
+cur.execute("INSERT INTO log (n) VALUES (ROW_COUNT())")
+cur.execute("SELECT ROW_COUNT() AS n")
+assert cur.fetchone()[0] == 1, "the INSERT's own count"
+cur.execute("BEGIN")
+cur.execute("UPDATE t SET v = 0 WHERE id < 3")
+cur.execute("SELECT ROW_COUNT()")
+assert cur.fetchone()[0] == 2, "in a transaction"
+cur.execute("COMMIT")
+# After a read there is no write's count to write down: refused as unsafe.
+cur.execute("SELECT 1")
+try:
+    cur.execute("INSERT INTO log (n) VALUES (ROW_COUNT())")
+    raise SystemExit("ROW_COUNT() after a read was not refused")
+except pymysql.err.MySQLError as e:
+    assert "ROW_COUNT" in str(e), e
+print("row count: all good")
+)PY";
+
+TEST_F(MySqlEndpointTest, RowCountIsTheUsersLastWritesCountAndReplaysAsThatNumber) {
+  ASSERT_TRUE(ExecuteThroughEndpoint(*cluster_,
+                                     {"CREATE DATABASE rc", "CREATE TABLE rc.t (id INT PRIMARY KEY, v INT)",
+                                      "CREATE TABLE rc.log (id INT AUTO_INCREMENT PRIMARY KEY, n INT)",
+                                      "INSERT INTO rc.t VALUES (1, 1), (2, 2), (3, 3)"})
+                  .ok());
+  const ProgramRun run =
+      Run({kPython, WriteFile("row_count.py", kRowCountScript), std::to_string(cluster_->client_port())});
+  ASSERT_EQ(run.exit_code, 0) << run.output << "\n" << cluster_->MasterLog();
+  EXPECT_NE(run.output.find("row count: all good"), std::string::npos) << run.output;
+  ExpectSlavesEqual("rc", {"t", "log"});
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT GROUP_CONCAT(n) FROM rc.log"), "1");
 }
 
 }  // namespace

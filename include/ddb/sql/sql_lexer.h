@@ -108,6 +108,11 @@ bool IsName(const Token& token);
 // resolved, a quoted identifier without backticks; other tokens as written.
 std::string TokenValue(const Token& token);
 
+// Whether `sql` contains `upper_keyword` (given in upper case) in any letter
+// case: a test without lexing that no token can be that keyword when it
+// fails.
+bool MayContainKeyword(std::string_view sql, std::string_view upper_keyword);
+
 // ASCII upper-casing, as SQL keywords are ASCII.
 std::string AsciiUpper(std::string_view text);
 

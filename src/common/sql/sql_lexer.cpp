@@ -293,6 +293,11 @@ std::string_view TrimSqlSpace(std::string_view text) {
   return text;
 }
 
+bool MayContainKeyword(std::string_view sql, std::string_view upper_keyword) {
+  const auto same = [](char a, char b) { return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b; };
+  return std::search(sql.begin(), sql.end(), upper_keyword.begin(), upper_keyword.end(), same) != sql.end();
+}
+
 std::string AsciiUpper(std::string_view text) {
   std::string upper(text);
   for (char& c : upper) {

@@ -4,9 +4,6 @@
 // 7. Sent to MariaDB as it is, it would end whatever MySQL thread has id 7.
 #include "client_session.h"
 
-#include <algorithm>
-#include <cctype>
-
 namespace ddb {
 namespace {
 
@@ -36,13 +33,6 @@ bool ParseKillById(const std::vector<Token>& tokens, std::string* modifier, bool
   return i == tokens.size();
 }
 
-// Whether `sql` contains `word` (upper case) in any letter case: a cheap
-// test that no token can be `word` when it fails.
-bool ContainsKeywordText(std::string_view sql, std::string_view word) {
-  const auto same = [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; };
-  return std::search(sql.begin(), sql.end(), word.begin(), word.end(), same) != sql.end();
-}
-
 }  // namespace
 
 void ClientSession::Publish() {
@@ -60,7 +50,7 @@ void ClientSession::Published(std::string* user, uint64_t* mysql_thread) const {
 std::optional<ExecutionResult> ClientSession::RunKill(const std::string& sql) {
   // Every statement passes here before it is parsed for real: one without
   // the word is no KILL, and is not lexed a second time for it.
-  if (!ContainsKeywordText(sql, "KILL")) return std::nullopt;
+  if (!MayContainKeyword(sql, "KILL")) return std::nullopt;
   std::string modifier;
   bool whole_connection = true;
   uint64_t id = 0;

@@ -105,7 +105,10 @@ ExecutionResult SqlSession::Fail(Status status) {
 ExecutionResult SqlSession::Execute(const std::string& sql, const std::string& prepared_text) {
   const uint64_t last_write_before = last_write_seq_;
   executing_prepared_ = prepared_text;
-  ExecutionResult outcome = Dispatch(sql);
+  // Kept for this statement only; a write sets it again.
+  const std::optional<int64_t> row_count = std::exchange(last_row_count_, std::nullopt);
+  const bool counts_rows = row_count && MayContainKeyword(sql, "ROW_COUNT");
+  ExecutionResult outcome = Dispatch(counts_rows ? WithRowCount(sql, lex_mode_, *row_count) : sql);
   executing_prepared_.clear();
   // Any statement may commit (COMMIT, DML in autocommit, DDL, an implicit
   // commit before BEGIN or SET autocommit=1): wait whenever one did.
@@ -211,13 +214,6 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
                               "' changes data, so it was not executed (nothing replicated)"));
 }
 
-bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed) const {
-  // A transaction's reads see its own snapshot and writes; a SET a slave
-  // cannot repeat changed what this session's reads return.
-  if (in_transaction_ || !autocommit_ || !reads_pinned_by_.empty()) return false;
-  return IsRoutableRead(sql, parsed);
-}
-
 ExecutionResult SqlSession::RunRead(const std::string& sql) {
   if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
   QueryResult result;
@@ -312,6 +308,10 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   // lc_time_names...): the next statements must travel with those.
   if (info.verb == "CALL") {
     if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
+  }
+  if (info.verb == "INSERT" || info.verb == "UPDATE" || info.verb == "DELETE" || info.verb == "REPLACE" ||
+      info.verb == "LOAD") {
+    last_row_count_ = static_cast<int64_t>(result.affected_rows);
   }
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);

@@ -36,6 +36,7 @@
 #include "nontransactional_writes.h"
 #include "read_router.h"
 #include "replication_log.h"
+#include "row_count_literal.h"
 #include "sync_replication.h"
 
 namespace ddb {
@@ -288,6 +289,9 @@ class SqlSession {
   std::optional<int64_t> user_timestamp_micros_;
   uint64_t last_write_seq_ = 0;
   std::string reads_pinned_by_;
+  // The affected rows of the user's last statement when it was a write,
+  // for a ROW_COUNT() in the next one (row_count_literal.h).
+  std::optional<int64_t> last_row_count_;
   // What SHOW WARNINGS answers after the statement that set it; empty: ask
   // the session's server.
   std::optional<QueryResult> saved_warnings_;

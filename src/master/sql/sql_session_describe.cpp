@@ -2,7 +2,8 @@
 // a statement's parameters and result columns from the session's own MySQL,
 // which knows its tables and their types; the statement itself runs later,
 // as text, through Execute. DescribeRead: the same question for a read a
-// slave is about to answer, asked once per form of the read (read_form.h).
+// slave is about to answer, asked once per form of the read (read_form.h);
+// with Routable and AccountMayRead, whether a read may go to a slave.
 #include "read_form.h"
 #include "sql_session.h"
 
@@ -87,6 +88,13 @@ bool SqlSession::AccountMayRead(const std::string& sql) {
     if (const ReadDescription* known = KnownDescription(executing_prepared_); known && known->ok) return true;
   }
   return DescribeRead(sql, executing_prepared_).ok;
+}
+
+bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed) const {
+  // A transaction's reads see its own snapshot and writes; a SET a slave
+  // cannot repeat changed what this session's reads return.
+  if (in_transaction_ || !autocommit_ || !reads_pinned_by_.empty()) return false;
+  return IsRoutableRead(sql, parsed);
 }
 
 }  // namespace ddb
