@@ -5,10 +5,6 @@
 namespace ddb {
 namespace {
 
-bool IsOperatorAt(const std::vector<Token>& tokens, size_t i, std::string_view op) {
-  return i < tokens.size() && IsOperator(tokens[i], op);
-}
-
 // Whether the call at tokens[first..last] stands alone in a select list,
 // where its text names the result column.
 bool IsSelectItem(const std::vector<Token>& tokens, size_t first, size_t last) {
@@ -30,8 +26,8 @@ std::string WithRowCount(std::string_view sql, const LexMode& mode, int64_t coun
   size_t copied = 0;
   for (size_t i = 0; i + 2 < tokens.size(); ++i) {
     const bool qualified = i > 0 && IsOperator(tokens[i - 1], ".");
-    if (!IsKeyword(tokens[i], "ROW_COUNT") || !IsOperatorAt(tokens, i + 1, "(") ||
-        !IsOperatorAt(tokens, i + 2, ")") || qualified) {
+    if (!IsKeyword(tokens[i], "ROW_COUNT") || !IsOperator(tokens[i + 1], "(") ||
+        !IsOperator(tokens[i + 2], ")") || qualified) {
       continue;
     }
     const size_t begin = tokens[i].offset;

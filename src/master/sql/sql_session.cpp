@@ -6,6 +6,7 @@
 #include <thread>
 #include <utility>
 
+#include "ddb/base/word_list.h"
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/replay_safety.h"
 #include "ddb/sql/sql_lexer.h"
@@ -29,6 +30,10 @@ ExecutionResult Ok(QueryResult result = QueryResult()) {
 
 // ddb's own bookkeeping must not be changed through a session: a write to the
 // log would corrupt replication.
+// Writes whose affected rows are their ROW_COUNT() and whose text holds no
+// password to redact (LOAD XML's ROWS IDENTIFIED BY '<row>' is none).
+constexpr std::string_view kRowWriteVerbs[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD"};
+
 bool TouchesMetaSchema(const std::vector<Token>& tokens) {
   for (const Token& token : tokens) {
     if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
@@ -224,11 +229,10 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
 ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement& parsed) {
   const StatementInfo& info = parsed.info;
   // A compound block (BEGIN NOT ATOMIC ... END, IF ...) may hold a CREATE
-  // USER: its password is logged as a hash too. (LOAD XML's ROWS
-  // IDENTIFIED BY '<row>' is no password.)
+  // USER: its password is logged as a hash too.
+  const bool row_write = Contains(kRowWriteVerbs, info.verb);
   std::string logged_sql = sql;
-  if (info.verb != "INSERT" && info.verb != "UPDATE" && info.verb != "DELETE" && info.verb != "REPLACE" &&
-      info.verb != "LOAD") {
+  if (!row_write) {
     if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
   if (Status s = nontransactional_.Check(*connection_, parsed, database_, schema_changes(), current_user_,
@@ -309,10 +313,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   if (info.verb == "CALL") {
     if (Status s = RefreshSessionState(); !s.ok()) return Fail(s);
   }
-  if (info.verb == "INSERT" || info.verb == "UPDATE" || info.verb == "DELETE" || info.verb == "REPLACE" ||
-      info.verb == "LOAD") {
-    last_row_count_ = static_cast<int64_t>(result.affected_rows);
-  }
+  if (row_write) last_row_count_ = static_cast<int64_t>(result.affected_rows);
   ExecutionResult outcome = Ok(std::move(result));
   outcome.warnings = std::move(warnings);
   return outcome;
