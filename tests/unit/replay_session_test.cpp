@@ -58,6 +58,33 @@ TEST_F(ReplaySessionTest, AfterACallTheContextIsSetAgain) {
   EXPECT_NE(LastSet().find("@@session.time_zone = 'SYSTEM'"), std::string::npos) << LastSet();
 }
 
+TEST_F(ReplaySessionTest, UserVariablesAStatementDoesNotCarryAreNullForIt) {
+  // The applier's one session replays every master session: what one set
+  // is not there for the next, whose triggers and routines would read it.
+  ReplaySession session(*connection_);
+  ASSERT_TRUE(session.Execute(Statement({{"@`Tag`", "'first'"}, {"@n", "5"}})).ok());
+  EXPECT_NE(LastSet().find("@`Tag` = 'first', @n = 5"), std::string::npos) << LastSet();
+  ASSERT_TRUE(session.Execute(Statement({{"@tag", "'second'"}})).ok());
+  EXPECT_NE(LastSet().find("@tag = 'second', @n = NULL"), std::string::npos) << LastSet();
+  ASSERT_TRUE(session.Execute(Statement({})).ok());
+  EXPECT_NE(LastSet().find("@`Tag` = NULL"), std::string::npos) << LastSet();
+  ASSERT_TRUE(session.Execute(Statement({})).ok());
+  EXPECT_EQ(LastSet(), "") << "cleared once";
+}
+
+TEST_F(ReplaySessionTest, VariablesAProcedureSetAreClearedForTheNextStatement) {
+  ReplaySession session(*connection_);
+  QueryResult held;
+  held.rows = {{std::string("set inside")}};
+  server_.Answer("SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES", held);
+  LoggedStatement call = Statement({});
+  call.sql = "CALL set_inside()";
+  ASSERT_TRUE(session.Execute(call).ok());
+  EXPECT_EQ(server_.Sql().back(), "SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES");
+  ASSERT_TRUE(session.Execute(Statement({})).ok());
+  EXPECT_NE(LastSet().find("@`set inside` = NULL"), std::string::npos) << LastSet();
+}
+
 TEST(ReplicatedVariableLiteralTest, NumbersBareStringsQuotedAndAsOfDefaultAKeyword) {
   const ReplicatedVariable number{"group_concat_max_len", true, "1048576"};
   const ReplicatedVariable text{"lc_time_names", false, "'en_US'"};

@@ -36,6 +36,16 @@ class SqlSessionTest : public ::testing::Test {
     return logged;
   }
 
+  // The `index`th record published (from 0), decoded.
+  LogRecord Record(size_t index) const {
+    std::vector<EncodedRecordPtr> records;
+    EXPECT_TRUE(recent_.ReadAfter(0, 1000, &records));
+    LogRecord record;
+    EXPECT_LT(index, records.size());
+    if (index < records.size()) EXPECT_TRUE(DecodeRecordPayload(records[index]->payload, &record).ok());
+    return record;
+  }
+
   // The statements sent from the first that starts with `prefix` on.
   std::vector<std::string> SentFrom(std::string_view prefix) const {
     std::vector<std::string> sent;
@@ -90,6 +100,27 @@ TEST_F(SqlSessionTest, TheNextAutocommitWriteCostsTwoRoundTrips) {
   EXPECT_TRUE(sent[0].ends_with(" FOR INSERT INTO t VALUES (2)")) << sent[0];
   EXPECT_EQ(sent[1].rfind(kCommitRecord, 0), 0u) << sent[1];
   EXPECT_EQ(Logged().size(), 2u);
+}
+
+TEST_F(SqlSessionTest, AfterASessionSetsAUserVariableEachWriteCarriesAllItHolds) {
+  // A trigger or routine may read them, and a slave's applier holds other
+  // sessions' values (session_user_variables.h).
+  QueryResult held;
+  held.rows = {{std::string("tag")}, {std::string("from a procedure")}};
+  server_.Answer("SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES", held);
+  server_.Answer("SELECT @`tag`, @`from a procedure`", FakeSqlServer::Value("'caller'"));
+  ExpectOk("INSERT INTO t VALUES (1)");
+  EXPECT_FALSE(WasSent("SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES"))
+      << "a session that never set one pays nothing";
+  ExpectOk("SET @tag = 'caller'");
+  ExpectOk("INSERT INTO t VALUES (2)");
+  const LogRecord second = Record(1);
+  ASSERT_EQ(second.statements.size(), 1u);
+  std::vector<std::string> carried;
+  for (const SessionSetting& setting : second.statements.at(0).settings) {
+    if (setting.name[0] == '@') carried.push_back(setting.name + " = " + setting.value);
+  }
+  EXPECT_EQ(carried, (std::vector<std::string>{"@`tag` = 'caller'", "@`from a procedure` = NULL"}));
 }
 
 TEST_F(SqlSessionTest, AReadAfterAnAutocommitWriteRunsWithAutocommitOnAgain) {
@@ -195,11 +226,7 @@ TEST_F(SqlSessionTest, StatementsAreLoggedWithTheDatabaseTheyRanIn) {
   ExpectOk("USE shop");
   EXPECT_EQ(session_.current_database(), "shop");
   ExpectOk("INSERT INTO t VALUES (1)");
-  std::vector<EncodedRecordPtr> records;
-  ASSERT_TRUE(recent_.ReadAfter(0, 10, &records));
-  ASSERT_EQ(records.size(), 1u);
-  LogRecord record;
-  ASSERT_TRUE(DecodeRecordPayload(records[0]->payload, &record).ok());
+  const LogRecord record = Record(0);
   ASSERT_EQ(record.statements.size(), 1u);
   EXPECT_EQ(record.statements[0].default_database, "shop");
 }

@@ -71,6 +71,13 @@ INSTANTIATE_TEST_SUITE_P(
         PolicyCase{"DROP VIEW v", ""},
         PolicyCase{"CREATE PROCEDURE p() BEGIN PREPARE s FROM 'DELETE FROM t'; EXECUTE s; END", "PREPARE"},
         PolicyCase{"BEGIN NOT ATOMIC XA START 'x'; END", "XA"},
+        PolicyCase{"CREATE PROCEDURE p() CREATE TEMPORARY TABLE scratch (id INT)", "TEMPORARY table"},
+        PolicyCase{
+            "CREATE TRIGGER g AFTER INSERT ON t FOR EACH ROW CREATE OR REPLACE TEMPORARY TABLE x (i INT)",
+            "TEMPORARY table"},
+        PolicyCase{"BEGIN NOT ATOMIC CREATE TEMPORARY TABLE x (i INT); DROP TEMPORARY TABLE x; END",
+                   "TEMPORARY table"},
+        PolicyCase{"CREATE PROCEDURE p() DROP TEMPORARY TABLE IF EXISTS scratch", ""},
         PolicyCase{"CREATE PROCEDURE p() BEGIN INSERT INTO t VALUES (1); END", ""},
         PolicyCase{"GRANT EXECUTE ON PROCEDURE d.p TO u", ""}, PolicyCase{"SHUTDOWN", "SHUTDOWN"},
         PolicyCase{"CREATE PROCEDURE p() SQL SECURITY INVOKER UPDATE t SET who = CURRENT_USER", "INVOKER"},

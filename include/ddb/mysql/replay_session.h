@@ -13,6 +13,7 @@
 #include "ddb/base/log_record.h"
 #include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
+#include "ddb/mysql/replay_user_variables.h"
 
 namespace ddb {
 
@@ -50,6 +51,7 @@ class ReplaySession {
   std::string database_;
   std::map<std::string, std::string> settings_;
   int64_t timestamp_micros_ = -1;
+  ReplayUserVariables variables_;
 };
 
 // The session variables whose value changes what a statement does, and so

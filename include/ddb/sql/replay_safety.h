@@ -22,6 +22,10 @@ struct ReplayTraits {
   std::string warning;                      // safe to replay, but worth telling the user
 };
 
+// A user variable's name as written after its '@' (x, `a b`, 'x'), folded
+// for comparison: MariaDB compares them without regard to case or quotes.
+std::string UserVariableKey(std::string_view written);
+
 ReplayTraits InspectForReplay(std::string_view sql, LexMode mode = {});
 // The same for the statement's tokens, as Tokenize gives them.
 ReplayTraits InspectForReplay(const std::vector<Token>& tokens);

@@ -1,11 +1,17 @@
 #include "ddb/mysql/replay_session.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
 namespace {
+
+// Statements that run a program's body: a procedure, or a compound block.
+constexpr std::string_view kProgramVerbs[] = {"CALL", "BEGIN",  "IF",    "CASE",
+                                              "LOOP", "REPEAT", "WHILE", "FOR"};
 
 bool Carries(const LoggedStatement& statement, std::string_view name) {
   for (const SessionSetting& setting : statement.settings) {
@@ -146,6 +152,7 @@ std::string ReplaySession::ContextAssignments(const LoggedStatement& statement, 
   if (with_clock && statement.timestamp_micros != 0 && statement.timestamp_micros != timestamp_micros_) {
     add("@@session.timestamp = " + TimestampLiteral(statement.timestamp_micros));
   }
+  for (const std::string& clearing : variables_.Clearing(statement)) add(clearing);
   return assignments;
 }
 
@@ -158,6 +165,7 @@ void ReplaySession::RememberContext(const LoggedStatement& statement, bool with_
       settings_[variable.name] = variable.usual;
   }
   if (with_clock && statement.timestamp_micros != 0) timestamp_micros_ = statement.timestamp_micros;
+  variables_.Set(statement);
 }
 
 Status ReplaySession::SetContext(const LoggedStatement& statement) {
@@ -185,7 +193,15 @@ Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* res
   // A procedure may SET session variables that outlive it: what this
   // session remembers as set is no longer known (the master reads its own
   // session again after a CALL, so the next statements carry the values).
-  if (IsKeyword(SqlLexer(statement.sql).Next(), "CALL")) Forget();
+  const Token first = SqlLexer(statement.sql).Next();
+  if (IsKeyword(first, "CALL")) Forget();
+  // So may a program's body SET user variables; those found here are
+  // cleared before the next statement that does not carry them. (Should
+  // the question fail, the statement's own outcome is what counts.)
+  if (std::any_of(std::begin(kProgramVerbs), std::end(kProgramVerbs),
+                  [&](std::string_view verb) { return IsKeyword(first, verb); })) {
+    static_cast<void>(variables_.Learn(connection_));
+  }
   return s;
 }
 
@@ -254,6 +270,7 @@ void ReplaySession::Forget() {
   database_.clear();
   settings_.clear();
   timestamp_micros_ = -1;
+  variables_.Unknown();
 }
 
 }  // namespace ddb

@@ -79,6 +79,11 @@ bool IsCall(const std::vector<Token>& tokens, size_t i) {
 
 }  // namespace
 
+std::string UserVariableKey(std::string_view written) {
+  const std::vector<Token> tokens = Tokenize(written);
+  return AsciiUpper(tokens.empty() ? std::string(written) : TokenValue(tokens.front()));
+}
+
 ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) {
   return InspectForReplay(Tokenize(sql, false, mode));
 }

@@ -1,9 +1,7 @@
 #include "sql_session.h"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "ddb/base/word_list.h"
@@ -13,6 +11,7 @@
 #include "program_ids.h"
 #include "read_routing_rules.h"
 #include "server_local_tables.h"
+#include "session_user_variables.h"
 #include "statement_policy.h"
 #include "transaction_statements.h"
 
@@ -154,6 +153,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   if (std::string refusal = RefuseServerLocalTables(parsed, database_); !refusal.empty())
     return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
+  may_hold_user_variables_ = may_hold_user_variables_ || MaySetUserVariables(parsed);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
   if (Status s = CheckProgramWrites(*connection_, parsed, database_, options_.refuse_unsafe); !s.ok())
     return Fail(s);

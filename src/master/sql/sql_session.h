@@ -279,6 +279,9 @@ class SqlSession {
   // shares with the clock's reset where it can.
   bool server_autocommit_ = true;
   std::vector<LoggedStatement> pending_;  // statements of the open transaction
+  // A statement may have left user variables in the server session: from
+  // now on every write carries all of them (session_user_variables.h).
+  bool may_hold_user_variables_ = false;
   NontransactionalWrites nontransactional_;
   // ddb set the server's timestamp for a write (PinTimestamp) and must set
   // it back before a statement that runs with the session's own clock.

@@ -8,6 +8,7 @@
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/explicit_definer.h"
 #include "ddb/sql/secret_redaction.h"
+#include "session_user_variables.h"
 #include "sql_session.h"
 
 namespace ddb {
@@ -34,14 +35,17 @@ Status SqlSession::PrepareReplayContext(const ReplayTraits& traits, std::vector<
     if (Status s = ReadLastInsertId(&last_insert_id); !s.ok()) return s;
     context->push_back({"last_insert_id", std::to_string(last_insert_id)});
   }
-  if (!traits.user_variables.empty()) {
+  std::vector<std::string> variables = traits.user_variables;
+  if (may_hold_user_variables_) {
+    // A program the write reaches may read any of them (session_user_variables.h).
+    if (Status s = AddSessionUserVariables(*connection_, &variables); !s.ok()) return s;
+  }
+  if (!variables.empty()) {
     // The values as the statement will see them, as literals of their type
     // (@n / 8 must give a DECIMAL on the slave too, not a DOUBLE).
     std::vector<std::string> literals;
-    if (Status s = connection_->UserVariableLiterals(traits.user_variables, &literals); !s.ok()) return s;
-    for (size_t i = 0; i < traits.user_variables.size(); ++i) {
-      context->push_back({"@" + traits.user_variables[i], literals.at(i)});
-    }
+    if (Status s = connection_->UserVariableLiterals(variables, &literals); !s.ok()) return s;
+    for (size_t i = 0; i < variables.size(); ++i) context->push_back({"@" + variables[i], literals.at(i)});
   }
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 #include "ddb/base/word_list.h"
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/builtin_functions.h"
+#include "ddb/sql/replay_safety.h"
 #include "ddb/sql/sql_lexer.h"
 #include "local_infile.h"
 #include "server_local_tables.h"
@@ -186,6 +187,17 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens, bool stored) 
         return "the body runs " + std::string(word) +
                ", which ddb cannot log (server-side prepared texts and XA run outside its statement log)";
       }
+    }
+    // A temporary table outlives the call in the session that ran it. On a
+    // slave that session is the applier's, which replays every master
+    // session's statements: the table would hide a real one of the same
+    // name from the statements that follow, and fail the next call.
+    if (IsKeyword(tokens[i], "TEMPORARY") &&
+        (IsKeyword(tokens[i - 1], "CREATE") || IsKeyword(tokens[i - 1], "REPLACE"))) {
+      return "the body creates a TEMPORARY table, which outlives the call in the session that ran it: on a "
+             "slave that is the one session replaying every master session's statements, where it would hide "
+             "a "
+             "real table of the same name; use a real table";
     }
     if (IsKeyword(tokens[i], "LOAD") && i + 1 < tokens.size() &&
         (IsKeyword(tokens[i + 1], "DATA") || IsKeyword(tokens[i + 1], "XML"))) {
