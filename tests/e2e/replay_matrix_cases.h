@@ -266,6 +266,10 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"temporary table inside a procedure",
        {"CREATE PROCEDURE make_scratch() CREATE TEMPORARY TABLE d (id INT)"},
        "TEMPORARY table"},
+      {"procedure managing its own transaction",
+       {"CREATE PROCEDURE move_one() BEGIN START TRANSACTION; UPDATE t SET n = n - 1 WHERE id = 1; COMMIT; "
+        "END"},
+       "runs START TRANSACTION"},
       {"two statements at once",
        {"INSERT INTO t (v, n) VALUES ('one', 1); DELETE FROM t"},
        "several statements in one query"},

@@ -53,6 +53,27 @@ TEST_F(TransactionsTest, SavepointsReplayWhatSurvivedOnTheMaster) {
   EXPECT_EQ(Ids(), "1,3");
 }
 
+TEST_F(TransactionsTest, AProcedureThatFailsPartWayLeavesNothingAndTheTransactionGoesOn) {
+  // MariaDB keeps what a failing procedure wrote before its error, and a
+  // failed CALL is not logged: ddb undoes those writes (sql_session.h).
+  const std::string out = cluster_->SqlOutput(
+      "DELIMITER //\n"
+      "CREATE PROCEDURE half(IN i INT) BEGIN INSERT INTO t VALUES (i, 'half'); "
+      "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'stop halfway'; END//\n"
+      "DELIMITER ;\n"
+      "BEGIN;\n"
+      "INSERT INTO t VALUES (1, 'kept');\n"
+      "CALL half(2);\n"
+      "INSERT INTO t VALUES (3, 'kept');\n"
+      "COMMIT;\n"
+      "CALL half(4);");
+  EXPECT_NE(out.find("stop halfway"), std::string::npos) << out;
+  EXPECT_EQ(out.find("rolled back"), std::string::npos) << "the transaction went on: " << out;
+  ExpectEqualEverywhere();
+  EXPECT_EQ(Ids(), "1,3");
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT GROUP_CONCAT(id ORDER BY id) FROM x.t"), "1,3");
+}
+
 TEST_F(TransactionsTest, AutocommitOffSessionsShipAtCommitAndNothingOnRollback) {
   cluster_->SqlAndWait(
       "SET autocommit = 0;\n"

@@ -27,12 +27,12 @@ ExecutionResult Ok(QueryResult result = QueryResult()) {
   return outcome;
 }
 
-// ddb's own bookkeeping must not be changed through a session: a write to the
-// log would corrupt replication.
 // Writes whose affected rows are their ROW_COUNT() and whose text holds no
 // password to redact (LOAD XML's ROWS IDENTIFIED BY '<row>' is none).
 constexpr std::string_view kRowWriteVerbs[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD"};
 
+// ddb's own bookkeeping must not be changed through a session: a write to the
+// log would corrupt replication.
 bool TouchesMetaSchema(const std::vector<Token>& tokens) {
   for (const Token& token : tokens) {
     if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
@@ -55,56 +55,6 @@ SqlSession::SqlSession(MySqlEndpoint endpoint, ReplicationLog* log, SessionOptio
       open_(std::move(open)),
       admit_(std::move(admit)),
       nontransactional_(options_.known_fine) {}
-
-Status SqlSession::EnsureConnected() {
-  if (connection_) return Status::Ok();
-  MySqlEndpoint endpoint = endpoint_;
-  endpoint.database = database_;
-  const MySqlOpenOptions options{.identify_session = true, .found_rows = count_matched_rows_};
-  if (Status s = open_(endpoint, options, &connection_); !s.ok()) {
-    connection_.reset();
-    return s;
-  }
-  timestamp_pinned_ = false;
-  user_timestamp_micros_.reset();  // a new server session follows the clock
-  if (Status s = RefreshSessionState(/*adopt_autocommit=*/true); !s.ok()) return s;
-  if (admit_) {
-    if (Status s = admit_(current_user_); !s.ok()) {
-      connection_.reset();
-      return s;
-    }
-  }
-  return Status::Ok();
-}
-
-Status SqlSession::Connect(const std::string& database) {
-  if (connection_) return Status::Ok();
-  database_ = database;
-  Status connected = EnsureConnected();
-  if (!connected.ok()) database_.clear();
-  return connected;
-}
-
-void SqlSession::DropConnection() {
-  connection_.reset();
-  in_transaction_ = false;  // the server rolled back whatever was open
-  pending_.clear();
-}
-
-ExecutionResult SqlSession::Fail(Status status) {
-  if (IsConnectionLost(status)) {
-    const bool had_transaction = in_transaction_ && !pending_.empty();
-    DropConnection();
-    if (had_transaction) {
-      status =
-          Status::MySql(status.mysql_error_code(), status.sql_state(),
-                        status.message() + " (the open transaction was rolled back; nothing was logged)");
-    }
-  }
-  ExecutionResult outcome;
-  outcome.status = std::move(status);
-  return outcome;
-}
 
 ExecutionResult SqlSession::Execute(const std::string& sql, const std::string& prepared_text) {
   const uint64_t last_write_before = last_write_seq_;
@@ -272,11 +222,18 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
     if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);
   }
+  const bool savepoint = !autocommit_statement && (info.verb == "CALL" || IsCompoundVerb(info.verb));
+  if (savepoint) {
+    if (Status s = MarkBeforeProgram(); !s.ok()) return Fail(s);
+  }
   const ReplayClock clock = ChooseClock(traits.uses_rand, &context);
   QueryResult result;
   if (Status s =
           ExecuteWithClock(sql, clock, probe && probe->zeroed, &result, local_file ? &*local_file : nullptr);
       !s.ok()) {
+    if (savepoint && !(s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlock)) {
+      return Fail(UndoFailedProgram(std::move(s)));
+    }
     if (probe && probe->zeroed && !IsConnectionLost(s)) {
       // Give the session back its LAST_INSERT_ID(); the statement's own error is what the user needs.
       static_cast<void>(connection_->Execute("DO LAST_INSERT_ID(" + std::to_string(probe->before) + ")"));

@@ -212,6 +212,18 @@ class SqlSession {
   // Ends what is open on the server after a failed write (nothing of it
   // was logged). A failure means the connection is gone, which ends it too.
   void RollBackUnlogged();
+  // A procedure or compound block that fails part way leaves the writes it
+  // made before the error in the transaction (MariaDB undoes only the
+  // failing statement), and a failed statement is not logged: in a
+  // transaction the client goes on with, they would commit on the master
+  // alone. So in a transaction one runs after a savepoint, and a failure
+  // rolls back to it: under ddb a CALL is all or nothing, as a statement is
+  // (sql_session_programs.cpp).
+  Status MarkBeforeProgram();
+  // `failure` after the savepoint's rollback: if that fails too (a body
+  // ddb could not read ended the transaction), the whole transaction is
+  // rolled back and the message says so.
+  Status UndoFailedProgram(Status failure);
   // What an INSERT ... ON DUPLICATE KEY UPDATE needs to learn whether it
   // generated an AUTO_INCREMENT value.
   struct InsertIdProbe {

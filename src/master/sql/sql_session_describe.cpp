@@ -5,6 +5,7 @@
 // slave is about to answer, asked once per form of the read (read_form.h);
 // with Routable and AccountMayRead, whether a read may go to a slave.
 #include "read_form.h"
+#include "read_routing_rules.h"
 #include "sql_session.h"
 
 namespace ddb {

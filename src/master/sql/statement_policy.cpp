@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "body_commits.h"
 #include "ddb/base/word_list.h"
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/builtin_functions.h"
@@ -204,7 +205,7 @@ std::string RefuseUnloggableBody(const std::vector<Token>& tokens, bool stored) 
       return "the body runs LOAD DATA, which reads a file slaves do not have";
     }
   }
-  return "";
+  return RefuseCommitInBody(tokens);
 }
 
 // A view's query runs at every read of it, where nothing is logged and the
