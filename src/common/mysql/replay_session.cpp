@@ -55,6 +55,15 @@ const std::vector<ReplicatedVariable>& ReplicatedVariables() {
       {"innodb_strict_mode", true, "1"},
       {"max_recursive_iterations", true, "1000"},
       {"old_passwords", true, "0"},  // which hash PASSWORD() gives
+      // Where a replay would fail instead: a procedure calling itself, an
+      // ALTER of a system-versioned table, an INSERT of its history rows,
+      // an ALTER/RENAME/DROP of a missing object run as IF EXISTS. Not in
+      // log_record.cpp's numbered names: spelled out, they reach older
+      // slaves as settings those apply too.
+      {"max_sp_recursion_depth", true, "0"},
+      {"system_versioning_alter_history", false, "'ERROR'"},
+      {"system_versioning_insert_history", true, "0"},
+      {"sql_if_exists", true, "0"},
   };
   return kVariables;
 }
