@@ -53,6 +53,17 @@ TEST_F(MySqlEndpointTest, MariadbClientWritesReachEverySlave) {
   }
 }
 
+TEST_F(MySqlEndpointTest, MariadbAdminStatusAndPingAnswerAsFromMariaDb) {
+  // COM_STATISTICS (monitors' mysql_stat(), the client's \s) answers with the master MySQL's line.
+  const ProgramRun run = Run({"mariadb-admin", "--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P",
+                              std::to_string(cluster_->client_port()), "-u", kClientUser,
+                              std::string("-p") + kClientPassword, "status", "ping"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.output.rfind("Uptime: ", 0), 0u) << run.output;
+  EXPECT_NE(run.output.find("Queries per second avg: "), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("is alive"), std::string::npos) << run.output;
+}
+
 TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
   ASSERT_EQ(Endpoint("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY); INSERT INTO d.t VALUES (1);")
                 .exit_code,

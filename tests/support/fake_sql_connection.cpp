@@ -125,6 +125,14 @@ class FakeSqlConnection final : public SqlConnection {
     return Status::Ok();
   }
 
+  Status ServerStatistics(std::string* text) override {
+    if (lost_) return GoneAway();
+    *text =
+        "Uptime: 1  Threads: 1  Questions: 1  Slow queries: 0  Opens: 0  Open tables: 0  Queries per "
+        "second avg: 1.000";
+    return Status::Ok();
+  }
+
   const MySqlSessionId& session_id() const override { return session_id_; }
   bool server_is_mariadb() const override { return true; }
 

@@ -122,6 +122,7 @@ class MySqlConnection final : public SqlConnection {
 
   // Asks the server for this session's id and the server's start time.
   Status ReadSessionId(MySqlSessionId* id) override;
+  Status ServerStatistics(std::string* text) override;
 
   // What the client library's LOAD DATA LOCAL handler, installed on
   // connect, serves: the bytes ExecuteWithLocalFile offers while it runs;

@@ -115,6 +115,9 @@ class SqlConnection {
                                       std::vector<std::string>* literals) = 0;
   // Asks the server for this session's id and the server's start time.
   virtual Status ReadSessionId(MySqlSessionId* id) = 0;
+  // The server's one-line status (COM_STATISTICS: "Uptime: 17  Threads: 1
+  // Questions: ..."), as `mariadb-admin status` shows it.
+  virtual Status ServerStatistics(std::string* text) = 0;
 
   // The id read on connect (server_started_at only when asked for).
   virtual const MySqlSessionId& session_id() const = 0;

@@ -167,6 +167,13 @@ Status MySqlConnection::LastError() const {
   return Status::MySql(static_cast<int>(mysql_errno(mysql_)), mysql_sqlstate(mysql_), mysql_error(mysql_));
 }
 
+Status MySqlConnection::ServerStatistics(std::string* text) {
+  const char* statistics = mysql_stat(mysql_);
+  if (statistics == nullptr) return LastError();
+  *text = statistics;
+  return Status::Ok();
+}
+
 Status MySqlConnection::ReadSessionId(MySqlSessionId* id) {
   // CONNECTION_ID() in full: the handshake's thread id is cut to 32 bits,
   // and a KILL must never reach another session.

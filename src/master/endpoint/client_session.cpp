@@ -22,6 +22,7 @@ enum Command : uint8_t {
   kComInitDb = 0x02,
   kComQuery = 0x03,
   kComFieldList = 0x04,
+  kComStatistics = 0x09,
   kComPing = 0x0E,
   kComChangeUser = 0x11,
   kComStmtPrepare = 0x16,
@@ -267,6 +268,7 @@ bool ClientSession::Serve(const std::vector<uint8_t>& command) {
     case kComQuery: RunQuery(argument); return !released_;
     case kComInitDb: Reply(session_->Execute("USE " + QuoteIdentifier(argument))); break;
     case kComPing: SendOk(); break;
+    case kComStatistics: SendStatistics(); break;
     case kComStmtPrepare: PrepareStatement(argument); break;
     case kComStmtExecute: ExecuteStatement(command); break;
     case kComStmtSendLongData: AppendLongData(command); break;  // no reply, as in MySQL

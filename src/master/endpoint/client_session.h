@@ -134,6 +134,9 @@ class ClientSession {
   bool ChangeUser(const std::vector<uint8_t>& command);
   // COM_FIELD_LIST: the columns of a table, as column definitions.
   void ListFields(const std::vector<uint8_t>& command);
+  // COM_STATISTICS (mariadb-admin status, the client's \s): the master
+  // MySQL's one-line status, a bare string packet as MySQL sends it.
+  void SendStatistics();
   // A new SqlSession (the old one's MySQL connection closes, rolling back
   // what was open; prepared statements end) with `charset` and `database`.
   Status RestartSession(uint8_t charset, const std::string& database);

@@ -1,5 +1,5 @@
-// ClientSession's COM_CHANGE_USER and COM_FIELD_LIST, the commands
-// connection pools and older clients use besides queries.
+// ClientSession's COM_CHANGE_USER, COM_FIELD_LIST and COM_STATISTICS, the
+// commands connection pools, older clients and monitors use besides queries.
 //
 // COM_CHANGE_USER checks the new credentials against the greeting's
 // scramble, as MySQL does, and starts a fresh session (what was open is
@@ -60,6 +60,15 @@ bool ClientSession::ChangeUser(const std::vector<uint8_t>& command) {
   }
   SendOk();
   return true;
+}
+
+void ClientSession::SendStatistics() {
+  std::string text;
+  if (Status s = session_->ServerStatistics(&text); !s.ok()) {
+    SendError(s);
+    return;
+  }
+  SendReply({std::vector<uint8_t>(text.begin(), text.end())});
 }
 
 void ClientSession::ListFields(const std::vector<uint8_t>& command) {

@@ -96,6 +96,9 @@ class SqlSession {
   // columns) or MySQL's error for it, without running it
   // (sql_session_describe.cpp).
   Status Describe(const std::string& sql, StatementShape* shape);
+  // The master MySQL's one-line status (COM_STATISTICS), asked on this
+  // session's connection.
+  Status ServerStatistics(std::string* text);
   // What the master's MySQL says of a read before a slave runs it: whether
   // this session's account may (a prepare checks privileges and runs
   // nothing) and its result columns with their types. Described once per

@@ -25,6 +25,13 @@ Status SqlSession::EnsureConnected() {
   return Status::Ok();
 }
 
+Status SqlSession::ServerStatistics(std::string* text) {
+  Status s = EnsureConnected();
+  if (s.ok()) s = connection_->ServerStatistics(text);
+  if (!s.ok()) return Fail(std::move(s)).status;
+  return s;
+}
+
 Status SqlSession::Connect(const std::string& database) {
   if (connection_) return Status::Ok();
   database_ = database;
