@@ -64,6 +64,46 @@ TEST_F(MySqlEndpointTest, MariadbAdminStatusAndPingAnswerAsFromMariaDb) {
   EXPECT_NE(run.output.find("is alive"), std::string::npos) << run.output;
 }
 
+TEST_F(MySqlEndpointTest, MariadbDumpReadsThroughTheEndpointAndItsFileLoadsBack) {
+  ASSERT_EQ(
+      Endpoint(
+          "CREATE DATABASE shop;\n"
+          "CREATE TABLE shop.items (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40), at TIMESTAMP "
+          "NULL);\n"
+          "INSERT INTO shop.items (name, at) VALUES ('a', '2024-01-01 00:00:00'), ('b', NULL), ('\xc3\xbc', "
+          "NOW());\n"
+          "CREATE VIEW shop.v AS SELECT name FROM shop.items;\n")
+          .exit_code,
+      0);
+  auto dump = [&](const std::string& flags) {
+    return Run({"/bin/sh", "-c",
+                "exec mariadb-dump --no-defaults --protocol=TCP -h 127.0.0.1 -P " +
+                    std::to_string(cluster_->client_port()) + " -u " + kClientUser + " -p" + kClientPassword +
+                    " " + flags + " shop"});
+  };
+  // By default it holds LOCK TABLES ... READ while it reads; with
+  // --single-transaction it sends an UNLOCK TABLES that releases nothing.
+  const ProgramRun locked = dump("");
+  ASSERT_EQ(locked.exit_code, 0) << locked.output;
+  EXPECT_NE(locked.output.find("INSERT INTO `items`"), std::string::npos) << locked.output;
+  const ProgramRun plain = dump("--single-transaction --skip-add-locks");
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  // Its first line is /*M!999999\- enable the sandbox mode */, a comment to MariaDB 10.11.
+  ASSERT_EQ(Endpoint("CREATE DATABASE shop2;").exit_code, 0);
+  ProgramRun load = Mariadb(cluster_->client_port(), kClientUser, kClientPassword, plain.output, "shop2");
+  EXPECT_EQ(load.exit_code, 0) << load.output;
+  // A file with LOCK TABLES ... WRITE is refused, pointing at the option.
+  load = Mariadb(cluster_->client_port(), kClientUser, kClientPassword, locked.output, "--force shop2");
+  EXPECT_NE(load.output.find("--skip-add-locks"), std::string::npos) << load.output;
+  // A version-gated comment the server skips hides nothing from ddb.
+  EXPECT_EQ(Endpoint("/*M!999999 SELECT */ DELETE FROM shop.items WHERE id = 1;").exit_code, 0);
+  ExpectSlavesEqual("shop", {"items"});
+  ExpectSlavesEqual("shop2", {"items"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT GROUP_CONCAT(name ORDER BY name) FROM shop2.v"),
+            "a,b,\xc3\xbc");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT COUNT(*) FROM shop.items"), "2");
+}
+
 TEST_F(MySqlEndpointTest, ErrorsAreExactlyWhatMariaDbGives) {
   ASSERT_EQ(Endpoint("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY); INSERT INTO d.t VALUES (1);")
                 .exit_code,

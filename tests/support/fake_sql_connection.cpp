@@ -134,6 +134,7 @@ class FakeSqlConnection final : public SqlConnection {
   }
 
   const MySqlSessionId& session_id() const override { return session_id_; }
+  uint32_t server_version() const override { return 101100; }
   bool server_is_mariadb() const override { return true; }
 
  private:

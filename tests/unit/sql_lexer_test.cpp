@@ -26,6 +26,29 @@ TEST(SqlLexerTest, WordsNumbersOperatorsAndSemicolon) {
                "word:x", "operator:>=", "number:1.5", "semicolon:;"}));
 }
 
+TEST(SqlLexerTest, AnExecutableCommentForALaterServerIsAPlainComment) {
+  // As MariaDB 10.11.19 reads them: mariadb-dump's first line, and a text
+  // that would read as a SELECT where the server runs a DELETE.
+  const LexMode mariadb_10_11{.server_version = 101119};
+  auto words = [&](std::string_view sql, LexMode mode) {
+    std::vector<std::string> out;
+    for (const Token& token : Tokenize(sql, false, mode)) out.emplace_back(token.text);
+    return out;
+  };
+  EXPECT_EQ(words("/*M!999999\\- enable the sandbox mode */ SET @a = 1", mariadb_10_11),
+            (V{"SET", "@", "a", "=", "1"}));
+  EXPECT_EQ(words("/*M!999999 SELECT */ DELETE FROM t", mariadb_10_11), (V{"DELETE", "FROM", "t"}));
+  EXPECT_EQ(words("/*!99999 SELECT */ DELETE", mariadb_10_11), (V{"SELECT", "DELETE"})) << "99999 < 101119";
+  EXPECT_EQ(words("/*M!101120 SELECT */ DELETE", mariadb_10_11), (V{"DELETE"}));
+  EXPECT_EQ(words("/*M!101119 SELECT */ DELETE", mariadb_10_11), (V{"SELECT", "DELETE"}));
+  EXPECT_EQ(words("/*!40101 SET x=1 */", mariadb_10_11), (V{"SET", "x", "=", "1"}));
+  EXPECT_EQ(words("/*M!999999 SELECT */ DELETE", LexMode{}), (V{"SELECT", "DELETE"})) << "version unknown";
+  const std::vector<Token> kept = Tokenize("/*M!999999 a; */ b", true, mariadb_10_11);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0].kind, TokenKind::kComment) << "its ';' ends nothing";
+  EXPECT_EQ(kept[1].text, "b");
+}
+
 TEST(SqlLexerTest, MultiCharacterOperators) {
   EXPECT_EQ(Describe("a<=>b @x:=1 @@global.y c->>'$.k' d<>e"),
             (V{"word:a", "operator:<=>", "word:b", "operator:@", "word:x", "operator::=", "number:1",

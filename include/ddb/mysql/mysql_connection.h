@@ -119,6 +119,7 @@ class MySqlConnection final : public SqlConnection {
   const MySqlSessionId& session_id() const override { return session_id_; }
   // MariaDB rather than MySQL (SET STATEMENT ... FOR exists).
   bool server_is_mariadb() const override { return server_is_mariadb_; }
+  uint32_t server_version() const override { return server_version_; }
 
   // Asks the server for this session's id and the server's start time.
   Status ReadSessionId(MySqlSessionId* id) override;
@@ -144,6 +145,7 @@ class MySqlConnection final : public SqlConnection {
   MySqlEndpoint endpoint_;
   MySqlSessionId session_id_;
   bool server_is_mariadb_ = false;
+  uint32_t server_version_ = 0;
   OfferedFile offered_file_;
   st_mysql* mysql_ = nullptr;
 };

@@ -123,6 +123,8 @@ class SqlConnection {
   virtual const MySqlSessionId& session_id() const = 0;
   // MariaDB rather than MySQL (SET STATEMENT ... FOR exists).
   virtual bool server_is_mariadb() const = 0;
+  // The server's version number (10.11.6 is 101106; LexMode::server_version).
+  virtual uint32_t server_version() const = 0;
 };
 
 }  // namespace ddb

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,12 @@ const char* TokenKindName(TokenKind kind);
 struct LexMode {
   bool ansi_quotes = false;
   bool backslash_escapes = true;
+  // The server's version as MariaDB numbers it (10.11.6 is 101106). An
+  // executable comment for a later one ("/*!99999 ...", "/*M!999999 ...")
+  // is a plain comment to that server, and so to the lexer: otherwise
+  // `/*M!999999 SELECT */ DELETE FROM t` would read as a SELECT to ddb
+  // and run as a DELETE. 0: unknown, every executable comment is SQL.
+  uint32_t server_version = 0;
 };
 
 // The mode of a sql_mode value as @@sql_mode reads ("ANSI_QUOTES,..." or
@@ -78,6 +85,7 @@ class SqlLexer {
   char Peek(std::size_t ahead) const;
   CommentResult LexComment(Token* token);
   std::size_t ExecutableMarkerLength() const;
+  bool ForLaterServer(std::size_t marker) const;
   Token LexToken();
   Token LexQuoted(TokenKind kind, bool backslash_escapes);
   LexMode mode_;

@@ -156,6 +156,7 @@ Status MySqlConnection::Open(const MySqlEndpoint& endpoint, const MySqlOpenOptio
   // The server's version string names the fork ("10.11.6-MariaDB-...").
   opened->server_is_mariadb_ =
       std::string_view(mysql_get_server_info(mysql)).find("MariaDB") != std::string_view::npos;
+  opened->server_version_ = static_cast<uint32_t>(mysql_get_server_version(mysql));
   if (options.identify_session) {
     if (Status s = opened->ReadSessionId(&opened->session_id_); !s.ok()) return s;
   }

@@ -120,6 +120,17 @@ std::size_t SqlLexer::ExecutableMarkerLength() const {
   return 0;
 }
 
+// The version digits read as LexComment skips them.
+bool SqlLexer::ForLaterServer(std::size_t marker) const {
+  if (mode_.server_version == 0 || in_executable_comment_) return false;
+  uint32_t version = 0;
+  std::size_t digits = 0;
+  for (; digits < kMaxVersionDigits && IsDigit(Peek(marker + digits)); ++digits) {
+    version = version * 10 + static_cast<uint32_t>(Peek(marker + digits) - '0');
+  }
+  return digits > 0 && version > mode_.server_version;
+}
+
 SqlLexer::CommentResult SqlLexer::LexComment(Token* token) {
   const std::size_t begin = pos_;
   const char c = sql_[pos_];
@@ -130,7 +141,7 @@ SqlLexer::CommentResult SqlLexer::LexComment(Token* token) {
     *token = Make(TokenKind::kComment, begin);
     return CommentResult::kToken;
   }
-  if (const std::size_t marker = ExecutableMarkerLength(); marker != 0) {
+  if (const std::size_t marker = ExecutableMarkerLength(); marker != 0 && !ForLaterServer(marker)) {
     pos_ += marker;
     for (std::size_t digits = 0; digits < kMaxVersionDigits && IsDigit(Peek(0)); ++digits) ++pos_;
     // A marker nested inside an executable comment is dropped rather than

@@ -148,8 +148,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     case StatementKind::kUse: return RunUse(sql);
     case StatementKind::kSet: return RunSet(sql, parsed);
     case StatementKind::kAdmin: return RunLocalOnly(sql);
-    case StatementKind::kLockTables:
-      return Fail(Status::Refused("LOCK TABLES is not replicated by ddb; use a transaction instead"));
+    case StatementKind::kLockTables: return RunLockTables(sql, parsed);
     case StatementKind::kEmpty: return Ok();
     case StatementKind::kUnknown: {
       // Text MariaDB cannot parse (SELEKT 1) gets MariaDB's own syntax

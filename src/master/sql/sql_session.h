@@ -173,6 +173,8 @@ class SqlSession {
   ExecutionResult RunUse(const std::string& sql);
   ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunLocalOnly(const std::string& sql);
+  // LOCK TABLES with READ locks only, and UNLOCK TABLES (sql_session_locks.cpp).
+  ExecutionResult RunLockTables(const std::string& sql, const ParsedStatement& parsed);
 
   // SHOW WARNINGS answers what the user's statement left
   // (sql_session_warnings.cpp): SaveWarnings reads the list right after a
@@ -307,6 +309,9 @@ class SqlSession {
   std::optional<int64_t> user_timestamp_micros_;
   uint64_t last_write_seq_ = 0;
   std::string reads_pinned_by_;
+  // LOCK TABLES ... READ holds tables on the master: reads stay there (a
+  // slave holds no lock) until UNLOCK TABLES.
+  bool tables_locked_ = false;
   // The affected rows of the user's last statement when it was a write,
   // for a ROW_COUNT() in the next one (row_count_literal.h).
   std::optional<int64_t> last_row_count_;

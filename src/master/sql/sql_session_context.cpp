@@ -223,7 +223,10 @@ Status SqlSession::RefreshSessionState(bool adopt_autocommit) {
     if (variables[i].usual == nullptr || literal != variables[i].usual) {
       settings_.push_back({variables[i].name, std::move(literal)});
     }
-    if (std::string_view(variables[i].name) == "sql_mode") lex_mode_ = LexModeFor(value);
+    if (std::string_view(variables[i].name) == "sql_mode") {
+      lex_mode_ = LexModeFor(value);
+      lex_mode_.server_version = connection_->server_version();
+    }
   }
   // sql_mode (PIPES_AS_CONCAT, ANSI_QUOTES) and the like change what a
   // text means: reads are described again.

@@ -94,7 +94,7 @@ bool SqlSession::AccountMayRead(const std::string& sql) {
 bool SqlSession::Routable(const std::string& sql, const ParsedStatement& parsed) const {
   // A transaction's reads see its own snapshot and writes; a SET a slave
   // cannot repeat changed what this session's reads return.
-  if (in_transaction_ || !autocommit_ || !reads_pinned_by_.empty()) return false;
+  if (in_transaction_ || !autocommit_ || !reads_pinned_by_.empty() || tables_locked_) return false;
   return IsRoutableRead(sql, parsed);
 }
 
