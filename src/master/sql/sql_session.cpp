@@ -280,6 +280,11 @@ ExecutionResult SqlSession::RunBegin(const std::string& sql, const ParsedStateme
     if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
   }
   if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
+  // MariaDB's BEGIN releases LOCK TABLES; ddb's plain one sends nothing.
+  if (tables_locked_) {
+    if (Status s = connection_->Execute("UNLOCK TABLES"); !s.ok()) return Fail(s);
+    tables_locked_ = false;
+  }
   // A plain BEGIN only opens the user's transaction: the server's opens with
   // its first statement (see server_autocommit_), one round trip fewer. One
   // with characteristics (READ ONLY, WITH CONSISTENT SNAPSHOT) runs as typed.
