@@ -123,6 +123,15 @@ TEST_F(SqlSessionTest, AfterASessionSetsAUserVariableEachWriteCarriesAllItHolds)
   EXPECT_EQ(carried, (std::vector<std::string>{"@`tag` = 'caller'", "@`from a procedure` = NULL"}));
 }
 
+TEST_F(SqlSessionTest, TheFirstStatementIsLexedAsTheServerReadsIt) {
+  // Connected by this very statement: only then is the server's version
+  // known, and with it that MariaDB skips a later version's comment.
+  ExpectOk("/*M!999999 SELECT */ DELETE FROM shop.items WHERE id = 1");
+  EXPECT_EQ(
+      Logged(),
+      (std::vector<std::vector<std::string>>{{"/*M!999999 SELECT */ DELETE FROM shop.items WHERE id = 1"}}));
+}
+
 TEST_F(SqlSessionTest, AReadAfterAnAutocommitWriteRunsWithAutocommitOnAgain) {
   ExpectOk("INSERT INTO t VALUES (1)");
   ExpectOk("SELECT * FROM t");

@@ -77,6 +77,7 @@ ExecutionResult SqlSession::Execute(const std::string& sql, const std::string& p
 ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   // Lexed once, as this session's server reads quotes; every question below
   // reads these tokens.
+  const LexMode lexed_with = lex_mode_;
   const ParsedStatement parsed = ParseStatement(sql, lex_mode_);
   const StatementInfo& info = parsed.info;
   if (info.kind == StatementKind::kEmpty) return Ok();
@@ -103,6 +104,14 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   if (std::string refusal = RefuseServerLocalTables(parsed, database_); !refusal.empty())
     return Fail(Status::Refused(std::move(refusal)));
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
+  if (lexed_with.ansi_quotes != lex_mode_.ansi_quotes ||
+      lexed_with.backslash_escapes != lex_mode_.backslash_escapes ||
+      lexed_with.server_version != lex_mode_.server_version) {
+    // A session's first statement, lexed before its server told its
+    // sql_mode and version: again, as that server will read it.
+    saved_warnings_ = std::move(warnings);
+    return Dispatch(sql);
+  }
   may_hold_user_variables_ = may_hold_user_variables_ || MaySetUserVariables(parsed);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
   if (Status s = CheckProgramWrites(*connection_, parsed, database_, options_.refuse_unsafe); !s.ok())
