@@ -21,6 +21,10 @@
 
 namespace ddb {
 
+// The names of the user variables the session of `connection` holds
+// (information_schema.USER_VARIABLES), unquoted.
+Status HeldUserVariables(SqlConnection& connection, std::vector<std::string>* names);
+
 class ReplayUserVariables {
  public:
   // "@x = NULL" for each variable the session may hold that `statement`

@@ -12,7 +12,19 @@ std::string KeyOf(const std::string& written) { return UserVariableKey(std::stri
 
 }  // namespace
 
+Status HeldUserVariables(SqlConnection& connection, std::vector<std::string>* names) {
+  // The plugin behind this table is built into MariaDB and on by default.
+  QueryResult held;
+  if (Status s = connection.Execute("SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES", &held);
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& row : held.rows) names->push_back(row.at(0).value_or(""));
+  return Status::Ok();
+}
+
 std::vector<std::string> ReplayUserVariables::Clearing(const LoggedStatement& statement) const {
+  if (held_.empty()) return {};  // the usual case, once per statement applied
   std::set<std::string> carried;
   for (const SessionSetting& setting : statement.settings) {
     if (IsUserVariable(setting)) carried.insert(KeyOf(setting.name));
@@ -36,12 +48,9 @@ void ReplayUserVariables::Unknown() {
 }
 
 Status ReplayUserVariables::Learn(SqlConnection& connection) {
-  QueryResult held;
-  if (Status s = connection.Execute("SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES", &held);
-      !s.ok()) {
-    return s;
-  }
-  for (const auto& row : held.rows) Note("@" + QuoteIdentifier(row.at(0).value_or("")));
+  std::vector<std::string> held;
+  if (Status s = HeldUserVariables(connection, &held); !s.ok()) return s;
+  for (const std::string& name : held) Note("@" + QuoteIdentifier(name));
   return Status::Ok();
 }
 

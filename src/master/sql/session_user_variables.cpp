@@ -3,11 +3,13 @@
 #include <set>
 
 #include "ddb/mysql/mysql_connection.h"
+#include "ddb/mysql/replay_user_variables.h"
 #include "ddb/sql/replay_safety.h"
 #include "ddb/sql/sql_lexer.h"
 #include "statement_policy.h"
 
 namespace ddb {
+
 bool MaySetUserVariables(const ParsedStatement& statement) {
   const std::vector<Token>& tokens = statement.tokens;
   // (BEGIN starts a compound block only as a DML statement; as a
@@ -22,16 +24,11 @@ bool MaySetUserVariables(const ParsedStatement& statement) {
 }
 
 Status AddSessionUserVariables(SqlConnection& connection, std::vector<std::string>* names) {
-  QueryResult held;
-  // The plugin behind this table is built into MariaDB and on by default.
-  if (Status s = connection.Execute("SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES", &held);
-      !s.ok()) {
-    return s;
-  }
+  std::vector<std::string> held;
+  if (Status s = HeldUserVariables(connection, &held); !s.ok()) return s;
   std::set<std::string> known;
   for (const std::string& name : *names) known.insert(UserVariableKey(name));
-  for (const auto& row : held.rows) {
-    const std::string name = row.at(0).value_or("");
+  for (const std::string& name : held) {
     if (known.insert(AsciiUpper(name)).second) names->push_back(QuoteIdentifier(name));
   }
   return Status::Ok();
