@@ -260,8 +260,10 @@ int main(int argc, char** argv) {
                        logging->For("master.sync"));
   // Writes forwarded from slave consoles: sessions like the console's, with
   // reads on the master (a forwarded read is part of a transaction there).
+  SessionOptions forwarded_options = session_options;
+  forwarded_options.temporary_tables = false;
   ForwardedWrites forwarded(
-      [&] { return std::make_unique<SqlSession>(config.mysql, &log, session_options, nullptr, &sync); },
+      [&] { return std::make_unique<SqlSession>(config.mysql, &log, forwarded_options, nullptr, &sync); },
       logging->For("master.forward"));
 
   ReadRouter router(registry, recent, ReadRoutingOf(config));

@@ -361,9 +361,29 @@ TEST_F(SqlSessionTest, DdlWhoseMetadataLockIsBusyIsTriedAgain) {
   EXPECT_EQ(session_.last_write_seq(), 1u) << "the busy tries left no gap";
 }
 
-TEST_F(SqlSessionTest, TemporaryTablesAreRefused) {
-  const ExecutionResult outcome = session_.Execute("CREATE TEMPORARY TABLE tmp (id INT)");
+TEST_F(SqlSessionTest, TemporaryTablesStayOnTheMasterUnlogged) {
+  ExpectOk("CREATE TEMPORARY TABLE tmp (id INT)");
+  ExpectOk("INSERT INTO tmp SELECT id FROM t");
+  ExpectOk("SELECT * FROM tmp");
+  EXPECT_TRUE(WasSent("CREATE TEMPORARY TABLE tmp (id INT)"));
+  EXPECT_TRUE(WasSent("INSERT INTO tmp SELECT id FROM t"));
+  const ExecutionResult refused = session_.Execute("INSERT INTO t SELECT id FROM tmp");
+  EXPECT_EQ(refused.status.code(), Status::Code::kRefused);
+  EXPECT_FALSE(WasSent("INSERT INTO t SELECT id FROM tmp"));
+  EXPECT_TRUE(Logged().empty());
+  ExpectOk("DROP TEMPORARY TABLE tmp");
+  // Without the temporary table, `tmp` is a table like any other.
+  ExpectOk("INSERT INTO tmp VALUES (1)");
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO tmp VALUES (1)"}}));
+}
+
+TEST_F(SqlSessionTest, ASlaveConsolesForwardedSessionMakesNoTemporaryTable) {
+  SessionOptions forwarded;
+  forwarded.temporary_tables = false;
+  SqlSession session(MySqlEndpoint(), &log_, forwarded, nullptr, nullptr, server_.Opener());
+  const ExecutionResult outcome = session.Execute("CREATE TEMPORARY TABLE tmp (id INT)");
   EXPECT_EQ(outcome.status.code(), Status::Code::kRefused);
+  EXPECT_NE(outcome.status.message().find("slave's console"), std::string::npos) << outcome.status.ToString();
   EXPECT_FALSE(WasSent("CREATE TEMPORARY TABLE tmp (id INT)"));
 }
 

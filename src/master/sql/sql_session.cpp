@@ -99,10 +99,22 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     return Fail(
         Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
   }
-  if (std::string refusal = RefusalFor(parsed); !refusal.empty())
-    return Fail(Status::Refused(std::move(refusal)));
-  if (std::string refusal = RefuseServerLocalTables(parsed, database_); !refusal.empty())
-    return Fail(Status::Refused(std::move(refusal)));
+  if (info.is_temporary && !options_.temporary_tables) {
+    return Fail(Status::Refused(
+        "a temporary table made from a slave's console would live on the master, where this console's reads "
+        "do not go: make it at the master's console or through its MySQL endpoint"));
+  }
+  const TemporaryTables::Decision temporary = temporary_tables_.Classify(parsed, database_);
+  if (temporary.use == TemporaryTables::Use::kRefused) return Fail(Status::Refused(temporary.refusal));
+  // What a statement does to temporary tables alone stays on the master:
+  // no replay, so nothing to refuse for a replay's sake.
+  const bool on_temporary_tables = temporary.use == TemporaryTables::Use::kLocal;
+  if (!on_temporary_tables) {
+    if (std::string refusal = RefusalFor(parsed); !refusal.empty())
+      return Fail(Status::Refused(std::move(refusal)));
+    if (std::string refusal = RefuseServerLocalTables(parsed, database_); !refusal.empty())
+      return Fail(Status::Refused(std::move(refusal)));
+  }
   if (Status s = EnsureConnected(); !s.ok()) return Fail(s);
   if (lexed_with.ansi_quotes != lex_mode_.ansi_quotes ||
       lexed_with.backslash_escapes != lex_mode_.backslash_escapes ||
@@ -113,6 +125,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     return Dispatch(sql);
   }
   may_hold_user_variables_ = may_hold_user_variables_ || MaySetUserVariables(parsed);
+  if (on_temporary_tables) return RunOnTemporaryTables(sql, parsed, temporary);
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
   if (Status s = CheckProgramWrites(*connection_, parsed, database_, options_.refuse_unsafe); !s.ok())
     return Fail(s);

@@ -38,6 +38,7 @@
 #include "replication_log.h"
 #include "row_count_literal.h"
 #include "sync_replication.h"
+#include "temporary_tables.h"
 
 namespace ddb {
 
@@ -55,6 +56,10 @@ struct SessionOptions {
   // (nontransactional_writes.h); null: each session asks for itself. Must
   // outlive the session.
   KnownFineTables* known_fine = nullptr;
+  // Whether the session may make temporary tables (temporary_tables.h): not
+  // one a slave console forwards its writes through, whose reads run on the
+  // slave, where the table would not be.
+  bool temporary_tables = true;
 };
 
 class SqlSession {
@@ -173,6 +178,10 @@ class SqlSession {
   ExecutionResult RunUse(const std::string& sql);
   ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunLocalOnly(const std::string& sql);
+  // A statement on this session's temporary tables, which stay on the
+  // master: run there alone, never logged (sql_session_temporary.cpp).
+  ExecutionResult RunOnTemporaryTables(const std::string& sql, const ParsedStatement& parsed,
+                                       const TemporaryTables::Decision& decision);
   // LOCK TABLES with READ locks only, and UNLOCK TABLES (sql_session_locks.cpp).
   ExecutionResult RunLockTables(const std::string& sql, const ParsedStatement& parsed);
 
@@ -312,6 +321,8 @@ class SqlSession {
   // LOCK TABLES ... READ holds tables on the master: reads stay there (a
   // slave holds no lock) until UNLOCK TABLES.
   bool tables_locked_ = false;
+  // The temporary tables this session made on the master.
+  TemporaryTables temporary_tables_;
   // The affected rows of the user's last statement when it was a write,
   // for a ROW_COUNT() in the next one (row_count_literal.h).
   std::optional<int64_t> last_row_count_;

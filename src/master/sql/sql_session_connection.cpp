@@ -42,7 +42,8 @@ Status SqlSession::Connect(const std::string& database) {
 
 void SqlSession::DropConnection() {
   connection_.reset();
-  in_transaction_ = false;  // the server rolled back whatever was open
+  in_transaction_ = false;     // the server rolled back whatever was open
+  temporary_tables_.Forget();  // and dropped them
   pending_.clear();
 }
 

@@ -19,7 +19,7 @@ constexpr int kErrorLockWaitTimeout = 1205;  // also: a metadata lock that was b
 ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement& parsed) {
   const StatementInfo& info = parsed.info;
   if (info.is_temporary) {
-    return Fail(Status::Refused("temporary tables are session-local and not replicated by ddb"));
+    return Fail(Status::Refused("a temporary " + info.object + ": not supported by ddb"));
   }
   // Before anything runs: a password that cannot be logged as a hash must
   // refuse the statement, as the master could not log it once it ran.

@@ -1,0 +1,44 @@
+// SqlSession: statements on the session's temporary tables, which stay on
+// the master and are never logged (temporary_tables.h).
+#include "sql_session.h"
+
+namespace ddb {
+namespace {
+
+constexpr int kErrorDeadlockOfTransaction = 1213;  // InnoDB rolled the whole transaction back
+
+}  // namespace
+
+ExecutionResult SqlSession::RunOnTemporaryTables(const std::string& sql, const ParsedStatement& parsed,
+                                                 const TemporaryTables::Decision& decision) {
+  const StatementInfo& info = parsed.info;
+  // A read of one is answered by the master: no slave has the table.
+  if (info.kind == StatementKind::kRead) return RunRead(sql);
+  if (decision.commits_implicitly && in_transaction_) {
+    // MariaDB commits the open transaction before ALTER TABLE, TRUNCATE...
+    // even of a temporary table: through the log, as before any DDL.
+    if (Status s = CommitOpenTransaction(); !s.ok()) return Fail(s);
+  } else if (!decision.commits_implicitly && !in_transaction_ && !autocommit_) {
+    in_transaction_ = true;  // with autocommit off, a write opens the user's transaction
+    pending_.clear();
+  }
+  // The server runs it with the user's autocommit and clock: in the user's
+  // transaction when one is open, committed by itself otherwise.
+  if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
+  QueryResult result;
+  if (Status s = connection_->Execute(sql, &result); !s.ok()) {
+    if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlockOfTransaction) {
+      in_transaction_ = false;  // InnoDB rolled back the whole transaction
+      pending_.clear();
+    }
+    return Fail(s);
+  }
+  // Nothing of ddb's runs after it: SHOW WARNINGS finds its warnings on the server.
+  temporary_tables_.Learn(parsed, database_);
+  if (info.kind == StatementKind::kDml) last_row_count_ = static_cast<int64_t>(result.affected_rows);
+  ExecutionResult outcome;
+  outcome.result = std::move(result);
+  return outcome;
+}
+
+}  // namespace ddb

@@ -1,0 +1,204 @@
+#include "temporary_tables.h"
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "statement_policy.h"
+#include "written_tables.h"
+
+namespace ddb {
+namespace {
+
+using Tokens = std::vector<Token>;
+
+bool WordAt(const Tokens& t, size_t i, std::string_view upper) {
+  return i < t.size() && IsKeyword(t[i], upper);
+}
+bool OperatorAt(const Tokens& t, size_t i, std::string_view op) {
+  return i < t.size() && IsOperator(t[i], op);
+}
+
+// "name" or "schema.name" at t[*i], moving past it.
+std::optional<TableName> ReadName(const Tokens& t, size_t* i) {
+  if (*i >= t.size() || !IsName(t[*i])) return std::nullopt;
+  TableName name;
+  name.table = TokenValue(t[*i]);
+  ++*i;
+  if (OperatorAt(t, *i, ".") && *i + 1 < t.size() && IsName(t[*i + 1])) {
+    name.schema = std::move(name.table);
+    name.table = TokenValue(t[*i + 1]);
+    *i += 2;
+  }
+  return name;
+}
+
+// The index after the first `word` from t[from] on, outside parentheses
+// (t.size() when there is none).
+size_t After(const Tokens& t, size_t from, std::string_view word) {
+  int depth = 0;
+  for (size_t i = from; i < t.size(); ++i) {
+    if (IsOperator(t[i], "(")) ++depth;
+    if (IsOperator(t[i], ")")) --depth;
+    if (depth == 0 && IsKeyword(t[i], word)) return i + 1;
+  }
+  return t.size();
+}
+
+size_t PastIfExists(const Tokens& t, size_t i) {
+  if (WordAt(t, i, "IF") && WordAt(t, i + 1, "NOT") && WordAt(t, i + 2, "EXISTS")) return i + 3;
+  if (WordAt(t, i, "IF") && WordAt(t, i + 1, "EXISTS")) return i + 2;
+  return i;
+}
+
+bool IsTemporaryTableStatement(const StatementInfo& info) {
+  return info.kind == StatementKind::kDdl && info.is_temporary && info.object == "TABLE" &&
+         (info.verb == "CREATE" || info.verb == "DROP");
+}
+
+// The tables a DROP TABLE lists.
+std::vector<TableName> DroppedTables(const Tokens& t) {
+  std::vector<TableName> dropped;
+  size_t i = PastIfExists(t, std::min(After(t, 1, "TABLE"), After(t, 1, "TABLES")));
+  while (std::optional<TableName> name = ReadName(t, &i)) {
+    dropped.push_back(std::move(*name));
+    if (!OperatorAt(t, i, ",")) break;
+    ++i;
+  }
+  return dropped;
+}
+
+// The one table an ALTER TABLE, TRUNCATE, CREATE INDEX or DROP INDEX
+// changes; none for other statements.
+std::optional<TableName> ChangedTable(const StatementInfo& info, const Tokens& t) {
+  size_t i = t.size();
+  if (info.verb == "ALTER" && info.object == "TABLE") i = PastIfExists(t, After(t, 1, "TABLE"));
+  if (info.verb == "TRUNCATE") i = WordAt(t, 1, "TABLE") ? 2 : 1;
+  if ((info.verb == "CREATE" || info.verb == "DROP") && info.object == "INDEX") i = After(t, 1, "ON");
+  return ReadName(t, &i);
+}
+
+// The query of CREATE ... [AS] [(]SELECT ...[)] (its column definitions
+// name no function a statement could call); empty without one.
+Tokens QueryOf(const Tokens& t) {
+  const auto query = std::find_if(t.begin(), t.end(), [](const Token& token) {
+    return IsKeyword(token, "SELECT") || IsKeyword(token, "WITH") || IsKeyword(token, "VALUES");
+  });
+  return Tokens(query, t.end());
+}
+
+// ALTER TABLE ... RENAME [TO|AS] x (RENAME COLUMN, INDEX and KEY rename
+// within the table).
+bool RenamesTable(const Tokens& t) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (IsKeyword(t[i], "RENAME") && !WordAt(t, i + 1, "COLUMN") && !WordAt(t, i + 1, "INDEX") &&
+        !WordAt(t, i + 1, "KEY")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Backquoted(const std::string& name) { return "`" + name + "`"; }
+
+}  // namespace
+
+TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& statement,
+                                                    const std::string& database) const {
+  const StatementInfo& info = statement.info;
+  const Tokens& t = statement.tokens;
+  const bool temporary_statement = IsTemporaryTableStatement(info);
+  if (held_.empty() && !temporary_statement) return {};
+
+  auto held = [&](const TableName& name) {
+    return held_.count({name.schema.empty() ? database : name.schema, name.table}) != 0;
+  };
+  // The first of the held tables' names the statement spells anywhere, in
+  // any letter case: a table, a qualifier, even a column of that name.
+  std::string named;
+  for (const Token& token : t) {
+    if (!IsName(token)) continue;
+    const std::string upper = AsciiUpper(TokenValue(token));
+    const auto same = [&](const Key& key) { return AsciiUpper(key.second) == upper; };
+    if (const auto found = std::find_if(held_.begin(), held_.end(), same); found != held_.end()) {
+      named = found->second;
+      break;
+    }
+  }
+  Decision local{.use = Use::kLocal};
+  Decision refused{.use = Use::kRefused};
+
+  const bool runs_programs = info.kind == StatementKind::kRead || info.kind == StatementKind::kDml ||
+                             info.kind == StatementKind::kSet || info.kind == StatementKind::kAdmin;
+  if ((runs_programs && (info.verb == "CALL" || IsCompoundVerb(info.verb) || CallsStoredFunction(t))) ||
+      (temporary_statement && CallsStoredFunction(QueryOf(t)))) {
+    refused.refusal =
+        held_.empty()
+            ? "a statement on a temporary table that calls a stored function: ddb runs statements on "
+              "temporary "
+              "tables on the master alone, unlogged, and the function may write tables that replicate"
+            : "this session holds the temporary table " + Backquoted(held_.begin()->second) +
+                  ", which only the master has: a stored procedure, function or compound block may read it, "
+                  "and its replay on the slaves could not; drop it first (DROP TEMPORARY TABLE), or run this "
+                  "in a session without temporary tables";
+    return refused;
+  }
+  if (temporary_statement) return local;
+  if (named.empty()) return {};
+
+  refused.refusal = "the statement names " + Backquoted(named) +
+                    ", a temporary table of this session: temporary tables stay on the master (ddb does not "
+                    "replicate them), so a statement that reads one into tables that replicate, or changes "
+                    "them together, could not be replayed on the slaves";
+  switch (info.kind) {
+    case StatementKind::kRead: return local;
+    case StatementKind::kDml: {
+      if (info.verb == "LOAD") {
+        refused.refusal = "LOAD DATA into " + Backquoted(named) +
+                          ", a temporary table: not supported by ddb (INSERT its rows instead)";
+        return refused;
+      }
+      const std::vector<TableName> written = WrittenTables(statement);
+      if (!written.empty() && std::all_of(written.begin(), written.end(), held)) return local;
+      refused.refusal += " (write the rows with INSERT ... VALUES instead)";
+      return refused;
+    }
+    case StatementKind::kDdl: {
+      local.commits_implicitly = true;
+      if (info.verb == "DROP" && info.object == "TABLE") {
+        const std::vector<TableName> dropped = DroppedTables(t);
+        if (!dropped.empty() && std::all_of(dropped.begin(), dropped.end(), held)) return local;
+        refused.refusal += " (drop temporary and other tables in separate statements)";
+        return refused;
+      }
+      const std::optional<TableName> changed = ChangedTable(info, t);
+      if (changed && held(*changed) && !RenamesTable(t)) return local;
+      if (info.verb == "RENAME" || (changed && held(*changed))) {
+        refused.refusal = "renaming " + Backquoted(named) +
+                          ", a temporary table: not supported by ddb (create one under the new name)";
+      }
+      return refused;
+    }
+    default:
+      // SET, LOCK TABLES, maintenance statements: they run on the master
+      // and are never logged.
+      return {};
+  }
+}
+
+void TemporaryTables::Learn(const ParsedStatement& statement, const std::string& database) {
+  const StatementInfo& info = statement.info;
+  const Tokens& t = statement.tokens;
+  const auto key = [&](const TableName& name) {
+    return Key{name.schema.empty() ? database : name.schema, name.table};
+  };
+  if (info.verb == "CREATE" && IsTemporaryTableStatement(info)) {
+    size_t i = PastIfExists(t, After(t, 1, "TABLE"));
+    if (std::optional<TableName> created = ReadName(t, &i)) held_.insert(key(*created));
+  } else if (info.verb == "DROP" && info.object == "TABLE") {
+    for (const TableName& dropped : DroppedTables(t)) held_.erase(key(dropped));
+  }
+}
+
+}  // namespace ddb

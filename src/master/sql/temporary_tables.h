@@ -1,0 +1,67 @@
+// TemporaryTables: the temporary tables one master session holds, and what
+// each statement of that session may do with them.
+//
+// A temporary table belongs to the session that made it. ddb's slaves
+// replay every master session through one applier session, where a
+// session's temporary tables cannot live (all sessions' would share one
+// namespace, and outlive the sessions that made them). So they stay on the
+// master, as with MariaDB's row-based replication: creating, filling,
+// reading, altering and dropping one runs on the master alone and is never
+// logged. What cannot work is a logged statement that reads one -- INSERT
+// INTO t SELECT ... FROM tmp, CREATE TABLE t AS SELECT ... FROM tmp: its
+// replay would find no such table (or a real one of the same name, which
+// the temporary one hides on the master). Those are refused, naming the
+// table. So is anything that reaches a stored program while the session
+// holds one: a body may read it, and ddb does not read bodies here.
+//
+// Names are matched as MariaDB matches them on a case-sensitive file system
+// (lower_case_table_names = 0, Linux's default): a statement is run unlogged
+// only when every table it writes is exactly one of this session's
+// temporary tables; one that names a temporary table's name in any other
+// spelling or place is refused rather than guessed at.
+#pragma once
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "ddb/sql/parsed_statement.h"
+
+namespace ddb {
+
+class TemporaryTables {
+ public:
+  enum class Use {
+    kNone,     // names none of the session's temporary tables: as usual
+    kLocal,    // creates, changes or reads only them: runs on the master alone, unlogged
+    kRefused,  // see Decision::refusal
+  };
+  struct Decision {
+    Use use = Use::kNone;
+    // kLocal: MariaDB commits the open transaction first (ALTER TABLE,
+    // TRUNCATE, DROP TABLE without TEMPORARY...), as for any DDL.
+    bool commits_implicitly = false;
+    std::string refusal;  // kRefused: why, and what to do instead
+  };
+
+  // What `statement`, run with `database` as the session's default, does
+  // with the tables this session holds. Costs nothing while it holds none
+  // and the statement creates none.
+  Decision Classify(const ParsedStatement& statement, const std::string& database) const;
+
+  // After a kLocal statement succeeded: a CREATE TEMPORARY TABLE adds its
+  // table, a DROP removes those it names.
+  void Learn(const ParsedStatement& statement, const std::string& database);
+
+  // The server session ended (connection lost): MariaDB dropped them all.
+  void Forget() { held_.clear(); }
+
+  bool empty() const { return held_.empty(); }
+
+ private:
+  // (schema, table), as MariaDB stored them: the schema resolved.
+  using Key = std::pair<std::string, std::string>;
+  std::set<Key> held_;
+};
+
+}  // namespace ddb

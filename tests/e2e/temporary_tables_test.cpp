@@ -1,0 +1,122 @@
+// Temporary tables through the endpoint: a session creates, fills, reads,
+// alters and drops them on the master alone (no slave has them, none
+// fails for them); one that hides a real table of its name takes that
+// name's writes and reads until it is dropped; a write that would carry one
+// into replicated data, or a CALL while one is held, is refused naming it;
+// every node stays equal.
+#include <gtest/gtest.h>
+
+#include "endpoint_clients.h"
+#include "mysql_endpoint_fixture.h"
+
+namespace ddb::testing {
+namespace {
+
+using std::chrono::seconds;
+
+class TemporaryTablesTest : public MySqlEndpointTest {
+ protected:
+  void SetUp() override {
+    MySqlEndpointTest::SetUp();
+    ASSERT_TRUE(
+        ExecuteThroughEndpoint(
+            *cluster_, {"CREATE DATABASE tt",
+                        "CREATE TABLE tt.orders (id INT AUTO_INCREMENT PRIMARY KEY, "
+                        "total INT)",
+                        "INSERT INTO tt.orders (total) VALUES (5), (20), (30)",
+                        "CREATE TABLE tt.report (id INT PRIMARY KEY, n INT)",
+                        "CREATE TABLE tt.scratch (id INT PRIMARY KEY)", "INSERT INTO tt.scratch VALUES (1)",
+                        "CREATE PROCEDURE tt.touch() UPDATE tt.report SET n = n + 1"})
+            .ok());
+  }
+
+  // Runs `sql` through the endpoint in one session; its output.
+  std::string Session(const std::string& sql) {
+    const ProgramRun run = Endpoint("USE tt;\n" + sql);
+    EXPECT_EQ(run.exit_code, 0) << sql << "\n" << run.output;
+    return run.output;
+  }
+  // Runs `sql` through the endpoint in one session whose last statement is
+  // refused; the error line.
+  std::string Refused(const std::string& sql) {
+    const ProgramRun run = Endpoint("USE tt;\n" + sql);
+    EXPECT_NE(run.exit_code, 0) << sql << "\n" << run.output;
+    return ErrorLine(run.output);
+  }
+};
+
+TEST_F(TemporaryTablesTest, ASessionsTemporaryTablesLiveOnTheMasterAlone) {
+  const std::string output = Session(
+      "CREATE TEMPORARY TABLE big AS SELECT id, total FROM orders WHERE total > 10;\n"
+      // UUID_SHORT() would be refused in a write that replicates.
+      "INSERT INTO big VALUES (100, UUID_SHORT() MOD 7);\n"
+      "SELECT CONCAT('in_big=', COUNT(*)) FROM big;\n"
+      // It hides the real `scratch` for this session until dropped.
+      "CREATE TEMPORARY TABLE scratch (id INT, KEY (id));\n"
+      "INSERT INTO scratch VALUES (7), (8);\n"
+      "ALTER TABLE scratch ADD COLUMN note VARCHAR(10);\n"
+      "SELECT CONCAT('scratch=', COUNT(*)) FROM scratch;\n"
+      // A transaction mixing both: only the real table's write replicates.
+      "BEGIN;\n"
+      "INSERT INTO orders (total) VALUES (55);\n"
+      "UPDATE big SET total = 0;\n"
+      "INSERT INTO report VALUES (1, 10);\n"
+      "COMMIT;\n"
+      "SELECT CONCAT('zeroed=', COUNT(*)) FROM big WHERE total = 0;\n"
+      // A rolled-back transaction takes its temporary writes with it.
+      "BEGIN;\n"
+      "DELETE FROM big;\n"
+      "ROLLBACK;\n"
+      "SELECT CONCAT('kept=', COUNT(*)) FROM big;\n"
+      // TRUNCATE of a temporary table commits the open transaction, as
+      // MariaDB's does: the insert before it replicates.
+      "BEGIN;\n"
+      "INSERT INTO orders (total) VALUES (66);\n"
+      "TRUNCATE TABLE big;\n"
+      "ROLLBACK;\n"
+      "DROP TABLE scratch;\n"
+      "SELECT CONCAT('real_scratch=', COUNT(*)) FROM scratch;\n"
+      "INSERT INTO scratch VALUES (9);\n"
+      "DROP TEMPORARY TABLE big;\n"
+      "SELECT CONCAT('orders=', COUNT(*)) FROM orders;\n");
+  EXPECT_NE(output.find("in_big=3"), std::string::npos) << output;
+  EXPECT_NE(output.find("scratch=2"), std::string::npos) << output;
+  EXPECT_NE(output.find("zeroed=3"), std::string::npos) << output;
+  EXPECT_NE(output.find("kept=3"), std::string::npos) << output;
+  EXPECT_NE(output.find("real_scratch=1"), std::string::npos) << output;
+  EXPECT_NE(output.find("orders=5"), std::string::npos) << output;
+  ExpectSlavesEqual("tt", {"orders", "report", "scratch"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT COUNT(*) FROM tt.scratch"), "2");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT COUNT(*) FROM tt.orders WHERE total = 66"), "1");
+  for (int i = 0; i < cluster_->slave_count(); ++i) {
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                               "TABLE_SCHEMA = 'tt' AND TABLE_NAME = 'big'"),
+              "0");
+  }
+}
+
+TEST_F(TemporaryTablesTest, WhatCouldNotReplayIsRefusedNamingTheTableAndRunsNothing) {
+  EXPECT_NE(Refused("CREATE TEMPORARY TABLE picked (id INT);\n"
+                    "INSERT INTO picked VALUES (1);\n"
+                    "INSERT INTO report SELECT id, 1 FROM picked;\n")
+                .find("`picked`, a temporary table"),
+            std::string::npos);
+  EXPECT_NE(Refused("CREATE TEMPORARY TABLE picked (id INT);\n"
+                    "CREATE TABLE copied AS SELECT * FROM picked;\n")
+                .find("`picked`"),
+            std::string::npos);
+  EXPECT_NE(Refused("CREATE TEMPORARY TABLE picked (id INT);\n"
+                    "CALL touch();\n")
+                .find("DROP TEMPORARY TABLE"),
+            std::string::npos);
+  // Once dropped, the same session calls procedures again.
+  Session("CREATE TEMPORARY TABLE picked (id INT);\nDROP TEMPORARY TABLE picked;\nCALL touch();\n");
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                             "TABLE_SCHEMA = 'tt' AND TABLE_NAME = 'copied'"),
+            "0");
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT COUNT(*) FROM tt.report"), "0");
+  ExpectSlavesEqual("tt", {"orders", "report", "scratch"});
+}
+
+}  // namespace
+}  // namespace ddb::testing
