@@ -161,7 +161,7 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
       }
       const std::vector<TableName> written = WrittenTables(statement);
       if (!written.empty() && std::all_of(written.begin(), written.end(), held)) return local;
-      refused.refusal += " (write the rows with INSERT ... VALUES instead)";
+      refused.refusal += " (read its rows first and write them as values)";
       return refused;
     }
     case StatementKind::kDdl: {
