@@ -95,6 +95,24 @@ TEST_F(TemporaryTablesTest, ASessionsTemporaryTablesLiveOnTheMasterAlone) {
   }
 }
 
+TEST_F(TemporaryTablesTest, LoadDataLocalFillsOneAndLogsNothing) {
+  ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(60)));
+  const uint64_t seq_before = cluster_->MasterLastSeq();
+  const std::string csv = WriteFile("rows.csv", "1,one\n2,two\n3,\"th,ree\"\n");
+  const ProgramRun load = Mariadb(cluster_->client_port(), kClientUser, kClientPassword,
+                                  "USE tt;\n"
+                                  "CREATE TEMPORARY TABLE staged (id INT, name VARCHAR(10));\n"
+                                  "LOAD DATA LOCAL INFILE '" +
+                                      csv +
+                                      "' INTO TABLE staged FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY "
+                                      "'\"';\n"
+                                      "SELECT CONCAT('staged=', COUNT(*), ':', MIN(name)) FROM staged;\n",
+                                  "--local-infile=1");
+  EXPECT_EQ(load.exit_code, 0) << load.output;
+  EXPECT_NE(load.output.find("staged=3:one"), std::string::npos) << load.output;
+  EXPECT_EQ(cluster_->MasterLastSeq(), seq_before) << "a statement on a temporary table was logged";
+}
+
 TEST_F(TemporaryTablesTest, WhatCouldNotReplayIsRefusedNamingTheTableAndRunsNothing) {
   EXPECT_NE(Refused("CREATE TEMPORARY TABLE picked (id INT);\n"
                     "INSERT INTO picked VALUES (1);\n"

@@ -66,6 +66,8 @@ TEST_F(TemporaryTablesTest, WritesAndReadsOfOnlyThemStayOnTheMaster) {
   EXPECT_EQ(Classify("DELETE FROM tmp WHERE id = 3").use, Use::kLocal);
   EXPECT_EQ(Classify("SELECT o.* FROM orders o JOIN tmp ON tmp.id = o.id").use, Use::kLocal);
   EXPECT_EQ(Classify("SHOW CREATE TABLE tmp").use, Use::kLocal);
+  EXPECT_EQ(Classify("LOAD DATA LOCAL INFILE 'rows.csv' INTO TABLE tmp FIELDS TERMINATED BY ','").use,
+            Use::kLocal);
   // Statements that do not name it are as usual, reads and writes.
   EXPECT_EQ(Classify("SELECT * FROM orders").use, Use::kNone);
   EXPECT_EQ(Classify("INSERT INTO orders VALUES (1)").use, Use::kNone);
@@ -78,7 +80,7 @@ TEST_F(TemporaryTablesTest, ReadingOneIntoTablesThatReplicateIsRefusedNamingIt) 
         "DELETE orders FROM orders JOIN staging USING (id)", "CREATE TABLE copy AS SELECT * FROM staging",
         "CREATE TABLE copy LIKE staging", "CREATE VIEW v AS SELECT * FROM staging",
         "DROP TABLE staging, orders", "INSERT INTO other.staging VALUES (1)",
-        "INSERT INTO STAGING VALUES (1)", "LOAD DATA LOCAL INFILE 'f' INTO TABLE staging"}) {
+        "INSERT INTO STAGING VALUES (1)", "LOAD DATA INFILE '/etc/passwd' INTO TABLE staging"}) {
     const TemporaryTables::Decision decision = Classify(sql);
     EXPECT_EQ(decision.use, Use::kRefused) << sql;
     EXPECT_NE(decision.refusal.find("`staging`"), std::string::npos) << sql << ": " << decision.refusal;

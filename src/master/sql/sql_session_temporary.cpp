@@ -1,5 +1,8 @@
 // SqlSession: statements on the session's temporary tables, which stay on
 // the master and are never logged (temporary_tables.h).
+#include <optional>
+#include <string>
+
 #include "sql_session.h"
 
 namespace ddb {
@@ -22,11 +25,19 @@ ExecutionResult SqlSession::RunOnTemporaryTables(const std::string& sql, const P
     in_transaction_ = true;  // with autocommit off, a write opens the user's transaction
     pending_.clear();
   }
+  // A LOAD DATA LOCAL's file first: a client that refuses or breaks off
+  // leaves nothing run.
+  std::optional<std::string> local_file;
+  if (info.verb == "LOAD") {
+    if (Status s = ReceiveLocalFile(parsed.tokens, &local_file); !s.ok()) return Fail(s);
+  }
   // The server runs it with the user's autocommit and clock: in the user's
   // transaction when one is open, committed by itself otherwise.
   if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
   QueryResult result;
-  if (Status s = connection_->Execute(sql, &result); !s.ok()) {
+  if (Status s = local_file ? connection_->ExecuteWithLocalFile(sql, *local_file, &result)
+                            : connection_->Execute(sql, &result);
+      !s.ok()) {
     if (s.code() == Status::Code::kMySql && s.mysql_error_code() == kErrorDeadlockOfTransaction) {
       in_transaction_ = false;  // InnoDB rolled back the whole transaction
       pending_.clear();

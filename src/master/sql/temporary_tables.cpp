@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "local_infile.h"
 #include "statement_policy.h"
 #include "written_tables.h"
 
@@ -154,9 +155,10 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
   switch (info.kind) {
     case StatementKind::kRead: return local;
     case StatementKind::kDml: {
-      if (info.verb == "LOAD") {
-        refused.refusal = "LOAD DATA into " + Backquoted(named) +
-                          ", a temporary table: not supported by ddb (INSERT its rows instead)";
+      if (info.verb == "LOAD" && !LocalInfileName(t)) {
+        refused.refusal =
+            "LOAD DATA without LOCAL into " + Backquoted(named) +
+            " would read a file on the master's host: send the client's file with LOAD DATA LOCAL";
         return refused;
       }
       const std::vector<TableName> written = WrittenTables(statement);
