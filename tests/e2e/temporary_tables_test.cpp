@@ -113,6 +113,27 @@ TEST_F(TemporaryTablesTest, LoadDataLocalFillsOneAndLogsNothing) {
   EXPECT_EQ(cluster_->MasterLastSeq(), seq_before) << "a statement on a temporary table was logged";
 }
 
+TEST_F(TemporaryTablesTest, AFailedCreateOrDropLeavesNoStaleNameBehind) {
+  // A failed CREATE OR REPLACE has dropped the temporary table, and a DROP
+  // that failed on one name has dropped the others: the real tables of
+  // those names take the session's next writes, which must replicate.
+  const ProgramRun run = Mariadb(cluster_->client_port(), kClientUser, kClientPassword,
+                                 "USE tt;\n"
+                                 "CREATE TEMPORARY TABLE scratch (id INT);\n"
+                                 "CREATE OR REPLACE TEMPORARY TABLE scratch (id INT PRIMARY KEY) "
+                                 "SELECT 1 AS id UNION ALL SELECT 1;\n"
+                                 "INSERT INTO scratch VALUES (2);\n"
+                                 "CREATE TEMPORARY TABLE report (id INT);\n"
+                                 "DROP TEMPORARY TABLE report, missing;\n"
+                                 "INSERT INTO report VALUES (3, 3);\n",
+                                 "--force");
+  EXPECT_NE(run.output.find("Duplicate entry"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("Unknown table"), std::string::npos) << run.output;
+  ExpectSlavesEqual("tt", {"scratch", "report"});
+  EXPECT_EQ(cluster_->slave_db(0).QueryValue("SELECT COUNT(*) FROM tt.scratch"), "2");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT COUNT(*) FROM tt.report"), "1");
+}
+
 TEST_F(TemporaryTablesTest, WhatCouldNotReplayIsRefusedNamingTheTableAndRunsNothing) {
   EXPECT_NE(Refused("CREATE TEMPORARY TABLE picked (id INT);\n"
                     "INSERT INTO picked VALUES (1);\n"

@@ -63,6 +63,9 @@ TEST_F(TemporaryTablesTest, WritesAndReadsOfOnlyThemStayOnTheMaster) {
   EXPECT_EQ(Classify("INSERT INTO tmp SELECT id FROM orders WHERE total > 10").use, Use::kLocal);
   EXPECT_EQ(Classify("INSERT INTO app.tmp VALUES (UUID_SHORT())").use, Use::kLocal);
   EXPECT_EQ(Classify("UPDATE `tmp` SET id = id + 1").use, Use::kLocal);
+  EXPECT_EQ(Classify("UPDATE tmp SET id = (SELECT MAX(id) FROM orders)").use, Use::kLocal);
+  EXPECT_EQ(Classify("DELETE FROM tmp USING tmp JOIN (SELECT id FROM orders) o ON (o.id = tmp.id)").use,
+            Use::kLocal);
   EXPECT_EQ(Classify("DELETE FROM tmp WHERE id = 3").use, Use::kLocal);
   EXPECT_EQ(Classify("SELECT o.* FROM orders o JOIN tmp ON tmp.id = o.id").use, Use::kLocal);
   EXPECT_EQ(Classify("SHOW CREATE TABLE tmp").use, Use::kLocal);
@@ -77,10 +80,12 @@ TEST_F(TemporaryTablesTest, ReadingOneIntoTablesThatReplicateIsRefusedNamingIt) 
   Run("CREATE TEMPORARY TABLE staging (id INT)");
   for (const char* sql :
        {"INSERT INTO orders SELECT * FROM staging", "UPDATE orders JOIN staging USING (id) SET n = 1",
-        "DELETE orders FROM orders JOIN staging USING (id)", "CREATE TABLE copy AS SELECT * FROM staging",
-        "CREATE TABLE copy LIKE staging", "CREATE VIEW v AS SELECT * FROM staging",
-        "DROP TABLE staging, orders", "INSERT INTO other.staging VALUES (1)",
-        "INSERT INTO STAGING VALUES (1)", "LOAD DATA INFILE '/etc/passwd' INTO TABLE staging"}) {
+        "DELETE orders FROM orders JOIN staging USING (id)",
+        "UPDATE staging JOIN (orders) ON staging.id = orders.id SET orders.n = 1",
+        "CREATE TABLE copy AS SELECT * FROM staging", "CREATE TABLE copy LIKE staging",
+        "CREATE VIEW v AS SELECT * FROM staging", "DROP TABLE staging, orders",
+        "INSERT INTO other.staging VALUES (1)", "INSERT INTO STAGING VALUES (1)",
+        "LOAD DATA INFILE '/etc/passwd' INTO TABLE staging"}) {
     const TemporaryTables::Decision decision = Classify(sql);
     EXPECT_EQ(decision.use, Use::kRefused) << sql;
     EXPECT_NE(decision.refusal.find("`staging`"), std::string::npos) << sql << ": " << decision.refusal;
@@ -119,6 +124,24 @@ TEST_F(TemporaryTablesTest, ProgramsAreRefusedWhileOneIsHeld) {
     EXPECT_NE(decision.refusal.find("DROP TEMPORARY TABLE"), std::string::npos) << decision.refusal;
   }
   EXPECT_EQ(Classify("SELECT COUNT(*), NOW() FROM tmp").use, Use::kLocal);
+}
+
+TEST_F(TemporaryTablesTest, AfterAFailedCreateOrDropTheServerSaysWhatIsHeld) {
+  Run("CREATE TEMPORARY TABLE a (id INT)");
+  Run("CREATE TEMPORARY TABLE b (id INT)");
+  std::vector<std::string> asked;
+  tables_.Recheck(Parse("DROP TEMPORARY TABLE a, other.missing, b"), "app",
+                  [&](const std::string& schema, const std::string& table) {
+                    asked.push_back(schema + "." + table);
+                    return table == "b";  // the server dropped `a` before it failed
+                  });
+  EXPECT_EQ(asked, (std::vector<std::string>{"app.a", "other.missing", "app.b"}));
+  EXPECT_EQ(Classify("INSERT INTO a VALUES (1)").use, Use::kNone);
+  EXPECT_EQ(Classify("INSERT INTO b VALUES (1)").use, Use::kLocal);
+  tables_.Recheck(
+      Parse("CREATE OR REPLACE TEMPORARY TABLE b (id INT PRIMARY KEY) SELECT 1 UNION ALL SELECT 1"), "app",
+      [](const std::string&, const std::string&) { return false; });
+  EXPECT_TRUE(tables_.empty());
 }
 
 TEST_F(TemporaryTablesTest, ForgettingThemEndsEveryRestriction) {

@@ -182,6 +182,9 @@ class SqlSession {
   // master: run there alone, never logged (sql_session_temporary.cpp).
   ExecutionResult RunOnTemporaryTables(const std::string& sql, const ParsedStatement& parsed,
                                        const TemporaryTables::Decision& decision);
+  // Whether `schema`.`table` is a temporary table of this session's server
+  // session (false also when it cannot tell).
+  bool IsTemporaryOnServer(const std::string& schema, const std::string& table);
   // LOCK TABLES with READ locks only, and UNLOCK TABLES (sql_session_locks.cpp).
   ExecutionResult RunLockTables(const std::string& sql, const ParsedStatement& parsed);
 

@@ -42,6 +42,12 @@ ExecutionResult SqlSession::RunOnTemporaryTables(const std::string& sql, const P
       in_transaction_ = false;  // InnoDB rolled back the whole transaction
       pending_.clear();
     }
+    if (!IsConnectionLost(s)) {
+      temporary_tables_.Recheck(parsed, database_,
+                                [this](const std::string& schema, const std::string& table) {
+                                  return IsTemporaryOnServer(schema, table);
+                                });
+    }
     return Fail(s);
   }
   // Nothing of ddb's runs after it: SHOW WARNINGS finds its warnings on the server.
@@ -50,6 +56,16 @@ ExecutionResult SqlSession::RunOnTemporaryTables(const std::string& sql, const P
   ExecutionResult outcome;
   outcome.result = std::move(result);
   return outcome;
+}
+
+bool SqlSession::IsTemporaryOnServer(const std::string& schema, const std::string& table) {
+  // MariaDB 10.11 lists temporary tables nowhere; SHOW CREATE TABLE shows
+  // the one that hides a real table of its name, as such.
+  QueryResult shown;
+  const Status s = connection_->Execute(
+      "SHOW CREATE TABLE " + QuoteIdentifier(schema) + "." + QuoteIdentifier(table), &shown);
+  if (!s.ok() || shown.rows.empty() || shown.rows[0].size() < 2) return false;
+  return shown.rows[0][1].value_or("").starts_with("CREATE TEMPORARY TABLE");
 }
 
 }  // namespace ddb

@@ -89,6 +89,16 @@ Tokens QueryOf(const Tokens& t) {
   return Tokens(query, t.end());
 }
 
+// An UPDATE whose table references hold parentheses: UPDATE tmp JOIN (t)
+// ... SET t.x = 1 may change a table WrittenTables does not list.
+bool UpdatesParenthesizedJoin(const StatementInfo& info, const Tokens& t) {
+  if (info.verb != "UPDATE") return false;
+  for (size_t i = 1; i < t.size() && !IsKeyword(t[i], "SET"); ++i) {
+    if (IsOperator(t[i], "(")) return true;
+  }
+  return false;
+}
+
 // ALTER TABLE ... RENAME [TO|AS] x (RENAME COLUMN, INDEX and KEY rename
 // within the table).
 bool RenamesTable(const Tokens& t) {
@@ -162,7 +172,10 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
         return refused;
       }
       const std::vector<TableName> written = WrittenTables(statement);
-      if (!written.empty() && std::all_of(written.begin(), written.end(), held)) return local;
+      if (!written.empty() && std::all_of(written.begin(), written.end(), held) &&
+          !UpdatesParenthesizedJoin(info, t)) {
+        return local;
+      }
       refused.refusal += " (read its rows first and write them as values)";
       return refused;
     }
@@ -189,17 +202,44 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
   }
 }
 
-void TemporaryTables::Learn(const ParsedStatement& statement, const std::string& database) {
+std::vector<TemporaryTables::Key> TemporaryTables::Listed(const ParsedStatement& statement,
+                                                          const std::string& database) {
   const StatementInfo& info = statement.info;
   const Tokens& t = statement.tokens;
-  const auto key = [&](const TableName& name) {
-    return Key{name.schema.empty() ? database : name.schema, name.table};
-  };
+  std::vector<TableName> names;
   if (info.verb == "CREATE" && IsTemporaryTableStatement(info)) {
     size_t i = PastIfExists(t, After(t, 1, "TABLE"));
-    if (std::optional<TableName> created = ReadName(t, &i)) held_.insert(key(*created));
+    if (std::optional<TableName> created = ReadName(t, &i)) names.push_back(std::move(*created));
   } else if (info.verb == "DROP" && info.object == "TABLE") {
-    for (const TableName& dropped : DroppedTables(t)) held_.erase(key(dropped));
+    names = DroppedTables(t);
+  }
+  std::vector<Key> keys;
+  for (TableName& name : names) {
+    keys.emplace_back(name.schema.empty() ? database : std::move(name.schema), std::move(name.table));
+  }
+  return keys;
+}
+
+void TemporaryTables::Learn(const ParsedStatement& statement, const std::string& database) {
+  const bool creates = statement.info.verb == "CREATE";
+  for (Key& key : Listed(statement, database)) {
+    if (creates) {
+      held_.insert(std::move(key));
+    } else {
+      held_.erase(key);
+    }
+  }
+}
+
+void TemporaryTables::Recheck(
+    const ParsedStatement& statement, const std::string& database,
+    const std::function<bool(const std::string& schema, const std::string& table)>& is_temporary) {
+  for (Key& key : Listed(statement, database)) {
+    if (is_temporary(key.first, key.second)) {
+      held_.insert(std::move(key));
+    } else {
+      held_.erase(key);
+    }
   }
 }
 

@@ -21,9 +21,11 @@
 // spelling or place is refused rather than guessed at.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "ddb/sql/parsed_statement.h"
 
@@ -53,6 +55,15 @@ class TemporaryTables {
   // table, a DROP removes those it names.
   void Learn(const ParsedStatement& statement, const std::string& database);
 
+  // After a CREATE or DROP of temporary tables failed: what it did is
+  // uncertain (a failed CREATE OR REPLACE has dropped the old table, a
+  // failed DROP of a list the tables it found), so each table it names is
+  // held or not as `is_temporary(schema, table)`, asked of the server, says.
+  // A name left held by mistake would send writes to the real table of that
+  // name unlogged.
+  void Recheck(const ParsedStatement& statement, const std::string& database,
+               const std::function<bool(const std::string& schema, const std::string& table)>& is_temporary);
+
   // The server session ended (connection lost): MariaDB dropped them all.
   void Forget() { held_.clear(); }
 
@@ -61,6 +72,8 @@ class TemporaryTables {
  private:
   // (schema, table), as MariaDB stored them: the schema resolved.
   using Key = std::pair<std::string, std::string>;
+  // The tables a CREATE TEMPORARY TABLE or DROP [TEMPORARY] TABLE names.
+  static std::vector<Key> Listed(const ParsedStatement& statement, const std::string& database);
   std::set<Key> held_;
 };
 
