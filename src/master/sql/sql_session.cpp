@@ -13,6 +13,7 @@
 #include "server_local_tables.h"
 #include "session_user_variables.h"
 #include "statement_policy.h"
+#include "temporary_reach.h"
 #include "transaction_statements.h"
 
 namespace ddb {
@@ -126,6 +127,13 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   may_hold_user_variables_ = may_hold_user_variables_ || MaySetUserVariables(parsed);
   if (on_temporary_tables) return RunOnTemporaryTables(sql, parsed, temporary);
+  if (temporary.use == TemporaryTables::Use::kCheckPrograms) {
+    if (Status s =
+            CheckProgramsAvoidTemporaryTables(*connection_, parsed.tokens, database_, temporary_tables_);
+        !s.ok()) {
+      return Fail(s);
+    }
+  }
   if (Status s = CheckIdsInPrograms(*connection_, parsed, database_, lex_mode_); !s.ok()) return Fail(s);
   if (Status s = CheckProgramWrites(*connection_, parsed, database_, options_.refuse_unsafe); !s.ok())
     return Fail(s);

@@ -125,37 +125,26 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
   auto held = [&](const TableName& name) {
     return held_.count({name.schema.empty() ? database : name.schema, name.table}) != 0;
   };
-  // The first of the held tables' names the statement spells anywhere, in
-  // any letter case: a table, a qualifier, even a column of that name.
-  std::string named;
-  for (const Token& token : t) {
-    if (!IsName(token)) continue;
-    const std::string upper = AsciiUpper(TokenValue(token));
-    const auto same = [&](const Key& key) { return AsciiUpper(key.second) == upper; };
-    if (const auto found = std::find_if(held_.begin(), held_.end(), same); found != held_.end()) {
-      named = found->second;
-      break;
-    }
-  }
+  const std::string named = NamedIn(t);
   Decision local{.use = Use::kLocal};
   Decision refused{.use = Use::kRefused};
-
-  const bool runs_programs = info.kind == StatementKind::kRead || info.kind == StatementKind::kDml ||
-                             info.kind == StatementKind::kSet || info.kind == StatementKind::kAdmin;
-  if ((runs_programs && (info.verb == "CALL" || IsCompoundVerb(info.verb) || CallsStoredFunction(t))) ||
-      (temporary_statement && CallsStoredFunction(QueryOf(t)))) {
+  if (temporary_statement) {
+    if (!CallsStoredFunction(QueryOf(t))) return local;
     refused.refusal =
-        held_.empty()
-            ? "a statement on a temporary table that calls a stored function: ddb runs statements on "
-              "temporary "
-              "tables on the master alone, unlogged, and the function may write tables that replicate"
-            : "this session holds the temporary table " + Backquoted(held_.begin()->second) +
-                  ", which only the master has: a stored procedure, function or compound block may read it, "
-                  "and its replay on the slaves could not; drop it first (DROP TEMPORARY TABLE), or run this "
-                  "in a session without temporary tables";
+        "a statement on a temporary table that calls a stored function: ddb runs statements on temporary "
+        "tables on the master alone, unlogged, and the function may write tables that replicate";
     return refused;
   }
-  if (temporary_statement) return local;
+  const bool runs_programs = info.kind == StatementKind::kRead || info.kind == StatementKind::kDml ||
+                             info.kind == StatementKind::kSet || info.kind == StatementKind::kAdmin;
+  if (runs_programs && (info.verb == "CALL" || IsCompoundVerb(info.verb) || CallsStoredFunction(t))) {
+    // Logged and replayed with the program: the slaves have no such table.
+    if (named.empty()) return {.use = Use::kCheckPrograms};
+    refused.refusal = "the statement names " + Backquoted(named) +
+                      ", a temporary table of this session, and runs a stored program: ddb replays such a "
+                      "statement on the slaves, which do not have the table";
+    return refused;
+  }
   if (named.empty()) return {};
 
   refused.refusal = "the statement names " + Backquoted(named) +
@@ -200,6 +189,19 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
       // and are never logged.
       return {};
   }
+}
+
+std::string TemporaryTables::NamedIn(const std::vector<Token>& tokens) const {
+  if (held_.empty()) return "";
+  for (const Token& token : tokens) {
+    if (!IsName(token)) continue;
+    const std::string upper = AsciiUpper(TokenValue(token));
+    const auto same = [&](const Key& key) { return AsciiUpper(key.second) == upper; };
+    if (const auto found = std::find_if(held_.begin(), held_.end(), same); found != held_.end()) {
+      return found->second;
+    }
+  }
+  return "";
 }
 
 std::vector<TemporaryTables::Key> TemporaryTables::Listed(const ParsedStatement& statement,

@@ -11,8 +11,8 @@
 // INTO t SELECT ... FROM tmp, CREATE TABLE t AS SELECT ... FROM tmp: its
 // replay would find no such table (or a real one of the same name, which
 // the temporary one hides on the master). Those are refused, naming the
-// table. So is anything that reaches a stored program while the session
-// holds one: a body may read it, and ddb does not read bodies here.
+// table. So is a statement reaching a stored program whose body reads one
+// (temporary_reach.h).
 //
 // Names are matched as MariaDB matches them on a case-sensitive file system
 // (lower_case_table_names = 0, Linux's default): a statement is run unlogged
@@ -37,6 +37,10 @@ class TemporaryTables {
     kNone,     // names none of the session's temporary tables: as usual
     kLocal,    // creates, changes or reads only them: runs on the master alone, unlogged
     kRefused,  // see Decision::refusal
+    // Reaches stored programs (CALL, a compound block, a stored function)
+    // while the session holds temporary tables: as usual once their bodies
+    // are found to read none (temporary_reach.h).
+    kCheckPrograms,
   };
   struct Decision {
     Use use = Use::kNone;
@@ -68,6 +72,10 @@ class TemporaryTables {
   void Forget() { held_.clear(); }
 
   bool empty() const { return held_.empty(); }
+
+  // The first held table's name `tokens` spell anywhere, in any letter
+  // case (a table, a qualifier, even a column of that name); empty: none.
+  std::string NamedIn(const std::vector<Token>& tokens) const;
 
  private:
   // (schema, table), as MariaDB stored them: the schema resolved.
