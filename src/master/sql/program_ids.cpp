@@ -11,44 +11,10 @@ namespace {
 constexpr std::string_view kInsertModifiers[] = {"LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE"};
 constexpr std::string_view kPrograms[] = {"TRIGGER", "FUNCTION", "PROCEDURE", "PACKAGE"};
 
-bool IsDot(const Token& token) { return IsOperator(token, "."); }
-
 template <typename Words>
 bool IsAnyKeyword(const Token& token, const Words& words) {
   return std::any_of(std::begin(words), std::end(words),
                      [&](std::string_view w) { return IsKeyword(token, w); });
-}
-
-// The [schema.]table starting at tokens[at]; false when no name is there.
-bool ReadTableName(const std::vector<Token>& tokens, size_t at, TableName* name, size_t* after = nullptr) {
-  if (at >= tokens.size() || !IsName(tokens[at])) return false;
-  if (at + 2 < tokens.size() && IsDot(tokens[at + 1]) && IsName(tokens[at + 2])) {
-    *name = {TokenValue(tokens[at]), TokenValue(tokens[at + 2])};
-    if (after != nullptr) *after = at + 3;
-  } else {
-    *name = {"", TokenValue(tokens[at])};
-    if (after != nullptr) *after = at + 1;
-  }
-  return true;
-}
-
-// The index after "IF [NOT] EXISTS" at tokens[at], or `at`.
-size_t SkipIfExists(const std::vector<Token>& tokens, size_t at) {
-  if (at < tokens.size() && IsKeyword(tokens[at], "IF")) {
-    ++at;
-    if (at < tokens.size() && IsKeyword(tokens[at], "NOT")) ++at;
-    if (at < tokens.size() && IsKeyword(tokens[at], "EXISTS")) ++at;
-  }
-  return at;
-}
-
-// The name after the first `object` keyword (CREATE ... TABLE [IF NOT EXISTS] name).
-bool NameAfter(const std::vector<Token>& tokens, std::string_view object, TableName* name,
-               size_t* after = nullptr) {
-  for (size_t i = 1; i < tokens.size(); ++i) {
-    if (IsKeyword(tokens[i], object)) return ReadTableName(tokens, SkipIfExists(tokens, i + 1), name, after);
-  }
-  return false;
 }
 
 std::string Qualified(const TableName& name) {

@@ -18,15 +18,9 @@
 #include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/parsed_statement.h"
+#include "table_names.h"
 
 namespace ddb {
-
-// A table as a statement names it; `schema` empty when unqualified.
-struct TableName {
-  std::string schema;
-  std::string table;
-  bool operator==(const TableName&) const = default;
-};
 
 // The tables INSERT and REPLACE statements among `tokens` write: those of a
 // program's body, or of a compound block (a trigger's own "AFTER INSERT ON t"

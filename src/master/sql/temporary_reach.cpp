@@ -25,7 +25,7 @@ void AddCalled(const std::vector<Token>& tokens, const std::string& schema, std:
 }
 
 std::string Described(const RoutineKey& routine) {
-  return "`" + routine.first + "`.`" + routine.second + "`";
+  return QuoteIdentifier(routine.first) + "." + QuoteIdentifier(routine.second);
 }
 
 }  // namespace
@@ -66,8 +66,8 @@ Status CheckProgramsAvoidTemporaryTables(SqlConnection& connection, const std::v
     const std::vector<Token> body_tokens = Tokenize(*definition);
     if (const std::string named = tables.NamedIn(body_tokens); !named.empty()) {
       return Status::Refused(
-          Described(routine) + " reads `" + named +
-          "`, a temporary table of this session, which only the master has: its replay on the "
+          Described(routine) + " reads " + QuoteIdentifier(named) +
+          ", a temporary table of this session, which only the master has: its replay on the "
           "slaves could not; drop the table first (DROP TEMPORARY TABLE), or give the routine "
           "a real table");
     }

@@ -5,8 +5,10 @@
 #include <string_view>
 #include <vector>
 
+#include "ddb/mysql/mysql_connection.h"
 #include "local_infile.h"
 #include "statement_policy.h"
+#include "table_names.h"
 #include "written_tables.h"
 
 namespace ddb {
@@ -21,38 +23,6 @@ bool OperatorAt(const Tokens& t, size_t i, std::string_view op) {
   return i < t.size() && IsOperator(t[i], op);
 }
 
-// "name" or "schema.name" at t[*i], moving past it.
-std::optional<TableName> ReadName(const Tokens& t, size_t* i) {
-  if (*i >= t.size() || !IsName(t[*i])) return std::nullopt;
-  TableName name;
-  name.table = TokenValue(t[*i]);
-  ++*i;
-  if (OperatorAt(t, *i, ".") && *i + 1 < t.size() && IsName(t[*i + 1])) {
-    name.schema = std::move(name.table);
-    name.table = TokenValue(t[*i + 1]);
-    *i += 2;
-  }
-  return name;
-}
-
-// The index after the first `word` from t[from] on, outside parentheses
-// (t.size() when there is none).
-size_t After(const Tokens& t, size_t from, std::string_view word) {
-  int depth = 0;
-  for (size_t i = from; i < t.size(); ++i) {
-    if (IsOperator(t[i], "(")) ++depth;
-    if (IsOperator(t[i], ")")) --depth;
-    if (depth == 0 && IsKeyword(t[i], word)) return i + 1;
-  }
-  return t.size();
-}
-
-size_t PastIfExists(const Tokens& t, size_t i) {
-  if (WordAt(t, i, "IF") && WordAt(t, i + 1, "NOT") && WordAt(t, i + 2, "EXISTS")) return i + 3;
-  if (WordAt(t, i, "IF") && WordAt(t, i + 1, "EXISTS")) return i + 2;
-  return i;
-}
-
 bool IsTemporaryTableStatement(const StatementInfo& info) {
   return info.kind == StatementKind::kDdl && info.is_temporary && info.object == "TABLE" &&
          (info.verb == "CREATE" || info.verb == "DROP");
@@ -61,9 +31,11 @@ bool IsTemporaryTableStatement(const StatementInfo& info) {
 // The tables a DROP TABLE lists.
 std::vector<TableName> DroppedTables(const Tokens& t) {
   std::vector<TableName> dropped;
-  size_t i = PastIfExists(t, std::min(After(t, 1, "TABLE"), After(t, 1, "TABLES")));
-  while (std::optional<TableName> name = ReadName(t, &i)) {
-    dropped.push_back(std::move(*name));
+  size_t i = 1;
+  while (i < t.size() && !IsKeyword(t[i], "TABLE") && !IsKeyword(t[i], "TABLES")) ++i;
+  i = SkipIfExists(t, i + 1);
+  for (TableName name; ReadTableName(t, i, &name, &i);) {
+    dropped.push_back(std::move(name));
     if (!OperatorAt(t, i, ",")) break;
     ++i;
   }
@@ -73,11 +45,14 @@ std::vector<TableName> DroppedTables(const Tokens& t) {
 // The one table an ALTER TABLE, TRUNCATE, CREATE INDEX or DROP INDEX
 // changes; none for other statements.
 std::optional<TableName> ChangedTable(const StatementInfo& info, const Tokens& t) {
-  size_t i = t.size();
-  if (info.verb == "ALTER" && info.object == "TABLE") i = PastIfExists(t, After(t, 1, "TABLE"));
-  if (info.verb == "TRUNCATE") i = WordAt(t, 1, "TABLE") ? 2 : 1;
-  if ((info.verb == "CREATE" || info.verb == "DROP") && info.object == "INDEX") i = After(t, 1, "ON");
-  return ReadName(t, &i);
+  TableName name;
+  bool found = false;
+  if (info.verb == "ALTER" && info.object == "TABLE") found = NameAfter(t, "TABLE", &name);
+  if (info.verb == "TRUNCATE") found = ReadTableName(t, WordAt(t, 1, "TABLE") ? 2 : 1, &name);
+  if ((info.verb == "CREATE" || info.verb == "DROP") && info.object == "INDEX")
+    found = NameAfter(t, "ON", &name);
+  if (!found) return std::nullopt;
+  return name;
 }
 
 // The query of CREATE ... [AS] [(]SELECT ...[)] (its column definitions
@@ -111,8 +86,6 @@ bool RenamesTable(const Tokens& t) {
   return false;
 }
 
-std::string Backquoted(const std::string& name) { return "`" + name + "`"; }
-
 }  // namespace
 
 TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& statement,
@@ -125,7 +98,6 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
   auto held = [&](const TableName& name) {
     return held_.count({name.schema.empty() ? database : name.schema, name.table}) != 0;
   };
-  const std::string named = NamedIn(t);
   Decision local{.use = Use::kLocal};
   Decision refused{.use = Use::kRefused};
   if (temporary_statement) {
@@ -135,19 +107,20 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
         "tables on the master alone, unlogged, and the function may write tables that replicate";
     return refused;
   }
+  const std::string named = NamedIn(t);
   const bool runs_programs = info.kind == StatementKind::kRead || info.kind == StatementKind::kDml ||
                              info.kind == StatementKind::kSet || info.kind == StatementKind::kAdmin;
   if (runs_programs && (info.verb == "CALL" || IsCompoundVerb(info.verb) || CallsStoredFunction(t))) {
     // Logged and replayed with the program: the slaves have no such table.
     if (named.empty()) return {.use = Use::kCheckPrograms};
-    refused.refusal = "the statement names " + Backquoted(named) +
+    refused.refusal = "the statement names " + QuoteIdentifier(named) +
                       ", a temporary table of this session, and runs a stored program: ddb replays such a "
                       "statement on the slaves, which do not have the table";
     return refused;
   }
   if (named.empty()) return {};
 
-  refused.refusal = "the statement names " + Backquoted(named) +
+  refused.refusal = "the statement names " + QuoteIdentifier(named) +
                     ", a temporary table of this session: temporary tables stay on the master (ddb does not "
                     "replicate them), so a statement that reads one into tables that replicate, or changes "
                     "them together, could not be replayed on the slaves";
@@ -156,7 +129,7 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
     case StatementKind::kDml: {
       if (info.verb == "LOAD" && !LocalInfileName(t)) {
         refused.refusal =
-            "LOAD DATA without LOCAL into " + Backquoted(named) +
+            "LOAD DATA without LOCAL into " + QuoteIdentifier(named) +
             " would read a file on the master's host: send the client's file with LOAD DATA LOCAL";
         return refused;
       }
@@ -179,7 +152,7 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
       const std::optional<TableName> changed = ChangedTable(info, t);
       if (changed && held(*changed) && !RenamesTable(t)) return local;
       if (info.verb == "RENAME" || (changed && held(*changed))) {
-        refused.refusal = "renaming " + Backquoted(named) +
+        refused.refusal = "renaming " + QuoteIdentifier(named) +
                           ", a temporary table: not supported by ddb (create one under the new name)";
       }
       return refused;
@@ -210,8 +183,7 @@ std::vector<TemporaryTables::Key> TemporaryTables::Listed(const ParsedStatement&
   const Tokens& t = statement.tokens;
   std::vector<TableName> names;
   if (info.verb == "CREATE" && IsTemporaryTableStatement(info)) {
-    size_t i = PastIfExists(t, After(t, 1, "TABLE"));
-    if (std::optional<TableName> created = ReadName(t, &i)) names.push_back(std::move(*created));
+    if (TableName created; NameAfter(t, "TABLE", &created)) names.push_back(std::move(created));
   } else if (info.verb == "DROP" && info.object == "TABLE") {
     names = DroppedTables(t);
   }
@@ -224,13 +196,7 @@ std::vector<TemporaryTables::Key> TemporaryTables::Listed(const ParsedStatement&
 
 void TemporaryTables::Learn(const ParsedStatement& statement, const std::string& database) {
   const bool creates = statement.info.verb == "CREATE";
-  for (Key& key : Listed(statement, database)) {
-    if (creates) {
-      held_.insert(std::move(key));
-    } else {
-      held_.erase(key);
-    }
-  }
+  Recheck(statement, database, [creates](const std::string&, const std::string&) { return creates; });
 }
 
 void TemporaryTables::Recheck(
