@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,9 +18,21 @@ namespace {
 // Larger than most commands with their header, so one recv takes them whole.
 constexpr size_t kReadAheadBytes = 16 * 1024;
 
+// The socket's receive timeout. A read whose deadline is further away than
+// two of these blocks in recv itself, one system call instead of poll and
+// recv (a session thread waits for its client's next command at every
+// statement); waking once a second lets the loop see the deadline. Closer
+// to the deadline it waits in poll, which takes the exact time left.
+constexpr std::chrono::milliseconds kBlockingReadSlice{1000};
+
 }  // namespace
 
-ClientSocket::ClientSocket(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {}
+ClientSocket::ClientSocket(int fd, std::string peer) : fd_(fd), peer_(std::move(peer)) {
+  const timeval slice{.tv_sec = kBlockingReadSlice.count() / 1000,
+                      .tv_usec = kBlockingReadSlice.count() % 1000 * 1000};
+  // Without it every read waits in poll first (below): slower, not wrong.
+  (void)::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice);
+}
 
 ClientSocket::~ClientSocket() {
   if (tls_ != nullptr) SSL_free(tls_);
@@ -96,12 +109,16 @@ Status ClientSocket::ReadExactly(uint8_t* out, size_t n, Clock::time_point deadl
   }
   done += TakeReadAhead(out + done, n - done);
   while (done < n) {
-    if (Status s = Wait(POLLIN, deadline, "waiting for the client"); !s.ok()) return s;
+    const bool near_deadline = deadline - Clock::now() <= 2 * kBlockingReadSlice;
+    if (near_deadline) {
+      if (Status s = Wait(POLLIN, deadline, "waiting for the client"); !s.ok()) return s;
+    }
+    const int flags = near_deadline ? MSG_DONTWAIT : 0;
     // Short reads go through the read-ahead buffer, long ones straight
     // into `out`.
     const bool ahead = n - done < ahead_.size();
-    const ssize_t got = ahead ? ::recv(fd_, ahead_.data(), ahead_.size(), MSG_DONTWAIT)
-                              : ::recv(fd_, out + done, n - done, MSG_DONTWAIT);
+    const ssize_t got =
+        ahead ? ::recv(fd_, ahead_.data(), ahead_.size(), flags) : ::recv(fd_, out + done, n - done, flags);
     if (got == 0) return Status::Unavailable("client closed the connection");
     if (got < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
