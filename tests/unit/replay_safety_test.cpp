@@ -75,6 +75,41 @@ TEST(ReplaySafetyTest, LimitWithoutOrderByIsUnsafeForUpdateDeleteAndInsertSelect
   EXPECT_TRUE(InspectForReplay("INSERT INTO u SELECT * FROM t ORDER BY id LIMIT 5").unsafe_reason.empty());
 }
 
+TEST(ReplaySafetyTest, CollisionsSettledByTheOrderOfASelectNeedAnOrderBy) {
+  for (const char* sql : {
+           "INSERT IGNORE INTO u SELECT k, v FROM t",
+           "insert low_priority ignore into u (k) select k from t where k > 1",
+           "REPLACE INTO u SELECT k, v FROM t",
+           "REPLACE u (SELECT k, v FROM t)",
+           "INSERT INTO u SELECT k, v FROM t ON DUPLICATE KEY UPDATE v = VALUES(v)",
+           "INSERT INTO u (k, v) WITH c AS (SELECT 1, 2) SELECT * FROM c ON DUPLICATE KEY UPDATE v = 1",
+           "CREATE TABLE u (k INT PRIMARY KEY) IGNORE SELECT k FROM t",
+           "CREATE TABLE u (k INT PRIMARY KEY) REPLACE AS SELECT k FROM t",
+           "UPDATE IGNORE t SET k = k + 1",
+           "UPDATE LOW_PRIORITY IGNORE t JOIN u ON t.id = u.id SET t.k = u.k",
+       }) {
+    EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("collide on a unique key"), std::string::npos) << sql;
+  }
+  for (const char* sql : {
+           "INSERT IGNORE INTO u SELECT k, v FROM t ORDER BY id",
+           "REPLACE INTO u SELECT k, v FROM t ORDER BY id",
+           "UPDATE IGNORE t SET k = k + 1 ORDER BY id DESC",
+           "INSERT IGNORE INTO u VALUES (1, 2), (1, 3)",
+           "INSERT IGNORE INTO u VALUES ((SELECT MAX(k) FROM t) + 1, 2)",
+           "INSERT IGNORE INTO u SET k = (SELECT MAX(k) FROM t)",
+           "REPLACE INTO u VALUES (1, (SELECT COUNT(*) FROM t))",
+           "INSERT INTO u VALUES (1, 2) ON DUPLICATE KEY UPDATE v = (SELECT MAX(v) FROM t)",
+           "INSERT INTO u SELECT k, v FROM t IGNORE INDEX (k)",
+           "INSERT INTO u SELECT k, v FROM t",
+           "CREATE OR REPLACE TABLE u SELECT k FROM t",
+           "CREATE OR REPLACE VIEW v AS SELECT k FROM t",
+           "CREATE TABLE u SELECT k FROM t IGNORE KEY (k)",
+           "UPDATE t SET k = k + 1",
+       }) {
+    EXPECT_TRUE(InspectForReplay(sql).unsafe_reason.empty()) << sql;
+  }
+}
+
 TEST(ReplaySafetyTest, ColumnDefaultOfRandIsUnsafeButRandInTheStatementIsNot) {
   EXPECT_NE(InspectForReplay("ALTER TABLE t ADD COLUMN r DOUBLE DEFAULT (RAND())")
                 .unsafe_reason.find("DEFAULT (RAND())"),
