@@ -234,6 +234,7 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"sysdate", {"INSERT INTO t (v, n) VALUES (SYSDATE(), 1)"}, "SYSDATE"},
       {"limit without order", {"DELETE FROM t LIMIT 1"}, "ORDER BY"},
       {"insert ignore select without order", {"INSERT IGNORE INTO by_n SELECT n, v FROM t"}, "ORDER BY"},
+      {"limit without order in a procedure", {"CREATE PROCEDURE trim_t() DELETE FROM t LIMIT 1"}, "ORDER BY"},
       {"nextval", {"INSERT INTO t (v, n) VALUES ('seq', NEXTVAL(seq))"}, "NEXTVAL"},
       {"nextval read", {"SELECT NEXT VALUE FOR seq"}, "sequence"},
       {"data directory", {"CREATE TABLE dd (id INT PRIMARY KEY) DATA DIRECTORY = '/tmp'"}, "DATA DIRECTORY"},

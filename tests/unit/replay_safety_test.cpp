@@ -110,6 +110,31 @@ TEST(ReplaySafetyTest, CollisionsSettledByTheOrderOfASelectNeedAnOrderBy) {
   }
 }
 
+TEST(ReplaySafetyTest, ProgramBodiesFollowTheOrderRulesStatementByStatement) {
+  for (const char* sql : {
+           "CREATE PROCEDURE p() DELETE FROM t LIMIT 1",
+           "CREATE PROCEDURE p() BEGIN DELETE FROM t ORDER BY id LIMIT 1; UPDATE u SET a = 1 LIMIT 2; END",
+           "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW REPLACE INTO u SELECT k, v FROM w",
+           "CREATE FUNCTION f() RETURNS INT BEGIN INSERT IGNORE INTO u SELECT k FROM t; RETURN 1; END",
+           "BEGIN NOT ATOMIC IF 1 THEN UPDATE IGNORE t SET k = k + 1; END IF; END",
+           "INSERT INTO t VALUES ((SELECT k FROM u LIMIT 1))",
+       }) {
+    EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("ORDER BY"), std::string::npos) << sql;
+  }
+  for (const char* sql : {
+           "CREATE PROCEDURE p() BEGIN DELETE FROM t ORDER BY id LIMIT 1; UPDATE u SET a = 1; END",
+           "CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW SET NEW.a = 1",
+           "CREATE TABLE c (id INT, p INT, FOREIGN KEY (p) REFERENCES t (id) ON DELETE CASCADE ON UPDATE "
+           "CASCADE)",
+           "GRANT SELECT, INSERT, UPDATE, DELETE ON app.* TO 'u'@'%'",
+           "SELECT * FROM t LIMIT 1 FOR UPDATE",
+           "UPDATE t SET v = REPLACE(v, 'a', 'b'), w = INSERT(w, 1, 2, 'x')",
+           "CREATE PROCEDURE p() SELECT * FROM t LIMIT 1",
+       }) {
+    EXPECT_TRUE(InspectForReplay(sql).unsafe_reason.empty()) << sql;
+  }
+}
+
 TEST(ReplaySafetyTest, ColumnDefaultOfRandIsUnsafeButRandInTheStatementIsNot) {
   EXPECT_NE(InspectForReplay("ALTER TABLE t ADD COLUMN r DOUBLE DEFAULT (RAND())")
                 .unsafe_reason.find("DEFAULT (RAND())"),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ddb/sql/row_order.h"
 #include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
@@ -77,54 +78,6 @@ bool IsCall(const std::vector<Token>& tokens, size_t i) {
          tokens[i + 1].offset == tokens[i].end();
 }
 
-// IGNORE at the top level that is not an index hint (IGNORE INDEX/KEY).
-bool IsIgnoreModifier(const std::vector<Token>& tokens, size_t i) {
-  return IsKeyword(tokens[i], "IGNORE") &&
-         !(i + 1 < tokens.size() && (IsKeyword(tokens[i + 1], "INDEX") || IsKeyword(tokens[i + 1], "KEY")));
-}
-
-// Statements that settle rows colliding on a unique key by the order the
-// rows come in: INSERT IGNORE ... SELECT keeps the first, REPLACE ...
-// SELECT the last, INSERT ... SELECT ... ON DUPLICATE KEY UPDATE applies
-// each in turn, CREATE TABLE ... IGNORE|REPLACE SELECT likewise, and
-// UPDATE IGNORE skips whichever row's new values collide first. Without an
-// ORDER BY that order is the access path's, which a slave with other index
-// statistics need not share (MariaDB's binlog calls these unsafe for
-// statement-based replication). Returns what to call the statement, or ""
-// when it is none of them.
-std::string OrderDependentConflicts(const std::vector<Token>& tokens, std::string_view verb) {
-  const bool insert = verb == "INSERT";
-  if (!insert && verb != "REPLACE" && verb != "CREATE" && verb != "UPDATE") return "";
-  int depth = 0;
-  bool ignore = false;
-  bool select = false;
-  bool values = false;  // VALUES, VALUE or SET: the rows are written out, not read
-  bool on_duplicate = false;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const Token& token = tokens[i];
-    if (IsOperator(token, "(")) ++depth;
-    if (IsOperator(token, ")")) --depth;
-    if (token.kind != TokenKind::kWord) continue;
-    if (IsKeyword(token, "SELECT")) select = true;
-    if (depth != 0) continue;
-    if (IsKeyword(token, "DUPLICATE") && i > 0 && IsKeyword(tokens[i - 1], "ON")) on_duplicate = true;
-    if (on_duplicate) continue;  // its VALUES(col) and SET are not the rows' source
-    if (IsKeyword(token, "VALUES") || IsKeyword(token, "VALUE") || IsKeyword(token, "SET")) values = true;
-    if (verb == "UPDATE" && i <= 2 && IsIgnoreModifier(tokens, i)) return "UPDATE IGNORE";
-    if (verb == "CREATE" && (IsIgnoreModifier(tokens, i) || IsKeyword(token, "REPLACE")) && i > 0 &&
-        !IsKeyword(tokens[i - 1], "OR") && i + 1 < tokens.size() &&
-        (IsKeyword(tokens[i + 1], "SELECT") || IsKeyword(tokens[i + 1], "AS") ||
-         IsOperator(tokens[i + 1], "("))) {
-      return "CREATE TABLE ... " + AsciiUpper(token.text) + " SELECT";
-    }
-    if (insert && !select && IsIgnoreModifier(tokens, i)) ignore = true;
-  }
-  if (!select || values) return "";
-  if (verb == "REPLACE") return "REPLACE ... SELECT";
-  if (insert && ignore) return "INSERT IGNORE ... SELECT";
-  if (insert && on_duplicate) return "INSERT ... SELECT ... ON DUPLICATE KEY UPDATE";
-  return "";
-}
 }  // namespace
 
 std::string UserVariableKey(std::string_view written) {
@@ -139,9 +92,6 @@ ReplayTraits InspectForReplay(std::string_view sql, LexMode mode) {
 ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
   ReplayTraits traits;
   std::set<std::string> seen_variables;
-  bool has_limit = false;
-  bool has_order_by = false;
-  bool has_select = false;
   std::string verb;
   bool invoker_verb = false;  // the verb runs its expressions as the session's account
   // Inside a column's DEFAULT (expression) of a CREATE or ALTER: the
@@ -175,9 +125,6 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
             "without naming the column, which a slave cannot reproduce; leave the default "
             "out and write RAND() in the INSERT (ddb ships its seeds)";
       }
-      if (upper == "LIMIT") has_limit = true;
-      if (upper == "SELECT") has_select = true;
-      if (upper == "ORDER" && i + 1 < tokens.size() && IsKeyword(tokens[i + 1], "BY")) has_order_by = true;
       if (upper == "DUPLICATE" && i > 0 && IsKeyword(tokens[i - 1], "ON") && i + 1 < tokens.size() &&
           IsKeyword(tokens[i + 1], "KEY")) {
         traits.updates_on_duplicate_key = true;
@@ -228,23 +175,9 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
       if (seen_variables.insert(AsciiUpper(name)).second) traits.user_variables.push_back(name);
     }
   }
-  // Which rows LIMIT picks without ORDER BY depends on the storage order,
-  // which a slave need not share.
-  if (traits.unsafe_reason.empty() && has_limit && !has_order_by &&
-      (verb == "UPDATE" || verb == "DELETE" || ((verb == "INSERT" || verb == "REPLACE") && has_select))) {
-    traits.unsafe_reason = verb +
-                           " with LIMIT but no ORDER BY may pick different rows on a slave; add an ORDER BY "
-                           "on a unique key";
-  }
-  if (traits.unsafe_reason.empty() && !has_order_by) {
-    if (const std::string kind = OrderDependentConflicts(tokens, verb); !kind.empty()) {
-      traits.unsafe_reason =
-          kind +
-          " without ORDER BY settles rows that collide on a unique key by the order it "
-          "meets them in, which a slave need not share; add an ORDER BY on a unique key" +
-          (verb == "UPDATE" ? " (a multi-table UPDATE cannot have one: leave out IGNORE)" : "");
-    }
-  }
+  // Which rows a LIMIT picks, or which of the rows colliding on a unique
+  // key are kept, without ORDER BY.
+  if (traits.unsafe_reason.empty()) traits.unsafe_reason = RowOrderUnsafeReason(tokens);
   return traits;
 }
 
