@@ -60,6 +60,14 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
         "CREATE PROCEDURE count_down(IN n INT) BEGIN IF n > 0 THEN INSERT INTO countdown VALUES (n); "
         "CALL count_down(n - 1); END IF; END",
         "SET max_sp_recursion_depth = 5", "CALL count_down(3)"}},
+      {"bodies that are one block without BEGIN",
+       {"CREATE PROCEDURE count_up(IN n INT) WHILE n > 0 DO INSERT IGNORE INTO countdown VALUES (n + 10); "
+        "SET "
+        "n = n - 1; END WHILE",
+        "CREATE TRIGGER countdown_cap BEFORE INSERT ON countdown FOR EACH ROW IF NEW.n > 12 THEN SET NEW.n = "
+        "NEW.n + 100; END IF",
+        "CALL count_up(3)",
+        "IF (SELECT COUNT(*) FROM countdown) > 0 THEN DELETE FROM countdown WHERE n = 1; END IF"}},
       {"history kept through an ALTER",
        {"SET system_versioning_alter_history = KEEP", "ALTER TABLE sv ADD COLUMN note VARCHAR(10)"}},
       {"a missing table's ALTER as IF EXISTS",

@@ -84,6 +84,36 @@ TEST(StatementClassifierTest, SplitStatementsCutsWhereMariaDbEndsEach) {
   EXPECT_TRUE(SplitStatements(" ; ;").empty());
 }
 
+TEST(StatementClassifierTest, ABodyMayBeOneBlockWithoutBegin) {
+  using Pieces = std::vector<std::string_view>;
+  EXPECT_EQ(
+      SplitStatements("CREATE PROCEDURE p(x INT) IF x > 0 THEN INSERT INTO t VALUES (IF(x, 1, 2)); "
+                      "ELSEIF x < 0 THEN DROP TABLE IF EXISTS u; ELSE SET @y = REPEAT('a', 2); END IF; "
+                      "CALL p(1)"),
+      (Pieces{"CREATE PROCEDURE p(x INT) IF x > 0 THEN INSERT INTO t VALUES (IF(x, 1, 2)); ELSEIF x < 0 "
+              "THEN DROP TABLE IF EXISTS u; ELSE SET @y = REPEAT('a', 2); END IF",
+              "CALL p(1)"}));
+  EXPECT_EQ(
+      SplitStatements("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW WHILE NEW.a > 10 DO SET "
+                      "NEW.a = NEW.a - 10; END WHILE; SELECT 1"),
+      (Pieces{"CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW WHILE NEW.a > 10 DO SET NEW.a = NEW.a - "
+              "10; END WHILE",
+              "SELECT 1"}));
+  EXPECT_EQ(
+      SplitStatements("IF (SELECT COUNT(*) FROM t) = 0 THEN INSERT INTO t VALUES (1); END IF; SELECT 2"),
+      (Pieces{"IF (SELECT COUNT(*) FROM t) = 0 THEN INSERT INTO t VALUES (1); END IF", "SELECT 2"}));
+  EXPECT_EQ(
+      SplitStatements(
+          "CREATE PROCEDURE p() FOR i IN 1..3 DO INSERT INTO t VALUES (i); END FOR; "
+          "CREATE PROCEDURE q() lbl: REPEAT SELECT 1 FOR UPDATE; UNTIL 1 END REPEAT lbl; SELECT 3"),
+      (Pieces{"CREATE PROCEDURE p() FOR i IN 1..3 DO INSERT INTO t VALUES (i); END FOR",
+              "CREATE PROCEDURE q() lbl: REPEAT SELECT 1 FOR UPDATE; UNTIL 1 END REPEAT lbl", "SELECT 3"}));
+  EXPECT_FALSE(
+      ClassifyStatement("CREATE PROCEDURE p(x INT) IF x THEN SELECT 1; END IF").has_multiple_statements);
+  EXPECT_TRUE(ClassifyStatement("CREATE PROCEDURE p(x INT) IF x THEN SELECT 1; END IF; DROP TABLE t")
+                  .has_multiple_statements);
+}
+
 TEST(StatementClassifierTest, BeginEndNestingDoesNotHideStatementsAfterARead) {
   // Only routine definitions and compound blocks get BEGIN...END treatment.
   EXPECT_TRUE(ClassifyStatement("SELECT CASE WHEN 1 THEN 1; DROP TABLE t; END").has_multiple_statements);

@@ -337,18 +337,39 @@ bool MayHoldCompoundBody(const StatementInfo& info) {
   return info.kind == StatementKind::kDml && Contains(kCompoundVerbs, info.verb);
 }
 
+// Whether the word at `i` opens a block that END <word> closes: IF ...
+// THEN (not the IF(a, b, c) function, nor a DDL's IF [NOT] EXISTS), LOOP,
+// WHILE, REPEAT (not the REPEAT() function) and FOR x IN (not FOR UPDATE,
+// FOR EACH ROW, SET STATEMENT ... FOR). A program's body may be one of
+// them without BEGIN: CREATE PROCEDURE p() IF x THEN ...; END IF.
+bool OpensEndedBlock(Tokens t, std::size_t i) {
+  if (IsAnyWord(t, i, {"LOOP", "WHILE"})) return true;
+  if (IsWord(t, i, "REPEAT")) return !(i + 1 < t.size() && IsOperator(t[i + 1], "("));
+  if (IsWord(t, i, "FOR")) return IsWord(t, i + 2, "IN");
+  if (!IsWord(t, i, "IF")) return false;
+  int depth = 0;
+  for (std::size_t j = i + 1; j < t.size() && t[j].kind != TokenKind::kSemicolon; ++j) {
+    if (IsOperator(t[j], "(")) ++depth;
+    if (IsOperator(t[j], ")") && --depth < 0) return false;
+    // A comma directly inside the parentheses right after IF: IF(a, b, c).
+    if (depth == 1 && IsOperator(t[j], ",") && IsOperator(t[i + 1], "(")) return false;
+    if (depth == 0 && IsWord(t, j, "THEN")) return true;
+  }
+  return false;
+}
+
 // Index of the ';' ending a statement that starts at `begin`, counting
-// BEGIN/CASE ... END nesting. IF, LOOP, WHILE, REPEAT and FOR are not counted:
-// IF() and REPEAT() are also functions, and their END IF/END LOOP/... are
-// skipped to match. END CASE closes a CASE statement (its CASE opens nothing).
+// BEGIN ... END, CASE ... END [CASE] and IF/LOOP/WHILE/REPEAT/FOR ... END
+// IF/LOOP/... nesting (a CASE expression ends at END, a CASE statement at
+// END CASE; either way END and its word close one).
 std::size_t CompoundEnd(Tokens t, std::size_t begin) {
   int depth = 0;
   for (std::size_t i = begin; i < t.size(); ++i) {
     if (t[i].kind == TokenKind::kSemicolon && depth == 0) return i;
-    if (IsAnyWord(t, i, {"BEGIN", "CASE"})) ++depth;
-    if (IsWord(t, i, "END") && !IsAnyWord(t, i + 1, {"IF", "LOOP", "WHILE", "REPEAT", "FOR"}) && depth > 0) {
+    if (IsAnyWord(t, i, {"BEGIN", "CASE"}) || OpensEndedBlock(t, i)) ++depth;
+    if (IsWord(t, i, "END") && depth > 0) {
       --depth;
-      if (IsWord(t, i + 1, "CASE")) ++i;
+      if (IsAnyWord(t, i + 1, {"CASE", "IF", "LOOP", "WHILE", "REPEAT", "FOR"})) ++i;
     }
   }
   return t.size();
