@@ -118,6 +118,8 @@ TEST(ReplaySafetyTest, ProgramBodiesFollowTheOrderRulesStatementByStatement) {
            "CREATE FUNCTION f() RETURNS INT BEGIN INSERT IGNORE INTO u SELECT k FROM t; RETURN 1; END",
            "BEGIN NOT ATOMIC IF 1 THEN UPDATE IGNORE t SET k = k + 1; END IF; END",
            "INSERT INTO t VALUES ((SELECT k FROM u LIMIT 1))",
+           "CREATE TABLE u AS SELECT * FROM t LIMIT 5",
+           "CREATE OR REPLACE TABLE u (PRIMARY KEY (k)) SELECT k FROM t WHERE k > 2 LIMIT 5",
        }) {
     EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("ORDER BY"), std::string::npos) << sql;
   }
@@ -130,6 +132,8 @@ TEST(ReplaySafetyTest, ProgramBodiesFollowTheOrderRulesStatementByStatement) {
            "SELECT * FROM t LIMIT 1 FOR UPDATE",
            "UPDATE t SET v = REPLACE(v, 'a', 'b'), w = INSERT(w, 1, 2, 'x')",
            "CREATE PROCEDURE p() SELECT * FROM t LIMIT 1",
+           "CREATE TABLE u AS SELECT * FROM t ORDER BY id LIMIT 5",
+           "CREATE VIEW v AS SELECT * FROM t LIMIT 5",
        }) {
     EXPECT_TRUE(InspectForReplay(sql).unsafe_reason.empty()) << sql;
   }

@@ -112,6 +112,15 @@ std::string CreateSelectSettlingCollisions(const std::vector<Token>& tokens) {
   return "";
 }
 
+// CREATE [OR REPLACE] [TEMPORARY] TABLE.
+bool IsCreateTable(const std::vector<Token>& tokens) {
+  if (tokens.empty() || !IsKeyword(tokens[0], "CREATE")) return false;
+  size_t i = 1;
+  if (i + 1 < tokens.size() && IsKeyword(tokens[i], "OR") && IsKeyword(tokens[i + 1], "REPLACE")) i += 2;
+  if (i < tokens.size() && IsKeyword(tokens[i], "TEMPORARY")) ++i;
+  return i < tokens.size() && IsKeyword(tokens[i], "TABLE");
+}
+
 constexpr const char* kCollisionOrder =
     " without ORDER BY settles rows that collide on a unique key by the order it meets them in, which a "
     "slave need not share; add an ORDER BY on a unique key";
@@ -119,13 +128,21 @@ constexpr const char* kCollisionOrder =
 }  // namespace
 
 std::string RowOrderUnsafeReason(const std::vector<Token>& tokens) {
+  bool select = false, limit = false, order_by = false;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (IsKeyword(tokens[i], "SELECT")) select = true;
+    if (IsKeyword(tokens[i], "LIMIT")) limit = true;
+    if (IsKeyword(tokens[i], "ORDER") && i + 1 < tokens.size() && IsKeyword(tokens[i + 1], "BY"))
+      order_by = true;
+  }
   // Which of the SELECT's rows CREATE TABLE keeps when they collide.
-  if (const std::string kind = CreateSelectSettlingCollisions(tokens); !kind.empty()) {
-    bool order_by = false;
-    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-      if (IsKeyword(tokens[i], "ORDER") && IsKeyword(tokens[i + 1], "BY")) order_by = true;
-    }
-    if (!order_by) return kind + kCollisionOrder;
+  if (const std::string kind = CreateSelectSettlingCollisions(tokens); !kind.empty() && !order_by) {
+    return kind + kCollisionOrder;
+  }
+  // Which rows CREATE TABLE ... SELECT ... LIMIT copies.
+  if (IsCreateTable(tokens) && select && limit && !order_by) {
+    return "CREATE TABLE ... SELECT with LIMIT but no ORDER BY may pick different rows on a slave; add an "
+           "ORDER BY on a unique key";
   }
   for (const DmlStatement& statement : DmlStatements(tokens)) {
     const Shape shape = ShapeOf(tokens, statement);
