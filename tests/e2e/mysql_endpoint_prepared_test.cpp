@@ -196,6 +196,45 @@ TEST_F(PreparedStatementTest, ARepeatedUpdateReplicatesEveryValue) {
   EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT note FROM ps.c WHERE id = 1"), "round '300'");
 }
 
+// A procedure's body that sends two result sets and writes between them:
+// the client gets both sets and the CALL's own OK, as from MySQL, and the
+// write replicates. (COM_STMT_EXECUTE answers the same way, in the binary
+// protocol: client_session_results.cpp.)
+TEST_F(PreparedStatementTest, ACallAnswersEveryResultSetItsBodySends) {
+  Run("CREATE TABLE calls (id INT PRIMARY KEY, n INT)");
+  Run("INSERT INTO calls VALUES (1, 0)");
+  Run("CREATE PROCEDURE two_sets(IN step INT) BEGIN SELECT n AS before_n FROM calls WHERE id = 1; "
+      "UPDATE calls SET n = n + step WHERE id = 1; SELECT n AS after_n, 'x' AS tag FROM calls WHERE id = 1; "
+      "END");
+  auto read_all = [](sql::Statement* statement, bool has_rows) {
+    std::vector<std::string> seen;
+    for (;;) {
+      if (has_rows) {
+        std::unique_ptr<sql::ResultSet> rows(statement->getResultSet());
+        while (rows->next()) {
+          seen.push_back(std::string(rows->getMetaData()->getColumnLabel(1)) + "=" +
+                         std::string(rows->getString(1)));
+        }
+      } else if (statement->getUpdateCount() == static_cast<uint64_t>(-1)) {
+        break;
+      }
+      has_rows = statement->getMoreResults();
+      if (!has_rows && statement->getUpdateCount() == static_cast<uint64_t>(-1)) break;
+    }
+    return seen;
+  };
+  std::unique_ptr<sql::Statement> text(connection_->createStatement());
+  EXPECT_EQ(read_all(text.get(), text->execute("CALL two_sets(5)")),
+            (std::vector<std::string>{"before_n=0", "after_n=5"}));
+  // The connection is usable afterwards: nothing of the CALL's answer is
+  // left unread.
+  EXPECT_EQ(cluster_->master_db().QueryValue("SELECT n FROM ps.calls"), "5");
+  std::unique_ptr<sql::ResultSet> after(text->executeQuery("SELECT n FROM calls WHERE id = 1"));
+  ASSERT_TRUE(after->next());
+  EXPECT_EQ(after->getInt(1), 5);
+  ExpectSlavesEqual("calls");
+}
+
 TEST_F(PreparedStatementTest, PlaceholdersAreOnlyWhereMySqlSeesThem) {
   Run("CREATE TABLE q (id INT PRIMARY KEY, s VARCHAR(40))");
   auto insert = Prepare("INSERT INTO q (id, s) VALUES (? /* not ? */, 'what? \\'?\\'') -- nor ?");

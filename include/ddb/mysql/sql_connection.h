@@ -56,6 +56,10 @@ struct QueryResult {
   uint32_t warning_count = 0;
   // The server's summary of a write ("Records: 3  Duplicates: 0  Warnings: 0").
   std::string server_info;
+  // What a statement with several results (a CALL: one per result set its
+  // body sent, then the CALL's own OK) answered after this first one, in
+  // order. Empty for every other statement.
+  std::vector<QueryResult> next_results;
 };
 
 // A parameter of ExecuteWithParams. Blob carries bytes that are not text.

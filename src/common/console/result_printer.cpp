@@ -86,8 +86,10 @@ std::string FormatElapsed(std::chrono::nanoseconds elapsed) {
   return buffer;
 }
 
-void PrintResult(const QueryResult& result, ResultLayout layout, std::chrono::nanoseconds elapsed,
-                 const std::string& answered_by, std::ostream& out) {
+namespace {
+
+void PrintOneResult(const QueryResult& result, ResultLayout layout, std::chrono::nanoseconds elapsed,
+                    const std::string& answered_by, std::ostream& out) {
   const std::string timing =
       "(" + (answered_by.empty() ? "" : answered_by + ", ") + FormatElapsed(elapsed) + ")";
   if (layout == ResultLayout::kBatch) {
@@ -108,6 +110,16 @@ void PrintResult(const QueryResult& result, ResultLayout layout, std::chrono::na
     PrintTable(result, out);
   }
   out << Plural(result.rows.size(), "row") << " in set " << timing << "\n\n";
+}
+
+}  // namespace
+
+void PrintResult(const QueryResult& result, ResultLayout layout, std::chrono::nanoseconds elapsed,
+                 const std::string& answered_by, std::ostream& out) {
+  PrintOneResult(result, layout, elapsed, answered_by, out);
+  // A CALL's further result sets and its own OK, as the mariadb client
+  // prints them.
+  for (const QueryResult& next : result.next_results) PrintOneResult(next, layout, elapsed, answered_by, out);
 }
 
 }  // namespace ddb

@@ -203,23 +203,24 @@ Status MySqlConnection::ReadSessionId(MySqlSessionId* id) {
 
 Status MySqlConnection::ReadResults(QueryResult* result) {
   QueryResult discarded;
-  QueryResult* into = result != nullptr ? result : &discarded;
-  *into = QueryResult();
-  for (bool first = true;; first = false) {
+  QueryResult* first = result != nullptr ? result : &discarded;
+  *first = QueryResult();
+  for (QueryResult* into = first;;) {
     if (mysql_field_count(mysql_) != 0) {
       ResultRows rows(mysql_store_result(mysql_));
       if (rows == nullptr) return LastError();
-      if (first) ReadResultSet(rows.get(), into);
-    } else if (first) {
+      if (result != nullptr) ReadResultSet(rows.get(), into);
+    } else {
       into->affected_rows = mysql_affected_rows(mysql_);
       into->insert_id = mysql_insert_id(mysql_);
       // mysql_info(): what the server said about a multi-row write.
       if (const char* info = mysql_info(mysql_)) into->server_info = info;
     }
-    if (first) into->warning_count = mysql_warning_count(mysql_);
+    into->warning_count = mysql_warning_count(mysql_);
     const int next = mysql_next_result(mysql_);  // 0: another result, -1: none, >0: error
     if (next < 0) return Status::Ok();
     if (next > 0) return LastError();
+    into = result != nullptr ? &first->next_results.emplace_back() : &discarded;
   }
 }
 

@@ -350,13 +350,7 @@ void ClientSession::Reply(const ExecutionResult& outcome) {
     SendError(outcome.status);
     return;
   }
-  const QueryResult& result = outcome.result;
-  if (result.has_result_set) {
-    SendReply(mysql::EncodeResultSet(result, charset_, ServerStatus()));
-    return;
-  }
-  SendOk(result.affected_rows, result.insert_id, result.server_info,
-         static_cast<uint16_t>(std::min<uint32_t>(result.warning_count, 0xFFFF)));
+  SendResults(outcome.result, false);
 }
 
 uint16_t ClientSession::ServerStatus() const {

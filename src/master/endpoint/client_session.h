@@ -113,6 +113,12 @@ class ClientSession {
   // known for sure; every read is counted by the node that answered it.
   ExecutionResult Execute(const std::string& sql, const std::string& prepared_sql);
   void Reply(const ExecutionResult& outcome);
+  // A statement's results: its result set (rows as text, or in the binary
+  // protocol for COM_STMT_EXECUTE) or OK, then those it gave after it (a
+  // CALL's further result sets and own OK), each but the last saying
+  // another follows, when the client can take several
+  // (client_session_results.cpp).
+  void SendResults(const QueryResult& result, bool binary);
   // Server-side prepared statements (client_session_prepared.cpp). Each
   // gets the whole command packet.
   void PrepareStatement(const std::string& sql);

@@ -97,11 +97,11 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
     return;
   }
   const ExecutionResult outcome = Execute(sql, statement->sql());
-  if (outcome.status.ok() && outcome.result.has_result_set) {
-    SendReply(mysql::EncodeBinaryResultSet(outcome.result, charset_, ServerStatus()));
+  if (!outcome.status.ok()) {
+    Reply(outcome);
     return;
   }
-  Reply(outcome);
+  SendResults(outcome.result, true);
 }
 
 void ClientSession::AppendLongData(const std::vector<uint8_t>& command) {

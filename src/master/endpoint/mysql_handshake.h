@@ -28,6 +28,7 @@ enum Capability : uint32_t {
   kClientSecureConnection = 1u << 15,
   kClientMultiStatements = 1u << 16,
   kClientMultiResults = 1u << 17,
+  kClientPsMultiResults = 1u << 18,
   kClientPluginAuth = 1u << 19,
   kClientConnectAttrs = 1u << 20,
   kClientPluginAuthLenencData = 1u << 21,
@@ -40,8 +41,8 @@ enum Capability : uint32_t {
 inline constexpr uint32_t kServerCapabilities =
     kClientLongPassword | kClientFoundRows | kClientLongFlag | kClientConnectWithDb | kClientLocalFiles |
     kClientProtocol41 | kClientInteractive | kClientTransactions | kClientSecureConnection |
-    kClientMultiStatements | kClientMultiResults | kClientPluginAuth | kClientConnectAttrs |
-    kClientPluginAuthLenencData;
+    kClientMultiStatements | kClientMultiResults | kClientPsMultiResults | kClientPluginAuth |
+    kClientConnectAttrs | kClientPluginAuthLenencData;
 
 // Server status flags, sent in OK and EOF packets.
 enum ServerStatus : uint16_t {
