@@ -121,6 +121,49 @@ TEST(PreparedStatementTest, TruncatedParametersAreRefused) {
             "error: parameter 1: integer parameter of type 8 cut short");
 }
 
+TEST(PreparedStatementTest, ACallsOutArgumentsAreLonePlaceholders) {
+  const std::optional<CallArguments> call =
+      ReadCallArguments("CALL `app`.totals(?, 1 + ?, ? /* out */, CONCAT(?, 'x'), ?)", {});
+  ASSERT_TRUE(call.has_value());
+  EXPECT_EQ(call->schema, "app");
+  EXPECT_EQ(call->name, "totals");
+  // Arguments 1, 3 and 5 are a '?' alone: the statement's '?' 0, 2 and 4.
+  EXPECT_EQ(call->lone_placeholders, (std::vector<std::pair<int, size_t>>{{1, 0}, {3, 2}, {5, 4}}));
+  EXPECT_FALSE(ReadCallArguments("SELECT ?", {}).has_value());
+  EXPECT_FALSE(ReadCallArguments("CALL p", {}).has_value());
+
+  QueryResult parameters;
+  parameters.rows = {{"1", "IN", "first_id"}, {"3", "INOUT", "counted"}, {"5", "OUT", "label"}};
+  const std::vector<OutParam> out = OutParamsOf(*call, parameters);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].placeholder, 2u);
+  EXPECT_TRUE(out[0].in_too);
+  EXPECT_EQ(out[1].name, "label");
+  EXPECT_FALSE(out[1].in_too);
+  EXPECT_EQ(OutValuesQuery(out), "/* ddb:master */ SELECT @ddb_out_1 AS `counted`, @ddb_out_2 AS `label`");
+  EXPECT_NE(ParametersQuery(*call, [](std::string_view s) { return "'" + std::string(s) + "'"; })
+                .find("SPECIFIC_SCHEMA = 'app' AND SPECIFIC_NAME = 'totals'"),
+            std::string::npos);
+}
+
+TEST(PreparedStatementTest, OutArgumentsBecomeVariablesSetBeforeTheCall) {
+  PreparedStatement statement = Prepared("CALL p(?, ?, ?)");
+  statement.set_out_params(
+      {{.placeholder = 1, .name = "b", .in_too = true}, {.placeholder = 2, .name = "c"}});
+  PayloadWriter v;
+  v.U32(7);
+  v.U32(100);
+  v.U32(5);
+  const std::vector<uint8_t> params =
+      ExecuteParams(3, 0, {mysql::kTypeLong, mysql::kTypeLong, mysql::kTypeLong}, v.Take());
+  PayloadReader reader(params);
+  std::string sql, setup;
+  ASSERT_TRUE(statement.Bind(&reader, {}, &sql, &setup).ok());
+  EXPECT_EQ(sql, "CALL p(7, @ddb_out_1, @ddb_out_2)");
+  // OUT starts as NULL whatever was bound, as in MySQL; INOUT with its value.
+  EXPECT_EQ(setup, "SET @ddb_out_1 = 100, @ddb_out_2 = NULL");
+}
+
 TEST(PreparedStatementTest, BinaryCellsHaveTheirTypesLayout) {
   PayloadWriter w;
   mysql::WriteBinaryCell(&w, mysql::kTypeLong, "-2");

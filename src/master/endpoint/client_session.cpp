@@ -358,6 +358,7 @@ uint16_t ClientSession::ServerStatus() const {
   if (session_ && session_->in_transaction()) status |= mysql::kStatusInTransaction;
   if (!session_ || session_->autocommit()) status |= mysql::kStatusAutocommit;
   if (more_results_) status |= mysql::kStatusMoreResultsExist;
+  if (out_params_) status |= mysql::kStatusPsOutParams;
   return status;
 }
 

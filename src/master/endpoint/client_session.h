@@ -118,7 +118,13 @@ class ClientSession {
   // CALL's further result sets and own OK), each but the last saying
   // another follows, when the client can take several
   // (client_session_results.cpp).
-  void SendResults(const QueryResult& result, bool binary);
+  // `out_params_part`: which of them (0 the first) holds a CALL's OUT
+  // parameters, flagged SERVER_PS_OUT_PARAMS.
+  void SendResults(const QueryResult& result, bool binary, size_t out_params_part = SIZE_MAX);
+  // COM_STMT_EXECUTE of a CALL with OUT parameters: the SET of their
+  // variables, the CALL, and the values read back (call_out_params.h).
+  void ExecuteCallWithOutParams(const PreparedStatement& statement, const std::string& setup,
+                                const std::string& sql);
   // Server-side prepared statements (client_session_prepared.cpp). Each
   // gets the whole command packet.
   void PrepareStatement(const std::string& sql);
@@ -205,6 +211,7 @@ class ClientSession {
   bool multi_statements_ = false;  // CLIENT_MULTI_STATEMENTS, or COM_SET_OPTION turned it on
   bool released_ = false;          // a COMMIT or ROLLBACK RELEASE ran: the connection ends after its reply
   bool more_results_ = false;      // the reply being sent is not the command's last result
+  bool out_params_ = false;        // the reply being sent holds a CALL's OUT parameters
   Status reply_failure_;
   std::chrono::steady_clock::time_point handshake_deadline_;
 };

@@ -12,7 +12,9 @@
 
 #include <span>
 
+#include "call_out_params.h"
 #include "client_session.h"
+#include "mysql_binary_values.h"
 #include "mysql_prepared_responses.h"
 #include "mysql_responses.h"
 
@@ -60,10 +62,21 @@ void ClientSession::PrepareStatement(const std::string& sql) {
                   "; it cannot be prepared through ddb");
     return;
   }
+  auto statement = std::make_unique<PreparedStatement>(sql, std::move(placeholders), shape);
+  // A CALL's '?' arguments that the procedure makes OUT or INOUT. When its
+  // parameters cannot be read, the CALL runs as before, and MySQL's error
+  // at execute says what an OUT argument must be.
+  if (std::optional<CallArguments> call = ReadCallArguments(sql, session_->lex_mode());
+      call && !call->lone_placeholders.empty()) {
+    const mysql::LiteralStyle style{.backslash_escapes = session_->lex_mode().backslash_escapes,
+                                    .utf8_text = utf8_client_};
+    const ExecutionResult parameters = session_->Execute(
+        ParametersQuery(*call, [&](std::string_view text) { return mysql::QuotedLiteral(text, style); }));
+    if (parameters.status.ok()) statement->set_out_params(OutParamsOf(*call, parameters.result));
+  }
   const uint32_t id = ++last_statement_id_;
   std::vector<std::vector<uint8_t>> reply = mysql::EncodePrepareOk(id, shape, charset_, ServerStatus());
-  statements_.emplace(id,
-                      std::make_unique<PreparedStatement>(sql, std::move(placeholders), std::move(shape)));
+  statements_.emplace(id, std::move(statement));
   SendReply(reply);
 }
 
@@ -86,14 +99,19 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
   uint8_t flags = 0;
   uint32_t iterations = 0;
   std::string sql;
+  std::string out_setup;
   Status bound = reader.U8(&flags) && reader.U32(&iterations)
                      ? statement->Bind(&reader,
                                        {.backslash_escapes = session_->lex_mode().backslash_escapes,
                                         .utf8_text = utf8_client_},
-                                       &sql)
+                                       &sql, &out_setup)
                      : Status::InvalidArgument("COM_STMT_EXECUTE ends before its iteration count");
   if (!bound.ok()) {
     SendError(kErrorMalformedPacket, "HY000", "Malformed communication packet: " + bound.message());
+    return;
+  }
+  if (!statement->out_params().empty()) {
+    ExecuteCallWithOutParams(*statement, out_setup, sql);
     return;
   }
   const ExecutionResult outcome = Execute(sql, statement->sql());
@@ -102,6 +120,28 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
     return;
   }
   SendResults(outcome.result, true);
+}
+
+void ClientSession::ExecuteCallWithOutParams(const PreparedStatement& statement, const std::string& setup,
+                                             const std::string& sql) {
+  ExecutionResult variables = Execute(setup, "");
+  if (!variables.status.ok()) return Reply(variables);
+  ExecutionResult outcome = Execute(sql, statement.sql());
+  if (!outcome.status.ok()) return Reply(outcome);
+  ExecutionResult values = Execute(OutValuesQuery(statement.out_params()), "");
+  if (!values.status.ok()) return Reply(values);
+  // MySQL sends the OUT values after the body's result sets, before the
+  // CALL's own OK (the last of its results).
+  std::vector<QueryResult> parts;
+  parts.push_back(std::move(outcome.result));
+  for (QueryResult& next : parts.front().next_results) parts.push_back(std::move(next));
+  parts.front().next_results.clear();
+  const size_t out_params_part = parts.size() - 1;
+  parts.insert(parts.end() - 1, std::move(values.result));
+  QueryResult answer = std::move(parts.front());
+  answer.next_results.assign(std::make_move_iterator(parts.begin() + 1),
+                             std::make_move_iterator(parts.end()));
+  SendResults(answer, true, out_params_part);
 }
 
 void ClientSession::AppendLongData(const std::vector<uint8_t>& command) {

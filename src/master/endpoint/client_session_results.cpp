@@ -10,7 +10,7 @@
 
 namespace ddb {
 
-void ClientSession::SendResults(const QueryResult& result, bool binary) {
+void ClientSession::SendResults(const QueryResult& result, bool binary, size_t out_params_part) {
   // A client that did not say it can read several results of one command
   // gets the first alone, as before MySQL 5.0 (MySQL itself refuses such a
   // CALL when its body returns rows).
@@ -20,6 +20,7 @@ void ClientSession::SendResults(const QueryResult& result, bool binary) {
   for (size_t i = 0; i < count; ++i) {
     const QueryResult& part = i == 0 ? result : result.next_results[i - 1];
     more_results_ = more_after_all || i + 1 < count;
+    out_params_ = i == out_params_part;
     if (part.has_result_set) {
       SendReply(binary ? mysql::EncodeBinaryResultSet(part, charset_, ServerStatus())
                        : mysql::EncodeResultSet(part, charset_, ServerStatus()));
@@ -29,6 +30,7 @@ void ClientSession::SendResults(const QueryResult& result, bool binary) {
     }
   }
   more_results_ = more_after_all;
+  out_params_ = false;
 }
 
 }  // namespace ddb

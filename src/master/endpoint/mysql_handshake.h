@@ -49,6 +49,7 @@ enum ServerStatus : uint16_t {
   kStatusInTransaction = 1,
   kStatusAutocommit = 2,
   kStatusMoreResultsExist = 8,  // another result of the same command follows
+  kStatusPsOutParams = 4096,    // this result set holds a CALL's OUT parameters
 };
 
 inline constexpr uint8_t kDefaultCharset = 45;  // utf8mb4_general_ci

@@ -41,7 +41,7 @@ void PreparedStatement::Reset() {
 }
 
 Status PreparedStatement::Bind(mysql::PayloadReader* reader, const mysql::LiteralStyle& style,
-                               std::string* sql) {
+                               std::string* sql, std::string* out_setup) {
   const size_t count = placeholders_.size();
   if (count == 0) {
     *sql = sql_;
@@ -74,6 +74,15 @@ Status PreparedStatement::Bind(mysql::PayloadReader* reader, const mysql::Litera
     }
   }
   Reset();  // long data serves one execute, as in MySQL
+  if (!out_params_.empty() && out_setup != nullptr) {
+    // MySQL hands an OUT parameter NULL, whatever was bound to it.
+    *out_setup = "SET ";
+    for (size_t k = 0; k < out_params_.size(); ++k) {
+      std::string& literal = literals[out_params_[k].placeholder];
+      *out_setup += (k > 0 ? ", " : "") + OutVariable(k) + " = " + (out_params_[k].in_too ? literal : "NULL");
+      literal = OutVariable(k);
+    }
+  }
   *sql = Substitute(literals);
   return Status::Ok();
 }

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "call_out_params.h"
 #include "ddb/base/status.h"
 #include "ddb/mysql/mysql_connection.h"
 #include "ddb/sql/sql_lexer.h"
@@ -51,9 +52,16 @@ class PreparedStatement {
 
   // Reads COM_STMT_EXECUTE's parameters (NULL bitmap, new-params-bound
   // flag, types, values) from `reader`, placed after the iteration count,
-  // and gives the statement's text with its values in place. Malformed
+  // and gives the statement's text with its values in place. With OUT
+  // parameters (set_out_params), theirs are variables instead and
+  // `out_setup` the SET that gives those their values first. Malformed
   // parameters are kInvalidArgument saying what is wrong.
-  Status Bind(mysql::PayloadReader* reader, const mysql::LiteralStyle& style, std::string* sql);
+  Status Bind(mysql::PayloadReader* reader, const mysql::LiteralStyle& style, std::string* sql,
+              std::string* out_setup = nullptr);
+
+  // A CALL's '?' that are OUT or INOUT arguments (call_out_params.h).
+  void set_out_params(std::vector<OutParam> params) { out_params_ = std::move(params); }
+  const std::vector<OutParam>& out_params() const { return out_params_; }
 
  private:
   std::string Substitute(const std::vector<std::string>& literals) const;
@@ -63,6 +71,7 @@ class PreparedStatement {
   const StatementShape shape_;
   std::vector<mysql::ParamType> types_;  // as last sent; empty until the first execute sends them
   std::vector<std::optional<std::string>> long_data_;
+  std::vector<OutParam> out_params_;
 };
 
 }  // namespace ddb
