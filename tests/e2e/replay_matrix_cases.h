@@ -155,6 +155,13 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
        {"BEGIN", "INSERT INTO t (v, n) VALUES ('kept', 1)", "SAVEPOINT s",
         "INSERT INTO t (v, n) VALUES ('undone', 1)", "ROLLBACK TO SAVEPOINT s", "COMMIT"}},
       {"autocommit off", {"SET autocommit = 0", "INSERT INTO t (v, n) VALUES ('ac0', 1)", "COMMIT"}},
+      // Connector/J's setSavepoint() with autocommit off: the SAVEPOINT
+      // comes before the transaction's first write.
+      {"savepoint before the first write",
+       {"SET autocommit = 0", "SAVEPOINT `early`", "INSERT INTO t (v, n) VALUES ('gone', 1)",
+        "ROLLBACK TO SAVEPOINT `early`", "INSERT INTO t (v, n) VALUES ('kept', 2)", "SAVEPOINT later",
+        "INSERT INTO t (v, n) VALUES ('gone too', 3)", "ROLLBACK WORK TO later", "RELEASE SAVEPOINT EARLY",
+        "COMMIT", "SET autocommit = 1"}},
       {"implicit commit by ddl",
        {"BEGIN", "INSERT INTO t (v, n) VALUES ('before ddl', 1)",
         "CREATE TABLE implicit_commit (id INT PRIMARY KEY)"}},

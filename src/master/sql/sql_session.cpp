@@ -174,7 +174,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
     case StatementKind::kBegin: return RunBegin(sql, parsed);
     case StatementKind::kCommit: return RunCommit(parsed);
     case StatementKind::kRollback: return RunRollback(sql, parsed);
-    case StatementKind::kSavepoint: return RunSavepoint(sql);
+    case StatementKind::kSavepoint: return RunSavepoint(sql, parsed);
     case StatementKind::kUse: return RunUse(sql);
     case StatementKind::kSet: return RunSet(sql, parsed);
     case StatementKind::kAdmin: return RunLocalOnly(sql);
@@ -353,15 +353,6 @@ void SqlSession::OpenChainedTransaction() {
   if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
   in_transaction_ = true;
   pending_.clear();
-}
-
-ExecutionResult SqlSession::RunSavepoint(const std::string& sql) {
-  if (Status s = PrepareServerSession(); !s.ok()) return Fail(s);
-  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
-  // Replaying SAVEPOINT / ROLLBACK TO in order inside the replayed
-  // transaction reproduces exactly what survived on the master.
-  if (in_transaction_) pending_.push_back(MakeLogged(sql, 0));
-  return Ok();
 }
 
 ExecutionResult SqlSession::RunUse(const std::string& sql) {

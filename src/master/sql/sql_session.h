@@ -174,7 +174,12 @@ class SqlSession {
   ExecutionResult RunRollback(const std::string& sql, const ParsedStatement& parsed);
   // After COMMIT AND CHAIN or ROLLBACK AND CHAIN: the next transaction is open.
   void OpenChainedTransaction();
-  ExecutionResult RunSavepoint(const std::string& sql);
+  // SAVEPOINT, ROLLBACK TO SAVEPOINT, RELEASE SAVEPOINT
+  // (sql_session_savepoints.cpp).
+  ExecutionResult RunSavepoint(const std::string& sql, const ParsedStatement& parsed);
+  // Whether the open transaction's logged statements set savepoint `name`
+  // (as SavepointName folds it).
+  bool PendingSetsSavepoint(const std::string& name) const;
   ExecutionResult RunUse(const std::string& sql);
   ExecutionResult RunSet(const std::string& sql, const ParsedStatement& parsed);
   ExecutionResult RunLocalOnly(const std::string& sql);
