@@ -132,12 +132,14 @@ void ClientSession::ExecuteCallWithOutParams(const PreparedStatement& statement,
   if (!values.status.ok()) return Reply(values);
   // MySQL sends the OUT values after the body's result sets, before the
   // CALL's own OK (the last of its results).
+  std::vector<QueryResult> rest = std::move(outcome.result.next_results);
+  outcome.result.next_results.clear();
   std::vector<QueryResult> parts;
+  parts.reserve(rest.size() + 2);
   parts.push_back(std::move(outcome.result));
-  for (QueryResult& next : parts.front().next_results) parts.push_back(std::move(next));
-  parts.front().next_results.clear();
+  for (QueryResult& next : rest) parts.push_back(std::move(next));
   const size_t out_params_part = parts.size() - 1;
-  parts.insert(parts.end() - 1, std::move(values.result));
+  parts.insert(parts.begin() + static_cast<std::ptrdiff_t>(out_params_part), std::move(values.result));
   QueryResult answer = std::move(parts.front());
   answer.next_results.assign(std::make_move_iterator(parts.begin() + 1),
                              std::make_move_iterator(parts.end()));
