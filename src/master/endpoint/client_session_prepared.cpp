@@ -124,11 +124,13 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
 
 void ClientSession::ExecuteCallWithOutParams(const PreparedStatement& statement, const std::string& setup,
                                              const std::string& sql) {
-  ExecutionResult variables = Execute(setup, "");
+  // The SET and the read-back are ddb's own: not counted as the client's
+  // reads.
+  ExecutionResult variables = session_->Execute(setup);
   if (!variables.status.ok()) return Reply(variables);
   ExecutionResult outcome = Execute(sql, statement.sql());
   if (!outcome.status.ok()) return Reply(outcome);
-  ExecutionResult values = Execute(OutValuesQuery(statement.out_params()), "");
+  ExecutionResult values = session_->Execute(OutValuesQuery(statement.out_params()));
   if (!values.status.ok()) return Reply(values);
   // MySQL sends the OUT values after the body's result sets, before the
   // CALL's own OK (the last of its results).
