@@ -66,8 +66,6 @@ std::vector<OutParam> OutParamsOf(const CallArguments& call, const QueryResult& 
   return out;
 }
 
-std::string OutVariable(size_t index) { return "@ddb_out_" + std::to_string(index + 1); }
-
 std::string OutValuesQuery(const std::vector<OutParam>& params) {
   std::string sql = "/* " + std::string(kMasterHint) + " */ SELECT ";
   for (size_t k = 0; k < params.size(); ++k) {

@@ -51,8 +51,10 @@ std::string ParametersQuery(const CallArguments& call,
 // rows) make OUT or INOUT.
 std::vector<OutParam> OutParamsOf(const CallArguments& call, const QueryResult& parameters);
 
-// "@ddb_out_<n>" for the statement's `index`-th OUT parameter.
-std::string OutVariable(size_t index);
+// "@ddb_out_<n>" for the statement's `index`-th OUT parameter. (Inline:
+// prepared_statement.cpp, which the MySQL-protocol fuzzer builds alone,
+// needs nothing else of this file.)
+inline std::string OutVariable(size_t index) { return "@ddb_out_" + std::to_string(index + 1); }
 
 // SELECT @ddb_out_1 AS `name`, ...: the values after the CALL.
 std::string OutValuesQuery(const std::vector<OutParam>& params);
