@@ -42,9 +42,12 @@ std::vector<DmlStatement> DmlStatements(const std::vector<Token>& tokens) {
   std::vector<DmlStatement> found;
   if (!tokens.empty() && (IsKeyword(tokens[0], "GRANT") || IsKeyword(tokens[0], "REVOKE"))) return found;
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (tokens[i].kind != TokenKind::kWord) continue;
-    const std::string verb = AsciiUpper(tokens[i].text);
-    if (verb != "INSERT" && verb != "REPLACE" && verb != "UPDATE" && verb != "DELETE") continue;
+    // Compared in place: this runs for every write, and most words are none of these.
+    std::string verb;
+    for (const char* dml : {"INSERT", "REPLACE", "UPDATE", "DELETE"}) {
+      if (IsKeyword(tokens[i], dml)) verb = dml;
+    }
+    if (verb.empty()) continue;
     if (!StartsStatement(tokens, i, verb)) continue;
     // It ends at its ';', or where a parenthesis it did not open closes.
     size_t end = i + 1;
