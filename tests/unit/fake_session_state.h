@@ -27,7 +27,8 @@ inline QueryResult FakeSessionState(const std::string& autocommit = "1",
 inline void AnswerSessionSetUp(FakeSqlServer& server) {
   server.Answer(SelectReplicatedVariablesSql(), FakeSessionState());
   server.Answer("SELECT @@global.max_allowed_packet", FakeSqlServer::Value("67108864"));
-  server.Answer("SELECT @@session.lock_wait_timeout", FakeSqlServer::Value("60"));
+  server.Answer("SELECT @@session.lock_wait_timeout",
+                FakeSqlServer::Rows({"lock_wait_timeout", "innodb_lock_wait_timeout"}, {{"60", "50"}}));
 }
 
 }  // namespace ddb::testing

@@ -5,7 +5,10 @@
 #include "sql_session.h"
 
 #include <gtest/gtest.h>
+
 #include <spdlog/logger.h>
+#include <chrono>
+#include <thread>
 
 #include "fake_session_state.h"
 
@@ -359,6 +362,42 @@ TEST_F(SqlSessionTest, DdlWhoseMetadataLockIsBusyIsTriedAgain) {
   EXPECT_EQ(server_.Count("CREATE TABLE u"), 3u);
   EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"CREATE TABLE u (id INT PRIMARY KEY)"}}));
   EXPECT_EQ(session_.last_write_seq(), 1u) << "the busy tries left no gap";
+}
+
+// A slow wait before the try (the DDL barrier under a steady write load,
+// the log's own row) says nothing about which lock failed: only the
+// statement's own run is timed.
+TEST_F(SqlSessionTest, DdlWhoseMetadataLockIsBusyIsTriedAgainHoweverLongItWaitedForItsTurn) {
+  server_.On(
+      "CALL ddb_meta.ddl_pending",
+      [](const FakeStatement&, QueryResult*) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+        return Status::Ok();
+      },
+      1);
+  server_.Fail("CREATE TABLE u", FakeSqlServer::SqlError(1205, "Lock wait timeout exceeded"), 1);
+  ExpectOk("CREATE TABLE u (id INT PRIMARY KEY)");
+  EXPECT_EQ(server_.Count("CREATE TABLE u"), 2u);
+}
+
+// The same error after the session's innodb_lock_wait_timeout is a row lock
+// the statement waited for (CREATE TABLE ... SELECT reading locked rows):
+// the user's answer, not tried again while every commit waits.
+TEST_F(SqlSessionTest, DdlThatWaitedItsRowLockTimeoutIsNotTriedAgain) {
+  server_.Answer("SELECT @@session.lock_wait_timeout",
+                 FakeSqlServer::Rows({"lock_wait_timeout", "innodb_lock_wait_timeout"}, {{"60", "1"}}), 1);
+  server_.On(
+      "CREATE TABLE u",
+      [](const FakeStatement&, QueryResult*) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1050));
+        return FakeSqlServer::SqlError(1205, "Lock wait timeout exceeded");
+      },
+      1);
+  const ExecutionResult result = session_.Execute("CREATE TABLE u SELECT * FROM t");
+  EXPECT_EQ(result.status.mysql_error_code(), 1205) << result.status.ToString();
+  EXPECT_EQ(server_.Count("CREATE TABLE u"), 1u);
+  EXPECT_TRUE(Logged().empty());
+  EXPECT_TRUE(WasSent("SET SESSION lock_wait_timeout = 60"));
 }
 
 TEST_F(SqlSessionTest, TemporaryTablesStayOnTheMasterUnlogged) {
