@@ -50,6 +50,22 @@ class HaproxyTest : public ::testing::Test {
         "CREATE DATABASE hp;\nCREATE TABLE hp.t (id INT PRIMARY KEY);\nINSERT INTO hp.t VALUES (1);");
     ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));
 
+    // The frontends' ports were free when picked, but a connection's
+    // ephemeral port or another test's server may take one before HAProxy
+    // binds it: HAProxy then exits at once, and new ports fix it.
+    for (int attempt = 1;; ++attempt) {
+      ASSERT_NO_FATAL_FAILURE(GenerateConfigAndStartHaproxy(write_frontend));
+      const bool answering =
+          WaitFor([&] { return !ReadPort().empty() || !haproxy_->Running(); }, seconds(20));
+      if (answering && haproxy_->Running()) return;
+      const bool port_taken = haproxy_->ReadLog().find("cannot bind socket") != std::string::npos;
+      ASSERT_TRUE(port_taken && attempt < 3) << "HAProxy does not answer:\n" << haproxy_->ReadLog();
+    }
+  }
+
+  // Picks the frontends' ports, writes haproxy.cfg with `ddb-master
+  // --haproxy-config` and starts HAProxy on it.
+  void GenerateConfigAndStartHaproxy(bool write_frontend) {
     haproxy_port_ = FreeLoopbackPort();
     std::vector<std::string> generate_args{
         DDB_MASTER_BINARY,  "--config",       cluster_->master_config().string(),
@@ -72,9 +88,10 @@ class HaproxyTest : public ::testing::Test {
       ASSERT_TRUE(generate.WaitForExit(seconds(10), &code));
       ASSERT_EQ(code, 0) << generate.ReadLog();
     }
-    haproxy_ = std::make_unique<ChildProcess>(std::vector<std::string>{"haproxy", "-db", "-f", cfg.string()},
-                                              cluster_->dir() / "haproxy.log");
-    ASSERT_TRUE(WaitFor([&] { return !ReadPort().empty(); }, seconds(20))) << haproxy_->ReadLog();
+    haproxy_.reset();
+    haproxy_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{"haproxy", "-db", "-f", cfg.string()},
+        cluster_->dir() / ("haproxy-" + std::to_string(++haproxy_starts_) + ".log"));
   }
 
   void TearDown() override {
@@ -147,6 +164,7 @@ class HaproxyTest : public ::testing::Test {
   uint16_t haproxy_port_ = 0;
   uint16_t write_port_ = 0;
   int clients_ = 0;
+  int haproxy_starts_ = 0;
 };
 
 TEST_F(HaproxyTest, ReadsReachBothSlavesAndAStoppedOrLaggingSlaveLeavesTheRotation) {
