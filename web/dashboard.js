@@ -390,6 +390,29 @@ function stopPolling() {
   pollTimer = null;
 }
 
+// A result set's rows as a table.
+function resultTable(result) {
+  const table = document.createElement('table');
+  table.className = 'result-table';
+  const head = document.createElement('tr');
+  for (const c of result.columns) head.appendChild(el('th', c));
+  const thead = document.createElement('thead');
+  thead.appendChild(head);
+  table.appendChild(thead);
+  const tbody = document.createElement('tbody');
+  for (const r of result.rows) {
+    const row = document.createElement('tr');
+    for (const v of r) row.appendChild(v === null ? el('td', 'NULL', 'null') : el('td', v));
+    tbody.appendChild(row);
+  }
+  table.appendChild(tbody);
+  return table;
+}
+
+function rowCount(result) {
+  return result.row_count + ' row(s)' + (result.truncated ? ' (first shown)' : '');
+}
+
 function renderResult(result) {
   const box = el('div', null, 'result');
   box.appendChild(el('div', result.sql, 'statement'));
@@ -397,25 +420,15 @@ function renderResult(result) {
     box.appendChild(el('div', result.error, 'error'));
     return box;
   }
-  if (result.has_result_set) {
-    const table = document.createElement('table');
-    table.className = 'result-table';
-    const head = document.createElement('tr');
-    for (const c of result.columns) head.appendChild(el('th', c));
-    const thead = document.createElement('thead');
-    thead.appendChild(head);
-    table.appendChild(thead);
-    const tbody = document.createElement('tbody');
-    for (const r of result.rows) {
-      const row = document.createElement('tr');
-      for (const v of r) row.appendChild(v === null ? el('td', 'NULL', 'null') : el('td', v));
-      tbody.appendChild(row);
-    }
-    table.appendChild(tbody);
-    box.appendChild(table);
-  }
-  let summary = result.has_result_set ? result.row_count + ' row(s)' + (result.truncated ? ' (first shown)' : '')
-                                      : (result.info || ('Query OK, ' + result.affected_rows + ' row(s) affected'));
+  // A CALL may answer several result sets (more_results): each table has
+  // its count under it, the last one with the timing.
+  const sets = [result, ...(result.more_results || [])].filter((r) => r.has_result_set);
+  sets.forEach((set, i) => {
+    box.appendChild(resultTable(set));
+    if (i < sets.length - 1) box.appendChild(el('div', rowCount(set), 'summary'));
+  });
+  let summary = sets.length > 0 ? rowCount(sets[sets.length - 1])
+                                : (result.info || ('Query OK, ' + result.affected_rows + ' row(s) affected'));
   summary += ' · ' + result.elapsed_ms.toFixed(1) + ' ms';
   if (result.answered_by) summary += ' · answered by ' + result.answered_by;
   box.appendChild(el('div', summary, 'summary'));

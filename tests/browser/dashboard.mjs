@@ -105,6 +105,23 @@ async function main() {
     await page.waitForFunction(
       xss => [...document.querySelectorAll('#log pre')].some(p => p.textContent.includes(xss)), XSS,
       { timeout: 10000 });
+
+    // A CALL's result sets each get a table.
+    await page.fill('#sql', [
+      'DELIMITER //',
+      'CREATE PROCEDURE browser.both() BEGIN SELECT COUNT(*) AS n FROM browser.fruit; ' +
+        'SELECT name FROM browser.fruit WHERE id = 1; END//',
+      'DELIMITER ;',
+      'CALL browser.both();',
+    ].join('\n'));
+    await page.click('#run');
+    const callTables = page.locator('#results .result:last-child table.result-table');
+    await callTables.nth(1).waitFor({ state: 'visible' });
+    const callCells = await callTables.locator('tbody td').allTextContents();
+    check(JSON.stringify(callCells) === JSON.stringify(['2', 'apple']),
+          'CALL result sets shown wrong: ' + JSON.stringify(callCells));
+    console.log('a CALL shows each of its result sets');
+
     // The effective configuration, secrets masked: the token typed above
     // is never on the page.
     await page.locator('#config tbody tr').first().waitFor({ state: 'attached' });

@@ -129,6 +129,27 @@ TEST_F(HttpApiTest, QueryRunsUnderTheConsolesRulesAndReplicates) {
   EXPECT_EQ(HttpGet(port_, "/api/log?limit=100000", token_).status, 400);
 }
 
+// A CALL's result sets all come back: the first as any statement's, the
+// rest and the CALL's own outcome in more_results.
+TEST_F(HttpApiTest, ACallAnswersEveryResultSetItsBodySent) {
+  json out = Query(
+      "CREATE DATABASE web; CREATE TABLE web.t (id INT PRIMARY KEY); INSERT INTO web.t VALUES (1), (2);\n"
+      "DELIMITER //\n"
+      "CREATE PROCEDURE web.two() BEGIN SELECT COUNT(*) AS n FROM web.t; SELECT id FROM web.t ORDER BY id; "
+      "END//\n"
+      "DELIMITER ;\n"
+      "CALL web.two();");
+  ASSERT_TRUE(out["ok"]) << out.dump();
+  const json& call = out["results"].back();
+  EXPECT_EQ(call["columns"], json({"n"})) << call.dump();
+  EXPECT_EQ(call["rows"], json::parse(R"([["2"]])")) << call.dump();
+  ASSERT_EQ(call["more_results"].size(), 2u) << call.dump();
+  EXPECT_EQ(call["more_results"][0]["columns"], json({"id"})) << call.dump();
+  EXPECT_EQ(call["more_results"][0]["rows"], json::parse(R"([["1"], ["2"]])")) << call.dump();
+  EXPECT_EQ(call["more_results"][1]["has_result_set"], false) << call.dump();
+  EXPECT_FALSE(out["results"][0].contains("more_results")) << out.dump();
+}
+
 TEST_F(HttpApiTest, StatusHealthMetricsAndTheDashboard) {
   Query("CREATE DATABASE m; CREATE TABLE m.t (id INT PRIMARY KEY); INSERT INTO m.t VALUES (1);");
   ASSERT_TRUE(cluster_->WaitForSlavesCaughtUp(seconds(30)));

@@ -18,6 +18,24 @@ nlohmann::json OptionalText(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
+// One result's fields: rows (at most kMaxRowsPerResult) when it is a
+// result set, and what it affected.
+void AddResultFields(const QueryResult& result, nlohmann::json* out) {
+  (*out)["has_result_set"] = result.has_result_set;
+  (*out)["affected_rows"] = result.affected_rows;
+  if (!result.has_result_set) return;
+  (*out)["columns"] = result.columns;
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t i = 0; i < result.rows.size() && i < kMaxRowsPerResult; ++i) {
+    nlohmann::json row = nlohmann::json::array();
+    for (const auto& value : result.rows[i]) row.push_back(OptionalText(value));
+    rows.push_back(std::move(row));
+  }
+  (*out)["rows"] = std::move(rows);
+  (*out)["row_count"] = result.rows.size();
+  (*out)["truncated"] = result.rows.size() > kMaxRowsPerResult;
+}
+
 nlohmann::json ResultJson(const std::string& sql, const ExecutionResult& executed, double elapsed_ms) {
   nlohmann::json out;
   out["sql"] = sql;
@@ -28,20 +46,16 @@ nlohmann::json ResultJson(const std::string& sql, const ExecutionResult& execute
                                                                   : executed.status.message();
     return out;
   }
-  const QueryResult& result = executed.result;
-  out["has_result_set"] = result.has_result_set;
-  out["affected_rows"] = result.affected_rows;
-  if (result.has_result_set) {
-    out["columns"] = result.columns;
-    nlohmann::json rows = nlohmann::json::array();
-    for (size_t i = 0; i < result.rows.size() && i < kMaxRowsPerResult; ++i) {
-      nlohmann::json row = nlohmann::json::array();
-      for (const auto& value : result.rows[i]) row.push_back(OptionalText(value));
-      rows.push_back(std::move(row));
+  AddResultFields(executed.result, &out);
+  // A CALL answers each result set its body sent, then its own OK.
+  if (!executed.result.next_results.empty()) {
+    nlohmann::json more = nlohmann::json::array();
+    for (const QueryResult& next : executed.result.next_results) {
+      nlohmann::json item;
+      AddResultFields(next, &item);
+      more.push_back(std::move(item));
     }
-    out["rows"] = std::move(rows);
-    out["row_count"] = result.rows.size();
-    out["truncated"] = result.rows.size() > kMaxRowsPerResult;
+    out["more_results"] = std::move(more);
   }
   if (!executed.answered_by.empty()) out["answered_by"] = executed.answered_by;
   if (!executed.info.empty()) out["info"] = executed.info;
