@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -81,6 +82,19 @@ TEST(WaitTest, FreeLoopbackPortNeverRepeats) {
   const uint16_t b = FreeLoopbackPort();
   EXPECT_NE(a, 0);
   EXPECT_NE(a, b);
+}
+
+// A connection's local end never takes a port handed to a server: the
+// ports come from outside the kernel's ephemeral range.
+TEST(WaitTest, FreeLoopbackPortsLieOutsideTheEphemeralRange) {
+  std::ifstream file("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  int high = 0;
+  ASSERT_TRUE(file >> low >> high);
+  for (int i = 0; i < 50; ++i) {
+    const uint16_t port = FreeLoopbackPort();
+    EXPECT_TRUE(port < low || port > high) << port << " is in " << low << "-" << high;
+  }
 }
 
 TEST(WaitTest, WaitForGivesUpAtTheDeadline) {

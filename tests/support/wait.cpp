@@ -9,13 +9,16 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace ddb::testing {
@@ -35,23 +38,41 @@ bool WaitFor(const std::function<bool()>& condition, milliseconds deadline, mill
 
 namespace {
 
-// Binds a fresh socket to 127.0.0.1:0 and returns the port the kernel chose.
-uint16_t KernelChosenPort() {
+// Whether 127.0.0.1:`port` can be bound now.
+bool CanBind(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "FreeLoopbackPort: socket");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    ::close(fd);
-    throw std::system_error(err, std::generic_category(), "FreeLoopbackPort: bind");
-  }
+  addr.sin_port = htons(port);
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return bound;
+}
+
+// The ports the kernel gives connections their local end from
+// (net.ipv4.ip_local_port_range).
+std::pair<int, int> EphemeralPorts() {
+  std::ifstream file("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  int high = 60999;
+  if (!(file >> low >> high) || low > high) return {32768, 60999};
+  return {low, high};
+}
+
+// The ports tests hand their servers: never one a connection's local end
+// can take. A server is started a few seconds after its port was picked
+// (a MariaDB that boots, the daemons after it), and every connection any
+// process opens meanwhile takes a kernel-chosen local port from the
+// ephemeral range: a picked port there could be gone by the time its
+// server binds it. Above 10000, clear of the usual services.
+std::vector<std::pair<int, int>> ServerPortRanges() {
+  const auto [low, high] = EphemeralPorts();
+  std::vector<std::pair<int, int>> ranges;
+  if (low - 1 >= 10000) ranges.emplace_back(10000, low - 1);
+  if (high + 1 <= 65535) ranges.emplace_back(high + 1, 65535);
+  return ranges;
 }
 
 }  // namespace
@@ -62,12 +83,30 @@ uint16_t FreeLoopbackPort() {
   // the same port. Guarded because tests may start servers from threads.
   static std::mutex mu;
   static std::set<uint16_t> handed_out;
+  static const std::vector<std::pair<int, int>> ranges = ServerPortRanges();
+  // Random, so that test processes running side by side rarely try the
+  // same ports.
+  static std::mt19937 random(std::random_device{}());
   std::lock_guard<std::mutex> lock(mu);
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    uint16_t port = KernelChosenPort();
-    if (handed_out.insert(port).second) return port;
+  size_t size = 0;
+  for (const auto& [low, high] : ranges) size += static_cast<size_t>(high - low + 1);
+  for (int attempt = 0; size > 0 && attempt < 1000; ++attempt) {
+    size_t pick = std::uniform_int_distribution<size_t>(0, size - 1)(random);
+    uint16_t port = 0;
+    for (const auto& [low, high] : ranges) {
+      const size_t width = static_cast<size_t>(high - low + 1);
+      if (pick < width) {
+        port = static_cast<uint16_t>(low + pick);
+        break;
+      }
+      pick -= width;
+    }
+    if (!handed_out.contains(port) && CanBind(port)) {
+      handed_out.insert(port);
+      return port;
+    }
   }
-  throw std::runtime_error("FreeLoopbackPort: kernel kept returning ports already handed out");
+  throw std::runtime_error("FreeLoopbackPort: no free port outside the ephemeral range");
 }
 
 TempDir::TempDir(std::string_view prefix) {

@@ -17,12 +17,13 @@ namespace ddb::testing {
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds deadline,
              std::chrono::milliseconds poll = std::chrono::milliseconds(50));
 
-// A TCP port on 127.0.0.1 that was free a moment ago: the kernel picks it
-// (bind to port 0), we release it, and the caller hands it to a server. Never
+// A TCP port on 127.0.0.1 that was free a moment ago, picked at random
+// outside the kernel's ephemeral range (no connection's local end takes it
+// before its server binds it), that the caller hands to a server. Never
 // returns the same port twice within one test process, so two servers started
 // by one test cannot be given the same port even if the first has not bound
-// yet. Another process can still take the port in between; callers that start
-// servers should retry with a fresh port if binding fails.
+// yet. Another process's server can still take the port in between; callers
+// that start servers should retry with a fresh port if binding fails.
 uint16_t FreeLoopbackPort();
 
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it
