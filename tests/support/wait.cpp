@@ -72,6 +72,8 @@ std::vector<std::pair<int, int>> ServerPortRanges() {
   std::vector<std::pair<int, int>> ranges;
   if (low - 1 >= 10000) ranges.emplace_back(10000, low - 1);
   if (high + 1 <= 65535) ranges.emplace_back(high + 1, 65535);
+  // An ephemeral range over all of them leaves no such port: any will do.
+  if (ranges.empty()) ranges.emplace_back(10000, 65535);
   return ranges;
 }
 
