@@ -61,21 +61,14 @@ std::pair<int, int> EphemeralPorts() {
   return {low, high};
 }
 
-// The ports tests hand their servers: never one a connection's local end
-// can take. A server is started a few seconds after its port was picked
-// (a MariaDB that boots, the daemons after it), and every connection any
+// Tests hand their servers ports above 10000 (clear of the usual services)
+// and outside the ephemeral range: never one a connection's local end can
+// take. A server is started a few seconds after its port was picked (a
+// MariaDB that boots, the daemons after it), and every connection any
 // process opens meanwhile takes a kernel-chosen local port from the
-// ephemeral range: a picked port there could be gone by the time its
-// server binds it. Above 10000, clear of the usual services.
-std::vector<std::pair<int, int>> ServerPortRanges() {
-  const auto [low, high] = EphemeralPorts();
-  std::vector<std::pair<int, int>> ranges;
-  if (low - 1 >= 10000) ranges.emplace_back(10000, low - 1);
-  if (high + 1 <= 65535) ranges.emplace_back(high + 1, 65535);
-  // An ephemeral range over all of them leaves no such port: any will do.
-  if (ranges.empty()) ranges.emplace_back(10000, 65535);
-  return ranges;
-}
+// ephemeral range: a picked port there could be gone by the time its server
+// binds it.
+constexpr int kLowestServerPort = 10000;
 
 }  // namespace
 
@@ -85,27 +78,20 @@ uint16_t FreeLoopbackPort() {
   // the same port. Guarded because tests may start servers from threads.
   static std::mutex mu;
   static std::set<uint16_t> handed_out;
-  static const std::vector<std::pair<int, int>> ranges = ServerPortRanges();
+  static const std::pair<int, int> ephemeral = EphemeralPorts();
+  // An ephemeral range over all of them leaves no such port: any will do.
+  static const bool avoid_ephemeral = ephemeral.first > kLowestServerPort || ephemeral.second < 65535;
   // Random, so that test processes running side by side rarely try the
   // same ports.
   static std::mt19937 random(std::random_device{}());
   std::lock_guard<std::mutex> lock(mu);
-  size_t size = 0;
-  for (const auto& [low, high] : ranges) size += static_cast<size_t>(high - low + 1);
-  for (int attempt = 0; size > 0 && attempt < 1000; ++attempt) {
-    size_t pick = std::uniform_int_distribution<size_t>(0, size - 1)(random);
-    uint16_t port = 0;
-    for (const auto& [low, high] : ranges) {
-      const size_t width = static_cast<size_t>(high - low + 1);
-      if (pick < width) {
-        port = static_cast<uint16_t>(low + pick);
-        break;
-      }
-      pick -= width;
-    }
-    if (!handed_out.contains(port) && CanBind(port)) {
-      handed_out.insert(port);
-      return port;
+  std::uniform_int_distribution<int> pick(kLowestServerPort, 65535);
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    const int port = pick(random);
+    if (avoid_ephemeral && port >= ephemeral.first && port <= ephemeral.second) continue;
+    if (!handed_out.contains(static_cast<uint16_t>(port)) && CanBind(static_cast<uint16_t>(port))) {
+      handed_out.insert(static_cast<uint16_t>(port));
+      return static_cast<uint16_t>(port);
     }
   }
   throw std::runtime_error("FreeLoopbackPort: no free port outside the ephemeral range");
