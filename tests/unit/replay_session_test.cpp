@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fake_sql_connection.h"
 
 namespace ddb {
@@ -83,6 +85,28 @@ TEST_F(ReplaySessionTest, VariablesAProcedureSetAreClearedForTheNextStatement) {
   EXPECT_EQ(server_.Sql().back(), "SELECT VARIABLE_NAME FROM information_schema.USER_VARIABLES");
   ASSERT_TRUE(session.Execute(Statement({})).ok());
   EXPECT_NE(LastSet().find("@`set inside` = NULL"), std::string::npos) << LastSet();
+}
+
+TEST_F(ReplaySessionTest, ADroppedDefaultDatabaseIsUsedAgainOnceRecreated) {
+  // The master's sessions: one in shop; another, with no database, drops
+  // shop and makes it again; a third in shop creates a table. The applier
+  // replays all three in one session, which the DROP left without one.
+  ReplaySession session(*connection_);
+  LoggedStatement in_shop = Statement({});
+  in_shop.default_database = "shop";
+  ASSERT_TRUE(session.Execute(in_shop).ok());
+  EXPECT_EQ(server_.Sql().front(), "USE `shop`");
+  LoggedStatement drop = Statement({});
+  drop.sql = "DROP DATABASE shop";
+  ASSERT_TRUE(session.Execute(drop).ok());
+  LoggedStatement create = Statement({});
+  create.sql = "CREATE DATABASE shop";
+  ASSERT_TRUE(session.Execute(create).ok());
+  const size_t before = server_.Sql().size();
+  ASSERT_TRUE(session.Execute(in_shop).ok());
+  const std::vector<std::string> sent = server_.Sql();
+  EXPECT_NE(std::find(sent.begin() + static_cast<std::ptrdiff_t>(before), sent.end(), "USE `shop`"),
+            sent.end());
 }
 
 TEST(ReplicatedVariableLiteralTest, NumbersBareStringsQuotedAndAsOfDefaultAKeyword) {

@@ -207,10 +207,13 @@ Status ReplaySession::Execute(const LoggedStatement& statement, QueryResult* res
   // So may a program's body SET user variables; those found here are
   // cleared before the next statement that does not carry them. (Should
   // the question fail, the statement's own outcome is what counts.)
-  if (std::any_of(std::begin(kProgramVerbs), std::end(kProgramVerbs),
-                  [&](std::string_view verb) { return IsKeyword(first, verb); })) {
-    static_cast<void>(variables_.Learn(connection_));
-  }
+  const bool program = std::any_of(std::begin(kProgramVerbs), std::end(kProgramVerbs),
+                                   [&](std::string_view verb) { return IsKeyword(first, verb); });
+  if (program) static_cast<void>(variables_.Learn(connection_));
+  // DROP DATABASE of the session's database leaves it without one (so may
+  // a block's body): the next statement that names it must USE it again,
+  // or it would run with none (MariaDB: "No database selected").
+  if (program || IsKeyword(first, "DROP")) database_.clear();
   return s;
 }
 
