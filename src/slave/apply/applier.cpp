@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "applied_records.h"
+#include "full_text_reads.h"
 
 namespace ddb {
 namespace {
@@ -216,6 +217,8 @@ size_t Applier::RunLength(std::span<const LogRecord> records) const {
   size_t length = 0;
   while (length < records.size() && length < limit) {
     if (records[length].kind == RecordKind::kDdl) return length == 0 ? 1 : length;
+    // It must see the rows the records before it wrote (full_text_reads.h).
+    if (length > 0 && SearchesFullTextIndex(records[length])) return length;
     ++length;
   }
   return length;
