@@ -259,6 +259,12 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
       {"skip locked",
        {"INSERT INTO t (v, n) SELECT v, n FROM t WHERE id = 1 FOR UPDATE SKIP LOCKED"},
        "SKIP LOCKED"},
+      {"full-text search in a write",
+       {"CREATE TABLE fts (id INT PRIMARY KEY, body TEXT, FULLTEXT (body))",
+        "INSERT INTO fts VALUES (1, 'hello world'), (2, 'goodbye')",
+        "SELECT id FROM fts WHERE MATCH (body) AGAINST ('hello')",
+        "DELETE FROM fts WHERE MATCH (body) AGAINST ('hello')"},
+       "full-text index"},
       {"bare rand default", {"CREATE TABLE dr (id INT PRIMARY KEY, r DOUBLE DEFAULT RAND())"}, "RAND"},
       {"mysql schema", {"DELETE FROM mysql.proxies_priv WHERE 1 = 0"}, "mysql schema"},
       // each server's own tables and the invoking account read into data

@@ -27,6 +27,21 @@ TEST(ReplaySafetyTest, RandomAndServerLocalBuiltinsAreUnsafe) {
   }
 }
 
+TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition) {
+  for (const char* sql : {"DELETE FROM posts WHERE MATCH (body) AGAINST ('spam')",
+                          "update t set n = 1 where match(a, b) against ('x' IN BOOLEAN MODE)",
+                          "INSERT INTO hits SELECT id FROM posts WHERE MATCH(body) AGAINST ('x')",
+                          "CREATE TABLE hits AS SELECT id FROM posts WHERE MATCH(body) AGAINST ('x')"}) {
+    EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("full-text index"), std::string::npos) << sql;
+  }
+  for (const char* sql : {"SELECT id FROM posts WHERE MATCH (body) AGAINST ('x')",
+                          "CREATE VIEW v AS SELECT id FROM posts WHERE MATCH (body) AGAINST ('x')",
+                          "UPDATE t SET v = 'match (x)' WHERE id = 1",
+                          "CREATE TABLE posts (id INT PRIMARY KEY, body TEXT, FULLTEXT (body))"}) {
+    EXPECT_EQ(InspectForReplay(sql).unsafe_reason, "") << sql;
+  }
+}
+
 TEST(ReplaySafetyTest, TheInvokingAccountIsUnsafeInDataButNotWhereItNamesAnAccount) {
   for (const char* sql : {"INSERT INTO t VALUES (CURRENT_USER())", "INSERT INTO t VALUES (CURRENT_USER)",
                           "UPDATE t SET who = current_role()", "CALL p(CURRENT_USER)",

@@ -78,6 +78,28 @@ bool IsCall(const std::vector<Token>& tokens, size_t i) {
          tokens[i + 1].offset == tokens[i].end();
 }
 
+// InnoDB's full-text index holds what was committed when the search runs,
+// and the search locks nothing: a transaction that committed on the master
+// after it (its rows not found) but took an earlier place in the log is
+// replayed before it on a slave, whose search then finds them.
+constexpr const char* kFullTextSearchInWrite =
+    "MATCH ... AGAINST searches the full-text index as committed at that moment, without locking what it "
+    "does not find: a transaction committing on the master meanwhile comes before this write on a slave, "
+    "whose search then finds other rows; SELECT the keys WHERE MATCH ... first, then write those rows by "
+    "key";
+
+// Whether the statement writes rows of tables that replicate (not a
+// program's or view's definition, whose searches run when called).
+bool WritesRows(const std::vector<Token>& tokens, const std::string& verb) {
+  if (verb == "INSERT" || verb == "REPLACE" || verb == "UPDATE" || verb == "DELETE") return true;
+  if (verb != "CREATE") return false;
+  // CREATE [OR REPLACE] [TEMPORARY] TABLE ... SELECT
+  for (size_t i = 1; i < tokens.size() && i < 5; ++i) {
+    if (IsKeyword(tokens[i], "TABLE")) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string UserVariableKey(std::string_view written) {
@@ -138,6 +160,10 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
             "a "
             "slave replaying the statement does not see; lock the rows with a plain FOR UPDATE, or read them "
             "first and write their values";
+      }
+      if (upper == "MATCH" && i + 1 < tokens.size() && IsOperator(tokens[i + 1], "(") &&
+          WritesRows(tokens, verb) && traits.unsafe_reason.empty()) {
+        traits.unsafe_reason = kFullTextSearchInWrite;
       }
       // NEXT VALUE FOR s and PREVIOUS VALUE FOR s are NEXTVAL(s) and LASTVAL(s).
       if ((upper == "NEXT" || upper == "PREVIOUS") && i + 2 < tokens.size() &&
