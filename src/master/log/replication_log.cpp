@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include "ddb/mysql/replay_session.h"
@@ -141,7 +143,7 @@ Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedState
                               uint64_t* seq_out, bool* session_lost) {
   if (session_lost != nullptr) *session_lost = false;
   if (unsettled_ddl_.load() != 0) {
-    std::unique_lock<std::shared_mutex> exclusive(barrier_);
+    std::unique_lock<WriterPreferringMutex> exclusive(barrier_);
     if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
   }
   LogRecord record;
@@ -150,7 +152,7 @@ Status ReplicationLog::Commit(SqlConnection& connection, std::vector<LoggedState
   const std::vector<uint8_t> body = EncodeRecordBody(record);
   if (Status s = CheckRecordFits(connection, body.size()); !s.ok()) return s;
   if (Status s = writers_.Admit(connection.session_id()); !s.ok()) return s;
-  std::shared_lock<std::shared_mutex> window(barrier_);
+  std::shared_lock<WriterPreferringMutex> window(barrier_);
   if (fencing_ != nullptr) {
     if (Status s = fencing_->CheckWritable(); !s.ok()) return s;
   }
@@ -232,7 +234,7 @@ Status ReplicationLog::RunDdl(SqlConnection& connection, LoggedStatement stateme
     ~CountOnExit() { ++count; }
   } counted{ddl_count_};
   if (Status s = writers_.Admit(connection.session_id()); !s.ok()) return s;
-  std::unique_lock<std::shared_mutex> exclusive(barrier_);
+  std::unique_lock<WriterPreferringMutex> exclusive(barrier_);
   if (fencing_ != nullptr) {
     if (Status s = fencing_->CheckWritable(); !s.ok()) return s;
   }
@@ -313,7 +315,7 @@ Status ReplicationLog::RunQuiesced(const std::function<Status(uint64_t published
   const auto deadline = std::chrono::steady_clock::now() + patience;
   for (;;) {
     {
-      std::unique_lock<std::shared_mutex> exclusive(barrier_);
+      std::unique_lock<WriterPreferringMutex> exclusive(barrier_);
       if (Status s = SettleLeftoverDdlLocked(); !s.ok()) return s;
       // Under the exclusive barrier only a lost commit's number can still be
       // in flight: its session may yet commit, so no position is exact.

@@ -31,7 +31,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <shared_mutex>
 #include <vector>
 
 #include "commit_sequencer.h"
@@ -44,6 +43,7 @@
 #include "log_writers.h"
 #include "lost_commits.h"
 #include "recent_records.h"
+#include "writer_preferring_mutex.h"
 
 namespace spdlog {
 class logger;
@@ -134,7 +134,7 @@ class ReplicationLog {
   LostCommits lost_;
 
   // Shared: a DML commit window. Exclusive: a DDL's pending/execute/done.
-  std::shared_mutex barrier_;
+  WriterPreferringMutex barrier_;
   std::atomic<uint64_t> max_record_bytes_{0};  // 0: not read from the server yet
   DdlGate ddl_gate_;
   std::atomic<uint64_t> ddl_count_{0};
