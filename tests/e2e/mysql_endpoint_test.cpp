@@ -53,6 +53,31 @@ TEST_F(MySqlEndpointTest, MariadbClientWritesReachEverySlave) {
   }
 }
 
+TEST_F(MySqlEndpointTest, SessionsWithAndWithoutADefaultDatabaseReplayInTheirOwn) {
+  // A slave replays every session in one of its own: it must not run a
+  // write of a session without a database in the last one a record named,
+  // nor forget that a DROP DATABASE left it without one.
+  ProgramRun run = Endpoint(
+      "CREATE DATABASE shop;\nCREATE DATABASE keep;\n"
+      "CREATE TABLE keep.t (id INT PRIMARY KEY, db VARCHAR(64));\n"
+      "USE shop;\nINSERT INTO keep.t VALUES (1, DATABASE());\n");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  run = Endpoint(
+      "INSERT INTO keep.t VALUES (2, DATABASE()), (3, IFNULL(SCHEMA (), 'none'));\n"
+      "DROP DATABASE shop;\nCREATE DATABASE shop;\n");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  run = Endpoint("USE shop;\nCREATE TABLE t2 (id INT PRIMARY KEY);\nINSERT INTO t2 VALUES (1);\n");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+
+  ExpectSlavesEqual("keep", {"t"});
+  ExpectSlavesEqual("shop", {"t2"});
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(cluster_->slave_db(i).QueryValue("SELECT GROUP_CONCAT(id, '=', IFNULL(db, 'NULL') ORDER BY id) "
+                                               "FROM keep.t"),
+              "1=shop,2=NULL,3=none");
+  }
+}
+
 TEST_F(MySqlEndpointTest, MariadbAdminStatusAndPingAnswerAsFromMariaDb) {
   // COM_STATISTICS (monitors' mysql_stat(), the client's \s) answers with the master MySQL's line.
   const ProgramRun run = Run({"mariadb-admin", "--no-defaults", "--protocol=TCP", "-h", "127.0.0.1", "-P",

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "database_calls.h"
 #include "ddb/base/word_list.h"
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/replay_safety.h"
@@ -214,6 +215,7 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   if (!row_write) {
     if (Status s = TextToLog(sql, parsed.tokens, &logged_sql); !s.ok()) return Fail(s);
   }
+  if (database_.empty()) logged_sql = DatabaseCallsAsNull(logged_sql, lex_mode_);  // database_calls.h
   if (Status s = nontransactional_.Check(*connection_, parsed, database_, schema_changes(), current_user_,
                                          options_.refuse_unsafe);
       !s.ok()) {
