@@ -406,14 +406,20 @@ TEST_F(SqlSessionTest, TemporaryTablesStayOnTheMasterUnlogged) {
   ExpectOk("SELECT * FROM tmp");
   EXPECT_TRUE(WasSent("CREATE TEMPORARY TABLE tmp (id INT)"));
   EXPECT_TRUE(WasSent("INSERT INTO tmp SELECT id FROM t"));
-  const ExecutionResult refused = session_.Execute("INSERT INTO t SELECT id FROM tmp");
-  EXPECT_EQ(refused.status.code(), Status::Code::kRefused);
-  EXPECT_FALSE(WasSent("INSERT INTO t SELECT id FROM tmp"));
   EXPECT_TRUE(Logged().empty());
+  // Its rows into a table that replicates: the master reads them, and runs
+  // and logs them as values.
+  server_.Answer("SELECT id FROM tmp", FakeSqlServer::Rows({"id"}, {{"7"}, {"it's"}}));
+  ExpectOk("INSERT INTO t SELECT id FROM tmp");
+  EXPECT_FALSE(WasSent("INSERT INTO t SELECT id FROM tmp"));
+  const std::string as_values = "INSERT INTO t VALUES (_utf8mb4 X'37'), (_utf8mb4 X'69742773')";
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{as_values}}));
+  EXPECT_EQ(session_.Execute("INSERT INTO t SELECT id FROM tmp ON DUPLICATE KEY UPDATE id = 1").status.code(),
+            Status::Code::kRefused);
   ExpectOk("DROP TEMPORARY TABLE tmp");
   // Without the temporary table, `tmp` is a table like any other.
   ExpectOk("INSERT INTO tmp VALUES (1)");
-  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{"INSERT INTO tmp VALUES (1)"}}));
+  EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{as_values}, {"INSERT INTO tmp VALUES (1)"}}));
 }
 
 TEST_F(SqlSessionTest, ASlaveConsolesForwardedSessionMakesNoTemporaryTable) {

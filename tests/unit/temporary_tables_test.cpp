@@ -78,20 +78,29 @@ TEST_F(TemporaryTablesTest, WritesAndReadsOfOnlyThemStayOnTheMaster) {
 
 TEST_F(TemporaryTablesTest, ReadingOneIntoTablesThatReplicateIsRefusedNamingIt) {
   Run("CREATE TEMPORARY TABLE staging (id INT)");
-  for (const char* sql :
-       {"INSERT INTO orders SELECT * FROM staging", "UPDATE orders JOIN staging USING (id) SET n = 1",
-        "DELETE orders FROM orders JOIN staging USING (id)",
-        "UPDATE staging JOIN (orders) ON staging.id = orders.id SET orders.n = 1",
-        "CREATE TABLE copy AS SELECT * FROM staging", "CREATE TABLE copy LIKE staging",
-        "CREATE VIEW v AS SELECT * FROM staging", "DROP TABLE staging, orders",
-        "INSERT INTO other.staging VALUES (1)", "INSERT INTO STAGING VALUES (1)",
-        "LOAD DATA INFILE '/etc/passwd' INTO TABLE staging"}) {
+  for (const char* sql : {"INSERT INTO orders VALUES ((SELECT MAX(id) FROM staging))",
+                          "UPDATE orders JOIN staging USING (id) SET n = 1",
+                          "DELETE orders FROM orders JOIN staging USING (id)",
+                          "UPDATE staging JOIN (orders) ON staging.id = orders.id SET orders.n = 1",
+                          "CREATE TABLE copy AS SELECT * FROM staging", "CREATE TABLE copy LIKE staging",
+                          "CREATE VIEW v AS SELECT * FROM staging", "DROP TABLE staging, orders",
+                          "INSERT INTO other.staging VALUES (1)", "INSERT INTO STAGING VALUES (1)",
+                          "LOAD DATA INFILE '/etc/passwd' INTO TABLE staging"}) {
     const TemporaryTables::Decision decision = Classify(sql);
     EXPECT_EQ(decision.use, Use::kRefused) << sql;
     EXPECT_NE(decision.refusal.find("`staging`"), std::string::npos) << sql << ": " << decision.refusal;
   }
   // Another default database: `staging` there is another table.
   EXPECT_EQ(Classify("INSERT INTO staging VALUES (1)", "other").use, Use::kRefused);
+  // Rows a query reads from it into tables that replicate: the master runs
+  // the query and logs the rows as values.
+  for (const char* sql :
+       {"INSERT INTO orders SELECT * FROM staging", "REPLACE INTO orders (id) SELECT id FROM staging",
+        "INSERT IGNORE INTO orders (SELECT id FROM staging) RETURNING id"}) {
+    EXPECT_EQ(Classify(sql).use, Use::kMaterialize) << sql;
+  }
+  EXPECT_EQ(Classify("INSERT INTO orders SELECT id FROM staging ON DUPLICATE KEY UPDATE n = 1").use,
+            Use::kRefused);
 }
 
 TEST_F(TemporaryTablesTest, ItsDdlRunsOnTheMasterAfterTheImplicitCommit) {

@@ -111,7 +111,10 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   // What a statement does to temporary tables alone stays on the master:
   // no replay, so nothing to refuse for a replay's sake.
   const bool on_temporary_tables = temporary.use == TemporaryTables::Use::kLocal;
-  if (!on_temporary_tables) {
+  // A statement reading temporary rows into tables that replicate is
+  // checked once its rows are values (RunWithTemporaryRows).
+  const bool materialize = temporary.use == TemporaryTables::Use::kMaterialize;
+  if (!on_temporary_tables && !materialize) {
     if (std::string refusal = RefusalFor(parsed); !refusal.empty())
       return Fail(Status::Refused(std::move(refusal)));
     if (std::string refusal = RefuseServerLocalTables(parsed, database_); !refusal.empty())
@@ -128,6 +131,7 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
   }
   may_hold_user_variables_ = may_hold_user_variables_ || MaySetUserVariables(parsed);
   if (on_temporary_tables) return RunOnTemporaryTables(sql, parsed, temporary);
+  if (materialize) return RunWithTemporaryRows(sql, parsed, temporary);
   if (temporary.use == TemporaryTables::Use::kCheckPrograms) {
     if (Status s =
             CheckProgramsAvoidTemporaryTables(*connection_, parsed.tokens, database_, temporary_tables_);
@@ -246,9 +250,12 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   // ON DUPLICATE KEY UPDATE needs to know exactly whether a row got a
   // generated id (see SettleDuplicateKeyInsertId): it reads the session's
   // LAST_INSERT_ID() first.
-  // So does a LOAD DATA, whose OK packet carries no id at all.
+  // So does a LOAD DATA, whose OK packet carries no id at all, and an
+  // INSERT ... RETURNING, which answers with rows instead of that packet.
+  const bool returns_rows = std::any_of(parsed.tokens.begin(), parsed.tokens.end(),
+                                        [](const Token& token) { return IsKeyword(token, "RETURNING"); });
   std::optional<InsertIdProbe> probe;
-  if (may_generate && (traits.updates_on_duplicate_key || local_file)) {
+  if (may_generate && (traits.updates_on_duplicate_key || local_file || returns_rows)) {
     probe.emplace();
     probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
     if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);

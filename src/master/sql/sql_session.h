@@ -187,6 +187,11 @@ class SqlSession {
   // master: run there alone, never logged (sql_session_temporary.cpp).
   ExecutionResult RunOnTemporaryTables(const std::string& sql, const ParsedStatement& parsed,
                                        const TemporaryTables::Decision& decision);
+  // INSERT or REPLACE ... SELECT from temporary tables into tables that
+  // replicate: the master runs the SELECT and the statement goes on as
+  // INSERT ... VALUES with its rows (insert_select.h).
+  ExecutionResult RunWithTemporaryRows(const std::string& sql, const ParsedStatement& parsed,
+                                       const TemporaryTables::Decision& decision);
   // Whether `schema`.`table` is a temporary table of this session's server
   // session (false also when it cannot tell).
   bool IsTemporaryOnServer(const std::string& schema, const std::string& table);

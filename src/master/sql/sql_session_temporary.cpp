@@ -1,8 +1,11 @@
 // SqlSession: statements on the session's temporary tables, which stay on
 // the master and are never logged (temporary_tables.h).
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 
+#include "insert_select.h"
 #include "sql_session.h"
 
 namespace ddb {
@@ -56,6 +59,32 @@ ExecutionResult SqlSession::RunOnTemporaryTables(const std::string& sql, const P
   ExecutionResult outcome;
   outcome.result = std::move(result);
   return outcome;
+}
+
+ExecutionResult SqlSession::RunWithTemporaryRows(const std::string& sql, const ParsedStatement& parsed,
+                                                 const TemporaryTables::Decision& decision) {
+  InsertSelect parts;
+  if (!SplitInsertSelect(sql, parsed.tokens, &parts)) return Fail(Status::Refused(decision.refusal));
+  // The rows' text comes in the results' character set; the values say so.
+  const std::string charset = results_charset_.size() > 2 && results_charset_.front() == '\''
+                                  ? results_charset_.substr(1, results_charset_.size() - 2)
+                                  : "";
+  if (charset.empty() || charset == "binary" ||
+      !std::all_of(charset.begin(), charset.end(), [](char c) { return std::isalnum(c) || c == '_'; })) {
+    return Fail(Status::Refused(decision.refusal + "; with character_set_results = " + results_charset_ +
+                                " ddb cannot write them as values either"));
+  }
+  // In the user's transaction, when one is open, as the INSERT would have.
+  if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
+  QueryResult rows;
+  if (Status s = connection_->Execute(parts.query, &rows); !s.ok()) return Fail(s);
+  if (rows.rows.empty()) {
+    ExecutionResult outcome;
+    outcome.result.server_info = "Records: 0  Duplicates: 0  Warnings: 0";
+    return outcome;
+  }
+  // Logged like any INSERT ... VALUES, and checked as one.
+  return Dispatch(InsertWithValues(parts, rows, charset));
 }
 
 bool SqlSession::IsTemporaryOnServer(const std::string& schema, const std::string& table) {

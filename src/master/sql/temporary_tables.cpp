@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ddb/mysql/mysql_connection.h"
+#include "insert_select.h"
 #include "local_infile.h"
 #include "statement_policy.h"
 #include "table_names.h"
@@ -139,6 +140,12 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
         return local;
       }
       refused.refusal += " (read its rows first and write them as values)";
+      size_t query_start = 0;
+      size_t query_end = 0;
+      if (!written.empty() && std::none_of(written.begin(), written.end(), held) &&
+          FindInsertQuery(t, &query_start, &query_end)) {
+        refused.use = Use::kMaterialize;
+      }
       return refused;
     }
     case StatementKind::kDdl: {

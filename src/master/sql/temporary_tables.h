@@ -41,13 +41,17 @@ class TemporaryTables {
     // while the session holds temporary tables: as usual once their bodies
     // are found to read none (temporary_reach.h).
     kCheckPrograms,
+    // INSERT or REPLACE into tables that replicate from a query that reads
+    // temporary ones: the master runs the query and logs the rows as values
+    // (insert_select.h); kRefused with `refusal` when it has no such form.
+    kMaterialize,
   };
   struct Decision {
     Use use = Use::kNone;
     // kLocal: MariaDB commits the open transaction first (ALTER TABLE,
     // TRUNCATE, DROP TABLE without TEMPORARY...), as for any DDL.
     bool commits_implicitly = false;
-    std::string refusal;  // kRefused: why, and what to do instead
+    std::string refusal;  // kRefused (and kMaterialize, should that fail): why, and what to do instead
   };
 
   // What `statement`, run with `database` as the session's default, does
