@@ -83,8 +83,19 @@ ExecutionResult SqlSession::RunWithTemporaryRows(const std::string& sql, const P
     outcome.result.server_info = "Records: 0  Duplicates: 0  Warnings: 0";
     return outcome;
   }
+  std::string as_values = InsertWithValues(parts, rows, charset);
+  // A statement the log could not carry would be refused at COMMIT, after
+  // it ran; one past max_allowed_packet would cost the session.
+  uint64_t limit = 0;
+  if (Status s = log_->MaxRecordBytes(*connection_, &limit); !s.ok()) return Fail(s);
+  if (as_values.size() > limit) {
+    return Fail(Status::Refused("the " + std::to_string(rows.rows.size()) + " rows the query gave take " +
+                                std::to_string(as_values.size()) + " bytes as values, over the " +
+                                std::to_string(limit) +
+                                " a log record can carry: copy them in smaller parts (LIMIT, a key range)"));
+  }
   // Logged like any INSERT ... VALUES, and checked as one.
-  return Dispatch(InsertWithValues(parts, rows, charset));
+  return Dispatch(as_values);
 }
 
 bool SqlSession::IsTemporaryOnServer(const std::string& schema, const std::string& table) {
