@@ -422,6 +422,21 @@ TEST_F(SqlSessionTest, TemporaryTablesStayOnTheMasterUnlogged) {
   EXPECT_EQ(Logged(), (std::vector<std::vector<std::string>>{{as_values}, {"INSERT INTO tmp VALUES (1)"}}));
 }
 
+TEST_F(SqlSessionTest, TemporaryRowsTooLargeForALogRecordAreRefusedBeforeTheyRun) {
+  // 256 KiB packets: a record of at most 128 KiB less the envelope.
+  server_.Answer("SELECT @@global.max_allowed_packet", FakeSqlServer::Value("262144"));
+  ExpectOk("CREATE TEMPORARY TABLE tmp (v VARCHAR(40))");
+  std::vector<std::vector<std::optional<std::string>>> rows(4000, {std::string(30, 'x')});
+  QueryResult staged = FakeSqlServer::Rows({"v"}, {});
+  staged.rows = rows;
+  server_.Answer("SELECT v FROM tmp", staged);
+  const ExecutionResult result = session_.Execute("INSERT INTO t SELECT v FROM tmp");
+  EXPECT_EQ(result.status.code(), Status::Code::kRefused) << result.status.ToString();
+  EXPECT_NE(result.status.message().find("4000 rows"), std::string::npos) << result.status.message();
+  EXPECT_TRUE(SentFrom("INSERT INTO t").empty());
+  EXPECT_TRUE(Logged().empty());
+}
+
 TEST_F(SqlSessionTest, ASlaveConsolesForwardedSessionMakesNoTemporaryTable) {
   SessionOptions forwarded;
   forwarded.temporary_tables = false;
