@@ -26,6 +26,12 @@ TEST(RowCountLiteralTest, InsideAnExpressionOrAWriteItIsTheNumberAlone) {
   EXPECT_EQ(Rewritten("SELECT IF(ROW_COUNT() = 0, 'none', 'some')"), "SELECT IF(2 = 0, 'none', 'some')");
 }
 
+TEST(RowCountLiteralTest, FoundRowsIsWrittenTheSameWay) {
+  EXPECT_EQ(WithFoundRows("SELECT FOUND_ROWS()", LexMode(), 7), "SELECT 7 AS `FOUND_ROWS()`");
+  EXPECT_EQ(WithFoundRows("SELECT found_rows() AS n, ROW_COUNT()", LexMode(), 0),
+            "SELECT 0 AS n, ROW_COUNT()");
+}
+
 TEST(RowCountLiteralTest, TextThatIsNoCallStaysAsItIs) {
   for (const std::string sql :
        {"SELECT 'ROW_COUNT()'", "SELECT row_count FROM t", "SELECT db.ROW_COUNT()", "SELECT `ROW_COUNT`()",

@@ -74,6 +74,20 @@ TEST_F(SqlSessionRoutingTest, AReadOutsideATransactionIsAnsweredByASlaveAndNever
   EXPECT_EQ(server_.Count("SELECT a FROM t"), 0u);
 }
 
+TEST_F(SqlSessionRoutingTest, FoundRowsAndRowCountAfterASlavesReadAreThoseOfTheRead) {
+  // The master's session never ran the read: its own FOUND_ROWS() and
+  // ROW_COUNT() would describe an earlier statement.
+  auto session = Session();
+  ASSERT_EQ(session->Execute("SELECT a FROM t").answered_by, "s1");
+  ASSERT_TRUE(session->Execute("SELECT FOUND_ROWS(), ROW_COUNT()").status.ok());
+  // Numbers now, which any node answers alike.
+  EXPECT_EQ(asked_.back(), "SELECT 1 AS `FOUND_ROWS()`, -1 AS `ROW_COUNT()`");
+  // For the next statement only: after one the master ran, its own count.
+  ASSERT_TRUE(session->Execute("SELECT @@version").status.ok());
+  ASSERT_TRUE(session->Execute("SELECT FOUND_ROWS()").status.ok());
+  EXPECT_EQ(server_.Count("SELECT FOUND_ROWS()"), 1u);
+}
+
 TEST_F(SqlSessionRoutingTest, ReadsInATransactionOrWithAutocommitOffStayOnTheMaster) {
   auto session = Session();
   ASSERT_TRUE(session->Execute("BEGIN").status.ok());

@@ -18,15 +18,15 @@ bool IsSelectItem(const std::vector<Token>& tokens, size_t first, size_t last) {
          IsKeyword(tokens[next], "FOR");
 }
 
-}  // namespace
-
-std::string WithRowCount(std::string_view sql, const LexMode& mode, int64_t count) {
+// `sql` with each unqualified `function`() call written as `count`.
+std::string WithCallAsNumber(std::string_view sql, const LexMode& mode, std::string_view function,
+                             int64_t count) {
   const std::vector<Token> tokens = Tokenize(sql, false, mode);
   std::string out;
   size_t copied = 0;
   for (size_t i = 0; i + 2 < tokens.size(); ++i) {
     const bool qualified = i > 0 && IsOperator(tokens[i - 1], ".");
-    if (!IsKeyword(tokens[i], "ROW_COUNT") || !IsOperator(tokens[i + 1], "(") ||
+    if (!IsKeyword(tokens[i], function) || !IsOperator(tokens[i + 1], "(") ||
         !IsOperator(tokens[i + 2], ")") || qualified) {
       continue;
     }
@@ -45,6 +45,16 @@ std::string WithRowCount(std::string_view sql, const LexMode& mode, int64_t coun
   if (copied == 0) return std::string(sql);
   out.append(sql.substr(copied));
   return out;
+}
+
+}  // namespace
+
+std::string WithRowCount(std::string_view sql, const LexMode& mode, int64_t count) {
+  return WithCallAsNumber(sql, mode, "ROW_COUNT", count);
+}
+
+std::string WithFoundRows(std::string_view sql, const LexMode& mode, int64_t count) {
+  return WithCallAsNumber(sql, mode, "FOUND_ROWS", count);
 }
 
 }  // namespace ddb

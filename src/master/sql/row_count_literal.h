@@ -19,4 +19,9 @@ namespace ddb {
 // when it calls none. A qualified db.ROW_COUNT() is a stored function: kept.
 std::string WithRowCount(std::string_view sql, const LexMode& mode, int64_t count);
 
+// The same for FOUND_ROWS(). After a read a slave answered, the master's
+// session never ran it: its FOUND_ROWS() would count an earlier statement's
+// rows, where MariaDB gives the rows of the read (its ROW_COUNT(), -1).
+std::string WithFoundRows(std::string_view sql, const LexMode& mode, int64_t count);
+
 }  // namespace ddb

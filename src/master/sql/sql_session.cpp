@@ -63,8 +63,11 @@ ExecutionResult SqlSession::Execute(const std::string& sql, const std::string& p
   executing_prepared_ = prepared_text;
   // Kept for this statement only; a write sets it again.
   const std::optional<int64_t> row_count = std::exchange(last_row_count_, std::nullopt);
-  const bool counts_rows = row_count && MayContainKeyword(sql, "ROW_COUNT");
-  ExecutionResult outcome = Dispatch(counts_rows ? WithRowCount(sql, lex_mode_, *row_count) : sql);
+  const std::optional<int64_t> found_rows = std::exchange(last_found_rows_, std::nullopt);
+  std::string text =
+      row_count && MayContainKeyword(sql, "ROW_COUNT") ? WithRowCount(sql, lex_mode_, *row_count) : sql;
+  if (found_rows && MayContainKeyword(text, "FOUND_ROWS")) text = WithFoundRows(text, lex_mode_, *found_rows);
+  ExecutionResult outcome = Dispatch(text);
   executing_prepared_.clear();
   // Any statement may commit (COMMIT, DML in autocommit, DDL, an implicit
   // commit before BEGIN or SET autocommit=1): wait whenever one did.
@@ -167,6 +170,9 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
         ExecutionResult outcome;
         if (router_->TryRead(request, last_write_seq_, &outcome.result, &outcome.answered_by)) {
           ForgetWarnings();
+          // What this session's server would say of the read (row_count_literal.h).
+          last_row_count_ = -1;
+          last_found_rows_ = static_cast<int64_t>(outcome.result.rows.size());
           return outcome;
         }
         outcome = RunRead(sql);

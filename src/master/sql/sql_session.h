@@ -339,6 +339,9 @@ class SqlSession {
   // The affected rows of the user's last statement when it was a write,
   // for a ROW_COUNT() in the next one (row_count_literal.h).
   std::optional<int64_t> last_row_count_;
+  // The rows of the user's last statement when a slave answered it, for a
+  // FOUND_ROWS() in the next one.
+  std::optional<int64_t> last_found_rows_;
   // What SHOW WARNINGS answers after the statement that set it; empty: ask
   // the session's server.
   std::optional<QueryResult> saved_warnings_;
