@@ -70,7 +70,8 @@ ExecutionResult SqlSession::RunWithTemporaryRows(const std::string& sql, const P
                                   ? results_charset_.substr(1, results_charset_.size() - 2)
                                   : "";
   if (charset.empty() || charset == "binary" ||
-      !std::all_of(charset.begin(), charset.end(), [](char c) { return std::isalnum(c) || c == '_'; })) {
+      !std::all_of(charset.begin(), charset.end(),
+                   [](unsigned char c) { return std::isalnum(c) != 0 || c == '_'; })) {
     return Fail(Status::Refused(decision.refusal + "; with character_set_results = " + results_charset_ +
                                 " ddb cannot write them as values either"));
   }
