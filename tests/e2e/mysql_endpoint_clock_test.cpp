@@ -85,11 +85,19 @@ cur.execute("UPDATE t SET v = 0 WHERE id < 3")
 cur.execute("SELECT ROW_COUNT()")
 assert cur.fetchone()[0] == 2, "in a transaction"
 cur.execute("COMMIT")
-# After a read there is no write's count to write down: refused as unsafe.
+# After a read (a slave may answer it) it is -1, as MariaDB says after a
+# result set, and a write stores that number.
 cur.execute("SELECT 1")
+cur.execute("INSERT INTO log (n) VALUES (ROW_COUNT())")
+cur.execute("SELECT v FROM t WHERE id = 1")
+cur.execute("SELECT ROW_COUNT()")
+assert cur.fetchone()[0] == -1, "after a read"
+# After a statement that is neither, there is no count to write down:
+# refused as unsafe.
+cur.execute("SET @x = 1")
 try:
     cur.execute("INSERT INTO log (n) VALUES (ROW_COUNT())")
-    raise SystemExit("ROW_COUNT() after a read was not refused")
+    raise SystemExit("ROW_COUNT() after a SET was not refused")
 except pymysql.err.MySQLError as e:
     assert "ROW_COUNT" in str(e), e
 print("row count: all good")
@@ -106,7 +114,7 @@ TEST_F(MySqlEndpointTest, RowCountIsTheUsersLastWritesCountAndReplaysAsThatNumbe
   ASSERT_EQ(run.exit_code, 0) << run.output << "\n" << cluster_->MasterLog();
   EXPECT_NE(run.output.find("row count: all good"), std::string::npos) << run.output;
   ExpectSlavesEqual("rc", {"t", "log"});
-  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT GROUP_CONCAT(n) FROM rc.log"), "1");
+  EXPECT_EQ(cluster_->slave_db(1).QueryValue("SELECT GROUP_CONCAT(n ORDER BY id) FROM rc.log"), "1,-1");
 }
 
 }  // namespace

@@ -213,6 +213,9 @@ ExecutionResult SqlSession::RunRead(const std::string& sql) {
   if (Status s = PrepareServerSession(/*unpin_timestamp=*/true); !s.ok()) return Fail(s);
   QueryResult result;
   if (Status s = connection_->Execute(sql, &result); !s.ok()) return Fail(s);
+  // MariaDB's ROW_COUNT() after a result set (row_count_literal.h); a
+  // SELECT ... INTO counts rows, and stays the server's to say.
+  if (result.has_result_set) last_row_count_ = -1;
   return Ok(std::move(result));
 }
 
