@@ -1,24 +1,12 @@
 #include "database_calls.h"
 
-#include <algorithm>
-#include <cctype>
-#include <string_view>
 #include <vector>
 
 namespace ddb {
-namespace {
-
-bool Mentions(std::string_view sql, std::string_view lower_word) {
-  return std::search(sql.begin(), sql.end(), lower_word.begin(), lower_word.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         }) != sql.end();
-}
-
-}  // namespace
 
 std::string DatabaseCallsAsNull(const std::string& sql, LexMode mode) {
   // Most writes never spell either word: no lexing for them.
-  if (!Mentions(sql, "database") && !Mentions(sql, "schema")) return sql;
+  if (!MayContainKeyword(sql, "DATABASE") && !MayContainKeyword(sql, "SCHEMA")) return sql;
   const std::vector<Token> tokens = Tokenize(sql, false, mode);
   std::string out;
   size_t copied = 0;

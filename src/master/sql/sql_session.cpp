@@ -261,8 +261,9 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
   // LAST_INSERT_ID() first.
   // So does a LOAD DATA, whose OK packet carries no id at all, and an
   // INSERT ... RETURNING, which answers with rows instead of that packet.
-  const bool returns_rows = std::any_of(parsed.tokens.begin(), parsed.tokens.end(),
-                                        [](const Token& token) { return IsKeyword(token, "RETURNING"); });
+  const bool returns_rows =
+      may_generate && std::any_of(parsed.tokens.begin(), parsed.tokens.end(),
+                                  [](const Token& token) { return IsKeyword(token, "RETURNING"); });
   std::optional<InsertIdProbe> probe;
   if (may_generate && (traits.updates_on_duplicate_key || local_file || returns_rows)) {
     probe.emplace();
