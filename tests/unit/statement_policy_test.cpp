@@ -133,6 +133,17 @@ TEST(StatementPolicyTest, StoredFunctionCallsAreToldFromBuiltIns) {
   EXPECT_FALSE(CallsStoredFunction("SELECT 'f(1)', \"g(2)\""));
 }
 
+TEST(StatementPolicyTest, ATablesColumnListIsNoCall) {
+  EXPECT_FALSE(CallsStoredFunction("INSERT t (a) VALUES (1)"));
+  EXPECT_FALSE(CallsStoredFunction("INSERT IGNORE t (a) VALUES (1)"));
+  EXPECT_FALSE(CallsStoredFunction("REPLACE LOW_PRIORITY t (a) SELECT a FROM u"));
+  EXPECT_FALSE(CallsStoredFunction("INSERT INTO shop.t (a) VALUES (1)"));
+  EXPECT_FALSE(CallsStoredFunction("INSERT INTO `shop`.`t` (a) VALUES (1)"));
+  EXPECT_FALSE(CallsStoredFunction("CREATE TABLE IF NOT EXISTS t (a INT)"));
+  EXPECT_TRUE(CallsStoredFunction("INSERT INTO shop.t (a) VALUES (shop.f(1))"));
+  EXPECT_TRUE(CallsStoredFunction("INSERT t (a) SELECT f(a) FROM u"));
+}
+
 TEST(StatementPolicyModeTest, QuotesAreReadAsTheSessionsSqlModeSays) {
   const std::string ansi = "DELETE FROM \"t\" WHERE v = @@port";
   EXPECT_NE(RefusalFor(ParseStatement(ansi, LexModeFor("ANSI_QUOTES"))), "");

@@ -91,6 +91,13 @@ constexpr std::string_view kWordsBeforeParentheses[] = {
     "FUNCTION",  "TRIGGER",   "VIEW",          "EVENT",      "INSERT",     "REPLACE", "UPDATE",  "DELETE",
     "SAVEPOINT", "HANDLER",   "SQL",           "SECURITY",   "DEFINER",    "INTERVAL"};
 
+// Words after which a name followed by '(' is a table's (or an alias's)
+// column list, not a call: INSERT's target with or without INTO and its
+// modifiers, CREATE TABLE [IF NOT EXISTS] t (...), FROM/JOIN x (a).
+constexpr std::string_view kWordsBeforeColumnLists[] = {"TABLE",        "INTO",    "FROM",          "JOIN",
+                                                        "AS",           "INSERT",  "REPLACE",       "IGNORE",
+                                                        "LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "EXISTS"};
+
 constexpr std::string_view kNonTransactionalEngines[] = {"MYISAM",  "MEMORY",     "HEAP",  "ARIA",     "CSV",
                                                          "ARCHIVE", "MRG_MYISAM", "MERGE", "BLACKHOLE"};
 
@@ -323,6 +330,13 @@ std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens)
     // `f`(...) and db.f(...) always name a stored function (but for the
     // schemas that hold the built-ins); a stored function, unlike a
     // built-in, may have spaces before its '('.
+    // A table or alias followed by a column list or a derived table's
+    // columns, `db`.`t` too: INSERT [INTO] t (a, b), FROM x (a).
+    const size_t before = qualified ? i - 2 : i;
+    if (before > 0 && Contains(kWordsBeforeColumnLists, AsciiUpper(TokenValue(tokens[before - 1]))) &&
+        tokens[before - 1].kind == TokenKind::kWord) {
+      continue;
+    }
     if (tokens[i].kind == TokenKind::kQuotedIdentifier) {
       called.push_back(std::move(name));
       continue;
@@ -333,11 +347,6 @@ std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens)
     }
     const std::string upper = AsciiUpper(tokens[i].text);
     if (Contains(kWordsBeforeParentheses, upper) || IsBuiltinFunction(upper)) continue;
-    if (i > 0 && (IsKeyword(tokens[i - 1], "TABLE") || IsKeyword(tokens[i - 1], "INTO") ||
-                  IsKeyword(tokens[i - 1], "FROM") || IsKeyword(tokens[i - 1], "JOIN") ||
-                  IsKeyword(tokens[i - 1], "AS"))) {
-      continue;  // a table or alias followed by a column list or a derived table's columns
-    }
     called.push_back(std::move(name));
   }
   return called;
