@@ -20,6 +20,8 @@ bool MaySetUserVariables(const ParsedStatement& statement) {
     // '@' directly followed by a name ('@@' lexes as one operator).
     if (IsOperator(tokens[i], "@") && tokens[i + 1].offset == tokens[i].end()) return true;
   }
+  // A definition runs only its query (CREATE TABLE … SELECT f()).
+  if (statement.info.kind == StatementKind::kDdl) return CallsStoredFunction(QueryOfDefinition(tokens));
   return CallsStoredFunction(tokens);
 }
 

@@ -354,6 +354,13 @@ std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens)
 
 bool CallsStoredFunction(const std::vector<Token>& tokens) { return !StoredFunctionsCalled(tokens).empty(); }
 
+std::vector<Token> QueryOfDefinition(const std::vector<Token>& tokens) {
+  const auto query = std::find_if(tokens.begin(), tokens.end(), [](const Token& token) {
+    return IsKeyword(token, "SELECT") || IsKeyword(token, "WITH") || IsKeyword(token, "VALUES");
+  });
+  return std::vector<Token>(query, tokens.end());
+}
+
 std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens) {
   std::vector<RoutineName> called;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {

@@ -24,6 +24,11 @@ std::string RefusalFor(const ParsedStatement& statement);
 bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
 bool CallsStoredFunction(const std::vector<Token>& tokens);
 
+// The query of CREATE … [AS] [(]SELECT …: its tokens from the first SELECT,
+// WITH or VALUES; empty without one. The rest of a definition calls
+// nothing, though a column's type may look like a call (VARCHAR(10)).
+std::vector<Token> QueryOfDefinition(const std::vector<Token>& tokens);
+
 // A stored routine as a statement names it; `schema` empty when unqualified.
 struct RoutineName {
   std::string schema;

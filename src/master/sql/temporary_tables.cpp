@@ -56,15 +56,6 @@ std::optional<TableName> ChangedTable(const StatementInfo& info, const Tokens& t
   return name;
 }
 
-// The query of CREATE ... [AS] [(]SELECT ...[)] (its column definitions
-// name no function a statement could call); empty without one.
-Tokens QueryOf(const Tokens& t) {
-  const auto query = std::find_if(t.begin(), t.end(), [](const Token& token) {
-    return IsKeyword(token, "SELECT") || IsKeyword(token, "WITH") || IsKeyword(token, "VALUES");
-  });
-  return Tokens(query, t.end());
-}
-
 // An UPDATE whose table references hold parentheses: UPDATE tmp JOIN (t)
 // ... SET t.x = 1 may change a table WrittenTables does not list.
 bool UpdatesParenthesizedJoin(const StatementInfo& info, const Tokens& t) {
@@ -102,7 +93,7 @@ TemporaryTables::Decision TemporaryTables::Classify(const ParsedStatement& state
   Decision local{.use = Use::kLocal};
   Decision refused{.use = Use::kRefused};
   if (temporary_statement) {
-    if (!CallsStoredFunction(QueryOf(t))) return local;
+    if (!CallsStoredFunction(QueryOfDefinition(t))) return local;
     refused.refusal =
         "a statement on a temporary table that calls a stored function: ddb runs statements on temporary "
         "tables on the master alone, unlogged, and the function may write tables that replicate";
