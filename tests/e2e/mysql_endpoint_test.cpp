@@ -100,11 +100,11 @@ TEST_F(MySqlEndpointTest, MariadbDumpReadsThroughTheEndpointAndItsFileLoadsBack)
           "CREATE VIEW shop.v AS SELECT name FROM shop.items;\n")
           .exit_code,
       0);
-  auto dump = [&](const std::string& flags) {
+  auto dump = [&](const std::string& flags, const std::string& what = "shop") {
     return Run({"/bin/sh", "-c",
                 "exec mariadb-dump --no-defaults --protocol=TCP -h 127.0.0.1 -P " +
                     std::to_string(cluster_->client_port()) + " -u " + kClientUser + " -p" + kClientPassword +
-                    " " + flags + " shop"});
+                    " " + flags + " " + what});
   };
   // By default it holds LOCK TABLES ... READ while it reads; with
   // --single-transaction it sends an UNLOCK TABLES that releases nothing.
@@ -120,6 +120,10 @@ TEST_F(MySqlEndpointTest, MariadbDumpReadsThroughTheEndpointAndItsFileLoadsBack)
   // A file with LOCK TABLES ... WRITE is refused, pointing at the option.
   load = Mariadb(cluster_->client_port(), kClientUser, kClientPassword, locked.output, "--force shop2");
   EXPECT_NE(load.output.find("--skip-add-locks"), std::string::npos) << load.output;
+  // --all-databases selects each database it lists, ddb_meta too.
+  const ProgramRun everything = dump("--single-transaction", "--all-databases");
+  ASSERT_EQ(everything.exit_code, 0) << everything.output.substr(0, 2000);
+  EXPECT_NE(everything.output.find("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop2`"), std::string::npos);
   // A version-gated comment the server skips hides nothing from ddb.
   EXPECT_EQ(Endpoint("/*M!999999 SELECT */ DELETE FROM shop.items WHERE id = 1;").exit_code, 0);
   // BEGIN releases read locks, as in MariaDB.

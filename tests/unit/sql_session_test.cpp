@@ -268,6 +268,22 @@ TEST_F(SqlSessionTest, WritesToDdbMetaAreRefusedBeforeConnecting) {
   EXPECT_EQ(server_.connections_opened(), 0);
 }
 
+// mariadb-dump --all-databases selects each database it lists, ddb_meta too.
+TEST_F(SqlSessionTest, DdbMetaMayBeTheDefaultDatabaseOfReadsButNotOfWrites) {
+  server_.Answer("SELECT DATABASE()", FakeSqlServer::Value("ddb_meta"));
+  ExpectOk("USE ddb_meta");
+  for (const char* write :
+       {"DELETE FROM replication_log", "CALL commit_record(1)", "TRUNCATE TABLE log_state", "DO 1"}) {
+    const ExecutionResult outcome = session_.Execute(write);
+    EXPECT_EQ(outcome.status.code(), Status::Code::kRefused) << write;
+    EXPECT_NE(outcome.status.message().find("default database"), std::string::npos)
+        << outcome.status.ToString();
+  }
+  EXPECT_TRUE(SentFrom("DELETE").empty());
+  EXPECT_TRUE(Logged().empty());
+  ExpectOk("SET @x = 1");
+}
+
 TEST_F(SqlSessionTest, AFailedAutocommitWriteIsRolledBackAndNotLogged) {
   server_.Fail("INSERT INTO t", FakeSqlServer::SqlError(1062, "Duplicate entry '1' for key 'PRIMARY'"));
   const ExecutionResult outcome = session_.Execute("INSERT INTO t VALUES (1)");

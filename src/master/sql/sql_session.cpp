@@ -9,6 +9,7 @@
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/replay_safety.h"
 #include "ddb/sql/sql_lexer.h"
+#include "meta_schema_guard.h"
 #include "program_ids.h"
 #include "read_routing_rules.h"
 #include "server_local_tables.h"
@@ -32,18 +33,6 @@ ExecutionResult Ok(QueryResult result = QueryResult()) {
 // Writes whose affected rows are their ROW_COUNT() and whose text holds no
 // password to redact (LOAD XML's ROWS IDENTIFIED BY '<row>' is none).
 constexpr std::string_view kRowWriteVerbs[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "LOAD"};
-
-// ddb's own bookkeeping must not be changed through a session: a write to the
-// log would corrupt replication.
-bool TouchesMetaSchema(const std::vector<Token>& tokens) {
-  for (const Token& token : tokens) {
-    if ((token.kind == TokenKind::kWord || token.kind == TokenKind::kQuotedIdentifier) &&
-        AsciiUpper(TokenValue(token)) == "DDB_META") {
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -100,9 +89,8 @@ ExecutionResult SqlSession::Dispatch(const std::string& sql) {
         "several statements in one query: send them one at a time, or turn on the client's multi-statements "
         "option (CLIENT_MULTI_STATEMENTS)"));
   }
-  if (info.kind != StatementKind::kRead && TouchesMetaSchema(parsed.tokens)) {
-    return Fail(
-        Status::Refused("ddb_meta holds ddb's replication log and positions; it cannot be changed here"));
+  if (std::string refusal = MetaSchemaRefusal(parsed, database_); !refusal.empty()) {
+    return Fail(Status::Refused(refusal));
   }
   if (info.is_temporary && !options_.temporary_tables) {
     return Fail(Status::Refused(
