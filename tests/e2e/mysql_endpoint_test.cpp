@@ -124,6 +124,10 @@ TEST_F(MySqlEndpointTest, MariadbDumpReadsThroughTheEndpointAndItsFileLoadsBack)
   const ProgramRun everything = dump("--single-transaction", "--all-databases");
   ASSERT_EQ(everything.exit_code, 0) << everything.output.substr(0, 2000);
   EXPECT_NE(everything.output.find("CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop2`"), std::string::npos);
+  // Connected with ddb_meta as its database, a session still cannot write there.
+  load = Mariadb(cluster_->client_port(), kClientUser, kClientPassword, "DELETE FROM replication_log;",
+                 "ddb_meta");
+  EXPECT_NE(load.output.find("ddb_meta holds ddb's replication log"), std::string::npos) << load.output;
   // A version-gated comment the server skips hides nothing from ddb.
   EXPECT_EQ(Endpoint("/*M!999999 SELECT */ DELETE FROM shop.items WHERE id = 1;").exit_code, 0);
   // BEGIN releases read locks, as in MariaDB.
