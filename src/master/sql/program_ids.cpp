@@ -32,7 +32,9 @@ std::vector<TableName> Resolved(std::vector<TableName> names, const std::string&
 constexpr const char* kWhy =
     "ids generated inside a trigger, stored function, procedure or compound block come from each "
     "server's own counter, which rolled-back inserts and concurrent transactions move differently on "
-    "the master, so a slave would store other ids (MariaDB's statement binlog calls this unsafe too)";
+    "the master, so a slave would store other ids (ddb logs the CALL or the statement that reached the "
+    "program, not the program's statements with their ids); even an explicit id in the body generates one "
+    "when it is NULL";
 
 // The body's INSERTs into tables with an AUTO_INCREMENT column.
 Status CheckBody(SqlConnection& connection, const std::vector<Token>& tokens, const std::string& schema,
@@ -57,7 +59,7 @@ Status CheckBody(SqlConnection& connection, const std::vector<Token>& tokens, co
   return Status::Refused(
       what + " inserts into " + row[0].value_or("") + "." + row[1].value_or("") + ", whose " +
       row[2].value_or("") + " is AUTO_INCREMENT: " + kWhy +
-      "; give the column its value in the body, drop AUTO_INCREMENT from it, or run the INSERT "
+      "; drop AUTO_INCREMENT from the column (the body then gives each row its key), or run the INSERT "
       "from the client, whose generated ids ddb logs (nothing was changed)");
 }
 
