@@ -33,6 +33,16 @@ $select->execute();
 $row = $select->get_result()->fetch_row();
 expect("mysqli row", $row, [$name, $at, $amount, $data, 0.25]);
 
+// MariaDB stores no NaN: refused as out of range, not stored as NULL.
+$ratio = NAN;
+try {
+  $insert->execute();
+  expect("NaN insert", "stored", "refused");
+} catch (mysqli_sql_exception $e) {
+  expect("NaN insert error", $e->getCode(), 1690);
+}
+expect("rows after NaN", $m->query("SELECT COUNT(*) FROM t")->fetch_row()[0], "1");
+
 // A transaction rolled back leaves nothing; multi_query answers each result.
 $m->begin_transaction();
 $m->query("INSERT INTO t (name) VALUES ('rolled back')");

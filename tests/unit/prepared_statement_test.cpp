@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "mysql_binary_values.h"
@@ -112,6 +113,26 @@ TEST(PreparedStatementTest, LongDataServesOneExecute) {
   PayloadWriter v;
   v.LengthEncodedString("d");
   EXPECT_EQ(Bind(statement, ExecuteParams(1, 0, {}, v.Take())), "SELECT 'd'");
+}
+
+// MariaDB stores no NaN or infinity: such a value is refused as out of
+// range, not written as some other value.
+TEST(PreparedStatementTest, NaNAndInfinityAreRefusedAsOutOfRange) {
+  PreparedStatement statement = Prepared("INSERT INTO t VALUES (?, ?)");
+  for (const double value : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    PayloadWriter v;
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, 8);
+    v.U32(1);
+    v.U64(bits);
+    const std::vector<uint8_t> params = ExecuteParams(2, 0, {mysql::kTypeLong, mysql::kTypeDouble}, v.Take());
+    PayloadReader reader(params);
+    std::string sql;
+    const Status s = statement.Bind(&reader, {}, &sql);
+    EXPECT_EQ(s.mysql_error_code(), 1690) << s.ToString();
+    EXPECT_EQ(s.sql_state(), "22003");
+    EXPECT_EQ(s.message().rfind("parameter 2: DOUBLE value is out of range", 0), 0u) << s.message();
+  }
 }
 
 TEST(PreparedStatementTest, TruncatedParametersAreRefused) {

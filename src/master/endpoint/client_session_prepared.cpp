@@ -106,6 +106,10 @@ void ClientSession::ExecuteStatement(const std::vector<uint8_t>& command) {
                                         .utf8_text = utf8_client_},
                                        &sql, &out_setup)
                      : Status::InvalidArgument("COM_STMT_EXECUTE ends before its iteration count");
+  if (bound.code() == Status::Code::kMySql) {
+    SendError(static_cast<uint16_t>(bound.mysql_error_code()), bound.sql_state(), bound.message());
+    return;
+  }
   if (!bound.ok()) {
     SendError(kErrorMalformedPacket, "HY000", "Malformed communication packet: " + bound.message());
     return;

@@ -24,15 +24,25 @@ std::string IntegerLiteral(uint64_t raw, size_t width, bool is_unsigned) {
   return std::to_string(static_cast<int64_t>(raw << shift) >> shift);
 }
 
+constexpr int kErrorDataOutOfRange = 1690;  // ER_DATA_OUT_OF_RANGE, 22003
+
 // The shortest text that reads back as `value`, with an exponent so MySQL
-// reads a DOUBLE (a literal without one is an exact DECIMAL).
-std::string DoubleLiteral(double value) {
-  if (!std::isfinite(value)) return "NULL";  // MySQL stores no NaN or infinity
+// reads a DOUBLE (a literal without one is an exact DECIMAL). NaN and the
+// infinities have no literal: MariaDB stores neither, and refuses them in
+// most places (strict mode, arithmetic), so they are refused here, as a
+// DOUBLE out of range, rather than written as NULL.
+Status DoubleLiteral(double value, std::string* literal) {
+  if (!std::isfinite(value)) {
+    return Status::MySql(kErrorDataOutOfRange, "22003",
+                         std::string("DOUBLE value is out of range: ") +
+                             (std::isnan(value) ? "NaN" : "infinity") +
+                             " (MariaDB stores no NaN or infinity)");
+  }
   char text[64];
   const auto [end, error] = std::to_chars(text, text + sizeof text, value);
-  std::string literal(text, end);
-  if (literal.find('e') == std::string::npos) literal += "e0";
-  return literal;
+  literal->assign(text, end);
+  if (literal->find('e') == std::string::npos) *literal += "e0";
+  return Status::Ok();
 }
 
 bool IsDecimalNumber(std::string_view text) {
@@ -266,15 +276,13 @@ Status ReadParamLiteral(PayloadReader* reader, const ParamType& type, const Lite
       float value = 0;
       const auto bits = static_cast<uint32_t>(raw);
       std::memcpy(&value, &bits, sizeof value);
-      *literal = DoubleLiteral(value);  // MySQL widens a FLOAT parameter to DOUBLE too
-      return Status::Ok();
+      return DoubleLiteral(value, literal);  // MySQL widens a FLOAT parameter to DOUBLE too
     }
     case kTypeDouble: {
       if (!ReadUnsigned(reader, 8, &raw)) return Status::InvalidArgument("DOUBLE parameter cut short");
       double value = 0;
       std::memcpy(&value, &raw, sizeof value);
-      *literal = DoubleLiteral(value);
-      return Status::Ok();
+      return DoubleLiteral(value, literal);
     }
     case kTypeDate:
     case kTypeNewDate:

@@ -70,7 +70,11 @@ Status PreparedStatement::Bind(mysql::PayloadReader* reader, const mysql::Litera
     } else if ((static_cast<uint8_t>(nulls[i / 8]) >> (i % 8)) & 1) {
       literals[i] = "NULL";
     } else if (Status s = mysql::ReadParamLiteral(reader, types_[i], style, &literals[i]); !s.ok()) {
-      return Status::InvalidArgument("parameter " + std::to_string(i + 1) + ": " + s.message());
+      std::string message = "parameter " + std::to_string(i + 1) + ": " + s.message();
+      // A value MySQL would refuse keeps its error; anything else is a malformed packet.
+      if (s.code() == Status::Code::kMySql)
+        return Status::MySql(s.mysql_error_code(), s.sql_state(), message);
+      return Status::InvalidArgument(std::move(message));
     }
   }
   Reset();  // long data serves one execute, as in MySQL
