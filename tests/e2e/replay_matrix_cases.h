@@ -271,6 +271,11 @@ inline const std::vector<MatrixCase>& ReplayMatrixCases() {
         "SELECT id FROM fts WHERE MATCH (body) AGAINST ('hello')",
         "DELETE FROM fts WHERE MATCH (body) AGAINST ('hello')"},
        "full-text index"},
+      {"full-text search in a trigger",
+       {"CREATE TABLE fts_hits (id INT PRIMARY KEY, similar INT)",
+        "CREATE TRIGGER fts_count BEFORE INSERT ON fts_hits FOR EACH ROW SET NEW.similar = (SELECT COUNT(*) "
+        "FROM fts WHERE MATCH (body) AGAINST ('goodbye'))"},
+       "full-text index"},
       {"bare rand default", {"CREATE TABLE dr (id INT PRIMARY KEY, r DOUBLE DEFAULT RAND())"}, "RAND"},
       {"mysql schema", {"DELETE FROM mysql.proxies_priv WHERE 1 = 0"}, "mysql schema"},
       // each server's own tables and the invoking account read into data

@@ -281,6 +281,20 @@ TEST(NontransactionalWritesTest, AProgramMadeBehindDdlsBackThatCouldNotBeReplaye
       << rolled.message();
 }
 
+// A trigger's full-text search goes into the write that fires it, even when
+// the body itself writes nothing but NEW.
+TEST(NontransactionalWritesTest, ATriggerMadeBehindDdlsBackThatSearchesAFullTextIndexIsRefused) {
+  FakeCatalog catalog;
+  catalog.Table("shop", "orders", "InnoDB");
+  catalog.Trigger("shop", "orders",
+                  "SET NEW.similar = (SELECT COUNT(*) FROM posts WHERE MATCH (body) AGAINST (NEW.note))");
+  const Status fired = CheckedAgainst(catalog, "INSERT INTO orders (note) VALUES ('x')");
+  EXPECT_NE(fired.message().find("trigger `shop`.`tr_orders` cannot be replayed: the body is unsafe for "
+                                 "replication: MATCH ... AGAINST"),
+            std::string::npos)
+      << fired.message();
+}
+
 TEST(NontransactionalWritesTest, AProgramMadeBehindDdlsBackThatInsertsIntoAnAutoIncrementTableIsRefused) {
   FakeCatalog catalog;
   catalog.Table("shop", "orders", "InnoDB");

@@ -42,6 +42,30 @@ TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition
   }
 }
 
+// A trigger's search goes into the write that fires it; a program's or
+// block's, into the writes of its body.
+TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAProgramThatWrites) {
+  for (const char* sql :
+       {"CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.hits = (SELECT COUNT(*) FROM posts WHERE "
+        "MATCH (body) AGAINST (NEW.word))",
+        "CREATE DEFINER = `u`@`%` PROCEDURE p() DELETE FROM posts WHERE MATCH (body) AGAINST ('spam')",
+        "CREATE FUNCTION f() RETURNS INT BEGIN UPDATE t SET n = (SELECT COUNT(*) FROM posts WHERE MATCH "
+        "(body) "
+        "AGAINST ('x')); RETURN 1; END",
+        "BEGIN NOT ATOMIC INSERT INTO hits SELECT id FROM posts WHERE MATCH (body) AGAINST ('x'); END",
+        "IF 1 THEN DELETE FROM posts WHERE MATCH (body) AGAINST ('x'); END IF"}) {
+    EXPECT_NE(InspectForReplay(sql).unsafe_reason.find("full-text index"), std::string::npos) << sql;
+  }
+  for (const char* sql :
+       {"CREATE PROCEDURE search(w TEXT) SELECT id FROM posts WHERE MATCH (body) AGAINST (w)",
+        "CREATE FUNCTION f(w TEXT) RETURNS TEXT RETURN REPLACE(w, 'a', (SELECT MAX(id) FROM posts WHERE "
+        "MATCH "
+        "(body) AGAINST (w)))",
+        "BEGIN NOT ATOMIC SELECT id FROM posts WHERE MATCH (body) AGAINST ('x'); END"}) {
+    EXPECT_EQ(InspectForReplay(sql).unsafe_reason, "") << sql;
+  }
+}
+
 TEST(ReplaySafetyTest, TheInvokingAccountIsUnsafeInDataButNotWhereItNamesAnAccount) {
   for (const char* sql : {"INSERT INTO t VALUES (CURRENT_USER())", "INSERT INTO t VALUES (CURRENT_USER)",
                           "UPDATE t SET who = current_role()", "CALL p(CURRENT_USER)",

@@ -88,14 +88,43 @@ constexpr const char* kFullTextSearchInWrite =
     "whose search then finds other rows; SELECT the keys WHERE MATCH ... first, then write those rows by "
     "key";
 
-// Whether the statement writes rows of tables that replicate (not a
-// program's or view's definition, whose searches run when called).
+// Whether a body (tokens from `from`) writes rows: INSERT, UPDATE, DELETE
+// or REPLACE as a statement's verb, not the string functions INSERT(...)
+// and REPLACE(...). FOR UPDATE counts too: a false alarm only for a body
+// that also searches a full-text index.
+bool BodyWrites(const std::vector<Token>& tokens, size_t from) {
+  for (size_t i = from; i < tokens.size(); ++i) {
+    const bool verb = IsKeyword(tokens[i], "INSERT") || IsKeyword(tokens[i], "UPDATE") ||
+                      IsKeyword(tokens[i], "DELETE") || IsKeyword(tokens[i], "REPLACE");
+    if (verb && !(i + 1 < tokens.size() && IsOperator(tokens[i + 1], "("))) return true;
+  }
+  return false;
+}
+
+constexpr std::string_view kBlockVerbs[] = {"BEGIN", "IF", "CASE", "LOOP", "REPEAT", "WHILE", "FOR"};
+constexpr std::string_view kCreatedObjects[] = {"TABLE", "TRIGGER",  "PROCEDURE", "FUNCTION", "PACKAGE",
+                                                "VIEW",  "INDEX",    "DATABASE",  "SCHEMA",   "USER",
+                                                "ROLE",  "SEQUENCE", "EVENT",     "SERVER"};
+
+// Whether the statement writes rows of tables that replicate, or defines a
+// program whose runs do: CREATE TABLE ... SELECT, a trigger (whatever it
+// computes goes into the write that fires it), a procedure, function or
+// block whose body writes. A view's definition does not (its searches run
+// in the statements that read it).
 bool WritesRows(const std::vector<Token>& tokens, const std::string& verb) {
   if (verb == "INSERT" || verb == "REPLACE" || verb == "UPDATE" || verb == "DELETE") return true;
+  if (std::find(std::begin(kBlockVerbs), std::end(kBlockVerbs), verb) != std::end(kBlockVerbs))
+    return BodyWrites(tokens, 1);
   if (verb != "CREATE") return false;
-  // CREATE [OR REPLACE] [TEMPORARY] TABLE ... SELECT
-  for (size_t i = 1; i < tokens.size() && i < 5; ++i) {
-    if (IsKeyword(tokens[i], "TABLE")) return true;
+  // CREATE [OR REPLACE] [DEFINER = ...] [AGGREGATE] object ...
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    if (tokens[i].kind != TokenKind::kWord) continue;
+    const std::string word = AsciiUpper(tokens[i].text);
+    if (std::find(std::begin(kCreatedObjects), std::end(kCreatedObjects), word) == std::end(kCreatedObjects))
+      continue;
+    if (word == "TABLE" || word == "TRIGGER") return true;
+    if (word == "PROCEDURE" || word == "FUNCTION" || word == "PACKAGE") return BodyWrites(tokens, i + 1);
+    return false;
   }
   return false;
 }

@@ -168,7 +168,10 @@ Status FindNonTransactionalReach(SqlConnection& connection, const WriteStart& st
         const std::string what = tag == "G" ? "trigger " + Quoted({key.first, row.at(4).value_or("")})
                                  : row.at(4).value_or("") == "FUNCTION" ? "function " + Quoted(key)
                                                                         : "procedure " + Quoted(key);
-        const std::string text = "BEGIN " + value;  // the tokens point into it
+        // The tokens point into it. A trigger's body is read as its CREATE
+        // would be: whatever it computes goes into the write that fires it,
+        // so the checks of a write apply to all of it (replay_safety.h).
+        const std::string text = (tag == "G" ? "CREATE TRIGGER " : "BEGIN ") + value;
         const std::vector<Token> body = Tokenize(text);
         if (std::string refusal = RefusalForStoredBody(body, refuse_unsafe); !refusal.empty()) {
           const std::string via = path.count(from) ? " (reached through " + path[from] + ")" : "";
