@@ -21,5 +21,12 @@ TEST(DatabaseCallsTest, NamesStringsAndCommentsStay) {
   }
 }
 
+TEST(DatabaseCallsTest, CallsAreFoundOnlyAsCalls) {
+  EXPECT_TRUE(CallsDatabase(Tokenize("SELECT DATABASE() AS d")));
+  EXPECT_TRUE(CallsDatabase(Tokenize("SELECT schema ( ) AS d")));
+  EXPECT_FALSE(CallsDatabase(Tokenize("SELECT 'DATABASE()' AS d")));
+  EXPECT_FALSE(CallsDatabase(Tokenize("SELECT `database` FROM t")));
+}
+
 }  // namespace
 }  // namespace ddb

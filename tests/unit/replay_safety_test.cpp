@@ -42,6 +42,15 @@ TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition
   }
 }
 
+TEST(ReplaySafetyTest, ADefaultOfTheDefaultDatabaseIsUnsafe) {
+  EXPECT_NE(InspectForReplay("CREATE TABLE t (id INT, d VARCHAR(64) DEFAULT (DATABASE()))")
+                .unsafe_reason.find("DEFAULT (DATABASE())"),
+            std::string::npos);
+  EXPECT_NE(InspectForReplay("ALTER TABLE t ALTER d SET DEFAULT (schema())").unsafe_reason, "");
+  EXPECT_EQ(InspectForReplay("INSERT INTO t (d) VALUES (DATABASE())").unsafe_reason, "");
+  EXPECT_EQ(InspectForReplay("CREATE TABLE t (id INT, d VARCHAR(64) DEFAULT 'database')").unsafe_reason, "");
+}
+
 // A trigger's search goes into the write that fires it; a program's or
 // block's, into the writes of its body.
 TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAProgramThatWrites) {

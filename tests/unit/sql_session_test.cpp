@@ -268,6 +268,18 @@ TEST_F(SqlSessionTest, WritesToDdbMetaAreRefusedBeforeConnecting) {
   EXPECT_EQ(server_.connections_opened(), 0);
 }
 
+TEST_F(SqlSessionTest, ATableMadeFromDatabaseWithoutADefaultDatabaseIsRefused) {
+  QueryResult no_database = testing::FakeSessionState();
+  no_database.rows[0][ReplicatedVariables().size() + 1] = std::nullopt;
+  server_.Answer(SelectReplicatedVariablesSql(), no_database);
+  const ExecutionResult outcome = session_.Execute("CREATE TABLE d.t AS SELECT DATABASE() AS db");
+  EXPECT_EQ(outcome.status.code(), Status::Code::kRefused) << outcome.status.ToString();
+  EXPECT_NE(outcome.status.message().find("USE a database first"), std::string::npos);
+  EXPECT_TRUE(SentFrom("CREATE TABLE").empty());
+  // A procedure's query runs in the procedure's own database.
+  ExpectOk("CREATE PROCEDURE d.p() SELECT DATABASE()");
+}
+
 // mariadb-dump --all-databases selects each database it lists, ddb_meta too.
 TEST_F(SqlSessionTest, DdbMetaMayBeTheDefaultDatabaseOfReadsButNotOfWrites) {
   server_.Answer("SELECT DATABASE()", FakeSqlServer::Value("ddb_meta"));

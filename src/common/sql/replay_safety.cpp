@@ -176,6 +176,19 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
             "without naming the column, which a slave cannot reproduce; leave the default "
             "out and write RAND() in the INSERT (ddb ships its seeds)";
       }
+      // DATABASE() is NULL for a session without a default database, and a
+      // slave's applier, replaying every session in one of its own, always
+      // has one once a record named one: a default computes it out of sight
+      // of the INSERT, where ddb writes the NULL it gave (database_calls.h).
+      if (default_call && (upper == "DATABASE" || upper == "SCHEMA") && IsCall(tokens, i) &&
+          traits.unsafe_reason.empty()) {
+        traits.unsafe_reason =
+            "a column DEFAULT (" + upper +
+            "()) is NULL for an INSERT from a session without a default database, which a slave, whose "
+            "applier keeps the last database a record named, cannot reproduce; leave the default out and "
+            "write " +
+            upper + "() in the INSERT";
+      }
       if (upper == "DUPLICATE" && i > 0 && IsKeyword(tokens[i - 1], "ON") && i + 1 < tokens.size() &&
           IsKeyword(tokens[i + 1], "KEY")) {
         traits.updates_on_duplicate_key = true;

@@ -10,10 +10,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ddb/sql/sql_lexer.h"
 
 namespace ddb {
+
+// Whether `tokens` call DATABASE() or SCHEMA(). A definition's query from a
+// session without a default database that does (CREATE TABLE … AS SELECT
+// DATABASE()) is refused rather than rewritten: NULL in its place would
+// type the new column differently.
+bool CallsDatabase(const std::vector<Token>& tokens);
 
 // `sql` with each DATABASE() and SCHEMA() call (any case, any spacing)
 // replaced by NULL; `sql` itself when it has none.

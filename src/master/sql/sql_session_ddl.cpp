@@ -5,9 +5,11 @@
 #include <optional>
 #include <thread>
 
+#include "database_calls.h"
 #include "ddb/sql/explicit_definer.h"
 #include "ddb/sql/replay_safety.h"
 #include "sql_session.h"
+#include "statement_policy.h"
 
 namespace ddb {
 namespace {
@@ -20,6 +22,13 @@ ExecutionResult SqlSession::RunDdl(const std::string& sql, const ParsedStatement
   const StatementInfo& info = parsed.info;
   if (info.is_temporary) {
     return Fail(Status::Refused("a temporary " + info.object + ": not supported by ddb"));
+  }
+  // CREATE TABLE … SELECT DATABASE() (a program's or view's query runs later, elsewhere).
+  if (database_.empty() && info.object == "TABLE" && CallsDatabase(QueryOfDefinition(parsed.tokens))) {
+    return Fail(Status::Refused(
+        "the definition's query calls DATABASE(), which is NULL in a session without a default database; a "
+        "slave, whose applier keeps the last database a record named, would store that name: USE a database "
+        "first (nothing was changed)"));
   }
   // Before anything runs: a password that cannot be logged as a hash must
   // refuse the statement, as the master could not log it once it ran.
