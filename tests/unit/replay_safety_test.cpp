@@ -42,11 +42,14 @@ TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition
   }
 }
 
-TEST(ReplaySafetyTest, ADefaultOfTheDefaultDatabaseIsUnsafe) {
+TEST(ReplaySafetyTest, ADefaultOfTheSessionsDatabaseOrVariableIsUnsafe) {
   EXPECT_NE(InspectForReplay("CREATE TABLE t (id INT, d VARCHAR(64) DEFAULT (DATABASE()))")
                 .unsafe_reason.find("DEFAULT (DATABASE())"),
             std::string::npos);
   EXPECT_NE(InspectForReplay("ALTER TABLE t ALTER d SET DEFAULT (schema())").unsafe_reason, "");
+  EXPECT_NE(
+      InspectForReplay("CREATE TABLE t (id INT, n INT DEFAULT (@n + 1))").unsafe_reason.find("@variable"),
+      std::string::npos);
   EXPECT_EQ(InspectForReplay("INSERT INTO t (d) VALUES (DATABASE())").unsafe_reason, "");
   EXPECT_EQ(InspectForReplay("CREATE TABLE t (id INT, d VARCHAR(64) DEFAULT 'database')").unsafe_reason, "");
 }

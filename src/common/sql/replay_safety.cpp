@@ -153,6 +153,14 @@ ReplayTraits InspectForReplay(const std::vector<Token>& tokens) {
     if (default_depth > 0) {
       if (IsOperator(token, "(")) ++default_depth;
       if (IsOperator(token, ")")) --default_depth;
+      // DEFAULT (@v) reads the inserting session's variable, which no
+      // INSERT relying on it names: the slave's applier would read its own.
+      if (IsOperator(token, "@") && traits.unsafe_reason.empty()) {
+        traits.unsafe_reason =
+            "a column DEFAULT (@variable) reads the inserting session's user variable, which an INSERT "
+            "relying on the default does not name, so a slave would read its applier's; write the variable "
+            "in the INSERT instead";
+      }
     }
     if (token.kind == TokenKind::kWord) {
       const std::string upper = AsciiUpper(token.text);
