@@ -268,6 +268,32 @@ TEST_F(SqlSessionTest, WritesToDdbMetaAreRefusedBeforeConnecting) {
   EXPECT_EQ(server_.connections_opened(), 0);
 }
 
+// select_order_ids.h: one row numbered is safe; several, in the SELECT's
+// order, are undone and refused.
+TEST_F(SqlSessionTest, RowsNumberedInASelectsOrderAreRolledBackAndRefused) {
+  server_.Answer("SELECT COLUMN_NAME FROM information_schema.COLUMNS", FakeSqlServer::Value("id"));
+  QueryResult one;
+  one.affected_rows = 1;
+  one.insert_id = 10;
+  server_.Answer("INSERT INTO t (v) SELECT v FROM u WHERE id = 1", one);
+  ExpectOk("INSERT INTO t (v) SELECT v FROM u WHERE id = 1");
+  EXPECT_EQ(Logged().size(), 1u);
+  QueryResult three = one;
+  three.affected_rows = 3;
+  server_.Answer("INSERT INTO t (v) SELECT v FROM u", three);
+  const ExecutionResult outcome = session_.Execute("INSERT INTO t (v) SELECT v FROM u");
+  EXPECT_EQ(outcome.status.code(), Status::Code::kRefused) << outcome.status.ToString();
+  EXPECT_NE(outcome.status.message().find("rolled back"), std::string::npos);
+  EXPECT_EQ(SentFrom("INSERT INTO t (v) SELECT v FROM u\n").size(), 0u);
+  EXPECT_EQ(Logged().size(), 1u);
+  EXPECT_EQ(server_.Sql().back(), "ROLLBACK");
+  // In a transaction only the statement is undone.
+  ExpectOk("BEGIN");
+  EXPECT_EQ(session_.Execute("INSERT INTO t (v) SELECT v FROM u").status.code(), Status::Code::kRefused);
+  EXPECT_EQ(server_.Sql().back(), "ROLLBACK TO SAVEPOINT ddb_before_program");
+  EXPECT_TRUE(session_.in_transaction());
+}
+
 TEST_F(SqlSessionTest, ATableMadeFromDatabaseWithoutADefaultDatabaseIsRefused) {
   QueryResult no_database = testing::FakeSessionState();
   no_database.rows[0][ReplicatedVariables().size() + 1] = std::nullopt;

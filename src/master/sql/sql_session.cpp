@@ -12,6 +12,7 @@
 #include "meta_schema_guard.h"
 #include "program_ids.h"
 #include "read_routing_rules.h"
+#include "select_order_ids.h"
 #include "server_local_tables.h"
 #include "session_user_variables.h"
 #include "statement_policy.h"
@@ -223,6 +224,12 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     return Fail(s);
   }
   const ReplayTraits traits = InspectForReplay(parsed.tokens);
+  // Known to matter only once the server says how many rows it numbered.
+  std::string order_reason;
+  if (traits.unsafe_reason.empty()) {
+    if (Status s = SelectOrderIdsUnsafeReason(*connection_, parsed, database_, &order_reason); !s.ok())
+      return Fail(s);
+  }
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
   if (Status s = PrepareReplayContext(traits, &context, &warnings); !s.ok()) return Fail(s);
@@ -258,7 +265,8 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
     if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);
   }
-  const bool savepoint = !autocommit_statement && (info.verb == "CALL" || IsCompoundVerb(info.verb));
+  const bool savepoint = !autocommit_statement && (info.verb == "CALL" || IsCompoundVerb(info.verb) ||
+                                                   (!order_reason.empty() && options_.refuse_unsafe));
   if (savepoint) {
     if (Status s = MarkBeforeProgram(); !s.ok()) return Fail(s);
   }
@@ -285,6 +293,11 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     return Fail(s);
   }
   SaveWarnings(result);  // before the log's commit clears them
+  if (!order_reason.empty() && result.insert_id != 0 && result.affected_rows > 1) {
+    if (options_.refuse_unsafe)
+      return Fail(UndoRowsNumberedInSelectOrder(order_reason, autocommit_statement));
+    warnings.push_back("unsafe for replication, slaves may differ: " + order_reason);
+  }
   // The values the statement generated start at the OK packet's insert id;
   // replay sets insert_id so a slave generates the same ones even where its
   // counter differs (the master skipped values in a rolled-back insert).
@@ -360,16 +373,6 @@ void SqlSession::OpenChainedTransaction() {
   if (autocommit_) log_->ddl_gate().AwaitTurn();  // see RunDml
   in_transaction_ = true;
   pending_.clear();
-}
-
-ExecutionResult SqlSession::RunUse(const std::string& sql) {
-  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
-  QueryResult current;
-  if (Status s = connection_->Execute("SELECT DATABASE()", &current); !s.ok()) return Fail(s);
-  database_ = current.rows.empty() ? "" : current.rows[0][0].value_or("");
-  ExecutionResult outcome;
-  outcome.info = "Database changed";
-  return outcome;
 }
 
 ExecutionResult SqlSession::RunSet(const std::string& sql, const ParsedStatement& parsed) {

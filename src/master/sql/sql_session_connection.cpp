@@ -62,4 +62,14 @@ ExecutionResult SqlSession::Fail(Status status) {
   return outcome;
 }
 
+ExecutionResult SqlSession::RunUse(const std::string& sql) {
+  if (Status s = connection_->Execute(sql); !s.ok()) return Fail(s);
+  QueryResult current;
+  if (Status s = connection_->Execute("SELECT DATABASE()", &current); !s.ok()) return Fail(s);
+  database_ = current.rows.empty() ? "" : current.rows[0][0].value_or("");
+  ExecutionResult outcome;
+  outcome.info = "Database changed";
+  return outcome;
+}
+
 }  // namespace ddb
