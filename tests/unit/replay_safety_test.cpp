@@ -42,6 +42,21 @@ TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition
   }
 }
 
+TEST(ReplaySafetyTest, ATableNumberingASelectsRowsNeedsItsOrder) {
+  EXPECT_NE(InspectForReplay("CREATE TABLE n (id INT AUTO_INCREMENT PRIMARY KEY, v INT) SELECT v FROM t")
+                .unsafe_reason.find("AUTO_INCREMENT"),
+            std::string::npos);
+  EXPECT_EQ(InspectForReplay(
+                "CREATE TABLE n (id INT AUTO_INCREMENT PRIMARY KEY, v INT) SELECT v FROM t ORDER BY id")
+                .unsafe_reason,
+            "");
+  EXPECT_EQ(InspectForReplay("CREATE TABLE n AS SELECT id, v FROM t").unsafe_reason, "");
+  EXPECT_EQ(InspectForReplay("CREATE TABLE n (id INT AUTO_INCREMENT PRIMARY KEY, v INT) SELECT 1 AS v")
+                .unsafe_reason,
+            "");
+  EXPECT_EQ(InspectForReplay("CREATE TABLE n (id INT AUTO_INCREMENT PRIMARY KEY, v INT)").unsafe_reason, "");
+}
+
 TEST(ReplaySafetyTest, ADefaultOfTheSessionsDatabaseOrVariableIsUnsafe) {
   EXPECT_NE(InspectForReplay("CREATE TABLE t (id INT, d VARCHAR(64) DEFAULT (DATABASE()))")
                 .unsafe_reason.find("DEFAULT (DATABASE())"),

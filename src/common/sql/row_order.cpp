@@ -124,6 +124,22 @@ bool IsCreateTable(const std::vector<Token>& tokens) {
   return i < tokens.size() && IsKeyword(tokens[i], "TABLE");
 }
 
+// CREATE TABLE t (id INT AUTO_INCREMENT ...) [AS] SELECT ... FROM ...: a
+// query that reads rows (without FROM it gives one).
+bool DefinesAutoIncrementBeforeQuery(const std::vector<Token>& tokens) {
+  bool auto_increment = false;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (IsKeyword(tokens[i], "AUTO_INCREMENT")) auto_increment = true;
+    if (!IsKeyword(tokens[i], "SELECT")) continue;
+    if (!auto_increment) return false;
+    for (size_t j = i + 1; j < tokens.size(); ++j) {
+      if (IsKeyword(tokens[j], "FROM")) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
 constexpr const char* kCollisionOrder =
     " without ORDER BY settles rows that collide on a unique key by the order it meets them in, which a "
     "slave need not share; add an ORDER BY on a unique key";
@@ -145,6 +161,14 @@ std::string RowOrderUnsafeReason(const std::vector<Token>& tokens) {
   // Which rows CREATE TABLE ... SELECT ... LIMIT copies.
   if (IsCreateTable(tokens) && select && limit && !order_by) {
     return "CREATE TABLE ... SELECT with LIMIT but no ORDER BY may pick different rows on a slave; add an "
+           "ORDER BY on a unique key";
+  }
+  // Which ids the new table's AUTO_INCREMENT column gives the SELECT's
+  // rows: the order it meets them in (select_order_ids.h says why).
+  if (IsCreateTable(tokens) && select && !order_by && DefinesAutoIncrementBeforeQuery(tokens)) {
+    return "CREATE TABLE ... SELECT without ORDER BY numbers the new table's AUTO_INCREMENT column in the "
+           "order the SELECT meets its rows, which a slave with other index statistics need not share; add "
+           "an "
            "ORDER BY on a unique key";
   }
   for (const DmlStatement& statement : DmlStatements(tokens)) {
