@@ -42,6 +42,15 @@ TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition
   }
 }
 
+TEST(ReplaySafetyTest, RownumIsTheAccessPathsOrder) {
+  EXPECT_NE(InspectForReplay("UPDATE t SET n = ROWNUM()").unsafe_reason.find("ROW_NUMBER() OVER"),
+            std::string::npos);
+  EXPECT_EQ(
+      InspectForReplay("INSERT INTO t (v, n) SELECT v, ROW_NUMBER() OVER (ORDER BY id) FROM u ORDER BY id")
+          .unsafe_reason,
+      "");
+}
+
 TEST(ReplaySafetyTest, ATableNumberingASelectsRowsNeedsItsOrder) {
   EXPECT_NE(InspectForReplay("CREATE TABLE n (id INT AUTO_INCREMENT PRIMARY KEY, v INT) SELECT v FROM t")
                 .unsafe_reason.find("AUTO_INCREMENT"),

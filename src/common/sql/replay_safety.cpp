@@ -47,6 +47,9 @@ constexpr UnsafeFunction kUnsafeFunctions[] = {
     {"DES_ENCRYPT", "use AES_ENCRYPT() with a key you pass (DES_ENCRYPT() may read each server's key file)"},
     {"DES_DECRYPT", "use AES_DECRYPT() with a key you pass (DES_DECRYPT() may read each server's key file)"},
     {"BINLOG_GTID_POS", "SELECT BINLOG_GTID_POS() first and write the value"},
+    // The number of each row as the statement meets it, before any ORDER
+    // BY: the access path's order, which a slave's plan need not share.
+    {"ROWNUM", "number the rows with ROW_NUMBER() OVER (ORDER BY a unique key)"},
     {"RELEASE_ALL_LOCKS", "release the locks in a separate statement"},
     {"WSREP_LAST_SEEN_GTID", "SELECT it first and write the value"},
     {"WSREP_LAST_WRITTEN_GTID", "SELECT it first and write the value"},
