@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ddb/sql/row_order.h"
+
 namespace ddb {
 namespace {
 
@@ -39,6 +41,20 @@ TEST(ReplaySafetyTest, AFullTextSearchIsUnsafeInAWriteButNotInAReadOrADefinition
                           "UPDATE t SET v = 'match (x)' WHERE id = 1",
                           "CREATE TABLE posts (id INT PRIMARY KEY, body TEXT, FULLTEXT (body))"}) {
     EXPECT_EQ(InspectForReplay(sql).unsafe_reason, "") << sql;
+  }
+}
+
+TEST(ReplaySafetyTest, AVariableNumberingRowsWithoutOrderMayNumberThemOtherwise) {
+  for (const char* sql :
+       {"UPDATE t SET pos = (@i := @i + 1)", "INSERT INTO r (n, v) SELECT @n := @n + 1, v FROM t",
+        "UPDATE t SET pos = @i := @i + 1 WHERE id > 3"}) {
+    EXPECT_NE(VariableNumberingReason(Tokenize(sql)).find("ORDER BY on a unique key"), std::string::npos)
+        << sql;
+  }
+  for (const char* sql :
+       {"UPDATE t SET pos = (@i := @i + 1) ORDER BY id", "INSERT INTO r VALUES (@n := 1), (@n := @n + 1)",
+        "UPDATE t SET pos = @i + 1", "SELECT @i := @i + 1 FROM t", "SET @i := 0"}) {
+    EXPECT_EQ(VariableNumberingReason(Tokenize(sql)), "") << sql;
   }
 }
 

@@ -294,6 +294,21 @@ TEST_F(SqlSessionTest, RowsNumberedInASelectsOrderAreRolledBackAndRefused) {
   EXPECT_TRUE(session_.in_transaction());
 }
 
+TEST_F(SqlSessionTest, AVariableNumberingSeveralRowsWithoutOrderIsRolledBackAndRefused) {
+  QueryResult one;
+  one.affected_rows = 1;
+  server_.Answer("UPDATE t SET pos = (@i := @i + 1) WHERE id = 1", one);
+  ExpectOk("UPDATE t SET pos = (@i := @i + 1) WHERE id = 1");
+  QueryResult four;
+  four.affected_rows = 4;
+  server_.Answer("UPDATE t SET pos = (@i := @i + 1)", four);
+  const ExecutionResult outcome = session_.Execute("UPDATE t SET pos = (@i := @i + 1)");
+  EXPECT_EQ(outcome.status.code(), Status::Code::kRefused) << outcome.status.ToString();
+  EXPECT_NE(outcome.status.message().find("user variable row by row"), std::string::npos);
+  EXPECT_EQ(server_.Sql().back(), "ROLLBACK");
+  EXPECT_EQ(Logged().size(), 1u);
+}
+
 TEST_F(SqlSessionTest, ATableMadeFromDatabaseWithoutADefaultDatabaseIsRefused) {
   QueryResult no_database = testing::FakeSessionState();
   no_database.rows[0][ReplicatedVariables().size() + 1] = std::nullopt;

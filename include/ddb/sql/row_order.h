@@ -19,4 +19,11 @@ namespace ddb {
 // with the fix; "" when none of its data changes depend on row order.
 std::string RowOrderUnsafeReason(const std::vector<Token>& tokens);
 
+// Why the statement's replay could write other values than the master's
+// if it changes several rows: it assigns a user variable (@i := @i + 1)
+// row by row without an ORDER BY, so each row's value follows the order the
+// statement meets them in. "" when it does not. Whether it changed several
+// rows is known once it ran (the master's session checks then).
+std::string VariableNumberingReason(const std::vector<Token>& tokens);
+
 }  // namespace ddb

@@ -202,4 +202,22 @@ std::string RowOrderUnsafeReason(const std::vector<Token>& tokens) {
   return "";
 }
 
+std::string VariableNumberingReason(const std::vector<Token>& tokens) {
+  for (const DmlStatement& statement : DmlStatements(tokens)) {
+    const Shape shape = ShapeOf(tokens, statement);
+    // INSERT ... VALUES meets its rows in the order they are written.
+    if (shape.order_by || ((statement.verb == "INSERT" || statement.verb == "REPLACE") && !shape.select))
+      continue;
+    for (size_t i = statement.begin + 2; i < statement.end; ++i) {
+      if (IsOperator(tokens[i], ":=") && IsOperator(tokens[i - 2], "@")) {
+        return statement.verb +
+               " assigns a user variable row by row without ORDER BY, so each row's value follows the order "
+               "the statement meets the rows in, which a slave's plan need not share; add an ORDER BY on a "
+               "unique key";
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace ddb

@@ -8,6 +8,7 @@
 #include "ddb/base/word_list.h"
 #include "ddb/mysql/replay_session.h"
 #include "ddb/sql/replay_safety.h"
+#include "ddb/sql/row_order.h"
 #include "ddb/sql/sql_lexer.h"
 #include "meta_schema_guard.h"
 #include "program_ids.h"
@@ -224,11 +225,13 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     return Fail(s);
   }
   const ReplayTraits traits = InspectForReplay(parsed.tokens);
-  // Known to matter only once the server says how many rows it numbered.
-  std::string order_reason;
+  // Known to matter only once the server says how many rows it changed
+  // (and for ids, whether it generated any).
+  std::string order_reason, variable_reason;
   if (traits.unsafe_reason.empty()) {
     if (Status s = SelectOrderIdsUnsafeReason(*connection_, parsed, database_, &order_reason); !s.ok())
       return Fail(s);
+    variable_reason = VariableNumberingReason(parsed.tokens);
   }
   std::vector<SessionSetting> context;
   std::vector<std::string> warnings;
@@ -265,8 +268,9 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     probe->zeroed = !traits.uses_last_insert_id;  // a statement that reads it must see the real value
     if (Status s = ReadLastInsertId(&probe->before); !s.ok()) return Fail(s);
   }
-  const bool savepoint = !autocommit_statement && (info.verb == "CALL" || IsCompoundVerb(info.verb) ||
-                                                   (!order_reason.empty() && options_.refuse_unsafe));
+  const bool savepoint = !autocommit_statement &&
+                         (info.verb == "CALL" || IsCompoundVerb(info.verb) ||
+                          ((!order_reason.empty() || !variable_reason.empty()) && options_.refuse_unsafe));
   if (savepoint) {
     if (Status s = MarkBeforeProgram(); !s.ok()) return Fail(s);
   }
@@ -293,10 +297,12 @@ ExecutionResult SqlSession::RunDml(const std::string& sql, const ParsedStatement
     return Fail(s);
   }
   SaveWarnings(result);  // before the log's commit clears them
-  if (!order_reason.empty() && result.insert_id != 0 && result.affected_rows > 1) {
+  const std::string& several_rows_reason =
+      result.insert_id != 0 && variable_reason.empty() ? order_reason : variable_reason;
+  if (!several_rows_reason.empty() && result.affected_rows > 1) {
     if (options_.refuse_unsafe)
-      return Fail(UndoRowsNumberedInSelectOrder(order_reason, autocommit_statement));
-    warnings.push_back("unsafe for replication, slaves may differ: " + order_reason);
+      return Fail(UndoRowsNumberedInMetOrder(several_rows_reason, autocommit_statement));
+    warnings.push_back("unsafe for replication, slaves may differ: " + several_rows_reason);
   }
   // The values the statement generated start at the OK packet's insert id;
   // replay sets insert_id so a slave generates the same ones even where its

@@ -251,10 +251,10 @@ class SqlSession {
   // ddb could not read ended the transaction), the whole transaction is
   // rolled back and the message says so.
   Status UndoFailedProgram(Status failure);
-  // An INSERT ... SELECT that numbered several rows in the order its SELECT
-  // met them (select_order_ids.h): undone, back to MarkBeforeProgram's
-  // savepoint in a transaction, and refused for `reason`.
-  Status UndoRowsNumberedInSelectOrder(const std::string& reason, bool autocommit_statement);
+  // A write that numbered several rows in the order it met them (ids:
+  // select_order_ids.h; a user variable: row_order.h): undone, back to
+  // MarkBeforeProgram's savepoint in a transaction, and refused for `reason`.
+  Status UndoRowsNumberedInMetOrder(const std::string& reason, bool autocommit_statement);
   // What an INSERT ... ON DUPLICATE KEY UPDATE needs to learn whether it
   // generated an AUTO_INCREMENT value.
   struct InsertIdProbe {

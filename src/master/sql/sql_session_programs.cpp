@@ -30,7 +30,7 @@ Status SqlSession::UndoFailedProgram(Status failure) {
                        failure.message() + " (the open transaction was rolled back; nothing was logged)");
 }
 
-Status SqlSession::UndoRowsNumberedInSelectOrder(const std::string& reason, bool autocommit_statement) {
+Status SqlSession::UndoRowsNumberedInMetOrder(const std::string& reason, bool autocommit_statement) {
   Status refused =
       Status::Refused("unsafe for replication: " + reason + " (rolled back; unsafe_statements = refuse)");
   if (!autocommit_statement) return UndoFailedProgram(std::move(refused));
