@@ -12,10 +12,10 @@
 namespace ddb {
 
 // Why `statement` must not run in a session whose default database is
-// `database`, or empty when it may: anything but a read, a USE, a SET or
-// transaction control that names ddb_meta, or runs while ddb_meta is the
-// default database (where INSERT INTO replication_log or CALL
-// commit_record(...) would not name it).
+// `database`, or empty when it may: anything but a read or a USE that names
+// ddb_meta, and anything but those, a SET or transaction control while
+// ddb_meta is the default database (where INSERT INTO replication_log or
+// CALL commit_record(...) would not name it).
 std::string MetaSchemaRefusal(const ParsedStatement& statement, const std::string& database);
 
 }  // namespace ddb
