@@ -288,8 +288,52 @@ def check(demo, source_dir):
     print("ok: --check passes on the shipped configs of the running demo")
 
 
+def piped(source_dir, build_dir):
+    """Statements piped into the demo run at the master console, and the demo
+    stops at their end (no terminal: the console would otherwise not read)."""
+    top = tempfile.mkdtemp(prefix="ddb-demo-test-")
+    run = os.path.join(top, "deep-" + "d" * 150)
+    os.mkdir(run)
+    env = dict(os.environ, DDB_DEMO_RUN_DIR=run, DDB_DEMO_PORT_OFFSET=str(free_offset()),
+               DDB_DEMO_BIN_DIR=build_dir)
+    statements = (b"CREATE DATABASE piped;\nCREATE TABLE piped.t (id INT PRIMARY KEY, v TEXT);\n"
+                  b"INSERT INTO piped.t VALUES (1, 'from a pipe');\nSELECT v FROM piped.t;\n")
+    demo = subprocess.Popen([os.path.join(source_dir, "scripts/demo"), "--fresh"], cwd=source_dir, env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    def started_pids():
+        try:
+            with open(os.path.join(run, "pids")) as f:
+                return {name: int(pid) for name, pid in (line.split() for line in f if line.strip())}
+        except FileNotFoundError:
+            return {}
+
+    try:
+        out, _ = demo.communicate(statements, timeout=300)
+    except subprocess.TimeoutExpired:
+        # The master holds the output pipe too: it goes first, or the read never ends.
+        demo.kill()
+        for pid in started_pids().values():
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        out, _ = demo.communicate(timeout=60)
+    text = out.decode(errors="replace")
+    pids = started_pids()
+    left = [name for name, pid in pids.items() if not gone(pid)]
+    for pid in pids.values():
+        if not gone(pid):
+            os.kill(pid, signal.SIGKILL)
+    if demo.returncode != 0 or "| from a pipe |" not in text or left:
+        print(f"FAIL: exit {demo.returncode}, still running {left}, run directory kept in {top}; output:\n{text}")
+        sys.exit(1)
+    shutil.rmtree(top, ignore_errors=True)
+    print("ok: piped statements ran at the master console and the demo stopped at their end")
+
+
 def main():
     source_dir, build_dir, case = sys.argv[1:4]
+    if case == "piped":
+        piped(os.path.abspath(source_dir), os.path.abspath(build_dir))
+        return
     demo = Demo(os.path.abspath(source_dir), os.path.abspath(build_dir))
     try:
         {"hangup": hangup, "ctrl-c": ctrl_c, "check": lambda d: check(d, os.path.abspath(source_dir))}[case](demo)
