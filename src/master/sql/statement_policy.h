@@ -11,34 +11,13 @@
 #include <vector>
 
 #include "ddb/sql/parsed_statement.h"
+#include "routine_calls.h"
 
 namespace ddb {
 
 // Why the master must not run `statement`, or empty when the session may go
 // on to run it as its kind says.
 std::string RefusalFor(const ParsedStatement& statement);
-
-// Whether `sql` calls a function that is not built into MariaDB: a stored
-// function (or UDF), which may write. A read that does is run and logged as
-// a write, so its writes replay on every slave; never routed to a slave.
-bool CallsStoredFunction(std::string_view sql, LexMode mode = {});
-bool CallsStoredFunction(const std::vector<Token>& tokens);
-
-// The query of CREATE … [AS] [(]SELECT …: its tokens from the first SELECT,
-// WITH or VALUES; empty without one. The rest of a definition calls
-// nothing, though a column's type may look like a call (VARCHAR(10)).
-std::vector<Token> QueryOfDefinition(const std::vector<Token>& tokens);
-
-// A stored routine as a statement names it; `schema` empty when unqualified.
-struct RoutineName {
-  std::string schema;
-  std::string name;
-};
-// The stored functions `tokens` call (as CallsStoredFunction tells them
-// from built-ins), and the procedures they CALL (a program's body may CALL
-// several).
-std::vector<RoutineName> StoredFunctionsCalled(const std::vector<Token>& tokens);
-std::vector<RoutineName> ProceduresCalled(const std::vector<Token>& tokens);
 
 // Why the body of a stored program (its tokens, from the first of the
 // body) cannot be replayed where a statement reaches it (a procedure it
